@@ -1,0 +1,90 @@
+//! Validation errors: every rule that rejects input names the field it guards.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One broken rule on one field. `code` is stable and machine-readable (the UI translates it);
+/// `message` is an English explanation with the offending values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the offending field, e.g. `sectors` or `places[2].percentage`, or `line 14: currency`.
+    pub field: String,
+    /// Stable code, e.g. `sector_percentages_sum`.
+    pub code: String,
+    /// Human-readable explanation in English.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.to_owned(), message: message.into() }
+    }
+
+    /// The same error, with its field path placed under `prefix` (`prefix.field`).
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.field = match (prefix.is_empty(), self.field.is_empty()) {
+            (true, _) => self.field,
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{}", self.field),
+        };
+        self
+    }
+}
+
+/// All the broken rules found in one value: validation reports every problem at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, thiserror::Error)]
+#[error("{}", .errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+pub struct Invalid {
+    pub errors: Vec<FieldError>,
+}
+
+impl Invalid {
+    pub fn one(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self { errors: vec![FieldError::new(field, code, message)] }
+    }
+}
+
+impl From<FieldError> for Invalid {
+    fn from(e: FieldError) -> Self {
+        Self { errors: vec![e] }
+    }
+}
+
+/// Collects field errors while a value is checked, then yields `Ok` or every error found.
+#[derive(Debug, Default)]
+pub struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, e: FieldError) {
+        self.errors.push(e);
+    }
+
+    /// Keeps the value of `r`, or records its errors (prefixed with `field`) and yields `None`.
+    pub fn take<T>(&mut self, field: &str, r: Result<T, Invalid>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(inv) => {
+                self.errors.extend(inv.errors.into_iter().map(|e| e.under(field)));
+                None
+            }
+        }
+    }
+
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Invalid> {
+        if self.errors.is_empty() {
+            Ok(value())
+        } else {
+            Err(Invalid { errors: self.errors })
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+}

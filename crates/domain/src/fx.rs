@@ -1,0 +1,173 @@
+//! Exchange rates and conversion of amounts into the reporting currencies (USD and KZT).
+//!
+//! A rate is stored as "units of a currency per one US dollar" on a date, with its source.
+//! Converting uses the newest rate on or before the value date, and every converted amount
+//! keeps the rate, its date and its source, so a figure can always be traced and re-checked.
+
+use crate::currency::Currency;
+use crate::error::Invalid;
+use rust_decimal::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+
+/// One exchange rate: `per_usd` units of `currency` buy one US dollar on `date`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FxRate {
+    pub currency: Currency,
+    #[schema(value_type = String, format = Date)]
+    pub date: Date,
+    #[schema(value_type = String, example = "470.50")]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub per_usd: Decimal,
+    pub source: String,
+}
+
+impl FxRate {
+    pub fn check(currency: Currency, date: Date, per_usd: Decimal, source: &str) -> Result<Self, Invalid> {
+        if per_usd <= Decimal::ZERO {
+            return Err(Invalid::one("per_usd", "invalid_rate", format!("{per_usd} is not a positive exchange rate")));
+        }
+        if source.trim().is_empty() {
+            return Err(Invalid::one("source", "required", "every exchange rate needs its source"));
+        }
+        if currency == Currency::USD && per_usd != Decimal::ONE {
+            return Err(Invalid::one("per_usd", "invalid_rate", "the rate of USD per USD is 1"));
+        }
+        Ok(Self { currency, date, per_usd, source: source.trim().to_owned() })
+    }
+}
+
+/// The rate applied to one conversion, kept with the converted amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AppliedRate {
+    #[schema(value_type = String, example = "470.50")]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub per_usd: Decimal,
+    #[schema(value_type = String, format = Date)]
+    pub date: Date,
+    pub source: String,
+}
+
+impl AppliedRate {
+    fn identity(date: Date) -> Self {
+        Self { per_usd: Decimal::ONE, date, source: "identity (USD)".to_owned() }
+    }
+
+    fn of(r: &FxRate) -> Self {
+        Self { per_usd: r.per_usd, date: r.date, source: r.source.clone() }
+    }
+}
+
+/// An amount expressed in both reporting currencies, with the rates used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Converted {
+    /// US cents.
+    pub usd: i64,
+    /// Tiyn (KZT minor units).
+    pub kzt: i64,
+    /// Rate of the original currency per USD.
+    pub usd_rate: AppliedRate,
+    /// Rate of KZT per USD.
+    pub kzt_rate: AppliedRate,
+}
+
+fn to_minor(major: Decimal, decimals: u32) -> Option<i64> {
+    (major * Decimal::from(10i64.pow(decimals)))
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
+}
+
+fn missing(currency: Currency, date: Date) -> Invalid {
+    Invalid::one(
+        "currency",
+        "no_exchange_rate",
+        format!("there is no exchange rate for {currency} on or before {date}: import one with `semey import exchange-rates`"),
+    )
+}
+
+/// Converts `amount` minor units of `currency` at `value_date`. `currency_rate` is the newest
+/// rate of `currency` on or before the value date (not needed for USD or KZT); `kzt_rate` is
+/// the newest KZT rate, always needed because every figure is reported in both USD and KZT.
+pub fn convert(
+    amount: i64,
+    currency: Currency,
+    value_date: Date,
+    currency_rate: Option<&FxRate>,
+    kzt_rate: Option<&FxRate>,
+) -> Result<Converted, Invalid> {
+    let kzt_rate = kzt_rate.ok_or_else(|| missing(Currency::KZT, value_date))?;
+    let usd_rate = if currency == Currency::USD {
+        AppliedRate::identity(value_date)
+    } else if currency == Currency::KZT {
+        AppliedRate::of(kzt_rate)
+    } else {
+        AppliedRate::of(currency_rate.ok_or_else(|| missing(currency, value_date))?)
+    };
+    let major = Decimal::new(amount, currency.decimals());
+    let usd_major = major / usd_rate.per_usd;
+    let out_of_range = || Invalid::one("amount", "amount_out_of_range", "the converted amount is too large");
+    let usd = to_minor(usd_major, 2).ok_or_else(out_of_range)?;
+    let kzt = if currency == Currency::KZT { amount } else { to_minor(usd_major * kzt_rate.per_usd, 2).ok_or_else(out_of_range)? };
+    Ok(Converted { usd, kzt, usd_rate, kzt_rate: AppliedRate::of(kzt_rate) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn rate(c: &str, r: &str) -> FxRate {
+        FxRate::check(Currency::parse(c).unwrap(), date!(2024 - 01 - 01), r.parse().unwrap(), "test").unwrap()
+    }
+
+    #[test]
+    fn converts_through_the_dollar_and_keeps_the_rates() {
+        let eur = rate("EUR", "0.90");
+        let kzt = rate("KZT", "450");
+        let c = convert(90_000, Currency::parse("EUR").unwrap(), date!(2024 - 02 - 01), Some(&eur), Some(&kzt)).unwrap();
+        assert_eq!(c.usd, 100_000); // €900.00 = $1000.00
+        assert_eq!(c.kzt, 45_000_000); // = ₸450 000.00
+        assert_eq!(c.usd_rate.source, "test");
+        let k = convert(45_000_000, Currency::KZT, date!(2024 - 02 - 01), None, Some(&kzt)).unwrap();
+        assert_eq!((k.usd, k.kzt), (100_000, 45_000_000));
+    }
+
+    #[test]
+    fn a_missing_rate_names_currency_and_date() {
+        let kzt = rate("KZT", "450");
+        let e = convert(1, Currency::parse("EUR").unwrap(), date!(2019 - 01 - 05), None, Some(&kzt)).unwrap_err();
+        assert_eq!(e.errors[0].code, "no_exchange_rate");
+        assert!(e.errors[0].message.contains("EUR on or before 2019-01-05"));
+    }
+}
+
+/// Every known rate, indexed for "newest on or before" look-ups during a bulk conversion.
+#[derive(Debug, Clone, Default)]
+pub struct FxTable {
+    by_currency: std::collections::HashMap<Currency, Vec<FxRate>>,
+}
+
+impl FxTable {
+    pub fn new(rates: impl IntoIterator<Item = FxRate>) -> Self {
+        let mut t = Self::default();
+        for r in rates {
+            t.by_currency.entry(r.currency).or_default().push(r);
+        }
+        for v in t.by_currency.values_mut() {
+            v.sort_by_key(|r| r.date);
+        }
+        t
+    }
+
+    /// The newest rate of `currency` on or before `date`.
+    pub fn on_or_before(&self, currency: Currency, date: Date) -> Option<&FxRate> {
+        let v = self.by_currency.get(&currency)?;
+        let i = v.partition_point(|r| r.date <= date);
+        i.checked_sub(1).map(|i| &v[i])
+    }
+
+    pub fn convert(&self, amount: i64, currency: Currency, value_date: Date) -> Result<Converted, Invalid> {
+        convert(amount, currency, value_date, self.on_or_before(currency, value_date), self.on_or_before(Currency::KZT, value_date))
+    }
+}

@@ -1,0 +1,36 @@
+//! Semey's domain core: the types, rules and calculations of the platform.
+//!
+//! Architecture invariant: this crate does no I/O. It never touches a database, a file, the
+//! network or the clock; everything it needs is passed in. Values are parsed into types that
+//! cannot hold invalid states ("parse, don't validate"), so the layers above can trust them.
+
+/// Implements the OpenAPI schema of a type serialised as a plain string.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! string_schema {
+    ($t:ty, $desc:literal, $example:literal) => {
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some($desc))
+                    .examples([serde_json::json!($example)])
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $t {}
+    };
+}
+
+pub mod currency;
+pub mod error;
+pub mod funding;
+pub mod fx;
+pub mod ids;
+pub mod lang;
+pub mod organisation;
+pub mod place;
+pub mod programme;
+
+pub use error::{FieldError, Invalid};
+pub use lang::{Lang, LocalText};

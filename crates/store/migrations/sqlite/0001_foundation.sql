@@ -1,0 +1,205 @@
+-- Foundation schema (SQLite). Keep in step with ../postgres/0001_foundation.sql:
+-- same tables, columns and meaning; only the column types differ.
+
+CREATE TABLE places (
+    id TEXT PRIMARY KEY,
+    level TEXT NOT NULL CHECK (level IN ('country', 'region', 'district', 'settlement')),
+    parent_id TEXT REFERENCES places (id),
+    -- '/'-separated ids from the country down to this place: descendants share the prefix.
+    path TEXT NOT NULL,
+    kato TEXT UNIQUE,
+    source_key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    search TEXT NOT NULL,
+    lon REAL,
+    lat REAL,
+    min_lon REAL,
+    min_lat REAL,
+    max_lon REAL,
+    max_lat REAL,
+    geometry TEXT,
+    population INTEGER,
+    population_year INTEGER,
+    population_source TEXT,
+    source TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX places_parent ON places (parent_id);
+CREATE INDEX places_path ON places (path);
+
+CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    iati_id TEXT UNIQUE,
+    name TEXT NOT NULL,
+    search TEXT NOT NULL,
+    acronym TEXT,
+    org_type INTEGER NOT NULL,
+    country TEXT NOT NULL,
+    mechanism_role TEXT,
+    contacts TEXT NOT NULL,
+    website TEXT,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE programmes (
+    id TEXT PRIMARY KEY,
+    iati_identifier TEXT NOT NULL UNIQUE,
+    parent_id TEXT REFERENCES programmes (id),
+    reporting_org_id TEXT REFERENCES organisations (id),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    search TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    planned_start TEXT,
+    planned_end TEXT,
+    actual_start TEXT,
+    actual_end TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX programmes_parent ON programmes (parent_id);
+
+CREATE TABLE programme_areas (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    area TEXT NOT NULL,
+    share INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, area)
+);
+CREATE INDEX programme_areas_area ON programme_areas (area, programme_id);
+
+CREATE TABLE programme_sectors (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    vocabulary TEXT NOT NULL,
+    code TEXT NOT NULL,
+    percentage INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, vocabulary, code)
+);
+
+CREATE TABLE programme_sdg_targets (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    PRIMARY KEY (programme_id, target)
+);
+CREATE INDEX programme_sdg_targets_target ON programme_sdg_targets (target);
+
+CREATE TABLE programme_places (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    place_id TEXT NOT NULL REFERENCES places (id),
+    percentage INTEGER,
+    share INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, place_id)
+);
+CREATE INDEX programme_places_place ON programme_places (place_id);
+
+CREATE TABLE programme_target_groups (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    target_group TEXT NOT NULL,
+    PRIMARY KEY (programme_id, target_group)
+);
+CREATE INDEX programme_target_groups_group ON programme_target_groups (target_group);
+
+CREATE TABLE programme_participants (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    role INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, organisation_id, role)
+);
+CREATE INDEX programme_participants_org ON programme_participants (organisation_id);
+
+CREATE TABLE programme_policy_markers (
+    programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    code INTEGER NOT NULL,
+    significance INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, code)
+);
+
+CREATE TABLE exchange_rates (
+    currency TEXT NOT NULL,
+    rate_date TEXT NOT NULL,
+    per_usd TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (currency, rate_date)
+);
+
+CREATE TABLE requirements (
+    id TEXT PRIMARY KEY,
+    programme_id TEXT NOT NULL REFERENCES programmes (id),
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    description TEXT NOT NULL,
+    amount_usd INTEGER NOT NULL,
+    usd_rate TEXT NOT NULL,
+    usd_rate_date TEXT NOT NULL,
+    usd_rate_source TEXT NOT NULL,
+    amount_kzt INTEGER NOT NULL,
+    kzt_rate TEXT NOT NULL,
+    kzt_rate_date TEXT NOT NULL,
+    kzt_rate_source TEXT NOT NULL
+);
+CREATE INDEX requirements_programme ON requirements (programme_id);
+
+CREATE TABLE transactions (
+    id TEXT PRIMARY KEY,
+    programme_id TEXT NOT NULL REFERENCES programmes (id),
+    reference TEXT,
+    transaction_type INTEGER NOT NULL,
+    measure TEXT NOT NULL,
+    internal INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    tx_date TEXT NOT NULL,
+    value_date TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    provider_org_id TEXT REFERENCES organisations (id),
+    receiver_org_id TEXT REFERENCES organisations (id),
+    provider_programme_id TEXT REFERENCES programmes (id),
+    description TEXT NOT NULL,
+    amount_usd INTEGER NOT NULL,
+    usd_rate TEXT NOT NULL,
+    usd_rate_date TEXT NOT NULL,
+    usd_rate_source TEXT NOT NULL,
+    amount_kzt INTEGER NOT NULL,
+    kzt_rate TEXT NOT NULL,
+    kzt_rate_date TEXT NOT NULL,
+    kzt_rate_source TEXT NOT NULL
+);
+CREATE INDEX transactions_programme ON transactions (programme_id, tx_date);
+
+-- Funding totals per programme, year, origin, provider and currency, kept up to date in the
+-- same database transaction as every change to requirements or transactions, so summaries
+-- read a few rows per programme instead of every transaction.
+CREATE TABLE funding_rollup (
+    programme_id TEXT NOT NULL REFERENCES programmes (id),
+    year INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    provider_org_id TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    required_usd INTEGER NOT NULL, required_kzt INTEGER NOT NULL,
+    pledged_usd INTEGER NOT NULL, pledged_kzt INTEGER NOT NULL,
+    committed_usd INTEGER NOT NULL, committed_kzt INTEGER NOT NULL,
+    disbursed_usd INTEGER NOT NULL, disbursed_kzt INTEGER NOT NULL,
+    spent_usd INTEGER NOT NULL, spent_kzt INTEGER NOT NULL,
+    internal_committed_usd INTEGER NOT NULL, internal_committed_kzt INTEGER NOT NULL,
+    internal_disbursed_usd INTEGER NOT NULL, internal_disbursed_kzt INTEGER NOT NULL,
+    outgoing_usd INTEGER NOT NULL, outgoing_kzt INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, year, origin, provider_org_id, currency)
+);
+
+-- The same totals without provider and currency: what most summaries group on.
+CREATE TABLE funding_rollup_year (
+    programme_id TEXT NOT NULL REFERENCES programmes (id),
+    year INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    required_usd INTEGER NOT NULL, required_kzt INTEGER NOT NULL,
+    pledged_usd INTEGER NOT NULL, pledged_kzt INTEGER NOT NULL,
+    committed_usd INTEGER NOT NULL, committed_kzt INTEGER NOT NULL,
+    disbursed_usd INTEGER NOT NULL, disbursed_kzt INTEGER NOT NULL,
+    spent_usd INTEGER NOT NULL, spent_kzt INTEGER NOT NULL,
+    internal_committed_usd INTEGER NOT NULL, internal_committed_kzt INTEGER NOT NULL,
+    internal_disbursed_usd INTEGER NOT NULL, internal_disbursed_kzt INTEGER NOT NULL,
+    outgoing_usd INTEGER NOT NULL, outgoing_kzt INTEGER NOT NULL,
+    PRIMARY KEY (programme_id, year, origin)
+);

@@ -1,0 +1,657 @@
+//! Requirements, transactions, the funding roll-ups and the funding summary.
+
+use crate::db::{bind_args, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::error::{Result, StoreError};
+use crate::programmes::ProgrammeFilter;
+use semey_domain::currency::Currency;
+use semey_domain::funding::{
+    CheckedRequirement, CheckedTransaction, Measure, Origin, Requirement, Sums, Transaction, TransactionType,
+};
+use semey_domain::fx::{AppliedRate, Converted};
+use semey_domain::ids::{OrganisationId, ProgrammeId, TransactionId};
+use semey_domain::place::PlaceLevel;
+use semey_domain::Invalid;
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+use time::Date;
+
+/// A checked transaction with what the funding layer worked out for it.
+#[derive(Debug, Clone)]
+pub struct TransactionWrite {
+    pub t: CheckedTransaction,
+    pub origin: Origin,
+    pub converted: Converted,
+}
+
+/// What a write of many records did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WriteReport {
+    pub inserted: u64,
+    /// Records already stored (same key): left as they were.
+    pub already_present: u64,
+}
+
+/// Filters for listing transactions.
+#[derive(Debug, Clone, Default)]
+pub struct TransactionFilter {
+    pub programmes: ProgrammeFilter,
+    pub programme_id: Option<ProgrammeId>,
+    pub transaction_type: Option<TransactionType>,
+    pub measure: Option<Measure>,
+    pub year: Option<i32>,
+    /// Provider or receiver.
+    pub organisation: Option<OrganisationId>,
+    pub provider_org_id: Option<OrganisationId>,
+    pub origin: Option<Origin>,
+    pub currency: Option<Currency>,
+    pub internal: Option<bool>,
+}
+
+/// What a funding summary can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    Area,
+    /// The organisation the money comes from.
+    Organisation,
+    /// The programme's places, or their ancestors at a level.
+    Place(Option<PlaceLevel>),
+    Year,
+    /// The currency the money was reported in.
+    Currency,
+    /// Domestic or external.
+    Origin,
+    Programme,
+}
+
+impl Dimension {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Area => "area",
+            Dimension::Organisation => "organisation",
+            Dimension::Place(_) => "place",
+            Dimension::Year => "year",
+            Dimension::Currency => "currency",
+            Dimension::Origin => "origin",
+            Dimension::Programme => "programme",
+        }
+    }
+
+    fn needs_detail(self) -> bool {
+        matches!(self, Dimension::Organisation | Dimension::Currency)
+    }
+}
+
+/// Filters of a funding summary: which programmes, and which part of their money.
+#[derive(Debug, Clone, Default)]
+pub struct FundingFilter {
+    pub programmes: ProgrammeFilter,
+    pub year: Option<i32>,
+    pub origin: Option<Origin>,
+    /// Money from this organisation.
+    pub provider_org_id: Option<OrganisationId>,
+}
+
+/// One group of a funding summary: its key per dimension (`None` where the money has no value
+/// for that dimension, e.g. requirements have no provider) and its sums in USD and KZT.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    pub key: BTreeMap<&'static str, Option<String>>,
+    pub usd: Sums,
+    pub kzt: Sums,
+}
+
+const TX_COLUMNS: &str = "id, programme_id, reference, transaction_type, measure, internal, origin, tx_date, value_date, year, amount, \
+     currency, provider_org_id, receiver_org_id, provider_programme_id, description, amount_usd, usd_rate, usd_rate_date, \
+     usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source";
+const TX_COLUMN_COUNT: usize = 24;
+
+const MEASURES: [&str; 8] =
+    ["required", "pledged", "committed", "disbursed", "spent", "internal_committed", "internal_disbursed", "outgoing"];
+
+#[derive(sqlx::FromRow)]
+struct TxRow {
+    id: String,
+    programme_id: String,
+    reference: Option<String>,
+    transaction_type: i64,
+    measure: String,
+    internal: bool,
+    origin: String,
+    tx_date: Date,
+    value_date: Date,
+    amount: i64,
+    currency: String,
+    provider_org_id: Option<String>,
+    receiver_org_id: Option<String>,
+    provider_programme_id: Option<String>,
+    description: String,
+    amount_usd: i64,
+    usd_rate: String,
+    usd_rate_date: Date,
+    usd_rate_source: String,
+    amount_kzt: i64,
+    kzt_rate: String,
+    kzt_rate_date: Date,
+    kzt_rate_source: String,
+}
+
+fn corrupt(e: impl ToString) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn applied(rate: &str, date: Date, source: String) -> Result<AppliedRate> {
+    Ok(AppliedRate { per_usd: rust_decimal::Decimal::from_str(rate).map_err(corrupt)?, date, source })
+}
+
+fn measure_of(s: &str) -> Result<Measure> {
+    Ok(match s {
+        "pledged" => Measure::Pledged,
+        "committed" => Measure::Committed,
+        "disbursed" => Measure::Disbursed,
+        "spent" => Measure::Spent,
+        "outgoing" => Measure::Outgoing,
+        "other" => Measure::Other,
+        other => return Err(corrupt(format!("unknown measure {other}"))),
+    })
+}
+
+impl TxRow {
+    fn into_transaction(self) -> Result<Transaction> {
+        Ok(Transaction {
+            id: parse_id(&self.id)?,
+            programme_id: parse_id(&self.programme_id)?,
+            reference: self.reference,
+            transaction_type: TransactionType::parse(u8::try_from(self.transaction_type).unwrap_or(0)).map_err(corrupt)?,
+            measure: measure_of(&self.measure)?,
+            internal: self.internal,
+            origin: Origin::parse(&self.origin).map_err(corrupt)?,
+            date: self.tx_date,
+            value_date: self.value_date,
+            amount: self.amount,
+            currency: Currency::parse(&self.currency).map_err(corrupt)?,
+            provider_org_id: self.provider_org_id.as_deref().map(parse_id).transpose()?,
+            receiver_org_id: self.receiver_org_id.as_deref().map(parse_id).transpose()?,
+            provider_programme_id: self.provider_programme_id.as_deref().map(parse_id).transpose()?,
+            description: self.description,
+            converted: Converted {
+                usd: self.amount_usd,
+                kzt: self.amount_kzt,
+                usd_rate: applied(&self.usd_rate, self.usd_rate_date, self.usd_rate_source)?,
+                kzt_rate: applied(&self.kzt_rate, self.kzt_rate_date, self.kzt_rate_source)?,
+            },
+        })
+    }
+}
+
+fn tx_args(w: &TransactionWrite, out: &mut Vec<Arg>) {
+    let t = &w.t;
+    let c = &w.converted;
+    out.extend([
+        Arg::Text(t.id.to_string()),
+        Arg::Text(t.programme_id.to_string()),
+        Arg::OptText(t.reference.clone()),
+        Arg::Int(t.transaction_type.code().into()),
+        Arg::Text(t.measure().as_str().to_owned()),
+        Arg::Bool(t.is_internal()),
+        Arg::Text(w.origin.as_str().to_owned()),
+        Arg::Date(t.date),
+        Arg::Date(t.value_date),
+        Arg::Int(t.year().into()),
+        Arg::Int(t.amount),
+        Arg::Text(t.currency.code().to_owned()),
+        Arg::OptText(t.provider_org_id.map(|x| x.to_string())),
+        Arg::OptText(t.receiver_org_id.map(|x| x.to_string())),
+        Arg::OptText(t.provider_programme_id.map(|x| x.to_string())),
+        Arg::Text(t.description.clone()),
+        Arg::Int(c.usd),
+        Arg::Text(c.usd_rate.per_usd.to_string()),
+        Arg::Date(c.usd_rate.date),
+        Arg::Text(c.usd_rate.source.clone()),
+        Arg::Int(c.kzt),
+        Arg::Text(c.kzt_rate.per_usd.to_string()),
+        Arg::Date(c.kzt_rate.date),
+        Arg::Text(c.kzt_rate.source.clone()),
+    ]);
+}
+
+/// `INSERT … VALUES (…), (…) … ON CONFLICT (id) DO NOTHING` for `rows` rows of `cols` columns.
+fn multi_insert(table: &str, columns: &str, cols: usize, rows: usize) -> String {
+    let mut s = format!("INSERT INTO {table} ({columns}) VALUES ");
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            n += 1;
+            s.push_str(&format!("${n}"));
+        }
+        s.push(')');
+    }
+    s.push_str(" ON CONFLICT (id) DO NOTHING");
+    s
+}
+
+/// Rows per multi-row INSERT: within SQLite's and PostgreSQL's limits on bound values.
+const BATCH_ROWS: usize = 500;
+
+impl Store {
+    /// Inserts transactions whose id is not stored yet (an id already present means the same
+    /// flow was recorded before) and brings the roll-ups of the programmes concerned up to date.
+    pub async fn insert_transactions(&self, tx: &mut Tx, rows: &[TransactionWrite]) -> Result<WriteReport> {
+        self.insert_transactions_with_progress(tx, rows, &mut |_| {}).await
+    }
+
+    /// [`Store::insert_transactions`], calling `progress` with the number of rows written so far.
+    pub async fn insert_transactions_with_progress(
+        &self,
+        tx: &mut Tx,
+        rows: &[TransactionWrite],
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<WriteReport> {
+        let full_sql = multi_insert("transactions", TX_COLUMNS, TX_COLUMN_COUNT, BATCH_ROWS);
+        let mut inserted = 0u64;
+        let mut args = Vec::with_capacity(BATCH_ROWS * TX_COLUMN_COUNT);
+        let mut done = 0;
+        for chunk in rows.chunks(BATCH_ROWS) {
+            args.clear();
+            for w in chunk {
+                tx_args(w, &mut args);
+            }
+            let partial;
+            let sql = if chunk.len() == BATCH_ROWS {
+                &full_sql
+            } else {
+                partial = multi_insert("transactions", TX_COLUMNS, TX_COLUMN_COUNT, chunk.len());
+                &partial
+            };
+            let r = on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()));
+            inserted += r.map_err(|e| reference_error(e, "transaction"))?;
+            done += chunk.len();
+            progress(done);
+        }
+        let programmes: BTreeSet<ProgrammeId> = rows.iter().map(|w| w.t.programme_id).collect();
+        self.refresh_rollups(tx, &programmes).await?;
+        Ok(WriteReport { inserted, already_present: rows.len() as u64 - inserted })
+    }
+
+    /// Records one transaction entered through the API or a form: checks its references and
+    /// converts it at the rates stored for its value date.
+    pub async fn record_transaction(&self, tx: &mut Tx, t: CheckedTransaction) -> Result<(Transaction, bool)> {
+        self.check_programme_exists(tx, t.programme_id, "programme_id").await?;
+        if let Some(p) = t.provider_programme_id {
+            self.check_programme_exists(tx, p, "provider_programme_id").await?;
+        }
+        for (o, f) in [(t.provider_org_id, "provider_org_id"), (t.receiver_org_id, "receiver_org_id")] {
+            if let Some(o) = o {
+                self.check_organisation_exists(tx, o, f).await?;
+            }
+        }
+        let origin = match t.provider_org_id {
+            Some(o) => {
+                let row: (String, i64) = on_tx!(tx, c => sqlx::query_as("SELECT country, org_type FROM organisations WHERE id = $1")
+                    .bind(o.to_string())
+                    .fetch_one(&mut *c)
+                    .await)?;
+                origin_of(&row.0, row.1)
+            }
+            None => Origin::Unspecified,
+        };
+        let converted = self.fx_for(tx, t.currency, t.value_date).await?.convert(t.amount, t.currency, t.value_date)?;
+        let id = t.id;
+        let report = self.insert_transactions(tx, &[TransactionWrite { t, origin, converted }]).await?;
+        let stored = self.transaction_in(tx, id).await?;
+        Ok((stored, report.inserted == 1))
+    }
+
+    async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {
+        let sql = format!("SELECT {TX_COLUMNS} FROM transactions WHERE id = $1");
+        let row = on_tx!(tx, c => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
+        row.ok_or_else(|| StoreError::not_found("transaction", id))?.into_transaction()
+    }
+
+    pub async fn transaction(&self, id: TransactionId) -> Result<Transaction> {
+        let sql = format!("SELECT {TX_COLUMNS} FROM transactions WHERE id = $1");
+        let row = on_pool!(self, p => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
+        row.ok_or_else(|| StoreError::not_found("transaction", id))?.into_transaction()
+    }
+
+    pub async fn list_transactions(&self, f: &TransactionFilter, page: Page) -> Result<(Vec<Transaction>, i64)> {
+        let mut sql = Sql::new(" FROM transactions t WHERE 1 = 1");
+        f.programmes.push_conditions(&mut sql, "t.programme_id", false);
+        if let Some(p) = f.programme_id {
+            sql.push(" AND t.programme_id = ").arg(Arg::Text(p.to_string()));
+        }
+        if let Some(tt) = f.transaction_type {
+            sql.push(" AND t.transaction_type = ").arg(Arg::Int(tt.code().into()));
+        }
+        if let Some(m) = f.measure {
+            sql.push(" AND t.measure = ").arg(Arg::Text(m.as_str().to_owned()));
+        }
+        if let Some(y) = f.year {
+            sql.push(" AND t.year = ").arg(Arg::Int(y.into()));
+        }
+        if let Some(o) = f.organisation {
+            sql.push(" AND (t.provider_org_id = ").arg(Arg::Text(o.to_string())).push(" OR t.receiver_org_id = ").arg(Arg::Text(o.to_string())).push(")");
+        }
+        if let Some(o) = f.provider_org_id {
+            sql.push(" AND t.provider_org_id = ").arg(Arg::Text(o.to_string()));
+        }
+        if let Some(o) = f.origin {
+            sql.push(" AND t.origin = ").arg(Arg::Text(o.as_str().to_owned()));
+        }
+        if let Some(c) = f.currency {
+            sql.push(" AND t.currency = ").arg(Arg::Text(c.code().to_owned()));
+        }
+        if let Some(i) = f.internal {
+            sql.push(" AND t.internal = ").arg(Arg::Bool(i));
+        }
+        let count_sql = format!("SELECT COUNT(*){}", sql.text);
+        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
+        let cols = TX_COLUMNS.split(", ").map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
+        let mut list = Sql { text: format!("SELECT {cols}{} ORDER BY t.tx_date DESC, t.id", sql.text), args: sql.args };
+        page.apply(&mut list);
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, TxRow>(&list.text), list.args).fetch_all(p).await)?;
+        Ok((rows.into_iter().map(TxRow::into_transaction).collect::<Result<_>>()?, total))
+    }
+
+    pub async fn transaction_count(&self) -> Result<i64> {
+        Ok(on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM transactions").fetch_one(p).await)?)
+    }
+
+    /// Records a requirement, converted at the rates stored for its start date; returns it and
+    /// whether it was new.
+    pub async fn record_requirement(&self, tx: &mut Tx, r: CheckedRequirement) -> Result<(Requirement, bool)> {
+        self.check_programme_exists(tx, r.programme_id, "programme_id").await?;
+        let converted = self.fx_for(tx, r.currency, r.period_start).await?.convert(r.amount, r.currency, r.period_start)?;
+        let sql = "INSERT INTO requirements (id, programme_id, period_start, period_end, year, amount, currency, description, \
+                   amount_usd, usd_rate, usd_rate_date, usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING";
+        let c = &converted;
+        let args = vec![
+            Arg::Text(r.id.to_string()),
+            Arg::Text(r.programme_id.to_string()),
+            Arg::Date(r.period_start),
+            Arg::Date(r.period_end),
+            Arg::Int(r.period_start.year().into()),
+            Arg::Int(r.amount),
+            Arg::Text(r.currency.code().to_owned()),
+            Arg::Text(r.description.clone()),
+            Arg::Int(c.usd),
+            Arg::Text(c.usd_rate.per_usd.to_string()),
+            Arg::Date(c.usd_rate.date),
+            Arg::Text(c.usd_rate.source.clone()),
+            Arg::Int(c.kzt),
+            Arg::Text(c.kzt_rate.per_usd.to_string()),
+            Arg::Date(c.kzt_rate.date),
+            Arg::Text(c.kzt_rate.source.clone()),
+        ];
+        let n = on_tx!(tx, conn => bind_args!(sqlx::query(sql), args).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+        self.refresh_rollups(tx, &BTreeSet::from([r.programme_id])).await?;
+        let stored = self.list_requirements_in(tx, Some(r.id), None).await?.pop().ok_or_else(|| StoreError::not_found("requirement", r.id))?;
+        Ok((stored, n == 1))
+    }
+
+    async fn list_requirements_in(&self, tx: &mut Tx, id: Option<semey_domain::ids::RequirementId>, programme: Option<ProgrammeId>) -> Result<Vec<Requirement>> {
+        let mut sql = Sql::new(&format!("SELECT {REQ_COLUMNS} FROM requirements WHERE 1 = 1"));
+        if let Some(id) = id {
+            sql.push(" AND id = ").arg(Arg::Text(id.to_string()));
+        }
+        if let Some(p) = programme {
+            sql.push(" AND programme_id = ").arg(Arg::Text(p.to_string()));
+        }
+        let rows = on_tx!(tx, c => bind_args!(sqlx::query_as::<_, ReqRow>(&sql.text), sql.args).fetch_all(&mut *c).await)?;
+        rows.into_iter().map(ReqRow::into_requirement).collect()
+    }
+
+    pub async fn list_requirements(&self, f: &ProgrammeFilter, programme_id: Option<ProgrammeId>, year: Option<i32>, page: Page) -> Result<(Vec<Requirement>, i64)> {
+        let mut sql = Sql::new(" FROM requirements r WHERE 1 = 1");
+        f.push_conditions(&mut sql, "r.programme_id", false);
+        if let Some(p) = programme_id {
+            sql.push(" AND r.programme_id = ").arg(Arg::Text(p.to_string()));
+        }
+        if let Some(y) = year {
+            sql.push(" AND r.year = ").arg(Arg::Int(y.into()));
+        }
+        let count_sql = format!("SELECT COUNT(*){}", sql.text);
+        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
+        let cols = REQ_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+        let mut list = Sql { text: format!("SELECT {cols}{} ORDER BY r.period_start, r.id", sql.text), args: sql.args };
+        page.apply(&mut list);
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ReqRow>(&list.text), list.args).fetch_all(p).await)?;
+        Ok((rows.into_iter().map(ReqRow::into_requirement).collect::<Result<_>>()?, total))
+    }
+
+    /// Recomputes the roll-ups of `programmes` from their requirements and transactions (all
+    /// programmes when the set is large: one pass is then cheaper than many small ones).
+    pub(crate) async fn refresh_rollups(&self, tx: &mut Tx, programmes: &BTreeSet<ProgrammeId>) -> Result<()> {
+        if programmes.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = programmes.iter().map(|p| p.to_string()).collect();
+        let chunks: Vec<Option<&[String]>> = if ids.len() > 2000 { vec![None] } else { ids.chunks(500).map(Some).collect() };
+        let sum_cols = MEASURES.iter().flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")]).collect::<Vec<_>>();
+        let sums = sum_cols.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect::<Vec<_>>().join(", ");
+        let cols = sum_cols.join(", ");
+        let tx_measure = |m: &str, cur: &str| -> String {
+            let cond = match m {
+                "required" => return "0".into(),
+                "internal_committed" => "measure = 'committed' AND internal".to_owned(),
+                "internal_disbursed" => "measure = 'disbursed' AND internal".to_owned(),
+                "outgoing" => "measure = 'outgoing'".to_owned(),
+                other => format!("measure = '{other}' AND NOT internal"),
+            };
+            format!("CASE WHEN {cond} THEN amount_{cur} ELSE 0 END")
+        };
+        let req_cols = MEASURES
+            .iter()
+            .flat_map(|m| ["usd", "kzt"].map(|c| if *m == "required" { format!("amount_{c}") } else { "0".into() }))
+            .zip(&sum_cols)
+            .map(|(e, c)| format!("{e} AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let tx_cols = MEASURES.iter().flat_map(|m| ["usd", "kzt"].map(|c| tx_measure(m, c))).collect::<Vec<_>>().join(", ");
+        for chunk in chunks {
+            let mut cond = Sql::new("");
+            if let Some(c) = chunk {
+                cond.push(" WHERE programme_id IN ").list(c.iter().map(|s| Arg::Text(s.clone())));
+            }
+            let statements = [
+                format!("DELETE FROM funding_rollup{}", cond.text),
+                format!("DELETE FROM funding_rollup_year{}", cond.text),
+                format!(
+                    "INSERT INTO funding_rollup (programme_id, year, origin, provider_org_id, currency, {cols}) \
+                     SELECT programme_id, year, origin, provider_org_id, currency, {sums} FROM ( \
+                     SELECT programme_id, year, '' AS origin, '' AS provider_org_id, currency, {req_cols} FROM requirements{c} \
+                     UNION ALL \
+                     SELECT programme_id, year, origin, COALESCE(provider_org_id, '') AS provider_org_id, currency, {tx_cols} FROM transactions{c} \
+                     ) u GROUP BY programme_id, year, origin, provider_org_id, currency",
+                    c = cond.text
+                ),
+                format!(
+                    "INSERT INTO funding_rollup_year (programme_id, year, origin, {cols}) \
+                     SELECT programme_id, year, origin, {sums} FROM funding_rollup{} GROUP BY programme_id, year, origin",
+                    cond.text
+                ),
+            ];
+            for s in &statements {
+                on_tx!(tx, c => bind_args!(sqlx::query(s), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Funding totals grouped by `dims`, in USD and KZT. Amounts of a programme with several
+    /// areas or places are split by their shares, so groups always add up to the whole.
+    pub async fn funding_summary(&self, dims: &[Dimension], f: &FundingFilter) -> Result<Vec<SummaryRow>> {
+        let detail = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
+        let table = if detail { "funding_rollup" } else { "funding_rollup_year" };
+        let mut from = format!(" FROM {table} r");
+        let scale = |e: String| e;
+        let by_area = dims.contains(&Dimension::Area);
+        let place_dim = dims.iter().find_map(|d| if let Dimension::Place(l) = d { Some(*l) } else { None });
+        if by_area {
+            from.push_str(" JOIN programme_areas pa ON pa.programme_id = r.programme_id");
+        }
+        if place_dim.is_some() {
+            from.push_str(" LEFT JOIN programme_places pp ON pp.programme_id = r.programme_id LEFT JOIN places pl ON pl.id = pp.place_id");
+        }
+        let scaled = |col: &str| {
+            let mut e = format!("r.{col}");
+            if by_area {
+                e = format!("({e} * pa.share / 10000)");
+            }
+            if place_dim.is_some() {
+                e = format!("({e} * COALESCE(pp.share, 10000) / 10000)");
+            }
+            scale(e)
+        };
+        let mut keys = Vec::new();
+        for d in dims {
+            keys.push(match d {
+                Dimension::Area => "pa.area".to_owned(),
+                Dimension::Organisation => "NULLIF(r.provider_org_id, '')".to_owned(),
+                Dimension::Place(None) => "pl.id".to_owned(),
+                Dimension::Place(Some(level)) => {
+                    // Paths are '/'-joined 36-character ids from the country down: the ancestor at
+                    // depth d starts at character 2 + 37 d.
+                    let depth = match level {
+                        PlaceLevel::Country => 0,
+                        PlaceLevel::Region => 1,
+                        PlaceLevel::District => 2,
+                        PlaceLevel::Settlement => 3,
+                    };
+                    format!("NULLIF(substr(pl.path, {}, 36), '')", 2 + 37 * depth)
+                }
+                Dimension::Year => "CAST(r.year AS TEXT)".to_owned(),
+                Dimension::Currency => "r.currency".to_owned(),
+                Dimension::Origin => "NULLIF(r.origin, '')".to_owned(),
+                Dimension::Programme => "r.programme_id".to_owned(),
+            });
+        }
+        let sum_cols = MEASURES
+            .iter()
+            .flat_map(|m| ["usd", "kzt"].map(|c| format!("CAST(SUM({}) AS BIGINT)", scaled(&format!("{m}_{c}")))))
+            .collect::<Vec<_>>();
+        let select_keys: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("{k} AS k{i}")).collect();
+        let mut sql = Sql::new("SELECT ");
+        let mut select = select_keys.clone();
+        select.extend(sum_cols);
+        sql.push(&select.join(", ")).push(&from).push(" WHERE 1 = 1");
+        f.programmes.push_conditions(&mut sql, "r.programme_id", false);
+        if let Some(y) = f.year {
+            sql.push(" AND r.year = ").arg(Arg::Int(y.into()));
+        }
+        if let Some(o) = f.origin {
+            sql.push(" AND (r.origin = ").arg(Arg::Text(o.as_str().to_owned())).push(" OR r.origin = '')");
+        }
+        if let Some(o) = f.provider_org_id {
+            sql.push(" AND r.provider_org_id = ").arg(Arg::Text(o.to_string()));
+        }
+        if !keys.is_empty() {
+            let positions = (1..=keys.len()).map(|i| format!("k{}", i - 1)).collect::<Vec<_>>().join(", ");
+            sql.push(" GROUP BY ").push(&positions).push(" ORDER BY ").push(&positions);
+        }
+        let n = keys.len();
+        let rows = on_pool!(self, p => {
+            let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(p).await?;
+            rows.iter().map(|row| {
+                use sqlx::Row;
+                let mut key = BTreeMap::new();
+                for (i, d) in dims.iter().enumerate() {
+                    key.insert(d.name(), row.try_get::<Option<String>, _>(i)?);
+                }
+                let mut v = [0i64; 16];
+                for (j, slot) in v.iter_mut().enumerate() {
+                    *slot = row.try_get::<Option<i64>, _>(n + j)?.unwrap_or(0);
+                }
+                Ok::<_, sqlx::Error>((key, v))
+            }).collect::<std::result::Result<Vec<_>, _>>()
+        })?;
+        Ok(rows
+            .into_iter()
+            // A group with nothing in it (e.g. a grand total over no programmes) is no group.
+            .filter(|(_, v)| v.iter().any(|x| *x != 0) || n > 0)
+            .map(|(key, v)| {
+                let sums = |o: usize| Sums {
+                    required: v[o],
+                    pledged: v[2 + o],
+                    committed: v[4 + o],
+                    disbursed: v[6 + o],
+                    spent: v[8 + o],
+                    internal_committed: v[10 + o],
+                    internal_disbursed: v[12 + o],
+                    outgoing: v[14 + o],
+                };
+                SummaryRow { key, usd: sums(0), kzt: sums(1) }
+            })
+            .collect())
+    }
+}
+
+/// Money from Kazakhstan's own public bodies is domestic; everyone else's external.
+pub fn origin_of(country: &str, org_type: i64) -> Origin {
+    if country == "KZ" && matches!(org_type, 10 | 11 | 15) {
+        Origin::Domestic
+    } else {
+        Origin::External
+    }
+}
+
+const REQ_COLUMNS: &str = "id, programme_id, period_start, period_end, amount, currency, description, amount_usd, usd_rate, \
+     usd_rate_date, usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source";
+
+#[derive(sqlx::FromRow)]
+struct ReqRow {
+    id: String,
+    programme_id: String,
+    period_start: Date,
+    period_end: Date,
+    amount: i64,
+    currency: String,
+    description: String,
+    amount_usd: i64,
+    usd_rate: String,
+    usd_rate_date: Date,
+    usd_rate_source: String,
+    amount_kzt: i64,
+    kzt_rate: String,
+    kzt_rate_date: Date,
+    kzt_rate_source: String,
+}
+
+impl ReqRow {
+    fn into_requirement(self) -> Result<Requirement> {
+        Ok(Requirement {
+            id: parse_id(&self.id)?,
+            programme_id: parse_id(&self.programme_id)?,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            amount: self.amount,
+            currency: Currency::parse(&self.currency).map_err(corrupt)?,
+            description: self.description,
+            converted: Converted {
+                usd: self.amount_usd,
+                kzt: self.amount_kzt,
+                usd_rate: applied(&self.usd_rate, self.usd_rate_date, self.usd_rate_source)?,
+                kzt_rate: applied(&self.kzt_rate, self.kzt_rate_date, self.kzt_rate_source)?,
+            },
+        })
+    }
+}
+
+/// Turns a foreign-key failure into a field error (a reference to a record that does not exist).
+fn reference_error(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Invalid(Invalid::one(
+            what,
+            "unknown_reference",
+            format!("a {what} refers to a programme or organisation that does not exist"),
+        )),
+        _ => StoreError::Db(e),
+    }
+}

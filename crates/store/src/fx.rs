@@ -1,0 +1,98 @@
+//! Exchange rates.
+
+use crate::db::{bind_args, on_pool, on_tx, Arg, Page, Sql, Store, Tx};
+use crate::error::{Result, StoreError};
+use rust_decimal::Decimal;
+use semey_domain::currency::Currency;
+use semey_domain::fx::{FxRate, FxTable};
+use std::str::FromStr;
+use time::Date;
+
+#[derive(sqlx::FromRow)]
+struct RateRow {
+    currency: String,
+    rate_date: Date,
+    per_usd: String,
+    source: String,
+}
+
+impl RateRow {
+    fn into_rate(self) -> Result<FxRate> {
+        let corrupt = |e: String| StoreError::Corrupt(e);
+        Ok(FxRate {
+            currency: Currency::parse(&self.currency).map_err(|e| corrupt(e.to_string()))?,
+            date: self.rate_date,
+            per_usd: Decimal::from_str(&self.per_usd).map_err(|e| corrupt(e.to_string()))?,
+            source: self.source,
+        })
+    }
+}
+
+/// How a batch of rates changed the table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateReport {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl Store {
+    /// Stores rates; a rate for a currency and date already present is replaced when it differs.
+    /// Transactions already converted keep the rate they were converted with.
+    pub async fn upsert_rates(&self, tx: &mut Tx, rates: &[FxRate]) -> Result<RateReport> {
+        let mut report = RateReport::default();
+        for r in rates {
+            let existing: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as("SELECT per_usd, source FROM exchange_rates WHERE currency = $1 AND rate_date = $2")
+                .bind(r.currency.code())
+                .bind(r.date)
+                .fetch_optional(&mut *c)
+                .await)?;
+            match existing {
+                Some((rate, source)) if Decimal::from_str(&rate).ok() == Some(r.per_usd) && source == r.source => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.updated += 1,
+                None => report.inserted += 1,
+            }
+            let sql = "INSERT INTO exchange_rates (currency, rate_date, per_usd, source) VALUES ($1, $2, $3, $4) \
+                       ON CONFLICT (currency, rate_date) DO UPDATE SET per_usd = excluded.per_usd, source = excluded.source";
+            on_tx!(tx, c => sqlx::query(sql).bind(r.currency.code()).bind(r.date).bind(r.per_usd.to_string()).bind(&r.source).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(report)
+    }
+
+    /// Every stored rate, ready for bulk conversion.
+    pub async fn fx_table(&self) -> Result<FxTable> {
+        let sql = "SELECT currency, rate_date, per_usd, source FROM exchange_rates";
+        let rows = on_pool!(self, p => sqlx::query_as::<_, RateRow>(sql).fetch_all(p).await)?;
+        Ok(FxTable::new(rows.into_iter().map(RateRow::into_rate).collect::<Result<Vec<_>>>()?))
+    }
+
+    /// The rates needed to convert `currency` at `date` (the currency's and KZT's).
+    pub(crate) async fn fx_for(&self, tx: &mut Tx, currency: Currency, date: Date) -> Result<FxTable> {
+        let sql = "SELECT currency, rate_date, per_usd, source FROM exchange_rates \
+                   WHERE currency = $1 AND rate_date <= $2 ORDER BY rate_date DESC LIMIT 1";
+        let mut rates = Vec::new();
+        for c in [currency, Currency::KZT] {
+            let row = on_tx!(tx, conn => sqlx::query_as::<_, RateRow>(sql).bind(c.code()).bind(date).fetch_optional(&mut *conn).await)?;
+            if let Some(r) = row {
+                rates.push(r.into_rate()?);
+            }
+        }
+        Ok(FxTable::new(rates))
+    }
+
+    pub async fn list_rates(&self, currency: Option<Currency>, page: Page) -> Result<(Vec<FxRate>, i64)> {
+        let mut sql = Sql::new(" FROM exchange_rates WHERE 1 = 1");
+        if let Some(c) = currency {
+            sql.push(" AND currency = ").arg(Arg::Text(c.code().to_owned()));
+        }
+        let count_sql = format!("SELECT COUNT(*){}", sql.text);
+        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
+        let mut list = Sql { text: format!("SELECT currency, rate_date, per_usd, source{} ORDER BY currency, rate_date DESC", sql.text), args: sql.args };
+        page.apply(&mut list);
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, RateRow>(&list.text), list.args).fetch_all(p).await)?;
+        Ok((rows.into_iter().map(RateRow::into_rate).collect::<Result<_>>()?, total))
+    }
+}

@@ -1,0 +1,32 @@
+//! Semey's storage layer. Every SQL statement of the platform lives in this crate, written once
+//! for both backends: an embedded SQLite file and PostgreSQL, chosen at runtime from the URL.
+//!
+//! Architecture invariants:
+//! - No other crate builds SQL. Callers pass domain types and get domain types back.
+//! - The same SQL text runs on both backends (`$n` placeholders, `CAST(SUM(..) AS BIGINT)`,
+//!   `ON CONFLICT`); where the dialects differ, the difference is isolated in `db.rs`.
+//! - Every write that changes money keeps the funding roll-ups in the same database transaction.
+
+mod db;
+mod error;
+mod funding;
+mod fx;
+pub use fx::RateReport;
+mod organisations;
+mod places;
+mod programmes;
+
+pub use db::{Backend, Page, Store, Tx};
+pub use error::StoreError;
+pub use funding::{origin_of, 
+    Dimension, FundingFilter, SummaryRow, TransactionFilter, TransactionWrite, WriteReport,
+};
+pub use organisations::OrganisationFilter;
+pub use places::{PlaceFilter, PlaceRecord, PlaceWrite};
+pub use programmes::ProgrammeFilter;
+
+/// The migration versions of each backend, for the test that keeps them in step.
+pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+    let v = |m: &sqlx::migrate::Migrator| m.iter().map(|m| m.version).collect();
+    (v(&db::SQLITE_MIGRATIONS), v(&db::POSTGRES_MIGRATIONS))
+}

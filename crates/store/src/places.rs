@@ -1,0 +1,262 @@
+//! Places: the territorial hierarchy.
+
+use crate::db::{bind_args, now, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::error::{Result, StoreError};
+use semey_domain::ids::PlaceId;
+use semey_domain::place::{KatoCode, Place, PlaceLevel, Point, Population};
+use semey_domain::{Invalid, LocalText};
+
+/// Everything needed to create or update a place, keyed by `source_key` so that re-importing
+/// the same file updates instead of duplicating.
+#[derive(Debug, Clone)]
+pub struct PlaceWrite {
+    /// Stable key of the record in its source: `kato:<code>` when the place has a KATO code.
+    pub source_key: String,
+    pub level: PlaceLevel,
+    pub parent_id: Option<PlaceId>,
+    pub kato: Option<KatoCode>,
+    pub name: LocalText,
+    pub point: Option<Point>,
+    /// Bounding box `[min_lon, min_lat, max_lon, max_lat]` of the geometry.
+    pub bbox: Option<[f64; 4]>,
+    /// The outline as a GeoJSON geometry object.
+    pub geometry: Option<String>,
+    pub population: Option<Population>,
+    pub source: String,
+}
+
+impl PlaceWrite {
+    /// The source key a place with this KATO code (or, without one, this name and position) gets.
+    pub fn key_for(kato: Option<&KatoCode>, level: PlaceLevel, name: &LocalText, point: Option<Point>) -> String {
+        match (kato, point) {
+            (Some(k), _) => format!("kato:{k}"),
+            (None, Some(p)) => format!("{}:{}@{:.5},{:.5}", level.as_str(), name.best(semey_domain::Lang::En).unwrap_or(""), p.lat, p.lon),
+            (None, None) => format!("{}:{}", level.as_str(), name.best(semey_domain::Lang::En).unwrap_or("")),
+        }
+    }
+}
+
+/// A place with what the import needs to locate points in it.
+#[derive(Debug, Clone)]
+pub struct PlaceRecord {
+    pub place: Place,
+    pub path: String,
+    pub bbox: Option<[f64; 4]>,
+    pub geometry: Option<String>,
+}
+
+/// Filters for listing places.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFilter {
+    pub level: Option<PlaceLevel>,
+    pub parent_id: Option<PlaceId>,
+    /// Only places inside this one (its descendants).
+    pub within: Option<PlaceId>,
+    pub kato: Option<String>,
+    /// Text search on names in every language and on the KATO code.
+    pub q: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    id: String,
+    level: String,
+    parent_id: Option<String>,
+    path: String,
+    kato: Option<String>,
+    name: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    min_lon: Option<f64>,
+    min_lat: Option<f64>,
+    max_lon: Option<f64>,
+    max_lat: Option<f64>,
+    has_geometry: bool,
+    population: Option<i64>,
+    population_year: Option<i64>,
+    population_source: Option<String>,
+    source: String,
+}
+
+const PLACE_COLUMNS: &str = "id, level, parent_id, path, kato, name, lon, lat, min_lon, min_lat, max_lon, max_lat, \
+     (geometry IS NOT NULL) AS has_geometry, population, population_year, population_source, source";
+
+impl PlaceRow {
+    fn into_record(self, geometry: Option<String>) -> Result<PlaceRecord> {
+        let corrupt = |e: Invalid| StoreError::Corrupt(e.to_string());
+        let place = Place {
+            id: parse_id(&self.id)?,
+            level: PlaceLevel::parse(&self.level).map_err(corrupt)?,
+            parent_id: self.parent_id.as_deref().map(parse_id).transpose()?,
+            kato: self.kato.as_deref().map(KatoCode::parse).transpose().map_err(corrupt)?,
+            name: serde_json::from_str(&self.name).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            point: match (self.lon, self.lat) {
+                (Some(lon), Some(lat)) => Some(Point { lon, lat }),
+                _ => None,
+            },
+            has_geometry: self.has_geometry,
+            population: match (self.population, self.population_year) {
+                (Some(count), Some(year)) => Some(Population {
+                    count,
+                    year: i32::try_from(year).unwrap_or_default(),
+                    source: self.population_source.unwrap_or_default(),
+                }),
+                _ => None,
+            },
+            source: self.source,
+        };
+        let bbox = match (self.min_lon, self.min_lat, self.max_lon, self.max_lat) {
+            (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
+            _ => None,
+        };
+        Ok(PlaceRecord { place, path: self.path, bbox, geometry })
+    }
+}
+
+impl Store {
+    /// Creates the place, or updates the one with the same source key; returns its id and
+    /// whether it was created.
+    pub async fn upsert_place(&self, tx: &mut Tx, w: &PlaceWrite) -> Result<(PlaceId, bool)> {
+        let parent_path = match w.parent_id {
+            Some(pid) => {
+                let sql = "SELECT path FROM places WHERE id = $1";
+                let path: Option<String> = on_tx!(tx, c => sqlx::query_scalar(sql).bind(pid.to_string()).fetch_optional(&mut *c).await)?;
+                Some(path.ok_or_else(|| Invalid::one("parent_id", "unknown_place", format!("no place with id {pid}")))?)
+            }
+            None => None,
+        };
+        let existing: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as("SELECT id, path FROM places WHERE source_key = $1")
+            .bind(&w.source_key)
+            .fetch_optional(&mut *c)
+            .await)?;
+        let (id, created) = match &existing {
+            Some((id, _)) => (parse_id::<PlaceId>(id)?, false),
+            None => (PlaceId::new(), true),
+        };
+        let path = format!("{}/{}", parent_path.unwrap_or_default(), id);
+        let name = serde_json::to_string(&w.name).expect("text serialises");
+        let search = format!("{} {}", w.name.search_key(), w.kato.as_ref().map(|k| k.as_str()).unwrap_or(""));
+        let [min_lon, min_lat, max_lon, max_lat] = w.bbox.map(|b| b.map(Some)).unwrap_or([None; 4]);
+        let pop = w.population.as_ref();
+        let args = vec![
+            Arg::Text(id.to_string()),
+            Arg::Text(w.level.as_str().to_owned()),
+            Arg::OptText(w.parent_id.map(|p| p.to_string())),
+            Arg::Text(path.clone()),
+            Arg::OptText(w.kato.as_ref().map(|k| k.to_string())),
+            Arg::Text(w.source_key.clone()),
+            Arg::Text(name),
+            Arg::Text(search),
+            Arg::Real(w.point.map(|p| p.lon)),
+            Arg::Real(w.point.map(|p| p.lat)),
+            Arg::Real(min_lon),
+            Arg::Real(min_lat),
+            Arg::Real(max_lon),
+            Arg::Real(max_lat),
+            Arg::OptText(w.geometry.clone()),
+            Arg::OptInt(pop.map(|p| p.count)),
+            Arg::OptInt(pop.map(|p| i64::from(p.year))),
+            Arg::OptText(pop.map(|p| p.source.clone())),
+            Arg::Text(w.source.clone()),
+        ];
+        let sql = "INSERT INTO places (id, level, parent_id, path, kato, source_key, name, search, lon, lat, \
+                   min_lon, min_lat, max_lon, max_lat, geometry, population, population_year, population_source, source, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+                   ON CONFLICT (source_key) DO UPDATE SET level = excluded.level, parent_id = excluded.parent_id, \
+                   path = excluded.path, kato = excluded.kato, name = excluded.name, search = excluded.search, \
+                   lon = COALESCE(excluded.lon, places.lon), lat = COALESCE(excluded.lat, places.lat), \
+                   min_lon = COALESCE(excluded.min_lon, places.min_lon), min_lat = COALESCE(excluded.min_lat, places.min_lat), \
+                   max_lon = COALESCE(excluded.max_lon, places.max_lon), max_lat = COALESCE(excluded.max_lat, places.max_lat), \
+                   geometry = COALESCE(excluded.geometry, places.geometry), \
+                   population = COALESCE(excluded.population, places.population), \
+                   population_year = COALESCE(excluded.population_year, places.population_year), \
+                   population_source = COALESCE(excluded.population_source, places.population_source), \
+                   source = excluded.source, updated_at = excluded.updated_at";
+        let result = on_tx!(tx, c => bind_args!(sqlx::query(sql), args).bind(now()).execute(&mut *c).await.map(|r| r.rows_affected()));
+        result.map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
+                "kato",
+                "duplicate_kato",
+                format!("another place already has KATO code {}", w.kato.as_ref().map(|k| k.as_str()).unwrap_or("?")),
+            )),
+            _ => StoreError::Db(e),
+        })?;
+        if let Some((_, old_path)) = existing.filter(|(_, old)| *old != path) {
+            // The place moved in the hierarchy: its descendants' paths move with it.
+            let sql = "UPDATE places SET path = $1 || substr(path, $2) WHERE path LIKE $3";
+            let from = i64::try_from(old_path.len()).unwrap_or(i64::MAX) + 1;
+            on_tx!(tx, c => sqlx::query(sql).bind(&path).bind(from).bind(format!("{old_path}/%")).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok((id, created))
+    }
+
+    pub async fn place(&self, id: PlaceId) -> Result<Place> {
+        Ok(self.place_record(id).await?.place)
+    }
+
+    /// A place with its path, bounding box and outline.
+    pub async fn place_record(&self, id: PlaceId) -> Result<PlaceRecord> {
+        let sql = format!("SELECT {PLACE_COLUMNS}, geometry FROM places WHERE id = $1");
+        let found = on_pool!(self, p => sqlx::query_as::<_, PlaceRowWithGeometry>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
+        let r = found.ok_or_else(|| StoreError::not_found("place", id))?;
+        r.row.into_record(r.geometry)
+    }
+
+    pub async fn place_by_kato(&self, kato: &KatoCode) -> Result<Option<Place>> {
+        let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE kato = $1");
+        let row = on_pool!(self, p => sqlx::query_as::<_, PlaceRow>(&sql).bind(kato.as_str()).fetch_optional(p).await)?;
+        row.map(|r| r.into_record(None).map(|r| r.place)).transpose()
+    }
+
+    /// Every place of `level`, with outlines when `with_geometry` (for locating points).
+    pub async fn places_at_level(&self, level: PlaceLevel, with_geometry: bool) -> Result<Vec<PlaceRecord>> {
+        let geometry = if with_geometry { "geometry" } else { "NULL AS geometry" };
+        let sql = format!("SELECT {PLACE_COLUMNS}, {geometry} FROM places WHERE level = $1 ORDER BY kato, id");
+        let rows = on_pool!(self, p => sqlx::query_as::<_, PlaceRowWithGeometry>(&sql).bind(level.as_str()).fetch_all(p).await)?;
+        rows.into_iter().map(|r| r.row.into_record(r.geometry)).collect()
+    }
+
+    pub async fn list_places(&self, f: &PlaceFilter, page: Page) -> Result<(Vec<Place>, i64)> {
+        let mut sql = Sql::new(" FROM places WHERE 1 = 1");
+        if let Some(l) = f.level {
+            sql.push(" AND level = ").arg(Arg::Text(l.as_str().to_owned()));
+        }
+        if let Some(p) = f.parent_id {
+            sql.push(" AND parent_id = ").arg(Arg::Text(p.to_string()));
+        }
+        if let Some(w) = f.within {
+            sql.push(" AND path LIKE (SELECT path FROM places WHERE id = ").arg(Arg::Text(w.to_string())).push(") || '/%'");
+        }
+        if let Some(k) = &f.kato {
+            sql.push(" AND kato = ").arg(Arg::Text(k.clone()));
+        }
+        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            sql.push(" AND search LIKE ").arg(Arg::Text(format!("%{}%", q.to_lowercase())));
+        }
+        let count_sql = format!("SELECT COUNT(*){}", sql.text);
+        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
+        let mut list = Sql { text: format!("SELECT {PLACE_COLUMNS}{} ORDER BY path", sql.text), args: sql.args };
+        page.apply(&mut list);
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, PlaceRow>(&list.text), list.args).fetch_all(p).await)?;
+        let places = rows.into_iter().map(|r| r.into_record(None).map(|r| r.place)).collect::<Result<_>>()?;
+        Ok((places, total))
+    }
+
+    /// Fails with a field error unless every id names a stored place.
+    pub(crate) async fn check_places_exist(&self, tx: &mut Tx, ids: &[PlaceId], field: &str) -> Result<()> {
+        for (i, id) in ids.iter().enumerate() {
+            let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM places WHERE id = $1").bind(id.to_string()).fetch_one(&mut *c).await)?;
+            if n == 0 {
+                return Err(Invalid::one(format!("{field}[{i}].place_id"), "unknown_place", format!("no place with id {id}")).into());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PlaceRowWithGeometry {
+    #[sqlx(flatten)]
+    row: PlaceRow,
+    geometry: Option<String>,
+}

@@ -1,0 +1,378 @@
+//! Programmes and projects with their areas, sectors, places, groups, partners and markers.
+
+use crate::db::{bind_args, now, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::error::{Result, StoreError};
+use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
+use semey_domain::programme::{
+    ActivityStatus, OrgRole, Participant, Percentage, PolicyMarker, Programme, ProgrammeDates, ProgrammePlace, SdgTarget,
+    SectorShare, SectorVocabulary, TargetGroup, ThematicArea,
+};
+use semey_domain::Invalid;
+use std::collections::HashMap;
+use time::Date;
+
+/// Filters shared by programme lists and funding summaries.
+#[derive(Debug, Clone, Default)]
+pub struct ProgrammeFilter {
+    pub area: Option<ThematicArea>,
+    pub status: Option<ActivityStatus>,
+    /// The place or anything inside it.
+    pub place: Option<PlaceId>,
+    /// Organisations taking part in any role, or reporting.
+    pub organisation: Option<OrganisationId>,
+    pub sdg_target: Option<SdgTarget>,
+    pub target_group: Option<TargetGroup>,
+    /// Programmes running at some point of this year (by actual dates, else planned).
+    pub year: Option<i32>,
+    pub parent_id: Option<ProgrammeId>,
+    /// Text search on titles and descriptions in every language and on the identifier.
+    pub q: Option<String>,
+}
+
+impl ProgrammeFilter {
+    /// Appends ` AND …` conditions restricting `id_expr` (a programme id column) to this filter.
+    pub(crate) fn push_conditions(&self, sql: &mut Sql, id_expr: &str, year_on_dates: bool) {
+        if let Some(a) = self.area {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programme_areas fa WHERE fa.programme_id = {id_expr} AND fa.area = "))
+                .arg(Arg::Text(a.as_str().to_owned()))
+                .push(")");
+        }
+        if let Some(s) = self.status {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fs WHERE fs.id = {id_expr} AND fs.status = "))
+                .arg(Arg::Int(i64::from(s.code())))
+                .push(")");
+        }
+        if let Some(p) = self.place {
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM programme_places fp JOIN places fpl ON fpl.id = fp.place_id \
+                 WHERE fp.programme_id = {id_expr} AND (fpl.id = "
+            ))
+            .arg(Arg::Text(p.to_string()))
+            .push(" OR fpl.path LIKE (SELECT path FROM places WHERE id = ")
+            .arg(Arg::Text(p.to_string()))
+            .push(") || '/%'))");
+        }
+        if let Some(o) = self.organisation {
+            sql.push(&format!(" AND (EXISTS (SELECT 1 FROM programme_participants fo WHERE fo.programme_id = {id_expr} AND fo.organisation_id = "))
+                .arg(Arg::Text(o.to_string()))
+                .push(&format!(") OR EXISTS (SELECT 1 FROM programmes fr WHERE fr.id = {id_expr} AND fr.reporting_org_id = "))
+                .arg(Arg::Text(o.to_string()))
+                .push("))");
+        }
+        if let Some(t) = &self.sdg_target {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programme_sdg_targets ft WHERE ft.programme_id = {id_expr} AND ft.target = "))
+                .arg(Arg::Text(t.as_str().to_owned()))
+                .push(")");
+        }
+        if let Some(g) = self.target_group {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programme_target_groups fg WHERE fg.programme_id = {id_expr} AND fg.target_group = "))
+                .arg(Arg::Text(g.as_str().to_owned()))
+                .push(")");
+        }
+        if let (Some(y), true) = (self.year, year_on_dates) {
+            let first = Date::from_calendar_date(y, time::Month::January, 1).ok();
+            let last = Date::from_calendar_date(y, time::Month::December, 31).ok();
+            if let (Some(first), Some(last)) = (first, last) {
+                sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fy WHERE fy.id = {id_expr} AND COALESCE(fy.actual_start, fy.planned_start) <= "))
+                    .arg(Arg::Date(last))
+                    .push(" AND (COALESCE(fy.actual_end, fy.planned_end) IS NULL OR COALESCE(fy.actual_end, fy.planned_end) >= ")
+                    .arg(Arg::Date(first))
+                    .push("))");
+            }
+        }
+        if let Some(p) = self.parent_id {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fpa WHERE fpa.id = {id_expr} AND fpa.parent_id = "))
+                .arg(Arg::Text(p.to_string()))
+                .push(")");
+        }
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fq WHERE fq.id = {id_expr} AND fq.search LIKE "))
+                .arg(Arg::Text(format!("%{}%", q.to_lowercase())))
+                .push(")");
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ProgrammeRow {
+    id: String,
+    iati_identifier: String,
+    parent_id: Option<String>,
+    reporting_org_id: Option<String>,
+    title: String,
+    description: String,
+    status: i64,
+    planned_start: Option<Date>,
+    planned_end: Option<Date>,
+    actual_start: Option<Date>,
+    actual_end: Option<Date>,
+}
+
+const PROGRAMME_COLUMNS: &str =
+    "id, iati_identifier, parent_id, reporting_org_id, title, description, status, planned_start, planned_end, actual_start, actual_end";
+
+fn corrupt(e: impl ToString) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl ProgrammeRow {
+    fn into_programme(self) -> Result<Programme> {
+        Ok(Programme {
+            id: parse_id(&self.id)?,
+            iati_identifier: self.iati_identifier,
+            title: serde_json::from_str(&self.title).map_err(corrupt)?,
+            description: serde_json::from_str(&self.description).map_err(corrupt)?,
+            status: ActivityStatus::parse(u8::try_from(self.status).unwrap_or(0)).map_err(corrupt)?,
+            dates: ProgrammeDates {
+                planned_start: self.planned_start,
+                planned_end: self.planned_end,
+                actual_start: self.actual_start,
+                actual_end: self.actual_end,
+            },
+            areas: Vec::new(),
+            sectors: Vec::new(),
+            sdg_targets: Vec::new(),
+            places: Vec::new(),
+            target_groups: Vec::new(),
+            participants: Vec::new(),
+            policy_markers: Vec::new(),
+            parent_id: self.parent_id.as_deref().map(parse_id).transpose()?,
+            reporting_org_id: self.reporting_org_id.as_deref().map(parse_id).transpose()?,
+        })
+    }
+}
+
+impl Store {
+    /// Creates or replaces a programme and its lists. References (places, organisations, parent)
+    /// must exist; the IATI identifier must be unique.
+    pub async fn save_programme(&self, tx: &mut Tx, p: &Programme) -> Result<()> {
+        self.check_places_exist(tx, &p.places.iter().map(|x| x.place_id).collect::<Vec<_>>(), "places").await?;
+        for (i, part) in p.participants.iter().enumerate() {
+            self.check_organisation_exists(tx, part.organisation_id, &format!("participants[{i}].organisation_id")).await?;
+        }
+        if let Some(o) = p.reporting_org_id {
+            self.check_organisation_exists(tx, o, "reporting_org_id").await?;
+        }
+        if let Some(parent) = p.parent_id {
+            self.check_parent(tx, p.id, parent).await?;
+        }
+        let search = format!("{} {} {}", p.title.search_key(), p.description.search_key(), p.iati_identifier.to_lowercase());
+        let args = vec![
+            Arg::Text(p.id.to_string()),
+            Arg::Text(p.iati_identifier.clone()),
+            Arg::OptText(p.parent_id.map(|x| x.to_string())),
+            Arg::OptText(p.reporting_org_id.map(|x| x.to_string())),
+            Arg::Text(serde_json::to_string(&p.title).expect("serialises")),
+            Arg::Text(serde_json::to_string(&p.description).expect("serialises")),
+            Arg::Text(search),
+            Arg::Int(i64::from(p.status.code())),
+            Arg::OptDate(p.dates.planned_start),
+            Arg::OptDate(p.dates.planned_end),
+            Arg::OptDate(p.dates.actual_start),
+            Arg::OptDate(p.dates.actual_end),
+        ];
+        let sql = "INSERT INTO programmes (id, iati_identifier, parent_id, reporting_org_id, title, description, search, status, \
+                   planned_start, planned_end, actual_start, actual_end, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                   ON CONFLICT (id) DO UPDATE SET iati_identifier = excluded.iati_identifier, parent_id = excluded.parent_id, \
+                   reporting_org_id = excluded.reporting_org_id, title = excluded.title, description = excluded.description, \
+                   search = excluded.search, status = excluded.status, planned_start = excluded.planned_start, \
+                   planned_end = excluded.planned_end, actual_start = excluded.actual_start, actual_end = excluded.actual_end, \
+                   updated_at = excluded.updated_at";
+        on_tx!(tx, c => bind_args!(sqlx::query(sql), args).bind(now()).execute(&mut *c).await.map(|r| r.rows_affected())).map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
+                "iati_identifier",
+                "duplicate_iati_identifier",
+                format!("another programme already has the identifier {}", p.iati_identifier),
+            )),
+            _ => StoreError::Db(e),
+        })?;
+        self.replace_programme_lists(tx, p).await
+    }
+
+    async fn check_parent(&self, tx: &mut Tx, id: ProgrammeId, parent: ProgrammeId) -> Result<()> {
+        // Walk up from the parent: a cycle would make a programme its own ancestor.
+        let mut current = Some(parent.to_string());
+        let mut depth = 0;
+        while let Some(cur) = current {
+            if cur == id.to_string() {
+                return Err(Invalid::one("parent_id", "parent_cycle", "this parent would make the programme its own ancestor").into());
+            }
+            let row: Option<(Option<String>,)> =
+                on_tx!(tx, c => sqlx::query_as("SELECT parent_id FROM programmes WHERE id = $1").bind(&cur).fetch_optional(&mut *c).await)?;
+            match row {
+                Some((next,)) => current = next,
+                None if depth == 0 => {
+                    return Err(Invalid::one("parent_id", "unknown_programme", format!("no programme with id {parent}")).into())
+                }
+                None => current = None,
+            }
+            depth += 1;
+        }
+        Ok(())
+    }
+
+    async fn replace_programme_lists(&self, tx: &mut Tx, p: &Programme) -> Result<()> {
+        let id = p.id.to_string();
+        for table in [
+            "programme_areas",
+            "programme_sectors",
+            "programme_sdg_targets",
+            "programme_places",
+            "programme_target_groups",
+            "programme_participants",
+            "programme_policy_markers",
+        ] {
+            let sql = format!("DELETE FROM {table} WHERE programme_id = $1");
+            on_tx!(tx, c => sqlx::query(&sql).bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        let mut rows: Vec<(&str, Vec<Arg>)> = Vec::new();
+        for (area, share) in p.area_shares() {
+            rows.push(("INSERT INTO programme_areas (programme_id, area, share) VALUES ($1, $2, $3)", vec![Arg::Text(area.as_str().into()), Arg::Int(share.into())]));
+        }
+        for s in &p.sectors {
+            rows.push((
+                "INSERT INTO programme_sectors (programme_id, vocabulary, code, percentage) VALUES ($1, $2, $3, $4)",
+                vec![Arg::Text(s.vocabulary.as_str().into()), Arg::Text(s.code.clone()), Arg::Int(s.percentage.hundredths().into())],
+            ));
+        }
+        for t in &p.sdg_targets {
+            rows.push(("INSERT INTO programme_sdg_targets (programme_id, target) VALUES ($1, $2)", vec![Arg::Text(t.as_str().into())]));
+        }
+        for ((place, share), given) in p.place_shares().into_iter().zip(&p.places) {
+            rows.push((
+                "INSERT INTO programme_places (programme_id, place_id, percentage, share) VALUES ($1, $2, $3, $4)",
+                vec![Arg::Text(place.to_string()), Arg::OptInt(given.percentage.map(|x| x.hundredths().into())), Arg::Int(share.into())],
+            ));
+        }
+        for g in &p.target_groups {
+            rows.push(("INSERT INTO programme_target_groups (programme_id, target_group) VALUES ($1, $2)", vec![Arg::Text(g.as_str().into())]));
+        }
+        for part in &p.participants {
+            rows.push((
+                "INSERT INTO programme_participants (programme_id, organisation_id, role) VALUES ($1, $2, $3)",
+                vec![Arg::Text(part.organisation_id.to_string()), Arg::Int(part.role.code().into())],
+            ));
+        }
+        for m in &p.policy_markers {
+            rows.push((
+                "INSERT INTO programme_policy_markers (programme_id, code, significance) VALUES ($1, $2, $3)",
+                vec![Arg::Int(m.code.into()), Arg::Int(m.significance.into())],
+            ));
+        }
+        for (sql, args) in rows {
+            on_tx!(tx, c => bind_args!(sqlx::query(sql).bind(&id), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    pub async fn programme(&self, id: ProgrammeId) -> Result<Programme> {
+        let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = $1");
+        let row = on_pool!(self, p => sqlx::query_as::<_, ProgrammeRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
+        let p = row.ok_or_else(|| StoreError::not_found("programme", id))?.into_programme()?;
+        Ok(self.with_lists(vec![p]).await?.remove(0))
+    }
+
+    pub async fn programme_by_identifier(&self, iati_identifier: &str) -> Result<Option<Programme>> {
+        let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE iati_identifier = $1");
+        let row = on_pool!(self, p => sqlx::query_as::<_, ProgrammeRow>(&sql).bind(iati_identifier).fetch_optional(p).await)?;
+        match row {
+            Some(r) => Ok(Some(self.with_lists(vec![r.into_programme()?]).await?.remove(0))),
+            None => Ok(None),
+        }
+    }
+
+    /// Ids of every programme by IATI identifier (for imports).
+    pub async fn programme_ids_by_identifier(&self) -> Result<HashMap<String, ProgrammeId>> {
+        let rows: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as("SELECT iati_identifier, id FROM programmes").fetch_all(p).await)?;
+        rows.into_iter().map(|(k, id)| Ok((k, parse_id(&id)?))).collect()
+    }
+
+    pub async fn list_programmes(&self, f: &ProgrammeFilter, page: Page) -> Result<(Vec<Programme>, i64)> {
+        let mut sql = Sql::new(" FROM programmes p WHERE 1 = 1");
+        f.push_conditions(&mut sql, "p.id", true);
+        let count_sql = format!("SELECT COUNT(*){}", sql.text);
+        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
+        let cols = PROGRAMME_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+        let mut list = Sql { text: format!("SELECT {cols}{} ORDER BY p.iati_identifier", sql.text), args: sql.args };
+        page.apply(&mut list);
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ProgrammeRow>(&list.text), list.args).fetch_all(p).await)?;
+        let programmes = rows.into_iter().map(ProgrammeRow::into_programme).collect::<Result<Vec<_>>>()?;
+        Ok((self.with_lists(programmes).await?, total))
+    }
+
+    /// Fills the list fields of `programmes` with a few queries for the whole batch.
+    async fn with_lists(&self, mut programmes: Vec<Programme>) -> Result<Vec<Programme>> {
+        if programmes.is_empty() {
+            return Ok(programmes);
+        }
+        let ids: Vec<Arg> = programmes.iter().map(|p| Arg::Text(p.id.to_string())).collect();
+        let index: HashMap<String, usize> = programmes.iter().enumerate().map(|(i, p)| (p.id.to_string(), i)).collect();
+        let fetch = |table_sql: &str| {
+            let mut s = Sql::new(table_sql);
+            s.push(" WHERE programme_id IN ").list(ids.iter().cloned()).push(" ORDER BY programme_id, 2, 3");
+            s
+        };
+        let s = fetch("SELECT programme_id, area, share FROM programme_areas");
+        let rows: Vec<(String, String, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, area, _share) in rows {
+            programmes[index[&pid]].areas.push(ThematicArea::parse(&area).map_err(corrupt)?);
+        }
+        for p in &mut programmes {
+            p.areas.sort();
+        }
+        let s = fetch("SELECT programme_id, vocabulary, code, percentage FROM programme_sectors");
+        let rows: Vec<(String, String, String, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, vocab, code, pct) in rows {
+            programmes[index[&pid]].sectors.push(SectorShare {
+                vocabulary: SectorVocabulary::parse(&vocab).map_err(corrupt)?,
+                code,
+                percentage: Percentage::from_hundredths(u16::try_from(pct).unwrap_or(0)),
+            });
+        }
+        let s = fetch("SELECT programme_id, target, target FROM programme_sdg_targets");
+        let rows: Vec<(String, String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, t, _) in rows {
+            programmes[index[&pid]].sdg_targets.push(SdgTarget::parse(&t).map_err(corrupt)?);
+        }
+        let s = fetch("SELECT programme_id, place_id, percentage FROM programme_places");
+        let rows: Vec<(String, String, Option<i64>)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, place, pct) in rows {
+            programmes[index[&pid]].places.push(ProgrammePlace {
+                place_id: parse_id(&place)?,
+                percentage: pct.map(|x| Percentage::from_hundredths(u16::try_from(x).unwrap_or(0))),
+            });
+        }
+        let s = fetch("SELECT programme_id, target_group, target_group FROM programme_target_groups");
+        let rows: Vec<(String, String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, g, _) in rows {
+            programmes[index[&pid]].target_groups.push(TargetGroup::parse(&g).map_err(corrupt)?);
+        }
+        let s = fetch("SELECT programme_id, role, organisation_id FROM programme_participants");
+        let rows: Vec<(String, i64, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, role, org) in rows {
+            programmes[index[&pid]].participants.push(Participant {
+                organisation_id: parse_id(&org)?,
+                role: OrgRole::from_code(u8::try_from(role).unwrap_or(0)).map_err(corrupt)?,
+            });
+        }
+        let s = fetch("SELECT programme_id, code, significance FROM programme_policy_markers");
+        let rows: Vec<(String, i64, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        for (pid, code, sig) in rows {
+            programmes[index[&pid]].policy_markers.push(PolicyMarker {
+                code: u8::try_from(code).unwrap_or(0),
+                significance: u8::try_from(sig).unwrap_or(0),
+            });
+        }
+        Ok(programmes)
+    }
+
+    /// Fails with a field error unless `id` names a stored programme.
+    pub(crate) async fn check_programme_exists(&self, tx: &mut Tx, id: ProgrammeId, field: &str) -> Result<()> {
+        let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE id = $1").bind(id.to_string()).fetch_one(&mut *c).await)?;
+        if n == 0 {
+            return Err(Invalid::one(field, "unknown_programme", format!("no programme with id {id}")).into());
+        }
+        Ok(())
+    }
+}
