@@ -17,8 +17,14 @@ pub struct Currency {
 }
 
 impl Currency {
-    pub const USD: Currency = Currency { code: *b"USD", decimals: 2 };
-    pub const KZT: Currency = Currency { code: *b"KZT", decimals: 2 };
+    pub const USD: Currency = Currency {
+        code: *b"USD",
+        decimals: 2,
+    };
+    pub const KZT: Currency = Currency {
+        code: *b"KZT",
+        decimals: 2,
+    };
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         let up = s.trim().to_ascii_uppercase();
@@ -27,10 +33,17 @@ impl Currency {
             .find(|(c, _)| *c == up)
             .map(|(c, d)| {
                 let b = c.as_bytes();
-                Currency { code: [b[0], b[1], b[2]], decimals: *d }
+                Currency {
+                    code: [b[0], b[1], b[2]],
+                    decimals: *d,
+                }
             })
             .ok_or_else(|| {
-                Invalid::one("currency", "unknown_currency", format!("{s:?} is not an ISO 4217 currency code"))
+                Invalid::one(
+                    "currency",
+                    "unknown_currency",
+                    format!("{s:?} is not an ISO 4217 currency code"),
+                )
             })
     }
 
@@ -46,20 +59,37 @@ impl Currency {
     /// Parses a decimal amount in major units ("1234.50") into minor units, refusing more
     /// decimals than the currency has.
     pub fn parse_amount(&self, s: &str) -> Result<i64, Invalid> {
-        let cleaned: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '_')).collect();
+        let cleaned: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '_'))
+            .collect();
         let d = Decimal::from_str(&cleaned).map_err(|_| {
-            Invalid::one("amount", "invalid_amount", format!("{s:?} is not a number (use a dot for decimals)"))
+            Invalid::one(
+                "amount",
+                "invalid_amount",
+                format!("{s:?} is not a number (use a dot for decimals)"),
+            )
         })?;
         if d.scale() > self.decimals() && d.normalize().scale() > self.decimals() {
             return Err(Invalid::one(
                 "amount",
                 "too_many_decimals",
-                format!("{s:?} has more decimals than {} allows ({})", self.code(), self.decimals),
+                format!(
+                    "{s:?} has more decimals than {} allows ({})",
+                    self.code(),
+                    self.decimals
+                ),
             ));
         }
         let minor = d * Decimal::from(10i64.pow(self.decimals()));
-        i64::try_from(minor.trunc())
-            .map_err(|_| Invalid::one("amount", "amount_out_of_range", format!("{s:?} is too large")))
+        i64::try_from(minor.trunc()).map_err(|_| {
+            Invalid::one(
+                "amount",
+                "amount_out_of_range",
+                format!("{s:?} is too large"),
+            )
+        })
     }
 
     /// Formats minor units as a plain decimal in major units ("1234.50").
@@ -100,9 +130,27 @@ mod tests {
 
     #[test]
     fn minor_units_follow_the_currency() {
-        assert_eq!(Currency::parse("kzt").unwrap().parse_amount("1 234.5").unwrap(), 123_450);
-        assert_eq!(Currency::parse("JPY").unwrap().parse_amount("1000").unwrap(), 1000);
-        assert_eq!(Currency::parse("KWD").unwrap().parse_amount("1.234").unwrap(), 1234);
+        assert_eq!(
+            Currency::parse("kzt")
+                .unwrap()
+                .parse_amount("1 234.5")
+                .unwrap(),
+            123_450
+        );
+        assert_eq!(
+            Currency::parse("JPY")
+                .unwrap()
+                .parse_amount("1000")
+                .unwrap(),
+            1000
+        );
+        assert_eq!(
+            Currency::parse("KWD")
+                .unwrap()
+                .parse_amount("1.234")
+                .unwrap(),
+            1234
+        );
         assert_eq!(Currency::USD.format_minor(123_450), "1234.50");
     }
 
@@ -110,7 +158,10 @@ mod tests {
     fn unknown_currency_and_excess_decimals_are_refused() {
         let e = Currency::parse("XYZ").unwrap_err();
         assert_eq!(e.errors[0].code, "unknown_currency");
-        let e = Currency::parse("JPY").unwrap().parse_amount("10.5").unwrap_err();
+        let e = Currency::parse("JPY")
+            .unwrap()
+            .parse_amount("10.5")
+            .unwrap_err();
         assert_eq!(e.errors[0].code, "too_many_decimals");
         assert_eq!(Currency::USD.parse_amount("10.50").unwrap(), 1050);
     }

@@ -17,7 +17,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.to_owned(), message: message.into() }
+        Self {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// The same error, with its field path placed under `prefix` (`prefix.field`).
@@ -40,7 +44,9 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn one(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        Self { errors: vec![FieldError::new(field, code, message)] }
+        Self {
+            errors: vec![FieldError::new(field, code, message)],
+        }
     }
 }
 
@@ -70,7 +76,8 @@ impl Checker {
         match r {
             Ok(v) => Some(v),
             Err(inv) => {
-                self.errors.extend(inv.errors.into_iter().map(|e| e.under(field)));
+                self.errors
+                    .extend(inv.errors.into_iter().map(|e| e.under(field)));
                 None
             }
         }
@@ -80,7 +87,9 @@ impl Checker {
         if self.errors.is_empty() {
             Ok(value())
         } else {
-            Err(Invalid { errors: self.errors })
+            Err(Invalid {
+                errors: self.errors,
+            })
         }
     }
 

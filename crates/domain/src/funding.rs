@@ -26,7 +26,9 @@ use uuid::Uuid;
 const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x5e3e_7a00_0000_4c1b_9a7d_0000_0075_0210);
 
 /// IATI TransactionType (codes 1–13).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(try_from = "u8", into = "u8")]
 #[schema(value_type = u8, example = 11)]
 pub struct TransactionType(u8);
@@ -59,7 +61,11 @@ impl TransactionType {
         if (1..=13).contains(&code) {
             Ok(Self(code))
         } else {
-            Err(Invalid::one("transaction_type", "unknown_transaction_type", format!("{code} is not an IATI TransactionType code (1–13)")))
+            Err(Invalid::one(
+                "transaction_type",
+                "unknown_transaction_type",
+                format!("{code} is not an IATI TransactionType code (1–13)"),
+            ))
         }
     }
 
@@ -135,7 +141,9 @@ impl Measure {
 }
 
 /// Where money comes from: Kazakhstan's public budget, or outside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Domestic,
@@ -158,7 +166,11 @@ impl Origin {
             "domestic" => Ok(Origin::Domestic),
             "external" => Ok(Origin::External),
             "unspecified" => Ok(Origin::Unspecified),
-            _ => Err(Invalid::one("origin", "unknown_origin", format!("{s:?} is not domestic, external or unspecified"))),
+            _ => Err(Invalid::one(
+                "origin",
+                "unknown_origin",
+                format!("{s:?} is not domestic, external or unspecified"),
+            )),
         }
     }
 }
@@ -246,17 +258,34 @@ impl TransactionInput {
         let currency = c.take("", Currency::parse(&self.currency));
         let amount = currency.and_then(|cur| c.take("", cur.parse_amount(&self.amount.as_text())));
         if amount == Some(0) {
-            c.push(FieldError::new("amount", "zero_amount", "a transaction of zero records nothing"));
+            c.push(FieldError::new(
+                "amount",
+                "zero_amount",
+                "a transaction of zero records nothing",
+            ));
         }
         if let Some(v) = self.value_date {
             if v > self.date.saturating_add(time::Duration::days(366)) {
-                c.push(FieldError::new("value_date", "value_date_far", "the value date is more than a year after the transaction date"));
+                c.push(FieldError::new(
+                    "value_date",
+                    "value_date_far",
+                    "the value date is more than a year after the transaction date",
+                ));
             }
         }
-        if self.provider_programme_id.is_some() && self.provider_programme_id == self.receiver_programme_id {
-            c.push(FieldError::new("receiver_programme_id", "same_programme", "a flow needs two different programmes"));
+        if self.provider_programme_id.is_some()
+            && self.provider_programme_id == self.receiver_programme_id
+        {
+            c.push(FieldError::new(
+                "receiver_programme_id",
+                "same_programme",
+                "a flow needs two different programmes",
+            ));
         }
-        let reference = self.reference.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+        let reference = self
+            .reference
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
         c.finish(|| {
             let mut t = CheckedTransaction {
                 id: TransactionId(Uuid::nil()),
@@ -269,13 +298,20 @@ impl TransactionInput {
                 currency: currency.expect("checked"),
                 provider_org_id: self.provider_org_id,
                 receiver_org_id: self.receiver_org_id,
-                provider_programme_id: self.provider_programme_id.filter(|p| *p != self.programme_id),
-                receiver_programme_id: self.receiver_programme_id.filter(|p| *p != self.programme_id),
+                provider_programme_id: self
+                    .provider_programme_id
+                    .filter(|p| *p != self.programme_id),
+                receiver_programme_id: self
+                    .receiver_programme_id
+                    .filter(|p| *p != self.programme_id),
                 description: self.description.trim().to_owned(),
             };
             // An outgoing flow to another platform programme is recorded as that programme's
             // incoming flow, so both sides' reports of it become one record.
-            if let (Some(receiver), Some(mirror)) = (t.receiver_programme_id, t.transaction_type.incoming_mirror()) {
+            if let (Some(receiver), Some(mirror)) = (
+                t.receiver_programme_id,
+                t.transaction_type.incoming_mirror(),
+            ) {
                 t.provider_programme_id = Some(t.programme_id);
                 t.programme_id = receiver;
                 t.receiver_programme_id = None;
@@ -375,18 +411,42 @@ impl RequirementInput {
     pub fn check(self) -> Result<CheckedRequirement, Invalid> {
         let mut c = Checker::new();
         if self.period_end < self.period_start {
-            c.push(FieldError::new("period_end", "end_before_start", format!("the period ends ({}) before it starts ({})", self.period_end, self.period_start)));
+            c.push(FieldError::new(
+                "period_end",
+                "end_before_start",
+                format!(
+                    "the period ends ({}) before it starts ({})",
+                    self.period_end, self.period_start
+                ),
+            ));
         } else if !within_one_year(self.period_start, self.period_end) {
-            c.push(FieldError::new("period_end", "period_longer_than_a_year", format!("the period {} – {} is longer than one year: split it into yearly requirements", self.period_start, self.period_end)));
+            c.push(FieldError::new(
+                "period_end",
+                "period_longer_than_a_year",
+                format!(
+                    "the period {} – {} is longer than one year: split it into yearly requirements",
+                    self.period_start, self.period_end
+                ),
+            ));
         }
         let currency = c.take("", Currency::parse(&self.currency));
         let amount = currency.and_then(|cur| c.take("", cur.parse_amount(&self.amount.as_text())));
         if matches!(amount, Some(a) if a <= 0) {
-            c.push(FieldError::new("amount", "not_positive", "a requirement must be more than zero"));
+            c.push(FieldError::new(
+                "amount",
+                "not_positive",
+                "a requirement must be more than zero",
+            ));
         }
         c.finish(|| {
             let currency = currency.expect("checked");
-            let name = format!("req|{}|{}|{}|{}", self.programme_id, self.period_start, self.period_end, self.description.trim());
+            let name = format!(
+                "req|{}|{}|{}|{}",
+                self.programme_id,
+                self.period_start,
+                self.period_end,
+                self.description.trim()
+            );
             CheckedRequirement {
                 id: RequirementId(Uuid::new_v5(&KEY_NAMESPACE, name.as_bytes())),
                 programme_id: self.programme_id,
@@ -496,12 +556,21 @@ mod tests {
 
     #[test]
     fn pledges_are_never_money() {
-        assert_eq!(Measure::of(TransactionType::INCOMING_PLEDGE), Measure::Pledged);
-        assert_eq!(Measure::of(TransactionType::OUTGOING_PLEDGE), Measure::Outgoing);
+        assert_eq!(
+            Measure::of(TransactionType::INCOMING_PLEDGE),
+            Measure::Pledged
+        );
+        assert_eq!(
+            Measure::of(TransactionType::OUTGOING_PLEDGE),
+            Measure::Outgoing
+        );
         for code in 1..=13 {
             let m = Measure::of(TransactionType::parse(code).unwrap());
             if matches!(code, 12 | 13) {
-                assert!(!matches!(m, Measure::Committed | Measure::Disbursed | Measure::Spent));
+                assert!(!matches!(
+                    m,
+                    Measure::Committed | Measure::Disbursed | Measure::Spent
+                ));
             }
         }
     }
@@ -526,9 +595,18 @@ mod tests {
 
     #[test]
     fn budget_periods_are_at_most_a_year() {
-        assert!(within_one_year(date!(2024 - 01 - 01), date!(2024 - 12 - 31)));
-        assert!(!within_one_year(date!(2024 - 01 - 01), date!(2025 - 01 - 01)));
-        assert!(within_one_year(date!(2024 - 02 - 29), date!(2025 - 02 - 28)));
+        assert!(within_one_year(
+            date!(2024 - 01 - 01),
+            date!(2024 - 12 - 31)
+        ));
+        assert!(!within_one_year(
+            date!(2024 - 01 - 01),
+            date!(2025 - 01 - 01)
+        ));
+        assert!(within_one_year(
+            date!(2024 - 02 - 29),
+            date!(2025 - 02 - 28)
+        ));
         let r = RequirementInput {
             programme_id: ProgrammeId::new(),
             period_start: date!(2024 - 01 - 01),
@@ -537,12 +615,21 @@ mod tests {
             currency: "KZT".into(),
             description: String::new(),
         };
-        assert_eq!(r.check().unwrap_err().errors[0].code, "period_longer_than_a_year");
+        assert_eq!(
+            r.check().unwrap_err().errors[0].code,
+            "period_longer_than_a_year"
+        );
     }
 
     #[test]
     fn gap_and_rates_follow_from_the_sums() {
-        let t = Totals::from(Sums { required: 1000, committed: 250, disbursed: 100, pledged: 5000, ..Default::default() });
+        let t = Totals::from(Sums {
+            required: 1000,
+            committed: 250,
+            disbursed: 100,
+            pledged: 5000,
+            ..Default::default()
+        });
         assert_eq!(t.gap, 750);
         assert_eq!(t.percent_funded, Some(25.0));
         assert_eq!(t.disbursement_rate, Some(40.0));
@@ -550,4 +637,8 @@ mod tests {
     }
 }
 
-crate::string_schema!(AmountInput, "A decimal amount in major units of its currency, as a string or a number", "125000.00");
+crate::string_schema!(
+    AmountInput,
+    "A decimal amount in major units of its currency, as a string or a number",
+    "125000.00"
+);

@@ -24,17 +24,39 @@ pub struct FxRate {
 }
 
 impl FxRate {
-    pub fn check(currency: Currency, date: Date, per_usd: Decimal, source: &str) -> Result<Self, Invalid> {
+    pub fn check(
+        currency: Currency,
+        date: Date,
+        per_usd: Decimal,
+        source: &str,
+    ) -> Result<Self, Invalid> {
         if per_usd <= Decimal::ZERO {
-            return Err(Invalid::one("per_usd", "invalid_rate", format!("{per_usd} is not a positive exchange rate")));
+            return Err(Invalid::one(
+                "per_usd",
+                "invalid_rate",
+                format!("{per_usd} is not a positive exchange rate"),
+            ));
         }
         if source.trim().is_empty() {
-            return Err(Invalid::one("source", "required", "every exchange rate needs its source"));
+            return Err(Invalid::one(
+                "source",
+                "required",
+                "every exchange rate needs its source",
+            ));
         }
         if currency == Currency::USD && per_usd != Decimal::ONE {
-            return Err(Invalid::one("per_usd", "invalid_rate", "the rate of USD per USD is 1"));
+            return Err(Invalid::one(
+                "per_usd",
+                "invalid_rate",
+                "the rate of USD per USD is 1",
+            ));
         }
-        Ok(Self { currency, date, per_usd, source: source.trim().to_owned() })
+        Ok(Self {
+            currency,
+            date,
+            per_usd,
+            source: source.trim().to_owned(),
+        })
     }
 }
 
@@ -51,11 +73,19 @@ pub struct AppliedRate {
 
 impl AppliedRate {
     fn identity(date: Date) -> Self {
-        Self { per_usd: Decimal::ONE, date, source: "identity (USD)".to_owned() }
+        Self {
+            per_usd: Decimal::ONE,
+            date,
+            source: "identity (USD)".to_owned(),
+        }
     }
 
     fn of(r: &FxRate) -> Self {
-        Self { per_usd: r.per_usd, date: r.date, source: r.source.clone() }
+        Self {
+            per_usd: r.per_usd,
+            date: r.date,
+            source: r.source.clone(),
+        }
     }
 }
 
@@ -106,10 +136,25 @@ pub fn convert(
     };
     let major = Decimal::new(amount, currency.decimals());
     let usd_major = major / usd_rate.per_usd;
-    let out_of_range = || Invalid::one("amount", "amount_out_of_range", "the converted amount is too large");
+    let out_of_range = || {
+        Invalid::one(
+            "amount",
+            "amount_out_of_range",
+            "the converted amount is too large",
+        )
+    };
     let usd = to_minor(usd_major, 2).ok_or_else(out_of_range)?;
-    let kzt = if currency == Currency::KZT { amount } else { to_minor(usd_major * kzt_rate.per_usd, 2).ok_or_else(out_of_range)? };
-    Ok(Converted { usd, kzt, usd_rate, kzt_rate: AppliedRate::of(kzt_rate) })
+    let kzt = if currency == Currency::KZT {
+        amount
+    } else {
+        to_minor(usd_major * kzt_rate.per_usd, 2).ok_or_else(out_of_range)?
+    };
+    Ok(Converted {
+        usd,
+        kzt,
+        usd_rate,
+        kzt_rate: AppliedRate::of(kzt_rate),
+    })
 }
 
 #[cfg(test)]
@@ -118,25 +163,52 @@ mod tests {
     use time::macros::date;
 
     fn rate(c: &str, r: &str) -> FxRate {
-        FxRate::check(Currency::parse(c).unwrap(), date!(2024 - 01 - 01), r.parse().unwrap(), "test").unwrap()
+        FxRate::check(
+            Currency::parse(c).unwrap(),
+            date!(2024 - 01 - 01),
+            r.parse().unwrap(),
+            "test",
+        )
+        .unwrap()
     }
 
     #[test]
     fn converts_through_the_dollar_and_keeps_the_rates() {
         let eur = rate("EUR", "0.90");
         let kzt = rate("KZT", "450");
-        let c = convert(90_000, Currency::parse("EUR").unwrap(), date!(2024 - 02 - 01), Some(&eur), Some(&kzt)).unwrap();
+        let c = convert(
+            90_000,
+            Currency::parse("EUR").unwrap(),
+            date!(2024 - 02 - 01),
+            Some(&eur),
+            Some(&kzt),
+        )
+        .unwrap();
         assert_eq!(c.usd, 100_000); // €900.00 = $1000.00
         assert_eq!(c.kzt, 45_000_000); // = ₸450 000.00
         assert_eq!(c.usd_rate.source, "test");
-        let k = convert(45_000_000, Currency::KZT, date!(2024 - 02 - 01), None, Some(&kzt)).unwrap();
+        let k = convert(
+            45_000_000,
+            Currency::KZT,
+            date!(2024 - 02 - 01),
+            None,
+            Some(&kzt),
+        )
+        .unwrap();
         assert_eq!((k.usd, k.kzt), (100_000, 45_000_000));
     }
 
     #[test]
     fn a_missing_rate_names_currency_and_date() {
         let kzt = rate("KZT", "450");
-        let e = convert(1, Currency::parse("EUR").unwrap(), date!(2019 - 01 - 05), None, Some(&kzt)).unwrap_err();
+        let e = convert(
+            1,
+            Currency::parse("EUR").unwrap(),
+            date!(2019 - 01 - 05),
+            None,
+            Some(&kzt),
+        )
+        .unwrap_err();
         assert_eq!(e.errors[0].code, "no_exchange_rate");
         assert!(e.errors[0].message.contains("EUR on or before 2019-01-05"));
     }
@@ -167,7 +239,18 @@ impl FxTable {
         i.checked_sub(1).map(|i| &v[i])
     }
 
-    pub fn convert(&self, amount: i64, currency: Currency, value_date: Date) -> Result<Converted, Invalid> {
-        convert(amount, currency, value_date, self.on_or_before(currency, value_date), self.on_or_before(Currency::KZT, value_date))
+    pub fn convert(
+        &self,
+        amount: i64,
+        currency: Currency,
+        value_date: Date,
+    ) -> Result<Converted, Invalid> {
+        convert(
+            amount,
+            currency,
+            value_date,
+            self.on_or_before(currency, value_date),
+            self.on_or_before(Currency::KZT, value_date),
+        )
     }
 }

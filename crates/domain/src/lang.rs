@@ -7,7 +7,9 @@ use std::str::FromStr;
 use utoipa::ToSchema;
 
 /// A language the platform speaks: Kazakh, Russian, English, Chinese.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Kk,
@@ -55,7 +57,9 @@ impl FromStr for Lang {
             "ru" | "rus" => Ok(Lang::Ru),
             "en" | "eng" => Ok(Lang::En),
             "zh" | "zho" | "chi" => Ok(Lang::Zh),
-            other => Err(format!("unknown language {other:?}: expected kk, ru, en or zh")),
+            other => Err(format!(
+                "unknown language {other:?}: expected kk, ru, en or zh"
+            )),
         }
     }
 }
@@ -102,7 +106,11 @@ impl LocalText {
 
     /// All languages' texts joined, lower-cased: what a text search on this value matches.
     pub fn search_key(&self) -> String {
-        self.0.values().map(|s| s.to_lowercase()).collect::<Vec<_>>().join(" | ")
+        self.0
+            .values()
+            .map(|s| s.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 
     /// Drops blank entries (after deserialising user input).
@@ -121,7 +129,9 @@ mod tests {
 
     #[test]
     fn missing_language_falls_back_kazakh_then_russian_then_english() {
-        let t = LocalText::new().with(Lang::Ru, "Семей").with(Lang::En, "Semey");
+        let t = LocalText::new()
+            .with(Lang::Ru, "Семей")
+            .with(Lang::En, "Semey");
         assert_eq!(t.best(Lang::Kk), Some("Семей"));
         assert_eq!(t.best(Lang::Zh), Some("Семей"));
         assert_eq!(t.best(Lang::En), Some("Semey"));

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// IATI OrganisationType code (codelist "OrganisationType", IATI Standard 2.03).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(try_from = "u16", into = "u16")]
 #[schema(value_type = u16, example = 10)]
 pub struct OrganisationType(u16);
@@ -40,7 +42,11 @@ impl OrganisationType {
         if Self::CODES.iter().any(|(c, _)| *c == code) {
             Ok(Self(code))
         } else {
-            Err(Invalid::one("org_type", "unknown_org_type", format!("{code} is not an IATI OrganisationType code")))
+            Err(Invalid::one(
+                "org_type",
+                "unknown_org_type",
+                format!("{code} is not an IATI OrganisationType code"),
+            ))
         }
     }
 
@@ -49,7 +55,11 @@ impl OrganisationType {
     }
 
     pub fn name_en(self) -> &'static str {
-        Self::CODES.iter().find(|(c, _)| *c == self.0).map(|(_, n)| *n).unwrap_or("Other")
+        Self::CODES
+            .iter()
+            .find(|(c, _)| *c == self.0)
+            .map(|(_, n)| *n)
+            .unwrap_or("Other")
     }
 
     /// Public bodies: government, local government, other public sector.
@@ -111,9 +121,16 @@ impl MechanismRole {
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
-            Invalid::one("mechanism_role", "unknown_mechanism_role", format!("{s:?} is not a mechanism role"))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| {
+                Invalid::one(
+                    "mechanism_role",
+                    "unknown_mechanism_role",
+                    format!("{s:?} is not a mechanism role"),
+                )
+            })
     }
 }
 
@@ -176,12 +193,17 @@ fn blank_to_none(s: Option<String>) -> Option<String> {
 pub fn check_iati_org_id(s: &str) -> Result<(), Invalid> {
     let ok = s.contains('-')
         && !s.starts_with('-')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
         && s.len() <= 100;
     if ok {
         Ok(())
     } else {
-        Err(Invalid::one("iati_id", "invalid_iati_org_id", format!("{s:?} is not an IATI organisation identifier (AGENCY-ID, no spaces)")))
+        Err(Invalid::one(
+            "iati_id",
+            "invalid_iati_org_id",
+            format!("{s:?} is not an IATI organisation identifier (AGENCY-ID, no spaces)"),
+        ))
     }
 }
 
@@ -195,12 +217,23 @@ impl OrganisationInput {
         }
         let name = self.name.normalized();
         if name.is_empty() {
-            c.push(FieldError::new("name", "required", "an organisation needs a name in at least one language"));
+            c.push(FieldError::new(
+                "name",
+                "required",
+                "an organisation needs a name in at least one language",
+            ));
         }
         let org_type = c.take("", OrganisationType::parse(self.org_type));
         let country = self.country.trim().to_ascii_uppercase();
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            c.push(FieldError::new("country", "invalid_country", format!("{:?} is not an ISO 3166-1 alpha-2 country code", self.country)));
+            c.push(FieldError::new(
+                "country",
+                "invalid_country",
+                format!(
+                    "{:?} is not an ISO 3166-1 alpha-2 country code",
+                    self.country
+                ),
+            ));
         }
         let mechanism_role = match blank_to_none(self.mechanism_role) {
             Some(r) => c.take("", MechanismRole::parse(&r)),
@@ -208,7 +241,11 @@ impl OrganisationInput {
         };
         for (i, ct) in self.contacts.iter().enumerate() {
             if !ct.email.is_empty() && !(ct.email.contains('@') && !ct.email.contains(' ')) {
-                c.push(FieldError::new(format!("contacts[{i}].email"), "invalid_email", format!("{:?} is not an e-mail address", ct.email)));
+                c.push(FieldError::new(
+                    format!("contacts[{i}].email"),
+                    "invalid_email",
+                    format!("{:?} is not an e-mail address", ct.email),
+                ));
             }
         }
         let contacts = self.contacts;

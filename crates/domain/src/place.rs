@@ -20,7 +20,11 @@ impl KatoCode {
         if t.len() == 9 && t.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(t.to_owned()))
         } else {
-            Err(Invalid::one("kato", "invalid_kato", format!("{s:?} is not a KATO code: expected exactly 9 digits")))
+            Err(Invalid::one(
+                "kato",
+                "invalid_kato",
+                format!("{s:?} is not a KATO code: expected exactly 9 digits"),
+            ))
         }
     }
 
@@ -49,7 +53,9 @@ impl From<KatoCode> for String {
 }
 
 /// Level of a place in the hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceLevel {
     Country,
@@ -74,7 +80,11 @@ impl PlaceLevel {
             "region" => Ok(PlaceLevel::Region),
             "district" => Ok(PlaceLevel::District),
             "settlement" => Ok(PlaceLevel::Settlement),
-            _ => Err(Invalid::one("level", "invalid_level", format!("{s:?} is not country, region, district or settlement"))),
+            _ => Err(Invalid::one(
+                "level",
+                "invalid_level",
+                format!("{s:?} is not country, region, district or settlement"),
+            )),
         }
     }
 
@@ -98,8 +108,16 @@ pub struct Point {
 
 impl Point {
     pub fn parse(lon: f64, lat: f64) -> Result<Self, Invalid> {
-        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) || !lon.is_finite() || !lat.is_finite() {
-            return Err(Invalid::one("point", "coordinates_out_of_range", format!("({lon}, {lat}) is not a longitude/latitude pair")));
+        if !(-180.0..=180.0).contains(&lon)
+            || !(-90.0..=90.0).contains(&lat)
+            || !lon.is_finite()
+            || !lat.is_finite()
+        {
+            return Err(Invalid::one(
+                "point",
+                "coordinates_out_of_range",
+                format!("({lon}, {lat}) is not a longitude/latitude pair"),
+            ));
         }
         Ok(Self { lon, lat })
     }
@@ -157,29 +175,54 @@ pub struct NewPlace {
 impl PlaceInput {
     pub fn check(self) -> Result<NewPlace, Invalid> {
         let mut c = Checker::new();
-        let kato = match self.kato.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let kato = match self
+            .kato
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(k) => c.take("", KatoCode::parse(k)),
             None => None,
         };
         let name = self.name.normalized();
         if name.is_empty() {
-            c.push(FieldError::new("name", "required", "a place needs a name in at least one language"));
+            c.push(FieldError::new(
+                "name",
+                "required",
+                "a place needs a name in at least one language",
+            ));
         }
         if self.level != PlaceLevel::Country && self.parent_id.is_none() {
-            c.push(FieldError::new("parent_id", "required", "only a country has no parent"));
+            c.push(FieldError::new(
+                "parent_id",
+                "required",
+                "only a country has no parent",
+            ));
         }
         if let Some(p) = &self.point {
             c.take("", Point::parse(p.lon, p.lat));
         }
         if let Some(p) = &self.population {
             if p.count < 0 {
-                c.push(FieldError::new("population.count", "negative", "population cannot be negative"));
+                c.push(FieldError::new(
+                    "population.count",
+                    "negative",
+                    "population cannot be negative",
+                ));
             }
             if !(1800..=2200).contains(&p.year) {
-                c.push(FieldError::new("population.year", "out_of_range", format!("{} is not a plausible year", p.year)));
+                c.push(FieldError::new(
+                    "population.year",
+                    "out_of_range",
+                    format!("{} is not a plausible year", p.year),
+                ));
             }
         }
-        let source = if self.source.trim().is_empty() { "manual".to_owned() } else { self.source.trim().to_owned() };
+        let source = if self.source.trim().is_empty() {
+            "manual".to_owned()
+        } else {
+            self.source.trim().to_owned()
+        };
         c.finish(|| NewPlace {
             level: self.level,
             parent_id: self.parent_id,
@@ -200,7 +243,11 @@ mod tests {
     fn kato_codes_have_nine_digits() {
         assert!(KatoCode::parse("101000000").is_ok());
         for bad in ["10100000", "1010000000", "10100000A", ""] {
-            assert_eq!(KatoCode::parse(bad).unwrap_err().errors[0].code, "invalid_kato", "{bad}");
+            assert_eq!(
+                KatoCode::parse(bad).unwrap_err().errors[0].code,
+                "invalid_kato",
+                "{bad}"
+            );
         }
     }
 }

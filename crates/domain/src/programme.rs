@@ -68,7 +68,9 @@ string_enum!(
 
 /// IATI ActivityStatus: 1 pipeline/identification, 2 implementation, 3 finalisation,
 /// 4 closed, 5 cancelled, 6 suspended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(try_from = "u8", into = "u8")]
 #[schema(value_type = u8, example = 2)]
 pub struct ActivityStatus(u8);
@@ -76,14 +78,24 @@ pub struct ActivityStatus(u8);
 impl ActivityStatus {
     pub const PIPELINE: ActivityStatus = ActivityStatus(1);
     pub const IMPLEMENTATION: ActivityStatus = ActivityStatus(2);
-    pub const NAMES: [&'static str; 6] =
-        ["Pipeline/identification", "Implementation", "Finalisation", "Closed", "Cancelled", "Suspended"];
+    pub const NAMES: [&'static str; 6] = [
+        "Pipeline/identification",
+        "Implementation",
+        "Finalisation",
+        "Closed",
+        "Cancelled",
+        "Suspended",
+    ];
 
     pub fn parse(code: u8) -> Result<Self, Invalid> {
         if (1..=6).contains(&code) {
             Ok(Self(code))
         } else {
-            Err(Invalid::one("status", "unknown_status", format!("{code} is not an IATI ActivityStatus code (1–6)")))
+            Err(Invalid::one(
+                "status",
+                "unknown_status",
+                format!("{code} is not an IATI ActivityStatus code (1–6)"),
+            ))
         }
     }
 
@@ -106,7 +118,9 @@ impl From<ActivityStatus> for u8 {
 }
 
 /// IATI OrganisationRole of a participating organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgRole {
     Funding,
@@ -116,7 +130,12 @@ pub enum OrgRole {
 }
 
 impl OrgRole {
-    pub const ALL: [OrgRole; 4] = [OrgRole::Funding, OrgRole::Accountable, OrgRole::Extending, OrgRole::Implementing];
+    pub const ALL: [OrgRole; 4] = [
+        OrgRole::Funding,
+        OrgRole::Accountable,
+        OrgRole::Extending,
+        OrgRole::Implementing,
+    ];
 
     /// The IATI code (1 funding, 2 accountable, 3 extending, 4 implementing).
     pub fn code(self) -> u8 {
@@ -129,14 +148,23 @@ impl OrgRole {
     }
 
     pub fn from_code(c: u8) -> Result<Self, Invalid> {
-        Self::ALL.into_iter().find(|r| r.code() == c).ok_or_else(|| {
-            Invalid::one("role", "unknown_role", format!("{c} is not an IATI OrganisationRole code (1–4)"))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == c)
+            .ok_or_else(|| {
+                Invalid::one(
+                    "role",
+                    "unknown_role",
+                    format!("{c} is not an IATI OrganisationRole code (1–4)"),
+                )
+            })
     }
 }
 
 /// A sector vocabulary: OECD DAC 5-digit codes, or the platform's own codes for what DAC lacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SectorVocabulary {
     /// IATI SectorVocabulary 1: OECD DAC CRS purpose codes (5 digit).
@@ -164,20 +192,35 @@ impl SectorVocabulary {
         match s.trim() {
             "dac5" | "1" => Ok(SectorVocabulary::Dac5),
             "custom" | "99" => Ok(SectorVocabulary::Custom),
-            other => Err(Invalid::one("vocabulary", "unknown_vocabulary", format!("{other:?} is not dac5 (1) or custom (99)"))),
+            other => Err(Invalid::one(
+                "vocabulary",
+                "unknown_vocabulary",
+                format!("{other:?} is not dac5 (1) or custom (99)"),
+            )),
         }
     }
 }
 
 /// Semey's own sector codes (vocabulary 99) for work the DAC list has no code for.
 pub const CUSTOM_SECTORS: [(&str, &str); 3] = [
-    ("SEMEY-RADREM", "Radiological remediation of contaminated land and sites"),
-    ("SEMEY-RADMON", "Radiation monitoring and dosimetry of the population"),
-    ("SEMEY-RADINFO", "Information on radiation risks to the population"),
+    (
+        "SEMEY-RADREM",
+        "Radiological remediation of contaminated land and sites",
+    ),
+    (
+        "SEMEY-RADMON",
+        "Radiation monitoring and dosimetry of the population",
+    ),
+    (
+        "SEMEY-RADINFO",
+        "Information on radiation risks to the population",
+    ),
 ];
 
 /// A percentage with at most two decimals, held as hundredths of a percent (0..=10000).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(try_from = "Decimal", into = "Decimal")]
 #[schema(value_type = f64, example = 60)]
 pub struct Percentage(u16);
@@ -188,9 +231,15 @@ impl Percentage {
     pub fn parse(d: Decimal) -> Result<Self, Invalid> {
         let hundredths = d * Decimal::from(100);
         if d < Decimal::ZERO || d > Decimal::from(100) || hundredths.fract() != Decimal::ZERO {
-            return Err(Invalid::one("percentage", "invalid_percentage", format!("{d} is not a percentage between 0 and 100 with at most two decimals")));
+            return Err(Invalid::one(
+                "percentage",
+                "invalid_percentage",
+                format!("{d} is not a percentage between 0 and 100 with at most two decimals"),
+            ));
         }
-        Ok(Self(u16::try_from(hundredths.trunc().mantissa()).expect("0..=10000")))
+        Ok(Self(
+            u16::try_from(hundredths.trunc().mantissa()).expect("0..=10000"),
+        ))
     }
 
     pub fn from_hundredths(h: u16) -> Self {
@@ -232,11 +281,22 @@ pub struct SdgTarget(String);
 impl SdgTarget {
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         let t = s.trim().to_ascii_lowercase();
-        let bad = || Invalid::one("sdg_targets", "invalid_sdg_target", format!("{s:?} is not an SDG target (goal.target, e.g. 3.9 or 17.a)"));
+        let bad = || {
+            Invalid::one(
+                "sdg_targets",
+                "invalid_sdg_target",
+                format!("{s:?} is not an SDG target (goal.target, e.g. 3.9 or 17.a)"),
+            )
+        };
         let (goal, target) = t.split_once('.').ok_or_else(bad)?;
         let goal: u8 = goal.parse().map_err(|_| bad())?;
-        let target_ok = (target.parse::<u8>().map(|n| (1..=20).contains(&n)).unwrap_or(false))
-            || (target.len() == 1 && target.as_bytes()[0].is_ascii_lowercase() && target.as_bytes()[0] <= b'j');
+        let target_ok = (target
+            .parse::<u8>()
+            .map(|n| (1..=20).contains(&n))
+            .unwrap_or(false))
+            || (target.len() == 1
+                && target.as_bytes()[0].is_ascii_lowercase()
+                && target.as_bytes()[0] <= b'j');
         if !(1..=17).contains(&goal) || !target_ok {
             return Err(bad());
         }
@@ -355,7 +415,8 @@ pub fn check_activity_identifier(s: &str) -> Result<(), Invalid> {
         && s.len() <= 150
         && s.contains('-')
         && !s.starts_with('-')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
     if ok {
         Ok(())
     } else {
@@ -368,16 +429,33 @@ fn check_sector(s: &SectorInput) -> Result<SectorShare, Invalid> {
     let vocabulary = c.take("", SectorVocabulary::parse(&s.vocabulary));
     let code = s.code.trim().to_owned();
     match vocabulary {
-        Some(SectorVocabulary::Dac5) if !(code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())) => {
-            c.push(FieldError::new("code", "invalid_dac5_code", format!("{code:?} is not a 5-digit DAC sector code")));
+        Some(SectorVocabulary::Dac5)
+            if !(code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            c.push(FieldError::new(
+                "code",
+                "invalid_dac5_code",
+                format!("{code:?} is not a 5-digit DAC sector code"),
+            ));
         }
         Some(SectorVocabulary::Custom) if !CUSTOM_SECTORS.iter().any(|(k, _)| *k == code) => {
-            c.push(FieldError::new("code", "unknown_custom_sector", format!("{code:?} is not one of Semey's own sector codes ({})", CUSTOM_SECTORS.map(|(k, _)| k).join(", "))));
+            c.push(FieldError::new(
+                "code",
+                "unknown_custom_sector",
+                format!(
+                    "{code:?} is not one of Semey's own sector codes ({})",
+                    CUSTOM_SECTORS.map(|(k, _)| k).join(", ")
+                ),
+            ));
         }
         _ => {}
     }
     let percentage = c.take("", Percentage::parse(s.percentage));
-    c.finish(|| SectorShare { vocabulary: vocabulary.expect("checked"), code, percentage: percentage.expect("checked") })
+    c.finish(|| SectorShare {
+        vocabulary: vocabulary.expect("checked"),
+        code,
+        percentage: percentage.expect("checked"),
+    })
 }
 
 fn check_dates(d: &ProgrammeDates) -> Vec<FieldError> {
@@ -388,7 +466,11 @@ fn check_dates(d: &ProgrammeDates) -> Vec<FieldError> {
     ] {
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
-                errs.push(FieldError::new(field, "end_before_start", format!("the end {e} is before the start {s}")));
+                errs.push(FieldError::new(
+                    field,
+                    "end_before_start",
+                    format!("the end {e} is before the start {s}"),
+                ));
             }
         }
     }
@@ -404,7 +486,19 @@ fn parse_list<T: Copy + Eq + std::hash::Hash>(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (i, s) in items.iter().enumerate() {
-        if let Some(v) = c.take(&format!("{field}[{i}]"), parse(s).map_err(|e| Invalid { errors: e.errors.into_iter().map(|mut fe| { fe.field.clear(); fe }).collect() })) {
+        if let Some(v) = c.take(
+            &format!("{field}[{i}]"),
+            parse(s).map_err(|e| Invalid {
+                errors: e
+                    .errors
+                    .into_iter()
+                    .map(|mut fe| {
+                        fe.field.clear();
+                        fe
+                    })
+                    .collect(),
+            }),
+        ) {
             if seen.insert(v) {
                 out.push(v);
             }
@@ -423,7 +517,11 @@ impl ProgrammeInput {
         c.take("", check_activity_identifier(&iati_identifier));
         let title = self.title.normalized();
         if title.is_empty() {
-            c.push(FieldError::new("title", "required", "a programme needs a title in at least one language"));
+            c.push(FieldError::new(
+                "title",
+                "required",
+                "a programme needs a title in at least one language",
+            ));
         }
         let status = c.take("", ActivityStatus::parse(self.status));
         for e in check_dates(&self.dates) {
@@ -432,16 +530,29 @@ impl ProgrammeInput {
         let mut areas = parse_list(&mut c, "areas", &self.areas, ThematicArea::parse);
         areas.sort();
         if areas.is_empty() && self.areas.is_empty() {
-            c.push(FieldError::new("areas", "required", "a programme belongs to at least one thematic area"));
+            c.push(FieldError::new(
+                "areas",
+                "required",
+                "a programme belongs to at least one thematic area",
+            ));
         }
-        let target_groups = parse_list(&mut c, "target_groups", &self.target_groups, TargetGroup::parse);
+        let target_groups = parse_list(
+            &mut c,
+            "target_groups",
+            &self.target_groups,
+            TargetGroup::parse,
+        );
 
         let mut sectors = Vec::new();
         let mut seen_sectors = HashSet::new();
         for (i, s) in self.sectors.iter().enumerate() {
             if let Some(share) = c.take(&format!("sectors[{i}]"), check_sector(s)) {
                 if !seen_sectors.insert((share.vocabulary, share.code.clone())) {
-                    c.push(FieldError::new(format!("sectors[{i}].code"), "duplicate_sector", format!("sector {} is listed twice", share.code)));
+                    c.push(FieldError::new(
+                        format!("sectors[{i}].code"),
+                        "duplicate_sector",
+                        format!("sector {} is listed twice", share.code),
+                    ));
                 }
                 sectors.push(share);
             }
@@ -455,14 +566,30 @@ impl ProgrammeInput {
                 c.push(FieldError::new(
                     "sectors",
                     "sector_percentages_sum",
-                    format!("the {} sector percentages add up to {}, not 100", vocab.as_str(), Decimal::new(i64::from(sum), 2).normalize()),
+                    format!(
+                        "the {} sector percentages add up to {}, not 100",
+                        vocab.as_str(),
+                        Decimal::new(i64::from(sum), 2).normalize()
+                    ),
                 ));
             }
         }
 
         let mut sdg_targets = Vec::new();
         for (i, s) in self.sdg_targets.iter().enumerate() {
-            if let Some(t) = c.take(&format!("sdg_targets[{i}]"), SdgTarget::parse(s).map_err(|e| Invalid { errors: e.errors.into_iter().map(|mut fe| { fe.field.clear(); fe }).collect() })) {
+            if let Some(t) = c.take(
+                &format!("sdg_targets[{i}]"),
+                SdgTarget::parse(s).map_err(|e| Invalid {
+                    errors: e
+                        .errors
+                        .into_iter()
+                        .map(|mut fe| {
+                            fe.field.clear();
+                            fe
+                        })
+                        .collect(),
+                }),
+            ) {
                 if !sdg_targets.contains(&t) {
                     sdg_targets.push(t);
                 }
@@ -472,36 +599,67 @@ impl ProgrammeInput {
         let given: Vec<_> = self.places.iter().filter_map(|p| p.percentage).collect();
         if !given.is_empty() {
             if given.len() != self.places.len() {
-                c.push(FieldError::new("places", "place_percentages_partial", "give a percentage for every place or for none"));
+                c.push(FieldError::new(
+                    "places",
+                    "place_percentages_partial",
+                    "give a percentage for every place or for none",
+                ));
             } else {
                 let sum: u32 = given.iter().map(|p| u32::from(p.hundredths())).sum();
                 if sum != 10_000 {
-                    c.push(FieldError::new("places", "place_percentages_sum", format!("the place percentages add up to {}, not 100", Decimal::new(i64::from(sum), 2).normalize())));
+                    c.push(FieldError::new(
+                        "places",
+                        "place_percentages_sum",
+                        format!(
+                            "the place percentages add up to {}, not 100",
+                            Decimal::new(i64::from(sum), 2).normalize()
+                        ),
+                    ));
                 }
             }
         }
         let mut seen_places = HashSet::new();
         for (i, p) in self.places.iter().enumerate() {
             if !seen_places.insert(p.place_id) {
-                c.push(FieldError::new(format!("places[{i}].place_id"), "duplicate_place", "this place is listed twice"));
+                c.push(FieldError::new(
+                    format!("places[{i}].place_id"),
+                    "duplicate_place",
+                    "this place is listed twice",
+                ));
             }
         }
         let mut seen_parts = HashSet::new();
         for (i, p) in self.participants.iter().enumerate() {
             if !seen_parts.insert(p.clone()) {
-                c.push(FieldError::new(format!("participants[{i}]"), "duplicate_participant", "this organisation is listed twice in the same role"));
+                c.push(FieldError::new(
+                    format!("participants[{i}]"),
+                    "duplicate_participant",
+                    "this organisation is listed twice in the same role",
+                ));
             }
         }
         for (i, m) in self.policy_markers.iter().enumerate() {
             if !(1..=12).contains(&m.code) {
-                c.push(FieldError::new(format!("policy_markers[{i}].code"), "unknown_policy_marker", format!("{} is not an IATI PolicyMarker code (1–12)", m.code)));
+                c.push(FieldError::new(
+                    format!("policy_markers[{i}].code"),
+                    "unknown_policy_marker",
+                    format!("{} is not an IATI PolicyMarker code (1–12)", m.code),
+                ));
             }
             if m.significance > 4 {
-                c.push(FieldError::new(format!("policy_markers[{i}].significance"), "invalid_significance", format!("{} is not an IATI PolicySignificance (0–4)", m.significance)));
+                c.push(FieldError::new(
+                    format!("policy_markers[{i}].significance"),
+                    "invalid_significance",
+                    format!("{} is not an IATI PolicySignificance (0–4)", m.significance),
+                ));
             }
         }
         if self.parent_id == Some(id) {
-            c.push(FieldError::new("parent_id", "own_parent", "a programme cannot be its own parent"));
+            c.push(FieldError::new(
+                "parent_id",
+                "own_parent",
+                "a programme cannot be its own parent",
+            ));
         }
         c.finish(|| Programme {
             id,
@@ -538,7 +696,11 @@ pub fn even_shares(n: usize) -> Vec<u16> {
 impl Programme {
     /// Each thematic area's share of the programme (even split), in hundredths of a percent.
     pub fn area_shares(&self) -> Vec<(ThematicArea, u16)> {
-        self.areas.iter().copied().zip(even_shares(self.areas.len())).collect()
+        self.areas
+            .iter()
+            .copied()
+            .zip(even_shares(self.areas.len()))
+            .collect()
     }
 
     /// Each place's share of the programme: the given percentages, or an even split.
@@ -547,7 +709,12 @@ impl Programme {
         self.places
             .iter()
             .zip(even)
-            .map(|(p, e)| (p.place_id, p.percentage.map(Percentage::hundredths).unwrap_or(e)))
+            .map(|(p, e)| {
+                (
+                    p.place_id,
+                    p.percentage.map(Percentage::hundredths).unwrap_or(e),
+                )
+            })
             .collect()
     }
 }
@@ -563,7 +730,11 @@ mod tests {
             title: LocalText::new().with(Lang::En, "Clinic"),
             status: 2,
             areas: vec!["health".into()],
-            sectors: vec![SectorInput { vocabulary: "dac5".into(), code: "12220".into(), percentage: Decimal::from(100) }],
+            sectors: vec![SectorInput {
+                vocabulary: "dac5".into(),
+                code: "12220".into(),
+                percentage: Decimal::from(100),
+            }],
             ..Default::default()
         }
     }
@@ -572,20 +743,36 @@ mod tests {
     fn sector_percentages_must_sum_to_100_per_vocabulary() {
         let mut p = valid();
         p.sectors = vec![
-            SectorInput { vocabulary: "dac5".into(), code: "12220".into(), percentage: Decimal::from(60) },
-            SectorInput { vocabulary: "dac5".into(), code: "12230".into(), percentage: Decimal::from(30) },
+            SectorInput {
+                vocabulary: "dac5".into(),
+                code: "12220".into(),
+                percentage: Decimal::from(60),
+            },
+            SectorInput {
+                vocabulary: "dac5".into(),
+                code: "12230".into(),
+                percentage: Decimal::from(30),
+            },
         ];
         let e = p.check(ProgrammeId::new()).unwrap_err();
         assert_eq!(e.errors.len(), 1);
         assert_eq!(e.errors[0].field, "sectors");
         assert_eq!(e.errors[0].code, "sector_percentages_sum");
-        assert!(e.errors[0].message.contains("90"), "{}", e.errors[0].message);
+        assert!(
+            e.errors[0].message.contains("90"),
+            "{}",
+            e.errors[0].message
+        );
     }
 
     #[test]
     fn a_custom_vocabulary_sums_separately() {
         let mut p = valid();
-        p.sectors.push(SectorInput { vocabulary: "custom".into(), code: "SEMEY-RADREM".into(), percentage: Decimal::from(100) });
+        p.sectors.push(SectorInput {
+            vocabulary: "custom".into(),
+            code: "SEMEY-RADREM".into(),
+            percentage: Decimal::from(100),
+        });
         assert!(p.check(ProgrammeId::new()).is_ok());
     }
 
@@ -601,10 +788,21 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_at_once() {
-        let p = ProgrammeInput { status: 9, areas: vec!["magic".into()], sdg_targets: vec!["18.1".into()], ..Default::default() };
+        let p = ProgrammeInput {
+            status: 9,
+            areas: vec!["magic".into()],
+            sdg_targets: vec!["18.1".into()],
+            ..Default::default()
+        };
         let e = p.check(ProgrammeId::new()).unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
-        for f in ["iati_identifier", "title", "status", "areas[0]", "sdg_targets[0]"] {
+        for f in [
+            "iati_identifier",
+            "title",
+            "status",
+            "areas[0]",
+            "sdg_targets[0]",
+        ] {
             assert!(fields.contains(&f), "{f} missing in {fields:?}");
         }
     }
@@ -612,7 +810,10 @@ mod tests {
     #[test]
     fn even_shares_always_add_up_to_100_percent() {
         for n in 1..20 {
-            assert_eq!(even_shares(n).iter().map(|&s| u32::from(s)).sum::<u32>(), 10_000);
+            assert_eq!(
+                even_shares(n).iter().map(|&s| u32::from(s)).sum::<u32>(),
+                10_000
+            );
         }
     }
 }

@@ -1,1 +1,39 @@
+//! Semey: the coordination and information platform for the rehabilitation of the
+//! Semipalatinsk region. This crate holds the feature services and the thin edges (JSON API,
+//! CLI) over the domain core (`semey-domain`) and the storage layer (`semey-store`).
+//!
+//! Architecture invariant: the edges (`api`, `cli`) only translate between the outside world
+//! and the services; rules live in the domain core, SQL in the storage layer.
 
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod funding;
+pub mod generate;
+pub mod import;
+
+pub use config::Config;
+pub use error::AppError;
+
+use semey_store::Store;
+
+/// What every request handler and command needs: the configuration and the database.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: std::sync::Arc<Config>,
+    pub store: Store,
+}
+
+impl AppState {
+    /// Opens (creating when needed) and migrates the configured database.
+    pub async fn open(config: Config) -> Result<Self, AppError> {
+        let store = Store::connect(&config.database).await?;
+        store.migrate().await?;
+        Ok(Self {
+            config: std::sync::Arc::new(config),
+            store,
+        })
+    }
+}

@@ -9,8 +9,10 @@ use std::str::FromStr;
 use std::time::Duration;
 use time::Date;
 
-pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("./migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("./migrations/postgres");
 
 /// Which database engine a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +111,10 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Self { text: text.to_owned(), args: Vec::new() }
+        Self {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {
@@ -149,11 +154,17 @@ impl Page {
     pub const MAX_LIMIT: i64 = 1000;
 
     pub fn new(limit: Option<i64>, offset: Option<i64>) -> Self {
-        Self { limit: limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT), offset: offset.unwrap_or(0).max(0) }
+        Self {
+            limit: limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT),
+            offset: offset.unwrap_or(0).max(0),
+        }
     }
 
     pub(crate) fn apply(&self, sql: &mut Sql) {
-        sql.push(" LIMIT ").arg(Arg::Int(self.limit)).push(" OFFSET ").arg(Arg::Int(self.offset));
+        sql.push(" LIMIT ")
+            .arg(Arg::Int(self.limit))
+            .push(" OFFSET ")
+            .arg(Arg::Int(self.offset));
     }
 }
 
@@ -174,7 +185,9 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Self { pool: Pool::Postgres(pool) })
+            Ok(Self {
+                pool: Pool::Postgres(pool),
+            })
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -189,7 +202,9 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
                 .await?;
-            Ok(Self { pool: Pool::Sqlite(pool) })
+            Ok(Self {
+                pool: Pool::Sqlite(pool),
+            })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
@@ -246,5 +261,6 @@ pub(crate) fn now() -> time::OffsetDateTime {
 
 /// Parses an id stored as text.
 pub(crate) fn parse_id<T: FromStr>(s: &str) -> Result<T> {
-    s.parse().map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
 }

@@ -5,7 +5,8 @@ use crate::error::{Result, StoreError};
 use crate::programmes::ProgrammeFilter;
 use semey_domain::currency::Currency;
 use semey_domain::funding::{
-    CheckedRequirement, CheckedTransaction, Measure, Origin, Requirement, Sums, Transaction, TransactionType,
+    CheckedRequirement, CheckedTransaction, Measure, Origin, Requirement, Sums, Transaction,
+    TransactionType,
 };
 use semey_domain::fx::{AppliedRate, Converted};
 use semey_domain::ids::{OrganisationId, ProgrammeId, TransactionId};
@@ -85,6 +86,8 @@ impl Dimension {
 #[derive(Debug, Clone, Default)]
 pub struct FundingFilter {
     pub programmes: ProgrammeFilter,
+    /// Only this programme's money.
+    pub programme_id: Option<ProgrammeId>,
     pub year: Option<i32>,
     pub origin: Option<Origin>,
     /// Money from this organisation.
@@ -105,8 +108,16 @@ const TX_COLUMNS: &str = "id, programme_id, reference, transaction_type, measure
      usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source";
 const TX_COLUMN_COUNT: usize = 24;
 
-const MEASURES: [&str; 8] =
-    ["required", "pledged", "committed", "disbursed", "spent", "internal_committed", "internal_disbursed", "outgoing"];
+const MEASURES: [&str; 8] = [
+    "required",
+    "pledged",
+    "committed",
+    "disbursed",
+    "spent",
+    "internal_committed",
+    "internal_disbursed",
+    "outgoing",
+];
 
 #[derive(sqlx::FromRow)]
 struct TxRow {
@@ -140,7 +151,11 @@ fn corrupt(e: impl ToString) -> StoreError {
 }
 
 fn applied(rate: &str, date: Date, source: String) -> Result<AppliedRate> {
-    Ok(AppliedRate { per_usd: rust_decimal::Decimal::from_str(rate).map_err(corrupt)?, date, source })
+    Ok(AppliedRate {
+        per_usd: rust_decimal::Decimal::from_str(rate).map_err(corrupt)?,
+        date,
+        source,
+    })
 }
 
 fn measure_of(s: &str) -> Result<Measure> {
@@ -161,7 +176,10 @@ impl TxRow {
             id: parse_id(&self.id)?,
             programme_id: parse_id(&self.programme_id)?,
             reference: self.reference,
-            transaction_type: TransactionType::parse(u8::try_from(self.transaction_type).unwrap_or(0)).map_err(corrupt)?,
+            transaction_type: TransactionType::parse(
+                u8::try_from(self.transaction_type).unwrap_or(0),
+            )
+            .map_err(corrupt)?,
             measure: measure_of(&self.measure)?,
             internal: self.internal,
             origin: Origin::parse(&self.origin).map_err(corrupt)?,
@@ -171,7 +189,11 @@ impl TxRow {
             currency: Currency::parse(&self.currency).map_err(corrupt)?,
             provider_org_id: self.provider_org_id.as_deref().map(parse_id).transpose()?,
             receiver_org_id: self.receiver_org_id.as_deref().map(parse_id).transpose()?,
-            provider_programme_id: self.provider_programme_id.as_deref().map(parse_id).transpose()?,
+            provider_programme_id: self
+                .provider_programme_id
+                .as_deref()
+                .map(parse_id)
+                .transpose()?,
             description: self.description,
             converted: Converted {
                 usd: self.amount_usd,
@@ -242,12 +264,31 @@ const BATCH_ROWS: usize = 500;
 impl Store {
     /// Inserts transactions whose id is not stored yet (an id already present means the same
     /// flow was recorded before) and brings the roll-ups of the programmes concerned up to date.
-    pub async fn insert_transactions(&self, tx: &mut Tx, rows: &[TransactionWrite]) -> Result<WriteReport> {
-        self.insert_transactions_with_progress(tx, rows, &mut |_| {}).await
+    pub async fn insert_transactions(
+        &self,
+        tx: &mut Tx,
+        rows: &[TransactionWrite],
+    ) -> Result<WriteReport> {
+        self.insert_transactions_with_progress(tx, rows, &mut |_| {})
+            .await
     }
 
     /// [`Store::insert_transactions`], calling `progress` with the number of rows written so far.
     pub async fn insert_transactions_with_progress(
+        &self,
+        tx: &mut Tx,
+        rows: &[TransactionWrite],
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<WriteReport> {
+        let report = self.insert_transaction_rows(tx, rows, progress).await?;
+        let programmes: BTreeSet<ProgrammeId> = rows.iter().map(|w| w.t.programme_id).collect();
+        self.refresh_rollups(tx, &programmes).await?;
+        Ok(report)
+    }
+
+    /// Inserts transactions without refreshing the roll-ups: for bulk imports, which insert in
+    /// batches and call [`Store::refresh_rollups`] once at the end, in the same transaction.
+    pub async fn insert_transaction_rows(
         &self,
         tx: &mut Tx,
         rows: &[TransactionWrite],
@@ -274,19 +315,29 @@ impl Store {
             done += chunk.len();
             progress(done);
         }
-        let programmes: BTreeSet<ProgrammeId> = rows.iter().map(|w| w.t.programme_id).collect();
-        self.refresh_rollups(tx, &programmes).await?;
-        Ok(WriteReport { inserted, already_present: rows.len() as u64 - inserted })
+        Ok(WriteReport {
+            inserted,
+            already_present: rows.len() as u64 - inserted,
+        })
     }
 
     /// Records one transaction entered through the API or a form: checks its references and
     /// converts it at the rates stored for its value date.
-    pub async fn record_transaction(&self, tx: &mut Tx, t: CheckedTransaction) -> Result<(Transaction, bool)> {
-        self.check_programme_exists(tx, t.programme_id, "programme_id").await?;
+    pub async fn record_transaction(
+        &self,
+        tx: &mut Tx,
+        t: CheckedTransaction,
+    ) -> Result<(Transaction, bool)> {
+        self.check_programme_exists(tx, t.programme_id, "programme_id")
+            .await?;
         if let Some(p) = t.provider_programme_id {
-            self.check_programme_exists(tx, p, "provider_programme_id").await?;
+            self.check_programme_exists(tx, p, "provider_programme_id")
+                .await?;
         }
-        for (o, f) in [(t.provider_org_id, "provider_org_id"), (t.receiver_org_id, "receiver_org_id")] {
+        for (o, f) in [
+            (t.provider_org_id, "provider_org_id"),
+            (t.receiver_org_id, "receiver_org_id"),
+        ] {
             if let Some(o) = o {
                 self.check_organisation_exists(tx, o, f).await?;
             }
@@ -301,9 +352,22 @@ impl Store {
             }
             None => Origin::Unspecified,
         };
-        let converted = self.fx_for(tx, t.currency, t.value_date).await?.convert(t.amount, t.currency, t.value_date)?;
+        let converted = self.fx_for(tx, t.currency, t.value_date).await?.convert(
+            t.amount,
+            t.currency,
+            t.value_date,
+        )?;
         let id = t.id;
-        let report = self.insert_transactions(tx, &[TransactionWrite { t, origin, converted }]).await?;
+        let report = self
+            .insert_transactions(
+                tx,
+                &[TransactionWrite {
+                    t,
+                    origin,
+                    converted,
+                }],
+            )
+            .await?;
         let stored = self.transaction_in(tx, id).await?;
         Ok((stored, report.inserted == 1))
     }
@@ -311,63 +375,103 @@ impl Store {
     async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {
         let sql = format!("SELECT {TX_COLUMNS} FROM transactions WHERE id = $1");
         let row = on_tx!(tx, c => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
-        row.ok_or_else(|| StoreError::not_found("transaction", id))?.into_transaction()
+        row.ok_or_else(|| StoreError::not_found("transaction", id))?
+            .into_transaction()
     }
 
     pub async fn transaction(&self, id: TransactionId) -> Result<Transaction> {
         let sql = format!("SELECT {TX_COLUMNS} FROM transactions WHERE id = $1");
         let row = on_pool!(self, p => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
-        row.ok_or_else(|| StoreError::not_found("transaction", id))?.into_transaction()
+        row.ok_or_else(|| StoreError::not_found("transaction", id))?
+            .into_transaction()
     }
 
-    pub async fn list_transactions(&self, f: &TransactionFilter, page: Page) -> Result<(Vec<Transaction>, i64)> {
+    pub async fn list_transactions(
+        &self,
+        f: &TransactionFilter,
+        page: Page,
+    ) -> Result<(Vec<Transaction>, i64)> {
         let mut sql = Sql::new(" FROM transactions t WHERE 1 = 1");
-        f.programmes.push_conditions(&mut sql, "t.programme_id", false);
+        f.programmes
+            .push_conditions(&mut sql, "t.programme_id", false);
         if let Some(p) = f.programme_id {
-            sql.push(" AND t.programme_id = ").arg(Arg::Text(p.to_string()));
+            sql.push(" AND t.programme_id = ")
+                .arg(Arg::Text(p.to_string()));
         }
         if let Some(tt) = f.transaction_type {
-            sql.push(" AND t.transaction_type = ").arg(Arg::Int(tt.code().into()));
+            sql.push(" AND t.transaction_type = ")
+                .arg(Arg::Int(tt.code().into()));
         }
         if let Some(m) = f.measure {
-            sql.push(" AND t.measure = ").arg(Arg::Text(m.as_str().to_owned()));
+            sql.push(" AND t.measure = ")
+                .arg(Arg::Text(m.as_str().to_owned()));
         }
         if let Some(y) = f.year {
             sql.push(" AND t.year = ").arg(Arg::Int(y.into()));
         }
         if let Some(o) = f.organisation {
-            sql.push(" AND (t.provider_org_id = ").arg(Arg::Text(o.to_string())).push(" OR t.receiver_org_id = ").arg(Arg::Text(o.to_string())).push(")");
+            sql.push(" AND (t.provider_org_id = ")
+                .arg(Arg::Text(o.to_string()))
+                .push(" OR t.receiver_org_id = ")
+                .arg(Arg::Text(o.to_string()))
+                .push(")");
         }
         if let Some(o) = f.provider_org_id {
-            sql.push(" AND t.provider_org_id = ").arg(Arg::Text(o.to_string()));
+            sql.push(" AND t.provider_org_id = ")
+                .arg(Arg::Text(o.to_string()));
         }
         if let Some(o) = f.origin {
-            sql.push(" AND t.origin = ").arg(Arg::Text(o.as_str().to_owned()));
+            sql.push(" AND t.origin = ")
+                .arg(Arg::Text(o.as_str().to_owned()));
         }
         if let Some(c) = f.currency {
-            sql.push(" AND t.currency = ").arg(Arg::Text(c.code().to_owned()));
+            sql.push(" AND t.currency = ")
+                .arg(Arg::Text(c.code().to_owned()));
         }
         if let Some(i) = f.internal {
             sql.push(" AND t.internal = ").arg(Arg::Bool(i));
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let cols = TX_COLUMNS.split(", ").map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = Sql { text: format!("SELECT {cols}{} ORDER BY t.tx_date DESC, t.id", sql.text), args: sql.args };
+        let cols = TX_COLUMNS
+            .split(", ")
+            .map(|c| format!("t.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut list = Sql {
+            text: format!("SELECT {cols}{} ORDER BY t.tx_date DESC, t.id", sql.text),
+            args: sql.args,
+        };
         page.apply(&mut list);
         let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, TxRow>(&list.text), list.args).fetch_all(p).await)?;
-        Ok((rows.into_iter().map(TxRow::into_transaction).collect::<Result<_>>()?, total))
+        Ok((
+            rows.into_iter()
+                .map(TxRow::into_transaction)
+                .collect::<Result<_>>()?,
+            total,
+        ))
     }
 
     pub async fn transaction_count(&self) -> Result<i64> {
-        Ok(on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM transactions").fetch_one(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM transactions").fetch_one(p).await)?,
+        )
     }
 
     /// Records a requirement, converted at the rates stored for its start date; returns it and
     /// whether it was new.
-    pub async fn record_requirement(&self, tx: &mut Tx, r: CheckedRequirement) -> Result<(Requirement, bool)> {
-        self.check_programme_exists(tx, r.programme_id, "programme_id").await?;
-        let converted = self.fx_for(tx, r.currency, r.period_start).await?.convert(r.amount, r.currency, r.period_start)?;
+    pub async fn record_requirement(
+        &self,
+        tx: &mut Tx,
+        r: CheckedRequirement,
+    ) -> Result<(Requirement, bool)> {
+        self.check_programme_exists(tx, r.programme_id, "programme_id")
+            .await?;
+        let converted = self.fx_for(tx, r.currency, r.period_start).await?.convert(
+            r.amount,
+            r.currency,
+            r.period_start,
+        )?;
         let sql = "INSERT INTO requirements (id, programme_id, period_start, period_end, year, amount, currency, description, \
                    amount_usd, usd_rate, usd_rate_date, usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING";
@@ -391,51 +495,98 @@ impl Store {
             Arg::Text(c.kzt_rate.source.clone()),
         ];
         let n = on_tx!(tx, conn => bind_args!(sqlx::query(sql), args).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
-        self.refresh_rollups(tx, &BTreeSet::from([r.programme_id])).await?;
-        let stored = self.list_requirements_in(tx, Some(r.id), None).await?.pop().ok_or_else(|| StoreError::not_found("requirement", r.id))?;
+        self.refresh_rollups(tx, &BTreeSet::from([r.programme_id]))
+            .await?;
+        let stored = self
+            .list_requirements_in(tx, Some(r.id), None)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found("requirement", r.id))?;
         Ok((stored, n == 1))
     }
 
-    async fn list_requirements_in(&self, tx: &mut Tx, id: Option<semey_domain::ids::RequirementId>, programme: Option<ProgrammeId>) -> Result<Vec<Requirement>> {
-        let mut sql = Sql::new(&format!("SELECT {REQ_COLUMNS} FROM requirements WHERE 1 = 1"));
+    async fn list_requirements_in(
+        &self,
+        tx: &mut Tx,
+        id: Option<semey_domain::ids::RequirementId>,
+        programme: Option<ProgrammeId>,
+    ) -> Result<Vec<Requirement>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {REQ_COLUMNS} FROM requirements WHERE 1 = 1"
+        ));
         if let Some(id) = id {
             sql.push(" AND id = ").arg(Arg::Text(id.to_string()));
         }
         if let Some(p) = programme {
-            sql.push(" AND programme_id = ").arg(Arg::Text(p.to_string()));
+            sql.push(" AND programme_id = ")
+                .arg(Arg::Text(p.to_string()));
         }
         let rows = on_tx!(tx, c => bind_args!(sqlx::query_as::<_, ReqRow>(&sql.text), sql.args).fetch_all(&mut *c).await)?;
         rows.into_iter().map(ReqRow::into_requirement).collect()
     }
 
-    pub async fn list_requirements(&self, f: &ProgrammeFilter, programme_id: Option<ProgrammeId>, year: Option<i32>, page: Page) -> Result<(Vec<Requirement>, i64)> {
+    pub async fn list_requirements(
+        &self,
+        f: &ProgrammeFilter,
+        programme_id: Option<ProgrammeId>,
+        year: Option<i32>,
+        page: Page,
+    ) -> Result<(Vec<Requirement>, i64)> {
         let mut sql = Sql::new(" FROM requirements r WHERE 1 = 1");
         f.push_conditions(&mut sql, "r.programme_id", false);
         if let Some(p) = programme_id {
-            sql.push(" AND r.programme_id = ").arg(Arg::Text(p.to_string()));
+            sql.push(" AND r.programme_id = ")
+                .arg(Arg::Text(p.to_string()));
         }
         if let Some(y) = year {
             sql.push(" AND r.year = ").arg(Arg::Int(y.into()));
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let cols = REQ_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = Sql { text: format!("SELECT {cols}{} ORDER BY r.period_start, r.id", sql.text), args: sql.args };
+        let cols = REQ_COLUMNS
+            .split(", ")
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut list = Sql {
+            text: format!("SELECT {cols}{} ORDER BY r.period_start, r.id", sql.text),
+            args: sql.args,
+        };
         page.apply(&mut list);
         let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ReqRow>(&list.text), list.args).fetch_all(p).await)?;
-        Ok((rows.into_iter().map(ReqRow::into_requirement).collect::<Result<_>>()?, total))
+        Ok((
+            rows.into_iter()
+                .map(ReqRow::into_requirement)
+                .collect::<Result<_>>()?,
+            total,
+        ))
     }
 
     /// Recomputes the roll-ups of `programmes` from their requirements and transactions (all
     /// programmes when the set is large: one pass is then cheaper than many small ones).
-    pub(crate) async fn refresh_rollups(&self, tx: &mut Tx, programmes: &BTreeSet<ProgrammeId>) -> Result<()> {
+    pub async fn refresh_rollups(
+        &self,
+        tx: &mut Tx,
+        programmes: &BTreeSet<ProgrammeId>,
+    ) -> Result<()> {
         if programmes.is_empty() {
             return Ok(());
         }
         let ids: Vec<String> = programmes.iter().map(|p| p.to_string()).collect();
-        let chunks: Vec<Option<&[String]>> = if ids.len() > 2000 { vec![None] } else { ids.chunks(500).map(Some).collect() };
-        let sum_cols = MEASURES.iter().flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")]).collect::<Vec<_>>();
-        let sums = sum_cols.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect::<Vec<_>>().join(", ");
+        let chunks: Vec<Option<&[String]>> = if ids.len() > 2000 {
+            vec![None]
+        } else {
+            ids.chunks(500).map(Some).collect()
+        };
+        let sum_cols = MEASURES
+            .iter()
+            .flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")])
+            .collect::<Vec<_>>();
+        let sums = sum_cols
+            .iter()
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let cols = sum_cols.join(", ");
         let tx_measure = |m: &str, cur: &str| -> String {
             let cond = match m {
@@ -449,16 +600,29 @@ impl Store {
         };
         let req_cols = MEASURES
             .iter()
-            .flat_map(|m| ["usd", "kzt"].map(|c| if *m == "required" { format!("amount_{c}") } else { "0".into() }))
+            .flat_map(|m| {
+                ["usd", "kzt"].map(|c| {
+                    if *m == "required" {
+                        format!("amount_{c}")
+                    } else {
+                        "0".into()
+                    }
+                })
+            })
             .zip(&sum_cols)
             .map(|(e, c)| format!("{e} AS {c}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let tx_cols = MEASURES.iter().flat_map(|m| ["usd", "kzt"].map(|c| tx_measure(m, c))).collect::<Vec<_>>().join(", ");
+        let tx_cols = MEASURES
+            .iter()
+            .flat_map(|m| ["usd", "kzt"].map(|c| tx_measure(m, c)))
+            .collect::<Vec<_>>()
+            .join(", ");
         for chunk in chunks {
             let mut cond = Sql::new("");
             if let Some(c) = chunk {
-                cond.push(" WHERE programme_id IN ").list(c.iter().map(|s| Arg::Text(s.clone())));
+                cond.push(" WHERE programme_id IN ")
+                    .list(c.iter().map(|s| Arg::Text(s.clone())));
             }
             let statements = [
                 format!("DELETE FROM funding_rollup{}", cond.text),
@@ -487,13 +651,27 @@ impl Store {
 
     /// Funding totals grouped by `dims`, in USD and KZT. Amounts of a programme with several
     /// areas or places are split by their shares, so groups always add up to the whole.
-    pub async fn funding_summary(&self, dims: &[Dimension], f: &FundingFilter) -> Result<Vec<SummaryRow>> {
+    pub async fn funding_summary(
+        &self,
+        dims: &[Dimension],
+        f: &FundingFilter,
+    ) -> Result<Vec<SummaryRow>> {
         let detail = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
-        let table = if detail { "funding_rollup" } else { "funding_rollup_year" };
+        let table = if detail {
+            "funding_rollup"
+        } else {
+            "funding_rollup_year"
+        };
         let mut from = format!(" FROM {table} r");
         let scale = |e: String| e;
         let by_area = dims.contains(&Dimension::Area);
-        let place_dim = dims.iter().find_map(|d| if let Dimension::Place(l) = d { Some(*l) } else { None });
+        let place_dim = dims.iter().find_map(|d| {
+            if let Dimension::Place(l) = d {
+                Some(*l)
+            } else {
+                None
+            }
+        });
         if by_area {
             from.push_str(" JOIN programme_areas pa ON pa.programme_id = r.programme_id");
         }
@@ -535,26 +713,49 @@ impl Store {
         }
         let sum_cols = MEASURES
             .iter()
-            .flat_map(|m| ["usd", "kzt"].map(|c| format!("CAST(SUM({}) AS BIGINT)", scaled(&format!("{m}_{c}")))))
+            .flat_map(|m| {
+                ["usd", "kzt"]
+                    .map(|c| format!("CAST(SUM({}) AS BIGINT)", scaled(&format!("{m}_{c}"))))
+            })
             .collect::<Vec<_>>();
-        let select_keys: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("{k} AS k{i}")).collect();
+        let select_keys: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} AS k{i}"))
+            .collect();
         let mut sql = Sql::new("SELECT ");
         let mut select = select_keys.clone();
         select.extend(sum_cols);
-        sql.push(&select.join(", ")).push(&from).push(" WHERE 1 = 1");
-        f.programmes.push_conditions(&mut sql, "r.programme_id", false);
+        sql.push(&select.join(", "))
+            .push(&from)
+            .push(" WHERE 1 = 1");
+        f.programmes
+            .push_conditions(&mut sql, "r.programme_id", false);
         if let Some(y) = f.year {
             sql.push(" AND r.year = ").arg(Arg::Int(y.into()));
         }
+        if let Some(p) = f.programme_id {
+            sql.push(" AND r.programme_id = ")
+                .arg(Arg::Text(p.to_string()));
+        }
         if let Some(o) = f.origin {
-            sql.push(" AND (r.origin = ").arg(Arg::Text(o.as_str().to_owned())).push(" OR r.origin = '')");
+            sql.push(" AND (r.origin = ")
+                .arg(Arg::Text(o.as_str().to_owned()))
+                .push(" OR r.origin = '')");
         }
         if let Some(o) = f.provider_org_id {
-            sql.push(" AND r.provider_org_id = ").arg(Arg::Text(o.to_string()));
+            sql.push(" AND r.provider_org_id = ")
+                .arg(Arg::Text(o.to_string()));
         }
         if !keys.is_empty() {
-            let positions = (1..=keys.len()).map(|i| format!("k{}", i - 1)).collect::<Vec<_>>().join(", ");
-            sql.push(" GROUP BY ").push(&positions).push(" ORDER BY ").push(&positions);
+            let positions = (1..=keys.len())
+                .map(|i| format!("k{}", i - 1))
+                .collect::<Vec<_>>()
+                .join(", ");
+            sql.push(" GROUP BY ")
+                .push(&positions)
+                .push(" ORDER BY ")
+                .push(&positions);
         }
         let n = keys.len();
         let rows = on_pool!(self, p => {
@@ -587,7 +788,11 @@ impl Store {
                     internal_disbursed: v[12 + o],
                     outgoing: v[14 + o],
                 };
-                SummaryRow { key, usd: sums(0), kzt: sums(1) }
+                SummaryRow {
+                    key,
+                    usd: sums(0),
+                    kzt: sums(1),
+                }
             })
             .collect())
     }
@@ -647,11 +852,13 @@ impl ReqRow {
 /// Turns a foreign-key failure into a field error (a reference to a record that does not exist).
 fn reference_error(e: sqlx::Error, what: &str) -> StoreError {
     match &e {
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Invalid(Invalid::one(
-            what,
-            "unknown_reference",
-            format!("a {what} refers to a programme or organisation that does not exist"),
-        )),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Invalid(Invalid::one(
+                what,
+                "unknown_reference",
+                format!("a {what} refers to a programme or organisation that does not exist"),
+            ))
+        }
         _ => StoreError::Db(e),
     }
 }

@@ -48,7 +48,9 @@ impl Store {
                 .fetch_optional(&mut *c)
                 .await)?;
             match existing {
-                Some((rate, source)) if Decimal::from_str(&rate).ok() == Some(r.per_usd) && source == r.source => {
+                Some((rate, source))
+                    if Decimal::from_str(&rate).ok() == Some(r.per_usd) && source == r.source =>
+                {
                     report.unchanged += 1;
                     continue;
                 }
@@ -66,11 +68,20 @@ impl Store {
     pub async fn fx_table(&self) -> Result<FxTable> {
         let sql = "SELECT currency, rate_date, per_usd, source FROM exchange_rates";
         let rows = on_pool!(self, p => sqlx::query_as::<_, RateRow>(sql).fetch_all(p).await)?;
-        Ok(FxTable::new(rows.into_iter().map(RateRow::into_rate).collect::<Result<Vec<_>>>()?))
+        Ok(FxTable::new(
+            rows.into_iter()
+                .map(RateRow::into_rate)
+                .collect::<Result<Vec<_>>>()?,
+        ))
     }
 
     /// The rates needed to convert `currency` at `date` (the currency's and KZT's).
-    pub(crate) async fn fx_for(&self, tx: &mut Tx, currency: Currency, date: Date) -> Result<FxTable> {
+    pub(crate) async fn fx_for(
+        &self,
+        tx: &mut Tx,
+        currency: Currency,
+        date: Date,
+    ) -> Result<FxTable> {
         let sql = "SELECT currency, rate_date, per_usd, source FROM exchange_rates \
                    WHERE currency = $1 AND rate_date <= $2 ORDER BY rate_date DESC LIMIT 1";
         let mut rates = Vec::new();
@@ -83,16 +94,32 @@ impl Store {
         Ok(FxTable::new(rates))
     }
 
-    pub async fn list_rates(&self, currency: Option<Currency>, page: Page) -> Result<(Vec<FxRate>, i64)> {
+    pub async fn list_rates(
+        &self,
+        currency: Option<Currency>,
+        page: Page,
+    ) -> Result<(Vec<FxRate>, i64)> {
         let mut sql = Sql::new(" FROM exchange_rates WHERE 1 = 1");
         if let Some(c) = currency {
-            sql.push(" AND currency = ").arg(Arg::Text(c.code().to_owned()));
+            sql.push(" AND currency = ")
+                .arg(Arg::Text(c.code().to_owned()));
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let mut list = Sql { text: format!("SELECT currency, rate_date, per_usd, source{} ORDER BY currency, rate_date DESC", sql.text), args: sql.args };
+        let mut list = Sql {
+            text: format!(
+                "SELECT currency, rate_date, per_usd, source{} ORDER BY currency, rate_date DESC",
+                sql.text
+            ),
+            args: sql.args,
+        };
         page.apply(&mut list);
         let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, RateRow>(&list.text), list.args).fetch_all(p).await)?;
-        Ok((rows.into_iter().map(RateRow::into_rate).collect::<Result<_>>()?, total))
+        Ok((
+            rows.into_iter()
+                .map(RateRow::into_rate)
+                .collect::<Result<_>>()?,
+            total,
+        ))
     }
 }

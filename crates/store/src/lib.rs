@@ -18,11 +18,12 @@ mod programmes;
 
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
-pub use funding::{origin_of, 
-    Dimension, FundingFilter, SummaryRow, TransactionFilter, TransactionWrite, WriteReport,
+pub use funding::{
+    origin_of, Dimension, FundingFilter, SummaryRow, TransactionFilter, TransactionWrite,
+    WriteReport,
 };
 pub use organisations::OrganisationFilter;
-pub use places::{PlaceFilter, PlaceRecord, PlaceWrite};
+pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};
 pub use programmes::ProgrammeFilter;
 
 /// The migration versions of each backend, for the test that keeps them in step.

@@ -29,7 +29,8 @@ struct OrgRow {
     website: Option<String>,
 }
 
-const ORG_COLUMNS: &str = "id, iati_id, name, acronym, org_type, country, mechanism_role, contacts, website";
+const ORG_COLUMNS: &str =
+    "id, iati_id, name, acronym, org_type, country, mechanism_role, contacts, website";
 
 impl OrgRow {
     fn into_org(self) -> Result<Organisation> {
@@ -39,9 +40,15 @@ impl OrgRow {
             iati_id: self.iati_id,
             name: serde_json::from_str(&self.name).map_err(|e| corrupt(e.to_string()))?,
             acronym: self.acronym,
-            org_type: OrganisationType::parse(u16::try_from(self.org_type).unwrap_or(0)).map_err(|e| corrupt(e.to_string()))?,
+            org_type: OrganisationType::parse(u16::try_from(self.org_type).unwrap_or(0))
+                .map_err(|e| corrupt(e.to_string()))?,
             country: self.country,
-            mechanism_role: self.mechanism_role.as_deref().map(MechanismRole::parse).transpose().map_err(|e| corrupt(e.to_string()))?,
+            mechanism_role: self
+                .mechanism_role
+                .as_deref()
+                .map(MechanismRole::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))?,
             contacts: serde_json::from_str(&self.contacts).map_err(|e| corrupt(e.to_string()))?,
             website: self.website,
         })
@@ -53,7 +60,11 @@ fn org_args(o: &Organisation) -> Vec<Arg> {
         Arg::Text(o.id.to_string()),
         Arg::OptText(o.iati_id.clone()),
         Arg::Text(serde_json::to_string(&o.name).expect("text serialises")),
-        Arg::Text(format!("{} {}", o.name.search_key(), o.acronym.as_deref().unwrap_or("").to_lowercase())),
+        Arg::Text(format!(
+            "{} {}",
+            o.name.search_key(),
+            o.acronym.as_deref().unwrap_or("").to_lowercase()
+        )),
         Arg::OptText(o.acronym.clone()),
         Arg::Int(i64::from(o.org_type.code())),
         Arg::Text(o.country.clone()),
@@ -68,7 +79,10 @@ fn duplicate_iati_id(e: sqlx::Error, o: &Organisation) -> StoreError {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
             "iati_id",
             "duplicate_iati_id",
-            format!("another organisation already has the IATI identifier {}", o.iati_id.as_deref().unwrap_or("")),
+            format!(
+                "another organisation already has the IATI identifier {}",
+                o.iati_id.as_deref().unwrap_or("")
+            ),
         )),
         _ => StoreError::Db(e),
     }
@@ -91,7 +105,8 @@ impl Store {
     pub async fn organisation(&self, id: OrganisationId) -> Result<Organisation> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1");
         let row = on_pool!(self, p => sqlx::query_as::<_, OrgRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
-        row.ok_or_else(|| StoreError::not_found("organisation", id))?.into_org()
+        row.ok_or_else(|| StoreError::not_found("organisation", id))?
+            .into_org()
     }
 
     pub async fn organisation_by_iati_id(&self, iati_id: &str) -> Result<Option<Organisation>> {
@@ -100,40 +115,67 @@ impl Store {
         row.map(OrgRow::into_org).transpose()
     }
 
-    pub async fn list_organisations(&self, f: &OrganisationFilter, page: Page) -> Result<(Vec<Organisation>, i64)> {
+    pub async fn list_organisations(
+        &self,
+        f: &OrganisationFilter,
+        page: Page,
+    ) -> Result<(Vec<Organisation>, i64)> {
         let mut sql = Sql::new(" FROM organisations WHERE 1 = 1");
         if let Some(t) = f.org_type {
             sql.push(" AND org_type = ").arg(Arg::Int(i64::from(t)));
         }
         if let Some(r) = f.mechanism_role {
-            sql.push(" AND mechanism_role = ").arg(Arg::Text(r.as_str().to_owned()));
+            sql.push(" AND mechanism_role = ")
+                .arg(Arg::Text(r.as_str().to_owned()));
         }
         if let Some(c) = &f.country {
-            sql.push(" AND country = ").arg(Arg::Text(c.to_ascii_uppercase()));
+            sql.push(" AND country = ")
+                .arg(Arg::Text(c.to_ascii_uppercase()));
         }
         if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            sql.push(" AND search LIKE ").arg(Arg::Text(format!("%{}%", q.to_lowercase())));
+            sql.push(" AND search LIKE ")
+                .arg(Arg::Text(format!("%{}%", q.to_lowercase())));
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let mut list = Sql { text: format!("SELECT {ORG_COLUMNS}{} ORDER BY search, id", sql.text), args: sql.args };
+        let mut list = Sql {
+            text: format!("SELECT {ORG_COLUMNS}{} ORDER BY search, id", sql.text),
+            args: sql.args,
+        };
         page.apply(&mut list);
         let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, OrgRow>(&list.text), list.args).fetch_all(p).await)?;
-        Ok((rows.into_iter().map(OrgRow::into_org).collect::<Result<_>>()?, total))
+        Ok((
+            rows.into_iter()
+                .map(OrgRow::into_org)
+                .collect::<Result<_>>()?,
+            total,
+        ))
     }
 
     /// Every organisation by id (for imports that resolve many references at once).
     pub async fn all_organisations(&self) -> Result<HashMap<OrganisationId, Organisation>> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations");
         let rows = on_pool!(self, p => sqlx::query_as::<_, OrgRow>(&sql).fetch_all(p).await)?;
-        rows.into_iter().map(|r| r.into_org().map(|o| (o.id, o))).collect()
+        rows.into_iter()
+            .map(|r| r.into_org().map(|o| (o.id, o)))
+            .collect()
     }
 
     /// Fails with a field error unless `id` names a stored organisation.
-    pub(crate) async fn check_organisation_exists(&self, tx: &mut Tx, id: OrganisationId, field: &str) -> Result<()> {
+    pub(crate) async fn check_organisation_exists(
+        &self,
+        tx: &mut Tx,
+        id: OrganisationId,
+        field: &str,
+    ) -> Result<()> {
         let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE id = $1").bind(id.to_string()).fetch_one(&mut *c).await)?;
         if n == 0 {
-            return Err(Invalid::one(field, "unknown_organisation", format!("no organisation with id {id}")).into());
+            return Err(Invalid::one(
+                field,
+                "unknown_organisation",
+                format!("no organisation with id {id}"),
+            )
+            .into());
         }
         Ok(())
     }

@@ -26,14 +26,46 @@ pub struct PlaceWrite {
 }
 
 impl PlaceWrite {
-    /// The source key a place with this KATO code (or, without one, this name and position) gets.
-    pub fn key_for(kato: Option<&KatoCode>, level: PlaceLevel, name: &LocalText, point: Option<Point>) -> String {
-        match (kato, point) {
-            (Some(k), _) => format!("kato:{k}"),
-            (None, Some(p)) => format!("{}:{}@{:.5},{:.5}", level.as_str(), name.best(semey_domain::Lang::En).unwrap_or(""), p.lat, p.lon),
-            (None, None) => format!("{}:{}", level.as_str(), name.best(semey_domain::Lang::En).unwrap_or("")),
+    /// The source key of a region or district: its KATO code.
+    pub fn area_key(kato: &KatoCode) -> String {
+        format!("kato:{kato}")
+    }
+
+    /// The source key of a settlement: its district and its name, so the same village from two
+    /// sources (a gazetteer, a list of administrative centres) is one record.
+    pub fn settlement_key(district: PlaceId, name: &LocalText) -> String {
+        let n = name
+            .best(semey_domain::Lang::En)
+            .unwrap_or("")
+            .to_lowercase();
+        format!("settlement:{district}:{n}")
+    }
+
+    /// The key of a place entered by hand.
+    pub fn manual_key(
+        level: PlaceLevel,
+        kato: Option<&KatoCode>,
+        name: &LocalText,
+        parent: Option<PlaceId>,
+    ) -> String {
+        match (level, kato, parent) {
+            (PlaceLevel::Settlement, _, Some(d)) => Self::settlement_key(d, name),
+            (_, Some(k), _) => Self::area_key(k),
+            _ => format!(
+                "{}:{}",
+                level.as_str(),
+                name.best(semey_domain::Lang::En).unwrap_or("")
+            ),
         }
     }
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    Created,
+    Updated,
+    Unchanged,
 }
 
 /// A place with what the import needs to locate points in it.
@@ -88,8 +120,14 @@ impl PlaceRow {
             id: parse_id(&self.id)?,
             level: PlaceLevel::parse(&self.level).map_err(corrupt)?,
             parent_id: self.parent_id.as_deref().map(parse_id).transpose()?,
-            kato: self.kato.as_deref().map(KatoCode::parse).transpose().map_err(corrupt)?,
-            name: serde_json::from_str(&self.name).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            kato: self
+                .kato
+                .as_deref()
+                .map(KatoCode::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            name: serde_json::from_str(&self.name)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             point: match (self.lon, self.lat) {
                 (Some(lon), Some(lat)) => Some(Point { lon, lat }),
                 _ => None,
@@ -109,33 +147,53 @@ impl PlaceRow {
             (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
             _ => None,
         };
-        Ok(PlaceRecord { place, path: self.path, bbox, geometry })
+        Ok(PlaceRecord {
+            place,
+            path: self.path,
+            bbox,
+            geometry,
+        })
     }
 }
 
 impl Store {
-    /// Creates the place, or updates the one with the same source key; returns its id and
-    /// whether it was created.
-    pub async fn upsert_place(&self, tx: &mut Tx, w: &PlaceWrite) -> Result<(PlaceId, bool)> {
+    /// Creates the place, or updates the one with the same source key; returns its id and what
+    /// was done.
+    pub async fn upsert_place(&self, tx: &mut Tx, w: &PlaceWrite) -> Result<(PlaceId, Upserted)> {
         let parent_path = match w.parent_id {
             Some(pid) => {
                 let sql = "SELECT path FROM places WHERE id = $1";
                 let path: Option<String> = on_tx!(tx, c => sqlx::query_scalar(sql).bind(pid.to_string()).fetch_optional(&mut *c).await)?;
-                Some(path.ok_or_else(|| Invalid::one("parent_id", "unknown_place", format!("no place with id {pid}")))?)
+                Some(path.ok_or_else(|| {
+                    Invalid::one(
+                        "parent_id",
+                        "unknown_place",
+                        format!("no place with id {pid}"),
+                    )
+                })?)
             }
             None => None,
         };
-        let existing: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as("SELECT id, path FROM places WHERE source_key = $1")
+        let digest =
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{w:?}").as_bytes()).to_string();
+        let existing: Option<(String, String, String)> = on_tx!(tx, c => sqlx::query_as("SELECT id, path, digest FROM places WHERE source_key = $1")
             .bind(&w.source_key)
             .fetch_optional(&mut *c)
             .await)?;
-        let (id, created) = match &existing {
-            Some((id, _)) => (parse_id::<PlaceId>(id)?, false),
-            None => (PlaceId::new(), true),
+        let (id, outcome) = match &existing {
+            Some((id, _, d)) if *d == digest => {
+                return Ok((parse_id::<PlaceId>(id)?, Upserted::Unchanged))
+            }
+            Some((id, _, _)) => (parse_id::<PlaceId>(id)?, Upserted::Updated),
+            None => (PlaceId::new(), Upserted::Created),
         };
         let path = format!("{}/{}", parent_path.unwrap_or_default(), id);
         let name = serde_json::to_string(&w.name).expect("text serialises");
-        let search = format!("{} {}", w.name.search_key(), w.kato.as_ref().map(|k| k.as_str()).unwrap_or(""));
+        let search = format!(
+            "{} {}",
+            w.name.search_key(),
+            w.kato.as_ref().map(|k| k.as_str()).unwrap_or("")
+        );
         let [min_lon, min_lat, max_lon, max_lat] = w.bbox.map(|b| b.map(Some)).unwrap_or([None; 4]);
         let pop = w.population.as_ref();
         let args = vec![
@@ -145,6 +203,7 @@ impl Store {
             Arg::Text(path.clone()),
             Arg::OptText(w.kato.as_ref().map(|k| k.to_string())),
             Arg::Text(w.source_key.clone()),
+            Arg::Text(digest),
             Arg::Text(name),
             Arg::Text(search),
             Arg::Real(w.point.map(|p| p.lon)),
@@ -159,10 +218,10 @@ impl Store {
             Arg::OptText(pop.map(|p| p.source.clone())),
             Arg::Text(w.source.clone()),
         ];
-        let sql = "INSERT INTO places (id, level, parent_id, path, kato, source_key, name, search, lon, lat, \
+        let sql = "INSERT INTO places (id, level, parent_id, path, kato, source_key, digest, name, search, lon, lat, \
                    min_lon, min_lat, max_lon, max_lat, geometry, population, population_year, population_source, source, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
-                   ON CONFLICT (source_key) DO UPDATE SET level = excluded.level, parent_id = excluded.parent_id, \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+                   ON CONFLICT (source_key) DO UPDATE SET level = excluded.level, parent_id = excluded.parent_id, digest = excluded.digest, \
                    path = excluded.path, kato = excluded.kato, name = excluded.name, search = excluded.search, \
                    lon = COALESCE(excluded.lon, places.lon), lat = COALESCE(excluded.lat, places.lat), \
                    min_lon = COALESCE(excluded.min_lon, places.min_lon), min_lat = COALESCE(excluded.min_lat, places.min_lat), \
@@ -174,20 +233,26 @@ impl Store {
                    source = excluded.source, updated_at = excluded.updated_at";
         let result = on_tx!(tx, c => bind_args!(sqlx::query(sql), args).bind(now()).execute(&mut *c).await.map(|r| r.rows_affected()));
         result.map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
-                "kato",
-                "duplicate_kato",
-                format!("another place already has KATO code {}", w.kato.as_ref().map(|k| k.as_str()).unwrap_or("?")),
-            )),
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Invalid(Invalid::one(
+                    "kato",
+                    "duplicate_kato",
+                    format!(
+                        "another {} already has KATO code {}",
+                        w.level.as_str(),
+                        w.kato.as_ref().map(|k| k.as_str()).unwrap_or("?")
+                    ),
+                ))
+            }
             _ => StoreError::Db(e),
         })?;
-        if let Some((_, old_path)) = existing.filter(|(_, old)| *old != path) {
+        if let Some((_, old_path, _)) = existing.filter(|(_, old, _)| *old != path) {
             // The place moved in the hierarchy: its descendants' paths move with it.
             let sql = "UPDATE places SET path = $1 || substr(path, $2) WHERE path LIKE $3";
             let from = i64::try_from(old_path.len()).unwrap_or(i64::MAX) + 1;
             on_tx!(tx, c => sqlx::query(sql).bind(&path).bind(from).bind(format!("{old_path}/%")).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
-        Ok((id, created))
+        Ok((id, outcome))
     }
 
     pub async fn place(&self, id: PlaceId) -> Result<Place> {
@@ -202,52 +267,86 @@ impl Store {
         r.row.into_record(r.geometry)
     }
 
-    pub async fn place_by_kato(&self, kato: &KatoCode) -> Result<Option<Place>> {
-        let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE kato = $1");
-        let row = on_pool!(self, p => sqlx::query_as::<_, PlaceRow>(&sql).bind(kato.as_str()).fetch_optional(p).await)?;
-        row.map(|r| r.into_record(None).map(|r| r.place)).transpose()
+    /// The region or district with this KATO code.
+    pub async fn place_by_kato(&self, level: PlaceLevel, kato: &KatoCode) -> Result<Option<Place>> {
+        let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE level = $1 AND kato = $2");
+        let row = on_pool!(self, p => sqlx::query_as::<_, PlaceRow>(&sql).bind(level.as_str()).bind(kato.as_str()).fetch_optional(p).await)?;
+        row.map(|r| r.into_record(None).map(|r| r.place))
+            .transpose()
     }
 
     /// Every place of `level`, with outlines when `with_geometry` (for locating points).
-    pub async fn places_at_level(&self, level: PlaceLevel, with_geometry: bool) -> Result<Vec<PlaceRecord>> {
-        let geometry = if with_geometry { "geometry" } else { "NULL AS geometry" };
-        let sql = format!("SELECT {PLACE_COLUMNS}, {geometry} FROM places WHERE level = $1 ORDER BY kato, id");
+    pub async fn places_at_level(
+        &self,
+        level: PlaceLevel,
+        with_geometry: bool,
+    ) -> Result<Vec<PlaceRecord>> {
+        let geometry = if with_geometry {
+            "geometry"
+        } else {
+            "NULL AS geometry"
+        };
+        let sql = format!(
+            "SELECT {PLACE_COLUMNS}, {geometry} FROM places WHERE level = $1 ORDER BY kato, id"
+        );
         let rows = on_pool!(self, p => sqlx::query_as::<_, PlaceRowWithGeometry>(&sql).bind(level.as_str()).fetch_all(p).await)?;
-        rows.into_iter().map(|r| r.row.into_record(r.geometry)).collect()
+        rows.into_iter()
+            .map(|r| r.row.into_record(r.geometry))
+            .collect()
     }
 
     pub async fn list_places(&self, f: &PlaceFilter, page: Page) -> Result<(Vec<Place>, i64)> {
         let mut sql = Sql::new(" FROM places WHERE 1 = 1");
         if let Some(l) = f.level {
-            sql.push(" AND level = ").arg(Arg::Text(l.as_str().to_owned()));
+            sql.push(" AND level = ")
+                .arg(Arg::Text(l.as_str().to_owned()));
         }
         if let Some(p) = f.parent_id {
             sql.push(" AND parent_id = ").arg(Arg::Text(p.to_string()));
         }
         if let Some(w) = f.within {
-            sql.push(" AND path LIKE (SELECT path FROM places WHERE id = ").arg(Arg::Text(w.to_string())).push(") || '/%'");
+            sql.push(" AND path LIKE (SELECT path FROM places WHERE id = ")
+                .arg(Arg::Text(w.to_string()))
+                .push(") || '/%'");
         }
         if let Some(k) = &f.kato {
             sql.push(" AND kato = ").arg(Arg::Text(k.clone()));
         }
         if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            sql.push(" AND search LIKE ").arg(Arg::Text(format!("%{}%", q.to_lowercase())));
+            sql.push(" AND search LIKE ")
+                .arg(Arg::Text(format!("%{}%", q.to_lowercase())));
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let mut list = Sql { text: format!("SELECT {PLACE_COLUMNS}{} ORDER BY path", sql.text), args: sql.args };
+        let mut list = Sql {
+            text: format!("SELECT {PLACE_COLUMNS}{} ORDER BY path", sql.text),
+            args: sql.args,
+        };
         page.apply(&mut list);
         let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, PlaceRow>(&list.text), list.args).fetch_all(p).await)?;
-        let places = rows.into_iter().map(|r| r.into_record(None).map(|r| r.place)).collect::<Result<_>>()?;
+        let places = rows
+            .into_iter()
+            .map(|r| r.into_record(None).map(|r| r.place))
+            .collect::<Result<_>>()?;
         Ok((places, total))
     }
 
     /// Fails with a field error unless every id names a stored place.
-    pub(crate) async fn check_places_exist(&self, tx: &mut Tx, ids: &[PlaceId], field: &str) -> Result<()> {
+    pub(crate) async fn check_places_exist(
+        &self,
+        tx: &mut Tx,
+        ids: &[PlaceId],
+        field: &str,
+    ) -> Result<()> {
         for (i, id) in ids.iter().enumerate() {
             let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM places WHERE id = $1").bind(id.to_string()).fetch_one(&mut *c).await)?;
             if n == 0 {
-                return Err(Invalid::one(format!("{field}[{i}].place_id"), "unknown_place", format!("no place with id {id}")).into());
+                return Err(Invalid::one(
+                    format!("{field}[{i}].place_id"),
+                    "unknown_place",
+                    format!("no place with id {id}"),
+                )
+                .into());
             }
         }
         Ok(())

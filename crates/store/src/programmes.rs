@@ -4,8 +4,8 @@ use crate::db::{bind_args, now, on_pool, on_tx, parse_id, Arg, Page, Sql, Store,
 use crate::error::{Result, StoreError};
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::programme::{
-    ActivityStatus, OrgRole, Participant, Percentage, PolicyMarker, Programme, ProgrammeDates, ProgrammePlace, SdgTarget,
-    SectorShare, SectorVocabulary, TargetGroup, ThematicArea,
+    ActivityStatus, OrgRole, Participant, Percentage, PolicyMarker, Programme, ProgrammeDates,
+    ProgrammePlace, SdgTarget, SectorShare, SectorVocabulary, TargetGroup, ThematicArea,
 };
 use semey_domain::Invalid;
 use std::collections::HashMap;
@@ -38,9 +38,11 @@ impl ProgrammeFilter {
                 .push(")");
         }
         if let Some(s) = self.status {
-            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fs WHERE fs.id = {id_expr} AND fs.status = "))
-                .arg(Arg::Int(i64::from(s.code())))
-                .push(")");
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM programmes fs WHERE fs.id = {id_expr} AND fs.status = "
+            ))
+            .arg(Arg::Int(i64::from(s.code())))
+            .push(")");
         }
         if let Some(p) = self.place {
             sql.push(&format!(
@@ -122,7 +124,8 @@ impl ProgrammeRow {
             iati_identifier: self.iati_identifier,
             title: serde_json::from_str(&self.title).map_err(corrupt)?,
             description: serde_json::from_str(&self.description).map_err(corrupt)?,
-            status: ActivityStatus::parse(u8::try_from(self.status).unwrap_or(0)).map_err(corrupt)?,
+            status: ActivityStatus::parse(u8::try_from(self.status).unwrap_or(0))
+                .map_err(corrupt)?,
             dates: ProgrammeDates {
                 planned_start: self.planned_start,
                 planned_end: self.planned_end,
@@ -146,17 +149,33 @@ impl Store {
     /// Creates or replaces a programme and its lists. References (places, organisations, parent)
     /// must exist; the IATI identifier must be unique.
     pub async fn save_programme(&self, tx: &mut Tx, p: &Programme) -> Result<()> {
-        self.check_places_exist(tx, &p.places.iter().map(|x| x.place_id).collect::<Vec<_>>(), "places").await?;
+        self.check_places_exist(
+            tx,
+            &p.places.iter().map(|x| x.place_id).collect::<Vec<_>>(),
+            "places",
+        )
+        .await?;
         for (i, part) in p.participants.iter().enumerate() {
-            self.check_organisation_exists(tx, part.organisation_id, &format!("participants[{i}].organisation_id")).await?;
+            self.check_organisation_exists(
+                tx,
+                part.organisation_id,
+                &format!("participants[{i}].organisation_id"),
+            )
+            .await?;
         }
         if let Some(o) = p.reporting_org_id {
-            self.check_organisation_exists(tx, o, "reporting_org_id").await?;
+            self.check_organisation_exists(tx, o, "reporting_org_id")
+                .await?;
         }
         if let Some(parent) = p.parent_id {
             self.check_parent(tx, p.id, parent).await?;
         }
-        let search = format!("{} {} {}", p.title.search_key(), p.description.search_key(), p.iati_identifier.to_lowercase());
+        let search = format!(
+            "{} {} {}",
+            p.title.search_key(),
+            p.description.search_key(),
+            p.iati_identifier.to_lowercase()
+        );
         let args = vec![
             Arg::Text(p.id.to_string()),
             Arg::Text(p.iati_identifier.clone()),
@@ -196,14 +215,23 @@ impl Store {
         let mut depth = 0;
         while let Some(cur) = current {
             if cur == id.to_string() {
-                return Err(Invalid::one("parent_id", "parent_cycle", "this parent would make the programme its own ancestor").into());
+                return Err(Invalid::one(
+                    "parent_id",
+                    "parent_cycle",
+                    "this parent would make the programme its own ancestor",
+                )
+                .into());
             }
-            let row: Option<(Option<String>,)> =
-                on_tx!(tx, c => sqlx::query_as("SELECT parent_id FROM programmes WHERE id = $1").bind(&cur).fetch_optional(&mut *c).await)?;
+            let row: Option<(Option<String>,)> = on_tx!(tx, c => sqlx::query_as("SELECT parent_id FROM programmes WHERE id = $1").bind(&cur).fetch_optional(&mut *c).await)?;
             match row {
                 Some((next,)) => current = next,
                 None if depth == 0 => {
-                    return Err(Invalid::one("parent_id", "unknown_programme", format!("no programme with id {parent}")).into())
+                    return Err(Invalid::one(
+                        "parent_id",
+                        "unknown_programme",
+                        format!("no programme with id {parent}"),
+                    )
+                    .into())
                 }
                 None => current = None,
             }
@@ -228,7 +256,10 @@ impl Store {
         }
         let mut rows: Vec<(&str, Vec<Arg>)> = Vec::new();
         for (area, share) in p.area_shares() {
-            rows.push(("INSERT INTO programme_areas (programme_id, area, share) VALUES ($1, $2, $3)", vec![Arg::Text(area.as_str().into()), Arg::Int(share.into())]));
+            rows.push((
+                "INSERT INTO programme_areas (programme_id, area, share) VALUES ($1, $2, $3)",
+                vec![Arg::Text(area.as_str().into()), Arg::Int(share.into())],
+            ));
         }
         for s in &p.sectors {
             rows.push((
@@ -237,7 +268,10 @@ impl Store {
             ));
         }
         for t in &p.sdg_targets {
-            rows.push(("INSERT INTO programme_sdg_targets (programme_id, target) VALUES ($1, $2)", vec![Arg::Text(t.as_str().into())]));
+            rows.push((
+                "INSERT INTO programme_sdg_targets (programme_id, target) VALUES ($1, $2)",
+                vec![Arg::Text(t.as_str().into())],
+            ));
         }
         for ((place, share), given) in p.place_shares().into_iter().zip(&p.places) {
             rows.push((
@@ -246,7 +280,10 @@ impl Store {
             ));
         }
         for g in &p.target_groups {
-            rows.push(("INSERT INTO programme_target_groups (programme_id, target_group) VALUES ($1, $2)", vec![Arg::Text(g.as_str().into())]));
+            rows.push((
+                "INSERT INTO programme_target_groups (programme_id, target_group) VALUES ($1, $2)",
+                vec![Arg::Text(g.as_str().into())],
+            ));
         }
         for part in &p.participants {
             rows.push((
@@ -269,15 +306,22 @@ impl Store {
     pub async fn programme(&self, id: ProgrammeId) -> Result<Programme> {
         let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = $1");
         let row = on_pool!(self, p => sqlx::query_as::<_, ProgrammeRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
-        let p = row.ok_or_else(|| StoreError::not_found("programme", id))?.into_programme()?;
+        let p = row
+            .ok_or_else(|| StoreError::not_found("programme", id))?
+            .into_programme()?;
         Ok(self.with_lists(vec![p]).await?.remove(0))
     }
 
-    pub async fn programme_by_identifier(&self, iati_identifier: &str) -> Result<Option<Programme>> {
+    pub async fn programme_by_identifier(
+        &self,
+        iati_identifier: &str,
+    ) -> Result<Option<Programme>> {
         let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE iati_identifier = $1");
         let row = on_pool!(self, p => sqlx::query_as::<_, ProgrammeRow>(&sql).bind(iati_identifier).fetch_optional(p).await)?;
         match row {
-            Some(r) => Ok(Some(self.with_lists(vec![r.into_programme()?]).await?.remove(0))),
+            Some(r) => Ok(Some(
+                self.with_lists(vec![r.into_programme()?]).await?.remove(0),
+            )),
             None => Ok(None),
         }
     }
@@ -285,19 +329,35 @@ impl Store {
     /// Ids of every programme by IATI identifier (for imports).
     pub async fn programme_ids_by_identifier(&self) -> Result<HashMap<String, ProgrammeId>> {
         let rows: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as("SELECT iati_identifier, id FROM programmes").fetch_all(p).await)?;
-        rows.into_iter().map(|(k, id)| Ok((k, parse_id(&id)?))).collect()
+        rows.into_iter()
+            .map(|(k, id)| Ok((k, parse_id(&id)?)))
+            .collect()
     }
 
-    pub async fn list_programmes(&self, f: &ProgrammeFilter, page: Page) -> Result<(Vec<Programme>, i64)> {
+    pub async fn list_programmes(
+        &self,
+        f: &ProgrammeFilter,
+        page: Page,
+    ) -> Result<(Vec<Programme>, i64)> {
         let mut sql = Sql::new(" FROM programmes p WHERE 1 = 1");
         f.push_conditions(&mut sql, "p.id", true);
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let cols = PROGRAMME_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-        let mut list = Sql { text: format!("SELECT {cols}{} ORDER BY p.iati_identifier", sql.text), args: sql.args };
+        let cols = PROGRAMME_COLUMNS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut list = Sql {
+            text: format!("SELECT {cols}{} ORDER BY p.iati_identifier", sql.text),
+            args: sql.args,
+        };
         page.apply(&mut list);
         let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ProgrammeRow>(&list.text), list.args).fetch_all(p).await)?;
-        let programmes = rows.into_iter().map(ProgrammeRow::into_programme).collect::<Result<Vec<_>>>()?;
+        let programmes = rows
+            .into_iter()
+            .map(ProgrammeRow::into_programme)
+            .collect::<Result<Vec<_>>>()?;
         Ok((self.with_lists(programmes).await?, total))
     }
 
@@ -306,23 +366,36 @@ impl Store {
         if programmes.is_empty() {
             return Ok(programmes);
         }
-        let ids: Vec<Arg> = programmes.iter().map(|p| Arg::Text(p.id.to_string())).collect();
-        let index: HashMap<String, usize> = programmes.iter().enumerate().map(|(i, p)| (p.id.to_string(), i)).collect();
+        let ids: Vec<Arg> = programmes
+            .iter()
+            .map(|p| Arg::Text(p.id.to_string()))
+            .collect();
+        let index: HashMap<String, usize> = programmes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.to_string(), i))
+            .collect();
         let fetch = |table_sql: &str| {
             let mut s = Sql::new(table_sql);
-            s.push(" WHERE programme_id IN ").list(ids.iter().cloned()).push(" ORDER BY programme_id, 2, 3");
+            s.push(" WHERE programme_id IN ")
+                .list(ids.iter().cloned())
+                .push(" ORDER BY programme_id, 2, 3");
             s
         };
         let s = fetch("SELECT programme_id, area, share FROM programme_areas");
-        let rows: Vec<(String, String, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, i64)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, area, _share) in rows {
-            programmes[index[&pid]].areas.push(ThematicArea::parse(&area).map_err(corrupt)?);
+            programmes[index[&pid]]
+                .areas
+                .push(ThematicArea::parse(&area).map_err(corrupt)?);
         }
         for p in &mut programmes {
             p.areas.sort();
         }
         let s = fetch("SELECT programme_id, vocabulary, code, percentage FROM programme_sectors");
-        let rows: Vec<(String, String, String, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, String, i64)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, vocab, code, pct) in rows {
             programmes[index[&pid]].sectors.push(SectorShare {
                 vocabulary: SectorVocabulary::parse(&vocab).map_err(corrupt)?,
@@ -331,25 +404,34 @@ impl Store {
             });
         }
         let s = fetch("SELECT programme_id, target, target FROM programme_sdg_targets");
-        let rows: Vec<(String, String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, String)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, t, _) in rows {
-            programmes[index[&pid]].sdg_targets.push(SdgTarget::parse(&t).map_err(corrupt)?);
+            programmes[index[&pid]]
+                .sdg_targets
+                .push(SdgTarget::parse(&t).map_err(corrupt)?);
         }
         let s = fetch("SELECT programme_id, place_id, percentage FROM programme_places");
-        let rows: Vec<(String, String, Option<i64>)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, Option<i64>)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, place, pct) in rows {
             programmes[index[&pid]].places.push(ProgrammePlace {
                 place_id: parse_id(&place)?,
                 percentage: pct.map(|x| Percentage::from_hundredths(u16::try_from(x).unwrap_or(0))),
             });
         }
-        let s = fetch("SELECT programme_id, target_group, target_group FROM programme_target_groups");
-        let rows: Vec<(String, String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let s =
+            fetch("SELECT programme_id, target_group, target_group FROM programme_target_groups");
+        let rows: Vec<(String, String, String)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, g, _) in rows {
-            programmes[index[&pid]].target_groups.push(TargetGroup::parse(&g).map_err(corrupt)?);
+            programmes[index[&pid]]
+                .target_groups
+                .push(TargetGroup::parse(&g).map_err(corrupt)?);
         }
         let s = fetch("SELECT programme_id, role, organisation_id FROM programme_participants");
-        let rows: Vec<(String, i64, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, i64, String)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, role, org) in rows {
             programmes[index[&pid]].participants.push(Participant {
                 organisation_id: parse_id(&org)?,
@@ -357,7 +439,8 @@ impl Store {
             });
         }
         let s = fetch("SELECT programme_id, code, significance FROM programme_policy_markers");
-        let rows: Vec<(String, i64, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, i64, i64)> =
+            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
         for (pid, code, sig) in rows {
             programmes[index[&pid]].policy_markers.push(PolicyMarker {
                 code: u8::try_from(code).unwrap_or(0),
@@ -368,10 +451,20 @@ impl Store {
     }
 
     /// Fails with a field error unless `id` names a stored programme.
-    pub(crate) async fn check_programme_exists(&self, tx: &mut Tx, id: ProgrammeId, field: &str) -> Result<()> {
+    pub(crate) async fn check_programme_exists(
+        &self,
+        tx: &mut Tx,
+        id: ProgrammeId,
+        field: &str,
+    ) -> Result<()> {
         let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE id = $1").bind(id.to_string()).fetch_one(&mut *c).await)?;
         if n == 0 {
-            return Err(Invalid::one(field, "unknown_programme", format!("no programme with id {id}")).into());
+            return Err(Invalid::one(
+                field,
+                "unknown_programme",
+                format!("no programme with id {id}"),
+            )
+            .into());
         }
         Ok(())
     }

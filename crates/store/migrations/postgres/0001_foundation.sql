@@ -7,8 +7,10 @@ CREATE TABLE places (
     parent_id TEXT REFERENCES places (id),
     -- '/'-separated ids from the country down to this place: descendants share the prefix.
     path TEXT NOT NULL,
-    kato TEXT UNIQUE,
+    kato TEXT,
     source_key TEXT NOT NULL UNIQUE,
+    -- Hash of everything written, so a re-import can tell an unchanged place from an updated one.
+    digest TEXT NOT NULL,
     name TEXT NOT NULL,
     search TEXT NOT NULL,
     lon DOUBLE PRECISION,
@@ -24,6 +26,7 @@ CREATE TABLE places (
     source TEXT NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
+CREATE UNIQUE INDEX places_level_kato ON places (level, kato);
 CREATE INDEX places_parent ON places (parent_id);
 CREATE INDEX places_path ON places (path);
 

@@ -1,0 +1,89 @@
+//! Request extractors whose failures answer in the API's error format.
+
+use crate::AppError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// A JSON body. Not JSON at all: 400 `invalid_json`; JSON of the wrong shape: 422 naming the
+/// field; too large: 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest {
+                    code: "unreadable_body",
+                    message: e.body_text(),
+                    field: None,
+                }
+            }
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(de) {
+            Ok(v) => Ok(ApiJson(v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                if inner.is_syntax() || inner.is_eof() {
+                    Err(AppError::BadRequest {
+                        code: "invalid_json",
+                        message: format!("the request body is not valid JSON: {inner}"),
+                        field: None,
+                    })
+                } else {
+                    let field = if path == "." { "body".to_owned() } else { path };
+                    Err(AppError::Invalid(semey_domain::Invalid::one(
+                        field,
+                        "invalid_value",
+                        inner.to_string(),
+                    )))
+                }
+            }
+        }
+    }
+}
+
+/// Query parameters; a malformed query string answers 400 naming the problem.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| AppError::BadRequest {
+                code: "invalid_parameter",
+                message: e.body_text(),
+                field: None,
+            })
+    }
+}
+
+/// Parses an optional query parameter, naming it when its value is wrong.
+pub fn param<T>(
+    name: &str,
+    value: &Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, AppError> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .map_err(|m| AppError::bad_parameter(name, format!("{name}: {m}"))),
+    }
+}
+
+/// Parses an id or number with `FromStr`.
+pub fn from_str<T: std::str::FromStr>(what: &'static str) -> impl Fn(&str) -> Result<T, String> {
+    move |s| s.parse::<T>().map_err(|_| format!("{s:?} is not {what}"))
+}

@@ -1,0 +1,358 @@
+//! `/api/v1/transactions`, `/requirements`, `/exchange-rates` and `/funding/summary`.
+
+use super::extract::{from_str, param, ApiJson, ApiQuery};
+use super::places::parse_path_id;
+use super::programmes::{PageQuery, ProgrammeQuery};
+use super::List;
+use crate::funding::FundingSummary;
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use rust_decimal::Decimal;
+use semey_domain::currency::Currency;
+use semey_domain::funding::{
+    Measure, Origin, Requirement, RequirementInput, Transaction, TransactionInput, TransactionType,
+};
+use semey_domain::fx::FxRate;
+use semey_domain::ids::TransactionId;
+use semey_domain::place::PlaceLevel;
+use semey_domain::Lang;
+use semey_store::{Dimension, FundingFilter, TransactionFilter};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_transactions, create_transaction))
+        .routes(routes!(get_transaction))
+        .routes(routes!(list_requirements, create_requirement))
+        .routes(routes!(list_rates, create_rates))
+        .routes(routes!(funding_summary))
+}
+
+fn err(e: semey_domain::Invalid) -> String {
+    e.errors
+        .into_iter()
+        .map(|e| e.message)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn parse_origin(v: &str) -> Result<Origin, String> {
+    Origin::parse(v).map_err(err)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct TransactionQuery {
+    /// A programme id: only its transactions.
+    programme_id: Option<String>,
+    /// IATI TransactionType code (1–13).
+    transaction_type: Option<String>,
+    /// What the money counts as: `pledged`, `committed`, `disbursed`, `spent`, `outgoing`, `other`.
+    measure: Option<String>,
+    /// An organisation id: money it gave or received.
+    party: Option<String>,
+    /// An organisation id: money it gave.
+    provider: Option<String>,
+    /// `domestic`, `external` or `unspecified`.
+    origin: Option<String>,
+    /// ISO 4217 code of the currency the money was reported in.
+    currency: Option<String>,
+    /// `true`: only flows between platform programmes; `false`: none of them.
+    internal: Option<String>,
+}
+
+/// Lists transactions, newest first. Every figure of a funding summary links here with the
+/// same filters.
+#[utoipa::path(get, path = "/transactions", tag = "funding", params(ProgrammeQuery, TransactionQuery, PageQuery),
+    responses((status = 200, body = List<Transaction>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_transactions(
+    State(s): State<AppState>,
+    ApiQuery(pq): ApiQuery<ProgrammeQuery>,
+    ApiQuery(q): ApiQuery<TransactionQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<List<Transaction>>, AppError> {
+    let filter = TransactionFilter {
+        programmes: pq.filter()?,
+        programme_id: param("programme_id", &q.programme_id, from_str("a programme id"))?,
+        transaction_type: param("transaction_type", &q.transaction_type, |v| {
+            v.parse::<u8>()
+                .map_err(|_| format!("{v:?} is not a number"))
+                .and_then(|c| TransactionType::parse(c).map_err(err))
+        })?,
+        measure: param("measure", &q.measure, |v| {
+            [
+                Measure::Pledged,
+                Measure::Committed,
+                Measure::Disbursed,
+                Measure::Spent,
+                Measure::Outgoing,
+                Measure::Other,
+            ]
+            .into_iter()
+            .find(|m| m.as_str() == v)
+            .ok_or_else(|| {
+                format!("{v:?} is not pledged, committed, disbursed, spent, outgoing or other")
+            })
+        })?,
+        year: pq.year()?,
+        organisation: param("party", &q.party, from_str("an organisation id"))?,
+        provider_org_id: param("provider", &q.provider, from_str("an organisation id"))?,
+        origin: param("origin", &q.origin, parse_origin)?,
+        currency: param("currency", &q.currency, |v| Currency::parse(v).map_err(err))?,
+        internal: param("internal", &q.internal, from_str("true or false"))?,
+    };
+    let page = page.page()?;
+    let (items, total) = s.store.list_transactions(&filter, page).await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// One transaction, with the exchange rates it was converted at.
+#[utoipa::path(get, path = "/transactions/{id}", tag = "funding", params(("id" = String, Path, description = "Transaction id")),
+    responses((status = 200, body = Transaction), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_transaction(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Transaction>, AppError> {
+    Ok(Json(
+        s.store
+            .transaction(parse_path_id::<TransactionId>("transaction", &id)?)
+            .await?,
+    ))
+}
+
+/// Records a transaction. Recording the same flow again (same programme and reference, or the
+/// same details) answers 200 with the stored record and changes nothing. A flow to another
+/// platform programme is stored on the receiving programme.
+#[utoipa::path(post, path = "/transactions", tag = "funding", request_body = TransactionInput,
+    responses((status = 201, body = Transaction), (status = 200, body = Transaction, description = "Already recorded"),
+        (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_transaction(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<TransactionInput>,
+) -> Result<(StatusCode, Json<Transaction>), AppError> {
+    let (t, created) = crate::funding::record_transaction(&s.store, input).await?;
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(t),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct RequirementQuery {
+    /// A programme id: only its requirements.
+    programme_id: Option<String>,
+}
+
+/// Lists funding requirements (budget needs per period of at most a year).
+#[utoipa::path(get, path = "/requirements", tag = "funding", params(ProgrammeQuery, RequirementQuery, PageQuery),
+    responses((status = 200, body = List<Requirement>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_requirements(
+    State(s): State<AppState>,
+    ApiQuery(pq): ApiQuery<ProgrammeQuery>,
+    ApiQuery(q): ApiQuery<RequirementQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<List<Requirement>>, AppError> {
+    let page = page.page()?;
+    let programme_id = param("programme_id", &q.programme_id, from_str("a programme id"))?;
+    let (items, total) = s
+        .store
+        .list_requirements(&pq.filter()?, programme_id, pq.year()?, page)
+        .await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// Records a funding requirement.
+#[utoipa::path(post, path = "/requirements", tag = "funding", request_body = RequirementInput,
+    responses((status = 201, body = Requirement), (status = 200, body = Requirement, description = "Already recorded"),
+        (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_requirement(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<RequirementInput>,
+) -> Result<(StatusCode, Json<Requirement>), AppError> {
+    let (r, created) = crate::funding::record_requirement(&s.store, input).await?;
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(r),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct RateQuery {
+    /// ISO 4217 code.
+    currency: Option<String>,
+}
+
+/// Lists exchange rates (units of a currency per US dollar), newest first per currency.
+#[utoipa::path(get, path = "/exchange-rates", tag = "funding", params(RateQuery, PageQuery),
+    responses((status = 200, body = List<FxRate>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_rates(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<RateQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<List<FxRate>>, AppError> {
+    let page = page.page()?;
+    let currency = param("currency", &q.currency, |v| Currency::parse(v).map_err(err))?;
+    let (items, total) = s.store.list_rates(currency, page).await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// An exchange rate as entered.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(super) struct RateInput {
+    currency: String,
+    #[schema(value_type = String, format = Date)]
+    date: Date,
+    /// Units of the currency per US dollar, as a decimal string.
+    #[schema(value_type = String, example = "470.50")]
+    per_usd: String,
+    source: String,
+}
+
+/// What a batch of rates changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct RateResult {
+    inserted: u64,
+    updated: u64,
+    unchanged: u64,
+}
+
+/// Stores exchange rates (all or none). A rate for a currency and date already stored is
+/// replaced; amounts converted earlier keep the rate they were converted at.
+#[utoipa::path(post, path = "/exchange-rates", tag = "funding", request_body = Vec<RateInput>,
+    responses((status = 200, body = RateResult), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_rates(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<Vec<RateInput>>,
+) -> Result<Json<RateResult>, AppError> {
+    let mut rates = Vec::new();
+    let mut errors = Vec::new();
+    for (i, r) in input.into_iter().enumerate() {
+        let currency = Currency::parse(&r.currency);
+        let per_usd = r.per_usd.trim().parse::<Decimal>();
+        match (currency, per_usd) {
+            (Ok(c), Ok(p)) => match FxRate::check(c, r.date, p, &r.source) {
+                Ok(rate) => rates.push(rate),
+                Err(e) => errors.extend(e.errors.into_iter().map(|e| e.under(&format!("[{i}]")))),
+            },
+            (c, p) => {
+                if let Err(e) = c {
+                    errors.extend(e.errors.into_iter().map(|e| e.under(&format!("[{i}]"))));
+                }
+                if p.is_err() {
+                    errors.push(semey_domain::FieldError::new(
+                        format!("[{i}].per_usd"),
+                        "invalid_rate",
+                        format!("{:?} is not a number", r.per_usd),
+                    ));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(semey_domain::Invalid { errors }.into());
+    }
+    let r = crate::funding::record_rates(&s.store, &rates).await?;
+    Ok(Json(RateResult {
+        inserted: r.inserted,
+        updated: r.updated,
+        unchanged: r.unchanged,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct SummaryQuery {
+    /// Comma-separated dimensions: `area`, `organisation` (who gave the money), `place`
+    /// (or `place:region`, `place:district` for ancestors at that level), `year`, `currency`
+    /// (the currency the money was reported in), `origin`, `programme`.
+    group_by: Option<String>,
+    /// `domestic` or `external` money only.
+    origin: Option<String>,
+    /// An organisation id: only money it gave.
+    provider: Option<String>,
+    /// Language of the labels: `kk`, `ru`, `en` or `zh`.
+    lang: Option<String>,
+}
+
+pub fn parse_dimensions(v: &str) -> Result<Vec<Dimension>, String> {
+    let mut out = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let d = match part {
+            "area" => Dimension::Area,
+            "organisation" | "organization" => Dimension::Organisation,
+            "place" => Dimension::Place(None),
+            "year" => Dimension::Year,
+            "currency" => Dimension::Currency,
+            "origin" => Dimension::Origin,
+            "programme" => Dimension::Programme,
+            other => match other.strip_prefix("place:").map(PlaceLevel::parse) {
+                Some(Ok(level)) => Dimension::Place(Some(level)),
+                _ => return Err(format!("{other:?} is not one of area, organisation, place, place:region, place:district, year, currency, origin, programme")),
+            },
+        };
+        if out.iter().any(|x: &Dimension| x.name() == d.name()) {
+            return Err(format!("{part:?} is given twice"));
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
+/// Funding totals (required, pledged, committed, disbursed, spent; gap, % funded, disbursement
+/// rate) in USD and KZT, grouped by any dimensions, with domestic and external money side by
+/// side. Pledges are never counted as money; flows between platform programmes are counted
+/// once, where the money entered the platform, and shown in the `internal_*` figures.
+#[utoipa::path(get, path = "/funding/summary", tag = "funding", params(SummaryQuery, ProgrammeQuery),
+    responses((status = 200, body = FundingSummary), (status = 400, body = crate::error::ErrorBody)))]
+async fn funding_summary(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+    ApiQuery(pq): ApiQuery<ProgrammeQuery>,
+) -> Result<Json<FundingSummary>, AppError> {
+    let dims = param("group_by", &q.group_by, parse_dimensions)?.unwrap_or_default();
+    let lang = param("lang", &q.lang, |v| v.parse::<Lang>())?.unwrap_or(Lang::En);
+    let mut programmes = pq.filter()?;
+    // For money, `year` selects the money of that year, not the programmes running then.
+    let year = programmes.year.take();
+    let filter = FundingFilter {
+        programmes,
+        programme_id: None,
+        year,
+        origin: param("origin", &q.origin, parse_origin)?,
+        provider_org_id: param("provider", &q.provider, from_str("an organisation id"))?,
+    };
+    Ok(Json(
+        crate::funding::summary(&s.store, &dims, &filter, lang).await?,
+    ))
+}

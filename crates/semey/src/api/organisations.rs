@@ -1,0 +1,114 @@
+//! `/api/v1/organisations`.
+
+use super::extract::{from_str, param, ApiJson, ApiQuery};
+use super::places::{page, parse_path_id};
+use super::List;
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use semey_domain::ids::OrganisationId;
+use semey_domain::organisation::{MechanismRole, Organisation, OrganisationInput};
+use semey_store::OrganisationFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_organisations, create_organisation))
+        .routes(routes!(get_organisation, update_organisation))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct OrganisationQuery {
+    /// IATI OrganisationType code (10 government, 11 local government, 40 multilateral, …).
+    org_type: Option<String>,
+    /// Role in the mechanism (`government_body`, `donor`, `un_entity`, …).
+    role: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    country: Option<String>,
+    /// Text search on names and acronyms.
+    q: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+/// Lists organisations.
+#[utoipa::path(get, path = "/organisations", tag = "organisations", params(OrganisationQuery),
+    responses((status = 200, body = List<Organisation>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_organisations(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<OrganisationQuery>,
+) -> Result<Json<List<Organisation>>, AppError> {
+    let filter = OrganisationFilter {
+        org_type: param(
+            "org_type",
+            &q.org_type,
+            from_str("an IATI OrganisationType code"),
+        )?,
+        mechanism_role: param("role", &q.role, |v| {
+            MechanismRole::parse(v).map_err(|e| e.to_string())
+        })?,
+        country: q.country.clone(),
+        q: q.q.clone(),
+    };
+    let page = page(&q.limit, &q.offset)?;
+    let (items, total) = s.store.list_organisations(&filter, page).await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// One organisation.
+#[utoipa::path(get, path = "/organisations/{id}", tag = "organisations", params(("id" = String, Path, description = "Organisation id")),
+    responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_organisation(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Organisation>, AppError> {
+    Ok(Json(
+        s.store
+            .organisation(parse_path_id::<OrganisationId>("organisation", &id)?)
+            .await?,
+    ))
+}
+
+/// Creates an organisation.
+#[utoipa::path(post, path = "/organisations", tag = "organisations", request_body = OrganisationInput,
+    responses((status = 201, body = Organisation), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_organisation(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> Result<(StatusCode, Json<Organisation>), AppError> {
+    let org = input.check(OrganisationId::new())?;
+    let mut tx = s.store.begin().await?;
+    s.store.save_organisation(&mut tx, &org).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.organisation(org.id).await?),
+    ))
+}
+
+/// Replaces an organisation's record.
+#[utoipa::path(put, path = "/organisations/{id}", tag = "organisations", request_body = OrganisationInput, params(("id" = String, Path, description = "Organisation id")),
+    responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn update_organisation(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> Result<Json<Organisation>, AppError> {
+    let id = parse_path_id::<OrganisationId>("organisation", &id)?;
+    s.store.organisation(id).await?;
+    let org = input.check(id)?;
+    let mut tx = s.store.begin().await?;
+    s.store.save_organisation(&mut tx, &org).await?;
+    tx.commit().await?;
+    Ok(Json(s.store.organisation(id).await?))
+}

@@ -1,0 +1,180 @@
+//! `/api/v1/places`.
+
+use super::extract::{from_str, param, ApiJson, ApiQuery};
+use super::List;
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use semey_domain::ids::PlaceId;
+use semey_domain::place::{Place, PlaceInput, PlaceLevel};
+use semey_store::{Page, PlaceFilter, PlaceWrite};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_places, create_place))
+        .routes(routes!(get_place))
+        .routes(routes!(place_geometry))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PlaceQuery {
+    /// `country`, `region`, `district` or `settlement`.
+    level: Option<String>,
+    /// Direct children of this place.
+    parent: Option<String>,
+    /// Everything inside this place.
+    within: Option<String>,
+    /// A 9-digit KATO code.
+    kato: Option<String>,
+    /// Text search on names (any language) and KATO codes.
+    q: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+pub(super) fn page(limit: &Option<String>, offset: &Option<String>) -> Result<Page, AppError> {
+    Ok(Page::new(
+        param("limit", limit, from_str("a whole number"))?,
+        param("offset", offset, from_str("a whole number"))?,
+    ))
+}
+
+/// Lists places, filtered and paginated, in hierarchy order.
+#[utoipa::path(get, path = "/places", tag = "places", params(PlaceQuery),
+    responses((status = 200, body = List<Place>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_places(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<PlaceQuery>,
+) -> Result<Json<List<Place>>, AppError> {
+    let filter = PlaceFilter {
+        level: param("level", &q.level, |v| {
+            PlaceLevel::parse(v).map_err(|e| e.to_string())
+        })?,
+        parent_id: param("parent", &q.parent, from_str("a place id"))?,
+        within: param("within", &q.within, from_str("a place id"))?,
+        kato: q.kato.clone(),
+        q: q.q.clone(),
+    };
+    let page = page(&q.limit, &q.offset)?;
+    let (items, total) = s.store.list_places(&filter, page).await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// One place.
+#[utoipa::path(get, path = "/places/{id}", tag = "places", params(("id" = String, Path, description = "Place id")),
+    responses((status = 200, body = Place), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_place(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Place>, AppError> {
+    let id = parse_path_id::<PlaceId>("place", &id)?;
+    Ok(Json(s.store.place(id).await?))
+}
+
+/// The place as a GeoJSON Feature: its outline when one is stored, else its point.
+#[utoipa::path(get, path = "/places/{id}/geometry", tag = "places", params(("id" = String, Path, description = "Place id")),
+    responses((status = 200, description = "GeoJSON Feature", content_type = "application/geo+json"), (status = 404, body = crate::error::ErrorBody)))]
+async fn place_geometry(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    let id = parse_path_id::<PlaceId>("place", &id)?;
+    let r = s.store.place_record(id).await?;
+    let geometry: serde_json::Value = match (&r.geometry, r.place.point) {
+        (Some(g), _) => serde_json::from_str(g)
+            .map_err(|e| AppError::Store(semey_store::StoreError::Corrupt(e.to_string())))?,
+        (None, Some(p)) => serde_json::json!({"type": "Point", "coordinates": [p.lon, p.lat]}),
+        (None, None) => serde_json::Value::Null,
+    };
+    let feature = serde_json::json!({
+        "type": "Feature",
+        "id": r.place.id.to_string(),
+        "geometry": geometry,
+        "properties": {"level": r.place.level, "kato": r.place.kato, "name": r.place.name, "bbox": r.bbox},
+    });
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        Json(feature),
+    ))
+}
+
+/// Creates a place by hand (files of places are imported with `semey import places`).
+#[utoipa::path(post, path = "/places", tag = "places", request_body = PlaceInput,
+    responses((status = 201, body = Place), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_place(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<PlaceInput>,
+) -> Result<(StatusCode, Json<Place>), AppError> {
+    let p = input.check()?;
+    if let Some(parent) = p.parent_id {
+        let parent_place = s.store.place(parent).await.map_err(|_| {
+            semey_domain::Invalid::one(
+                "parent_id",
+                "unknown_place",
+                format!("no place with id {parent}"),
+            )
+        })?;
+        if Some(parent_place.level) != p.level.parent_level() {
+            return Err(semey_domain::Invalid::one(
+                "parent_id",
+                "wrong_parent_level",
+                format!(
+                    "a {} belongs to a {}, not a {}",
+                    p.level.as_str(),
+                    p.level
+                        .parent_level()
+                        .map(PlaceLevel::as_str)
+                        .unwrap_or("nothing"),
+                    parent_place.level.as_str()
+                ),
+            )
+            .into());
+        }
+    }
+    let write = PlaceWrite {
+        source_key: PlaceWrite::manual_key(p.level, p.kato.as_ref(), &p.name, p.parent_id),
+        level: p.level,
+        parent_id: p.parent_id,
+        kato: p.kato,
+        name: p.name,
+        point: p.point,
+        bbox: None,
+        geometry: None,
+        population: p.population,
+        source: p.source,
+    };
+    let mut tx = s.store.begin().await?;
+    let (id, outcome) = s.store.upsert_place(&mut tx, &write).await?;
+    if outcome != semey_store::Upserted::Created {
+        return Err(semey_domain::Invalid::one(
+            "name",
+            "duplicate_place",
+            "this place exists already",
+        )
+        .into());
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(s.store.place(id).await?)))
+}
+
+/// Parses an id from the path: a malformed id is as unknown as a missing one (404).
+pub(super) fn parse_path_id<T: std::str::FromStr>(
+    entity: &'static str,
+    s: &str,
+) -> Result<T, AppError> {
+    s.parse().map_err(|_| AppError::NotFound {
+        entity,
+        id: s.to_owned(),
+    })
+}

@@ -1,0 +1,347 @@
+//! The `semey` command line: serve, migrate, load the demo, import files, generate benchmark
+//! data, print funding summaries. It only translates between arguments and the services.
+
+use crate::import::{self, PlaceMapping, Progress};
+use crate::{AppError, AppState, Config};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use semey_domain::place::PlaceLevel;
+use semey_domain::Lang;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "semey",
+    version,
+    about = "Coordination and information platform for the rehabilitation of the Semipalatinsk region"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL: sqlite://FILE (created on first start) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SEMEY_DATABASE")]
+    pub database: Option<String>,
+    /// A TOML configuration file.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (JSON API, docs at /api/docs).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Load the demo dataset before serving (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Load the demo dataset (real places and organisations, illustrative programmes and money).
+    Demo,
+    /// Import a file. Every import is all-or-nothing and can be re-run safely.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print a funding summary.
+    Summary {
+        /// Dimensions, comma-separated: area, organisation, place, place:district, year, currency, origin, programme.
+        #[arg(long, default_value = "")]
+        group_by: String,
+        /// Reporting currency of the table: USD or KZT.
+        #[arg(long, default_value = "USD")]
+        currency: String,
+    },
+    /// Write a large synthetic dataset (CSV) for benchmarks.
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        programmes: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        transactions: usize,
+        /// Folder to write the CSV files into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Regions, districts or settlements from GeoJSON (geokz, GeoNames or mapped fields).
+    Places {
+        file: PathBuf,
+        /// Level of the places in the file (detected when absent).
+        #[arg(long)]
+        level: Option<String>,
+        /// Property holding the KATO code.
+        #[arg(long)]
+        kato: Option<String>,
+        #[arg(long)]
+        name_kk: Option<String>,
+        #[arg(long)]
+        name_ru: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long)]
+        name_zh: Option<String>,
+        /// Property holding the population.
+        #[arg(long)]
+        population: Option<String>,
+        /// Year the population figures refer to.
+        #[arg(long)]
+        population_year: Option<i32>,
+        /// Where the file comes from (stored with every place).
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Organisations from CSV.
+    Organisations { file: PathBuf },
+    /// Programmes and projects from CSV.
+    Programmes { file: PathBuf },
+    /// Transactions from CSV.
+    Transactions { file: PathBuf },
+    /// Exchange rates from CSV (currency,date,per_usd,source).
+    ExchangeRates { file: PathBuf },
+}
+
+/// A progress bar on standard error (hidden when it is not a terminal).
+struct Bar(Option<ProgressBar>);
+
+impl Progress for Bar {
+    fn start(&mut self, phase: &str, total: u64) {
+        if let Some(b) = self.0.take() {
+            b.finish_and_clear();
+        }
+        let b = if total > 0 {
+            let b = ProgressBar::new(total);
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{msg:24} [{bar:40}] {percent:>3}% {elapsed_precise} eta {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            b
+        } else {
+            let b = ProgressBar::new_spinner();
+            b.enable_steady_tick(Duration::from_millis(120));
+            b
+        };
+        b.set_message(phase.to_owned());
+        self.0 = Some(b);
+    }
+
+    fn set(&mut self, done: u64) {
+        if let Some(b) = &self.0 {
+            b.set_position(done);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = self.0.take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn read(file: &PathBuf) -> Result<Vec<u8>, AppError> {
+    std::fs::read(file).map_err(|e| {
+        AppError::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", file.display()),
+        ))
+    })
+}
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.global.config.as_deref())
+        .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    if let Some(db) = cli.global.database {
+        config.database = db;
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Generate {
+            programmes,
+            transactions,
+            out,
+        } => {
+            let bar = ProgressBar::new(transactions as u64);
+            bar.set_style(
+                ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} {elapsed_precise}")
+                    .expect("valid template"),
+            );
+            let g = crate::generate::generate(&out, programmes, transactions, &mut |n| {
+                bar.set_position(n as u64)
+            })?;
+            bar.finish_and_clear();
+            println!(
+                "wrote {} organisations, {} programmes, {} exchange rates, {} transactions to {}",
+                g.organisations,
+                g.programmes,
+                g.rates,
+                g.transactions,
+                out.display()
+            );
+            return Ok(());
+        }
+        Command::Migrate => {
+            AppState::open(config).await?;
+            println!("database is up to date");
+            return Ok(());
+        }
+        _ => {}
+    }
+    let state = AppState::open(config).await?;
+    match cli.command {
+        Command::Serve { addr, demo } => {
+            if demo {
+                println!("{}", crate::demo::load(&state.store).await?);
+            }
+            let addr = addr.unwrap_or_else(|| state.config.addr.clone());
+            let listener = tokio::net::TcpListener::bind(&addr).await?;
+            println!(
+                "Semey is listening on http://{} (API docs: /api/docs)",
+                listener.local_addr()?
+            );
+            axum::serve(listener, crate::api::router(state.clone()))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+            state.store.close().await;
+        }
+        Command::Demo => println!("{}", crate::demo::load(&state.store).await?),
+        Command::Import(cmd) => {
+            let mut bar = Bar(None);
+            let started = Instant::now();
+            let report = match cmd {
+                ImportCommand::Places {
+                    file,
+                    level,
+                    kato,
+                    name_kk,
+                    name_ru,
+                    name_en,
+                    name_zh,
+                    population,
+                    population_year,
+                    source,
+                } => {
+                    let level = level.map(|l| PlaceLevel::parse(&l)).transpose()?;
+                    let mapping = PlaceMapping {
+                        level,
+                        kato,
+                        name_kk,
+                        name_ru,
+                        name_en,
+                        name_zh,
+                        population,
+                        population_year,
+                        region_label: None,
+                        source,
+                    };
+                    import::import_places(&state.store, &read(&file)?, mapping, &mut bar).await
+                }
+                ImportCommand::Organisations { file } => {
+                    import::import_organisations(&state.store, &read(&file)?, &mut bar).await
+                }
+                ImportCommand::Programmes { file } => {
+                    import::import_programmes(&state.store, &read(&file)?, &mut bar).await
+                }
+                ImportCommand::Transactions { file } => {
+                    import::import_transactions(&state.store, &read(&file)?, &mut bar).await
+                }
+                ImportCommand::ExchangeRates { file } => {
+                    import::import_exchange_rates(&state.store, &read(&file)?, &mut bar).await
+                }
+            };
+            bar.finish();
+            match report {
+                Ok(r) => print!("{r}  took {:.2} s\n", started.elapsed().as_secs_f64()),
+                Err(AppError::Import(errors)) => {
+                    eprintln!(
+                        "nothing was imported: the file has {} problem(s)",
+                        errors.len()
+                    );
+                    for e in errors {
+                        eprintln!("  {}: {}", e.field, e.message);
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Summary { group_by, currency } => {
+            let dims = crate::api::parse_dimensions(&group_by)
+                .map_err(|m| anyhow::anyhow!("--group-by: {m}"))?;
+            let started = Instant::now();
+            let s =
+                crate::funding::summary(&state.store, &dims, &Default::default(), Lang::En).await?;
+            let elapsed = started.elapsed();
+            let kzt = currency.eq_ignore_ascii_case("KZT");
+            println!(
+                "{:<50} {:>16} {:>16} {:>16} {:>16} {:>8}",
+                "group", "required", "committed", "disbursed", "gap", "% funded"
+            );
+            let fmt = |v: i64| format!("{:.0}", v as f64 / 100.0);
+            for g in s.groups.iter() {
+                let name: Vec<String> = g
+                    .key
+                    .iter()
+                    .map(|(k, v)| {
+                        g.labels
+                            .get(k)
+                            .cloned()
+                            .or(v.clone())
+                            .unwrap_or_else(|| "—".into())
+                    })
+                    .collect();
+                let t = if kzt { &g.money.kzt } else { &g.money.usd };
+                let pct = t
+                    .percent_funded
+                    .map(|p| format!("{p:.1}"))
+                    .unwrap_or_else(|| "—".into());
+                let mut label = name.join(" / ");
+                label.truncate(50);
+                println!(
+                    "{label:<50} {:>16} {:>16} {:>16} {:>16} {pct:>8}",
+                    fmt(t.sums.required),
+                    fmt(t.sums.committed),
+                    fmt(t.sums.disbursed),
+                    fmt(t.gap)
+                );
+            }
+            let t = if kzt { &s.total.kzt } else { &s.total.usd };
+            println!(
+                "{:<50} {:>16} {:>16} {:>16} {:>16}",
+                "TOTAL",
+                fmt(t.sums.required),
+                fmt(t.sums.committed),
+                fmt(t.sums.disbursed),
+                fmt(t.gap)
+            );
+            eprintln!(
+                "{} groups in {:.1} ms",
+                s.groups.len(),
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
+        Command::Migrate | Command::Generate { .. } => unreachable!("handled above"),
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The one configuration of the platform: defaults, then a TOML file, then `SEMEY_*`
+//! environment variables, then command-line flags. Passed in state, never global.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://FILE` (created on first start) or `postgres://USER@HOST/DB`.
+    pub database: String,
+    /// Address the HTTP server listens on.
+    pub addr: String,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Tracing filter (e.g. `info`, `semey=debug`).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database: "sqlite://semey.db".to_owned(),
+            addr: "127.0.0.1:8080".to_owned(),
+            max_body_bytes: 2 * 1024 * 1024,
+            log: "info,geo=error".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the layered configuration; `file` is read when given (and must then exist).
+    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut f = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(figment::Error::from(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            f = f.merge(Toml::file(path));
+        }
+        f.merge(Env::prefixed("SEMEY_")).extract()
+    }
+}

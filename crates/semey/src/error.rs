@@ -1,0 +1,140 @@
+//! The application's one error type and how it reaches a client: JSON with a stable code, a
+//! message, and the offending field.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use semey_domain::{FieldError, Invalid};
+use semey_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input breaks a rule: 422, nothing stored.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The request itself is malformed (not JSON, a bad query parameter): 400.
+    #[error("{message}")]
+    BadRequest {
+        code: &'static str,
+        message: String,
+        field: Option<String>,
+    },
+    /// The request body is larger than the configured limit: 413.
+    #[error("the request body is larger than this server accepts")]
+    PayloadTooLarge,
+    /// No such record: 404.
+    #[error("no {entity} with id {id}")]
+    NotFound { entity: &'static str, id: String },
+    /// A file given to an import cannot be used; every problem found, with line numbers.
+    #[error("{}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("\n"))]
+    Import(Vec<FieldError>),
+    #[error("{0}")]
+    Store(StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("configuration: {0}")]
+    Config(#[from] Box<figment::Error>),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(i) => AppError::Invalid(i),
+            StoreError::NotFound { entity, id } => AppError::NotFound { entity, id },
+            other => AppError::Store(other),
+        }
+    }
+}
+
+impl AppError {
+    pub fn bad_parameter(field: &str, message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            code: "invalid_parameter",
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Invalid(_) | AppError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Store(_) | AppError::Io(_) | AppError::Config(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The JSON body a client receives.
+    pub fn body(&self) -> ErrorBody {
+        match self {
+            AppError::Invalid(i) => ErrorBody {
+                code: "validation_failed".into(),
+                message: format!("the input breaks {} rule(s): {i}", i.errors.len()),
+                field: i.errors.first().map(|e| e.field.clone()),
+                errors: i.errors.clone(),
+            },
+            AppError::Import(errors) => ErrorBody {
+                code: "import_failed".into(),
+                message: self.to_string(),
+                field: errors.first().map(|e| e.field.clone()),
+                errors: errors.clone(),
+            },
+            AppError::BadRequest {
+                code,
+                message,
+                field,
+            } => ErrorBody {
+                code: (*code).into(),
+                message: message.clone(),
+                field: field.clone(),
+                errors: Vec::new(),
+            },
+            AppError::NotFound { .. } => ErrorBody {
+                code: "not_found".into(),
+                message: self.to_string(),
+                field: None,
+                errors: Vec::new(),
+            },
+            AppError::PayloadTooLarge => ErrorBody {
+                code: "payload_too_large".into(),
+                message: self.to_string(),
+                field: None,
+                errors: Vec::new(),
+            },
+            AppError::Store(_) | AppError::Io(_) | AppError::Config(_) => ErrorBody {
+                code: "internal_error".into(),
+                message: "something went wrong on the server; the error has been logged".into(),
+                field: None,
+                errors: Vec::new(),
+            },
+        }
+    }
+}
+
+/// An error as the API returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `validation_failed`, `invalid_json`, `invalid_parameter`,
+    /// `not_found`, `payload_too_large`, `internal_error`.
+    pub code: String,
+    pub message: String,
+    /// The first offending field, when the error is about one.
+    pub field: Option<String>,
+    /// Every broken rule, for validation failures.
+    pub errors: Vec<FieldError>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        (status, Json(self.body())).into_response()
+    }
+}
