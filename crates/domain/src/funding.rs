@@ -200,9 +200,11 @@ pub struct TransactionInput {
     pub reference: Option<String>,
     pub transaction_type: u8,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub date: Date,
     /// Date of the exchange rate to use; the transaction date when absent.
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default, with = "crate::iso_date::option")]
     pub value_date: Option<Date>,
     pub amount: AmountInput,
     pub currency: String,
@@ -358,8 +360,10 @@ pub struct Transaction {
     pub internal: bool,
     pub origin: Origin,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub date: Date,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub value_date: Date,
     /// Minor units of `currency`.
     pub amount: i64,
@@ -376,8 +380,10 @@ pub struct Transaction {
 pub struct RequirementInput {
     pub programme_id: ProgrammeId,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub period_start: Date,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub period_end: Date,
     pub amount: AmountInput,
     pub currency: String,
@@ -466,8 +472,10 @@ pub struct Requirement {
     pub id: RequirementId,
     pub programme_id: ProgrammeId,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub period_start: Date,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub period_end: Date,
     pub amount: i64,
     pub currency: Currency,

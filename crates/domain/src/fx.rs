@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 pub struct FxRate {
     pub currency: Currency,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub date: Date,
     #[schema(value_type = String, example = "470.50")]
     #[serde(with = "rust_decimal::serde::str")]
@@ -67,6 +68,7 @@ pub struct AppliedRate {
     #[serde(with = "rust_decimal::serde::str")]
     pub per_usd: Decimal,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::iso_date")]
     pub date: Date,
     pub source: String,
 }
@@ -126,13 +128,22 @@ pub fn convert(
     currency_rate: Option<&FxRate>,
     kzt_rate: Option<&FxRate>,
 ) -> Result<Converted, Invalid> {
-    let kzt_rate = kzt_rate.ok_or_else(|| missing(Currency::KZT, value_date))?;
-    let usd_rate = if currency == Currency::USD {
-        AppliedRate::identity(value_date)
-    } else if currency == Currency::KZT {
-        AppliedRate::of(kzt_rate)
-    } else {
-        AppliedRate::of(currency_rate.ok_or_else(|| missing(currency, value_date))?)
+    let needs_own_rate = currency != Currency::USD && currency != Currency::KZT;
+    let mut errors = Vec::new();
+    if needs_own_rate && currency_rate.is_none() {
+        errors.extend(missing(currency, value_date).errors);
+    }
+    if kzt_rate.is_none() {
+        errors.extend(missing(Currency::KZT, value_date).errors);
+    }
+    let (Some(kzt_rate), true) = (kzt_rate, errors.is_empty()) else {
+        return Err(Invalid { errors });
+    };
+    let usd_rate = match currency_rate {
+        _ if currency == Currency::USD => AppliedRate::identity(value_date),
+        _ if currency == Currency::KZT => AppliedRate::of(kzt_rate),
+        Some(r) => AppliedRate::of(r),
+        None => unreachable!("checked above"),
     };
     let major = Decimal::new(amount, currency.decimals());
     let usd_major = major / usd_rate.per_usd;

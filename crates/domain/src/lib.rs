@@ -33,4 +33,7 @@ pub mod place;
 pub mod programme;
 
 pub use error::{FieldError, Invalid};
+
+// Dates travel as ISO 8601 calendar dates ("2024-12-31") in JSON.
+time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
 pub use lang::{Lang, LocalText};

@@ -346,12 +346,16 @@ pub struct PolicyMarker {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProgrammeDates {
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default, with = "crate::iso_date::option")]
     pub planned_start: Option<Date>,
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default, with = "crate::iso_date::option")]
     pub planned_end: Option<Date>,
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default, with = "crate::iso_date::option")]
     pub actual_start: Option<Date>,
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default, with = "crate::iso_date::option")]
     pub actual_end: Option<Date>,
 }
 

@@ -663,7 +663,6 @@ impl Store {
             "funding_rollup_year"
         };
         let mut from = format!(" FROM {table} r");
-        let scale = |e: String| e;
         let by_area = dims.contains(&Dimension::Area);
         let place_dim = dims.iter().find_map(|d| {
             if let Dimension::Place(l) = d {
@@ -678,15 +677,30 @@ impl Store {
         if place_dim.is_some() {
             from.push_str(" LEFT JOIN programme_places pp ON pp.programme_id = r.programme_id LEFT JOIN places pl ON pl.id = pp.place_id");
         }
+        // Money of a programme with several areas or places is split by their shares; the
+        // split is summed exactly (numeric on PostgreSQL, double on SQLite) and rounded once per
+        // group, so groups add up to the whole within a minor unit per group.
+        let divisor = match (by_area, place_dim.is_some()) {
+            (true, true) => Some("100000000"),
+            (true, false) => Some("10000"),
+            (false, true) => Some("10000"),
+            (false, false) => None,
+        };
         let scaled = |col: &str| {
-            let mut e = format!("r.{col}");
+            let mut factors = vec![format!("r.{col}")];
             if by_area {
-                e = format!("({e} * pa.share / 10000)");
+                factors.push("pa.share".into());
             }
             if place_dim.is_some() {
-                e = format!("({e} * COALESCE(pp.share, 10000) / 10000)");
+                factors.push("COALESCE(pp.share, 10000)".into());
             }
-            scale(e)
+            match divisor {
+                Some(d) => format!(
+                    "CAST(ROUND(SUM({} * 1.0) / {d}) AS BIGINT)",
+                    factors.join(" * ")
+                ),
+                None => format!("CAST(SUM({}) AS BIGINT)", factors[0]),
+            }
         };
         let mut keys = Vec::new();
         for d in dims {
@@ -713,10 +727,7 @@ impl Store {
         }
         let sum_cols = MEASURES
             .iter()
-            .flat_map(|m| {
-                ["usd", "kzt"]
-                    .map(|c| format!("CAST(SUM({}) AS BIGINT)", scaled(&format!("{m}_{c}"))))
-            })
+            .flat_map(|m| ["usd", "kzt"].map(|c| scaled(&format!("{m}_{c}"))))
             .collect::<Vec<_>>();
         let select_keys: Vec<String> = keys
             .iter()

@@ -232,6 +232,7 @@ async fn list_rates(
 pub(super) struct RateInput {
     currency: String,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "semey_domain::iso_date")]
     date: Date,
     /// Units of the currency per US dollar, as a decimal string.
     #[schema(value_type = String, example = "470.50")]

@@ -1,0 +1,121 @@
+//! The `semey` binary over a real socket: serve with the demo, answer HTTP, import on the CLI.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
+
+fn serve_and_probe(database: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args([
+            "serve",
+            "--demo",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            database,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start semey");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("semey printed its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let (status, body) = http_get(&addr, "/healthz");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = http_get(&addr, "/api/v1/programmes?area=radiation_safety");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"total\":3"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn serve_with_demo_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    serve_and_probe(&format!(
+        "sqlite://{}",
+        dir.path().join("semey.db").display()
+    ));
+    assert!(
+        dir.path().join("semey.db").exists(),
+        "the SQLite file is created on first start"
+    );
+}
+
+#[test]
+fn serve_with_demo_on_postgres() {
+    use sqlx::Connection;
+    let admin =
+        std::env::var("SEMEY_TEST_POSTGRES").expect("SEMEY_TEST_POSTGRES: run scripts/test.sh");
+    let name = format!("semey_bin_{}", uuid::Uuid::new_v4().simple());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    serve_and_probe(&format!("{}/{name}", admin.rsplit_once('/').unwrap().0));
+}
+
+/// The CLI's import prints a line-numbered report and exits non-zero when the file is bad.
+#[test]
+fn cli_import_reports_problems_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("semey.db").display());
+    let file = dir.path().join("rates.csv");
+    std::fs::write(
+        &file,
+        "currency,date,per_usd,source\nKZT,2024-01-01,450,NBK\nKZT,2024-01-01,451,NBK\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args(["import", "exchange-rates", "--database", &db])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nothing was imported") && err.contains("line 3"),
+        "{err}"
+    );
+    std::fs::write(
+        &file,
+        "currency,date,per_usd,source\nKZT,2024-01-01,450,NBK\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args(["import", "exchange-rates", "--database", &db])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 new"));
+}

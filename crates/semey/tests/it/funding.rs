@@ -1,0 +1,206 @@
+//! Funding: money rules, conversion, the summary, and bad funding input.
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+fn tx(
+    programme: &str,
+    ty: u8,
+    date: &str,
+    amount: &str,
+    currency: &str,
+    provider: Option<&str>,
+) -> Value {
+    json!({"programme_id": programme, "transaction_type": ty, "date": date, "amount": amount, "currency": currency, "provider_org_id": provider})
+}
+
+on_both_backends! {
+    /// The counting rules: pledges are not money; a flow between two platform programmes is
+    /// counted once, even when both sides report it; domestic and external money are split;
+    /// gap, % funded and disbursement rate follow.
+    async fn money_is_counted_once_and_pledges_never(app: TestApp) {
+        app.with_rates().await;
+        let ministry = app.organisation("Ministry of Health", 10, "KZ").await;
+        let donor = app.organisation("JICA", 10, "JP").await;
+        let pooled = app.programme("XX-T-POOL", json!({"areas": ["governance"]})).await;
+        let clinic = app.programme("XX-T-CLINIC", json!({})).await;
+
+        for body in [
+            json!({"programme_id": clinic, "period_start": "2024-01-01", "period_end": "2024-12-31", "amount": "1000000", "currency": "USD"}),
+            json!({"programme_id": pooled, "period_start": "2024-01-01", "period_end": "2024-12-31", "amount": "450000000", "currency": "KZT"}),
+        ] {
+            let (s, b) = app.post("/api/v1/requirements", body).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        for body in [
+            tx(&clinic, 13, "2024-01-10", "5000000", "USD", Some(&donor)),      // pledge: never money
+            tx(&clinic, 11, "2024-02-01", "300000", "USD", Some(&donor)),       // external commitment
+            tx(&clinic, 1, "2024-03-01", "150000", "USD", Some(&donor)),        // received
+            tx(&clinic, 4, "2024-06-01", "90000", "USD", None),                 // spent
+            tx(&pooled, 11, "2024-01-15", "180000000", "KZT", Some(&ministry)), // domestic: $400 000
+        ] {
+            let (s, b) = app.post("/api/v1/transactions", body).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        // The pooled programme commits $100 000 to the clinic; both sides report it.
+        let mut outgoing = tx(&pooled, 2, "2024-04-01", "45000000", "KZT", Some(&ministry));
+        outgoing["receiver_programme_id"] = json!(clinic);
+        let (s, first) = app.post("/api/v1/transactions", outgoing).await;
+        assert_eq!(s, StatusCode::CREATED, "{first}");
+        assert_eq!(first["programme_id"], clinic.as_str(), "stored on the receiving programme");
+        assert_eq!(first["internal"], true);
+        let mut incoming = tx(&clinic, 11, "2024-04-01", "45000000", "KZT", Some(&ministry));
+        incoming["provider_programme_id"] = json!(pooled);
+        let (s, second) = app.post("/api/v1/transactions", incoming).await;
+        assert_eq!(s, StatusCode::OK, "the other side's report is the same flow: {second}");
+        assert_eq!(second["id"], first["id"]);
+        assert_eq!(app.count("transactions").await, 6);
+
+        let (s, sum) = app.get("/api/v1/funding/summary").await;
+        assert_eq!(s, StatusCode::OK, "{sum}");
+        let usd = &sum["total"]["usd"];
+        assert_eq!(usd["required"], 200_000_000); // $1 000 000 + ₸450 000 000 = $2 000 000, in cents
+        assert_eq!(usd["pledged"], 500_000_000);
+        assert_eq!(usd["committed"], 70_000_000, "$300 000 + $400 000; the internal $100 000 not again");
+        assert_eq!(usd["internal_committed"], 10_000_000);
+        assert_eq!(usd["disbursed"], 15_000_000);
+        assert_eq!(usd["spent"], 9_000_000);
+        assert_eq!(usd["gap"], 130_000_000);
+        assert_eq!(usd["percent_funded"], 35.0);
+        assert_eq!(usd["disbursement_rate"], 21.4);
+        assert_eq!(sum["total"]["kzt"]["committed"], 31_500_000_000i64, "₸315 000 000 in tiyn");
+
+        let origins: Vec<(&str, i64)> = sum["by_origin"].as_array().unwrap().iter()
+            .filter_map(|g| Some((g["key"]["origin"].as_str()?, g["usd"]["committed"].as_i64()?)))
+            .collect();
+        assert!(origins.contains(&("domestic", 40_000_000)), "{origins:?}");
+        assert!(origins.contains(&("external", 30_000_000)), "{origins:?}");
+
+        let (_, by_area) = app.get("/api/v1/funding/summary?group_by=area,year").await;
+        let groups = by_area["groups"].as_array().unwrap();
+        let committed: i64 = groups.iter().map(|g| g["usd"]["committed"].as_i64().unwrap()).sum();
+        assert_eq!(committed, 70_000_000, "groups add up to the total");
+        let health = groups.iter().find(|g| g["key"]["area"] == "health").unwrap();
+        assert_eq!(health["key"]["year"], "2024");
+        assert_eq!(health["usd"]["committed"], 30_000_000);
+
+        let (_, clinic_funding) = app.get(&format!("/api/v1/programmes/{clinic}/funding")).await;
+        assert_eq!(clinic_funding["total"]["usd"]["internal_committed"], 10_000_000);
+        assert_eq!(clinic_funding["total"]["usd"]["committed"], 30_000_000);
+
+        let (_, by_org) = app.get("/api/v1/funding/summary?group_by=organisation").await;
+        let jica = by_org["groups"].as_array().unwrap().iter().find(|g| g["labels"]["organisation"] == "JICA").unwrap();
+        assert_eq!(jica["usd"]["committed"], 30_000_000);
+        let (_, by_currency) = app.get("/api/v1/funding/summary?group_by=currency&origin=domestic").await;
+        let kzt = by_currency["groups"].as_array().unwrap().iter().find(|g| g["key"]["currency"] == "KZT").unwrap();
+        assert_eq!(kzt["usd"]["committed"], 40_000_000);
+
+        // The transactions behind a figure: the same filters on the list.
+        let (_, behind) = app.get("/api/v1/transactions?area=health&year=2024&measure=committed&internal=false").await;
+        assert_eq!(behind["total"], 1);
+    }
+}
+
+on_both_backends! {
+    /// Every converted amount records the rate, its date and its source; the newest rate on or
+    /// before the value date is used, and later rate corrections leave recorded money alone.
+    async fn conversions_keep_their_rates(app: TestApp) {
+        app.with_rates().await;
+        let p = app.programme("XX-T-FX", json!({})).await;
+        let (s, r) = app.post("/api/v1/exchange-rates", json!([{"currency": "EUR", "date": "2024-06-01", "per_usd": "0.8", "source": "National Bank of Kazakhstan"}])).await;
+        assert_eq!((s, r["inserted"].as_i64()), (StatusCode::OK, Some(1)));
+        let (_, early) = app.post("/api/v1/transactions", tx(&p, 11, "2024-05-31", "900", "EUR", None)).await;
+        assert_eq!(early["converted"]["usd"], 100_000);
+        assert_eq!(early["converted"]["usd_rate"]["per_usd"], "0.9");
+        assert_eq!(early["converted"]["usd_rate"]["date"], "2020-01-01");
+        let (_, late) = app.post("/api/v1/transactions", tx(&p, 11, "2024-06-01", "800", "EUR", None)).await;
+        assert_eq!(late["converted"]["usd"], 100_000);
+        assert_eq!(late["converted"]["usd_rate"]["source"], "National Bank of Kazakhstan");
+        assert_eq!(late["converted"]["kzt"], 45_000_000);
+        assert_eq!(late["converted"]["kzt_rate"]["per_usd"], "450");
+
+        let (_, r) = app.post("/api/v1/exchange-rates", json!([{"currency": "EUR", "date": "2024-06-01", "per_usd": "0.5", "source": "corrected"}])).await;
+        assert_eq!(r["updated"], 1);
+        let (_, again) = app.get(&format!("/api/v1/transactions/{}", late["id"].as_str().unwrap())).await;
+        assert_eq!(again["converted"]["usd"], 100_000, "recorded money keeps its rate");
+        let (_, rates) = app.get("/api/v1/exchange-rates?currency=EUR").await;
+        assert_eq!(rates["total"], 2);
+        assert_eq!(rates["items"][0]["per_usd"], "0.5");
+    }
+}
+
+on_both_backends! {
+    /// A budget period longer than a year is refused, naming `period_end`; nothing is stored.
+    async fn a_budget_period_longer_than_a_year_is_refused(app: TestApp) {
+        app.with_rates().await;
+        let p = app.programme("XX-T-REQ", json!({})).await;
+        let (s, body) = app.post("/api/v1/requirements", json!({"programme_id": p, "period_start": "2024-01-01", "period_end": "2025-01-01", "amount": "10", "currency": "USD"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["field"], "period_end");
+        assert_eq!(body["errors"][0]["code"], "period_longer_than_a_year");
+        assert_eq!(app.count("requirements").await, 0);
+    }
+}
+
+on_both_backends! {
+    /// An unknown currency is refused, naming `currency`; nothing is stored.
+    async fn an_unknown_currency_is_refused(app: TestApp) {
+        app.with_rates().await;
+        let p = app.programme("XX-T-CUR", json!({})).await;
+        let (s, body) = app.post("/api/v1/transactions", tx(&p, 11, "2024-01-01", "100", "XYZ", None)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["field"], "currency");
+        assert_eq!(body["errors"][0]["code"], "unknown_currency");
+        assert_eq!(app.count("transactions").await, 0);
+    }
+}
+
+on_both_backends! {
+    /// A transaction dated before any exchange rate of its currency is refused, saying which
+    /// rate is missing; nothing is stored.
+    async fn a_transaction_without_an_exchange_rate_is_refused(app: TestApp) {
+        app.with_rates().await;
+        let p = app.programme("XX-T-NORATE", json!({})).await;
+        let (s, body) = app.post("/api/v1/transactions", tx(&p, 11, "2019-01-05", "100", "EUR", None)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["errors"][0]["code"], "no_exchange_rate");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("EUR on or before 2019-01-05"));
+        let (s, body) = app.post("/api/v1/transactions", tx(&p, 11, "2024-01-05", "100", "CHF", None)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a currency with no rate at all: {body}");
+        assert_eq!(app.count("transactions").await, 0);
+        let (_, sum) = app.get("/api/v1/funding/summary").await;
+        assert_eq!(sum["total"]["usd"]["committed"], 0);
+    }
+}
+
+on_both_backends! {
+    /// Summary parameters are checked.
+    async fn summary_parameters_are_checked(app: TestApp) {
+        for (uri, field) in [
+            ("/api/v1/funding/summary?group_by=colour", "group_by"),
+            ("/api/v1/funding/summary?group_by=year,year", "group_by"),
+            ("/api/v1/funding/summary?origin=foreign", "origin"),
+            ("/api/v1/funding/summary?lang=fr", "lang"),
+        ] {
+            let (s, body) = app.get(uri).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+            assert_eq!(body["field"], field, "{uri}");
+        }
+    }
+}
+
+on_both_backends! {
+    /// The demo's figures: districts roll up to regions, and the demo's internal transfers are
+    /// not counted twice.
+    async fn the_demo_summary_by_region(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, total) = app.get("/api/v1/funding/summary").await;
+        let (_, by_region) = app.get("/api/v1/funding/summary?group_by=place:region&lang=ru").await;
+        let groups = by_region["groups"].as_array().unwrap();
+        let sum: i64 = groups.iter().map(|g| g["usd"]["committed"].as_i64().unwrap()).sum();
+        let whole = total["total"]["usd"]["committed"].as_i64().unwrap();
+        assert!((sum - whole).abs() <= groups.len() as i64, "regions add up to the whole within a cent each: {sum} vs {whole}");
+        assert!(groups.iter().any(|g| g["labels"]["place"] == "Абайская область"), "{by_region}");
+        assert!(total["total"]["usd"]["internal_committed"].as_i64().unwrap() > 0);
+    }
+}

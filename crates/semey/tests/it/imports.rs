@@ -1,0 +1,152 @@
+//! CSV imports: all or nothing, line-numbered errors, idempotent, encodings.
+
+use crate::support::TestApp;
+use semey::import::{self, Quiet};
+use semey::AppError;
+
+fn errors_of(r: Result<semey::import::ImportReport, AppError>) -> Vec<semey_domain::FieldError> {
+    match r {
+        Err(AppError::Import(e)) => e,
+        other => panic!("expected an import error, got {other:?}"),
+    }
+}
+
+const ORGS: &str = "iati_id,name_en,name_ru,org_type,country,mechanism_role\n\
+XM-DAC-41122,UNICEF,Детский фонд ООН,40,US,un_entity\n\
+,Akimat of Abai Region,Акимат области Абай,11,KZ,local_government\n";
+
+const PROGRAMMES: &str = "iati_identifier,title_en,status,areas,sectors,places,funding_orgs\n\
+XX-CSV-1,Child clinics,2,health,12220:100,,XM-DAC-41122\n\
+XX-CSV-2,Clean water,2,health;environmental_protection,14030:50;14031:50,,Akimat of Abai Region\n";
+
+const RATES: &str = "currency,date,per_usd,source\nKZT,2024-01-01,450,National Bank of Kazakhstan\nEUR,2024-01-01,0.9,ECB\n";
+
+async fn base(app: &TestApp) {
+    import::import_organisations(app.store(), ORGS.as_bytes(), &mut Quiet)
+        .await
+        .unwrap();
+    import::import_programmes(app.store(), PROGRAMMES.as_bytes(), &mut Quiet)
+        .await
+        .unwrap();
+    import::import_exchange_rates(app.store(), RATES.as_bytes(), &mut Quiet)
+        .await
+        .unwrap();
+}
+
+const TRANSACTIONS: &str =
+    "programme,reference,type,date,amount,currency,provider_org,description\n\
+XX-CSV-1,U-1,11,2024-02-01,100000,USD,XM-DAC-41122,commitment\n\
+XX-CSV-1,U-2,1,2024-03-01,50000.50,USD,XM-DAC-41122,first tranche\n\
+XX-CSV-2,A-1,11,2024-02-15,45000000,KZT,Akimat of Abai Region,\n\
+XX-CSV-2,,4,2024-05-01,900,EUR,,pumps\n";
+
+on_both_backends! {
+    /// A good file is imported; importing it again adds nothing.
+    async fn transaction_imports_are_idempotent(app: TestApp) {
+        base(&app).await;
+        let r = import::import_transactions(app.store(), TRANSACTIONS.as_bytes(), &mut Quiet).await.unwrap();
+        assert_eq!((r.rows, r.inserted, r.unchanged), (4, 4, 0));
+        let again = import::import_transactions(app.store(), TRANSACTIONS.as_bytes(), &mut Quiet).await.unwrap();
+        assert_eq!((again.inserted, again.unchanged), (0, 4));
+        assert_eq!(app.count("transactions").await, 4);
+        let (_, sum) = app.get("/api/v1/funding/summary").await;
+        assert_eq!(sum["total"]["usd"]["committed"], 20_000_000, "$100 000 + ₸45 000 000 at 450");
+        assert_eq!(sum["total"]["usd"]["spent"], 100_000);
+
+        let orgs = import::import_organisations(app.store(), ORGS.as_bytes(), &mut Quiet).await.unwrap();
+        assert_eq!((orgs.inserted, orgs.unchanged), (0, 2));
+        let progs = import::import_programmes(app.store(), PROGRAMMES.as_bytes(), &mut Quiet).await.unwrap();
+        assert_eq!((progs.inserted, progs.unchanged), (0, 2));
+        let rates = import::import_exchange_rates(app.store(), RATES.as_bytes(), &mut Quiet).await.unwrap();
+        assert_eq!((rates.inserted, rates.unchanged), (0, 2));
+    }
+}
+
+on_both_backends! {
+    /// One bad row refuses the whole file: every problem is listed with its line, nothing stored.
+    async fn one_bad_row_refuses_the_whole_file(app: TestApp) {
+        base(&app).await;
+        let file = format!("{TRANSACTIONS}XX-CSV-1,U-9,11,2024-13-01,10,USD,,\nXX-CSV-9,U-10,11,2024-01-01,10,USD,,\nXX-CSV-1,U-11,11,2024-01-01,10,XYZ,,\n");
+        let errors = errors_of(import::import_transactions(app.store(), file.as_bytes(), &mut Quiet).await);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["line 6: date", "line 7: programme", "line 8: currency"]);
+        assert_eq!(app.count("transactions").await, 0);
+    }
+}
+
+on_both_backends! {
+    /// A missing column is named, with the header that was found.
+    async fn a_missing_column_is_named(app: TestApp) {
+        base(&app).await;
+        let file = "programme,type,date,amount\nXX-CSV-1,11,2024-01-01,10\n";
+        let errors = errors_of(import::import_transactions(app.store(), file.as_bytes(), &mut Quiet).await);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "line 1: currency");
+        assert_eq!(errors[0].code, "missing_column");
+        assert!(errors[0].message.contains("programme, type, date, amount"));
+        assert_eq!(app.count("transactions").await, 0);
+    }
+}
+
+on_both_backends! {
+    /// A duplicated row is reported with both line numbers; nothing is stored.
+    async fn a_duplicated_row_is_refused(app: TestApp) {
+        base(&app).await;
+        let file = format!("{TRANSACTIONS}XX-CSV-2,,4,2024-05-01,900,EUR,,pumps\n");
+        let errors = errors_of(import::import_transactions(app.store(), file.as_bytes(), &mut Quiet).await);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "line 6");
+        assert_eq!(errors[0].code, "duplicate_row");
+        assert!(errors[0].message.contains("line 5"));
+        assert_eq!(app.count("transactions").await, 0);
+
+        let dup_orgs = format!("{ORGS}XM-DAC-41122,UNICEF again,,40,US,\n");
+        let errors = errors_of(import::import_organisations(app.store(), dup_orgs.as_bytes(), &mut Quiet).await);
+        assert_eq!(errors[0].field, "line 4");
+    }
+}
+
+on_both_backends! {
+    /// A file saved in Windows-1251 (common in Kazakhstan) is recognised, read correctly and
+    /// reported as such; bytes that are neither UTF-8 nor Windows-1251 text are refused.
+    async fn windows_1251_files_are_detected(app: TestApp) {
+        let text = "iati_id,name_ru,name_kk,org_type,country\n,Министерство здравоохранения Республики Казахстан,,10,KZ\n";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        assert!(std::str::from_utf8(&bytes).is_err(), "the test file really is not UTF-8");
+        let r = import::import_organisations(app.store(), &bytes, &mut Quiet).await.unwrap();
+        assert_eq!(r.inserted, 1);
+        assert!(r.notes.iter().any(|n| n.contains("Windows-1251")), "{:?}", r.notes);
+        let (_, list) = app.get("/api/v1/organisations?q=здравоохранения").await;
+        assert_eq!(list["items"][0]["name"]["ru"], "Министерство здравоохранения Республики Казахстан");
+
+        // A picture renamed to .csv: bytes no text encoding explains.
+        let binary = b"iati_id,name_en,org_type,country\n,\x89PNG\x98\x1a,22,FR\n";
+        let errors = errors_of(import::import_organisations(app.store(), binary, &mut Quiet).await);
+        assert_eq!(errors[0].code, "unknown_encoding");
+        assert_eq!(errors[0].field, "line 2");
+        assert_eq!(app.count("organisations").await, 1);
+    }
+}
+
+on_both_backends! {
+    /// Programme rows are checked like the API's input, with the line named.
+    async fn programme_rows_are_checked(app: TestApp) {
+        import::import_organisations(app.store(), ORGS.as_bytes(), &mut Quiet).await.unwrap();
+        let file = "iati_identifier,title_en,status,areas,sectors,places,planned_start,planned_end\n\
+XX-CSV-1,A,2,health,12220:60;12230:30,,,\n\
+XX-CSV-2,B,2,health,12220:100,999999999,,\n\
+XX-CSV-3,C,2,health,12220:100,,2025-01-01,2024-01-01\n";
+        let errors = errors_of(import::import_programmes(app.store(), file.as_bytes(), &mut Quiet).await);
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(got, [("line 2: sectors", "sector_percentages_sum"), ("line 3: places", "unknown_place"), ("line 4: dates.planned_end", "end_before_start")]);
+        assert_eq!(app.count("programmes").await, 0);
+    }
+}
+
+on_both_backends! {
+    /// An empty file is refused with a clear message.
+    async fn an_empty_file_is_refused(app: TestApp) {
+        let errors = errors_of(import::import_exchange_rates(app.store(), b"", &mut Quiet).await);
+        assert_eq!(errors[0].code, "empty_file");
+    }
+}

@@ -1,0 +1,13 @@
+//! Semey's integration tests: one test binary. Every test that touches storage runs twice, on
+//! SQLite and on PostgreSQL (`on_both_backends!`); `scripts/test.sh` starts the PostgreSQL.
+
+#[macro_use]
+mod support;
+
+mod api;
+mod binary;
+mod funding;
+mod imports;
+mod organisations;
+mod places;
+mod programmes;
