@@ -240,7 +240,7 @@ impl OrganisationInput {
             None => None,
         };
         for (i, ct) in self.contacts.iter().enumerate() {
-            if !ct.email.is_empty() && !(ct.email.contains('@') && !ct.email.contains(' ')) {
+            if !ct.email.is_empty() && (!ct.email.contains('@') || ct.email.contains(' ')) {
                 c.push(FieldError::new(
                     format!("contacts[{i}].email"),
                     "invalid_email",

@@ -59,6 +59,10 @@ pub enum Command {
         /// Reporting currency of the table: USD or KZT.
         #[arg(long, default_value = "USD")]
         currency: String,
+        /// Compute the summary this many times and report the median and 95th-percentile time
+        /// (for benchmarks).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
     },
     /// Write a large synthetic dataset (CSV) for benchmarks.
     Generate {
@@ -272,7 +276,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             bar.finish();
             match report {
-                Ok(r) => print!("{r}  took {:.2} s\n", started.elapsed().as_secs_f64()),
+                Ok(r) => println!("{r}  took {:.2} s", started.elapsed().as_secs_f64()),
                 Err(AppError::Import(errors)) => {
                     eprintln!(
                         "nothing was imported: the file has {} problem(s)",

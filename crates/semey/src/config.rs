@@ -31,17 +31,14 @@ impl Default for Config {
 
 impl Config {
     /// Loads the layered configuration; `file` is read when given (and must then exist).
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let mut f = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.exists() {
-                return Err(figment::Error::from(format!(
-                    "configuration file {} does not exist",
-                    path.display()
-                )));
+                return Err(Box::new(figment::Error::from(format!("configuration file {} does not exist", path.display()))));
             }
             f = f.merge(Toml::file(path));
         }
-        f.merge(Env::prefixed("SEMEY_")).extract()
+        f.merge(Env::prefixed("SEMEY_")).extract().map_err(Box::new)
     }
 }

@@ -614,7 +614,8 @@ async fn load_programmes(
     }
 
     // (programme, type, date, amount, currency, provider, provider programme, reference)
-    let transactions: [(&str, u8, Date, &str, &str, Option<&str>, Option<&str>, &str); 26] = [
+    type DemoTransaction = (&'static str, u8, Date, &'static str, &'static str, Option<&'static str>, Option<&'static str>, &'static str);
+    let transactions: [DemoTransaction; 26] = [
         (
             "SEMEY-2030",
             11,

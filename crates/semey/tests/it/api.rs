@@ -65,3 +65,14 @@ fn request_bodies_are_described() {
         );
     }
 }
+
+on_both_backends! {
+    /// A body over the configured limit is refused with 413 before anything is parsed.
+    async fn oversized_bodies_are_refused(app: TestApp) {
+        let big = format!("{{\"name\": {{\"en\": \"{}\"}}, \"org_type\": 10, \"country\": \"KZ\"}}", "x".repeat(3 * 1024 * 1024));
+        let (s, body) = app.request(axum::http::Method::POST, "/api/v1/organisations", Some(big)).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["code"], "payload_too_large");
+        assert_eq!(app.count("organisations").await, 0);
+    }
+}

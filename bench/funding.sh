@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Funding benchmark: 10 000 programmes and 1 000 000 transactions on SQLite.
+#  - import of the 1 000 000 transactions from CSV (target: under 10 s), whole `semey import` run;
+#  - funding summary by thematic area × year (target: under 50 ms), median of repeated runs;
+#  - the same CSV load and the same aggregation done directly with the sqlite3 command-line tool,
+#    on the same data, and the ratios.
+# Usage: bench/funding.sh [PROGRAMMES] [TRANSACTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+programmes=${1:-10000}
+transactions=${2:-1000000}
+
+if ! command -v sqlite3 >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq sqlite3; else sudo apt-get install -y -qq sqlite3; fi
+fi
+cargo build --release --locked -p semey >&2
+bin=$PWD/target/release/semey
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="sqlite://$work/bench.db"
+now() { date +%s.%N; }
+elapsed_ms() { python3 -c "print(f'{($2 - $1) * 1000:.1f}')" ; }
+
+"$bin" generate --programmes "$programmes" --transactions "$transactions" --out "$work/data" >&2
+"$bin" --database "$db" demo >&2
+"$bin" --database "$db" import organisations "$work/data/organisations.csv" >&2
+"$bin" --database "$db" import programmes "$work/data/programmes.csv" >&2
+"$bin" --database "$db" import exchange-rates "$work/data/exchange-rates.csv" >&2
+
+sync
+t0=$(now)
+"$bin" --database "$db" import transactions "$work/data/transactions.csv" >&2
+t1=$(now)
+import_ms=$(elapsed_ms "$t0" "$t1")
+
+summary_line=$("$bin" --database "$db" summary --group-by area,year --repeat 50 2>&1 >/dev/null | grep 'median')
+summary_ms=$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$summary_line")
+summary_p95=$(sed -E 's/.*p95 ([0-9.]+) ms.*/\1/' <<<"$summary_line")
+
+# sqlite3: load the same CSV into a table.
+sqlite3 "$work/raw.db" "CREATE TABLE tx_raw (programme TEXT, reference TEXT, type INTEGER, date TEXT, amount TEXT, currency TEXT, provider_org TEXT, description TEXT);"
+t0=$(now)
+sqlite3 "$work/raw.db" ".mode csv" ".import --skip 1 $work/data/transactions.csv tx_raw"
+t1=$(now)
+sqlite3_load_ms=$(elapsed_ms "$t0" "$t1")
+
+# sqlite3: the same aggregation (area × year, every measure in USD and KZT, areas weighted by
+# their shares), computed from the transactions and requirements themselves.
+measure() { echo "CAST(ROUND(SUM(CASE WHEN $1 THEN t.amount_$2 * pa.share * 1.0 ELSE 0 END) / 10000) AS BIGINT)"; }
+cols=""
+for m in "t.measure = 'pledged' AND NOT t.internal" "t.measure = 'committed' AND NOT t.internal" "t.measure = 'disbursed' AND NOT t.internal" "t.measure = 'spent'" "t.measure = 'committed' AND t.internal" "t.measure = 'disbursed' AND t.internal" "t.measure = 'outgoing'"; do
+  cols="$cols, $(measure "$m" usd), $(measure "$m" kzt)"
+done
+raw_sql="SELECT pa.area, t.year${cols} FROM transactions t JOIN programme_areas pa ON pa.programme_id = t.programme_id GROUP BY pa.area, t.year;"
+sqlite_runs() {
+  local sql=$1 best=""
+  for _ in 1 2 3 4 5; do
+    local r
+    r=$(sqlite3 "$work/bench.db" ".timer on" "$sql" | grep -o 'real [0-9.]*' | awk '{print $2 * 1000}')
+    best="$best $r"
+  done
+  tr ' ' '\n' <<<"$best" | grep . | sort -g | sed -n 3p
+}
+sqlite3_agg_ms=$(sqlite_runs "$raw_sql")
+
+rows=$(sqlite3 "$work/bench.db" "SELECT COUNT(*) FROM transactions;")
+python3 - "$import_ms" "$summary_ms" "$summary_p95" "$sqlite3_load_ms" "$sqlite3_agg_ms" "$rows" "$programmes" <<'PY'
+import sys
+imp, summ, p95, load, agg, rows, progs = map(float, sys.argv[1:])
+print(f"programmes: {int(progs)}, transactions stored: {int(rows)}")
+print(f"| measure | Semey | sqlite3 CLI | Semey ÷ sqlite3 | target |")
+print(f"|---|---|---|---|---|")
+print(f"| import 1M transactions from CSV | {imp/1000:.2f} s | {load/1000:.2f} s (.import, no checks) | {imp/load:.1f} | < 10 s |")
+print(f"| funding summary area × year (median of 50; p95 {p95:.1f} ms) | {summ:.1f} ms | {agg:.1f} ms (GROUP BY over the transactions) | {summ/agg:.3f} | < 50 ms |")
+ok = imp < 10000 and summ < 50
+print("targets met" if ok else "TARGETS MISSED")
+sys.exit(0 if ok else 1)
+PY
