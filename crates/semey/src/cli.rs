@@ -290,13 +290,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Command::Summary { group_by, currency } => {
+        Command::Summary {
+            group_by,
+            currency,
+            repeat,
+        } => {
             let dims = crate::api::parse_dimensions(&group_by)
                 .map_err(|m| anyhow::anyhow!("--group-by: {m}"))?;
-            let started = Instant::now();
-            let s =
-                crate::funding::summary(&state.store, &dims, &Default::default(), Lang::En).await?;
-            let elapsed = started.elapsed();
+            let mut times = Vec::with_capacity(repeat.max(1));
+            let mut summary = None;
+            for _ in 0..repeat.max(1) {
+                let started = Instant::now();
+                summary = Some(
+                    crate::funding::summary(&state.store, &dims, &Default::default(), Lang::En)
+                        .await?,
+                );
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            let s = summary.expect("computed at least once");
+            times.sort_by(f64::total_cmp);
+            let median = times[times.len() / 2];
+            let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
             let kzt = currency.eq_ignore_ascii_case("KZT");
             println!(
                 "{:<50} {:>16} {:>16} {:>16} {:>16} {:>8}",
@@ -320,8 +334,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .percent_funded
                     .map(|p| format!("{p:.1}"))
                     .unwrap_or_else(|| "—".into());
-                let mut label = name.join(" / ");
-                label.truncate(50);
+                let label: String = name.join(" / ").chars().take(50).collect();
                 println!(
                     "{label:<50} {:>16} {:>16} {:>16} {:>16} {pct:>8}",
                     fmt(t.sums.required),
@@ -340,9 +353,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 fmt(t.gap)
             );
             eprintln!(
-                "{} groups in {:.1} ms",
+                "{} groups; {} run(s): median {median:.2} ms, p95 {p95:.2} ms",
                 s.groups.len(),
-                elapsed.as_secs_f64() * 1000.0
+                times.len()
             );
         }
         Command::Migrate | Command::Generate { .. } => unreachable!("handled above"),

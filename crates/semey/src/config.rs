@@ -35,7 +35,10 @@ impl Config {
         let mut f = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.exists() {
-                return Err(Box::new(figment::Error::from(format!("configuration file {} does not exist", path.display()))));
+                return Err(Box::new(figment::Error::from(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                ))));
             }
             f = f.merge(Toml::file(path));
         }

@@ -614,7 +614,16 @@ async fn load_programmes(
     }
 
     // (programme, type, date, amount, currency, provider, provider programme, reference)
-    type DemoTransaction = (&'static str, u8, Date, &'static str, &'static str, Option<&'static str>, Option<&'static str>, &'static str);
+    type DemoTransaction = (
+        &'static str,
+        u8,
+        Date,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static str,
+    );
     let transactions: [DemoTransaction; 26] = [
         (
             "SEMEY-2030",

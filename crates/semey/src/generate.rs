@@ -106,9 +106,11 @@ pub fn generate(
         } else {
             format!("{p1};{p2}")
         };
+        let first = rng.below(orgs as u64) as usize;
+        // Two different funders: the same organisation twice in one role is refused.
         let f = [
-            rng.below(orgs as u64) as usize,
-            rng.below(orgs as u64) as usize,
+            first,
+            (first + 1 + rng.below(orgs as u64 - 1) as usize) % orgs,
         ];
         let imp = rng.below(orgs as u64);
         currency.push(CURRENCIES[[0, 0, 1, 1, 2, 3][rng.below(6) as usize]]);

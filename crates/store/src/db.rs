@@ -143,6 +143,15 @@ impl Sql {
     }
 }
 
+/// What a multi-row insert does with a row that conflicts with a stored one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnConflict<'a> {
+    /// A row whose `id` is stored already is skipped.
+    SkipSameId,
+    /// An `ON CONFLICT …` clause, the same on both backends.
+    Clause(&'a str),
+}
+
 /// Offset pagination with a bounded page size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -195,7 +204,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-65536")
+                .pragma("cache_size", "-262144")
                 .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
@@ -237,6 +246,56 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// A multi-row `INSERT … VALUES (…), (…)` of `rows` rows of `cols` columns.
+    ///
+    /// Where the backends differ: SQLite gets anonymous `?` placeholders, because sqlx looks up
+    /// every numbered parameter's name, a linear scan in SQLite that makes a statement of
+    /// thousands of `$n` parameters quadratic (measured: 300 µs a row at 500 rows a statement);
+    /// and rows to skip when present are `INSERT OR IGNORE` on SQLite (with foreign keys deferred
+    /// to the commit, no row can then abort the statement, so SQLite keeps no statement journal)
+    /// and `ON CONFLICT (id) DO NOTHING` on PostgreSQL.
+    pub(crate) fn multi_insert_sql(
+        &self,
+        table: &str,
+        columns: &str,
+        cols: usize,
+        rows: usize,
+        conflict: OnConflict<'_>,
+    ) -> String {
+        let sqlite = matches!(self.pool, Pool::Sqlite(_));
+        let verb = if sqlite && conflict == OnConflict::SkipSameId {
+            "INSERT OR IGNORE"
+        } else {
+            "INSERT"
+        };
+        let mut s = format!("{verb} INTO {table} ({columns}) VALUES ");
+        let mut n = 0;
+        for r in 0..rows {
+            s.push_str(if r > 0 { ", (" } else { "(" });
+            for c in 0..cols {
+                if c > 0 {
+                    s.push_str(", ");
+                }
+                n += 1;
+                if sqlite {
+                    s.push('?');
+                } else {
+                    s.push_str(&format!("${n}"));
+                }
+            }
+            s.push(')');
+        }
+        match conflict {
+            OnConflict::SkipSameId if !sqlite => s.push_str(" ON CONFLICT (id) DO NOTHING"),
+            OnConflict::SkipSameId => {}
+            OnConflict::Clause(clause) => {
+                s.push(' ');
+                s.push_str(clause);
+            }
+        }
+        s
     }
 
     pub async fn close(&self) {

@@ -1,6 +1,6 @@
 //! Requirements, transactions, the funding roll-ups and the funding summary.
 
-use crate::db::{bind_args, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::db::{bind_args, on_pool, on_tx, parse_id, Arg, OnConflict, Page, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use crate::programmes::ProgrammeFilter;
 use semey_domain::currency::Currency;
@@ -22,6 +22,23 @@ pub struct TransactionWrite {
     pub t: CheckedTransaction,
     pub origin: Origin,
     pub converted: Converted,
+}
+
+/// Money to add to the roll-ups of one programme, year, origin, provider and currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RollupKey {
+    pub programme_id: ProgrammeId,
+    pub year: i32,
+    pub origin: Origin,
+    pub provider_org_id: Option<OrganisationId>,
+    pub currency: Currency,
+}
+
+/// Whether money goes into the area cube or comes out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sign {
+    Add,
+    Remove,
 }
 
 /// What a write of many records did.
@@ -107,6 +124,39 @@ const TX_COLUMNS: &str = "id, programme_id, reference, transaction_type, measure
      currency, provider_org_id, receiver_org_id, provider_programme_id, description, amount_usd, usd_rate, usd_rate_date, \
      usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source";
 const TX_COLUMN_COUNT: usize = 24;
+
+/// The roll-up columns, and their sums for an aggregating SELECT.
+fn sum_columns() -> (String, String) {
+    let cols: Vec<String> = MEASURES
+        .iter()
+        .flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")])
+        .collect();
+    let sums = cols
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (cols.join(", "), sums)
+}
+
+/// `WHERE programme_id IN (…)` conditions covering `programmes`, in chunks; one condition
+/// matching everything when the set is large (a single pass is then cheaper).
+fn programme_conditions(programmes: &BTreeSet<ProgrammeId>) -> Vec<Sql> {
+    if programmes.is_empty() {
+        return Vec::new();
+    }
+    if programmes.len() > 2000 {
+        return vec![Sql::new("")];
+    }
+    let ids: Vec<ProgrammeId> = programmes.iter().copied().collect();
+    ids.chunks(500)
+        .map(|chunk| {
+            let mut cond = Sql::new(" WHERE programme_id IN ");
+            cond.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            cond
+        })
+        .collect()
+}
 
 const MEASURES: [&str; 8] = [
     "required",
@@ -236,28 +286,6 @@ fn tx_args(w: &TransactionWrite, out: &mut Vec<Arg>) {
     ]);
 }
 
-/// `INSERT … VALUES (…), (…) … ON CONFLICT (id) DO NOTHING` for `rows` rows of `cols` columns.
-fn multi_insert(table: &str, columns: &str, cols: usize, rows: usize) -> String {
-    let mut s = format!("INSERT INTO {table} ({columns}) VALUES ");
-    let mut n = 0;
-    for r in 0..rows {
-        if r > 0 {
-            s.push_str(", ");
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push_str(", ");
-            }
-            n += 1;
-            s.push_str(&format!("${n}"));
-        }
-        s.push(')');
-    }
-    s.push_str(" ON CONFLICT (id) DO NOTHING");
-    s
-}
-
 /// Rows per multi-row INSERT: within SQLite's and PostgreSQL's limits on bound values.
 const BATCH_ROWS: usize = 500;
 
@@ -294,7 +322,19 @@ impl Store {
         rows: &[TransactionWrite],
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<WriteReport> {
-        let full_sql = multi_insert("transactions", TX_COLUMNS, TX_COLUMN_COUNT, BATCH_ROWS);
+        let full_sql = self.multi_insert_sql(
+            "transactions",
+            TX_COLUMNS,
+            TX_COLUMN_COUNT,
+            BATCH_ROWS,
+            OnConflict::SkipSameId,
+        );
+        if let Tx::Sqlite(t) = tx {
+            // Foreign keys are still enforced, at commit; a missing reference fails the commit.
+            sqlx::query("PRAGMA defer_foreign_keys = ON")
+                .execute(&mut **t)
+                .await?;
+        }
         let mut inserted = 0u64;
         let mut args = Vec::with_capacity(BATCH_ROWS * TX_COLUMN_COUNT);
         let mut done = 0;
@@ -307,7 +347,13 @@ impl Store {
             let sql = if chunk.len() == BATCH_ROWS {
                 &full_sql
             } else {
-                partial = multi_insert("transactions", TX_COLUMNS, TX_COLUMN_COUNT, chunk.len());
+                partial = self.multi_insert_sql(
+                    "transactions",
+                    TX_COLUMNS,
+                    TX_COLUMN_COUNT,
+                    chunk.len(),
+                    OnConflict::SkipSameId,
+                );
                 &partial
             };
             let r = on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()));
@@ -562,6 +608,67 @@ impl Store {
         ))
     }
 
+    /// Adds freshly inserted transactions' money to the roll-ups (an import that inserted every
+    /// row of the file knows exactly what it added; anything else calls
+    /// [`Store::refresh_rollups`]), then recomputes the yearly roll-up of those programmes.
+    pub async fn add_to_rollups(
+        &self,
+        tx: &mut Tx,
+        deltas: &[(RollupKey, Sums, Sums)],
+    ) -> Result<()> {
+        const KEY_COLS: &str = "programme_id, year, origin, provider_org_id, currency";
+        let sum_cols: Vec<String> = MEASURES
+            .iter()
+            .flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")])
+            .collect();
+        let columns = format!("{KEY_COLS}, {}", sum_cols.join(", "));
+        let updates = sum_cols
+            .iter()
+            .map(|c| format!("{c} = funding_rollup.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let clause = format!("ON CONFLICT ({KEY_COLS}) DO UPDATE SET {updates}");
+        let upsert = |rows: usize| {
+            self.multi_insert_sql(
+                "funding_rollup",
+                &columns,
+                5 + sum_cols.len(),
+                rows,
+                OnConflict::Clause(&clause),
+            )
+        };
+        let programmes: BTreeSet<ProgrammeId> =
+            deltas.iter().map(|(k, _, _)| k.programme_id).collect();
+        self.adjust_area_cube(tx, &programmes, Sign::Remove).await?;
+        let full = upsert(BATCH_ROWS);
+        let mut args = Vec::with_capacity(BATCH_ROWS * 21);
+        for chunk in deltas.chunks(BATCH_ROWS) {
+            args.clear();
+            for (k, usd, kzt) in chunk {
+                args.extend([
+                    Arg::Text(k.programme_id.to_string()),
+                    Arg::Int(k.year.into()),
+                    Arg::Text(k.origin.as_str().to_owned()),
+                    Arg::Text(k.provider_org_id.map(|o| o.to_string()).unwrap_or_default()),
+                    Arg::Text(k.currency.code().to_owned()),
+                ]);
+                for (u, z) in usd.to_array().into_iter().zip(kzt.to_array()) {
+                    args.extend([Arg::Int(u), Arg::Int(z)]);
+                }
+            }
+            let partial;
+            let sql = if chunk.len() == BATCH_ROWS {
+                &full
+            } else {
+                partial = upsert(chunk.len());
+                &partial
+            };
+            on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        self.refresh_year_rollups(tx, &programmes).await?;
+        self.adjust_area_cube(tx, &programmes, Sign::Add).await
+    }
+
     /// Recomputes the roll-ups of `programmes` from their requirements and transactions (all
     /// programmes when the set is large: one pass is then cheaper than many small ones).
     pub async fn refresh_rollups(
@@ -569,25 +676,7 @@ impl Store {
         tx: &mut Tx,
         programmes: &BTreeSet<ProgrammeId>,
     ) -> Result<()> {
-        if programmes.is_empty() {
-            return Ok(());
-        }
-        let ids: Vec<String> = programmes.iter().map(|p| p.to_string()).collect();
-        let chunks: Vec<Option<&[String]>> = if ids.len() > 2000 {
-            vec![None]
-        } else {
-            ids.chunks(500).map(Some).collect()
-        };
-        let sum_cols = MEASURES
-            .iter()
-            .flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")])
-            .collect::<Vec<_>>();
-        let sums = sum_cols
-            .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let cols = sum_cols.join(", ");
+        let (cols, sums) = sum_columns();
         let tx_measure = |m: &str, cur: &str| -> String {
             let cond = match m {
                 "required" => return "0".into(),
@@ -600,17 +689,15 @@ impl Store {
         };
         let req_cols = MEASURES
             .iter()
-            .flat_map(|m| {
-                ["usd", "kzt"].map(|c| {
-                    if *m == "required" {
-                        format!("amount_{c}")
-                    } else {
-                        "0".into()
-                    }
-                })
+            .flat_map(|m| ["usd", "kzt"].map(|c| (m, c)))
+            .map(|(m, c)| {
+                let e = if *m == "required" {
+                    format!("amount_{c}")
+                } else {
+                    "0".into()
+                };
+                format!("{e} AS {m}_{c}")
             })
-            .zip(&sum_cols)
-            .map(|(e, c)| format!("{e} AS {c}"))
             .collect::<Vec<_>>()
             .join(", ");
         let tx_cols = MEASURES
@@ -618,15 +705,10 @@ impl Store {
             .flat_map(|m| ["usd", "kzt"].map(|c| tx_measure(m, c)))
             .collect::<Vec<_>>()
             .join(", ");
-        for chunk in chunks {
-            let mut cond = Sql::new("");
-            if let Some(c) = chunk {
-                cond.push(" WHERE programme_id IN ")
-                    .list(c.iter().map(|s| Arg::Text(s.clone())));
-            }
+        self.adjust_area_cube(tx, programmes, Sign::Remove).await?;
+        for cond in programme_conditions(programmes) {
             let statements = [
                 format!("DELETE FROM funding_rollup{}", cond.text),
-                format!("DELETE FROM funding_rollup_year{}", cond.text),
                 format!(
                     "INSERT INTO funding_rollup (programme_id, year, origin, provider_org_id, currency, {cols}) \
                      SELECT programme_id, year, origin, provider_org_id, currency, {sums} FROM ( \
@@ -636,6 +718,78 @@ impl Store {
                      ) u GROUP BY programme_id, year, origin, provider_org_id, currency",
                     c = cond.text
                 ),
+            ];
+            for s in &statements {
+                on_tx!(tx, c => bind_args!(sqlx::query(s), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        self.refresh_year_rollups(tx, programmes).await?;
+        self.adjust_area_cube(tx, programmes, Sign::Add).await
+    }
+
+    /// Takes the money of `programmes` out of the area cube (`Sign::Remove`, before their
+    /// roll-ups or areas change) or puts it back in (`Sign::Add`, after), split by their current
+    /// area shares. For a large set the cube is rebuilt whole on `Add` instead.
+    pub(crate) async fn adjust_area_cube(
+        &self,
+        tx: &mut Tx,
+        programmes: &BTreeSet<ProgrammeId>,
+        sign: Sign,
+    ) -> Result<()> {
+        let (cols, _) = sum_columns();
+        let col_list: Vec<&str> = cols.split(", ").collect();
+        let factor = match sign {
+            Sign::Add => "1.0",
+            Sign::Remove => "-1.0",
+        };
+        let sums = col_list
+            .iter()
+            .map(|c| format!("SUM(r.{c} * pa.share * {factor} / 10000)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let updates = col_list
+            .iter()
+            .map(|c| format!("{c} = funding_cube_area.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let select = |cond: &str| {
+            format!(
+                "INSERT INTO funding_cube_area (area, year, origin, {cols}) \
+                 SELECT pa.area, r.year, r.origin, {sums} FROM funding_rollup_year r \
+                 JOIN programme_areas pa ON pa.programme_id = r.programme_id WHERE 1 = 1{cond} \
+                 GROUP BY pa.area, r.year, r.origin ON CONFLICT (area, year, origin) DO UPDATE SET {updates}"
+            )
+        };
+        let conditions = programme_conditions(programmes);
+        if conditions.len() == 1 && conditions[0].text.is_empty() {
+            if sign == Sign::Add {
+                on_tx!(tx, c => sqlx::query("DELETE FROM funding_cube_area").execute(&mut *c).await.map(|r| r.rows_affected()))?;
+                let sql = select("");
+                on_tx!(tx, c => sqlx::query(&sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+            return Ok(());
+        }
+        for cond in conditions {
+            let sql = select(
+                &cond
+                    .text
+                    .replace(" WHERE programme_id", " AND r.programme_id"),
+            );
+            on_tx!(tx, c => bind_args!(sqlx::query(&sql), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Recomputes the yearly roll-up of `programmes` from their detailed roll-up.
+    async fn refresh_year_rollups(
+        &self,
+        tx: &mut Tx,
+        programmes: &BTreeSet<ProgrammeId>,
+    ) -> Result<()> {
+        let (cols, sums) = sum_columns();
+        for cond in programme_conditions(programmes) {
+            let statements = [
+                format!("DELETE FROM funding_rollup_year{}", cond.text),
                 format!(
                     "INSERT INTO funding_rollup_year (programme_id, year, origin, {cols}) \
                      SELECT programme_id, year, origin, {sums} FROM funding_rollup{} GROUP BY programme_id, year, origin",
@@ -656,11 +810,18 @@ impl Store {
         dims: &[Dimension],
         f: &FundingFilter,
     ) -> Result<Vec<SummaryRow>> {
+        // Without programme filters, area, year and origin are answered by the area cube.
+        let cube = f.programmes.is_empty()
+            && f.programme_id.is_none()
+            && f.provider_org_id.is_none()
+            && dims
+                .iter()
+                .all(|d| matches!(d, Dimension::Area | Dimension::Year | Dimension::Origin));
         let detail = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
-        let table = if detail {
-            "funding_rollup"
-        } else {
-            "funding_rollup_year"
+        let table = match (cube, detail) {
+            (true, _) => "funding_cube_area",
+            (false, true) => "funding_rollup",
+            (false, false) => "funding_rollup_year",
         };
         let mut from = format!(" FROM {table} r");
         let by_area = dims.contains(&Dimension::Area);
@@ -671,7 +832,7 @@ impl Store {
                 None
             }
         });
-        if by_area {
+        if by_area && !cube {
             from.push_str(" JOIN programme_areas pa ON pa.programme_id = r.programme_id");
         }
         if place_dim.is_some() {
@@ -687,6 +848,9 @@ impl Store {
             (false, false) => None,
         };
         let scaled = |col: &str| {
+            if cube {
+                return format!("CAST(ROUND(SUM(r.{col})) AS BIGINT)");
+            }
             let mut factors = vec![format!("r.{col}")];
             if by_area {
                 factors.push("pa.share".into());
@@ -705,6 +869,7 @@ impl Store {
         let mut keys = Vec::new();
         for d in dims {
             keys.push(match d {
+                Dimension::Area if cube => "r.area".to_owned(),
                 Dimension::Area => "pa.area".to_owned(),
                 Dimension::Organisation => "NULLIF(r.provider_org_id, '')".to_owned(),
                 Dimension::Place(None) => "pl.id".to_owned(),

@@ -19,8 +19,8 @@ mod programmes;
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{
-    origin_of, Dimension, FundingFilter, SummaryRow, TransactionFilter, TransactionWrite,
-    WriteReport,
+    origin_of, Dimension, FundingFilter, RollupKey, SummaryRow, TransactionFilter,
+    TransactionWrite, WriteReport,
 };
 pub use organisations::OrganisationFilter;
 pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};

@@ -30,6 +30,19 @@ pub struct ProgrammeFilter {
 }
 
 impl ProgrammeFilter {
+    /// True when the filter selects every programme.
+    pub fn is_empty(&self) -> bool {
+        self.area.is_none()
+            && self.status.is_none()
+            && self.place.is_none()
+            && self.organisation.is_none()
+            && self.sdg_target.is_none()
+            && self.target_group.is_none()
+            && self.year.is_none()
+            && self.parent_id.is_none()
+            && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+    }
+
     /// Appends ` AND …` conditions restricting `id_expr` (a programme id column) to this filter.
     pub(crate) fn push_conditions(&self, sql: &mut Sql, id_expr: &str, year_on_dates: bool) {
         if let Some(a) = self.area {
@@ -206,7 +219,14 @@ impl Store {
             )),
             _ => StoreError::Db(e),
         })?;
-        self.replace_programme_lists(tx, p).await
+        // The programme's areas may change: its money leaves the area cube under the old areas
+        // and comes back under the new ones.
+        let this = std::collections::BTreeSet::from([p.id]);
+        self.adjust_area_cube(tx, &this, crate::funding::Sign::Remove)
+            .await?;
+        self.replace_programme_lists(tx, p).await?;
+        self.adjust_area_cube(tx, &this, crate::funding::Sign::Add)
+            .await
     }
 
     async fn check_parent(&self, tx: &mut Tx, id: ProgrammeId, parent: ProgrammeId) -> Result<()> {

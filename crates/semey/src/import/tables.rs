@@ -6,6 +6,7 @@ use super::{ImportReport, Problems, Progress};
 use crate::AppError;
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
+use semey_domain::funding::Sums;
 use semey_domain::funding::{AmountInput, Origin, TransactionInput};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::{OrganisationId, ProgrammeId};
@@ -15,7 +16,7 @@ use semey_domain::programme::{
     OrgRole, Participant, ProgrammeDates, ProgrammeInput, ProgrammePlace, SectorInput,
 };
 use semey_domain::{Lang, LocalText};
-use semey_store::{origin_of, Page, PlaceFilter, Store, TransactionWrite};
+use semey_store::{origin_of, Page, PlaceFilter, RollupKey, Store, TransactionWrite, WriteReport};
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 use time::Date;
@@ -489,13 +490,31 @@ pub async fn import_transactions(
     let mut seen: HashMap<uuid::Uuid, u64> = HashMap::new();
     let mut batch: Vec<TransactionWrite> = Vec::with_capacity(BATCH);
     let mut touched: BTreeSet<ProgrammeId> = BTreeSet::new();
+    // What the file adds to the funding roll-ups, per programme, year, origin, provider, currency.
+    let mut deltas: HashMap<RollupKey, (Sums, Sums)> = HashMap::new();
     let mut report = ImportReport {
         kind: "transactions".into(),
         ..Default::default()
     };
     report.notes.extend(table.encoding_note.clone());
-    let mut tx = store.begin().await?;
+    // Checking rows and writing them overlap: a writer task owns the database transaction and
+    // writes the batches this loop sends it.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<TransactionWrite>>(4);
+    let writer_store = store.clone();
+    let writer = tokio::spawn(async move {
+        let mut tx = writer_store.begin().await?;
+        let mut written = WriteReport::default();
+        while let Some(batch) = receiver.recv().await {
+            let r = writer_store
+                .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
+                .await?;
+            written.inserted += r.inserted;
+            written.already_present += r.already_present;
+        }
+        Ok::<_, semey_store::StoreError>((tx, written))
+    });
     let total_bytes = table.len() as u64;
+    let started = std::time::Instant::now();
     progress.start("importing transactions", total_bytes);
     for row in table.rows() {
         let row = match row {
@@ -625,32 +644,61 @@ pub async fn import_transactions(
             continue;
         }
         touched.insert(t.programme_id);
+        let key = RollupKey {
+            programme_id: t.programme_id,
+            year: t.year(),
+            origin,
+            provider_org_id: t.provider_org_id,
+            currency: t.currency,
+        };
+        let sums = deltas.entry(key).or_default();
+        sums.0.add(t.measure(), t.is_internal(), converted.usd);
+        sums.1.add(t.measure(), t.is_internal(), converted.kzt);
         batch.push(TransactionWrite {
             t,
             origin,
             converted,
         });
         if batch.len() == BATCH {
-            let r = store
-                .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
-                .await?;
-            report.inserted += r.inserted;
-            report.unchanged += r.already_present;
-            batch.clear();
+            if sender
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .await
+                .is_err()
+            {
+                // The writer stopped on a database error: it is reported below.
+                break;
+            }
             progress.set(bytes_seen.min(total_bytes));
         }
     }
-    problems.into_result()?;
-    let r = store
-        .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
-        .await?;
-    report.inserted += r.inserted;
-    report.unchanged += r.already_present;
+    if !problems.is_empty() {
+        drop(sender);
+        // The writer's transaction is dropped unfinished: nothing of the file is stored.
+        let _ = writer.await;
+        return problems.into_result().map(|_| report);
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch).await;
+    }
+    drop(sender);
+    let (mut tx, written) = writer
+        .await
+        .map_err(|e| AppError::Io(std::io::Error::other(e)))??;
+    report.inserted = written.inserted;
+    report.unchanged = written.already_present;
+    tracing::debug!(elapsed = ?started.elapsed(), "rows written");
     progress.start("updating funding totals", 0);
-    if report.inserted > 0 {
+    if report.unchanged == 0 {
+        // Every row is new: the roll-ups grow by exactly what was read.
+        let deltas: Vec<(RollupKey, Sums, Sums)> =
+            deltas.into_iter().map(|(k, (u, z))| (k, u, z)).collect();
+        store.add_to_rollups(&mut tx, &deltas).await?;
+    } else if report.inserted > 0 {
         store.refresh_rollups(&mut tx, &touched).await?;
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "roll-ups updated");
     tx.commit().await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "committed");
     progress.finish();
     Ok(report)
 }

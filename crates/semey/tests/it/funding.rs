@@ -204,3 +204,43 @@ on_both_backends! {
         assert!(total["total"]["usd"]["internal_committed"].as_i64().unwrap() > 0);
     }
 }
+
+on_both_backends! {
+    /// The area cube that answers unfiltered summaries agrees with the roll-ups that answer
+    /// filtered ones, after money is recorded and after a programme changes its areas.
+    async fn the_area_cube_agrees_with_the_rollups(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, country) = app.get("/api/v1/places?level=country").await;
+        let kz = country["items"][0]["id"].as_str().unwrap().to_owned();
+        let compare = |cube: serde_json::Value, rollups: serde_json::Value| {
+            let a = cube["groups"].as_array().unwrap();
+            let b = rollups["groups"].as_array().unwrap();
+            assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(b) {
+                assert_eq!(x["key"], y["key"]);
+                for m in ["required", "pledged", "committed", "disbursed", "spent", "internal_committed"] {
+                    let (p, q) = (x["usd"][m].as_i64().unwrap(), y["usd"][m].as_i64().unwrap());
+                    assert!((p - q).abs() <= 1, "{} {m}: {p} vs {q}", x["key"]);
+                }
+            }
+        };
+        let (_, cube) = app.get("/api/v1/funding/summary?group_by=area,year").await;
+        let (_, rollups) = app.get(&format!("/api/v1/funding/summary?group_by=area,year&place={kz}")).await;
+        compare(cube, rollups);
+
+        // A programme moves from health to governance: its money moves with it.
+        let (_, list) = app.get("/api/v1/programmes?area=health&q=screening").await;
+        let mut p = list["items"][0].clone();
+        let id = p["id"].as_str().unwrap().to_owned();
+        p["areas"] = serde_json::json!(["governance"]);
+        p["sectors"] = serde_json::json!([{"vocabulary": "dac5", "code": "15110", "percentage": 100}]);
+        let (s, _) = app.put(&format!("/api/v1/programmes/{id}"), p).await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, cube) = app.get("/api/v1/funding/summary?group_by=area,year").await;
+        let (_, rollups) = app.get(&format!("/api/v1/funding/summary?group_by=area,year&place={kz}")).await;
+        compare(cube.clone(), rollups);
+        let health_2024 = cube["groups"].as_array().unwrap().iter().find(|g| g["key"]["area"] == "health" && g["key"]["year"] == "2024").unwrap();
+        let (_, child) = app.get("/api/v1/funding/summary?group_by=area,year&area=health&year=2024").await;
+        assert_eq!(health_2024["usd"]["committed"], child["groups"].as_array().unwrap().iter().find(|g| g["key"]["area"] == "health").unwrap()["usd"]["committed"]);
+    }
+}

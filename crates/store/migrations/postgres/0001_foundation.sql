@@ -206,3 +206,22 @@ CREATE TABLE funding_rollup_year (
     outgoing_usd BIGINT NOT NULL, outgoing_kzt BIGINT NOT NULL,
     PRIMARY KEY (programme_id, year, origin)
 );
+
+-- Money per thematic area, year and origin, with each programme's money split by its area
+-- shares (fractions kept, rounded when read). Kept up to date in the same database transaction
+-- as every change to money or to a programme's areas; unfiltered summaries by area, year and
+-- origin read these few rows instead of the roll-ups.
+CREATE TABLE funding_cube_area (
+    area TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    origin TEXT NOT NULL,
+    required_usd DOUBLE PRECISION NOT NULL, required_kzt DOUBLE PRECISION NOT NULL,
+    pledged_usd DOUBLE PRECISION NOT NULL, pledged_kzt DOUBLE PRECISION NOT NULL,
+    committed_usd DOUBLE PRECISION NOT NULL, committed_kzt DOUBLE PRECISION NOT NULL,
+    disbursed_usd DOUBLE PRECISION NOT NULL, disbursed_kzt DOUBLE PRECISION NOT NULL,
+    spent_usd DOUBLE PRECISION NOT NULL, spent_kzt DOUBLE PRECISION NOT NULL,
+    internal_committed_usd DOUBLE PRECISION NOT NULL, internal_committed_kzt DOUBLE PRECISION NOT NULL,
+    internal_disbursed_usd DOUBLE PRECISION NOT NULL, internal_disbursed_kzt DOUBLE PRECISION NOT NULL,
+    outgoing_usd DOUBLE PRECISION NOT NULL, outgoing_kzt DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (area, year, origin)
+);

@@ -168,7 +168,8 @@ CREATE TABLE transactions (
     kzt_rate TEXT NOT NULL,
     kzt_rate_date TEXT NOT NULL,
     kzt_rate_source TEXT NOT NULL
-);
+) WITHOUT ROWID;
+-- Clustered by id, whose first bytes come from the programme (see domain `transaction_key`).
 CREATE INDEX transactions_programme ON transactions (programme_id, tx_date);
 
 -- Funding totals per programme, year, origin, provider and currency, kept up to date in the
@@ -205,4 +206,23 @@ CREATE TABLE funding_rollup_year (
     internal_disbursed_usd INTEGER NOT NULL, internal_disbursed_kzt INTEGER NOT NULL,
     outgoing_usd INTEGER NOT NULL, outgoing_kzt INTEGER NOT NULL,
     PRIMARY KEY (programme_id, year, origin)
+);
+
+-- Money per thematic area, year and origin, with each programme's money split by its area
+-- shares (fractions kept, rounded when read). Kept up to date in the same database transaction
+-- as every change to money or to a programme's areas; unfiltered summaries by area, year and
+-- origin read these few rows instead of the roll-ups.
+CREATE TABLE funding_cube_area (
+    area TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    required_usd REAL NOT NULL, required_kzt REAL NOT NULL,
+    pledged_usd REAL NOT NULL, pledged_kzt REAL NOT NULL,
+    committed_usd REAL NOT NULL, committed_kzt REAL NOT NULL,
+    disbursed_usd REAL NOT NULL, disbursed_kzt REAL NOT NULL,
+    spent_usd REAL NOT NULL, spent_kzt REAL NOT NULL,
+    internal_committed_usd REAL NOT NULL, internal_committed_kzt REAL NOT NULL,
+    internal_disbursed_usd REAL NOT NULL, internal_disbursed_kzt REAL NOT NULL,
+    outgoing_usd REAL NOT NULL, outgoing_kzt REAL NOT NULL,
+    PRIMARY KEY (area, year, origin)
 );
