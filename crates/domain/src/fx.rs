@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 /// One exchange rate: `per_usd` units of `currency` buy one US dollar on `date`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FxRate {
+    /// The stored record's id (rates are versioned: a correction is a new record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub currency: Currency,
     #[schema(value_type = String, format = Date)]
     #[serde(with = "crate::iso_date")]
@@ -53,6 +56,7 @@ impl FxRate {
             ));
         }
         Ok(Self {
+            id: None,
             currency,
             date,
             per_usd,
@@ -64,6 +68,9 @@ impl FxRate {
 /// The rate applied to one conversion, kept with the converted amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AppliedRate {
+    /// The stored rate record it comes from (none for the USD identity).
+    #[serde(skip)]
+    pub rate_id: Option<i64>,
     #[schema(value_type = String, example = "470.50")]
     #[serde(with = "rust_decimal::serde::str")]
     pub per_usd: Decimal,
@@ -74,8 +81,10 @@ pub struct AppliedRate {
 }
 
 impl AppliedRate {
-    fn identity(date: Date) -> Self {
+    /// USD in USD: no rate record.
+    pub fn identity(date: Date) -> Self {
         Self {
+            rate_id: None,
             per_usd: Decimal::ONE,
             date,
             source: "identity (USD)".to_owned(),
@@ -84,6 +93,7 @@ impl AppliedRate {
 
     fn of(r: &FxRate) -> Self {
         Self {
+            rate_id: r.id,
             per_usd: r.per_usd,
             date: r.date,
             source: r.source.clone(),

@@ -121,9 +121,31 @@ pub struct SummaryRow {
 }
 
 const TX_COLUMNS: &str = "id, programme_id, reference, transaction_type, measure, internal, origin, tx_date, value_date, year, amount, \
-     currency, provider_org_id, receiver_org_id, provider_programme_id, description, amount_usd, usd_rate, usd_rate_date, \
-     usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source";
-const TX_COLUMN_COUNT: usize = 24;
+     currency, provider_org_id, receiver_org_id, provider_programme_id, description, amount_usd, usd_rate_id, amount_kzt, kzt_rate_id";
+
+/// Converted amounts are read with the rate records they were converted with.
+const RATE_COLUMNS: &str = "ur.id AS usd_rate_id, ur.per_usd AS usd_rate, ur.rate_date AS usd_rate_date, ur.source AS usd_rate_source, \
+     kr.id AS kzt_rate_id, kr.per_usd AS kzt_rate, kr.rate_date AS kzt_rate_date, kr.source AS kzt_rate_source";
+
+/// The columns of `alias` read back, without the rate ids (read with the rates instead).
+fn read_columns(columns: &str, alias: &str) -> String {
+    let own = columns
+        .split(", ")
+        .map(str::trim)
+        .filter(|c| !c.ends_with("_rate_id"))
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{own}, {RATE_COLUMNS}")
+}
+
+/// The joins that bring the rates of `alias`'s converted amounts.
+fn rate_joins(alias: &str) -> String {
+    format!(
+        " LEFT JOIN exchange_rates ur ON ur.id = {alias}.usd_rate_id JOIN exchange_rates kr ON kr.id = {alias}.kzt_rate_id"
+    )
+}
+const TX_COLUMN_COUNT: usize = 20;
 
 /// The roll-up columns, and their sums for an aggregating SELECT.
 fn sum_columns() -> (String, String) {
@@ -187,10 +209,12 @@ struct TxRow {
     provider_programme_id: Option<String>,
     description: String,
     amount_usd: i64,
-    usd_rate: String,
-    usd_rate_date: Date,
-    usd_rate_source: String,
+    usd_rate_id: Option<i64>,
+    usd_rate: Option<String>,
+    usd_rate_date: Option<Date>,
+    usd_rate_source: Option<String>,
     amount_kzt: i64,
+    kzt_rate_id: i64,
     kzt_rate: String,
     kzt_rate_date: Date,
     kzt_rate_source: String,
@@ -200,12 +224,28 @@ fn corrupt(e: impl ToString) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn applied(rate: &str, date: Date, source: String) -> Result<AppliedRate> {
+fn applied(id: i64, rate: &str, date: Date, source: String) -> Result<AppliedRate> {
     Ok(AppliedRate {
+        rate_id: Some(id),
         per_usd: rust_decimal::Decimal::from_str(rate).map_err(corrupt)?,
         date,
         source,
     })
+}
+
+/// The USD rate of a converted amount: none stored means the amount was in USD.
+#[allow(clippy::too_many_arguments)]
+fn applied_usd(
+    id: Option<i64>,
+    rate: Option<String>,
+    date: Option<Date>,
+    source: Option<String>,
+    value_date: Date,
+) -> Result<AppliedRate> {
+    match (id, rate, date, source) {
+        (Some(id), Some(rate), Some(date), Some(source)) => applied(id, &rate, date, source),
+        _ => Ok(AppliedRate::identity(value_date)),
+    }
 }
 
 fn measure_of(s: &str) -> Result<Measure> {
@@ -248,8 +288,19 @@ impl TxRow {
             converted: Converted {
                 usd: self.amount_usd,
                 kzt: self.amount_kzt,
-                usd_rate: applied(&self.usd_rate, self.usd_rate_date, self.usd_rate_source)?,
-                kzt_rate: applied(&self.kzt_rate, self.kzt_rate_date, self.kzt_rate_source)?,
+                usd_rate: applied_usd(
+                    self.usd_rate_id,
+                    self.usd_rate,
+                    self.usd_rate_date,
+                    self.usd_rate_source,
+                    self.value_date,
+                )?,
+                kzt_rate: applied(
+                    self.kzt_rate_id,
+                    &self.kzt_rate,
+                    self.kzt_rate_date,
+                    self.kzt_rate_source,
+                )?,
             },
         })
     }
@@ -276,13 +327,9 @@ fn tx_args(w: &TransactionWrite, out: &mut Vec<Arg>) {
         Arg::OptText(t.provider_programme_id.map(|x| x.to_string())),
         Arg::Text(t.description.clone()),
         Arg::Int(c.usd),
-        Arg::Text(c.usd_rate.per_usd.to_string()),
-        Arg::Date(c.usd_rate.date),
-        Arg::Text(c.usd_rate.source.clone()),
+        Arg::OptInt(c.usd_rate.rate_id),
         Arg::Int(c.kzt),
-        Arg::Text(c.kzt_rate.per_usd.to_string()),
-        Arg::Date(c.kzt_rate.date),
-        Arg::Text(c.kzt_rate.source.clone()),
+        Arg::OptInt(c.kzt_rate.rate_id),
     ]);
 }
 
@@ -419,14 +466,22 @@ impl Store {
     }
 
     async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {
-        let sql = format!("SELECT {TX_COLUMNS} FROM transactions WHERE id = $1");
+        let sql = format!(
+            "SELECT {} FROM transactions t{} WHERE t.id = $1",
+            read_columns(TX_COLUMNS, "t"),
+            rate_joins("t")
+        );
         let row = on_tx!(tx, c => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
         row.ok_or_else(|| StoreError::not_found("transaction", id))?
             .into_transaction()
     }
 
     pub async fn transaction(&self, id: TransactionId) -> Result<Transaction> {
-        let sql = format!("SELECT {TX_COLUMNS} FROM transactions WHERE id = $1");
+        let sql = format!(
+            "SELECT {} FROM transactions t{} WHERE t.id = $1",
+            read_columns(TX_COLUMNS, "t"),
+            rate_joins("t")
+        );
         let row = on_pool!(self, p => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
         row.ok_or_else(|| StoreError::not_found("transaction", id))?
             .into_transaction()
@@ -479,13 +534,16 @@ impl Store {
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let cols = TX_COLUMNS
-            .split(", ")
-            .map(|c| format!("t.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let from = sql.text.replacen(
+            " FROM transactions t",
+            &format!(" FROM transactions t{}", rate_joins("t")),
+            1,
+        );
         let mut list = Sql {
-            text: format!("SELECT {cols}{} ORDER BY t.tx_date DESC, t.id", sql.text),
+            text: format!(
+                "SELECT {}{from} ORDER BY t.tx_date DESC, t.id",
+                read_columns(TX_COLUMNS, "t")
+            ),
             args: sql.args,
         };
         page.apply(&mut list);
@@ -519,8 +577,8 @@ impl Store {
             r.period_start,
         )?;
         let sql = "INSERT INTO requirements (id, programme_id, period_start, period_end, year, amount, currency, description, \
-                   amount_usd, usd_rate, usd_rate_date, usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING";
+                   amount_usd, usd_rate_id, amount_kzt, kzt_rate_id) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING";
         let c = &converted;
         let args = vec![
             Arg::Text(r.id.to_string()),
@@ -532,13 +590,9 @@ impl Store {
             Arg::Text(r.currency.code().to_owned()),
             Arg::Text(r.description.clone()),
             Arg::Int(c.usd),
-            Arg::Text(c.usd_rate.per_usd.to_string()),
-            Arg::Date(c.usd_rate.date),
-            Arg::Text(c.usd_rate.source.clone()),
+            Arg::OptInt(c.usd_rate.rate_id),
             Arg::Int(c.kzt),
-            Arg::Text(c.kzt_rate.per_usd.to_string()),
-            Arg::Date(c.kzt_rate.date),
-            Arg::Text(c.kzt_rate.source.clone()),
+            Arg::OptInt(c.kzt_rate.rate_id),
         ];
         let n = on_tx!(tx, conn => bind_args!(sqlx::query(sql), args).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
         self.refresh_rollups(tx, &BTreeSet::from([r.programme_id]))
@@ -558,13 +612,15 @@ impl Store {
         programme: Option<ProgrammeId>,
     ) -> Result<Vec<Requirement>> {
         let mut sql = Sql::new(&format!(
-            "SELECT {REQ_COLUMNS} FROM requirements WHERE 1 = 1"
+            "SELECT {} FROM requirements r{} WHERE 1 = 1",
+            read_columns(REQ_COLUMNS, "r"),
+            rate_joins("r")
         ));
         if let Some(id) = id {
-            sql.push(" AND id = ").arg(Arg::Text(id.to_string()));
+            sql.push(" AND r.id = ").arg(Arg::Text(id.to_string()));
         }
         if let Some(p) = programme {
-            sql.push(" AND programme_id = ")
+            sql.push(" AND r.programme_id = ")
                 .arg(Arg::Text(p.to_string()));
         }
         let rows = on_tx!(tx, c => bind_args!(sqlx::query_as::<_, ReqRow>(&sql.text), sql.args).fetch_all(&mut *c).await)?;
@@ -589,13 +645,16 @@ impl Store {
         }
         let count_sql = format!("SELECT COUNT(*){}", sql.text);
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let cols = REQ_COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let from = sql.text.replacen(
+            " FROM requirements r",
+            &format!(" FROM requirements r{}", rate_joins("r")),
+            1,
+        );
         let mut list = Sql {
-            text: format!("SELECT {cols}{} ORDER BY r.period_start, r.id", sql.text),
+            text: format!(
+                "SELECT {}{from} ORDER BY r.period_start, r.id",
+                read_columns(REQ_COLUMNS, "r")
+            ),
             args: sql.args,
         };
         page.apply(&mut list);
@@ -983,8 +1042,8 @@ pub fn origin_of(country: &str, org_type: i64) -> Origin {
     }
 }
 
-const REQ_COLUMNS: &str = "id, programme_id, period_start, period_end, amount, currency, description, amount_usd, usd_rate, \
-     usd_rate_date, usd_rate_source, amount_kzt, kzt_rate, kzt_rate_date, kzt_rate_source";
+const REQ_COLUMNS: &str = "id, programme_id, period_start, period_end, amount, currency, description, amount_usd, usd_rate_id, \
+     amount_kzt, kzt_rate_id";
 
 #[derive(sqlx::FromRow)]
 struct ReqRow {
@@ -996,10 +1055,12 @@ struct ReqRow {
     currency: String,
     description: String,
     amount_usd: i64,
-    usd_rate: String,
-    usd_rate_date: Date,
-    usd_rate_source: String,
+    usd_rate_id: Option<i64>,
+    usd_rate: Option<String>,
+    usd_rate_date: Option<Date>,
+    usd_rate_source: Option<String>,
     amount_kzt: i64,
+    kzt_rate_id: i64,
     kzt_rate: String,
     kzt_rate_date: Date,
     kzt_rate_source: String,
@@ -1018,8 +1079,19 @@ impl ReqRow {
             converted: Converted {
                 usd: self.amount_usd,
                 kzt: self.amount_kzt,
-                usd_rate: applied(&self.usd_rate, self.usd_rate_date, self.usd_rate_source)?,
-                kzt_rate: applied(&self.kzt_rate, self.kzt_rate_date, self.kzt_rate_source)?,
+                usd_rate: applied_usd(
+                    self.usd_rate_id,
+                    self.usd_rate,
+                    self.usd_rate_date,
+                    self.usd_rate_source,
+                    self.period_start,
+                )?,
+                kzt_rate: applied(
+                    self.kzt_rate_id,
+                    &self.kzt_rate,
+                    self.kzt_rate_date,
+                    self.kzt_rate_source,
+                )?,
             },
         })
     }

@@ -10,6 +10,7 @@ use time::Date;
 
 #[derive(sqlx::FromRow)]
 struct RateRow {
+    id: i64,
     currency: String,
     rate_date: Date,
     per_usd: String,
@@ -20,6 +21,7 @@ impl RateRow {
     fn into_rate(self) -> Result<FxRate> {
         let corrupt = |e: String| StoreError::Corrupt(e);
         Ok(FxRate {
+            id: Some(self.id),
             currency: Currency::parse(&self.currency).map_err(|e| corrupt(e.to_string()))?,
             date: self.rate_date,
             per_usd: Decimal::from_str(&self.per_usd).map_err(|e| corrupt(e.to_string()))?,
@@ -42,31 +44,40 @@ impl Store {
     pub async fn upsert_rates(&self, tx: &mut Tx, rates: &[FxRate]) -> Result<RateReport> {
         let mut report = RateReport::default();
         for r in rates {
-            let existing: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as("SELECT per_usd, source FROM exchange_rates WHERE currency = $1 AND rate_date = $2")
+            let existing: Option<(i64, String, String)> = on_tx!(tx, c => sqlx::query_as(
+                "SELECT id, per_usd, source FROM exchange_rates WHERE currency = $1 AND rate_date = $2 AND NOT superseded")
                 .bind(r.currency.code())
                 .bind(r.date)
                 .fetch_optional(&mut *c)
                 .await)?;
             match existing {
-                Some((rate, source))
+                Some((_, rate, source))
                     if Decimal::from_str(&rate).ok() == Some(r.per_usd) && source == r.source =>
                 {
                     report.unchanged += 1;
                     continue;
                 }
-                Some(_) => report.updated += 1,
+                Some((id, _, _)) => {
+                    // The old rate stays for the money converted with it.
+                    on_tx!(tx, c => sqlx::query("UPDATE exchange_rates SET superseded = $1 WHERE id = $2")
+                        .bind(true)
+                        .bind(id)
+                        .execute(&mut *c)
+                        .await
+                        .map(|r| r.rows_affected()))?;
+                    report.updated += 1;
+                }
                 None => report.inserted += 1,
             }
-            let sql = "INSERT INTO exchange_rates (currency, rate_date, per_usd, source) VALUES ($1, $2, $3, $4) \
-                       ON CONFLICT (currency, rate_date) DO UPDATE SET per_usd = excluded.per_usd, source = excluded.source";
-            on_tx!(tx, c => sqlx::query(sql).bind(r.currency.code()).bind(r.date).bind(r.per_usd.to_string()).bind(&r.source).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            let sql = "INSERT INTO exchange_rates (currency, rate_date, per_usd, source, superseded) VALUES ($1, $2, $3, $4, $5)";
+            on_tx!(tx, c => sqlx::query(sql).bind(r.currency.code()).bind(r.date).bind(r.per_usd.to_string()).bind(&r.source).bind(false).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
         Ok(report)
     }
 
     /// Every stored rate, ready for bulk conversion.
     pub async fn fx_table(&self) -> Result<FxTable> {
-        let sql = "SELECT currency, rate_date, per_usd, source FROM exchange_rates";
+        let sql = "SELECT id, currency, rate_date, per_usd, source FROM exchange_rates WHERE NOT superseded";
         let rows = on_pool!(self, p => sqlx::query_as::<_, RateRow>(sql).fetch_all(p).await)?;
         Ok(FxTable::new(
             rows.into_iter()
@@ -82,8 +93,8 @@ impl Store {
         currency: Currency,
         date: Date,
     ) -> Result<FxTable> {
-        let sql = "SELECT currency, rate_date, per_usd, source FROM exchange_rates \
-                   WHERE currency = $1 AND rate_date <= $2 ORDER BY rate_date DESC LIMIT 1";
+        let sql = "SELECT id, currency, rate_date, per_usd, source FROM exchange_rates \
+                   WHERE currency = $1 AND rate_date <= $2 AND NOT superseded ORDER BY rate_date DESC LIMIT 1";
         let mut rates = Vec::new();
         for c in [currency, Currency::KZT] {
             let row = on_tx!(tx, conn => sqlx::query_as::<_, RateRow>(sql).bind(c.code()).bind(date).fetch_optional(&mut *conn).await)?;
@@ -99,7 +110,7 @@ impl Store {
         currency: Option<Currency>,
         page: Page,
     ) -> Result<(Vec<FxRate>, i64)> {
-        let mut sql = Sql::new(" FROM exchange_rates WHERE 1 = 1");
+        let mut sql = Sql::new(" FROM exchange_rates WHERE NOT superseded");
         if let Some(c) = currency {
             sql.push(" AND currency = ")
                 .arg(Arg::Text(c.code().to_owned()));
@@ -108,7 +119,7 @@ impl Store {
         let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
         let mut list = Sql {
             text: format!(
-                "SELECT currency, rate_date, per_usd, source{} ORDER BY currency, rate_date DESC",
+                "SELECT id, currency, rate_date, per_usd, source{} ORDER BY currency, rate_date DESC",
                 sql.text
             ),
             args: sql.args,

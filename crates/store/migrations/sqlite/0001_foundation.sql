@@ -115,13 +115,17 @@ CREATE TABLE programme_policy_markers (
     PRIMARY KEY (programme_id, code)
 );
 
+-- Exchange rates are never changed in place: a correction supersedes the old row, which stays
+-- for the money that was converted with it.
 CREATE TABLE exchange_rates (
+    id INTEGER PRIMARY KEY,
     currency TEXT NOT NULL,
     rate_date TEXT NOT NULL,
     per_usd TEXT NOT NULL,
     source TEXT NOT NULL,
-    PRIMARY KEY (currency, rate_date)
+    superseded INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX exchange_rates_current ON exchange_rates (currency, rate_date) WHERE NOT superseded;
 
 CREATE TABLE requirements (
     id TEXT PRIMARY KEY,
@@ -133,13 +137,10 @@ CREATE TABLE requirements (
     currency TEXT NOT NULL,
     description TEXT NOT NULL,
     amount_usd INTEGER NOT NULL,
-    usd_rate TEXT NOT NULL,
-    usd_rate_date TEXT NOT NULL,
-    usd_rate_source TEXT NOT NULL,
+    -- The rate used; none for amounts already in USD.
+    usd_rate_id INTEGER REFERENCES exchange_rates (id),
     amount_kzt INTEGER NOT NULL,
-    kzt_rate TEXT NOT NULL,
-    kzt_rate_date TEXT NOT NULL,
-    kzt_rate_source TEXT NOT NULL
+    kzt_rate_id INTEGER NOT NULL REFERENCES exchange_rates (id)
 );
 CREATE INDEX requirements_programme ON requirements (programme_id);
 
@@ -161,13 +162,10 @@ CREATE TABLE transactions (
     provider_programme_id TEXT REFERENCES programmes (id),
     description TEXT NOT NULL,
     amount_usd INTEGER NOT NULL,
-    usd_rate TEXT NOT NULL,
-    usd_rate_date TEXT NOT NULL,
-    usd_rate_source TEXT NOT NULL,
+    -- The rate used; none for amounts already in USD.
+    usd_rate_id INTEGER REFERENCES exchange_rates (id),
     amount_kzt INTEGER NOT NULL,
-    kzt_rate TEXT NOT NULL,
-    kzt_rate_date TEXT NOT NULL,
-    kzt_rate_source TEXT NOT NULL
+    kzt_rate_id INTEGER NOT NULL REFERENCES exchange_rates (id)
 ) WITHOUT ROWID;
 -- Clustered by id, whose first bytes come from the programme (see domain `transaction_key`).
 CREATE INDEX transactions_programme ON transactions (programme_id, tx_date);
