@@ -24,14 +24,12 @@ pub struct TransactionWrite {
     pub converted: Converted,
 }
 
-/// Money to add to the roll-ups of one programme, year, origin, provider and currency.
+/// The cell of the funding roll-up: a programme's money of one year and origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RollupKey {
     pub programme_id: ProgrammeId,
     pub year: i32,
     pub origin: Origin,
-    pub provider_org_id: Option<OrganisationId>,
-    pub currency: Currency,
 }
 
 /// Whether money goes into the area cube or comes out of it.
@@ -159,6 +157,45 @@ fn sum_columns() -> (String, String) {
         .collect::<Vec<_>>()
         .join(", ");
     (cols.join(", "), sums)
+}
+
+/// Requirements and transactions as roll-up rows (programme, year, origin, provider, currency
+/// and every measure in USD and KZT), under `cond` (a `WHERE …` on `programme_id`, or empty):
+/// what the roll-up is computed from, and what summaries by provider or currency read.
+fn rollup_source(cond: &str) -> String {
+    let tx_measure = |m: &str, cur: &str| -> String {
+        let when = match m {
+            "required" => return "0".into(),
+            "internal_committed" => "measure = 'committed' AND internal".to_owned(),
+            "internal_disbursed" => "measure = 'disbursed' AND internal".to_owned(),
+            "outgoing" => "measure = 'outgoing'".to_owned(),
+            other => format!("measure = '{other}' AND NOT internal"),
+        };
+        format!("CASE WHEN {when} THEN amount_{cur} ELSE 0 END AS {m}_{cur}")
+    };
+    let req_cols = MEASURES
+        .iter()
+        .flat_map(|m| ["usd", "kzt"].map(|c| (m, c)))
+        .map(|(m, c)| {
+            let e = if *m == "required" {
+                format!("amount_{c}")
+            } else {
+                "0".into()
+            };
+            format!("{e} AS {m}_{c}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let tx_cols = MEASURES
+        .iter()
+        .flat_map(|m| ["usd", "kzt"].map(|c| tx_measure(m, c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT programme_id, year, '' AS origin, '' AS provider_org_id, currency, {req_cols} FROM requirements{cond} \
+         UNION ALL \
+         SELECT programme_id, year, origin, COALESCE(provider_org_id, '') AS provider_org_id, currency, {tx_cols} FROM transactions{cond}"
+    )
 }
 
 /// `WHERE programme_id IN (…)` conditions covering `programmes`, in chunks; one condition
@@ -667,40 +704,39 @@ impl Store {
         ))
     }
 
-    /// Adds freshly inserted transactions' money to the roll-ups (an import that inserted every
-    /// row of the file knows exactly what it added; anything else calls
-    /// [`Store::refresh_rollups`]), then recomputes the yearly roll-up of those programmes.
+    /// Adds freshly inserted transactions' money to the roll-up and the area cube (an import
+    /// that inserted every row of its file knows exactly what it added; anything else calls
+    /// [`Store::refresh_rollups`]). `deltas` are per programme, year and origin.
     pub async fn add_to_rollups(
         &self,
         tx: &mut Tx,
         deltas: &[(RollupKey, Sums, Sums)],
     ) -> Result<()> {
-        const KEY_COLS: &str = "programme_id, year, origin, provider_org_id, currency";
-        let sum_cols: Vec<String> = MEASURES
-            .iter()
-            .flat_map(|m| [format!("{m}_usd"), format!("{m}_kzt")])
-            .collect();
-        let columns = format!("{KEY_COLS}, {}", sum_cols.join(", "));
-        let updates = sum_cols
-            .iter()
-            .map(|c| format!("{c} = funding_rollup.{c} + excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let clause = format!("ON CONFLICT ({KEY_COLS}) DO UPDATE SET {updates}");
+        let (cols, _) = sum_columns();
+        let col_list: Vec<&str> = cols.split(", ").collect();
+        let updates = |table: &str| {
+            col_list
+                .iter()
+                .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let clause = format!(
+            "ON CONFLICT (programme_id, year, origin) DO UPDATE SET {}",
+            updates("funding_rollup_year")
+        );
+        let columns = format!("programme_id, year, origin, {cols}");
         let upsert = |rows: usize| {
             self.multi_insert_sql(
-                "funding_rollup",
+                "funding_rollup_year",
                 &columns,
-                5 + sum_cols.len(),
+                3 + col_list.len(),
                 rows,
                 OnConflict::Clause(&clause),
             )
         };
-        let programmes: BTreeSet<ProgrammeId> =
-            deltas.iter().map(|(k, _, _)| k.programme_id).collect();
-        self.adjust_area_cube(tx, &programmes, Sign::Remove).await?;
         let full = upsert(BATCH_ROWS);
-        let mut args = Vec::with_capacity(BATCH_ROWS * 21);
+        let mut args = Vec::with_capacity(BATCH_ROWS * (3 + col_list.len()));
         for chunk in deltas.chunks(BATCH_ROWS) {
             args.clear();
             for (k, usd, kzt) in chunk {
@@ -708,8 +744,6 @@ impl Store {
                     Arg::Text(k.programme_id.to_string()),
                     Arg::Int(k.year.into()),
                     Arg::Text(k.origin.as_str().to_owned()),
-                    Arg::Text(k.provider_org_id.map(|o| o.to_string()).unwrap_or_default()),
-                    Arg::Text(k.currency.code().to_owned()),
                 ]);
                 for (u, z) in usd.to_array().into_iter().zip(kzt.to_array()) {
                     args.extend([Arg::Int(u), Arg::Int(z)]);
@@ -724,65 +758,79 @@ impl Store {
             };
             on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
-        self.refresh_year_rollups(tx, &programmes).await?;
-        self.adjust_area_cube(tx, &programmes, Sign::Add).await
+
+        // The cube grows by each delta split over its programme's areas.
+        let shares: Vec<(String, String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT programme_id, area, share FROM programme_areas").fetch_all(&mut *c).await)?;
+        let mut areas: std::collections::HashMap<String, Vec<(String, f64)>> =
+            std::collections::HashMap::new();
+        for (p, area, share) in shares {
+            areas
+                .entry(p)
+                .or_default()
+                .push((area, share as f64 / 10000.0));
+        }
+        let mut cube: BTreeMap<(String, i32, &'static str), [f64; 16]> = BTreeMap::new();
+        for (k, usd, kzt) in deltas {
+            for (area, share) in areas.get(&k.programme_id.to_string()).into_iter().flatten() {
+                let cell = cube
+                    .entry((area.clone(), k.year, k.origin.as_str()))
+                    .or_insert([0.0; 16]);
+                for (i, (u, z)) in usd.to_array().into_iter().zip(kzt.to_array()).enumerate() {
+                    cell[2 * i] += u as f64 * share;
+                    cell[2 * i + 1] += z as f64 * share;
+                }
+            }
+        }
+        let clause = format!(
+            "ON CONFLICT (area, year, origin) DO UPDATE SET {}",
+            updates("funding_cube_area")
+        );
+        let columns = format!("area, year, origin, {cols}");
+        for chunk in cube.into_iter().collect::<Vec<_>>().chunks(BATCH_ROWS) {
+            let sql = self.multi_insert_sql(
+                "funding_cube_area",
+                &columns,
+                3 + col_list.len(),
+                chunk.len(),
+                OnConflict::Clause(&clause),
+            );
+            let mut args = Vec::new();
+            for ((area, year, origin), cell) in chunk {
+                args.extend([
+                    Arg::Text(area.clone()),
+                    Arg::Int((*year).into()),
+                    Arg::Text((*origin).to_owned()),
+                ]);
+                args.extend(cell.iter().map(|v| Arg::Real(Some(*v))));
+            }
+            on_tx!(tx, c => bind_args!(sqlx::query(&sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
     }
 
-    /// Recomputes the roll-ups of `programmes` from their requirements and transactions (all
-    /// programmes when the set is large: one pass is then cheaper than many small ones).
+    /// Recomputes the roll-up of `programmes` from their requirements and transactions (all
+    /// programmes when the set is large: one pass is then cheaper than many small ones), and
+    /// their share of the area cube.
     pub async fn refresh_rollups(
         &self,
         tx: &mut Tx,
         programmes: &BTreeSet<ProgrammeId>,
     ) -> Result<()> {
         let (cols, sums) = sum_columns();
-        let tx_measure = |m: &str, cur: &str| -> String {
-            let cond = match m {
-                "required" => return "0".into(),
-                "internal_committed" => "measure = 'committed' AND internal".to_owned(),
-                "internal_disbursed" => "measure = 'disbursed' AND internal".to_owned(),
-                "outgoing" => "measure = 'outgoing'".to_owned(),
-                other => format!("measure = '{other}' AND NOT internal"),
-            };
-            format!("CASE WHEN {cond} THEN amount_{cur} ELSE 0 END")
-        };
-        let req_cols = MEASURES
-            .iter()
-            .flat_map(|m| ["usd", "kzt"].map(|c| (m, c)))
-            .map(|(m, c)| {
-                let e = if *m == "required" {
-                    format!("amount_{c}")
-                } else {
-                    "0".into()
-                };
-                format!("{e} AS {m}_{c}")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let tx_cols = MEASURES
-            .iter()
-            .flat_map(|m| ["usd", "kzt"].map(|c| tx_measure(m, c)))
-            .collect::<Vec<_>>()
-            .join(", ");
         self.adjust_area_cube(tx, programmes, Sign::Remove).await?;
         for cond in programme_conditions(programmes) {
             let statements = [
-                format!("DELETE FROM funding_rollup{}", cond.text),
+                format!("DELETE FROM funding_rollup_year{}", cond.text),
                 format!(
-                    "INSERT INTO funding_rollup (programme_id, year, origin, provider_org_id, currency, {cols}) \
-                     SELECT programme_id, year, origin, provider_org_id, currency, {sums} FROM ( \
-                     SELECT programme_id, year, '' AS origin, '' AS provider_org_id, currency, {req_cols} FROM requirements{c} \
-                     UNION ALL \
-                     SELECT programme_id, year, origin, COALESCE(provider_org_id, '') AS provider_org_id, currency, {tx_cols} FROM transactions{c} \
-                     ) u GROUP BY programme_id, year, origin, provider_org_id, currency",
-                    c = cond.text
+                    "INSERT INTO funding_rollup_year (programme_id, year, origin, {cols}) \
+                     SELECT programme_id, year, origin, {sums} FROM ({}) u GROUP BY programme_id, year, origin",
+                    rollup_source(&cond.text)
                 ),
             ];
             for s in &statements {
                 on_tx!(tx, c => bind_args!(sqlx::query(s), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
             }
         }
-        self.refresh_year_rollups(tx, programmes).await?;
         self.adjust_area_cube(tx, programmes, Sign::Add).await
     }
 
@@ -839,29 +887,6 @@ impl Store {
         Ok(())
     }
 
-    /// Recomputes the yearly roll-up of `programmes` from their detailed roll-up.
-    async fn refresh_year_rollups(
-        &self,
-        tx: &mut Tx,
-        programmes: &BTreeSet<ProgrammeId>,
-    ) -> Result<()> {
-        let (cols, sums) = sum_columns();
-        for cond in programme_conditions(programmes) {
-            let statements = [
-                format!("DELETE FROM funding_rollup_year{}", cond.text),
-                format!(
-                    "INSERT INTO funding_rollup_year (programme_id, year, origin, {cols}) \
-                     SELECT programme_id, year, origin, {sums} FROM funding_rollup{} GROUP BY programme_id, year, origin",
-                    cond.text
-                ),
-            ];
-            for s in &statements {
-                on_tx!(tx, c => bind_args!(sqlx::query(s), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-            }
-        }
-        Ok(())
-    }
-
     /// Funding totals grouped by `dims`, in USD and KZT. Amounts of a programme with several
     /// areas or places are split by their shares, so groups always add up to the whole.
     pub async fn funding_summary(
@@ -879,10 +904,15 @@ impl Store {
         let detail = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
         let table = match (cube, detail) {
             (true, _) => "funding_cube_area",
-            (false, true) => "funding_rollup",
+            (false, true) => "detail",
             (false, false) => "funding_rollup_year",
         };
-        let mut from = format!(" FROM {table} r");
+        // By provider or currency, money is summed from the requirements and transactions.
+        let mut from = if table == "detail" {
+            format!(" FROM ({}) r", rollup_source(""))
+        } else {
+            format!(" FROM {table} r")
+        };
         let by_area = dims.contains(&Dimension::Area);
         let place_dim = dims.iter().find_map(|d| {
             if let Dimension::Place(l) = d {

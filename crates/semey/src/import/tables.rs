@@ -490,7 +490,7 @@ pub async fn import_transactions(
     let mut seen: HashMap<uuid::Uuid, u64> = HashMap::new();
     let mut batch: Vec<TransactionWrite> = Vec::with_capacity(BATCH);
     let mut touched: BTreeSet<ProgrammeId> = BTreeSet::new();
-    // What the file adds to the funding roll-ups, per programme, year, origin, provider, currency.
+    // What the file adds to the funding roll-up, per programme, year and origin.
     let mut deltas: HashMap<RollupKey, (Sums, Sums)> = HashMap::new();
     let mut report = ImportReport {
         kind: "transactions".into(),
@@ -648,8 +648,6 @@ pub async fn import_transactions(
             programme_id: t.programme_id,
             year: t.year(),
             origin,
-            provider_org_id: t.provider_org_id,
-            currency: t.currency,
         };
         let sums = deltas.entry(key).or_default();
         sums.0.add(t.measure(), t.is_internal(), converted.usd);

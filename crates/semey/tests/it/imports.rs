@@ -52,6 +52,12 @@ on_both_backends! {
         let (_, sum) = app.get("/api/v1/funding/summary").await;
         assert_eq!(sum["total"]["usd"]["committed"], 20_000_000, "$100 000 + ₸45 000 000 at 450");
         assert_eq!(sum["total"]["usd"]["spent"], 100_000);
+        // The same money through the roll-up (a programme filter) and per area through the cube.
+        let (_, filtered) = app.get("/api/v1/funding/summary?area=health").await;
+        assert_eq!(filtered["total"]["usd"]["committed"], 20_000_000);
+        let (_, by_area) = app.get("/api/v1/funding/summary?group_by=area").await;
+        let env = by_area["groups"].as_array().unwrap().iter().find(|g| g["key"]["area"] == "environmental_protection").unwrap();
+        assert_eq!(env["usd"]["committed"], 5_000_000, "half of XX-CSV-2's $100 000");
 
         let orgs = import::import_organisations(app.store(), ORGS.as_bytes(), &mut Quiet).await.unwrap();
         assert_eq!((orgs.inserted, orgs.unchanged), (0, 2));

@@ -169,27 +169,9 @@ CREATE TABLE transactions (
 );
 CREATE INDEX transactions_programme ON transactions (programme_id, tx_date);
 
--- Funding totals per programme, year, origin, provider and currency, kept up to date in the
--- same database transaction as every change to requirements or transactions, so summaries
--- read a few rows per programme instead of every transaction.
-CREATE TABLE funding_rollup (
-    programme_id TEXT NOT NULL REFERENCES programmes (id),
-    year BIGINT NOT NULL,
-    origin TEXT NOT NULL,
-    provider_org_id TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    required_usd BIGINT NOT NULL, required_kzt BIGINT NOT NULL,
-    pledged_usd BIGINT NOT NULL, pledged_kzt BIGINT NOT NULL,
-    committed_usd BIGINT NOT NULL, committed_kzt BIGINT NOT NULL,
-    disbursed_usd BIGINT NOT NULL, disbursed_kzt BIGINT NOT NULL,
-    spent_usd BIGINT NOT NULL, spent_kzt BIGINT NOT NULL,
-    internal_committed_usd BIGINT NOT NULL, internal_committed_kzt BIGINT NOT NULL,
-    internal_disbursed_usd BIGINT NOT NULL, internal_disbursed_kzt BIGINT NOT NULL,
-    outgoing_usd BIGINT NOT NULL, outgoing_kzt BIGINT NOT NULL,
-    PRIMARY KEY (programme_id, year, origin, provider_org_id, currency)
-);
-
--- The same totals without provider and currency: what most summaries group on.
+-- Funding totals per programme, year and origin, kept up to date in the same database
+-- transaction as every change to requirements or transactions, so summaries read a few rows per
+-- programme instead of every transaction.
 CREATE TABLE funding_rollup_year (
     programme_id TEXT NOT NULL REFERENCES programmes (id),
     year BIGINT NOT NULL,

@@ -170,27 +170,9 @@ CREATE TABLE transactions (
 -- Clustered by id, whose first bytes come from the programme (see domain `transaction_key`).
 CREATE INDEX transactions_programme ON transactions (programme_id, tx_date);
 
--- Funding totals per programme, year, origin, provider and currency, kept up to date in the
--- same database transaction as every change to requirements or transactions, so summaries
--- read a few rows per programme instead of every transaction.
-CREATE TABLE funding_rollup (
-    programme_id TEXT NOT NULL REFERENCES programmes (id),
-    year INTEGER NOT NULL,
-    origin TEXT NOT NULL,
-    provider_org_id TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    required_usd INTEGER NOT NULL, required_kzt INTEGER NOT NULL,
-    pledged_usd INTEGER NOT NULL, pledged_kzt INTEGER NOT NULL,
-    committed_usd INTEGER NOT NULL, committed_kzt INTEGER NOT NULL,
-    disbursed_usd INTEGER NOT NULL, disbursed_kzt INTEGER NOT NULL,
-    spent_usd INTEGER NOT NULL, spent_kzt INTEGER NOT NULL,
-    internal_committed_usd INTEGER NOT NULL, internal_committed_kzt INTEGER NOT NULL,
-    internal_disbursed_usd INTEGER NOT NULL, internal_disbursed_kzt INTEGER NOT NULL,
-    outgoing_usd INTEGER NOT NULL, outgoing_kzt INTEGER NOT NULL,
-    PRIMARY KEY (programme_id, year, origin, provider_org_id, currency)
-);
-
--- The same totals without provider and currency: what most summaries group on.
+-- Funding totals per programme, year and origin, kept up to date in the same database
+-- transaction as every change to requirements or transactions, so summaries read a few rows per
+-- programme instead of every transaction.
 CREATE TABLE funding_rollup_year (
     programme_id TEXT NOT NULL REFERENCES programmes (id),
     year INTEGER NOT NULL,
