@@ -56,7 +56,7 @@ sqlite_runs() {
   local sql=$1 best=""
   for _ in 1 2 3 4 5; do
     local r
-    r=$(sqlite3 "$work/bench.db" ".timer on" "$sql" | grep -o 'real [0-9.]*' | awk '{print $2 * 1000}')
+    r=$(printf '.timer on\n%s\n' "$sql" | sqlite3 "$work/bench.db" | grep -o 'real [0-9.]*' | awk '{print $2 * 1000}')
     best="$best $r"
   done
   tr ' ' '\n' <<<"$best" | grep . | sort -g | sed -n 3p
@@ -64,14 +64,14 @@ sqlite_runs() {
 sqlite3_agg_ms=$(sqlite_runs "$raw_sql")
 
 rows=$(sqlite3 "$work/bench.db" "SELECT COUNT(*) FROM transactions;")
-python3 - "$import_ms" "$summary_ms" "$summary_p95" "$sqlite3_load_ms" "$sqlite3_agg_ms" "$rows" "$programmes" <<'PY'
+python3 - "$import_ms" "$summary_ms" "$summary_p95" "$sqlite3_load_ms" "$sqlite3_agg_ms" "$transactions" "$programmes" "$rows" <<'PY'
 import sys
-imp, summ, p95, load, agg, rows, progs = map(float, sys.argv[1:])
-print(f"programmes: {int(progs)}, transactions stored: {int(rows)}")
+imp, summ, p95, load, agg, rows, progs, stored = map(float, sys.argv[1:])
+print(f"programmes: {int(progs)}, transactions in the file: {int(rows)}, transactions stored (with the demo's): {int(stored)}")
 print(f"| measure | Semey | sqlite3 CLI | Semey ÷ sqlite3 | target |")
 print(f"|---|---|---|---|---|")
-print(f"| import 1M transactions from CSV | {imp/1000:.2f} s | {load/1000:.2f} s (.import, no checks) | {imp/load:.1f} | < 10 s |")
-print(f"| funding summary area × year (median of 50; p95 {p95:.1f} ms) | {summ:.1f} ms | {agg:.1f} ms (GROUP BY over the transactions) | {summ/agg:.3f} | < 50 ms |")
+print(f"| import {int(rows):,} transactions from CSV | {imp/1000:.2f} s | {load/1000:.2f} s (.import, no checks) | {imp/load:.2g} | < 10 s |")
+print(f"| funding summary area × year (median of 50; p95 {p95:.1f} ms) | {summ:.1f} ms | {agg:.1f} ms (GROUP BY over the transactions) | {summ/agg:.2g} | < 50 ms |")
 ok = imp < 10000 and summ < 50
 print("targets met" if ok else "TARGETS MISSED")
 sys.exit(0 if ok else 1)
