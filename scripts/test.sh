@@ -9,4 +9,11 @@ trap 'scripts/pg-cluster.sh stop "$pg_dir"' EXIT
 export SEMEY_TEST_POSTGRES="$pg_url"
 echo "PostgreSQL for tests: $pg_url"
 
-cargo test --workspace --locked "$@"
+log=$(mktemp)
+trap 'scripts/pg-cluster.sh stop "$pg_dir"; rm -f "$log"' EXIT
+status=0
+cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i + 1) ~ /^passed;?$/) p += $i; if ($(i + 1) ~ /^failed;?$/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"

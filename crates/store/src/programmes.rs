@@ -183,6 +183,7 @@ impl Store {
         if let Some(parent) = p.parent_id {
             self.check_parent(tx, p.id, parent).await?;
         }
+        let existed: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE id = $1").bind(p.id.to_string()).fetch_one(&mut *c).await)?;
         let search = format!(
             "{} {} {}",
             p.title.search_key(),
@@ -219,6 +220,10 @@ impl Store {
             )),
             _ => StoreError::Db(e),
         })?;
+        if existed == 0 {
+            // A new programme has no lists to replace and no money in the area cube yet.
+            return self.insert_programme_lists(tx, p).await;
+        }
         // The programme's areas may change: its money leaves the area cube under the old areas
         // and comes back under the new ones.
         let this = std::collections::BTreeSet::from([p.id]);
@@ -274,6 +279,11 @@ impl Store {
             let sql = format!("DELETE FROM {table} WHERE programme_id = $1");
             on_tx!(tx, c => sqlx::query(&sql).bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
+        self.insert_programme_lists(tx, p).await
+    }
+
+    async fn insert_programme_lists(&self, tx: &mut Tx, p: &Programme) -> Result<()> {
+        let id = p.id.to_string();
         let mut rows: Vec<(&str, Vec<Arg>)> = Vec::new();
         for (area, share) in p.area_shares() {
             rows.push((
