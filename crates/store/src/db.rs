@@ -298,6 +298,38 @@ impl Store {
         s
     }
 
+    /// One page of a filtered list, and how many rows the filter selects in all. `filtered` is
+    /// ` FROM table alias WHERE …`; `joins` come after the table for the listing only (the count
+    /// needs none).
+    pub(crate) async fn page_of<R>(
+        &self,
+        columns: &str,
+        filtered: Sql,
+        joins: &str,
+        order: &str,
+        page: Page,
+    ) -> Result<(Vec<R>, i64)>
+    where
+        R: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        let count_sql = format!("SELECT COUNT(*){}", filtered.text);
+        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), filtered.args).fetch_one(p).await)?;
+        let from = match filtered.text.find(" WHERE ") {
+            Some(i) => format!("{}{joins}{}", &filtered.text[..i], &filtered.text[i..]),
+            None => format!("{}{joins}", filtered.text),
+        };
+        let mut list = Sql {
+            text: format!("SELECT {columns}{from} ORDER BY {order}"),
+            args: filtered.args,
+        };
+        page.apply(&mut list);
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, R>(&list.text), list.args).fetch_all(p).await)?;
+        Ok((rows, total))
+    }
+
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await)
     }

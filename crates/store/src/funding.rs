@@ -569,22 +569,15 @@ impl Store {
         if let Some(i) = f.internal {
             sql.push(" AND t.internal = ").arg(Arg::Bool(i));
         }
-        let count_sql = format!("SELECT COUNT(*){}", sql.text);
-        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let from = sql.text.replacen(
-            " FROM transactions t",
-            &format!(" FROM transactions t{}", rate_joins("t")),
-            1,
-        );
-        let mut list = Sql {
-            text: format!(
-                "SELECT {}{from} ORDER BY t.tx_date DESC, t.id",
-                read_columns(TX_COLUMNS, "t")
-            ),
-            args: sql.args,
-        };
-        page.apply(&mut list);
-        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, TxRow>(&list.text), list.args).fetch_all(p).await)?;
+        let (rows, total) = self
+            .page_of::<TxRow>(
+                &read_columns(TX_COLUMNS, "t"),
+                sql,
+                &rate_joins("t"),
+                "t.tx_date DESC, t.id",
+                page,
+            )
+            .await?;
         Ok((
             rows.into_iter()
                 .map(TxRow::into_transaction)
@@ -680,22 +673,15 @@ impl Store {
         if let Some(y) = year {
             sql.push(" AND r.year = ").arg(Arg::Int(y.into()));
         }
-        let count_sql = format!("SELECT COUNT(*){}", sql.text);
-        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let from = sql.text.replacen(
-            " FROM requirements r",
-            &format!(" FROM requirements r{}", rate_joins("r")),
-            1,
-        );
-        let mut list = Sql {
-            text: format!(
-                "SELECT {}{from} ORDER BY r.period_start, r.id",
-                read_columns(REQ_COLUMNS, "r")
-            ),
-            args: sql.args,
-        };
-        page.apply(&mut list);
-        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ReqRow>(&list.text), list.args).fetch_all(p).await)?;
+        let (rows, total) = self
+            .page_of::<ReqRow>(
+                &read_columns(REQ_COLUMNS, "r"),
+                sql,
+                &rate_joins("r"),
+                "r.period_start, r.id",
+                page,
+            )
+            .await?;
         Ok((
             rows.into_iter()
                 .map(ReqRow::into_requirement)

@@ -1,6 +1,6 @@
 //! Exchange rates.
 
-use crate::db::{bind_args, on_pool, on_tx, Arg, Page, Sql, Store, Tx};
+use crate::db::{on_pool, on_tx, Arg, Page, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
@@ -115,17 +115,15 @@ impl Store {
             sql.push(" AND currency = ")
                 .arg(Arg::Text(c.code().to_owned()));
         }
-        let count_sql = format!("SELECT COUNT(*){}", sql.text);
-        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let mut list = Sql {
-            text: format!(
-                "SELECT id, currency, rate_date, per_usd, source{} ORDER BY currency, rate_date DESC",
-                sql.text
-            ),
-            args: sql.args,
-        };
-        page.apply(&mut list);
-        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, RateRow>(&list.text), list.args).fetch_all(p).await)?;
+        let (rows, total) = self
+            .page_of::<RateRow>(
+                "id, currency, rate_date, per_usd, source",
+                sql,
+                "",
+                "currency, rate_date DESC",
+                page,
+            )
+            .await?;
         Ok((
             rows.into_iter()
                 .map(RateRow::into_rate)

@@ -136,14 +136,9 @@ impl Store {
             sql.push(" AND search LIKE ")
                 .arg(Arg::Text(format!("%{}%", q.to_lowercase())));
         }
-        let count_sql = format!("SELECT COUNT(*){}", sql.text);
-        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let mut list = Sql {
-            text: format!("SELECT {ORG_COLUMNS}{} ORDER BY search, id", sql.text),
-            args: sql.args,
-        };
-        page.apply(&mut list);
-        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, OrgRow>(&list.text), list.args).fetch_all(p).await)?;
+        let (rows, total) = self
+            .page_of::<OrgRow>(ORG_COLUMNS, sql, "", "search, id", page)
+            .await?;
         Ok((
             rows.into_iter()
                 .map(OrgRow::into_org)

@@ -316,14 +316,9 @@ impl Store {
             sql.push(" AND search LIKE ")
                 .arg(Arg::Text(format!("%{}%", q.to_lowercase())));
         }
-        let count_sql = format!("SELECT COUNT(*){}", sql.text);
-        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
-        let mut list = Sql {
-            text: format!("SELECT {PLACE_COLUMNS}{} ORDER BY path", sql.text),
-            args: sql.args,
-        };
-        page.apply(&mut list);
-        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, PlaceRow>(&list.text), list.args).fetch_all(p).await)?;
+        let (rows, total) = self
+            .page_of::<PlaceRow>(PLACE_COLUMNS, sql, "", "path", page)
+            .await?;
         let places = rows
             .into_iter()
             .map(|r| r.into_record(None).map(|r| r.place))

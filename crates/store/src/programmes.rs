@@ -371,19 +371,14 @@ impl Store {
     ) -> Result<(Vec<Programme>, i64)> {
         let mut sql = Sql::new(" FROM programmes p WHERE 1 = 1");
         f.push_conditions(&mut sql, "p.id", true);
-        let count_sql = format!("SELECT COUNT(*){}", sql.text);
-        let total: i64 = on_pool!(self, p => bind_args!(sqlx::query_scalar(&count_sql), sql.args).fetch_one(p).await)?;
         let cols = PROGRAMME_COLUMNS
             .split(", ")
             .map(|c| format!("p.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut list = Sql {
-            text: format!("SELECT {cols}{} ORDER BY p.iati_identifier", sql.text),
-            args: sql.args,
-        };
-        page.apply(&mut list);
-        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ProgrammeRow>(&list.text), list.args).fetch_all(p).await)?;
+        let (rows, total) = self
+            .page_of::<ProgrammeRow>(&cols, sql, "", "p.iati_identifier", page)
+            .await?;
         let programmes = rows
             .into_iter()
             .map(ProgrammeRow::into_programme)
