@@ -665,22 +665,25 @@ impl ProgrammeInput {
                 "a programme cannot be its own parent",
             ));
         }
-        c.finish(|| Programme {
-            id,
-            iati_identifier,
-            title,
-            description: self.description.normalized(),
-            status: status.expect("checked"),
-            dates: self.dates,
-            areas,
-            sectors,
-            sdg_targets,
-            places: self.places,
-            target_groups,
-            participants: self.participants,
-            policy_markers: self.policy_markers,
-            parent_id: self.parent_id,
-            reporting_org_id: self.reporting_org_id,
+        c.finish(|| {
+            Programme {
+                id,
+                iati_identifier,
+                title,
+                description: self.description.normalized(),
+                status: status.expect("checked"),
+                dates: self.dates,
+                areas,
+                sectors,
+                sdg_targets,
+                places: self.places,
+                target_groups,
+                participants: self.participants,
+                policy_markers: self.policy_markers,
+                parent_id: self.parent_id,
+                reporting_org_id: self.reporting_org_id,
+            }
+            .canonical()
         })
     }
 }
@@ -698,6 +701,21 @@ pub fn even_shares(n: usize) -> Vec<u16> {
 }
 
 impl Programme {
+    /// The programme with its lists in one canonical order, so that a programme read back from
+    /// storage equals the programme written.
+    pub fn canonical(mut self) -> Self {
+        self.areas.sort();
+        self.sectors
+            .sort_by(|a, b| (a.vocabulary, &a.code).cmp(&(b.vocabulary, &b.code)));
+        self.sdg_targets.sort();
+        self.target_groups.sort();
+        self.places.sort_by_key(|p| p.place_id);
+        self.participants
+            .sort_by_key(|p| (p.role, p.organisation_id));
+        self.policy_markers.sort_by_key(|m| m.code);
+        self
+    }
+
     /// Each thematic area's share of the programme (even split), in hundredths of a percent.
     pub fn area_shares(&self) -> Vec<(ThematicArea, u16)> {
         self.areas

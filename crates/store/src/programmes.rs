@@ -415,9 +415,6 @@ impl Store {
                 .areas
                 .push(ThematicArea::parse(&area).map_err(corrupt)?);
         }
-        for p in &mut programmes {
-            p.areas.sort();
-        }
         let s = fetch("SELECT programme_id, vocabulary, code, percentage FROM programme_sectors");
         let rows: Vec<(String, String, String, i64)> =
             on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
@@ -472,7 +469,7 @@ impl Store {
                 significance: u8::try_from(sig).unwrap_or(0),
             });
         }
-        Ok(programmes)
+        Ok(programmes.into_iter().map(Programme::canonical).collect())
     }
 
     /// Fails with a field error unless `id` names a stored programme.

@@ -17,7 +17,7 @@ XM-DAC-41122,UNICEF,Детский фонд ООН,40,US,un_entity\n\
 
 const PROGRAMMES: &str = "iati_identifier,title_en,status,areas,sectors,places,funding_orgs\n\
 XX-CSV-1,Child clinics,2,health,12220:100,,XM-DAC-41122\n\
-XX-CSV-2,Clean water,2,health;environmental_protection,14030:50;14031:50,,Akimat of Abai Region\n";
+XX-CSV-2,Clean water,2,health;environmental_protection,14031:50;14030:50,,Akimat of Abai Region\n";
 
 const RATES: &str = "currency,date,per_usd,source\nKZT,2024-01-01,450,National Bank of Kazakhstan\nEUR,2024-01-01,0.9,ECB\n";
 
