@@ -119,3 +119,38 @@ fn cli_import_reports_problems_and_exits_non_zero() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 new"));
 }
+
+/// `--config` reads a TOML file; `SEMEY_*` variables override it; a missing file is an error.
+#[test]
+fn configuration_file_and_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let from_file = dir.path().join("from-file.db");
+    let from_env = dir.path().join("from-env.db");
+    let config = dir.path().join("semey.toml");
+    std::fs::write(
+        &config,
+        format!("database = \"sqlite://{}\"\n", from_file.display()),
+    )
+    .unwrap();
+    let run = |env: Option<&std::path::Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_semey"));
+        c.arg("--config")
+            .arg(&config)
+            .arg("migrate")
+            .env_remove("SEMEY_DATABASE");
+        if let Some(p) = env {
+            c.env("SEMEY_DATABASE", format!("sqlite://{}", p.display()));
+        }
+        c.output().unwrap()
+    };
+    assert!(run(None).status.success());
+    assert!(from_file.exists());
+    assert!(run(Some(&from_env)).status.success());
+    assert!(from_env.exists());
+    let out = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args(["--config", "/nonexistent/semey.toml", "migrate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
