@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod funding;
 pub mod generate;
+pub mod i18n;
 pub mod import;
 
 pub use config::Config;

@@ -1,0 +1,42 @@
+site-name = Semey
+site-tagline = Rehabilitation of the Semipalatinsk region: who does what, where, with how much money
+nav-home = Home
+nav-map = Map
+nav-programmes = Programmes
+nav-stakeholders = Stakeholders
+nav-funding = Funding
+nav-places = Places
+language = Language
+
+programmes-count = { $count ->
+    [one] { $count } programme
+   *[other] { $count } programmes
+}
+
+funding-required = Required
+funding-pledged = Pledged
+funding-committed = Committed
+funding-disbursed = Disbursed
+funding-spent = Spent
+funding-gap = Funding gap
+funding-percent = Funded
+funding-domestic = Domestic (Kazakhstan's budget)
+funding-external = External
+
+area-radiation_safety = Radiation safety
+area-health = Health
+area-socioeconomic_development = Socioeconomic development
+area-environmental_protection = Environmental protection
+area-psychosocial_support = Psychosocial support
+area-public_awareness = Public awareness
+area-governance = Governance
+
+error-not-found = The page or record you asked for does not exist.
+error-invalid-parameter = The filter “{ $field }” has a value that cannot be used.
+error-required = This field is required.
+error-sector_percentages_sum = The sector percentages must add up to 100.
+error-end_before_start = The end date is before the start date.
+error-period_longer_than_a_year = A budget period can be at most one year long.
+error-unknown_currency = This is not a currency code the platform knows.
+error-no_exchange_rate = There is no exchange rate for this currency on or before this date.
+error-invalid_kato = A KATO code has exactly nine digits.

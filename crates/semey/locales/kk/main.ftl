@@ -1,0 +1,42 @@
+site-name = Семей
+site-tagline = Семей өңірін оңалту: кім, не, қайда және қандай қаражатпен істейді
+nav-home = Басты бет
+nav-map = Карта
+nav-programmes = Бағдарламалар
+nav-stakeholders = Қатысушылар
+nav-funding = Қаржыландыру
+nav-places = Елді мекендер
+language = Тіл
+
+programmes-count = { $count ->
+    [one] { $count } бағдарлама
+   *[other] { $count } бағдарлама
+}
+
+funding-required = Қажеттілік
+funding-pledged = Уәде етілген
+funding-committed = Міндеттеме бойынша бөлінген
+funding-disbursed = Аударылған
+funding-spent = Жұмсалған
+funding-gap = Қаржы тапшылығы
+funding-percent = Қамтамасыз етілген
+funding-domestic = Ішкі (Қазақстан бюджеті)
+funding-external = Сыртқы
+
+area-radiation_safety = Радиациялық қауіпсіздік
+area-health = Денсаулық сақтау
+area-socioeconomic_development = Әлеуметтік-экономикалық даму
+area-environmental_protection = Қоршаған ортаны қорғау
+area-psychosocial_support = Психоәлеуметтік қолдау
+area-public_awareness = Халықты хабардар ету
+area-governance = Басқару
+
+error-not-found = Сұралған бет немесе жазба жоқ.
+error-invalid-parameter = «{ $field }» сүзгісінің мәнін пайдалану мүмкін емес.
+error-required = Бұл өрісті толтыру міндетті.
+error-sector_percentages_sum = Секторлардың үлестері қосындысында 100 % болуы керек.
+error-end_before_start = Аяқталу күні басталу күнінен бұрын тұр.
+error-period_longer_than_a_year = Бюджет кезеңі бір жылдан аспауы керек.
+error-unknown_currency = Платформа мұндай валюта кодын білмейді.
+error-no_exchange_rate = Бұл валютаның осы күнге немесе одан бұрынғы бағамы жоқ.
+error-invalid_kato = ҚАТО коды дәл тоғыз цифрдан тұрады.

@@ -1,0 +1,44 @@
+site-name = Семей
+site-tagline = Реабилитация Семипалатинского региона: кто, что, где делает и на какие средства
+nav-home = Главная
+nav-map = Карта
+nav-programmes = Программы
+nav-stakeholders = Участники
+nav-funding = Финансирование
+nav-places = Населённые пункты
+language = Язык
+
+programmes-count = { $count ->
+    [one] { $count } программа
+    [few] { $count } программы
+    [many] { $count } программ
+   *[other] { $count } программы
+}
+
+funding-required = Потребность
+funding-pledged = Обещано
+funding-committed = Выделено по обязательствам
+funding-disbursed = Перечислено
+funding-spent = Израсходовано
+funding-gap = Дефицит финансирования
+funding-percent = Обеспечено
+funding-domestic = Внутреннее (бюджет Казахстана)
+funding-external = Внешнее
+
+area-radiation_safety = Радиационная безопасность
+area-health = Здравоохранение
+area-socioeconomic_development = Социально-экономическое развитие
+area-environmental_protection = Охрана окружающей среды
+area-psychosocial_support = Психосоциальная поддержка
+area-public_awareness = Информирование населения
+area-governance = Управление
+
+error-not-found = Запрошенная страница или запись не существует.
+error-invalid-parameter = У фильтра «{ $field }» недопустимое значение.
+error-required = Это поле обязательно.
+error-sector_percentages_sum = Доли секторов должны в сумме составлять 100 %.
+error-end_before_start = Дата окончания раньше даты начала.
+error-period_longer_than_a_year = Бюджетный период не может быть длиннее одного года.
+error-unknown_currency = Платформе неизвестен такой код валюты.
+error-no_exchange_rate = Для этой валюты нет курса на эту дату или ранее.
+error-invalid_kato = Код КАТО состоит ровно из девяти цифр.
