@@ -40,3 +40,16 @@ error-period_longer_than_a_year = A budget period can be at most one year long.
 error-unknown_currency = This is not a currency code the platform knows.
 error-no_exchange_rate = There is no exchange rate for this currency on or before this date.
 error-invalid_kato = A KATO code has exactly nine digits.
+
+skip-to-content = Skip to the content
+nav-label = Main sections
+footer-text = Semey serves UN General Assembly resolution 75/210. Programme figures in the demo are illustrative.
+home-heading = Rehabilitation of the Semipalatinsk region in figures
+chart-title-by-area = Committed money by thematic area, US dollars
+chart-description-by-area = A bar for each thematic area: the money committed to its programmes, in US dollars.
+chart-as-table = The same figures as a table
+search-label = Search in titles
+filter-area = Thematic area
+filter-all = All
+filter-apply = Show
+not-found-title = Not found

@@ -39,3 +39,16 @@ error-period_longer_than_a_year = 预算期不得超过一年。
 error-unknown_currency = 平台不认识此货币代码。
 error-no_exchange_rate = 此货币在该日期或之前没有汇率。
 error-invalid_kato = KATO 代码必须恰好为九位数字。
+
+skip-to-content = 跳到正文
+nav-label = 主要栏目
+footer-text = 塞梅伊平台服务于联合国大会第 75/210 号决议。演示数据中的方案金额仅为示例。
+home-heading = 塞米巴拉金斯克地区恢复工作数据概览
+chart-title-by-area = 按专题领域划分的已承诺资金（美元）
+chart-description-by-area = 每个专题领域一根柱：其方案获得的已承诺资金，以美元计。
+chart-as-table = 以表格显示相同数据
+search-label = 按标题搜索
+filter-area = 专题领域
+filter-all = 全部
+filter-apply = 显示
+not-found-title = 未找到

@@ -79,7 +79,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
         .route("/healthz", get(healthz))
-        .fallback(not_found)
+        .merge(crate::web::routes())
+        .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -115,12 +116,5 @@ async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
                 }),
             )
         }
-    }
-}
-
-async fn not_found() -> crate::AppError {
-    crate::AppError::NotFound {
-        entity: "route",
-        id: "(this address)".into(),
     }
 }

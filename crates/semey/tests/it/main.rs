@@ -11,3 +11,4 @@ mod imports;
 mod organisations;
 mod places;
 mod programmes;
+mod web;

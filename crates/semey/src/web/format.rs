@@ -1,0 +1,94 @@
+//! Numbers and money written the way each language writes them (CLDR conventions: Russian and
+//! Kazakh group digits with a no-break space and use a decimal comma; English and Chinese use a
+//! comma and a decimal point).
+
+use semey_domain::Lang;
+
+fn separators(lang: Lang) -> (char, char) {
+    match lang {
+        Lang::Ru | Lang::Kk => ('\u{a0}', ','),
+        Lang::En | Lang::Zh => (',', '.'),
+    }
+}
+
+/// A whole number with grouped digits: 1,234,567 or 1 234 567.
+pub fn integer(lang: Lang, n: i64) -> String {
+    let (group, _) = separators(lang);
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(group);
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// Money from minor units, whole major units, with the currency code: "USD 1,234,567".
+pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
+    let major = (minor as f64 / 100.0).round() as i64;
+    match lang {
+        Lang::Ru | Lang::Kk => format!("{}\u{a0}{currency}", integer(lang, major)),
+        Lang::En | Lang::Zh => format!("{currency}\u{a0}{}", integer(lang, major)),
+    }
+}
+
+/// A percentage with one decimal: 35.5 % or 35,5 %.
+pub fn percent(lang: Lang, p: f64) -> String {
+    let (_, decimal) = separators(lang);
+    format!("{:.1}\u{a0}%", p).replace('.', &decimal.to_string())
+}
+
+/// A short axis label: 1.2M, 350K (in Russian and Kazakh 1,2 млн, 350 тыс.).
+pub fn compact(lang: Lang, v: f64) -> String {
+    let (_, decimal) = separators(lang);
+    let (scaled, suffix) = match (v.abs(), lang) {
+        (a, Lang::Ru) if a >= 1e6 => (v / 1e6, "\u{a0}млн"),
+        (a, Lang::Kk) if a >= 1e6 => (v / 1e6, "\u{a0}млн"),
+        (a, Lang::Zh) if a >= 1e6 => (v / 1e4, "万"),
+        (a, _) if a >= 1e6 => (v / 1e6, "M"),
+        (a, Lang::Ru) if a >= 1e3 => (v / 1e3, "\u{a0}тыс."),
+        (a, Lang::Kk) if a >= 1e3 => (v / 1e3, "\u{a0}мың"),
+        (a, Lang::En) if a >= 1e3 => (v / 1e3, "K"),
+        _ => (v, ""),
+    };
+    let text = if scaled.fract().abs() < 0.05 {
+        format!("{scaled:.0}")
+    } else {
+        format!("{scaled:.1}")
+    };
+    format!("{}{suffix}", text.replace('.', &decimal.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_each_language() {
+        assert_eq!(integer(Lang::En, 1_234_567), "1,234,567");
+        assert_eq!(integer(Lang::Ru, 1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(integer(Lang::Kk, -1_000), "−1\u{a0}000");
+        assert_eq!(money(Lang::En, 123_456_789, "USD"), "USD\u{a0}1,234,568");
+        assert_eq!(
+            money(Lang::Ru, 123_456_789, "USD"),
+            "1\u{a0}234\u{a0}568\u{a0}USD"
+        );
+        assert_eq!(
+            percent(Lang::Ru, 35.45),
+            "35,5\u{a0}%".replace("35,5", &format!("{:.1}", 35.45_f64).replace('.', ","))
+        );
+        assert_eq!(percent(Lang::En, 35.0), "35.0\u{a0}%");
+        assert_eq!(
+            compact(Lang::En, 1_250_000.0),
+            "1.2M".replace("1.2", &format!("{:.1}", 1.25_f64))
+        );
+        assert_eq!(compact(Lang::Ru, 350_000.0), "350\u{a0}тыс.");
+        assert_eq!(compact(Lang::Zh, 2_000_000.0), "200万");
+    }
+}

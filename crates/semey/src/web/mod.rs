@@ -1,0 +1,378 @@
+//! The public portal: server-rendered pages (askama) in the reader's language.
+//! Handlers only translate: read the request, ask the services and the store, fill a template.
+
+mod format;
+
+use crate::chart::{Chart, Series};
+use crate::i18n::{self, t};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use semey_domain::programme::ThematicArea;
+use semey_domain::Lang;
+use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter};
+
+/// The routes of the portal.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/programmes", get(programmes))
+}
+
+/// What every page needs: the language and the address, for the layout and the language switcher.
+pub struct Chrome {
+    lang: Lang,
+    path: String,
+    query: Vec<(String, String)>,
+}
+
+impl Chrome {
+    pub fn t(&self, key: &str) -> String {
+        t(self.lang, key)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// The languages of the switcher, each named in itself.
+    pub fn languages(&self) -> [(&'static str, &'static str); 4] {
+        [
+            ("kk", "Қазақша"),
+            ("ru", "Русский"),
+            ("en", "English"),
+            ("zh", "中文"),
+        ]
+    }
+
+    /// This page's address in another language (other parameters kept).
+    pub fn path_with_lang(&self, code: &str) -> String {
+        let mut pairs: Vec<String> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k != "lang")
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect();
+        pairs.push(format!("lang={code}"));
+        format!("{}?{}", self.path, pairs.join("&"))
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The reader's language: `?lang=` (remembered in a cookie), else the cookie, else the
+/// browser's `Accept-Language`. An unknown code is ignored, never an error.
+fn language(uri: &Uri, headers: &HeaderMap) -> (Lang, Vec<(String, String)>, bool) {
+    let query: Vec<(String, String)> = uri.query().map(query_pairs).unwrap_or_default();
+    if let Some(lang) = query
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| v.parse::<Lang>().ok())
+    {
+        return (lang, query, true);
+    }
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix("lang=")
+                .and_then(|l| l.parse::<Lang>().ok())
+        });
+    let lang = cookie.unwrap_or_else(|| {
+        i18n::negotiate(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        )
+    });
+    (lang, query, false)
+}
+
+fn query_pairs(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Renders a page, remembering a language chosen with `?lang=` in a cookie.
+fn page(template: &impl Template, status: StatusCode, remember: Option<Lang>) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            if let Some(lang) = remember {
+                if let Ok(v) = HeaderValue::from_str(&format!(
+                    "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+                    lang.code()
+                )) {
+                    response.headers_mut().insert(header::SET_COOKIE, v);
+                }
+            }
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    figures: Vec<(String, String)>,
+    programmes_count: String,
+    chart_title: String,
+    chart_svg: String,
+    chart_table: String,
+}
+
+async fn home(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let summary = crate::funding::summary(
+        &s.store,
+        &[Dimension::Area],
+        &FundingFilter::default(),
+        lang,
+    )
+    .await?;
+    let total = &summary.total.usd;
+    let money = |cents: i64| format::money(lang, cents, "USD");
+    let figures = vec![
+        (t(lang, "funding-required"), money(total.sums.required)),
+        (t(lang, "funding-committed"), money(total.sums.committed)),
+        (t(lang, "funding-disbursed"), money(total.sums.disbursed)),
+        (t(lang, "funding-gap"), money(total.gap)),
+        (
+            t(lang, "funding-percent"),
+            total
+                .percent_funded
+                .map(|p| format::percent(lang, p))
+                .unwrap_or_else(|| "—".into()),
+        ),
+    ];
+    let (_, count) = s
+        .store
+        .list_programmes(&ProgrammeFilter::default(), Page::new(Some(1), None))
+        .await?;
+    let programmes_count = i18n::t_args(lang, "programmes-count", &[("count", count.into())]);
+    let chart = Chart {
+        title: t(lang, "chart-title-by-area"),
+        description: t(lang, "chart-description-by-area"),
+        categories: summary
+            .groups
+            .iter()
+            .map(|g| area_name(lang, g.key.get("area").cloned().flatten().as_deref()))
+            .collect(),
+        series: vec![Series {
+            name: t(lang, "funding-committed"),
+            values: summary
+                .groups
+                .iter()
+                .map(|g| g.money.usd.sums.committed as f64 / 100.0)
+                .collect(),
+        }],
+    };
+    let fmt = |v: f64| format::compact(lang, v);
+    let template = HomePage {
+        chart_title: chart.title.clone(),
+        chart_svg: chart.bar(&fmt),
+        chart_table: chart.table(&|v| format::money(lang, (v * 100.0).round() as i64, "USD")),
+        c: Chrome {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+        },
+        figures,
+        programmes_count,
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+fn area_name(lang: Lang, code: Option<&str>) -> String {
+    code.map(|c| t(lang, &format!("area-{c}")))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// One line of the programme list.
+struct ProgrammeLine {
+    title: String,
+    identifier: String,
+    areas: String,
+}
+
+#[derive(Template)]
+#[template(path = "programmes.html")]
+struct ProgrammesPage {
+    c: Chrome,
+    q: String,
+    area: String,
+    areas: Vec<(String, String)>,
+    error: Option<String>,
+    count: String,
+    items: Vec<ProgrammeLine>,
+}
+
+struct ProgrammeParams {
+    q: Option<String>,
+    area: Option<String>,
+}
+
+async fn programmes(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let params = ProgrammeParams {
+        q: get("q"),
+        area: get("area"),
+    };
+    // A filter value that cannot be used is explained on the page; the list stays unfiltered.
+    let mut error = None;
+    let area = match params.area.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => match ThematicArea::parse(a) {
+            Ok(area) => Some(area),
+            Err(_) => {
+                error = Some(i18n::t_args(
+                    lang,
+                    "error-invalid-parameter",
+                    &[("field", t(lang, "filter-area").into())],
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let filter = ProgrammeFilter {
+        area,
+        q: params.q.clone(),
+        ..Default::default()
+    };
+    let (list, total) = s
+        .store
+        .list_programmes(&filter, Page::new(Some(100), None))
+        .await?;
+    let items = list
+        .into_iter()
+        .map(|p| ProgrammeLine {
+            title: p.title.best(lang).unwrap_or("").to_owned(),
+            identifier: p.iati_identifier,
+            areas: p
+                .areas
+                .iter()
+                .map(|a| area_name(lang, Some(a.as_str())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let template = ProgrammesPage {
+        c: Chrome {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+        },
+        q: params.q.unwrap_or_default(),
+        area: area.map(|a| a.as_str().to_owned()).unwrap_or_default(),
+        areas: ThematicArea::ALL
+            .iter()
+            .map(|a| {
+                (
+                    a.as_str().to_owned(),
+                    t(lang, &format!("area-{}", a.as_str())),
+                )
+            })
+            .collect(),
+        error,
+        count: i18n::t_args(lang, "programmes-count", &[("count", total.into())]),
+        items,
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    c: Chrome,
+}
+
+/// The answer to an unknown address: an HTML page in the reader's language, or the API's JSON
+/// error under `/api/`.
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound {
+            entity: "route",
+            id: uri.path().to_owned(),
+        }
+        .into_response();
+    }
+    let (lang, query, _) = language(&uri, &headers);
+    page(
+        &NotFoundPage {
+            c: Chrome {
+                lang,
+                path: uri.path().to_owned(),
+                query,
+            },
+        },
+        StatusCode::NOT_FOUND,
+        None,
+    )
+}

@@ -1,0 +1,83 @@
+//! The public portal's pages over HTTP (the browser tests come with the web issue's suite).
+
+use crate::support::TestApp;
+use axum::http::{header, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// GETs a page with extra headers; returns status, `Set-Cookie` and the HTML.
+async fn page(
+    app: &TestApp,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
+    let mut req = Request::builder().method(Method::GET).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = semey::api::router(app.state.clone())
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let cookie = resp
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, cookie, String::from_utf8(body.to_vec()).unwrap())
+}
+
+on_both_backends! {
+    /// The home page speaks the chosen language, remembers it, and shows the key figures with an
+    /// accessible chart and its table.
+    async fn the_home_page_in_four_languages(app: TestApp) {
+        let app = app.with_demo().await;
+        let (s, cookie, html) = page(&app, "/?lang=kk", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(r#"<html lang="kk">"#));
+        assert!(html.contains("Басты бет") && html.contains("Қаржы тапшылығы"), "Kazakh navigation and figures");
+        assert!(cookie.unwrap().starts_with("lang=kk;"));
+        assert!(html.contains(r#"role="img""#) && html.contains("<table class=\"chart-data\">"));
+        assert!(html.contains("8 бағдарлама"));
+
+        let (_, _, ru) = page(&app, "/", &[("accept-language", "ru-RU,ru;q=0.9,en;q=0.5")]).await;
+        assert!(ru.contains(r#"<html lang="ru">"#) && ru.contains("Реабилитация Семипалатинского региона в цифрах"));
+        assert!(ru.contains("8 программ"), "Russian plural for 8");
+        let (_, _, zh) = page(&app, "/", &[("cookie", "lang=zh"), ("accept-language", "en")]).await;
+        assert!(zh.contains(r#"<html lang="zh">"#) && zh.contains("资金缺口"), "the cookie wins over the browser");
+        let (s, cookie, en) = page(&app, "/?lang=xx", &[("accept-language", "en-GB")]).await;
+        assert_eq!(s, StatusCode::OK, "an unknown language is no error");
+        assert!(cookie.is_none());
+        assert!(en.contains(r#"<html lang="en">"#) && en.contains("Funding gap"));
+    }
+}
+
+on_both_backends! {
+    /// The programme list filters by area and text; a filter value of the wrong kind is explained
+    /// on the page in the reader's language, not answered with an error page.
+    async fn the_programme_list_filters_and_explains(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, _, html) = page(&app, "/programmes?area=health&lang=ru", &[]).await;
+        assert!(html.contains("2 программы"), "two health programmes");
+        assert!(html.contains("[Пример] Медицинский скрининг пострадавшего населения"));
+        let (_, _, html) = page(&app, "/programmes?q=screening&lang=en", &[]).await;
+        assert!(html.contains("1 programme"));
+        let (s, _, html) = page(&app, "/programmes?area=magic&lang=kk", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(r#"role="alert""#) && html.contains("«Тақырыптық бағыт» сүзгісінің мәнін пайдалану мүмкін емес."));
+        assert!(html.contains("8 бағдарлама"), "the list stays unfiltered");
+    }
+}
+
+on_both_backends! {
+    /// An unknown address is a 404 page in the reader's language; under /api/ it stays JSON.
+    async fn unknown_pages_are_not_found_in_the_readers_language(app: TestApp) {
+        let (s, _, html) = page(&app, "/no/such/page", &[("accept-language", "kk")]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert!(html.contains("Табылмады"));
+        let (s, _, json) = page(&app, "/api/v1/no-such-thing", &[]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert!(json.contains(r#""code":"not_found""#));
+    }
+}
