@@ -15,11 +15,11 @@ const PALETTE: [&str; 8] = [
 ];
 
 const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 320.0;
+const HEIGHT: f64 = 360.0;
 const LEFT: f64 = 72.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 56.0;
+const BOTTOM: f64 = 96.0;
 
 /// One named series of values, one value per category.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,14 +112,37 @@ impl Chart {
             );
         }
         let step = (WIDTH - LEFT - RIGHT) / self.categories.len().max(1) as f64;
+        // Labels wider than their slot are slanted so that neighbours do not overlap.
+        let widest = self
+            .categories
+            .iter()
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0) as f64
+            * 6.0;
+        let slanted = widest > step;
         for (i, c) in self.categories.iter().enumerate() {
             let x = LEFT + step * (i as f64 + 0.5);
-            let _ = write!(
-                out,
-                r##"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#333">{}</text>"##,
-                HEIGHT - BOTTOM + 16.0,
-                escape(c)
-            );
+            let y = HEIGHT - BOTTOM + 16.0;
+            if slanted {
+                // Long names are shortened here; the bars' tooltips and the table carry them whole.
+                let label: String = if c.chars().count() > 18 {
+                    c.chars().take(17).chain(['…']).collect()
+                } else {
+                    c.clone()
+                };
+                let _ = write!(
+                    out,
+                    r##"<text x="{x:.1}" y="{y:.1}" text-anchor="end" font-size="10" fill="#333" transform="rotate(-30 {x:.1} {y:.1})">{}</text>"##,
+                    escape(&label)
+                );
+            } else {
+                let _ = write!(
+                    out,
+                    r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="11" fill="#333">{}</text>"##,
+                    escape(c)
+                );
+            }
         }
     }
 
