@@ -7,12 +7,13 @@ use crate::chart::{Chart, Series};
 use crate::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use semey_domain::programme::ThematicArea;
+use semey_domain::ids::ProgrammeId;
+use semey_domain::programme::{OrgRole, ThematicArea};
 use semey_domain::Lang;
 use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter};
 
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/programmes", get(programmes))
+        .route("/programmes/{id}", get(programme))
 }
 
 /// What every page needs: the language and the address, for the layout and the language switcher.
@@ -247,6 +249,7 @@ fn area_name(lang: Lang, code: Option<&str>) -> String {
 
 /// One line of the programme list.
 struct ProgrammeLine {
+    href: String,
     title: String,
     identifier: String,
     areas: String,
@@ -313,6 +316,7 @@ async fn programmes(
     let items = list
         .into_iter()
         .map(|p| ProgrammeLine {
+            href: format!("/programmes/{}", p.id),
             title: p.title.best(lang).unwrap_or("").to_owned(),
             identifier: p.iati_identifier,
             areas: p
@@ -343,6 +347,209 @@ async fn programmes(
         error,
         count: i18n::t_args(lang, "programmes-count", &[("count", total.into())]),
         items,
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+#[derive(Template)]
+#[template(path = "programme.html")]
+struct ProgrammePage {
+    c: Chrome,
+    title: String,
+    description: String,
+    identifier: String,
+    status: String,
+    planned: String,
+    actual: String,
+    areas: String,
+    places: String,
+    groups: String,
+    sdgs: String,
+    sectors: String,
+    parent: Option<(String, String)>,
+    partners: Vec<(String, String)>,
+    projects: Vec<(String, String)>,
+    figures: Vec<(String, String)>,
+    internal: Option<String>,
+    chart_svg: String,
+    chart_table: String,
+}
+
+fn date_range(start: Option<time::Date>, end: Option<time::Date>) -> String {
+    match (start, end) {
+        (None, None) => String::new(),
+        (s, e) => format!(
+            "{} – {}",
+            s.map(|d| d.to_string()).unwrap_or_default(),
+            e.map(|d| d.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+fn role_key(role: OrgRole) -> &'static str {
+    match role {
+        OrgRole::Funding => "role-funding",
+        OrgRole::Accountable => "role-accountable",
+        OrgRole::Extending => "role-extending",
+        OrgRole::Implementing => "role-implementing",
+    }
+}
+
+/// A programme's page: what it is, who takes part, where, and its money by year.
+async fn programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let chrome = Chrome {
+        lang,
+        path: uri.path().to_owned(),
+        query,
+    };
+    let found = match id.parse::<ProgrammeId>() {
+        Ok(pid) => match s.store.programme(pid).await {
+            Ok(p) => Some(p),
+            Err(semey_store::StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
+    let Some(p) = found else {
+        return Ok(page(
+            &NotFoundPage { c: chrome },
+            StatusCode::NOT_FOUND,
+            None,
+        ));
+    };
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let mut places = Vec::new();
+    for pp in &p.places {
+        places.push(best(&s.store.place(pp.place_id).await?.name));
+    }
+    let mut partners = Vec::new();
+    for part in &p.participants {
+        let org = s.store.organisation(part.organisation_id).await?;
+        partners.push((best(&org.name), t(lang, role_key(part.role))));
+    }
+    let parent = match p.parent_id {
+        Some(pid) => Some((
+            format!("/programmes/{pid}"),
+            best(&s.store.programme(pid).await?.title),
+        )),
+        None => None,
+    };
+    let children = ProgrammeFilter {
+        parent_id: Some(p.id),
+        ..Default::default()
+    };
+    let (children, _) = s
+        .store
+        .list_programmes(&children, Page::new(Some(100), None))
+        .await?;
+    let projects = children
+        .iter()
+        .map(|c| (format!("/programmes/{}", c.id), best(&c.title)))
+        .collect();
+
+    let filter = FundingFilter {
+        programme_id: Some(p.id),
+        ..Default::default()
+    };
+    let funding = crate::funding::summary(&s.store, &[Dimension::Year], &filter, lang).await?;
+    // A programme's own funding includes what other platform programmes passed to it.
+    let committed =
+        |m: &semey_domain::funding::Totals| m.sums.committed + m.sums.internal_committed;
+    let disbursed =
+        |m: &semey_domain::funding::Totals| m.sums.disbursed + m.sums.internal_disbursed;
+    let total = &funding.total.usd;
+    let money = |cents: i64| format::money(lang, cents, "USD");
+    let figures = vec![
+        (t(lang, "funding-required"), money(total.sums.required)),
+        (t(lang, "funding-committed"), money(committed(total))),
+        (t(lang, "funding-disbursed"), money(disbursed(total))),
+        (
+            t(lang, "funding-gap"),
+            money(total.sums.required - committed(total)),
+        ),
+    ];
+    let internal =
+        (total.sums.internal_committed > 0).then(|| money(total.sums.internal_committed));
+    let chart = Chart {
+        title: t(lang, "programme-funding-by-year"),
+        description: t(lang, "programme-funding-by-year-description"),
+        categories: funding
+            .groups
+            .iter()
+            .map(|g| g.key.get("year").cloned().flatten().unwrap_or_default())
+            .collect(),
+        series: vec![
+            Series {
+                name: t(lang, "funding-committed"),
+                values: funding
+                    .groups
+                    .iter()
+                    .map(|g| committed(&g.money.usd) as f64 / 100.0)
+                    .collect(),
+            },
+            Series {
+                name: t(lang, "funding-disbursed"),
+                values: funding
+                    .groups
+                    .iter()
+                    .map(|g| disbursed(&g.money.usd) as f64 / 100.0)
+                    .collect(),
+            },
+        ],
+    };
+    let join = |items: Vec<String>| items.join(", ");
+    let template = ProgrammePage {
+        title: best(&p.title),
+        description: best(&p.description),
+        identifier: p.iati_identifier.clone(),
+        status: t(lang, &format!("status-{}", p.status.code())),
+        planned: date_range(p.dates.planned_start, p.dates.planned_end),
+        actual: date_range(p.dates.actual_start, p.dates.actual_end),
+        areas: join(
+            p.areas
+                .iter()
+                .map(|a| area_name(lang, Some(a.as_str())))
+                .collect(),
+        ),
+        places: join(places),
+        groups: join(
+            p.target_groups
+                .iter()
+                .map(|g| t(lang, &format!("group-{}", g.as_str())))
+                .collect(),
+        ),
+        sdgs: join(
+            p.sdg_targets
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        ),
+        sectors: join(
+            p.sectors
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} ({})",
+                        s.code,
+                        format::percent(lang, f64::from(s.percentage.hundredths()) / 100.0)
+                    )
+                })
+                .collect(),
+        ),
+        parent,
+        partners,
+        projects,
+        figures,
+        internal,
+        chart_svg: chart.bar(&|v| format::compact(lang, v)),
+        chart_table: chart.table(&|v| format::money(lang, (v * 100.0).round() as i64, "USD")),
+        c: chrome,
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }

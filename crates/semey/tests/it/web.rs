@@ -81,3 +81,33 @@ on_both_backends! {
         assert!(json.contains(r#""code":"not_found""#));
     }
 }
+
+on_both_backends! {
+    /// A programme's page shows its status, partners with their roles, places, its projects and
+    /// its money by year, with what came from the umbrella programme said apart; an unknown
+    /// programme is a 404 page.
+    async fn a_programme_page(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, list) = app.get("/api/v1/programmes?q=SEMEY-2030").await;
+        let umbrella = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let (s, _, html) = page(&app, &format!("/programmes/{umbrella}?lang=ru"), &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Реализация"), "status in Russian");
+        assert!(html.contains("Акимат области Абай — Финансирует"));
+        assert!(html.contains("Абайская область"));
+        assert!(html.contains("[Пример] Медицинский скрининг пострадавшего населения"), "its projects are listed");
+        assert!(html.contains(r#"role="img""#));
+
+        let (_, list) = app.get("/api/v1/programmes?q=HEALTH-SCREEN").await;
+        let screening = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, _, html) = page(&app, &format!("/programmes/{screening}?lang=en"), &[]).await;
+        assert!(html.contains("Received from other programmes of the platform"), "the internal transfer is shown apart");
+        assert!(html.contains(&format!(r#"href="/programmes/{umbrella}""#)), "a link to the umbrella programme");
+
+        for id in ["0190f3c2-0000-7000-8000-000000000000", "not-an-id"] {
+            let (s, _, html) = page(&app, &format!("/programmes/{id}?lang=zh"), &[]).await;
+            assert_eq!(s, StatusCode::NOT_FOUND);
+            assert!(html.contains("未找到"));
+        }
+    }
+}
