@@ -111,3 +111,29 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    /// The stakeholder directory groups organisations by their role in the mechanism; an
+    /// organisation's page lists what it funds and implements and the money it committed.
+    async fn stakeholder_directory_and_pages(app: TestApp) {
+        let app = app.with_demo().await;
+        let (s, _, html) = page(&app, "/stakeholders?lang=kk", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Жергілікті атқарушы органдар (әкімдіктер)") && html.contains("Абай облысының әкімдігі"));
+        assert!(html.contains("Көпжақты ұйым"), "types are named in Kazakh");
+        let (_, orgs) = app.get("/api/v1/organisations?q=akimat%20of%20abai").await;
+        let akimat = orgs["items"][0]["id"].as_str().unwrap().to_owned();
+        let (s, _, html) = page(&app, &format!("/stakeholders/{akimat}?lang=en"), &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Programmes it funds") && html.contains("[Illustrative] Semey Region Rehabilitation Programme"));
+        assert!(html.contains("Money it committed"));
+        assert!(!html.contains("USD\u{a0}0<"), "the akimat committed money in the demo");
+        let (_, orgs) = app.get("/api/v1/organisations?q=nnc").await;
+        let nnc = orgs["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, _, html) = page(&app, &format!("/stakeholders/{nnc}?lang=en"), &[]).await;
+        assert!(html.contains("Programmes it implements") && html.contains("Radiation monitoring of settlements"));
+        assert!(!html.contains("Programmes it funds"), "a section with nothing in it is left out");
+        let (s, _, _) = page(&app, "/stakeholders/0190f3c2-0000-7000-8000-000000000000", &[]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+}
