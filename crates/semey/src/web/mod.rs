@@ -557,12 +557,15 @@ async fn programme(
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
 
+/// An organisation in the directory: its link, name and type.
+type Member = (String, String, String);
+
 #[derive(Template)]
 #[template(path = "stakeholders.html")]
 struct StakeholdersPage {
     c: Chrome,
-    /// Per mechanism role: (link, name, type) of its organisations.
-    groups: Vec<(String, Vec<(String, String, String)>)>,
+    /// Per mechanism role, its organisations.
+    groups: Vec<(String, Vec<Member>)>,
 }
 
 /// The directory of stakeholders, by their role in the multi-stakeholder mechanism.
@@ -576,13 +579,13 @@ async fn stakeholders(
         .store
         .list_organisations(&Default::default(), Page::new(Some(Page::MAX_LIMIT), None))
         .await?;
-    let mut groups: Vec<(String, Vec<(String, String, String)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Member>)> = Vec::new();
     let roles = MechanismRole::ALL.iter().map(|r| Some(*r)).chain([None]);
     for role in roles {
         let key = role
             .map(|r| format!("mechanism-{}", r.as_str()))
             .unwrap_or_else(|| "mechanism-none".into());
-        let mut members: Vec<(String, String, String)> = orgs
+        let mut members: Vec<Member> = orgs
             .iter()
             .filter(|o| o.mechanism_role == role)
             .map(|o| {
