@@ -124,3 +124,15 @@ org-funds = Programmes it funds
 org-implements = Programmes it implements
 org-takes-part = Other programmes it takes part in
 org-money-given = Money it committed
+
+level-country = Country
+level-region = Region
+level-district = District
+level-settlement = Settlement
+places-heading = Regions, districts and settlements
+place-kato = KATO code
+place-population = Population
+place-within = Part of
+place-contains = Inside
+place-programmes = Programmes working here
+place-money = Money committed to programmes here

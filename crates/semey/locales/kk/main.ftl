@@ -124,3 +124,15 @@ org-funds = Қаржыландыратын бағдарламалары
 org-implements = Іске асыратын бағдарламалары
 org-takes-part = Қатысатын басқа бағдарламалары
 org-money-given = Бөлген қаражаты
+
+level-country = Ел
+level-region = Облыс
+level-district = Аудан
+level-settlement = Елді мекен
+places-heading = Облыстар, аудандар және елді мекендер
+place-kato = ҚАТО коды
+place-population = Халқы
+place-within = Құрамында
+place-contains = Құрамы
+place-programmes = Мұнда жұмыс істейтін бағдарламалар
+place-money = Мұндағы бағдарламаларға бөлінген қаражат

@@ -126,3 +126,15 @@ org-funds = Программы, которые финансирует
 org-implements = Программы, которые реализует
 org-takes-part = Другие программы с её участием
 org-money-given = Выделенные ею средства
+
+level-country = Страна
+level-region = Область
+level-district = Район
+level-settlement = Населённый пункт
+places-heading = Области, районы и населённые пункты
+place-kato = Код КАТО
+place-population = Население
+place-within = Входит в
+place-contains = В составе
+place-programmes = Программы, работающие здесь
+place-money = Средства, выделенные программам здесь

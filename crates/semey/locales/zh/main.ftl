@@ -123,3 +123,15 @@ org-funds = 其出资的方案
 org-implements = 其执行的方案
 org-takes-part = 其参与的其他方案
 org-money-given = 其承诺的资金
+
+level-country = 国家
+level-region = 州
+level-district = 区
+level-settlement = 居民点
+places-heading = 州、区和居民点
+place-kato = KATO 代码
+place-population = 人口
+place-within = 隶属于
+place-contains = 下辖
+place-programmes = 在此开展的方案
+place-money = 此地方案获得的已承诺资金

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use semey_domain::ids::{OrganisationId, ProgrammeId};
+use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::organisation::MechanismRole;
 use semey_domain::programme::{OrgRole, ThematicArea};
 use semey_domain::Lang;
@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/programmes/{id}", get(programme))
         .route("/stakeholders", get(stakeholders))
         .route("/stakeholders/{id}", get(organisation))
+        .route("/places", get(places))
+        .route("/places/{id}", get(place))
 }
 
 /// What every page needs: the language and the address, for the layout and the language switcher.
@@ -701,6 +703,134 @@ async fn organisation(
         ),
         sections,
         c: chrome,
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+#[derive(Template)]
+#[template(path = "place.html")]
+struct PlacePage {
+    c: Chrome,
+    name: String,
+    level: String,
+    kato: Option<String>,
+    population: Option<String>,
+    parent: Option<(String, String)>,
+    committed: String,
+    programmes: Vec<(String, String)>,
+    children: Vec<(String, String)>,
+}
+
+/// `/places`: the country's page (its regions, and the programmes of the whole country).
+async fn places(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let filter = semey_store::PlaceFilter {
+        level: Some(semey_domain::place::PlaceLevel::Country),
+        ..Default::default()
+    };
+    let (countries, _) = s
+        .store
+        .list_places(&filter, Page::new(Some(1), None))
+        .await?;
+    match countries.first() {
+        Some(country) => place_page(&s, &uri, &headers, country.id).await,
+        None => Ok(not_found(uri, headers).await),
+    }
+}
+
+async fn place(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    match id.parse::<PlaceId>() {
+        Ok(pid) => place_page(&s, &uri, &headers, pid).await,
+        Err(_) => Ok(not_found(uri, headers).await),
+    }
+}
+
+/// A place's page: where it is, what is inside, the programmes working there and their money.
+async fn place_page(
+    s: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    id: PlaceId,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(uri, headers);
+    let place = match s.store.place(id).await {
+        Ok(p) => p,
+        Err(semey_store::StoreError::NotFound { .. }) => {
+            return Ok(not_found(uri.clone(), headers.clone()).await)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let parent = match place.parent_id {
+        Some(pid) => Some((
+            format!("/places/{pid}"),
+            best(&s.store.place(pid).await?.name),
+        )),
+        None => None,
+    };
+    let inside = semey_store::PlaceFilter {
+        parent_id: Some(place.id),
+        ..Default::default()
+    };
+    let (children, _) = s
+        .store
+        .list_places(&inside, Page::new(Some(Page::MAX_LIMIT), None))
+        .await?;
+    let children = children
+        .iter()
+        .map(|c| (format!("/places/{}", c.id), best(&c.name)))
+        .collect();
+    let here = ProgrammeFilter {
+        place: Some(place.id),
+        ..Default::default()
+    };
+    let (programmes, _) = s
+        .store
+        .list_programmes(&here, Page::new(Some(Page::MAX_LIMIT), None))
+        .await?;
+    let programmes = programmes
+        .iter()
+        .map(|p| (format!("/programmes/{}", p.id), best(&p.title)))
+        .collect();
+    let money = crate::funding::summary(
+        &s.store,
+        &[],
+        &FundingFilter {
+            programmes: here,
+            ..Default::default()
+        },
+        lang,
+    )
+    .await?;
+    let template = PlacePage {
+        name: best(&place.name),
+        level: t(lang, &format!("level-{}", place.level.as_str())),
+        kato: place.kato.as_ref().map(|k| k.to_string()),
+        population: place.population.as_ref().map(|p| {
+            format!(
+                "{} ({}, {})",
+                format::integer(lang, p.count),
+                p.year,
+                p.source
+            )
+        }),
+        parent,
+        committed: format::money(lang, money.total.usd.sums.committed, "USD"),
+        programmes,
+        children,
+        c: Chrome {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+        },
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }

@@ -137,3 +137,26 @@ on_both_backends! {
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 }
+
+on_both_backends! {
+    /// Places: the country lists its regions; a region its districts, the programmes working
+    /// anywhere inside it and their money; a district links back to its region.
+    async fn place_pages(app: TestApp) {
+        let app = app.with_demo().await;
+        let (s, _, html) = page(&app, "/places?lang=ru", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Республика Казахстан") && html.contains("Абайская область"));
+        let (_, abai) = app.get("/api/v1/places?kato=100000000").await;
+        let abai = abai["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, _, html) = page(&app, &format!("/places/{abai}?lang=kk"), &[]).await;
+        assert!(html.contains("Облыс") && html.contains("100000000"));
+        assert!(html.contains("Курчатов") && html.contains("Мұнда жұмыс істейтін бағдарламалар"));
+        assert!(html.contains("[Мысал] Елді мекендердегі радиациялық мониторинг"), "a programme in its districts");
+        let (_, zharma) = app.get("/api/v1/places?kato=104200000&level=district").await;
+        let zharma = zharma["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, _, html) = page(&app, &format!("/places/{zharma}?lang=en"), &[]).await;
+        assert!(html.contains(&format!(r#"href="/places/{abai}""#)) && html.contains("Abai Region"));
+        let (s, _, _) = page(&app, "/places/not-a-place", &[]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+}
