@@ -136,3 +136,39 @@ place-within = Part of
 place-contains = Inside
 place-programmes = Programmes working here
 place-money = Money committed to programmes here
+
+funding-heading = Funding: needs, promises and money
+funding-by-area = By thematic area
+funding-by-year = By year
+funding-by-donor = By the organisation that gave the money
+funding-by-region = By region
+funding-by-origin = Domestic and external money
+funding-dimension = Group
+funding-no-provider = Not given
+funding-all-money = All money, US dollars
+funding-origin-chart-description = Committed money from Kazakhstan's budget and from outside, by year, in US dollars.
+transactions-heading = Transactions
+transactions-count = { $count ->
+    [one] { $count } transaction
+   *[other] { $count } transactions
+}
+tx-date = Date
+tx-programme = Programme
+tx-type = Type
+tx-amount = Amount
+tx-usd = In US dollars
+tx-provider = From
+
+txtype-1 = Incoming funds
+txtype-2 = Outgoing commitment
+txtype-3 = Disbursement
+txtype-4 = Expenditure
+txtype-5 = Interest payment
+txtype-6 = Loan repayment
+txtype-7 = Reimbursement
+txtype-8 = Purchase of equity
+txtype-9 = Sale of equity
+txtype-10 = Credit guarantee
+txtype-11 = Incoming commitment
+txtype-12 = Outgoing pledge
+txtype-13 = Incoming pledge

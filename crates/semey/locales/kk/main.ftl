@@ -136,3 +136,39 @@ place-within = Құрамында
 place-contains = Құрамы
 place-programmes = Мұнда жұмыс істейтін бағдарламалар
 place-money = Мұндағы бағдарламаларға бөлінген қаражат
+
+funding-heading = Қаржыландыру: қажеттіліктер, уәделер және қаражат
+funding-by-area = Тақырыптық бағыттар бойынша
+funding-by-year = Жылдар бойынша
+funding-by-donor = Қаражат берген ұйымдар бойынша
+funding-by-region = Облыстар бойынша
+funding-by-origin = Ішкі және сыртқы қаражат
+funding-dimension = Топ
+funding-no-provider = Көрсетілмеген
+funding-all-money = Барлық қаражат, АҚШ доллары
+funding-origin-chart-description = Қазақстан бюджетінен және сырттан бөлінген қаражат жылдар бойынша, АҚШ долларымен.
+transactions-heading = Транзакциялар
+transactions-count = { $count ->
+    [one] { $count } транзакция
+   *[other] { $count } транзакция
+}
+tx-date = Күні
+tx-programme = Бағдарлама
+tx-type = Түрі
+tx-amount = Сомасы
+tx-usd = АҚШ долларымен
+tx-provider = Кімнен
+
+txtype-1 = Түскен қаражат
+txtype-2 = Шығыс міндеттеме
+txtype-3 = Аударым
+txtype-4 = Шығыс
+txtype-5 = Пайыз төлеу
+txtype-6 = Қарызды өтеу
+txtype-7 = Өтемақы
+txtype-8 = Үлес сатып алу
+txtype-9 = Үлесті сату
+txtype-10 = Кредиттік кепілдік
+txtype-11 = Кіріс міндеттеме
+txtype-12 = Шығыс уәде
+txtype-13 = Кіріс уәде

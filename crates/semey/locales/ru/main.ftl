@@ -138,3 +138,41 @@ place-within = Входит в
 place-contains = В составе
 place-programmes = Программы, работающие здесь
 place-money = Средства, выделенные программам здесь
+
+funding-heading = Финансирование: потребности, обещания и средства
+funding-by-area = По тематическим направлениям
+funding-by-year = По годам
+funding-by-donor = По организациям, предоставившим средства
+funding-by-region = По областям
+funding-by-origin = Внутренние и внешние средства
+funding-dimension = Группа
+funding-no-provider = Не указано
+funding-all-money = Все средства, доллары США
+funding-origin-chart-description = Выделенные средства из бюджета Казахстана и из внешних источников по годам, в долларах США.
+transactions-heading = Транзакции
+transactions-count = { $count ->
+    [one] { $count } транзакция
+    [few] { $count } транзакции
+    [many] { $count } транзакций
+   *[other] { $count } транзакции
+}
+tx-date = Дата
+tx-programme = Программа
+tx-type = Вид
+tx-amount = Сумма
+tx-usd = В долларах США
+tx-provider = От кого
+
+txtype-1 = Поступление средств
+txtype-2 = Исходящее обязательство
+txtype-3 = Перечисление
+txtype-4 = Расход
+txtype-5 = Выплата процентов
+txtype-6 = Погашение займа
+txtype-7 = Возмещение
+txtype-8 = Покупка доли участия
+txtype-9 = Продажа доли участия
+txtype-10 = Кредитная гарантия
+txtype-11 = Входящее обязательство
+txtype-12 = Исходящее обещание
+txtype-13 = Входящее обещание

@@ -135,3 +135,38 @@ place-within = 隶属于
 place-contains = 下辖
 place-programmes = 在此开展的方案
 place-money = 此地方案获得的已承诺资金
+
+funding-heading = 资金：需求、认捐与资金
+funding-by-area = 按专题领域
+funding-by-year = 按年度
+funding-by-donor = 按出资组织
+funding-by-region = 按州
+funding-by-origin = 国内资金与外部资金
+funding-dimension = 分组
+funding-no-provider = 未注明
+funding-all-money = 全部资金（美元）
+funding-origin-chart-description = 按年度划分的来自哈萨克斯坦预算和外部来源的已承诺资金，以美元计。
+transactions-heading = 交易
+transactions-count = { $count ->
+   *[other] { $count } 笔交易
+}
+tx-date = 日期
+tx-programme = 方案
+tx-type = 类型
+tx-amount = 金额
+tx-usd = 折合美元
+tx-provider = 出资方
+
+txtype-1 = 收到资金
+txtype-2 = 对外承诺
+txtype-3 = 拨付
+txtype-4 = 支出
+txtype-5 = 利息支付
+txtype-6 = 贷款偿还
+txtype-7 = 偿付
+txtype-8 = 股权购买
+txtype-9 = 股权出售
+txtype-10 = 信贷担保
+txtype-11 = 收到承诺
+txtype-12 = 对外认捐
+txtype-13 = 收到认捐

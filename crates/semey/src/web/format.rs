@@ -38,6 +38,26 @@ pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
     }
 }
 
+/// An amount in its own currency, with its decimals: "EUR 1,250.50" or "1 250,50 EUR".
+pub fn amount(lang: Lang, minor: i64, currency: semey_domain::currency::Currency) -> String {
+    let (_, decimal) = separators(lang);
+    let scale = 10i64.pow(currency.decimals());
+    let whole = integer(lang, minor / scale);
+    let number = if currency.decimals() == 0 {
+        whole
+    } else {
+        format!(
+            "{whole}{decimal}{:0width$}",
+            (minor % scale).abs(),
+            width = currency.decimals() as usize
+        )
+    };
+    match lang {
+        Lang::Ru | Lang::Kk => format!("{number}\u{a0}{currency}"),
+        Lang::En | Lang::Zh => format!("{currency}\u{a0}{number}"),
+    }
+}
+
 /// A percentage with one decimal: 35.5 % or 35,5 %.
 pub fn percent(lang: Lang, p: f64) -> String {
     let (_, decimal) = separators(lang);

@@ -17,6 +17,7 @@ use semey_domain::organisation::MechanismRole;
 use semey_domain::programme::{OrgRole, ThematicArea};
 use semey_domain::Lang;
 use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter};
+use std::collections::HashMap;
 
 /// The routes of the portal.
 pub fn routes() -> Router<AppState> {
@@ -27,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders", get(stakeholders))
         .route("/stakeholders/{id}", get(organisation))
         .route("/places", get(places))
+        .route("/funding", get(funding))
+        .route("/transactions", get(transactions))
         .route("/places/{id}", get(place))
 }
 
@@ -826,6 +829,294 @@ async fn place_page(
         committed: format::money(lang, money.total.usd.sums.committed, "USD"),
         programmes,
         children,
+        c: Chrome {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+        },
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+/// A row of a funding table: its label and, per column, the figure and the link to the
+/// transactions behind it.
+struct FundingRow {
+    label: String,
+    cells: Vec<(String, Option<String>)>,
+}
+
+struct FundingTable {
+    heading: String,
+    chart: Option<String>,
+    rows: Vec<FundingRow>,
+}
+
+#[derive(Template)]
+#[template(path = "funding.html")]
+struct FundingPage {
+    c: Chrome,
+    columns: Vec<String>,
+    tables: Vec<FundingTable>,
+}
+
+/// The measures of a funding table, with the transaction measure each figure links to.
+const FUNDING_COLUMNS: [(&str, Option<&str>); 7] = [
+    ("funding-required", None),
+    ("funding-pledged", Some("pledged")),
+    ("funding-committed", Some("committed")),
+    ("funding-disbursed", Some("disbursed")),
+    ("funding-spent", Some("spent")),
+    ("funding-gap", None),
+    ("funding-percent", None),
+];
+
+/// Funding by area, year, donor, region and origin; every figure links to its transactions.
+async fn funding(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let views: [(&str, Dimension, &str); 5] = [
+        ("funding-by-area", Dimension::Area, "area"),
+        ("funding-by-year", Dimension::Year, "year"),
+        ("funding-by-donor", Dimension::Organisation, "provider"),
+        (
+            "funding-by-region",
+            Dimension::Place(Some(semey_domain::place::PlaceLevel::Region)),
+            "place",
+        ),
+        ("funding-by-origin", Dimension::Origin, "origin"),
+    ];
+    let mut tables = Vec::new();
+    for (heading, dim, param) in views {
+        let summary =
+            crate::funding::summary(&s.store, &[dim], &FundingFilter::default(), lang).await?;
+        let mut rows = Vec::new();
+        for g in &summary.groups {
+            let value = g.key.get(dim.name()).cloned().flatten();
+            let label = match (dim, &value) {
+                (Dimension::Area, v) => area_name(lang, v.as_deref()),
+                (Dimension::Origin, Some(o)) => t(lang, &format!("funding-{o}")),
+                (_, Some(v)) => g
+                    .labels
+                    .get(dim.name())
+                    .cloned()
+                    .unwrap_or_else(|| v.clone()),
+                (_, None) => t(lang, "funding-no-provider"),
+            };
+            let m = &g.money.usd;
+            let figures = [
+                format::money(lang, m.sums.required, "USD"),
+                format::money(lang, m.sums.pledged, "USD"),
+                format::money(lang, m.sums.committed, "USD"),
+                format::money(lang, m.sums.disbursed, "USD"),
+                format::money(lang, m.sums.spent, "USD"),
+                format::money(lang, m.gap, "USD"),
+                m.percent_funded
+                    .map(|p| format::percent(lang, p))
+                    .unwrap_or_else(|| "—".into()),
+            ];
+            let cells = figures
+                .into_iter()
+                .zip(FUNDING_COLUMNS)
+                .map(|(figure, (_, measure))| {
+                    let link = match (measure, &value) {
+                        (Some(m), Some(v)) => Some(format!(
+                            "/transactions?{param}={}&measure={m}&lang={}",
+                            urlencode(v),
+                            lang.code()
+                        )),
+                        _ => None,
+                    };
+                    (figure, link)
+                })
+                .collect();
+            rows.push(FundingRow { label, cells });
+        }
+        let chart = (dim == Dimension::Year).then(|| {
+            let origin_chart = Chart {
+                title: t(lang, "funding-by-year"),
+                description: t(lang, "funding-origin-chart-description"),
+                categories: summary
+                    .groups
+                    .iter()
+                    .map(|g| g.key.get("year").cloned().flatten().unwrap_or_default())
+                    .collect(),
+                series: vec![
+                    Series {
+                        name: t(lang, "funding-required"),
+                        values: summary
+                            .groups
+                            .iter()
+                            .map(|g| g.money.usd.sums.required as f64 / 100.0)
+                            .collect(),
+                    },
+                    Series {
+                        name: t(lang, "funding-committed"),
+                        values: summary
+                            .groups
+                            .iter()
+                            .map(|g| g.money.usd.sums.committed as f64 / 100.0)
+                            .collect(),
+                    },
+                ],
+            };
+            origin_chart.bar(&|v| format::compact(lang, v))
+        });
+        tables.push(FundingTable {
+            heading: t(lang, heading),
+            chart,
+            rows,
+        });
+    }
+    let template = FundingPage {
+        columns: FUNDING_COLUMNS.iter().map(|(k, _)| t(lang, k)).collect(),
+        tables,
+        c: Chrome {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+        },
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+struct TransactionLine {
+    date: String,
+    programme: String,
+    programme_href: String,
+    kind: String,
+    amount: String,
+    usd: String,
+    provider: String,
+}
+
+#[derive(Template)]
+#[template(path = "transactions.html")]
+struct TransactionsPage {
+    c: Chrome,
+    error: Option<String>,
+    count: String,
+    rows: Vec<TransactionLine>,
+}
+
+/// The transactions behind a figure: the funding page's filters as query parameters.
+async fn transactions(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let mut bad: Vec<&str> = Vec::new();
+    let mut parsed = |name: &'static str, ok: bool| {
+        if !ok {
+            bad.push(name);
+        }
+    };
+    let area = get("area").map(|a| ThematicArea::parse(&a));
+    parsed("area", !matches!(area, Some(Err(_))));
+    let year = get("year").map(|y| y.parse::<i32>());
+    parsed("year", !matches!(year, Some(Err(_))));
+    let place = get("place").map(|p| p.parse::<PlaceId>());
+    parsed("place", !matches!(place, Some(Err(_))));
+    let provider = get("provider").map(|p| p.parse::<OrganisationId>());
+    parsed("provider", !matches!(provider, Some(Err(_))));
+    let origin = get("origin").map(|o| semey_domain::funding::Origin::parse(&o));
+    parsed("origin", !matches!(origin, Some(Err(_))));
+    let measure = get("measure").map(|m| {
+        use semey_domain::funding::Measure;
+        [
+            Measure::Pledged,
+            Measure::Committed,
+            Measure::Disbursed,
+            Measure::Spent,
+            Measure::Outgoing,
+            Measure::Other,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == m)
+        .ok_or(())
+    });
+    parsed("measure", !matches!(measure, Some(Err(_))));
+    let error = (!bad.is_empty()).then(|| {
+        i18n::t_args(
+            lang,
+            "error-invalid-parameter",
+            &[("field", bad.join(", ").into())],
+        )
+    });
+    let filter = semey_store::TransactionFilter {
+        programmes: ProgrammeFilter {
+            area: area.and_then(Result::ok),
+            place: place.and_then(Result::ok),
+            ..Default::default()
+        },
+        year: year.and_then(Result::ok),
+        provider_org_id: provider.and_then(Result::ok),
+        origin: origin.and_then(Result::ok),
+        measure: measure.and_then(Result::ok),
+        // A figure counts money where it entered the platform: flows between programmes are not in it.
+        internal: Some(false),
+        ..Default::default()
+    };
+    let (list, total) = s
+        .store
+        .list_transactions(&filter, Page::new(Some(200), None))
+        .await?;
+    let mut titles: HashMap<ProgrammeId, String> = HashMap::new();
+    let mut orgs: HashMap<OrganisationId, String> = HashMap::new();
+    let mut rows = Vec::with_capacity(list.len());
+    for tx in list {
+        if !titles.contains_key(&tx.programme_id) {
+            let title = s
+                .store
+                .programme(tx.programme_id)
+                .await?
+                .title
+                .best(lang)
+                .unwrap_or("")
+                .to_owned();
+            titles.insert(tx.programme_id, title);
+        }
+        let provider = match tx.provider_org_id {
+            Some(o) => {
+                if !orgs.contains_key(&o) {
+                    let name = s
+                        .store
+                        .organisation(o)
+                        .await?
+                        .name
+                        .best(lang)
+                        .unwrap_or("")
+                        .to_owned();
+                    orgs.insert(o, name);
+                }
+                orgs[&o].clone()
+            }
+            None => t(lang, "funding-no-provider"),
+        };
+        rows.push(TransactionLine {
+            date: tx.date.to_string(),
+            programme: titles[&tx.programme_id].clone(),
+            programme_href: format!("/programmes/{}", tx.programme_id),
+            kind: t(lang, &format!("txtype-{}", tx.transaction_type.code())),
+            amount: format::amount(lang, tx.amount, tx.currency),
+            usd: format::money(lang, tx.converted.usd, "USD"),
+            provider,
+        });
+    }
+    let template = TransactionsPage {
+        error,
+        count: i18n::t_args(lang, "transactions-count", &[("count", total.into())]),
+        rows,
         c: Chrome {
             lang,
             path: uri.path().to_owned(),

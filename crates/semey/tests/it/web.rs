@@ -160,3 +160,27 @@ on_both_backends! {
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 }
+
+on_both_backends! {
+    /// The funding page shows each view with domestic and external money side by side, and every
+    /// figure links to the transactions behind it; a bad filter there is explained, not an error.
+    async fn funding_page_links_figures_to_transactions(app: TestApp) {
+        let app = app.with_demo().await;
+        let (s, _, html) = page(&app, "/funding?lang=en", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        for heading in ["By thematic area", "By year", "By the organisation that gave the money", "By region", "Domestic and external money"] {
+            assert!(html.contains(heading), "{heading}");
+        }
+        assert!(html.contains("Domestic (Kazakhstan&#39;s budget)") || html.contains("Domestic (Kazakhstan's budget)"));
+        let link = "/transactions?area=health&#38;measure=committed&#38;lang=en";
+        assert!(html.contains(link), "the committed figure of health links to its transactions");
+
+        let (s, _, html) = page(&app, "/transactions?area=health&measure=committed&lang=en", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("5 transactions"), "health's five external and domestic commitments");
+        assert!(html.contains("Incoming commitment") && html.contains("JPY\u{a0}150,000,000"));
+        let (s, _, html) = page(&app, "/transactions?year=last&lang=ru", &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(r#"role="alert""#) && html.contains("«year»"));
+    }
+}
