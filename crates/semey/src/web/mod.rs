@@ -17,6 +17,7 @@ use semey_domain::organisation::MechanismRole;
 use semey_domain::programme::{OrgRole, ThematicArea};
 use semey_domain::Lang;
 use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// The routes of the portal.
@@ -1075,29 +1076,29 @@ async fn transactions(
     let mut orgs: HashMap<OrganisationId, String> = HashMap::new();
     let mut rows = Vec::with_capacity(list.len());
     for tx in list {
-        if !titles.contains_key(&tx.programme_id) {
-            let title = s
-                .store
-                .programme(tx.programme_id)
-                .await?
-                .title
-                .best(lang)
-                .unwrap_or("")
-                .to_owned();
-            titles.insert(tx.programme_id, title);
+        if let Entry::Vacant(e) = titles.entry(tx.programme_id) {
+            e.insert(
+                s.store
+                    .programme(tx.programme_id)
+                    .await?
+                    .title
+                    .best(lang)
+                    .unwrap_or("")
+                    .to_owned(),
+            );
         }
         let provider = match tx.provider_org_id {
             Some(o) => {
-                if !orgs.contains_key(&o) {
-                    let name = s
-                        .store
-                        .organisation(o)
-                        .await?
-                        .name
-                        .best(lang)
-                        .unwrap_or("")
-                        .to_owned();
-                    orgs.insert(o, name);
+                if let Entry::Vacant(e) = orgs.entry(o) {
+                    e.insert(
+                        s.store
+                            .organisation(o)
+                            .await?
+                            .name
+                            .best(lang)
+                            .unwrap_or("")
+                            .to_owned(),
+                    );
                 }
                 orgs[&o].clone()
             }
