@@ -15,6 +15,7 @@ pub mod funding;
 pub mod generate;
 pub mod i18n;
 pub mod import;
+pub mod map;
 pub mod web;
 
 pub use config::Config;

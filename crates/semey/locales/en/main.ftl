@@ -172,3 +172,8 @@ txtype-10 = Credit guarantee
 txtype-11 = Incoming commitment
 txtype-12 = Outgoing pledge
 txtype-13 = Incoming pledge
+
+map-title = Committed money by district
+map-description = Districts of the regions with programmes, shaded by the money committed to programmes working there; darker is more. Each district links to its page.
+map-no-money = No money
+map-needs-outlines = The map appears once district outlines are imported (semey import places).

@@ -170,3 +170,8 @@ txtype-10 = 信贷担保
 txtype-11 = 收到承诺
 txtype-12 = 对外认捐
 txtype-13 = 收到认捐
+
+map-title = 按区划分的已承诺资金
+map-description = 开展方案的各州所属区，按在该区开展的方案获得的已承诺资金着色：颜色越深，资金越多。每个区都链接到其页面。
+map-no-money = 无资金
+map-needs-outlines = 导入区界（semey import places）后将显示地图。

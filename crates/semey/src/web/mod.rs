@@ -178,6 +178,7 @@ fn page(template: &impl Template, status: StatusCode, remember: Option<Lang>) ->
 #[template(path = "home.html")]
 struct HomePage {
     c: Chrome,
+    map_svg: Option<String>,
     figures: Vec<(String, String)>,
     programmes_count: String,
     chart_title: String,
@@ -236,7 +237,9 @@ async fn home(
         }],
     };
     let fmt = |v: f64| format::compact(lang, v);
+    let map_svg = district_map(&s, lang).await?;
     let template = HomePage {
+        map_svg,
         chart_title: chart.title.clone(),
         chart_svg: chart.bar(&fmt),
         chart_table: chart.table(&|v| format::money(lang, (v * 100.0).round() as i64, "USD")),
@@ -249,6 +252,83 @@ async fn home(
         programmes_count,
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+/// The districts of the regions that have programmes, shaded by committed money; none until
+/// district outlines are imported.
+async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppError> {
+    use semey_domain::place::PlaceLevel;
+    let committed_by = |rows: &crate::funding::FundingSummary| -> HashMap<String, i64> {
+        rows.groups
+            .iter()
+            .filter_map(|g| {
+                Some((
+                    g.key.get("place").cloned().flatten()?,
+                    g.money.usd.sums.committed + g.money.usd.sums.required,
+                ))
+            })
+            .collect()
+    };
+    let by_region = crate::funding::summary(
+        &s.store,
+        &[Dimension::Place(Some(PlaceLevel::Region))],
+        &FundingFilter::default(),
+        lang,
+    )
+    .await?;
+    let regions = committed_by(&by_region);
+    let by_district = crate::funding::summary(
+        &s.store,
+        &[Dimension::Place(Some(PlaceLevel::District))],
+        &FundingFilter::default(),
+        lang,
+    )
+    .await?;
+    let districts: HashMap<String, i64> = by_district
+        .groups
+        .iter()
+        .filter_map(|g| {
+            Some((
+                g.key.get("place").cloned().flatten()?,
+                g.money.usd.sums.committed,
+            ))
+        })
+        .collect();
+    let mut areas = Vec::new();
+    for d in s.store.places_at_level(PlaceLevel::District, true).await? {
+        let in_region = d
+            .place
+            .parent_id
+            .is_some_and(|p| regions.get(&p.to_string()).is_some_and(|v| *v > 0));
+        let Some(geometry) = d
+            .geometry
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok())
+        else {
+            continue;
+        };
+        if !in_region {
+            continue;
+        }
+        let cents = districts.get(&d.place.id.to_string()).copied();
+        areas.push(crate::map::Area {
+            href: format!("/places/{}", d.place.id),
+            name: d.place.name.best(lang).unwrap_or("").to_owned(),
+            geometry,
+            value: cents.map(|c| c as f64 / 100.0),
+            label: format::money(lang, cents.unwrap_or(0), "USD"),
+        });
+    }
+    if areas.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(crate::map::choropleth(
+        &t(lang, "map-title"),
+        &t(lang, "map-description"),
+        &t(lang, "map-no-money"),
+        &areas,
+        &|v| format::compact(lang, v),
+    )))
 }
 
 fn area_name(lang: Lang, code: Option<&str>) -> String {

@@ -184,3 +184,21 @@ on_both_backends! {
         assert!(html.contains(r#"role="alert""#) && html.contains("«year»"));
     }
 }
+
+on_both_backends! {
+    /// Without outlines the home page says how to get the map; with the geokz districts
+    /// imported it draws the districts of the regions with programmes, each a link, shaded by
+    /// the money committed there.
+    async fn the_home_map_draws_districts_from_the_platforms_outlines(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, _, html) = page(&app, "/?lang=en", &[]).await;
+        assert!(html.contains("The map appears once district outlines are imported"));
+        app.import_geo("kaz_adm1_2024.geojson").await;
+        app.import_geo("kaz_adm2_2024.geojson").await;
+        let (_, _, html) = page(&app, "/?lang=ru", &[]).await;
+        assert!(html.contains(r#"class="map""#));
+        assert_eq!(html.matches("<path").count(), 23, "the 12 districts of Abai and the 11 of East Kazakhstan");
+        assert!(html.contains("Курчатов: "), "districts are named in the reader's language");
+        assert!(html.contains(r##"fill="#f2f2f2""##) && html.contains(r##"fill="#08519c""##), "districts without and with the most money");
+    }
+}
