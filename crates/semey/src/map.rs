@@ -43,13 +43,22 @@ fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
+/// A point on a map (a settlement), linked to its page.
+pub struct Marker {
+    pub href: String,
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+}
+
 /// A choropleth: each area shaded by its value in five classes of equal width up to the
-/// largest value, with a legend of the classes written by `fmt`.
+/// largest value, with a legend of the classes written by `fmt`, and markers on top.
 pub fn choropleth(
     title: &str,
     description: &str,
     no_value: &str,
     areas: &[Area],
+    markers: &[Marker],
     fmt: &dyn Fn(f64) -> String,
 ) -> String {
     let all: Vec<Vec<Vec<(f64, f64)>>> = areas.iter().map(|a| rings(&a.geometry)).collect();
@@ -121,6 +130,18 @@ pub fn choropleth(
             escape(&area.label)
         );
     }
+    for m in markers {
+        if m.lon < min_lon || m.lon > max_lon || m.lat < min_lat || m.lat > max_lat {
+            continue;
+        }
+        let (x, y) = project((m.lon, m.lat));
+        let _ = write!(
+            out,
+            r##"<a href="{}"><circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="#D55E00" stroke="#fff" stroke-width="1"><title>{}</title></circle></a>"##,
+            escape(&m.href),
+            escape(&m.name)
+        );
+    }
     // Legend: one swatch per class, with the upper bound of the class.
     let y = HEIGHT - 30.0;
     let _ = write!(
@@ -177,11 +198,26 @@ mod tests {
                 label: "—".into(),
             },
         ];
+        let markers = vec![
+            Marker {
+                href: "/places/s".into(),
+                name: "Semey".into(),
+                lon: 80.5,
+                lat: 50.5,
+            },
+            Marker {
+                href: "/places/far".into(),
+                name: "Far away".into(),
+                lon: 10.0,
+                lat: 10.0,
+            },
+        ];
         let svg = choropleth(
             "Money",
             "Committed money by district",
             "no money",
             &areas,
+            &markers,
             &|v| format!("{v:.0}"),
         );
         assert!(svg.contains(r#"role="img""#) && svg.contains("<desc"));
@@ -200,5 +236,11 @@ mod tests {
         );
         assert!(svg.contains(r#"<a href="/places/a">"#) && svg.contains("A &amp; co: 100"));
         assert!(svg.contains("≤ 100"));
+        assert_eq!(
+            svg.matches("<circle").count(),
+            1,
+            "markers outside the drawn areas are left out"
+        );
+        assert!(svg.contains("<title>Semey</title>"));
     }
 }

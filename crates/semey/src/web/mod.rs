@@ -322,11 +322,27 @@ async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppErr
     if areas.is_empty() {
         return Ok(None);
     }
+    let markers: Vec<crate::map::Marker> = s
+        .store
+        .places_at_level(PlaceLevel::Settlement, false)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let p = r.place.point?;
+            Some(crate::map::Marker {
+                href: format!("/places/{}", r.place.id),
+                name: r.place.name.best(lang).unwrap_or("").to_owned(),
+                lon: p.lon,
+                lat: p.lat,
+            })
+        })
+        .collect();
     Ok(Some(crate::map::choropleth(
         &t(lang, "map-title"),
         &t(lang, "map-description"),
         &t(lang, "map-no-money"),
         &areas,
+        &markers,
         &|v| format::compact(lang, v),
     )))
 }

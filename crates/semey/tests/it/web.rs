@@ -199,6 +199,7 @@ on_both_backends! {
         assert!(html.contains(r#"class="map""#));
         assert_eq!(html.matches("<path").count(), 23, "the 12 districts of Abai and the 11 of East Kazakhstan");
         assert!(html.contains("Курчатов: "), "districts are named in the reader's language");
+        assert!(html.contains("<circle") && html.contains("<title>Семей</title>"), "settlements are markers");
         assert!(html.contains(r##"fill="#f2f2f2""##) && html.contains(r##"fill="#08519c""##), "districts without and with the most money");
     }
 }
