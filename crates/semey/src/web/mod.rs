@@ -152,6 +152,16 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A record looked up for a page: `None` when there is no such record (the page is a 404),
+/// an error for anything else.
+fn found<T>(r: Result<T, semey_store::StoreError>) -> Result<Option<T>, AppError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(semey_store::StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Renders a page, remembering a language chosen with `?lang=` in a cookie.
 fn page(template: &impl Template, status: StatusCode, remember: Option<Lang>) -> Response {
     match template.render() {
@@ -514,11 +524,7 @@ async fn programme(
         query,
     };
     let found = match id.parse::<ProgrammeId>() {
-        Ok(pid) => match s.store.programme(pid).await {
-            Ok(p) => Some(p),
-            Err(semey_store::StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e.into()),
-        },
+        Ok(pid) => found(s.store.programme(pid).await)?,
         Err(_) => None,
     };
     let Some(p) = found else {
@@ -740,11 +746,7 @@ async fn organisation(
         query,
     };
     let found = match id.parse::<OrganisationId>() {
-        Ok(oid) => match s.store.organisation(oid).await {
-            Ok(o) => Some(o),
-            Err(semey_store::StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e.into()),
-        },
+        Ok(oid) => found(s.store.organisation(oid).await)?,
         Err(_) => None,
     };
     let Some(org) = found else {
@@ -861,12 +863,8 @@ async fn place_page(
     id: PlaceId,
 ) -> Result<Response, AppError> {
     let (lang, query, chosen) = language(uri, headers);
-    let place = match s.store.place(id).await {
-        Ok(p) => p,
-        Err(semey_store::StoreError::NotFound { .. }) => {
-            return Ok(not_found(uri.clone(), headers.clone()).await)
-        }
-        Err(e) => return Err(e.into()),
+    let Some(place) = found(s.store.place(id).await)? else {
+        return Ok(not_found(uri.clone(), headers.clone()).await);
     };
     let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
     let parent = match place.parent_id {
