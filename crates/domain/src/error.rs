@@ -43,6 +43,15 @@ pub struct Invalid {
 }
 
 impl Invalid {
+    /// The same errors with their field paths cleared, for a value whose place in a list the
+    /// caller names (`areas[2]` rather than `areas[2].area`).
+    pub fn without_fields(mut self) -> Self {
+        for e in &mut self.errors {
+            e.field.clear();
+        }
+        self
+    }
+
     pub fn one(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
         Self {
             errors: vec![FieldError::new(field, code, message)],

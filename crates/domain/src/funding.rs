@@ -117,6 +117,28 @@ pub enum Measure {
 }
 
 impl Measure {
+    pub const ALL: [Measure; 6] = [
+        Measure::Pledged,
+        Measure::Committed,
+        Measure::Disbursed,
+        Measure::Spent,
+        Measure::Outgoing,
+        Measure::Other,
+    ];
+
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim())
+            .ok_or_else(|| {
+                Invalid::one(
+                    "measure",
+                    "unknown_measure",
+                    format!("{s:?} is not pledged, committed, disbursed, spent, outgoing or other"),
+                )
+            })
+    }
+
     pub fn of(t: TransactionType) -> Measure {
         match t.code() {
             13 => Measure::Pledged,

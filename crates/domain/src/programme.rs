@@ -492,16 +492,7 @@ fn parse_list<T: Copy + Eq + std::hash::Hash>(
     for (i, s) in items.iter().enumerate() {
         if let Some(v) = c.take(
             &format!("{field}[{i}]"),
-            parse(s).map_err(|e| Invalid {
-                errors: e
-                    .errors
-                    .into_iter()
-                    .map(|mut fe| {
-                        fe.field.clear();
-                        fe
-                    })
-                    .collect(),
-            }),
+            parse(s).map_err(Invalid::without_fields),
         ) {
             if seen.insert(v) {
                 out.push(v);
@@ -583,16 +574,7 @@ impl ProgrammeInput {
         for (i, s) in self.sdg_targets.iter().enumerate() {
             if let Some(t) = c.take(
                 &format!("sdg_targets[{i}]"),
-                SdgTarget::parse(s).map_err(|e| Invalid {
-                    errors: e
-                        .errors
-                        .into_iter()
-                        .map(|mut fe| {
-                            fe.field.clear();
-                            fe
-                        })
-                        .collect(),
-                }),
+                SdgTarget::parse(s).map_err(Invalid::without_fields),
             ) {
                 if !sdg_targets.contains(&t) {
                     sdg_targets.push(t);

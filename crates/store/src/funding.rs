@@ -286,15 +286,7 @@ fn applied_usd(
 }
 
 fn measure_of(s: &str) -> Result<Measure> {
-    Ok(match s {
-        "pledged" => Measure::Pledged,
-        "committed" => Measure::Committed,
-        "disbursed" => Measure::Disbursed,
-        "spent" => Measure::Spent,
-        "outgoing" => Measure::Outgoing,
-        "other" => Measure::Other,
-        other => return Err(corrupt(format!("unknown measure {other}"))),
-    })
+    Measure::parse(s).map_err(corrupt)
 }
 
 impl TxRow {

@@ -85,21 +85,7 @@ async fn list_transactions(
                 .map_err(|_| format!("{v:?} is not a number"))
                 .and_then(|c| TransactionType::parse(c).map_err(err))
         })?,
-        measure: param("measure", &q.measure, |v| {
-            [
-                Measure::Pledged,
-                Measure::Committed,
-                Measure::Disbursed,
-                Measure::Spent,
-                Measure::Outgoing,
-                Measure::Other,
-            ]
-            .into_iter()
-            .find(|m| m.as_str() == v)
-            .ok_or_else(|| {
-                format!("{v:?} is not pledged, committed, disbursed, spent, outgoing or other")
-            })
-        })?,
+        measure: param("measure", &q.measure, |v| Measure::parse(v).map_err(err))?,
         year: pq.year()?,
         organisation: param("party", &q.party, from_str("an organisation id"))?,
         provider_org_id: param("provider", &q.provider, from_str("an organisation id"))?,

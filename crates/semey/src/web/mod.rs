@@ -42,6 +42,14 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    fn new(lang: Lang, uri: &Uri, query: Vec<(String, String)>) -> Self {
+        Self {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+        }
+    }
+
     pub fn t(&self, key: &str) -> String {
         t(self.lang, key)
     }
@@ -253,11 +261,7 @@ async fn home(
         chart_title: chart.title.clone(),
         chart_svg: chart.bar(&fmt),
         chart_table: chart.table(&|v| format::money(lang, (v * 100.0).round() as i64, "USD")),
-        c: Chrome {
-            lang,
-            path: uri.path().to_owned(),
-            query,
-        },
+        c: Chrome::new(lang, &uri, query),
         figures,
         programmes_count,
     };
@@ -443,11 +447,7 @@ async fn programmes(
         })
         .collect();
     let template = ProgrammesPage {
-        c: Chrome {
-            lang,
-            path: uri.path().to_owned(),
-            query,
-        },
+        c: Chrome::new(lang, &uri, query),
         q: params.q.unwrap_or_default(),
         area: area.map(|a| a.as_str().to_owned()).unwrap_or_default(),
         areas: ThematicArea::ALL
@@ -518,11 +518,7 @@ async fn programme(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (lang, query, chosen) = language(&uri, &headers);
-    let chrome = Chrome {
-        lang,
-        path: uri.path().to_owned(),
-        query,
-    };
+    let chrome = Chrome::new(lang, &uri, query);
     let found = match id.parse::<ProgrammeId>() {
         Ok(pid) => found(s.store.programme(pid).await)?,
         Err(_) => None,
@@ -710,11 +706,7 @@ async fn stakeholders(
         }
     }
     let template = StakeholdersPage {
-        c: Chrome {
-            lang,
-            path: uri.path().to_owned(),
-            query,
-        },
+        c: Chrome::new(lang, &uri, query),
         groups,
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
@@ -740,11 +732,7 @@ async fn organisation(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (lang, query, chosen) = language(&uri, &headers);
-    let chrome = Chrome {
-        lang,
-        path: uri.path().to_owned(),
-        query,
-    };
+    let chrome = Chrome::new(lang, &uri, query);
     let found = match id.parse::<OrganisationId>() {
         Ok(oid) => found(s.store.organisation(oid).await)?,
         Err(_) => None,
@@ -924,11 +912,7 @@ async fn place_page(
         committed: format::money(lang, money.total.usd.sums.committed, "USD"),
         programmes,
         children,
-        c: Chrome {
-            lang,
-            path: uri.path().to_owned(),
-            query,
-        },
+        c: Chrome::new(lang, uri, query),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
@@ -1068,11 +1052,7 @@ async fn funding(
     let template = FundingPage {
         columns: FUNDING_COLUMNS.iter().map(|(k, _)| t(lang, k)).collect(),
         tables,
-        c: Chrome {
-            lang,
-            path: uri.path().to_owned(),
-            query,
-        },
+        c: Chrome::new(lang, &uri, query),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
@@ -1126,20 +1106,7 @@ async fn transactions(
     parsed("provider", !matches!(provider, Some(Err(_))));
     let origin = get("origin").map(|o| semey_domain::funding::Origin::parse(&o));
     parsed("origin", !matches!(origin, Some(Err(_))));
-    let measure = get("measure").map(|m| {
-        use semey_domain::funding::Measure;
-        [
-            Measure::Pledged,
-            Measure::Committed,
-            Measure::Disbursed,
-            Measure::Spent,
-            Measure::Outgoing,
-            Measure::Other,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == m)
-        .ok_or(())
-    });
+    let measure = get("measure").map(|m| semey_domain::funding::Measure::parse(&m));
     parsed("measure", !matches!(measure, Some(Err(_))));
     let error = (!bad.is_empty()).then(|| {
         i18n::t_args(
@@ -1212,11 +1179,7 @@ async fn transactions(
         error,
         count: i18n::t_args(lang, "transactions-count", &[("count", total.into())]),
         rows,
-        c: Chrome {
-            lang,
-            path: uri.path().to_owned(),
-            query,
-        },
+        c: Chrome::new(lang, &uri, query),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
@@ -1240,11 +1203,7 @@ pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
     let (lang, query, _) = language(&uri, &headers);
     page(
         &NotFoundPage {
-            c: Chrome {
-                lang,
-                path: uri.path().to_owned(),
-                query,
-            },
+            c: Chrome::new(lang, &uri, query),
         },
         StatusCode::NOT_FOUND,
         None,
