@@ -16,6 +16,11 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Tracing filter (e.g. `info`, `semey=debug`).
     pub log: String,
+    /// Background map tiles for the interactive maps (`https://…/{z}/{x}/{y}.png`); empty for
+    /// none: the maps then draw the platform's own outlines only, which needs no internet.
+    pub tile_url: String,
+    /// The attribution the tile provider requires, shown on the map.
+    pub tile_attribution: String,
 }
 
 impl Default for Config {
@@ -25,6 +30,8 @@ impl Default for Config {
             addr: "127.0.0.1:8080".to_owned(),
             max_body_bytes: 2 * 1024 * 1024,
             log: "info,geo=error".to_owned(),
+            tile_url: String::new(),
+            tile_attribution: String::new(),
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::error::{Result, StoreError};
 use semey_domain::ids::PlaceId;
 use semey_domain::place::{KatoCode, Place, PlaceLevel, Point, Population};
 use semey_domain::{Invalid, LocalText};
+use std::collections::HashMap;
 
 /// Everything needed to create or update a place, keyed by `source_key` so that re-importing
 /// the same file updates instead of duplicating.
@@ -292,6 +293,45 @@ impl Store {
         let rows = on_pool!(self, p => sqlx::query_as::<_, PlaceRowWithGeometry>(&sql).bind(level.as_str()).fetch_all(p).await)?;
         rows.into_iter()
             .map(|r| r.row.into_record(r.geometry))
+            .collect()
+    }
+
+    /// The places with these ids, or inside `parent` when given, with their outlines.
+    pub async fn place_records(
+        &self,
+        ids: &[PlaceId],
+        parent: Option<PlaceId>,
+    ) -> Result<Vec<PlaceRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {PLACE_COLUMNS}, geometry FROM places WHERE "
+        ));
+        match parent {
+            Some(p) => {
+                sql.push("parent_id = ").arg(Arg::Text(p.to_string()));
+            }
+            None if ids.is_empty() => return Ok(Vec::new()),
+            None => {
+                sql.push("id IN ")
+                    .list(ids.iter().map(|i| Arg::Text(i.to_string())));
+            }
+        }
+        sql.push(" ORDER BY kato, id");
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, PlaceRowWithGeometry>(&sql.text), sql.args).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|r| r.row.into_record(r.geometry))
+            .collect()
+    }
+
+    /// How many programmes work in each place of `level` or anywhere inside it.
+    pub async fn programme_counts(&self, level: PlaceLevel) -> Result<HashMap<PlaceId, i64>> {
+        let sql = "SELECT a.id, COUNT(DISTINCT pp.programme_id) FROM places a \
+                   JOIN places p ON p.id = a.id OR p.path LIKE a.path || '/%' \
+                   JOIN programme_places pp ON pp.place_id = p.id \
+                   WHERE a.level = $1 GROUP BY a.id";
+        let rows: Vec<(String, i64)> =
+            on_pool!(self, p => sqlx::query_as(sql).bind(level.as_str()).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(id, n)| Ok((parse_id(&id)?, n)))
             .collect()
     }
 

@@ -386,6 +386,20 @@ impl Store {
         Ok((self.with_lists(programmes).await?, total))
     }
 
+    /// The `limit` most recently changed programmes, newest first.
+    pub async fn recent_programmes(&self, limit: i64) -> Result<Vec<Programme>> {
+        let sql = format!(
+            "SELECT {PROGRAMME_COLUMNS} FROM programmes ORDER BY updated_at DESC, id LIMIT {}",
+            limit.clamp(1, Page::MAX_LIMIT)
+        );
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ProgrammeRow>(&sql).fetch_all(p).await)?;
+        let programmes = rows
+            .into_iter()
+            .map(ProgrammeRow::into_programme)
+            .collect::<Result<Vec<_>>>()?;
+        self.with_lists(programmes).await
+    }
+
     /// Fills the list fields of `programmes` with a few queries for the whole batch.
     async fn with_lists(&self, mut programmes: Vec<Programme>) -> Result<Vec<Programme>> {
         if programmes.is_empty() {

@@ -177,3 +177,16 @@ map-title = Committed money by district
 map-description = Districts of the regions with programmes, shaded by the money committed to programmes working there; darker is more. Each district links to its page.
 map-no-money = No money
 map-needs-outlines = The map appears once district outlines are imported (semey import places).
+
+## Interactive maps
+map-heading = Map of programmes and funding
+map-intro = Districts are shaded by the money committed to programmes working there, or by the number of those programmes; dots are settlements. Choose a district or a settlement for a summary and a link to its page.
+map-open = Open the map of programmes and funding
+map-open-place = Open its page
+map-less = less
+map-more = more
+map-none = none
+map-layer-funding = Committed money (USD)
+map-layer-programmes = Number of programmes
+map-layer-settlements = Settlements
+home-latest = Latest updates

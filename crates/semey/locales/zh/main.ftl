@@ -175,3 +175,16 @@ map-title = 按区划分的已承诺资金
 map-description = 开展方案的各州所属区，按在该区开展的方案获得的已承诺资金着色：颜色越深，资金越多。每个区都链接到其页面。
 map-no-money = 无资金
 map-needs-outlines = 导入区界（semey import places）后将显示地图。
+
+## 交互式地图
+map-heading = 方案与资金地图
+map-intro = 各区按在该区开展的方案获得的已承诺资金或这些方案的数量着色；圆点表示居民点。选择一个区或居民点，即可查看概要及其页面链接。
+map-open = 打开方案与资金地图
+map-open-place = 打开其页面
+map-less = 较少
+map-more = 较多
+map-none = 无
+map-layer-funding = 已承诺资金（美元）
+map-layer-programmes = 方案数量
+map-layer-settlements = 居民点
+home-latest = 最新动态

@@ -18,6 +18,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -82,6 +83,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(limit))
+        // br or gzip, as the client accepts; quality 4 keeps compression cheap for pages
+        // generated per request.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

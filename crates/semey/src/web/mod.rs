@@ -1,7 +1,9 @@
 //! The public portal: server-rendered pages (askama) in the reader's language.
 //! Handlers only translate: read the request, ask the services and the store, fill a template.
 
+pub mod assets;
 mod format;
+mod maps;
 
 use crate::chart::{Chart, Series};
 use crate::i18n::{self, t};
@@ -32,6 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/funding", get(funding))
         .route("/transactions", get(transactions))
         .route("/places/{id}", get(place))
+        .route("/map", get(maps::map_page))
+        .route("/map/features.geojson", get(maps::features))
+        .route("/assets/{name}", get(assets::serve))
 }
 
 /// What every page needs: the language and the address, for the layout and the language switcher.
@@ -39,6 +44,8 @@ pub struct Chrome {
     lang: Lang,
     path: String,
     query: Vec<(String, String)>,
+    /// The page draws a map (and so needs Leaflet).
+    pub map: bool,
 }
 
 impl Chrome {
@@ -47,6 +54,26 @@ impl Chrome {
             lang,
             path: uri.path().to_owned(),
             query,
+            map: false,
+        }
+    }
+
+    fn with_map(mut self) -> Self {
+        self.map = true;
+        self
+    }
+
+    /// The address of an embedded front-end file.
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    /// Whether this page is the one a navigation link points to.
+    pub fn is_current(&self, href: &str) -> bool {
+        if href == "/" {
+            self.path == "/"
+        } else {
+            self.path == href || self.path.starts_with(&format!("{href}/"))
         }
     }
 
@@ -196,7 +223,8 @@ fn page(template: &impl Template, status: StatusCode, remember: Option<Lang>) ->
 #[template(path = "home.html")]
 struct HomePage {
     c: Chrome,
-    map_svg: Option<String>,
+    map: String,
+    latest: Vec<(String, String, String)>,
     figures: Vec<(String, String)>,
     programmes_count: String,
     chart_title: String,
@@ -255,110 +283,34 @@ async fn home(
         }],
     };
     let fmt = |v: f64| format::compact(lang, v);
-    let map_svg = district_map(&s, lang).await?;
+    let map = maps::MapBox::new(&s, format!("/map/features.geojson?lang={}", lang.code())).html(
+        &t(lang, "map-heading"),
+        &format!(r#"<p><a href="/map">{}</a></p>"#, t(lang, "map-open")),
+    );
+    let latest = s
+        .store
+        .recent_programmes(5)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                format!("/programmes/{}", p.id),
+                p.title.best(lang).unwrap_or("").to_owned(),
+                t(lang, &format!("status-{}", p.status.code())),
+            )
+        })
+        .collect();
     let template = HomePage {
-        map_svg,
+        map,
+        latest,
         chart_title: chart.title.clone(),
         chart_svg: chart.bar(&fmt),
         chart_table: chart.table(&|v| format::money(lang, (v * 100.0).round() as i64, "USD")),
-        c: Chrome::new(lang, &uri, query),
+        c: Chrome::new(lang, &uri, query).with_map(),
         figures,
         programmes_count,
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
-}
-
-/// The districts of the regions that have programmes, shaded by committed money; none until
-/// district outlines are imported.
-async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppError> {
-    use semey_domain::place::PlaceLevel;
-    let committed_by = |rows: &crate::funding::FundingSummary| -> HashMap<String, i64> {
-        rows.groups
-            .iter()
-            .filter_map(|g| {
-                Some((
-                    g.key.get("place").cloned().flatten()?,
-                    g.money.usd.sums.committed + g.money.usd.sums.required,
-                ))
-            })
-            .collect()
-    };
-    let by_region = crate::funding::summary(
-        &s.store,
-        &[Dimension::Place(Some(PlaceLevel::Region))],
-        &FundingFilter::default(),
-        lang,
-    )
-    .await?;
-    let regions = committed_by(&by_region);
-    let by_district = crate::funding::summary(
-        &s.store,
-        &[Dimension::Place(Some(PlaceLevel::District))],
-        &FundingFilter::default(),
-        lang,
-    )
-    .await?;
-    let districts: HashMap<String, i64> = by_district
-        .groups
-        .iter()
-        .filter_map(|g| {
-            Some((
-                g.key.get("place").cloned().flatten()?,
-                g.money.usd.sums.committed,
-            ))
-        })
-        .collect();
-    let mut areas = Vec::new();
-    for d in s.store.places_at_level(PlaceLevel::District, true).await? {
-        let in_region = d
-            .place
-            .parent_id
-            .is_some_and(|p| regions.get(&p.to_string()).is_some_and(|v| *v > 0));
-        let Some(geometry) = d
-            .geometry
-            .as_deref()
-            .and_then(|g| serde_json::from_str(g).ok())
-        else {
-            continue;
-        };
-        if !in_region {
-            continue;
-        }
-        let cents = districts.get(&d.place.id.to_string()).copied();
-        areas.push(crate::map::Area {
-            href: format!("/places/{}", d.place.id),
-            name: d.place.name.best(lang).unwrap_or("").to_owned(),
-            geometry,
-            value: cents.map(|c| c as f64 / 100.0),
-            label: format::money(lang, cents.unwrap_or(0), "USD"),
-        });
-    }
-    if areas.is_empty() {
-        return Ok(None);
-    }
-    let markers: Vec<crate::map::Marker> = s
-        .store
-        .places_at_level(PlaceLevel::Settlement, false)
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            let p = r.place.point?;
-            Some(crate::map::Marker {
-                href: format!("/places/{}", r.place.id),
-                name: r.place.name.best(lang).unwrap_or("").to_owned(),
-                lon: p.lon,
-                lat: p.lat,
-            })
-        })
-        .collect();
-    Ok(Some(crate::map::choropleth(
-        &t(lang, "map-title"),
-        &t(lang, "map-description"),
-        &t(lang, "map-no-money"),
-        &areas,
-        &markers,
-        &|v| format::compact(lang, v),
-    )))
 }
 
 fn area_name(lang: Lang, code: Option<&str>) -> String {
@@ -477,7 +429,8 @@ struct ProgrammePage {
     planned: String,
     actual: String,
     areas: String,
-    places: String,
+    places: Vec<(String, String)>,
+    map: Option<String>,
     groups: String,
     sdgs: String,
     sectors: String,
@@ -533,7 +486,10 @@ async fn programme(
     let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
     let mut places = Vec::new();
     for pp in &p.places {
-        places.push(best(&s.store.place(pp.place_id).await?.name));
+        places.push((
+            format!("/places/{}", pp.place_id),
+            best(&s.store.place(pp.place_id).await?.name),
+        ));
     }
     let mut partners = Vec::new();
     for part in &p.participants {
@@ -624,7 +580,18 @@ async fn programme(
                 .map(|a| area_name(lang, Some(a.as_str())))
                 .collect(),
         ),
-        places: join(places),
+        map: (!places.is_empty()).then(|| {
+            maps::MapBox::new(
+                &s,
+                format!(
+                    "/map/features.geojson?programme={}&lang={}",
+                    p.id,
+                    lang.code()
+                ),
+            )
+            .html(&t(lang, "programme-places"), "")
+        }),
+        places,
         groups: join(
             p.target_groups
                 .iter()
@@ -656,7 +623,11 @@ async fn programme(
         internal,
         chart_svg: chart.bar(&|v| format::compact(lang, v)),
         chart_table: chart.table(&|v| format::money(lang, (v * 100.0).round() as i64, "USD")),
-        c: chrome,
+        c: if p.places.is_empty() {
+            chrome
+        } else {
+            chrome.with_map()
+        },
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
@@ -809,6 +780,7 @@ struct PlacePage {
     committed: String,
     programmes: Vec<(String, String)>,
     children: Vec<(String, String)>,
+    map: String,
 }
 
 /// `/places`: the country's page (its regions, and the programmes of the whole country).
@@ -912,7 +884,16 @@ async fn place_page(
         committed: format::money(lang, money.total.usd.sums.committed, "USD"),
         programmes,
         children,
-        c: Chrome::new(lang, uri, query),
+        map: maps::MapBox::new(
+            s,
+            format!(
+                "/map/features.geojson?place={}&lang={}",
+                place.id,
+                lang.code()
+            ),
+        )
+        .html(&best(&place.name), ""),
+        c: Chrome::new(lang, uri, query).with_map(),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }

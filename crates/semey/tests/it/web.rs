@@ -186,20 +186,102 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    /// Without outlines the home page says how to get the map; with the geokz districts
-    /// imported it draws the districts of the regions with programmes, each a link, shaded by
-    /// the money committed there.
-    async fn the_home_map_draws_districts_from_the_platforms_outlines(app: TestApp) {
+    /// Without outlines the map page says how to get the map; with the geokz districts
+    /// imported it draws (without JavaScript) the districts of the regions with programmes, each
+    /// a link, shaded by the money committed there, and the interactive map's GeoJSON has the
+    /// same districts with their money and number of programmes, and the settlements.
+    async fn the_map_draws_districts_from_the_platforms_outlines(app: TestApp) {
         let app = app.with_demo().await;
-        let (_, _, html) = page(&app, "/?lang=en", &[]).await;
+        let (_, _, html) = page(&app, "/map?lang=en", &[]).await;
         assert!(html.contains("The map appears once district outlines are imported"));
         app.import_geo("kaz_adm1_2024.geojson").await;
         app.import_geo("kaz_adm2_2024.geojson").await;
-        let (_, _, html) = page(&app, "/?lang=ru", &[]).await;
-        assert!(html.contains(r#"class="map""#));
+        let (_, _, html) = page(&app, "/map?lang=ru", &[]).await;
+        assert!(html.contains(r#"data-features="/map/features.geojson?lang=ru""#));
         assert_eq!(html.matches("<path").count(), 23, "the 12 districts of Abai and the 11 of East Kazakhstan");
         assert!(html.contains("Курчатов: "), "districts are named in the reader's language");
         assert!(html.contains("<circle") && html.contains("<title>Семей</title>"), "settlements are markers");
         assert!(html.contains(r##"fill="#f2f2f2""##) && html.contains(r##"fill="#08519c""##), "districts without and with the most money");
+
+        let (status, _, json) = page(&app, "/map/features.geojson?lang=en", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let fc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let features = fc["features"].as_array().unwrap();
+        let districts: Vec<_> = features.iter().filter(|f| f["geometry"]["type"] != "Point").collect();
+        assert_eq!(districts.len(), 23);
+        let kurchatov = districts.iter().find(|f| f["properties"]["name"] == "Kurchatov").expect("Kurchatov");
+        assert!(kurchatov["properties"]["href"].as_str().unwrap().starts_with("/places/"));
+        assert!(kurchatov["properties"]["programmes"].as_i64().unwrap() >= 1, "{kurchatov}");
+        assert!(kurchatov["properties"]["funding_text"].as_str().unwrap().starts_with("Committed: USD"));
+        assert!(
+            features.iter().any(|f| f["properties"]["name"] == "Kurchatov" && f["geometry"]["type"] == "Point"),
+            "the town of Kurchatov as a point, beside its district"
+        );
+        assert_eq!(fc["semey"]["measures"][1]["label"], "Number of programmes");
+
+        // The home page embeds the interactive map, linking to the full map without JavaScript.
+        let (_, _, html) = page(&app, "/?lang=en", &[]).await;
+        assert!(html.contains(r#"data-features="/map/features.geojson?lang=en""#) && html.contains(r#"<a href="/map">"#));
+    }
+}
+
+on_both_backends! {
+    /// A programme's places and a place's districts come as their own map layers; an unknown
+    /// programme has none.
+    async fn programme_and_place_maps(app: TestApp) {
+        let app = app.with_demo().await;
+        app.import_geo("kaz_adm1_2024.geojson").await;
+        app.import_geo("kaz_adm2_2024.geojson").await;
+        let (_, body) = app.get("/api/v1/programmes?q=Dose-rate").await;
+        let programme = body["items"][0].clone();
+        assert_eq!(programme["places"].as_array().unwrap().len(), 3, "the demo's survey programme works in three districts");
+        let id = programme["id"].as_str().unwrap();
+        let (_, _, html) = page(&app, &format!("/programmes/{id}?lang=kk"), &[]).await;
+        assert!(html.contains(&format!("/map/features.geojson?programme={id}&amp;lang=kk")), "{html}");
+        let (_, _, json) = page(&app, &format!("/map/features.geojson?programme={id}&lang=kk"), &[]).await;
+        let fc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            fc["features"].as_array().unwrap().len(),
+            programme["places"].as_array().unwrap().len(),
+            "one feature per place of the programme"
+        );
+        let (status, _, _) = page(&app, "/map/features.geojson?programme=0190a0b0-0000-7000-8000-000000000000", &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (_, body) = app.get("/api/v1/places?level=region&kato=100000000").await;
+        let abai = body["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, _, json) = page(&app, &format!("/map/features.geojson?place={abai}&lang=en"), &[]).await;
+        let fc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(fc["features"].as_array().unwrap().len(), 12, "Abai's twelve districts");
+        assert_eq!(fc["semey"]["measures"].as_array().unwrap().len(), 2, "shaded by money and by programmes");
+    }
+}
+
+on_both_backends! {
+    /// Pages name their stylesheet and scripts by content hash; those files are served with
+    /// immutable caching, and pages are compressed for clients that accept it.
+    async fn assets_are_hashed_cached_and_pages_compressed(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, _, html) = page(&app, "/map", &[]).await;
+        let css = html.split('"').find(|s| s.starts_with("/assets/semey.") && s.ends_with(".css")).expect("hashed stylesheet");
+        let js = html.split('"').find(|s| s.starts_with("/assets/leaflet.") && s.ends_with(".js")).expect("hashed Leaflet");
+        for (asset, kind) in [(css, "text/css"), (js, "text/javascript")] {
+            let resp = semey::api::router(app.state.clone())
+                .oneshot(Request::get(asset).body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            assert!(resp.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with(kind));
+            assert_eq!(resp.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        }
+        let (status, _, _) = page(&app, "/assets/semey.0000000000000000.css", &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "an outdated name is not served as the new file");
+        for encoding in ["br", "gzip"] {
+            let resp = semey::api::router(app.state.clone())
+                .oneshot(Request::get("/programmes").header(header::ACCEPT_ENCODING, encoding).body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(resp.headers()[header::CONTENT_ENCODING], encoding);
+        }
     }
 }
