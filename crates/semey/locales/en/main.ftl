@@ -190,3 +190,16 @@ map-layer-funding = Committed money (USD)
 map-layer-programmes = Number of programmes
 map-layer-settlements = Settlements
 home-latest = Latest updates
+
+## Programme filters and pages of a list
+filter-status = Status
+filter-place = Place
+filter-organisation = Organisation
+filter-group = Target group
+filter-sdg = SDG target
+filter-year = Year
+filter-parent = Part of
+pager-label = Pages of the list
+pager-previous = Previous
+pager-next = Next
+pager-position = Page { $page } of { $pages }

@@ -190,3 +190,16 @@ map-layer-funding = Бөлінген қаражат (USD)
 map-layer-programmes = Бағдарламалар саны
 map-layer-settlements = Елді мекендер
 home-latest = Соңғы жаңартулар
+
+## Бағдарлама сүзгілері және тізім беттері
+filter-status = Мәртебесі
+filter-place = Орны
+filter-organisation = Ұйым
+filter-group = Мақсатты топ
+filter-sdg = ТДМ міндеті
+filter-year = Жыл
+filter-parent = Құрамында
+pager-label = Тізім беттері
+pager-previous = Алдыңғы
+pager-next = Келесі
+pager-position = { $pages } беттің { $page }-беті

@@ -194,3 +194,16 @@ map-layer-funding = Выделенные средства (USD)
 map-layer-programmes = Число программ
 map-layer-settlements = Населённые пункты
 home-latest = Последние обновления
+
+## Фильтры программ и страницы списка
+filter-status = Статус
+filter-place = Место
+filter-organisation = Организация
+filter-group = Целевая группа
+filter-sdg = Задача ЦУР
+filter-year = Год
+filter-parent = Входит в
+pager-label = Страницы списка
+pager-previous = Назад
+pager-next = Далее
+pager-position = Страница { $page } из { $pages }

@@ -188,3 +188,16 @@ map-layer-funding = 已承诺资金（美元）
 map-layer-programmes = 方案数量
 map-layer-settlements = 居民点
 home-latest = 最新动态
+
+## 方案筛选与列表分页
+filter-status = 状态
+filter-place = 地点
+filter-organisation = 组织
+filter-group = 目标群体
+filter-sdg = 可持续发展目标具体目标
+filter-year = 年份
+filter-parent = 所属方案
+pager-label = 列表分页
+pager-previous = 上一页
+pager-next = 下一页
+pager-position = 第 { $page } 页，共 { $pages } 页

@@ -9,6 +9,7 @@ mod programmes;
 
 pub use extract::{ApiJson, ApiQuery};
 pub use funding::parse_dimensions;
+pub use programmes::ProgrammeQuery;
 
 use crate::error::ErrorBody;
 use crate::AppState;

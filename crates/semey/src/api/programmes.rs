@@ -27,28 +27,28 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Filters on programmes, shared by every list and summary that is about programmes.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct ProgrammeQuery {
+pub struct ProgrammeQuery {
     /// Thematic area: `radiation_safety`, `health`, `socioeconomic_development`,
     /// `environmental_protection`, `psychosocial_support`, `public_awareness`, `governance`.
-    area: Option<String>,
+    pub area: Option<String>,
     /// IATI ActivityStatus code (1–6).
-    status: Option<String>,
+    pub status: Option<String>,
     /// A place id: programmes working there or anywhere inside it.
-    place: Option<String>,
+    pub place: Option<String>,
     /// An organisation id: programmes it takes part in or reports.
-    organisation: Option<String>,
+    pub organisation: Option<String>,
     /// An SDG target such as `3.9`.
-    sdg_target: Option<String>,
+    pub sdg_target: Option<String>,
     /// A target group such as `children` or `exposed_population`.
-    target_group: Option<String>,
+    pub target_group: Option<String>,
     /// A year: programmes running then (for funding: money of that year).
-    year: Option<String>,
+    pub year: Option<String>,
     /// A programme id: its projects.
-    parent: Option<String>,
+    pub parent: Option<String>,
     /// Text search on titles, descriptions and identifiers.
-    q: Option<String>,
+    pub q: Option<String>,
 }
 
 /// Page parameters.
@@ -75,6 +75,56 @@ fn err(e: semey_domain::Invalid) -> String {
 }
 
 impl ProgrammeQuery {
+    /// The filters named in query pairs (other pairs ignored).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, v)| key == k && !v.trim().is_empty())
+                .map(|(_, v)| v.clone())
+        };
+        Self {
+            area: get("area"),
+            status: get("status"),
+            place: get("place"),
+            organisation: get("organisation"),
+            sdg_target: get("sdg_target"),
+            target_group: get("target_group"),
+            year: get("year"),
+            parent: get("parent"),
+            q: get("q"),
+        }
+    }
+
+    /// For pages: the filter made of the values that can be used, and the names of those that
+    /// cannot (which are dropped from `self`, so a form shows them empty).
+    pub fn lenient_filter(&mut self) -> (ProgrammeFilter, Vec<String>) {
+        let mut wrong = Vec::new();
+        loop {
+            match self.filter() {
+                Ok(f) => return (f, wrong),
+                Err(AppError::BadRequest {
+                    field: Some(field), ..
+                }) => {
+                    let slot = match field.as_str() {
+                        "area" => &mut self.area,
+                        "status" => &mut self.status,
+                        "place" => &mut self.place,
+                        "organisation" => &mut self.organisation,
+                        "sdg_target" => &mut self.sdg_target,
+                        "target_group" => &mut self.target_group,
+                        "year" => &mut self.year,
+                        "parent" => &mut self.parent,
+                        _ => &mut self.q,
+                    };
+                    *slot = None;
+                    wrong.push(field);
+                }
+                Err(_) => return (ProgrammeFilter::default(), wrong),
+            }
+        }
+    }
+
     pub(super) fn filter(&self) -> Result<ProgrammeFilter, AppError> {
         Ok(ProgrammeFilter {
             area: param("area", &self.area, |v| ThematicArea::parse(v).map_err(err))?,

@@ -323,66 +323,93 @@ struct ProgrammeLine {
     href: String,
     title: String,
     identifier: String,
+    status: String,
     areas: String,
 }
+
+/// A choice of a select: value and label.
+type Choice = (String, String);
 
 #[derive(Template)]
 #[template(path = "programmes.html")]
 struct ProgrammesPage {
     c: Chrome,
-    q: String,
-    area: String,
-    areas: Vec<(String, String)>,
-    error: Option<String>,
+    f: crate::api::ProgrammeQuery,
+    areas: Vec<Choice>,
+    statuses: Vec<Choice>,
+    places: Vec<Choice>,
+    organisations: Vec<Choice>,
+    groups: Vec<Choice>,
+    errors: Vec<String>,
     count: String,
     items: Vec<ProgrammeLine>,
+    pager: Pager,
 }
 
-struct ProgrammeParams {
-    q: Option<String>,
-    area: Option<String>,
+/// Previous and next links of a long list.
+pub struct Pager {
+    pub position: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
+const PROGRAMMES_PER_PAGE: i64 = 50;
+
+/// The label of a programme filter, for messages about it.
+fn filter_label(lang: Lang, field: &str) -> String {
+    t(
+        lang,
+        match field {
+            "area" => "filter-area",
+            "status" => "filter-status",
+            "place" => "filter-place",
+            "organisation" => "filter-organisation",
+            "sdg_target" => "filter-sdg",
+            "target_group" => "filter-group",
+            "year" => "filter-year",
+            "parent" => "filter-parent",
+            _ => "search-label",
+        },
+    )
+}
+
+/// `/programmes`: every filter of the API and a text search; a value that cannot be used is
+/// explained on the page and left out, the other filters still apply.
 async fn programmes(
     State(s): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    use semey_domain::place::PlaceLevel;
+    use semey_domain::programme::{ActivityStatus, TargetGroup};
     let (lang, query, chosen) = language(&uri, &headers);
-    let get = |k: &str| {
-        query
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
-    let params = ProgrammeParams {
-        q: get("q"),
-        area: get("area"),
-    };
-    // A filter value that cannot be used is explained on the page; the list stays unfiltered.
-    let mut error = None;
-    let area = match params.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => match ThematicArea::parse(a) {
-            Ok(area) => Some(area),
-            Err(_) => {
-                error = Some(i18n::t_args(
-                    lang,
-                    "error-invalid-parameter",
-                    &[("field", t(lang, "filter-area").into())],
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    let filter = ProgrammeFilter {
-        area,
-        q: params.q.clone(),
-        ..Default::default()
-    };
+    let mut f = crate::api::ProgrammeQuery::from_pairs(&query);
+    let (filter, wrong) = f.lenient_filter();
+    let errors = wrong
+        .iter()
+        .map(|field| {
+            i18n::t_args(
+                lang,
+                "error-invalid-parameter",
+                &[("field", filter_label(lang, field).into())],
+            )
+        })
+        .collect();
+    let number = query
+        .iter()
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1);
     let (list, total) = s
         .store
-        .list_programmes(&filter, Page::new(Some(100), None))
+        .list_programmes(
+            &filter,
+            Page::new(
+                Some(PROGRAMMES_PER_PAGE),
+                Some((number - 1) * PROGRAMMES_PER_PAGE),
+            ),
+        )
         .await?;
     let items = list
         .into_iter()
@@ -390,6 +417,7 @@ async fn programmes(
             href: format!("/programmes/{}", p.id),
             title: p.title.best(lang).unwrap_or("").to_owned(),
             identifier: p.iati_identifier,
+            status: t(lang, &format!("status-{}", p.status.code())),
             areas: p
                 .areas
                 .iter()
@@ -398,10 +426,53 @@ async fn programmes(
                 .join(", "),
         })
         .collect();
+    let pages = ((total + PROGRAMMES_PER_PAGE - 1) / PROGRAMMES_PER_PAGE).max(1);
+    let link = |n: i64| {
+        let mut pairs: Vec<String> = query
+            .iter()
+            .filter(|(k, v)| k != "page" && k != "lang" && !v.is_empty())
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect();
+        pairs.push(format!("page={n}"));
+        format!("/programmes?{}", pairs.join("&"))
+    };
+    let pager = Pager {
+        position: i18n::t_args(
+            lang,
+            "pager-position",
+            &[("page", number.into()), ("pages", pages.into())],
+        ),
+        previous: (number > 1).then(|| link(number - 1)),
+        next: (number < pages).then(|| link(number + 1)),
+    };
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let mut places = Vec::new();
+    for level in [PlaceLevel::Region, PlaceLevel::District] {
+        let mut at: Vec<Choice> = s
+            .store
+            .places_at_level(level, false)
+            .await?
+            .iter()
+            .map(|r| (r.place.id.to_string(), best(&r.place.name)))
+            .collect();
+        at.sort_by(|a, b| a.1.cmp(&b.1));
+        places.extend(at);
+    }
+    let (orgs, _) = s
+        .store
+        .list_organisations(
+            &semey_store::OrganisationFilter::default(),
+            Page::new(Some(Page::MAX_LIMIT), None),
+        )
+        .await?;
+    let mut organisations: Vec<Choice> = orgs
+        .iter()
+        .map(|o| (o.id.to_string(), best(&o.name)))
+        .collect();
+    organisations.sort_by(|a, b| a.1.cmp(&b.1));
     let template = ProgrammesPage {
         c: Chrome::new(lang, &uri, query),
-        q: params.q.unwrap_or_default(),
-        area: area.map(|a| a.as_str().to_owned()).unwrap_or_default(),
+        f,
         areas: ThematicArea::ALL
             .iter()
             .map(|a| {
@@ -411,9 +482,30 @@ async fn programmes(
                 )
             })
             .collect(),
-        error,
+        statuses: (1..=6u8)
+            .filter_map(|c| ActivityStatus::parse(c).ok())
+            .map(|st| {
+                (
+                    st.code().to_string(),
+                    t(lang, &format!("status-{}", st.code())),
+                )
+            })
+            .collect(),
+        places,
+        organisations,
+        groups: TargetGroup::ALL
+            .iter()
+            .map(|g| {
+                (
+                    g.as_str().to_owned(),
+                    t(lang, &format!("group-{}", g.as_str())),
+                )
+            })
+            .collect(),
+        errors,
         count: i18n::t_args(lang, "programmes-count", &[("count", total.into())]),
         items,
+        pager,
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }

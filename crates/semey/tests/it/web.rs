@@ -67,6 +67,21 @@ on_both_backends! {
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains(r#"role="alert""#) && html.contains("«Тақырыптық бағыт» сүзгісінің мәнін пайдалану мүмкін емес."));
         assert!(html.contains("8 бағдарлама"), "the list stays unfiltered");
+
+        // Every filter of the API; a wrong one is dropped and named, the others still apply.
+        let (_, body) = app.get("/api/v1/programmes?target_group=women&status=2").await;
+        let expected = body["total"].as_i64().unwrap();
+        assert!(expected >= 1);
+        let (_, _, html) = page(&app, "/programmes?target_group=women&status=2&year=soon&lang=en", &[]).await;
+        assert!(html.contains(&format!("{expected} programme")), "{html}");
+        assert!(html.contains("The filter “Year” has a value that cannot be used."));
+        assert!(html.contains(r#"<option value="women" selected>"#) && html.contains(r#"<option value="2" selected>"#), "the form keeps the usable values");
+        let (_, body) = app.get("/api/v1/organisations?q=National%20Nuclear").await;
+        let nnc = body["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, body) = app.get(&format!("/api/v1/programmes?organisation={nnc}")).await;
+        let (_, _, html) = page(&app, &format!("/programmes?organisation={nnc}&lang=en"), &[]).await;
+        assert!(html.contains(&format!("{} programmes", body["total"])), "{html}");
+        assert!(html.contains("Page 1 of 1") && !html.contains(r#"rel="next""#));
     }
 }
 
