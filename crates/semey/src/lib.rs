@@ -16,6 +16,7 @@ pub mod generate;
 pub mod i18n;
 pub mod import;
 pub mod map;
+pub mod records;
 pub mod web;
 
 pub use config::Config;

@@ -86,14 +86,8 @@ async fn create_organisation(
     State(s): State<AppState>,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<(StatusCode, Json<Organisation>), AppError> {
-    let org = input.check(OrganisationId::new())?;
-    let mut tx = s.store.begin().await?;
-    s.store.save_organisation(&mut tx, &org).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(s.store.organisation(org.id).await?),
-    ))
+    let org = crate::records::save_organisation(&s.store, None, input).await?;
+    Ok((StatusCode::CREATED, Json(org)))
 }
 
 /// Replaces an organisation's record.
@@ -105,10 +99,7 @@ async fn update_organisation(
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<Json<Organisation>, AppError> {
     let id = parse_path_id::<OrganisationId>("organisation", &id)?;
-    s.store.organisation(id).await?;
-    let org = input.check(id)?;
-    let mut tx = s.store.begin().await?;
-    s.store.save_organisation(&mut tx, &org).await?;
-    tx.commit().await?;
-    Ok(Json(s.store.organisation(id).await?))
+    Ok(Json(
+        crate::records::save_organisation(&s.store, Some(id), input).await?,
+    ))
 }

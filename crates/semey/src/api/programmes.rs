@@ -191,13 +191,6 @@ async fn get_programme(
     ))
 }
 
-async fn save(s: &AppState, p: &Programme) -> Result<Programme, AppError> {
-    let mut tx = s.store.begin().await?;
-    s.store.save_programme(&mut tx, p).await?;
-    tx.commit().await?;
-    Ok(s.store.programme(p.id).await?)
-}
-
 /// Creates a programme or project.
 #[utoipa::path(post, path = "/programmes", tag = "programmes", request_body = ProgrammeInput,
     responses((status = 201, body = Programme), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -205,8 +198,8 @@ async fn create_programme(
     State(s): State<AppState>,
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<(StatusCode, Json<Programme>), AppError> {
-    let p = input.check(ProgrammeId::new())?;
-    Ok((StatusCode::CREATED, Json(save(&s, &p).await?)))
+    let p = crate::records::save_programme(&s.store, None, input).await?;
+    Ok((StatusCode::CREATED, Json(p)))
 }
 
 /// Replaces a programme's record.
@@ -218,9 +211,9 @@ async fn update_programme(
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<Json<Programme>, AppError> {
     let id = parse_path_id::<ProgrammeId>("programme", &id)?;
-    s.store.programme(id).await?;
-    let p = input.check(id)?;
-    Ok(Json(save(&s, &p).await?))
+    Ok(Json(
+        crate::records::save_programme(&s.store, Some(id), input).await?,
+    ))
 }
 
 /// A programme's funding: totals, by year, and what came from other platform programmes.

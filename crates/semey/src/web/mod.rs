@@ -2,8 +2,10 @@
 //! Handlers only translate: read the request, ask the services and the store, fill a template.
 
 pub mod assets;
+mod form;
 mod format;
 mod maps;
+mod workspace;
 
 use crate::chart::{Chart, Series};
 use crate::i18n::{self, t};
@@ -37,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/map", get(maps::map_page))
         .route("/map/features.geojson", get(maps::features))
         .route("/assets/{name}", get(assets::serve))
+        .merge(workspace::routes())
 }
 
 /// What every page needs: the language and the address, for the layout and the language switcher.

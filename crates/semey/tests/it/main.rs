@@ -12,3 +12,4 @@ mod organisations;
 mod places;
 mod programmes;
 mod web;
+mod workspace;

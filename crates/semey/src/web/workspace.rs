@@ -1,0 +1,800 @@
+//! The editing workspace: forms to create and edit organisations and programmes and to record
+//! requirements and transactions. Every form posts the API's input document (see `form`), is
+//! checked by the same services as the API, and comes back with the values kept and each
+//! error beside its field, in the reader's language. Everything lives under `/workspace`, so
+//! signing in can be added around this one router.
+
+use super::form::{self, Form};
+use super::{found, language, not_found, page, query_pairs, Chrome};
+use crate::i18n::t;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use semey_domain::funding::{RequirementInput, TransactionType};
+use semey_domain::ids::{OrganisationId, ProgrammeId};
+use semey_domain::organisation::{MechanismRole, OrganisationInput};
+use semey_domain::programme::{OrgRole, ProgrammeInput, TargetGroup, ThematicArea};
+use semey_domain::{Invalid, Lang};
+use semey_store::{OrganisationFilter, Page, ProgrammeFilter};
+use serde::Serialize;
+use serde_json::Value;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/workspace", get(index))
+        .route(
+            "/workspace/organisations/new",
+            get(new_organisation).post(post_new_organisation),
+        )
+        .route(
+            "/workspace/organisations/{id}",
+            get(edit_organisation).post(post_organisation),
+        )
+        .route(
+            "/workspace/programmes/new",
+            get(new_programme).post(post_new_programme),
+        )
+        .route(
+            "/workspace/programmes/{id}",
+            get(edit_programme).post(post_programme),
+        )
+        .route(
+            "/workspace/requirements/new",
+            get(new_requirement).post(post_requirement),
+        )
+        .route(
+            "/workspace/transactions/new",
+            get(new_transaction).post(post_transaction),
+        )
+        .layer(axum::middleware::map_response(private))
+}
+
+type Choice = (String, String);
+
+#[derive(Template)]
+#[template(path = "workspace.html")]
+struct IndexPage {
+    c: Chrome,
+    organisations: Vec<Choice>,
+    programmes: Vec<Choice>,
+    more_programmes: bool,
+}
+
+async fn index(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let q = query.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone());
+    let (orgs, _) = s
+        .store
+        .list_organisations(
+            &OrganisationFilter::default(),
+            Page::new(Some(Page::MAX_LIMIT), None),
+        )
+        .await?;
+    let (programmes, total) = s
+        .store
+        .list_programmes(
+            &ProgrammeFilter {
+                q,
+                ..Default::default()
+            },
+            Page::new(Some(100), None),
+        )
+        .await?;
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let template = IndexPage {
+        organisations: orgs
+            .iter()
+            .map(|o| (o.id.to_string(), best(&o.name)))
+            .collect(),
+        more_programmes: total > programmes.len() as i64,
+        programmes: programmes
+            .iter()
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    format!("{} — {}", p.iati_identifier, best(&p.title)),
+                )
+            })
+            .collect(),
+        c: Chrome::new(lang, &uri, query),
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+/// A form page: which form, its fields and the choices its selects offer.
+#[derive(Template)]
+#[template(path = "edit.html")]
+struct EditPage {
+    c: Chrome,
+    heading: String,
+    action: String,
+    kind: &'static str,
+    f: Form,
+    saved: Option<(String, String)>,
+    o: Options,
+}
+
+/// The choices of the selects, each in the reader's language.
+#[derive(Default)]
+struct Options {
+    org_types: Vec<Choice>,
+    mechanism_roles: Vec<Choice>,
+    statuses: Vec<Choice>,
+    areas: Vec<Choice>,
+    groups: Vec<Choice>,
+    vocabularies: Vec<Choice>,
+    places: Vec<Choice>,
+    organisations: Vec<Choice>,
+    roles: Vec<Choice>,
+    programmes: Vec<Choice>,
+    transaction_types: Vec<Choice>,
+}
+
+async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Options, AppError> {
+    use semey_domain::place::PlaceLevel;
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let tr = |prefix: &str, code: &str| (code.to_owned(), t(lang, &format!("{prefix}-{code}")));
+    let mut o = Options::default();
+    let organisations = || async {
+        let (orgs, _) = s
+            .store
+            .list_organisations(
+                &OrganisationFilter::default(),
+                Page::new(Some(Page::MAX_LIMIT), None),
+            )
+            .await?;
+        let mut list: Vec<Choice> = orgs
+            .iter()
+            .map(|o| (o.id.to_string(), best(&o.name)))
+            .collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok::<_, AppError>(list)
+    };
+    let programmes = || async {
+        let (list, _) = s
+            .store
+            .list_programmes(
+                &ProgrammeFilter::default(),
+                Page::new(Some(Page::MAX_LIMIT), None),
+            )
+            .await?;
+        Ok::<_, AppError>(
+            list.iter()
+                .map(|p| {
+                    (
+                        p.id.to_string(),
+                        format!("{} — {}", p.iati_identifier, best(&p.title)),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    match kind {
+        "organisation" => {
+            o.org_types = semey_domain::organisation::OrganisationType::CODES
+                .iter()
+                .map(|(code, _)| tr("orgtype", &code.to_string()))
+                .collect();
+            o.mechanism_roles = MechanismRole::ALL
+                .iter()
+                .map(|r| tr("mechanism", r.as_str()))
+                .collect();
+        }
+        "programme" => {
+            o.statuses = (1..=6).map(|c: u8| tr("status", &c.to_string())).collect();
+            o.areas = ThematicArea::ALL
+                .iter()
+                .map(|a| tr("area", a.as_str()))
+                .collect();
+            o.groups = TargetGroup::ALL
+                .iter()
+                .map(|g| tr("group", g.as_str()))
+                .collect();
+            o.vocabularies = vec![
+                ("dac5".into(), t(lang, "vocabulary-dac5")),
+                ("custom".into(), t(lang, "vocabulary-custom")),
+            ];
+            for level in [
+                PlaceLevel::Region,
+                PlaceLevel::District,
+                PlaceLevel::Settlement,
+            ] {
+                let mut at: Vec<Choice> = s
+                    .store
+                    .places_at_level(level, false)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.place.id.to_string(),
+                            format!(
+                                "{} ({})",
+                                best(&r.place.name),
+                                t(lang, &format!("level-{}", level.as_str()))
+                            ),
+                        )
+                    })
+                    .collect();
+                at.sort_by(|a, b| a.1.cmp(&b.1));
+                o.places.extend(at);
+            }
+            o.organisations = organisations().await?;
+            o.roles = OrgRole::ALL
+                .iter()
+                .map(|r| (role_code(*r).to_owned(), t(lang, super::role_key(*r))))
+                .collect();
+            o.programmes = programmes().await?;
+        }
+        _ => {
+            o.programmes = programmes().await?;
+            o.organisations = organisations().await?;
+            o.transaction_types = (1..=TransactionType::NAMES.len())
+                .map(|code| tr("txtype", &code.to_string()))
+                .collect();
+        }
+    }
+    Ok(o)
+}
+
+fn role_code(r: OrgRole) -> &'static str {
+    match r {
+        OrgRole::Funding => "funding",
+        OrgRole::Accountable => "accountable",
+        OrgRole::Extending => "extending",
+        OrgRole::Implementing => "implementing",
+    }
+}
+
+/// A record's JSON as form pairs: `a.b`, `a[0].b`, `a[]` for lists of plain values, and the
+/// names in `lists` joined with commas.
+fn pairs_of(value: &impl Serialize, lists: &[&str]) -> Vec<(String, String)> {
+    fn walk(v: &Value, name: &str, lists: &[&str], out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Null => {}
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let n = if name.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{name}.{k}")
+                    };
+                    walk(v, &n, lists, out);
+                }
+            }
+            Value::Array(a) if lists.contains(&name) => out.push((
+                name.to_owned(),
+                a.iter()
+                    .map(|x| x.as_str().map(str::to_owned).unwrap_or(x.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    if v.is_object() {
+                        walk(v, &format!("{name}[{i}]"), lists, out);
+                    } else {
+                        walk(v, &format!("{name}[]"), lists, out);
+                    }
+                }
+            }
+            Value::String(s) => out.push((name.to_owned(), s.clone())),
+            other => out.push((name.to_owned(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &serde_json::to_value(value).unwrap_or(Value::Null),
+        "",
+        lists,
+        &mut out,
+    );
+    out
+}
+
+struct Ctx {
+    lang: Lang,
+    chrome: Chrome,
+    chosen: bool,
+    query: Vec<(String, String)>,
+}
+
+fn ctx(uri: &Uri, headers: &HeaderMap) -> Ctx {
+    let (lang, query, chosen) = language(uri, headers);
+    Ctx {
+        lang,
+        chrome: Chrome::new(lang, uri, query.clone()),
+        chosen,
+        query,
+    }
+}
+
+impl Ctx {
+    fn param(&self, k: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show(
+    s: &AppState,
+    cx: Ctx,
+    kind: &'static str,
+    heading_key: &str,
+    action: String,
+    f: Form,
+    saved: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    let status = if f.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = EditPage {
+        heading: t(cx.lang, heading_key),
+        action,
+        kind,
+        o: options(s, cx.lang, kind).await?,
+        f,
+        saved,
+        c: cx.chrome,
+    };
+    Ok(page(&template, status, cx.chosen.then_some(cx.lang)))
+}
+
+/// What a post's body says, as pairs; a body that is not a form reads as empty.
+fn posted(body: &Bytes) -> Vec<(String, String)> {
+    std::str::from_utf8(body)
+        .map(query_pairs)
+        .unwrap_or_default()
+}
+
+/// Amounts as people type them in their language ("1 250 000,50" in Russian and Kazakh,
+/// "1,250,000.50" in English and Chinese) in the plain form the input takes ("1250000.50").
+fn plain_amounts(lang: Lang, mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    for (k, v) in pairs.iter_mut() {
+        if k == "amount" {
+            let digits: String = v
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+                .collect();
+            *v = match lang {
+                Lang::Ru | Lang::Kk => digits.replace(',', "."),
+                Lang::En | Lang::Zh => digits.replace(',', ""),
+            };
+        }
+    }
+    pairs
+}
+
+/// A failed save: field errors go back to the form; anything else is the error it is.
+fn form_errors(e: AppError) -> Result<Vec<semey_domain::error::FieldError>, AppError> {
+    match e {
+        AppError::Invalid(Invalid { errors }) => Ok(errors),
+        AppError::BadRequest {
+            code,
+            message,
+            field: Some(field),
+        } => Ok(vec![semey_domain::error::FieldError::new(
+            field, code, message,
+        )]),
+        other => Err(other),
+    }
+}
+
+fn saved_notice(lang: Lang, href: String) -> Option<(String, String)> {
+    Some((t(lang, "form-saved"), href))
+}
+
+/// A posted form's outcome: the saved record, or the values to show again with their errors.
+type Outcome<R> = Result<R, (Vec<(String, String)>, Vec<semey_domain::error::FieldError>)>;
+
+/// Saves what a form posted. When some fields could not be read, the rest still go through
+/// the record's own checks (without saving), so one answer names every problem.
+async fn submit<T: Clone, R, Fut>(
+    read: form::Read<T>,
+    check: impl FnOnce(T) -> Result<(), Invalid>,
+    save: impl FnOnce(T) -> Fut,
+) -> Result<Outcome<R>, AppError>
+where
+    Fut: std::future::Future<Output = Result<R, AppError>>,
+{
+    let form::Read {
+        values,
+        input,
+        mut errors,
+    } = read;
+    match input {
+        Some(input) if errors.is_empty() => match save(input).await {
+            Ok(r) => Ok(Ok(r)),
+            Err(e) => Ok(Err((values, form_errors(e)?))),
+        },
+        Some(input) => {
+            if let Err(more) = check(input) {
+                for e in more.errors {
+                    if !errors.iter().any(|x| x.field == e.field) {
+                        errors.push(e);
+                    }
+                }
+            }
+            Ok(Err((values, errors)))
+        }
+        None => Ok(Err((values, errors))),
+    }
+}
+
+const ORG_ARRAYS: &[&str] = &["contacts"];
+const PROGRAMME_LISTS: &[&str] = &["sdg_targets"];
+const PROGRAMME_ARRAYS: &[&str] = &[
+    "areas",
+    "sectors",
+    "sdg_targets",
+    "places",
+    "target_groups",
+    "participants",
+    "policy_markers",
+];
+
+async fn new_organisation(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let f = Form::new(cx.lang, vec![("country".into(), "KZ".into())]);
+    show(
+        &s,
+        cx,
+        "organisation",
+        "form-new-organisation",
+        "/workspace/organisations/new".into(),
+        f,
+        None,
+    )
+    .await
+}
+
+async fn edit_organisation(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<OrganisationId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(org) = found(s.store.organisation(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let saved = cx
+        .param("saved")
+        .and_then(|_| saved_notice(cx.lang, format!("/stakeholders/{id}")));
+    let f = Form::new(cx.lang, pairs_of(&org, &[]));
+    show(
+        &s,
+        cx,
+        "organisation",
+        "form-edit-organisation",
+        format!("/workspace/organisations/{id}"),
+        f,
+        saved,
+    )
+    .await
+}
+
+async fn save_organisation_form(
+    s: &AppState,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Option<OrganisationId>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let read = form::read::<OrganisationInput>(&posted(&body), &[], ORG_ARRAYS);
+    let outcome = submit(
+        read,
+        |i| i.check(id.unwrap_or_default()).map(drop),
+        |i| crate::records::save_organisation(&s.store, id, i),
+    )
+    .await?;
+    match outcome {
+        Ok(org) => Ok(
+            Redirect::to(&format!("/workspace/organisations/{}?saved=1", org.id)).into_response(),
+        ),
+        Err((values, errors)) => {
+            let (heading, action) = match id {
+                Some(id) => (
+                    "form-edit-organisation",
+                    format!("/workspace/organisations/{id}"),
+                ),
+                None => (
+                    "form-new-organisation",
+                    "/workspace/organisations/new".to_owned(),
+                ),
+            };
+            let f = Form::new(cx.lang, values).with_errors(errors);
+            show(s, cx, "organisation", heading, action, f, None).await
+        }
+    }
+}
+
+async fn post_new_organisation(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    save_organisation_form(&s, uri, headers, None, body).await
+}
+
+async fn post_organisation(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<OrganisationId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    if found(s.store.organisation(id).await)?.is_none() {
+        return Ok(not_found(uri, headers).await);
+    }
+    save_organisation_form(&s, uri, headers, Some(id), body).await
+}
+
+async fn new_programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let f = Form::new(cx.lang, vec![("status".into(), "1".into())]);
+    show(
+        &s,
+        cx,
+        "programme",
+        "form-new-programme",
+        "/workspace/programmes/new".into(),
+        f,
+        None,
+    )
+    .await
+}
+
+async fn edit_programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<ProgrammeId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(p) = found(s.store.programme(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let saved = cx
+        .param("saved")
+        .and_then(|_| saved_notice(cx.lang, format!("/programmes/{id}")));
+    let f = Form::new(cx.lang, pairs_of(&p, PROGRAMME_LISTS));
+    show(
+        &s,
+        cx,
+        "programme",
+        "form-edit-programme",
+        format!("/workspace/programmes/{id}"),
+        f,
+        saved,
+    )
+    .await
+}
+
+async fn save_programme_form(
+    s: &AppState,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Option<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let read = form::read::<ProgrammeInput>(&posted(&body), PROGRAMME_LISTS, PROGRAMME_ARRAYS);
+    let outcome = submit(
+        read,
+        |i| i.check(id.unwrap_or_default()).map(drop),
+        |i| crate::records::save_programme(&s.store, id, i),
+    )
+    .await?;
+    match outcome {
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/workspace/programmes/{}?saved=1", p.id)).into_response())
+        }
+        Err((values, errors)) => {
+            let (heading, action) = match id {
+                Some(id) => ("form-edit-programme", format!("/workspace/programmes/{id}")),
+                None => ("form-new-programme", "/workspace/programmes/new".to_owned()),
+            };
+            let f = Form::new(cx.lang, values).with_errors(errors);
+            show(s, cx, "programme", heading, action, f, None).await
+        }
+    }
+}
+
+async fn post_new_programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    save_programme_form(&s, uri, headers, None, body).await
+}
+
+async fn post_programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<ProgrammeId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    if found(s.store.programme(id).await)?.is_none() {
+        return Ok(not_found(uri, headers).await);
+    }
+    save_programme_form(&s, uri, headers, Some(id), body).await
+}
+
+/// Money forms start from the programme named in `?programme=` and say when the last entry
+/// was recorded, so a person can enter one after another.
+fn money_form(cx: &Ctx) -> (Form, Option<(String, String)>) {
+    let mut values = vec![("currency".into(), "KZT".into())];
+    let programme = cx.param("programme").map(str::to_owned);
+    if let Some(p) = &programme {
+        values.push(("programme_id".into(), p.clone()));
+    }
+    let saved = match (cx.param("saved"), programme) {
+        (Some(_), Some(p)) => saved_notice(cx.lang, format!("/programmes/{p}")),
+        _ => None,
+    };
+    (Form::new(cx.lang, values), saved)
+}
+
+async fn new_requirement(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let (f, saved) = money_form(&cx);
+    show(
+        &s,
+        cx,
+        "requirement",
+        "form-new-requirement",
+        "/workspace/requirements/new".into(),
+        f,
+        saved,
+    )
+    .await
+}
+
+async fn post_requirement(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    // The form shows again what was typed, not the plain amount.
+    let typed = posted(&body);
+    let read = form::read::<RequirementInput>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
+    let outcome = submit(
+        read,
+        |i| i.check().map(drop),
+        |i| crate::funding::record_requirement(&s.store, i),
+    )
+    .await?;
+    match outcome {
+        Ok((r, _)) => Ok(Redirect::to(&format!(
+            "/workspace/requirements/new?programme={}&saved=1",
+            r.programme_id
+        ))
+        .into_response()),
+        Err((_, errors)) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                &s,
+                cx,
+                "requirement",
+                "form-new-requirement",
+                "/workspace/requirements/new".into(),
+                f,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+async fn new_transaction(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let (f, saved) = money_form(&cx);
+    show(
+        &s,
+        cx,
+        "transaction",
+        "form-new-transaction",
+        "/workspace/transactions/new".into(),
+        f,
+        saved,
+    )
+    .await
+}
+
+async fn post_transaction(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let typed = posted(&body);
+    let read = form::read::<semey_domain::funding::TransactionInput>(
+        &plain_amounts(cx.lang, typed.clone()),
+        &[],
+        &[],
+    );
+    let outcome = submit(
+        read,
+        |i| i.check().map(drop),
+        |i| crate::funding::record_transaction(&s.store, i),
+    )
+    .await?;
+    match outcome {
+        Ok((tr, _)) => Ok(Redirect::to(&format!(
+            "/workspace/transactions/new?programme={}&saved=1",
+            tr.programme_id
+        ))
+        .into_response()),
+        Err((_, errors)) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                &s,
+                cx,
+                "transaction",
+                "form-new-transaction",
+                "/workspace/transactions/new".into(),
+                f,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// Pages of the workspace are not for shared caches.
+async fn private(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    r
+}
