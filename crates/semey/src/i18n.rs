@@ -114,6 +114,8 @@ mod tests {
                     &HashMap::from([
                         (Cow::Borrowed("count"), FluentValue::from(2)),
                         (Cow::Borrowed("field"), FluentValue::from("x")),
+                        (Cow::Borrowed("page"), FluentValue::from(1)),
+                        (Cow::Borrowed("pages"), FluentValue::from(3)),
                     ]),
                 );
                 assert!(
