@@ -13,7 +13,11 @@ log=$(mktemp)
 trap 'scripts/pg-cluster.sh stop "$pg_dir"; rm -f "$log"' EXIT
 status=0
 cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
-# One closing line for the whole suite.
+# The portal in a real browser (Debian chromium, playwright-core, axe-core).
+scripts/browser-tests.sh 2>&1 | tee -a "$log" || status=$?
+# One closing line for the whole suite: Rust's "test result:" lines and node's "ℹ pass/fail".
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i + 1) ~ /^passed;?$/) p += $i; if ($(i + 1) ~ /^failed;?$/) f += $i } }
+     /^ℹ pass [0-9]+$/ { p += $3 }
+     /^ℹ fail [0-9]+$/ { f += $3 }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

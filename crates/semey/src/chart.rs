@@ -281,7 +281,7 @@ impl Chart {
     /// The same figures as an HTML table (the accessible and printable fallback).
     pub fn table(&self, fmt: Format<'_>) -> String {
         let mut out = format!(
-            r#"<table class="chart-data"><caption>{}</caption><thead><tr><th scope="col"></th>"#,
+            r#"<div class="table-wrap" tabindex="0"><table class="chart-data"><caption>{}</caption><thead><tr><th scope="col"></th>"#,
             escape(&self.title)
         );
         for s in &self.series {
@@ -296,7 +296,7 @@ impl Chart {
             }
             out.push_str("</tr>");
         }
-        out.push_str("</tbody></table>");
+        out.push_str("</tbody></table></div>");
         out
     }
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Browser tests: installs Debian chromium and CJK fonts when missing, the test's npm packages
+# from their lockfile, builds the demo with the reference outlines from ../shared/data/geo into
+# a throw-away database, serves it on a free port and runs tests/browser/*.test.mjs.
+# Prints the node test runner's summary (# pass N / # fail N).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages)…" >&2
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+  else
+    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+  fi
+fi
+(cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+
+cargo build --locked -p semey
+semey="$root/target/debug/semey"
+work=$(mktemp -d)
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export SEMEY_DATABASE="sqlite://$work/browser.db"
+"$semey" demo >/dev/null
+geo="$root/../shared/data/geo"
+for f in kaz_adm1_2024.geojson kaz_adm2_2024.geojson places-abai-east-kazakhstan.geojson; do
+  "$semey" import places "$geo/$f" >/dev/null
+done
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+SEMEY_LOG=warn "$semey" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+export SEMEY_URL="http://127.0.0.1:$port"
+cd tests/browser
+node --test --test-concurrency=1 --test-reporter=spec portal.test.mjs || { cat "$work/server.log" >&2; exit 1; }

@@ -1,0 +1,246 @@
+// Browser tests of the portal: Debian chromium driven by playwright-core, each page checked by
+// axe-core (WCAG 2.1 A and AA) for serious and critical violations. The server, its database
+// (the demo with the reference outlines) and SEMEY_URL come from scripts/browser-tests.sh.
+// Screenshots go to test-artifacts/ at the repository's root (git-ignored).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const artifacts = path.resolve(here, "../../test-artifacts");
+const axePath = path.resolve(here, "node_modules/axe-core/axe.min.js");
+const base = process.env.SEMEY_URL;
+assert.ok(base, "SEMEY_URL is set by scripts/browser-tests.sh");
+mkdirSync(artifacts, { recursive: true });
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  // A page's own status (404, 422) is part of what is tested; a script, stylesheet or data
+  // file that fails to load is a problem.
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== "document") {
+      problems.push(`${r.status()} for ${r.url()}`);
+    }
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+/** Runs axe-core on the page and fails on any serious or critical violation. */
+async function accessible(page, label) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`),
+    [],
+    `${label}: axe-core found serious or critical violations`,
+  );
+}
+
+async function api(pathAndQuery) {
+  const r = await fetch(new URL(pathAndQuery, base));
+  assert.equal(r.status, 200, pathAndQuery);
+  return r.json();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+// Ids of records for the pages that show one.
+async function ids() {
+  const programmes = await api("/api/v1/programmes?q=Dose-rate");
+  const orgs = await api("/api/v1/organisations?q=National%20Nuclear");
+  const districts = await api("/api/v1/places?level=district&kato=101800000");
+  const settlements = await api("/api/v1/places?level=settlement&q=Kurchatov");
+  return {
+    programme: programmes.items[0].id,
+    organisation: orgs.items[0].id,
+    district: districts.items[0].id,
+    settlement: settlements.items[0].id,
+  };
+}
+
+test("every page type, in two languages, has no serious accessibility problem", async () => {
+  const id = await ids();
+  const pages = [
+    ["home", "/"],
+    ["programmes", "/programmes"],
+    ["programme", `/programmes/${id.programme}`],
+    ["stakeholders", "/stakeholders"],
+    ["organisation", `/stakeholders/${id.organisation}`],
+    ["funding", "/funding"],
+    ["transactions", `/transactions?programme=${id.programme}`],
+    ["places", "/places"],
+    ["district", `/places/${id.district}`],
+    ["settlement", `/places/${id.settlement}`],
+    ["map", "/map"],
+    ["workspace", "/workspace"],
+    ["programme-form", `/workspace/programmes/${id.programme}`],
+    ["transaction-form", `/workspace/transactions/new?programme=${id.programme}`],
+  ];
+  for (const lang of ["kk", "en"]) {
+    const { context, page, problems } = await newPage();
+    for (const [name, url] of pages) {
+      const sep = url.includes("?") ? "&" : "?";
+      const response = await page.goto(`${base}${url}${sep}lang=${lang}`);
+      assert.equal(response.status(), 200, `${name} in ${lang}`);
+      assert.equal(await page.getAttribute("html", "lang"), lang);
+      await page.waitForLoadState("networkidle");
+      await accessible(page, `${name} (${lang})`);
+      await shot(page, `${name}-${lang}`);
+    }
+    assert.deepEqual(problems, [], `no script errors (${lang})`);
+    const response = await page.goto(`${base}/no/such/page?lang=${lang}`);
+    assert.equal(response.status(), 404);
+    await accessible(page, `404 (${lang})`);
+    await shot(page, `not-found-${lang}`);
+    await context.close();
+  }
+});
+
+test("the map draws the districts and settlements, and a district opens its summary", async () => {
+  const { context, page, problems } = await newPage();
+  await page.goto(`${base}/map?lang=ru`);
+  await page.waitForSelector("[data-drawn]");
+  const drawn = Number(await page.getAttribute("[data-drawn]", "data-drawn"));
+  assert.ok(drawn >= 23, `districts and settlements drawn: ${drawn}`);
+  const areas = await page.locator(".leaflet-overlay-pane path").count();
+  assert.ok(areas >= 23, `the 23 districts of Abai and East Kazakhstan as shapes: ${areas}`);
+  // The layer switch offers money and number of programmes; the legend follows.
+  await page.getByLabel("Число программ").check();
+  await page.waitForFunction(() => document.querySelector(".map-legend")?.textContent.includes("Число программ"));
+  // A district reached by keyboard opens its summary with a link to its page.
+  const kurchatov = page.locator('path[aria-label="Курчатов"]');
+  await kurchatov.focus();
+  await page.keyboard.press("Enter");
+  const popup = page.locator(".leaflet-popup-content");
+  await popup.waitFor();
+  assert.match(await popup.textContent(), /Курчатов/);
+  assert.match(await popup.locator("a").getAttribute("href"), /^\/places\//);
+  await shot(page, "map-popup-ru");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a filter on the programme list updates the list and the address", async () => {
+  const { context, page, problems } = await newPage();
+  await page.goto(`${base}/programmes?lang=en`);
+  const all = await page.locator("#results li").count();
+  await page.selectOption("#area", "health");
+  await page.waitForURL(/area=health/);
+  await page.waitForFunction((n) => document.querySelectorAll("#results li").length < n, all);
+  const health = await api("/api/v1/programmes?area=health");
+  assert.equal(await page.locator("#results li").count(), health.total);
+  assert.match(await page.locator("#results").textContent(), new RegExp(`${health.total} programme`));
+  // A value of the wrong type is explained on the page, not an error page.
+  const response = await page.goto(`${base}/programmes?year=soon&lang=en`);
+  assert.equal(response.status(), 200);
+  assert.match(await page.locator("#results [role=alert]").textContent(), /Year/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the language switch changes the page and is remembered", async () => {
+  const { context, page } = await newPage({ locale: "en-GB" });
+  await page.goto(`${base}/funding`);
+  assert.equal(await page.getAttribute("html", "lang"), "en", "Accept-Language is honoured");
+  await page.click('header .langs a[hreflang="kk"]');
+  await page.waitForURL(/lang=kk/);
+  assert.equal(await page.getAttribute("html", "lang"), "kk");
+  await page.goto(`${base}/programmes`);
+  assert.equal(await page.getAttribute("html", "lang"), "kk", "the choice is kept in a cookie");
+  assert.match(await page.locator("h1").textContent(), /Бағдарламалар/);
+  await page.goto(`${base}/?lang=xx`);
+  assert.equal(await page.getAttribute("html", "lang"), "kk", "an unknown code is ignored");
+  await context.close();
+});
+
+test("a programme form with a bad identifier shows the error beside the field and stores nothing", async () => {
+  const before = (await api("/api/v1/programmes?limit=1")).total;
+  const { context, page, problems } = await newPage();
+  await page.goto(`${base}/workspace/programmes/new?lang=ru`);
+  await page.fill('[name="iati_identifier"]', "без кода");
+  await page.fill('[name="title.ru"]', "Проверка формы");
+  await page.check('input[name="areas[]"][value="health"]');
+  await page.selectOption('[name="sectors[0].vocabulary"]', "dac5");
+  await page.fill('[name="sectors[0].code"]', "12220");
+  await page.fill('[name="sectors[0].percentage"]', "60");
+  await page.click('form[method=post] button[type=submit]');
+  await page.waitForSelector("#error-summary");
+  assert.match(await page.locator("#f-iati_identifier-error").textContent(), /Это не идентификатор деятельности IATI/);
+  assert.match(await page.locator("#f-sectors-error").textContent(), /100/);
+  assert.equal(await page.inputValue('[name="title.ru"]'), "Проверка формы", "the value is kept");
+  assert.equal(await page.inputValue('[name="sectors[0].percentage"]'), "60");
+  assert.equal(await page.getAttribute('[name="iati_identifier"]', "aria-invalid"), "true");
+  // The error summary links to the field.
+  assert.equal(await page.locator("#error-summary a").first().getAttribute("href"), "#f-iati_identifier");
+  assert.equal(await page.locator("#f-iati_identifier").count(), 1);
+  await accessible(page, "form with errors");
+  await shot(page, "form-error-ru");
+  assert.equal((await api("/api/v1/programmes?limit=1")).total, before, "nothing stored");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("keyboard, phone width and print", async () => {
+  // Keyboard: the first Tab reaches the skip link, which leads to the content.
+  const { context, page } = await newPage();
+  await page.goto(`${base}/?lang=en`);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/#main$/);
+  // Print: navigation, forms and the interactive map are left out.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("header nav").isVisible(), false);
+  await page.emulateMedia({ media: "screen" });
+  await context.close();
+
+  // A 360 px phone: no page is wider than the screen.
+  const phone = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const id = await ids();
+  for (const url of ["/", "/programmes", `/programmes/${id.programme}`, "/funding", `/workspace/programmes/${id.programme}`]) {
+    await phone.page.goto(`${base}${url}${url.includes("?") ? "&" : "?"}lang=ru`);
+    const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${url} is ${width} px wide on a 360 px phone`);
+  }
+  await shot(phone.page, "programme-form-360-ru");
+  await phone.context.close();
+});
