@@ -29,6 +29,8 @@ use semey_store::Store;
 pub struct AppState {
     pub config: std::sync::Arc<Config>,
     pub store: Store,
+    /// Rendered public pages (see `web::cache`).
+    pub pages: web::cache::PageCache,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
         Ok(Self {
             config: std::sync::Arc::new(config),
             store,
+            pages: Default::default(),
         })
     }
 }

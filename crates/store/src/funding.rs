@@ -405,7 +405,7 @@ impl Store {
             BATCH_ROWS,
             OnConflict::SkipSameId,
         );
-        if let Tx::Sqlite(t) = tx {
+        if let crate::db::TxConn::Sqlite(t) = &mut tx.conn {
             // Foreign keys are still enforced, at commit; a missing reference fails the commit.
             sqlx::query("PRAGMA defer_foreign_keys = ON")
                 .execute(&mut **t)

@@ -81,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
         .route("/healthz", get(healthz))
-        .merge(crate::web::routes())
+        .merge(crate::web::routes(&state))
         .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(limit))
         // br or gzip, as the client accepts; quality 4 keeps compression cheap for pages

@@ -2,6 +2,7 @@
 //! Handlers only translate: read the request, ask the services and the store, fill a template.
 
 pub mod assets;
+pub mod cache;
 mod form;
 mod format;
 mod maps;
@@ -24,9 +25,10 @@ use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-/// The routes of the portal.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The routes of the portal: the public pages (cached, see `cache`), the assets and the
+/// editing workspace.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let public = Router::new()
         .route("/", get(home))
         .route("/programmes", get(programmes))
         .route("/programmes/{id}", get(programme))
@@ -38,6 +40,11 @@ pub fn routes() -> Router<AppState> {
         .route("/places/{id}", get(place))
         .route("/map", get(maps::map_page))
         .route("/map/features.geojson", get(maps::features))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::cached,
+        ));
+    public
         .route("/assets/{name}", get(assets::serve))
         .merge(workspace::routes())
 }

@@ -300,3 +300,17 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    /// Public pages are cached, but a write through the platform shows on the next request.
+    async fn cached_pages_follow_writes_at_once(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, _, html) = page(&app, "/programmes?lang=en", &[]).await;
+        assert!(html.contains("8 programmes"));
+        let (_, _, cached) = page(&app, "/programmes?lang=en", &[]).await;
+        assert_eq!(cached, html, "the same page again");
+        app.programme("XM-TEST-CACHE-1", serde_json::json!({})).await;
+        let (_, _, html) = page(&app, "/programmes?lang=en", &[]).await;
+        assert!(html.contains("9 programmes"), "the new programme is listed at once");
+    }
+}
