@@ -36,6 +36,34 @@ pub async fn record_requirement(
     Ok(out)
 }
 
+/// Corrects a recorded transaction (which must exist) with a new entry, checked as a new one.
+pub async fn correct_transaction(
+    store: &Store,
+    id: semey_domain::ids::TransactionId,
+    input: TransactionInput,
+) -> Result<Transaction, AppError> {
+    store.transaction(id).await?;
+    let checked = input.check()?;
+    let mut tx = store.begin().await?;
+    let out = store.replace_transaction(&mut tx, id, checked).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Corrects a recorded requirement (which must exist).
+pub async fn correct_requirement(
+    store: &Store,
+    id: semey_domain::ids::RequirementId,
+    input: RequirementInput,
+) -> Result<Requirement, AppError> {
+    store.requirement(id).await?;
+    let checked = input.check()?;
+    let mut tx = store.begin().await?;
+    let out = store.replace_requirement(&mut tx, id, checked).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
 pub async fn record_rates(store: &Store, rates: &[FxRate]) -> Result<RateReport, AppError> {
     let mut tx = store.begin().await?;
     let report = store.upsert_rates(&mut tx, rates).await?;

@@ -9,7 +9,7 @@ use semey_domain::funding::{
     TransactionType,
 };
 use semey_domain::fx::{AppliedRate, Converted};
-use semey_domain::ids::{OrganisationId, ProgrammeId, TransactionId};
+use semey_domain::ids::{OrganisationId, ProgrammeId, RequirementId, TransactionId};
 use semey_domain::place::PlaceLevel;
 use semey_domain::Invalid;
 use std::collections::{BTreeMap, BTreeSet};
@@ -492,6 +492,53 @@ impl Store {
             .await?;
         let stored = self.transaction_in(tx, id).await?;
         Ok((stored, report.inserted == 1))
+    }
+
+    /// Corrects a transaction: the old record is removed and the corrected one recorded in its
+    /// place (its id follows from its programme and reference, or its details), with the
+    /// roll-ups of every programme either touches brought up to date.
+    pub async fn replace_transaction(
+        &self,
+        tx: &mut Tx,
+        old: TransactionId,
+        new: CheckedTransaction,
+    ) -> Result<Transaction> {
+        let before = self.transaction_in(tx, old).await?;
+        on_tx!(tx, c => sqlx::query("DELETE FROM transactions WHERE id = $1").bind(old.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let mut touched = BTreeSet::from([before.programme_id]);
+        touched.extend(before.provider_programme_id);
+        let (stored, _) = self.record_transaction(tx, new).await?;
+        self.refresh_rollups(tx, &touched).await?;
+        Ok(stored)
+    }
+
+    /// A requirement by id.
+    pub async fn requirement(&self, id: RequirementId) -> Result<Requirement> {
+        let mut tx = self.begin().await?;
+        let found = self
+            .list_requirements_in(&mut tx, Some(id), None)
+            .await?
+            .pop();
+        found.ok_or_else(|| StoreError::not_found("requirement", id))
+    }
+
+    /// Corrects a requirement: the old record is removed and the corrected one recorded.
+    pub async fn replace_requirement(
+        &self,
+        tx: &mut Tx,
+        old: RequirementId,
+        new: CheckedRequirement,
+    ) -> Result<Requirement> {
+        let before = self
+            .list_requirements_in(tx, Some(old), None)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found("requirement", old))?;
+        on_tx!(tx, c => sqlx::query("DELETE FROM requirements WHERE id = $1").bind(old.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let (stored, _) = self.record_requirement(tx, new).await?;
+        self.refresh_rollups(tx, &BTreeSet::from([before.programme_id]))
+            .await?;
+        Ok(stored)
     }
 
     async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {

@@ -321,3 +321,7 @@ error-unknown_transaction_type = Choose a type of transaction from the list.
 error-unknown_policy_marker = This is not an IATI policy marker.
 error-invalid_significance = The significance of a policy marker is a number from 0 to 4.
 error-value_date_far = The exchange-rate date is too far from the transaction date.
+
+form-edit-transaction = Correct a transaction
+form-edit-requirement = Correct a funding requirement
+workspace-money = Requirements and transactions

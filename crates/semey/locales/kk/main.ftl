@@ -321,3 +321,7 @@ error-unknown_transaction_type = Тізімнен операция түрін т
 error-unknown_policy_marker = Бұл IATI саясат маркері емес.
 error-invalid_significance = Саясат маркерінің маңыздылығы — 0-ден 4-ке дейінгі сан.
 error-value_date_far = Бағам күні операция күнінен тым алыс.
+
+form-edit-transaction = Операцияны түзету
+form-edit-requirement = Қаржыландыру қажеттілігін түзету
+workspace-money = Қажеттіліктер мен операциялар

@@ -325,3 +325,7 @@ error-unknown_transaction_type = Выберите вид операции из �
 error-unknown_policy_marker = Это не маркер политики IATI.
 error-invalid_significance = Значимость маркера политики — число от 0 до 4.
 error-value_date_far = Дата курса слишком далека от даты операции.
+
+form-edit-transaction = Исправить операцию
+form-edit-requirement = Исправить потребность в финансировании
+workspace-money = Потребности и операции

@@ -319,3 +319,7 @@ error-unknown_transaction_type = 请从列表中选择交易类型。
 error-unknown_policy_marker = 这不是 IATI 政策标记。
 error-invalid_significance = 政策标记的重要程度是 0 到 4 之间的数字。
 error-value_date_far = 汇率日期与交易日期相距过远。
+
+form-edit-transaction = 更正交易
+form-edit-requirement = 更正资金需求
+workspace-money = 资金需求与交易

@@ -28,8 +28,9 @@ use utoipa_axum::routes;
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_transactions, create_transaction))
-        .routes(routes!(get_transaction))
+        .routes(routes!(get_transaction, correct_transaction))
         .routes(routes!(list_requirements, create_requirement))
+        .routes(routes!(correct_requirement))
         .routes(routes!(list_rates, create_rates))
         .routes(routes!(funding_summary))
 }
@@ -117,6 +118,21 @@ async fn get_transaction(
     ))
 }
 
+/// Corrects a transaction: the record is replaced by the corrected entry, checked as a new
+/// one. The corrected record's id follows from its programme and reference (or its details).
+#[utoipa::path(put, path = "/transactions/{id}", tag = "funding", request_body = TransactionInput, params(("id" = String, Path, description = "Transaction id")),
+    responses((status = 200, body = Transaction), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn correct_transaction(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TransactionInput>,
+) -> Result<Json<Transaction>, AppError> {
+    let id = parse_path_id::<TransactionId>("transaction", &id)?;
+    Ok(Json(
+        crate::funding::correct_transaction(&s.store, id, input).await?,
+    ))
+}
+
 /// Records a transaction. Recording the same flow again (same programme and reference, or the
 /// same details) answers 200 with the stored record and changes nothing. A flow to another
 /// platform programme is stored on the receiving programme.
@@ -184,6 +200,20 @@ async fn create_requirement(
             StatusCode::OK
         },
         Json(r),
+    ))
+}
+
+/// Corrects a funding requirement: the record is replaced by the corrected entry.
+#[utoipa::path(put, path = "/requirements/{id}", tag = "funding", request_body = RequirementInput, params(("id" = String, Path, description = "Requirement id")),
+    responses((status = 200, body = Requirement), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn correct_requirement(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RequirementInput>,
+) -> Result<Json<Requirement>, AppError> {
+    let id = parse_path_id::<semey_domain::ids::RequirementId>("requirement", &id)?;
+    Ok(Json(
+        crate::funding::correct_requirement(&s.store, id, input).await?,
     ))
 }
 

@@ -51,6 +51,14 @@ pub fn routes() -> Router<AppState> {
             "/workspace/transactions/new",
             get(new_transaction).post(post_transaction),
         )
+        .route(
+            "/workspace/transactions/{id}",
+            get(edit_transaction).post(post_transaction_correction),
+        )
+        .route(
+            "/workspace/requirements/{id}",
+            get(edit_requirement).post(post_requirement_correction),
+        )
         .layer(axum::middleware::map_response(private))
 }
 
@@ -121,6 +129,8 @@ struct EditPage {
     f: Form,
     saved: Option<(String, String)>,
     o: Options,
+    /// On a programme's form: its requirements and transactions, each linking to its form.
+    money: Vec<Choice>,
 }
 
 /// The choices of the selects, each in the reader's language.
@@ -326,7 +336,6 @@ impl Ctx {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn show(
     s: &AppState,
     cx: Ctx,
@@ -335,6 +344,20 @@ async fn show(
     action: String,
     f: Form,
     saved: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    show_with(s, cx, kind, heading_key, action, f, saved, Vec::new()).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show_with(
+    s: &AppState,
+    cx: Ctx,
+    kind: &'static str,
+    heading_key: &str,
+    action: String,
+    f: Form,
+    saved: Option<(String, String)>,
+    money: Vec<Choice>,
 ) -> Result<Response, AppError> {
     let status = if f.has_errors() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -348,6 +371,7 @@ async fn show(
         o: options(s, cx.lang, kind).await?,
         f,
         saved,
+        money,
         c: cx.chrome,
     };
     Ok(page(&template, status, cx.chosen.then_some(cx.lang)))
@@ -591,7 +615,8 @@ async fn edit_programme(
         .param("saved")
         .and_then(|_| saved_notice(cx.lang, format!("/programmes/{id}")));
     let f = Form::new(cx.lang, pairs_of(&p, PROGRAMME_LISTS));
-    show(
+    let money = money_of(&s, cx.lang, id).await?;
+    show_with(
         &s,
         cx,
         "programme",
@@ -599,6 +624,7 @@ async fn edit_programme(
         format!("/workspace/programmes/{id}"),
         f,
         saved,
+        money,
     )
     .await
 }
@@ -797,4 +823,247 @@ async fn private(mut r: Response) -> Response {
         header::HeaderValue::from_static("no-store"),
     );
     r
+}
+
+/// A programme's requirements and transactions as links to their forms.
+async fn money_of(s: &AppState, lang: Lang, id: ProgrammeId) -> Result<Vec<Choice>, AppError> {
+    let page = Page::new(Some(Page::MAX_LIMIT), None);
+    let (requirements, _) = s
+        .store
+        .list_requirements(&ProgrammeFilter::default(), Some(id), None, page)
+        .await?;
+    let (transactions, _) = s
+        .store
+        .list_transactions(
+            &semey_store::TransactionFilter {
+                programme_id: Some(id),
+                ..Default::default()
+            },
+            page,
+        )
+        .await?;
+    let mut out: Vec<Choice> = requirements
+        .iter()
+        .map(|r| {
+            (
+                format!("/workspace/requirements/{}", r.id),
+                format!(
+                    "{} {} – {}: {}",
+                    t(lang, "funding-required"),
+                    r.period_start,
+                    r.period_end,
+                    super::format::amount(lang, r.amount, r.currency)
+                ),
+            )
+        })
+        .collect();
+    out.extend(transactions.iter().map(|tr| {
+        (
+            format!("/workspace/transactions/{}", tr.id),
+            format!(
+                "{} {}: {}",
+                t(lang, &format!("txtype-{}", tr.transaction_type.code())),
+                tr.date,
+                super::format::amount(lang, tr.amount, tr.currency)
+            ),
+        )
+    }));
+    Ok(out)
+}
+
+/// An amount in minor units as a form shows it: `125000050` tiyn → `1250000.50`.
+fn plain_amount(minor: i64, currency: semey_domain::currency::Currency) -> String {
+    let d = currency.decimals();
+    if d == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(d);
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        m / scale as u64,
+        m % scale as u64,
+        width = d as usize
+    )
+}
+
+async fn edit_transaction(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<semey_domain::ids::TransactionId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(tr) = found(s.store.transaction(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let cx_lang = cx.lang;
+    let saved = cx
+        .param("saved")
+        .and_then(|_| saved_notice(cx.lang, format!("/programmes/{}", tr.programme_id)));
+    let opt = |o: Option<String>| o.unwrap_or_default();
+    let values = vec![
+        ("programme_id".to_owned(), tr.programme_id.to_string()),
+        ("reference".to_owned(), opt(tr.reference.clone())),
+        (
+            "transaction_type".to_owned(),
+            tr.transaction_type.code().to_string(),
+        ),
+        ("date".to_owned(), tr.date.to_string()),
+        ("value_date".to_owned(), tr.value_date.to_string()),
+        ("amount".to_owned(), plain_amount(tr.amount, tr.currency)),
+        ("currency".to_owned(), tr.currency.code().to_owned()),
+        (
+            "provider_org_id".to_owned(),
+            opt(tr.provider_org_id.map(|o| o.to_string())),
+        ),
+        (
+            "receiver_org_id".to_owned(),
+            opt(tr.receiver_org_id.map(|o| o.to_string())),
+        ),
+        (
+            "provider_programme_id".to_owned(),
+            opt(tr.provider_programme_id.map(|o| o.to_string())),
+        ),
+        ("description".to_owned(), tr.description.clone()),
+    ];
+    show(
+        &s,
+        cx,
+        "transaction",
+        "form-edit-transaction",
+        format!("/workspace/transactions/{id}"),
+        Form::new(cx_lang, values),
+        saved,
+    )
+    .await
+}
+
+async fn post_transaction_correction(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<semey_domain::ids::TransactionId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    if found(s.store.transaction(id).await)?.is_none() {
+        return Ok(not_found(uri, headers).await);
+    }
+    let cx = ctx(&uri, &headers);
+    let typed = posted(&body);
+    let read = form::read::<semey_domain::funding::TransactionInput>(
+        &plain_amounts(cx.lang, typed.clone()),
+        &[],
+        &[],
+    );
+    let outcome = submit(
+        read,
+        |i| i.check().map(drop),
+        |i| crate::funding::correct_transaction(&s.store, id, i),
+    )
+    .await?;
+    match outcome {
+        Ok(tr) => {
+            Ok(Redirect::to(&format!("/workspace/transactions/{}?saved=1", tr.id)).into_response())
+        }
+        Err((_, errors)) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                &s,
+                cx,
+                "transaction",
+                "form-edit-transaction",
+                format!("/workspace/transactions/{id}"),
+                f,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+async fn edit_requirement(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<semey_domain::ids::RequirementId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(r) = found(s.store.requirement(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let saved = cx
+        .param("saved")
+        .and_then(|_| saved_notice(cx.lang, format!("/programmes/{}", r.programme_id)));
+    let values = vec![
+        ("programme_id".to_owned(), r.programme_id.to_string()),
+        ("period_start".to_owned(), r.period_start.to_string()),
+        ("period_end".to_owned(), r.period_end.to_string()),
+        ("amount".to_owned(), plain_amount(r.amount, r.currency)),
+        ("currency".to_owned(), r.currency.code().to_owned()),
+        ("description".to_owned(), r.description.clone()),
+    ];
+    let f = Form::new(cx.lang, values);
+    show(
+        &s,
+        cx,
+        "requirement",
+        "form-edit-requirement",
+        format!("/workspace/requirements/{id}"),
+        f,
+        saved,
+    )
+    .await
+}
+
+async fn post_requirement_correction(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<semey_domain::ids::RequirementId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    if found(s.store.requirement(id).await)?.is_none() {
+        return Ok(not_found(uri, headers).await);
+    }
+    let cx = ctx(&uri, &headers);
+    let typed = posted(&body);
+    let read = form::read::<RequirementInput>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
+    let outcome = submit(
+        read,
+        |i| i.check().map(drop),
+        |i| crate::funding::correct_requirement(&s.store, id, i),
+    )
+    .await?;
+    match outcome {
+        Ok(r) => {
+            Ok(Redirect::to(&format!("/workspace/requirements/{}?saved=1", r.id)).into_response())
+        }
+        Err((_, errors)) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                &s,
+                cx,
+                "requirement",
+                "form-edit-requirement",
+                format!("/workspace/requirements/{id}"),
+                f,
+                None,
+            )
+            .await
+        }
+    }
 }

@@ -243,3 +243,70 @@ on_both_backends! {
         assert_eq!(total(&app, &format!("/api/v1/requirements?programme_id={pid}")).await, requirements + 1);
     }
 }
+
+on_both_backends! {
+    /// A transaction and a requirement corrected through their forms (and the API): the old
+    /// record is replaced, the programme's figures follow, a bad correction changes nothing.
+    async fn transactions_and_requirements_are_corrected(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, list) = app.get("/api/v1/programmes?q=Dose-rate").await;
+        let pid = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, body) = app.get(&format!("/api/v1/transactions?programme_id={pid}&limit=1")).await;
+        let t = body["items"][0].clone();
+        let tid = t["id"].as_str().unwrap().to_owned();
+        let count = total(&app, &format!("/api/v1/transactions?programme_id={pid}")).await;
+        let (_, funding) = app.get(&format!("/api/v1/programmes/{pid}/funding")).await;
+
+        // The programme's form lists it, linking to its own form, which shows it as entered.
+        let (_, html) = get_page(&app, &format!("/workspace/programmes/{pid}?lang=en")).await;
+        assert!(html.contains(&format!("/workspace/transactions/{tid}")));
+        let (status, html) = get_page(&app, &format!("/workspace/transactions/{tid}?lang=en")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!(r#"value="{}""#, t["currency"].as_str().unwrap())));
+
+        // A correction with a bad date changes nothing.
+        let (status, _, html) = post_form(&app, &format!("/workspace/transactions/{tid}?lang=en"), &[
+            ("programme_id", &pid), ("reference", "CORRECTED-1"), ("transaction_type", "3"),
+            ("date", "yesterday"), ("amount", "1000"), ("currency", "USD"),
+        ]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains(r#"id="f-date-error">"#));
+        let (status, _) = app.get(&format!("/api/v1/transactions/{tid}")).await;
+        assert_eq!(status, StatusCode::OK, "the old record is still there");
+
+        // A good correction replaces the record: same count, new amount in the figures.
+        let (status, location, _) = post_form(&app, &format!("/workspace/transactions/{tid}?lang=en"), &[
+            ("programme_id", &pid), ("reference", "CORRECTED-1"), ("transaction_type", "3"),
+            ("date", "2025-03-01"), ("amount", "1,000"), ("currency", "USD"),
+        ]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let new_id = location.unwrap().trim_start_matches("/workspace/transactions/").trim_end_matches("?saved=1").to_owned();
+        assert_ne!(new_id, tid);
+        let (status, _) = app.get(&format!("/api/v1/transactions/{tid}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "the old record is gone");
+        let (_, corrected) = app.get(&format!("/api/v1/transactions/{new_id}")).await;
+        assert_eq!(corrected["amount"], 100_000, "USD 1,000 in cents");
+        assert_eq!(total(&app, &format!("/api/v1/transactions?programme_id={pid}")).await, count);
+        let (_, after) = app.get(&format!("/api/v1/programmes/{pid}/funding")).await;
+        assert_ne!(after["total"], funding["total"], "the programme's figures follow the correction");
+
+        // Requirements, through the API's PUT: a period over a year is refused, a good one replaces.
+        let (_, body) = app.get(&format!("/api/v1/requirements?programme_id={pid}&limit=1")).await;
+        let rid = body["items"][0]["id"].as_str().unwrap().to_owned();
+        let requirements = total(&app, &format!("/api/v1/requirements?programme_id={pid}")).await;
+        let (status, _) = app.put(&format!("/api/v1/requirements/{rid}"), serde_json::json!({
+            "programme_id": pid, "period_start": "2026-01-01", "period_end": "2027-06-30", "amount": "10", "currency": "USD"
+        })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, html) = get_page(&app, &format!("/workspace/requirements/{rid}?lang=ru")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Исправить потребность в финансировании"));
+        let (status, _, _) = post_form(&app, &format!("/workspace/requirements/{rid}?lang=ru"), &[
+            ("programme_id", &pid), ("period_start", "2026-01-01"), ("period_end", "2026-12-31"), ("amount", "2 500 000,00"), ("currency", "KZT"),
+        ]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(total(&app, &format!("/api/v1/requirements?programme_id={pid}")).await, requirements);
+        let (status, _) = app.get(&format!("/api/v1/requirements?programme_id={pid}")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
