@@ -146,7 +146,6 @@ funding-by-origin = Domestic and external money
 funding-dimension = Group
 funding-no-provider = Not given
 funding-all-money = All money, US dollars
-funding-origin-chart-description = Committed money from Kazakhstan's budget and from outside, by year, in US dollars.
 transactions-heading = Transactions
 transactions-count = { $count ->
     [one] { $count } transaction
@@ -325,3 +324,7 @@ error-value_date_far = The exchange-rate date is too far from the transaction da
 form-edit-transaction = Correct a transaction
 form-edit-requirement = Correct a funding requirement
 workspace-money = Requirements and transactions
+
+funding-unspecified = Origin not known
+funding-by-district = By district
+funding-requirements-chart-description = What is required against the money committed, in US dollars.

@@ -146,7 +146,6 @@ funding-by-origin = Ішкі және сыртқы қаражат
 funding-dimension = Топ
 funding-no-provider = Көрсетілмеген
 funding-all-money = Барлық қаражат, АҚШ доллары
-funding-origin-chart-description = Қазақстан бюджетінен және сырттан бөлінген қаражат жылдар бойынша, АҚШ долларымен.
 transactions-heading = Транзакциялар
 transactions-count = { $count ->
     [one] { $count } транзакция
@@ -325,3 +324,7 @@ error-value_date_far = Бағам күні операция күнінен ты�
 form-edit-transaction = Операцияны түзету
 form-edit-requirement = Қаржыландыру қажеттілігін түзету
 workspace-money = Қажеттіліктер мен операциялар
+
+funding-unspecified = Шығу тегі белгісіз
+funding-by-district = Аудандар бойынша
+funding-requirements-chart-description = Қажетті қаражат пен бөлінген қаражат, АҚШ долларымен.

@@ -148,7 +148,6 @@ funding-by-origin = Внутренние и внешние средства
 funding-dimension = Группа
 funding-no-provider = Не указано
 funding-all-money = Все средства, доллары США
-funding-origin-chart-description = Выделенные средства из бюджета Казахстана и из внешних источников по годам, в долларах США.
 transactions-heading = Транзакции
 transactions-count = { $count ->
     [one] { $count } транзакция
@@ -329,3 +328,7 @@ error-value_date_far = Дата курса слишком далека от да
 form-edit-transaction = Исправить операцию
 form-edit-requirement = Исправить потребность в финансировании
 workspace-money = Потребности и операции
+
+funding-unspecified = Происхождение неизвестно
+funding-by-district = По районам
+funding-requirements-chart-description = Потребность в средствах и выделенные средства, в долларах США.

@@ -145,7 +145,6 @@ funding-by-origin = 国内资金与外部资金
 funding-dimension = 分组
 funding-no-provider = 未注明
 funding-all-money = 全部资金（美元）
-funding-origin-chart-description = 按年度划分的来自哈萨克斯坦预算和外部来源的已承诺资金，以美元计。
 transactions-heading = 交易
 transactions-count = { $count ->
    *[other] { $count } 笔交易
@@ -323,3 +322,7 @@ error-value_date_far = 汇率日期与交易日期相距过远。
 form-edit-transaction = 更正交易
 form-edit-requirement = 更正资金需求
 workspace-money = 资金需求与交易
+
+funding-unspecified = 来源不明
+funding-by-district = 按区
+funding-requirements-chart-description = 所需资金与已承诺资金对比，单位为美元。

@@ -118,6 +118,14 @@ impl Chrome {
     }
 }
 
+/// Text made safe to place in HTML.
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -1010,6 +1018,7 @@ struct FundingRow {
 struct FundingTable {
     heading: String,
     chart: Option<String>,
+    columns: Vec<String>,
     rows: Vec<FundingRow>,
 }
 
@@ -1017,7 +1026,6 @@ struct FundingTable {
 #[template(path = "funding.html")]
 struct FundingPage {
     c: Chrome,
-    columns: Vec<String>,
     tables: Vec<FundingTable>,
 }
 
@@ -1039,19 +1047,29 @@ async fn funding(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (lang, query, chosen) = language(&uri, &headers);
-    let views: [(&str, Dimension, &str); 5] = [
+    use semey_domain::place::PlaceLevel;
+    let views: [(&str, Dimension, &str); 6] = [
         ("funding-by-area", Dimension::Area, "area"),
         ("funding-by-year", Dimension::Year, "year"),
         ("funding-by-donor", Dimension::Organisation, "provider"),
         (
             "funding-by-region",
-            Dimension::Place(Some(semey_domain::place::PlaceLevel::Region)),
+            Dimension::Place(Some(PlaceLevel::Region)),
+            "place",
+        ),
+        (
+            "funding-by-district",
+            Dimension::Place(Some(PlaceLevel::District)),
             "place",
         ),
         ("funding-by-origin", Dimension::Origin, "origin"),
     ];
     let mut tables = Vec::new();
     for (heading, dim, param) in views {
+        // Requirements belong to programmes, not to donors or to an origin of money: those
+        // tables show money only.
+        let money_only = matches!(dim, Dimension::Organisation | Dimension::Origin);
+        let keep = |i: usize| !money_only || (1..=4).contains(&i);
         let summary =
             crate::funding::summary(&s.store, &[dim], &FundingFilter::default(), lang).await?;
         let mut rows = Vec::new();
@@ -1079,10 +1097,24 @@ async fn funding(
                     .map(|p| format::percent(lang, p))
                     .unwrap_or_else(|| "—".into()),
             ];
+            if money_only
+                && [
+                    m.sums.pledged,
+                    m.sums.committed,
+                    m.sums.disbursed,
+                    m.sums.spent,
+                ]
+                .iter()
+                .all(|v| *v == 0)
+            {
+                continue;
+            }
             let cells = figures
                 .into_iter()
                 .zip(FUNDING_COLUMNS)
-                .map(|(figure, (_, measure))| {
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, (figure, (_, measure)))| {
                     let link = match (measure, &value) {
                         (Some(m), Some(v)) => Some(format!(
                             "/transactions?{param}={}&measure={m}&lang={}",
@@ -1094,16 +1126,32 @@ async fn funding(
                     (figure, link)
                 })
                 .collect();
+            let label = match (dim, &value) {
+                (Dimension::Place(_), Some(id)) => {
+                    format!(
+                        r#"<a href="/places/{}">{}</a>"#,
+                        urlencode(id),
+                        html_escape(&label)
+                    )
+                }
+                _ => html_escape(&label),
+            };
             rows.push(FundingRow { label, cells });
         }
-        let chart = (dim == Dimension::Year).then(|| {
+        // Requirements against committed money, where both belong.
+        let chart = matches!(dim, Dimension::Year | Dimension::Area).then(|| {
             let origin_chart = Chart {
-                title: t(lang, "funding-by-year"),
-                description: t(lang, "funding-origin-chart-description"),
+                title: t(lang, heading),
+                description: t(lang, "funding-requirements-chart-description"),
                 categories: summary
                     .groups
                     .iter()
-                    .map(|g| g.key.get("year").cloned().flatten().unwrap_or_default())
+                    .map(|g| match dim {
+                        Dimension::Area => {
+                            area_name(lang, g.key.get("area").cloned().flatten().as_deref())
+                        }
+                        _ => g.key.get("year").cloned().flatten().unwrap_or_default(),
+                    })
                     .collect(),
                 series: vec![
                     Series {
@@ -1129,11 +1177,16 @@ async fn funding(
         tables.push(FundingTable {
             heading: t(lang, heading),
             chart,
+            columns: FUNDING_COLUMNS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, (k, _))| t(lang, k))
+                .collect(),
             rows,
         });
     }
     let template = FundingPage {
-        columns: FUNDING_COLUMNS.iter().map(|(k, _)| t(lang, k)).collect(),
         tables,
         c: Chrome::new(lang, &uri, query),
     };

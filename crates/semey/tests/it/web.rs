@@ -314,3 +314,38 @@ on_both_backends! {
         assert!(html.contains("9 programmes"), "the new programme is listed at once");
     }
 }
+
+on_both_backends! {
+    /// Every page type in every language: no message is missing (Fluent would print its key).
+    async fn no_page_shows_a_missing_message(app: TestApp) {
+        let app = app.with_demo().await;
+        app.import_geo("kaz_adm1_2024.geojson").await;
+        app.import_geo("kaz_adm2_2024.geojson").await;
+        let (_, p) = app.get("/api/v1/programmes?q=Dose-rate").await;
+        let pid = p["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, o) = app.get("/api/v1/organisations?limit=1").await;
+        let oid = o["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, d) = app.get("/api/v1/places?level=district&kato=101800000").await;
+        let did = d["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, t) = app.get(&format!("/api/v1/transactions?programme_id={pid}&limit=1")).await;
+        let tid = t["items"][0]["id"].as_str().unwrap().to_owned();
+        let pages = [
+            "/".to_owned(), "/programmes".into(), format!("/programmes/{pid}"), "/stakeholders".into(),
+            format!("/stakeholders/{oid}"), "/funding".into(), "/transactions".into(), "/places".into(),
+            format!("/places/{did}"), "/map".into(), "/map/features.geojson".into(), "/workspace".into(),
+            "/workspace/organisations/new".into(), format!("/workspace/organisations/{oid}"),
+            "/workspace/programmes/new".into(), format!("/workspace/programmes/{pid}"),
+            "/workspace/requirements/new".into(), "/workspace/transactions/new".into(),
+            format!("/workspace/transactions/{tid}"), "/nothing/here".into(),
+        ];
+        for lang in ["kk", "ru", "en", "zh"] {
+            for path in &pages {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                let (status, _, html) = page(&app, &format!("{path}{sep}lang={lang}"), &[]).await;
+                assert!(status == StatusCode::OK || path == "/nothing/here", "{path} {lang}: {status}");
+                assert!(!html.contains("Unknown localization key"), "{path} in {lang} lacks a message: {}",
+                    html.split("Unknown localization key").nth(1).unwrap_or("").chars().take(80).collect::<String>());
+            }
+        }
+    }
+}
