@@ -112,3 +112,42 @@ mod tests {
         assert_eq!(compact(Lang::Zh, 2_000_000.0), "200万");
     }
 }
+
+/// A date the way each language writes it (CLDR): 30.06.2025 in Russian and Kazakh,
+/// 30 June 2025 in English, 2025年6月30日 in Chinese.
+pub fn date(lang: Lang, d: time::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (y, m, day) = (d.year(), u8::from(d.month()), d.day());
+    match lang {
+        Lang::Ru | Lang::Kk => format!("{day:02}.{m:02}.{y}"),
+        Lang::En => format!("{day} {} {y}", MONTHS[usize::from(m) - 1]),
+        Lang::Zh => format!("{y}年{m}月{day}日"),
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_per_language() {
+        let d = time::Date::from_calendar_date(2025, time::Month::June, 3).unwrap();
+        assert_eq!(date(Lang::Ru, d), "03.06.2025");
+        assert_eq!(date(Lang::Kk, d), "03.06.2025");
+        assert_eq!(date(Lang::En, d), "3 June 2025");
+        assert_eq!(date(Lang::Zh, d), "2025年6月3日");
+    }
+}

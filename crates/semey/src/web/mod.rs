@@ -553,13 +553,13 @@ struct ProgrammePage {
     chart_table: String,
 }
 
-fn date_range(start: Option<time::Date>, end: Option<time::Date>) -> String {
+fn date_range(lang: Lang, start: Option<time::Date>, end: Option<time::Date>) -> String {
     match (start, end) {
         (None, None) => String::new(),
         (s, e) => format!(
             "{} – {}",
-            s.map(|d| d.to_string()).unwrap_or_default(),
-            e.map(|d| d.to_string()).unwrap_or_default()
+            s.map(|d| format::date(lang, d)).unwrap_or_default(),
+            e.map(|d| format::date(lang, d)).unwrap_or_default()
         ),
     }
 }
@@ -682,8 +682,8 @@ async fn programme(
         description: best(&p.description),
         identifier: p.iati_identifier.clone(),
         status: t(lang, &format!("status-{}", p.status.code())),
-        planned: date_range(p.dates.planned_start, p.dates.planned_end),
-        actual: date_range(p.dates.actual_start, p.dates.actual_end),
+        planned: date_range(lang, p.dates.planned_start, p.dates.planned_end),
+        actual: date_range(lang, p.dates.actual_start, p.dates.actual_end),
         areas: join(
             p.areas
                 .iter()
@@ -1302,7 +1302,7 @@ async fn transactions(
             None => t(lang, "funding-no-provider"),
         };
         rows.push(TransactionLine {
-            date: tx.date.to_string(),
+            date: format::date(lang, tx.date),
             programme: titles[&tx.programme_id].clone(),
             programme_href: format!("/programmes/{}", tx.programme_id),
             kind: t(lang, &format!("txtype-{}", tx.transaction_type.code())),
