@@ -61,3 +61,11 @@ entity_id!(
     /// Identifies a funding requirement (a budget need for one period).
     RequirementId
 );
+entity_id!(
+    /// Identifies a user account.
+    UserId
+);
+entity_id!(
+    /// Identifies an API token.
+    TokenId
+);

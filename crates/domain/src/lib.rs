@@ -22,6 +22,7 @@ macro_rules! string_schema {
     };
 }
 
+pub mod access;
 pub mod currency;
 pub mod error;
 pub mod funding;

@@ -222,11 +222,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "Semey is listening on http://{} (API docs: /api/docs)",
                 listener.local_addr()?
             );
-            axum::serve(listener, crate::api::router(state.clone()))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            axum::serve(
+                listener,
+                crate::api::router(state.clone())
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
             state.store.close().await;
         }
         Command::Demo => println!("{}", crate::demo::load(&state.store).await?),

@@ -21,6 +21,13 @@ pub struct Config {
     pub tile_url: String,
     /// The attribution the tile provider requires, shown on the map.
     pub tile_attribution: String,
+    /// Session cookies only over HTTPS (browsers also accept them from localhost). Turn off
+    /// only behind a proxy that speaks plain HTTP to the browser, which you should not have.
+    pub secure_cookies: bool,
+    /// A session ends after this many minutes without use…
+    pub session_idle_minutes: i64,
+    /// …and this many hours after signing in, whatever happens.
+    pub session_hours: i64,
 }
 
 impl Default for Config {
@@ -32,6 +39,9 @@ impl Default for Config {
             log: "info,geo=error".to_owned(),
             tile_url: String::new(),
             tile_attribution: String::new(),
+            secure_cookies: true,
+            session_idle_minutes: 30,
+            session_hours: 12,
         }
     }
 }

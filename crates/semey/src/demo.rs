@@ -600,6 +600,7 @@ async fn load_programmes(
     for (p, start, end, amt, cur) in requirements {
         record_requirement(
             store,
+            &crate::auth::Actor::command_line(),
             RequirementInput {
                 programme_id: ids[p],
                 period_start: start,
@@ -890,6 +891,7 @@ async fn load_programmes(
     for (p, ty, d, amt, cur, provider, provider_programme, reference) in transactions {
         record_transaction(
             store,
+            &crate::auth::Actor::command_line(),
             TransactionInput {
                 programme_id: ids[p],
                 reference: Some(reference.into()),

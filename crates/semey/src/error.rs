@@ -24,6 +24,12 @@ pub enum AppError {
     /// The request body is larger than the configured limit: 413.
     #[error("the request body is larger than this server accepts")]
     PayloadTooLarge,
+    /// Nobody is signed in, or the session or token is not valid (any more): 401.
+    #[error("sign in, or send a valid API token, to do this")]
+    Unauthorized,
+    /// Signed in, but this is not theirs to do: 403, nothing changed.
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// No such record: 404.
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: String },
@@ -63,6 +69,8 @@ impl AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Store(_) | AppError::Io(_) | AppError::Config(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -100,6 +108,18 @@ impl AppError {
                 field: None,
                 errors: Vec::new(),
             },
+            AppError::Unauthorized => ErrorBody {
+                code: "unauthorized".into(),
+                message: self.to_string(),
+                field: None,
+                errors: Vec::new(),
+            },
+            AppError::Forbidden(_) => ErrorBody {
+                code: "forbidden".into(),
+                message: self.to_string(),
+                field: None,
+                errors: Vec::new(),
+            },
             AppError::PayloadTooLarge => ErrorBody {
                 code: "payload_too_large".into(),
                 message: self.to_string(),
@@ -120,7 +140,7 @@ impl AppError {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code: `validation_failed`, `invalid_json`, `invalid_parameter`,
-    /// `not_found`, `payload_too_large`, `internal_error`.
+    /// `unauthorized`, `forbidden`, `not_found`, `payload_too_large`, `internal_error`.
     pub code: String,
     pub message: String,
     /// The first offending field, when the error is about one.
@@ -136,5 +156,16 @@ impl IntoResponse for AppError {
             tracing::error!(error = %self, "request failed");
         }
         (status, Json(self.body())).into_response()
+    }
+}
+
+impl From<semey_domain::access::Refusal> for AppError {
+    fn from(r: semey_domain::access::Refusal) -> Self {
+        match r {
+            semey_domain::access::Refusal::NotSignedIn => AppError::Unauthorized,
+            semey_domain::access::Refusal::NotAllowed => AppError::Forbidden(
+                "this record belongs to another organisation, or your role does not allow this",
+            ),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Funding: recording requirements, transactions and exchange rates, and the funding summary.
 
+use crate::auth::Actor;
 use crate::error::AppError;
 use semey_domain::funding::{
     Requirement, RequirementInput, Sums, Totals, Transaction, TransactionInput,
@@ -12,56 +13,186 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 
+/// May `actor` write the money of this programme (editors: programmes their organisation
+/// reports)?
+async fn may_write_money(
+    store: &Store,
+    actor: &Actor,
+    programme: semey_domain::ids::ProgrammeId,
+) -> Result<(), AppError> {
+    let p = store.programme(programme).await.map_err(|e| match e {
+        semey_store::StoreError::NotFound { .. } => AppError::Invalid(semey_domain::Invalid::one(
+            "programme_id",
+            "unknown_programme",
+            format!("there is no programme {programme}"),
+        )),
+        other => other.into(),
+    })?;
+    Ok(actor.principal.may_write(p.reporting_org_id)?)
+}
+
 /// Records a transaction entered by a person or a machine client. Returns the stored record
 /// and whether it was new (recording the same flow again changes nothing).
 pub async fn record_transaction(
     store: &Store,
+    actor: &Actor,
     input: TransactionInput,
 ) -> Result<(Transaction, bool), AppError> {
+    if !actor.principal.is_signed_in() {
+        return Err(AppError::Unauthorized);
+    }
+    may_write_money(store, actor, input.programme_id).await?;
     let checked = input.check()?;
     let mut tx = store.begin().await?;
-    let out = store.record_transaction(&mut tx, checked).await?;
+    let (t, created) = store.record_transaction(&mut tx, checked).await?;
+    if created {
+        crate::records::audit(
+            store,
+            &mut tx,
+            actor,
+            "transaction",
+            &t.id.to_string(),
+            None,
+            Some(&t),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(out)
+    Ok((t, created))
 }
 
 pub async fn record_requirement(
     store: &Store,
+    actor: &Actor,
     input: RequirementInput,
 ) -> Result<(Requirement, bool), AppError> {
+    if !actor.principal.is_signed_in() {
+        return Err(AppError::Unauthorized);
+    }
+    may_write_money(store, actor, input.programme_id).await?;
     let checked = input.check()?;
     let mut tx = store.begin().await?;
-    let out = store.record_requirement(&mut tx, checked).await?;
+    let (r, created) = store.record_requirement(&mut tx, checked).await?;
+    if created {
+        crate::records::audit(
+            store,
+            &mut tx,
+            actor,
+            "requirement",
+            &r.id.to_string(),
+            None,
+            Some(&r),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(out)
+    Ok((r, created))
 }
 
 /// Corrects a recorded transaction (which must exist) with a new entry, checked as a new one.
 pub async fn correct_transaction(
     store: &Store,
+    actor: &Actor,
     id: semey_domain::ids::TransactionId,
     input: TransactionInput,
 ) -> Result<Transaction, AppError> {
-    store.transaction(id).await?;
+    let old = store.transaction(id).await?;
+    if !actor.principal.is_signed_in() {
+        return Err(AppError::Unauthorized);
+    }
+    may_write_money(store, actor, old.programme_id).await?;
+    may_write_money(store, actor, input.programme_id).await?;
     let checked = input.check()?;
     let mut tx = store.begin().await?;
-    let out = store.replace_transaction(&mut tx, id, checked).await?;
+    let new = store.replace_transaction(&mut tx, id, checked).await?;
+    if new.id == old.id {
+        crate::records::audit(
+            store,
+            &mut tx,
+            actor,
+            "transaction",
+            &id.to_string(),
+            Some(&old),
+            Some(&new),
+        )
+        .await?;
+    } else {
+        crate::records::audit::<Transaction>(
+            store,
+            &mut tx,
+            actor,
+            "transaction",
+            &id.to_string(),
+            Some(&old),
+            None,
+        )
+        .await?;
+        crate::records::audit(
+            store,
+            &mut tx,
+            actor,
+            "transaction",
+            &new.id.to_string(),
+            None,
+            Some(&new),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(out)
+    Ok(new)
 }
 
 /// Corrects a recorded requirement (which must exist).
 pub async fn correct_requirement(
     store: &Store,
+    actor: &Actor,
     id: semey_domain::ids::RequirementId,
     input: RequirementInput,
 ) -> Result<Requirement, AppError> {
-    store.requirement(id).await?;
+    let old = store.requirement(id).await?;
+    if !actor.principal.is_signed_in() {
+        return Err(AppError::Unauthorized);
+    }
+    may_write_money(store, actor, old.programme_id).await?;
+    may_write_money(store, actor, input.programme_id).await?;
     let checked = input.check()?;
     let mut tx = store.begin().await?;
-    let out = store.replace_requirement(&mut tx, id, checked).await?;
+    let new = store.replace_requirement(&mut tx, id, checked).await?;
+    if new.id == old.id {
+        crate::records::audit(
+            store,
+            &mut tx,
+            actor,
+            "requirement",
+            &id.to_string(),
+            Some(&old),
+            Some(&new),
+        )
+        .await?;
+    } else {
+        crate::records::audit::<Requirement>(
+            store,
+            &mut tx,
+            actor,
+            "requirement",
+            &id.to_string(),
+            Some(&old),
+            None,
+        )
+        .await?;
+        crate::records::audit(
+            store,
+            &mut tx,
+            actor,
+            "requirement",
+            &new.id.to_string(),
+            None,
+            Some(&new),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(out)
+    Ok(new)
 }
 
 pub async fn record_rates(store: &Store, rates: &[FxRate]) -> Result<RateReport, AppError> {

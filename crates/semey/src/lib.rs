@@ -6,6 +6,7 @@
 //! and the services; rules live in the domain core, SQL in the storage layer.
 
 pub mod api;
+pub mod auth;
 pub mod chart;
 pub mod cli;
 pub mod config;

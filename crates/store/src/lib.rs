@@ -7,6 +7,7 @@
 //!   `ON CONFLICT`); where the dialects differ, the difference is isolated in `db.rs`.
 //! - Every write that changes money keeps the funding roll-ups in the same database transaction.
 
+mod accounts;
 mod db;
 mod error;
 mod funding;
@@ -16,6 +17,7 @@ mod organisations;
 mod places;
 mod programmes;
 
+pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User};
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{

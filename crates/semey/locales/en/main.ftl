@@ -328,3 +328,12 @@ workspace-money = Requirements and transactions
 funding-unspecified = Origin not known
 funding-by-district = By district
 funding-requirements-chart-description = What is required against the money committed, in US dollars.
+
+## Signing in
+signin-heading = Sign in
+signin-intro = Data entry is for the organisations of the coordination mechanism. Ask your coordinator for an account.
+signin-email = E-mail
+signin-password = Password
+signin-submit = Sign in
+signin-failed = The e-mail or the password is wrong, or the account is closed for a while after too many attempts. Try again, or ask your coordinator.
+signout = Sign out

@@ -326,3 +326,12 @@ workspace-money = 资金需求与交易
 funding-unspecified = 来源不明
 funding-by-district = 按区
 funding-requirements-chart-description = 所需资金与已承诺资金对比，单位为美元。
+
+## 登录
+signin-heading = 登录
+signin-intro = 数据录入面向协调机制的各组织。请向您的协调员申请账户。
+signin-email = 电子邮箱
+signin-password = 密码
+signin-submit = 登录
+signin-failed = 电子邮箱或密码错误，或因尝试次数过多，登录已暂时关闭。请重试，或联系您的协调员。
+signout = 退出

@@ -124,12 +124,13 @@ async fn get_transaction(
     responses((status = 200, body = Transaction), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn correct_transaction(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TransactionInput>,
 ) -> Result<Json<Transaction>, AppError> {
     let id = parse_path_id::<TransactionId>("transaction", &id)?;
     Ok(Json(
-        crate::funding::correct_transaction(&s.store, id, input).await?,
+        crate::funding::correct_transaction(&s.store, &actor, id, input).await?,
     ))
 }
 
@@ -141,9 +142,10 @@ async fn correct_transaction(
         (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_transaction(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiJson(input): ApiJson<TransactionInput>,
 ) -> Result<(StatusCode, Json<Transaction>), AppError> {
-    let (t, created) = crate::funding::record_transaction(&s.store, input).await?;
+    let (t, created) = crate::funding::record_transaction(&s.store, &actor, input).await?;
     Ok((
         if created {
             StatusCode::CREATED
@@ -190,9 +192,10 @@ async fn list_requirements(
         (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_requirement(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiJson(input): ApiJson<RequirementInput>,
 ) -> Result<(StatusCode, Json<Requirement>), AppError> {
-    let (r, created) = crate::funding::record_requirement(&s.store, input).await?;
+    let (r, created) = crate::funding::record_requirement(&s.store, &actor, input).await?;
     Ok((
         if created {
             StatusCode::CREATED
@@ -208,12 +211,13 @@ async fn create_requirement(
     responses((status = 200, body = Requirement), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn correct_requirement(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RequirementInput>,
 ) -> Result<Json<Requirement>, AppError> {
     let id = parse_path_id::<semey_domain::ids::RequirementId>("requirement", &id)?;
     Ok(Json(
-        crate::funding::correct_requirement(&s.store, id, input).await?,
+        crate::funding::correct_requirement(&s.store, &actor, id, input).await?,
     ))
 }
 
@@ -270,8 +274,10 @@ pub(super) struct RateResult {
     responses((status = 200, body = RateResult), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_rates(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiJson(input): ApiJson<Vec<RateInput>>,
 ) -> Result<Json<RateResult>, AppError> {
+    actor.principal.may_coordinate()?;
     let mut rates = Vec::new();
     let mut errors = Vec::new();
     for (i, r) in input.into_iter().enumerate() {

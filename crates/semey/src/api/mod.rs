@@ -87,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         // br or gzip, as the client accepts; quality 4 keeps compression cheap for pages
         // generated per request.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::guard,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -84,9 +84,10 @@ async fn get_organisation(
     responses((status = 201, body = Organisation), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_organisation(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<(StatusCode, Json<Organisation>), AppError> {
-    let org = crate::records::save_organisation(&s.store, None, input).await?;
+    let org = crate::records::save_organisation(&s.store, &actor, None, input).await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
 
@@ -95,11 +96,12 @@ async fn create_organisation(
     responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_organisation(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<Json<Organisation>, AppError> {
     let id = parse_path_id::<OrganisationId>("organisation", &id)?;
     Ok(Json(
-        crate::records::save_organisation(&s.store, Some(id), input).await?,
+        crate::records::save_organisation(&s.store, &actor, Some(id), input).await?,
     ))
 }

@@ -196,9 +196,10 @@ async fn get_programme(
     responses((status = 201, body = Programme), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_programme(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<(StatusCode, Json<Programme>), AppError> {
-    let p = crate::records::save_programme(&s.store, None, input).await?;
+    let p = crate::records::save_programme(&s.store, &actor, None, input).await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -207,12 +208,13 @@ async fn create_programme(
     responses((status = 200, body = Programme), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_programme(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<Json<Programme>, AppError> {
     let id = parse_path_id::<ProgrammeId>("programme", &id)?;
     Ok(Json(
-        crate::records::save_programme(&s.store, Some(id), input).await?,
+        crate::records::save_programme(&s.store, &actor, Some(id), input).await?,
     ))
 }
 

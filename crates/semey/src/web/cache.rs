@@ -69,7 +69,14 @@ impl PageCache {
 
 /// Middleware over the public pages.
 pub async fn cached(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::GET {
+    // Only the public's pages: anything sent with a session or a token is rendered for its
+    // reader.
+    if req.method() != Method::GET
+        || crate::auth::session_secret(req.headers()).is_some()
+        || req
+            .headers()
+            .contains_key(axum::http::header::AUTHORIZATION)
+    {
         return next.run(req).await;
     }
     // The page depends on the path, the query and the reader's language (from the query, the

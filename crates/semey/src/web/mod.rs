@@ -1,6 +1,7 @@
 //! The public portal: server-rendered pages (askama) in the reader's language.
 //! Handlers only translate: read the request, ask the services and the store, fill a template.
 
+mod account;
 pub mod assets;
 pub mod cache;
 mod form;
@@ -46,7 +47,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         ));
     public
         .route("/assets/{name}", get(assets::serve))
-        .merge(workspace::routes())
+        .merge(account::routes())
+        .merge(
+            workspace::routes().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                account::require_sign_in,
+            )),
+        )
 }
 
 /// What every page needs: the language and the address, for the layout and the language switcher.

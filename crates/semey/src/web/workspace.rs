@@ -520,6 +520,7 @@ async fn edit_organisation(
 
 async fn save_organisation_form(
     s: &AppState,
+    actor: &crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     id: Option<OrganisationId>,
@@ -530,7 +531,7 @@ async fn save_organisation_form(
     let outcome = submit(
         read,
         |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| crate::records::save_organisation(&s.store, id, i),
+        |i| crate::records::save_organisation(&s.store, actor, id, i),
     )
     .await?;
     match outcome {
@@ -556,15 +557,17 @@ async fn save_organisation_form(
 
 async fn post_new_organisation(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    save_organisation_form(&s, uri, headers, None, body).await
+    save_organisation_form(&s, &actor, uri, headers, None, body).await
 }
 
 async fn post_organisation(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -576,7 +579,7 @@ async fn post_organisation(
     if found(s.store.organisation(id).await)?.is_none() {
         return Ok(not_found(uri, headers).await);
     }
-    save_organisation_form(&s, uri, headers, Some(id), body).await
+    save_organisation_form(&s, &actor, uri, headers, Some(id), body).await
 }
 
 async fn new_programme(
@@ -631,6 +634,7 @@ async fn edit_programme(
 
 async fn save_programme_form(
     s: &AppState,
+    actor: &crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     id: Option<ProgrammeId>,
@@ -641,7 +645,7 @@ async fn save_programme_form(
     let outcome = submit(
         read,
         |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| crate::records::save_programme(&s.store, id, i),
+        |i| crate::records::save_programme(&s.store, actor, id, i),
     )
     .await?;
     match outcome {
@@ -661,15 +665,17 @@ async fn save_programme_form(
 
 async fn post_new_programme(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    save_programme_form(&s, uri, headers, None, body).await
+    save_programme_form(&s, &actor, uri, headers, None, body).await
 }
 
 async fn post_programme(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -681,7 +687,7 @@ async fn post_programme(
     if found(s.store.programme(id).await)?.is_none() {
         return Ok(not_found(uri, headers).await);
     }
-    save_programme_form(&s, uri, headers, Some(id), body).await
+    save_programme_form(&s, &actor, uri, headers, Some(id), body).await
 }
 
 /// Money forms start from the programme named in `?programme=` and say when the last entry
@@ -720,6 +726,7 @@ async fn new_requirement(
 
 async fn post_requirement(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -731,7 +738,7 @@ async fn post_requirement(
     let outcome = submit(
         read,
         |i| i.check().map(drop),
-        |i| crate::funding::record_requirement(&s.store, i),
+        |i| crate::funding::record_requirement(&s.store, &actor, i),
     )
     .await?;
     match outcome {
@@ -777,6 +784,7 @@ async fn new_transaction(
 
 async fn post_transaction(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -791,7 +799,7 @@ async fn post_transaction(
     let outcome = submit(
         read,
         |i| i.check().map(drop),
-        |i| crate::funding::record_transaction(&s.store, i),
+        |i| crate::funding::record_transaction(&s.store, &actor, i),
     )
     .await?;
     match outcome {
@@ -945,6 +953,7 @@ async fn edit_transaction(
 
 async fn post_transaction_correction(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -966,7 +975,7 @@ async fn post_transaction_correction(
     let outcome = submit(
         read,
         |i| i.check().map(drop),
-        |i| crate::funding::correct_transaction(&s.store, id, i),
+        |i| crate::funding::correct_transaction(&s.store, &actor, id, i),
     )
     .await?;
     match outcome {
@@ -1028,6 +1037,7 @@ async fn edit_requirement(
 
 async fn post_requirement_correction(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -1045,7 +1055,7 @@ async fn post_requirement_correction(
     let outcome = submit(
         read,
         |i| i.check().map(drop),
-        |i| crate::funding::correct_requirement(&s.store, id, i),
+        |i| crate::funding::correct_requirement(&s.store, &actor, id, i),
     )
     .await?;
     match outcome {

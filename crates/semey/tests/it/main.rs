@@ -4,6 +4,7 @@
 #[macro_use]
 mod support;
 
+mod accounts;
 mod api;
 mod binary;
 mod funding;

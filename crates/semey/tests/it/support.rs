@@ -19,6 +19,9 @@ pub enum Db {
 pub struct TestApp {
     pub state: AppState,
     router: Router,
+    /// A coordinator's API token (an administrator's), sent with every API call of the helpers
+    /// below unless a test says otherwise.
+    pub admin_token: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -60,9 +63,27 @@ impl TestApp {
         };
         let state = AppState::open(config).await.expect("open database");
         let router = semey::api::router(state.clone());
+        let cli = semey::auth::Actor::command_line();
+        let admin = semey::auth::create_user(
+            &state.store,
+            &cli,
+            "admin@semey.test",
+            "Test administrator",
+            "correct horse battery staple".into(),
+            true,
+            None,
+        )
+        .await
+        .expect("administrator");
+        let admin = state.store.user(admin).await.expect("administrator");
+        let (_, admin_token) =
+            semey::auth::issue_token(&state.store, &cli, &admin, "tests", time::Duration::days(1))
+                .await
+                .expect("token");
         Self {
             state,
             router,
+            admin_token,
             _dir: dir,
         }
     }
@@ -77,7 +98,22 @@ impl TestApp {
         uri: &str,
         body: Option<String>,
     ) -> (StatusCode, Value) {
+        self.request_as(Some(&self.admin_token), method, uri, body)
+            .await
+    }
+
+    /// A request with this API token, or as the public.
+    pub async fn request_as(
+        &self,
+        token: Option<&str>,
+        method: Method,
+        uri: &str,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
         if body.is_some() {
             req = req.header(header::CONTENT_TYPE, "application/json");
         }

@@ -336,12 +336,13 @@ on_both_backends! {
             "/workspace/organisations/new".into(), format!("/workspace/organisations/{oid}"),
             "/workspace/programmes/new".into(), format!("/workspace/programmes/{pid}"),
             "/workspace/requirements/new".into(), "/workspace/transactions/new".into(),
-            format!("/workspace/transactions/{tid}"), "/nothing/here".into(),
+            format!("/workspace/transactions/{tid}"), "/signin".into(), "/nothing/here".into(),
         ];
         for lang in ["kk", "ru", "en", "zh"] {
             for path in &pages {
                 let sep = if path.contains('?') { '&' } else { '?' };
-                let (status, _, html) = page(&app, &format!("{path}{sep}lang={lang}"), &[]).await;
+                let bearer = format!("Bearer {}", app.admin_token);
+                let (status, _, html) = page(&app, &format!("{path}{sep}lang={lang}"), &[("authorization", bearer.as_str())]).await;
                 assert!(status == StatusCode::OK || path == "/nothing/here", "{path} {lang}: {status}");
                 assert!(!html.contains("Unknown localization key"), "{path} in {lang} lacks a message: {}",
                     html.split("Unknown localization key").nth(1).unwrap_or("").chars().take(80).collect::<String>());

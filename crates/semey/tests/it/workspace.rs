@@ -22,6 +22,7 @@ async fn post_form(
         .method(Method::POST)
         .uri(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.admin_token))
         .body(axum::body::Body::from(body))
         .unwrap();
     let resp = semey::api::router(app.state.clone())
@@ -38,7 +39,10 @@ async fn post_form(
 }
 
 async fn get_page(app: &TestApp, uri: &str) -> (StatusCode, String) {
-    let req = Request::get(uri).body(axum::body::Body::empty()).unwrap();
+    let req = Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.admin_token))
+        .body(axum::body::Body::empty())
+        .unwrap();
     let resp = semey::api::router(app.state.clone())
         .oneshot(req)
         .await

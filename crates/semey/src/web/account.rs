@@ -1,0 +1,150 @@
+//! Signing in and out. One message for every failed sign-in (wrong address, wrong password,
+//! locked or disabled account), so the page does not tell who has an account.
+
+use super::{language, page, query_pairs, Chrome};
+use crate::auth::{self, Actor};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/signin", get(signin_page).post(signin))
+        .route("/signout", post(signout))
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage {
+    c: Chrome,
+    email: String,
+    next: String,
+    failed: bool,
+}
+
+/// Only addresses on this site are followed after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/workspace".to_owned(),
+    }
+}
+
+async fn signin_page(uri: Uri, headers: HeaderMap) -> Response {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let next = safe_next(
+        query
+            .iter()
+            .find(|(k, _)| k == "next")
+            .map(|(_, v)| v.as_str()),
+    );
+    let template = SigninPage {
+        c: Chrome::new(lang, &uri, query),
+        email: String::new(),
+        next,
+        failed: false,
+    };
+    no_store(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}
+
+async fn signin(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let address = actor.address;
+    let (lang, query, _) = language(&uri, &headers);
+    let form = std::str::from_utf8(&body)
+        .map(query_pairs)
+        .unwrap_or_default();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (email, password, next) = (get("email"), get("password"), safe_next(Some(&get("next"))));
+    match auth::sign_in(&s.store, &email, &password, &address).await? {
+        Ok((secret, _user)) => {
+            // A new session every time: any session the browser had before ends here.
+            if let Some(old) = auth::session_secret(&headers) {
+                auth::sign_out(&s.store, &old).await?;
+            }
+            let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                auth::session_cookie(&secret, s.config.secure_cookies),
+            );
+            Ok(no_store(r))
+        }
+        Err(_) => {
+            let template = SigninPage {
+                c: Chrome::new(lang, &uri, query),
+                email,
+                next,
+                failed: true,
+            };
+            Ok(no_store(page(&template, StatusCode::UNAUTHORIZED, None)))
+        }
+    }
+}
+
+async fn signout(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(secret) = auth::session_secret(&headers) {
+        auth::sign_out(&s.store, &secret).await?;
+    }
+    let mut r = Redirect::to("/").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, auth::clear_session_cookie());
+    Ok(r)
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
+/// In front of the workspace: whoever is not signed in is sent to the sign-in page (a read)
+/// or refused (a post).
+pub async fn require_sign_in(
+    State(s): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let (mut parts, body) = req.into_parts();
+    let actor =
+        <Actor as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &s)
+            .await?;
+    if actor.principal.is_signed_in() {
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    }
+    if parts.method == Method::GET {
+        let target = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/workspace".into());
+        return Ok(
+            Redirect::to(&format!("/signin?next={}", super::urlencode(&target))).into_response(),
+        );
+    }
+    let (lang, query, _) = language(&parts.uri, &parts.headers);
+    let template = SigninPage {
+        c: Chrome::new(lang, &parts.uri, query),
+        email: String::new(),
+        next: "/workspace".into(),
+        failed: false,
+    };
+    Ok(no_store(page(&template, StatusCode::UNAUTHORIZED, None)))
+}

@@ -1,0 +1,314 @@
+//! Accounts, roles, sessions, tokens, the audit trail and the security layer, over HTTP, on
+//! both backends.
+
+use crate::support::TestApp;
+use axum::http::{header, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use semey::auth::{self, Actor};
+use semey_domain::access::Role;
+use semey_domain::ids::OrganisationId;
+use semey_store::{AuditFilter, Page};
+use serde_json::json;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "a long enough secret phrase";
+
+/// A user with this role in this organisation, and an API token of theirs.
+async fn member(app: &TestApp, email: &str, role: Role, org: Option<OrganisationId>) -> String {
+    let cli = Actor::command_line();
+    let id = auth::create_user(
+        app.store(),
+        &cli,
+        email,
+        email,
+        PASSWORD.into(),
+        false,
+        Some((role, org)),
+    )
+    .await
+    .expect("user");
+    let user = app.store().user(id).await.unwrap();
+    auth::issue_token(app.store(), &cli, &user, "test", time::Duration::days(1))
+        .await
+        .expect("token")
+        .1
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(
+    app: &TestApp,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = semey::api::router(app.state.clone())
+        .oneshot(req.body(axum::body::Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+    let form = format!(
+        "email={}&password={}&next=%2Fworkspace",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    );
+    let mut headers = vec![("content-type", "application/x-www-form-urlencoded")];
+    if let Some(c) = cookie {
+        headers.push(("cookie", c));
+    }
+    send(app, Method::POST, "/signin?lang=en", &headers, &form).await
+}
+
+fn session_of(r: &Reply) -> String {
+    let set = r.headers[header::SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn programme(identifier: &str, reporting: &OrganisationId) -> serde_json::Value {
+    json!({
+        "iati_identifier": identifier,
+        "title": {"en": identifier},
+        "status": 2,
+        "areas": ["health"],
+        "sectors": [{"vocabulary": "dac5", "code": "12220", "percentage": 100}],
+        "reporting_org_id": reporting,
+    })
+}
+
+on_both_backends! {
+    /// Who may create and change a programme: the public and viewers never, an editor only for
+    /// their own organisation, coordinators for anyone. Each refusal changes nothing.
+    async fn roles_decide_who_writes_what(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, orgs) = app.get("/api/v1/organisations?limit=2").await;
+        let mine: OrganisationId = orgs["items"][0]["id"].as_str().unwrap().parse().unwrap();
+        let theirs: OrganisationId = orgs["items"][1]["id"].as_str().unwrap().parse().unwrap();
+        let editor = member(&app, "editor@org.test", Role::Editor, Some(mine)).await;
+        let viewer = member(&app, "viewer@org.test", Role::Viewer, Some(mine)).await;
+        let coordinator = member(&app, "coordinator@mech.test", Role::Coordinator, None).await;
+        let before = app.count("programmes").await;
+        let body = |id: &str, owner: &OrganisationId| Some(programme(id, owner).to_string());
+
+        let (s, b) = app.request_as(None, Method::POST, "/api/v1/programmes", body("XM-ANON-1", &mine)).await;
+        assert_eq!((s, b["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+        let (s, _) = app.request_as(Some(&viewer), Method::POST, "/api/v1/programmes", body("XM-VIEW-1", &mine)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = app.request_as(Some(&editor), Method::POST, "/api/v1/programmes", body("XM-OTHER-1", &theirs)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "an editor cannot report for another organisation");
+        assert_eq!(app.count("programmes").await, before, "nothing stored by the refused calls");
+
+        let (s, created) = app.request_as(Some(&editor), Method::POST, "/api/v1/programmes", body("XM-MINE-1", &mine)).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap();
+        let (s, _) = app.request_as(Some(&coordinator), Method::POST, "/api/v1/programmes", body("XM-COORD-1", &theirs)).await;
+        assert_eq!(s, StatusCode::CREATED);
+
+        // Handing one's programme to another organisation is not an editor's to do.
+        let (s, _) = app.request_as(Some(&editor), Method::PUT, &format!("/api/v1/programmes/{id}"), body("XM-MINE-1", &theirs)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, p) = app.get(&format!("/api/v1/programmes/{id}")).await;
+        assert_eq!(p["reporting_org_id"], mine.to_string());
+
+        // Money follows the programme's owner.
+        let tx = json!({"programme_id": id, "transaction_type": 11, "date": "2025-01-10", "amount": "1000", "currency": "USD"});
+        let (s, _) = app.request_as(Some(&viewer), Method::POST, "/api/v1/transactions", Some(tx.to_string())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, b) = app.request_as(Some(&editor), Method::POST, "/api/v1/transactions", Some(tx.to_string())).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        // Only coordinators add organisations or exchange rates.
+        let org = json!({"name": {"en": "New NGO"}, "org_type": 22, "country": "KZ"});
+        let (s, _) = app.request_as(Some(&editor), Method::POST, "/api/v1/organisations", Some(org.to_string())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = app.request_as(Some(&coordinator), Method::POST, "/api/v1/organisations", Some(org.to_string())).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let rates = json!([{"currency": "EUR", "date": "2025-01-01", "per_usd": "0.95", "source": "test"}]);
+        let (s, _) = app.request_as(Some(&editor), Method::POST, "/api/v1/exchange-rates", Some(rates.to_string())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}
+
+on_both_backends! {
+    /// Every change leaves exactly one audit line per changed record, with who, how, the old and
+    /// the new value; recording the same thing again leaves none.
+    async fn changes_are_audited_with_old_and_new_values(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, orgs) = app.get("/api/v1/organisations?limit=1").await;
+        let owner: OrganisationId = orgs["items"][0]["id"].as_str().unwrap().parse().unwrap();
+        let audit = |id: String| {
+            let store = app.store().clone();
+            async move {
+                store
+                    .list_audit(&AuditFilter { record_id: Some(id), ..Default::default() }, Page::new(Some(100), None))
+                    .await
+                    .unwrap()
+            }
+        };
+        let (s, p) = app.post("/api/v1/programmes", programme("XM-AUDIT-1", &owner)).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let id = p["id"].as_str().unwrap().to_owned();
+        let lines = audit(id.clone()).await;
+        assert_eq!(lines.len(), 1);
+        assert_eq!((lines[0].action.as_str(), lines[0].record_type.as_str()), ("create", "programme"));
+        assert!(lines[0].via.starts_with("token:") && lines[0].user_id.is_some());
+        assert!(lines[0].old_value.is_none() && lines[0].new_value.as_deref().unwrap().contains("XM-AUDIT-1"));
+
+        let mut changed = programme("XM-AUDIT-1", &owner);
+        changed["title"] = json!({"en": "Renamed"});
+        let (s, _) = app.put(&format!("/api/v1/programmes/{id}"), changed.clone()).await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, _) = app.put(&format!("/api/v1/programmes/{id}"), changed).await;
+        assert_eq!(s, StatusCode::OK);
+        let lines = audit(id.clone()).await;
+        assert_eq!(lines.len(), 2, "the same content again is no change");
+        assert_eq!(lines[0].action, "update");
+        assert!(lines[0].old_value.as_deref().unwrap().contains(r#""en":"XM-AUDIT-1""#), "the old title");
+        assert!(lines[0].new_value.as_deref().unwrap().contains("Renamed"));
+
+        let tx = json!({"programme_id": id, "reference": "A-1", "transaction_type": 11, "date": "2025-01-10", "amount": "10", "currency": "USD"});
+        let (_, t) = app.post("/api/v1/transactions", tx.clone()).await;
+        let (_, _) = app.post("/api/v1/transactions", tx).await;
+        assert_eq!(audit(t["id"].as_str().unwrap().to_owned()).await.len(), 1, "one line for one change");
+    }
+}
+
+on_both_backends! {
+    /// Signing in: one message for a wrong password and an unknown address, each failure
+    /// audited, a lock-out after five, a new session at every sign-in, secure cookie flags,
+    /// sign-out and a tampered cookie leave nobody signed in.
+    async fn sign_in_sessions_and_lock_out(app: TestApp) {
+        let cli = Actor::command_line();
+        auth::create_user(app.store(), &cli, "Aigerim@Semey.test", "Aigerim", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+            .await
+            .unwrap();
+        let wrong = sign_in(&app, "aigerim@semey.test", "not the password", None).await;
+        let unknown = sign_in(&app, "nobody@semey.test", PASSWORD, None).await;
+        assert_eq!((wrong.status, unknown.status), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+        assert!(wrong.body.contains("The e-mail or the password is wrong"));
+        let strip = |b: &str| b.replace("aigerim@semey.test", "").replace("nobody@semey.test", "");
+        assert_eq!(strip(&wrong.body), strip(&unknown.body), "the same page for an unknown address");
+        let failures = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
+        assert_eq!(failures.iter().filter(|a| a.action == "sign_in_failed").count(), 2);
+
+        // Signing in (address in any case) gives a fresh session cookie with the right flags.
+        let first = sign_in(&app, "AIGERIM@semey.test", PASSWORD, None).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        let set = first.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"), "{set}");
+        let cookie = session_of(&first);
+        let page = send(&app, Method::GET, "/workspace", &[("cookie", &cookie)], "").await;
+        assert_eq!(page.status, StatusCode::OK);
+        // Signing in again from the same browser rotates the session: the old one ends.
+        let second = sign_in(&app, "aigerim@semey.test", PASSWORD, Some(&cookie)).await;
+        let cookie2 = session_of(&second);
+        assert_ne!(cookie, cookie2);
+        let old = send(&app, Method::GET, "/workspace", &[("cookie", &cookie)], "").await;
+        assert_eq!(old.status, StatusCode::SEE_OTHER, "the earlier session is over");
+        assert!(old.headers[header::LOCATION].to_str().unwrap().starts_with("/signin?next=%2Fworkspace"));
+        // A tampered cookie is nobody.
+        let tampered = format!("{}0", cookie2);
+        let r = send(&app, Method::GET, "/workspace", &[("cookie", &tampered)], "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // Sign-out ends the session.
+        let out = send(&app, Method::POST, "/signout", &[("cookie", &cookie2)], "").await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        let r = send(&app, Method::GET, "/workspace", &[("cookie", &cookie2)], "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+        // Five wrong passwords lock the account: then even the right one is refused for a while.
+        for _ in 0..5 {
+            sign_in(&app, "aigerim@semey.test", "guess", None).await;
+        }
+        let locked = sign_in(&app, "aigerim@semey.test", PASSWORD, None).await;
+        assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+        assert!(locked.body.contains("closed for a while"));
+    }
+}
+
+on_both_backends! {
+    /// An idle session ends; revoked and expired tokens are refused.
+    async fn expired_sessions_and_revoked_tokens(app: TestApp) {
+        let cli = Actor::command_line();
+        let id = auth::create_user(app.store(), &cli, "idle@semey.test", "Idle", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+            .await
+            .unwrap();
+        let r = sign_in(&app, "idle@semey.test", PASSWORD, None).await;
+        let cookie = session_of(&r);
+        let r = send(&app, Method::GET, "/workspace", &[("cookie", &cookie)], "").await;
+        assert_eq!(r.status, StatusCode::OK);
+        // The same platform configured to end sessions after zero idle minutes.
+        let strict = semey::AppState {
+            config: std::sync::Arc::new(semey::Config { session_idle_minutes: 0, ..(*app.state.config).clone() }),
+            ..app.state.clone()
+        };
+        let resp = semey::api::router(strict)
+            .oneshot(Request::get("/workspace").header("cookie", &cookie).body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "an idle session is over");
+
+        let user = app.store().user(id).await.unwrap();
+        let (token_id, token) = auth::issue_token(app.store(), &cli, &user, "robot", time::Duration::days(30)).await.unwrap();
+        let (s, _) = app.request_as(Some(&token), Method::POST, "/api/v1/organisations", Some(json!({"name": {"en": "X"}, "org_type": 22, "country": "KZ"}).to_string())).await;
+        assert_eq!(s, StatusCode::CREATED);
+        auth::revoke_token(app.store(), &cli, token_id).await.unwrap();
+        let before = app.count("organisations").await;
+        let (s, _) = app.request_as(Some(&token), Method::POST, "/api/v1/organisations", Some(json!({"name": {"en": "Y"}, "org_type": 22, "country": "KZ"}).to_string())).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (_, expired) = auth::issue_token(app.store(), &cli, &user, "old", time::Duration::seconds(-1)).await.unwrap();
+        let (s, _) = app.request_as(Some(&expired), Method::POST, "/api/v1/organisations", Some(json!({"name": {"en": "Z"}, "org_type": 22, "country": "KZ"}).to_string())).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (s, _) = app.request_as(Some("semey_made-up"), Method::GET, "/api/v1/organisations", None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.count("organisations").await, before, "nothing stored");
+    }
+}
+
+on_both_backends! {
+    /// A form posted from another site is refused and audited; pages carry the security
+    /// headers.
+    async fn cross_site_posts_are_refused_and_pages_have_security_headers(app: TestApp) {
+        let bearer = format!("Bearer {}", app.admin_token);
+        let r = send(&app, Method::POST, "/workspace/organisations/new", &[
+            ("host", "semey.example"), ("origin", "https://evil.example"), ("authorization", &bearer),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ], "name.en=Evil&org_type=22&country=KZ").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r2 = send(&app, Method::POST, "/signout", &[("sec-fetch-site", "cross-site")], "").await;
+        assert_eq!(r2.status, StatusCode::FORBIDDEN);
+        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "cross_site_request_refused").count(), 2);
+        assert!(!app.store().list_organisations(&Default::default(), Page::new(Some(100), None)).await.unwrap().0
+            .iter().any(|o| o.name.best(semey_domain::Lang::En) == Some("Evil")));
+        // The same post from the site itself goes through.
+        let ok = send(&app, Method::POST, "/workspace/organisations/new", &[
+            ("host", "semey.example"), ("origin", "https://semey.example"), ("authorization", &bearer),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ], "name.en=Fine&org_type=22&country=KZ").await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+
+        let home = send(&app, Method::GET, "/", &[], "").await;
+        let csp = home.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(home.headers["x-content-type-options"], "nosniff");
+        assert_eq!(home.headers["x-frame-options"], "DENY");
+    }
+}
