@@ -35,6 +35,11 @@ geo="$root/../shared/data/geo"
 for f in kaz_adm1_2024.geojson kaz_adm2_2024.geojson places-abai-east-kazakhstan.geojson; do
   "$semey" import places "$geo/$f" >/dev/null
 done
+# An administrator for the workspace pages, with a password made up for this run.
+export SEMEY_TEST_EMAIL="browser-tests@semey.test"
+SEMEY_TEST_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
+export SEMEY_TEST_PASSWORD
+printf '%s\n' "$SEMEY_TEST_PASSWORD" | "$semey" user add "$SEMEY_TEST_EMAIL" --name "Browser tests" --administrator >/dev/null
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 SEMEY_LOG=warn "$semey" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!

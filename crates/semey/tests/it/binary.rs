@@ -154,3 +154,86 @@ fn configuration_file_and_environment() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
+
+/// Runs `semey` with `stdin` as its standard input.
+fn run(database: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args(args)
+        .args(["--database", database])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start semey");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The first administrator comes from the command line, with a password read from standard
+/// input (never a default one); a short password is refused and creates nothing; tokens are
+/// printed once.
+#[test]
+fn accounts_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("semey.db").display());
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "admin@semey.kz",
+            "--name",
+            "Admin",
+            "--administrator",
+        ],
+        "short\n",
+    );
+    assert!(!ok && err.contains("at least 12 characters"), "{err}");
+    let (_, list, _) = run(&db, &["user", "list"], "");
+    assert!(list.trim().is_empty(), "nothing created: {list}");
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "admin@semey.kz",
+            "--name",
+            "Admin",
+            "--administrator",
+        ],
+        "a very long passphrase\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("created for admin@semey.kz") && !out.contains("passphrase"));
+    let (_, list, _) = run(&db, &["user", "list"], "");
+    assert!(
+        list.contains("admin@semey.kz\tAdmin\tadministrator"),
+        "{list}"
+    );
+    let (ok, _, err) = run(
+        &db,
+        &["user", "add", "admin@semey.kz", "--name", "Again"],
+        "another long passphrase\n",
+    );
+    assert!(!ok && err.contains("already an account"), "{err}");
+    let (ok, out, _) = run(
+        &db,
+        &["user", "token", "admin@semey.kz", "--name", "robot"],
+        "",
+    );
+    assert!(ok && out.contains(": semey_"), "{out}");
+    let (ok, _, _) = run(&db, &["user", "disable", "admin@semey.kz"], "");
+    assert!(ok);
+    let (_, list, _) = run(&db, &["user", "list"], "");
+    assert!(list.contains("disabled"));
+}
