@@ -124,6 +124,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
     ["workspace", "/workspace"],
     ["programme-form", `/workspace/programmes/${id.programme}`],
     ["transaction-form", `/workspace/transactions/new?programme=${id.programme}`],
+    ["audit", "/workspace/audit"],
   ];
   for (const lang of ["kk", "en"]) {
     const { context, page, problems } = await newPage();

@@ -337,3 +337,20 @@ signin-password = Password
 signin-submit = Sign in
 signin-failed = The e-mail or the password is wrong, or the account is closed for a while after too many attempts. Try again, or ask your coordinator.
 signout = Sign out
+
+## Audit trail
+audit-heading = Audit trail
+audit-intro = Every change to the platform's records and every refused attempt, newest first: who, when, how, from where, and the old and new values. Nothing here can be changed or deleted.
+audit-record-type = Record type
+audit-record-id = Record
+audit-export = Download as CSV
+audit-at = When (UTC)
+audit-action = Action
+audit-who = Who and how
+audit-change = Change
+audit-show = Show the values
+audit-old = Before
+audit-new = After
+workspace-audit = Audit trail
+refused-heading = Not allowed
+refused-text = Your account cannot do this: the record belongs to another organisation, or your role does not allow it. Ask your coordinator if you think it should.

@@ -335,3 +335,20 @@ signin-password = 密码
 signin-submit = 登录
 signin-failed = 电子邮箱或密码错误，或因尝试次数过多，登录已暂时关闭。请重试，或联系您的协调员。
 signout = 退出
+
+## 审计记录
+audit-heading = 审计记录
+audit-intro = 平台记录的每一次更改和每一次被拒绝的尝试，最新的在前：由谁、何时、以何种方式、从何处，以及更改前后的值。此处的内容不能更改或删除。
+audit-record-type = 记录类型
+audit-record-id = 记录
+audit-export = 下载 CSV
+audit-at = 时间（UTC）
+audit-action = 操作
+audit-who = 操作者及方式
+audit-change = 更改
+audit-show = 显示数值
+audit-old = 更改前
+audit-new = 更改后
+workspace-audit = 审计记录
+refused-heading = 不允许此操作
+refused-text = 您的账户不能执行此操作：该记录属于另一个组织，或您的角色不允许。如您认为有误，请联系您的协调员。

@@ -28,6 +28,12 @@ struct SigninPage {
     failed: bool,
 }
 
+#[derive(Template)]
+#[template(path = "refused.html")]
+struct RefusedPage {
+    c: Chrome,
+}
+
 /// Only addresses on this site are followed after signing in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -127,7 +133,17 @@ pub async fn require_sign_in(
         <Actor as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &s)
             .await?;
     if actor.principal.is_signed_in() {
-        return Ok(next.run(Request::from_parts(parts, body)).await);
+        let (lang, query, _) = language(&parts.uri, &parts.headers);
+        let uri = parts.uri.clone();
+        let response = next.run(Request::from_parts(parts, body)).await;
+        // A refusal reaches a person as a page in their language, not as the API's JSON.
+        if response.status() == StatusCode::FORBIDDEN {
+            let template = RefusedPage {
+                c: Chrome::new(lang, &uri, query),
+            };
+            return Ok(no_store(page(&template, StatusCode::FORBIDDEN, None)));
+        }
+        return Ok(response);
     }
     if parts.method == Method::GET {
         let target = parts

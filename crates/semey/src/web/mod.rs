@@ -3,6 +3,7 @@
 
 mod account;
 pub mod assets;
+mod audit;
 pub mod cache;
 mod form;
 mod format;

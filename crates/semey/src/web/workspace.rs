@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
             "/workspace/requirements/{id}",
             get(edit_requirement).post(post_requirement_correction),
         )
+        .merge(super::audit::routes())
         .layer(axum::middleware::map_response(private))
 }
 

@@ -312,3 +312,32 @@ on_both_backends! {
         assert_eq!(home.headers["x-frame-options"], "DENY");
     }
 }
+
+on_both_backends! {
+    /// Coordinators browse the audit trail with filters and export it as CSV; editors are
+    /// refused with a page in their language.
+    async fn coordinators_browse_and_export_the_audit_trail(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, orgs) = app.get("/api/v1/organisations?limit=1").await;
+        let owner: OrganisationId = orgs["items"][0]["id"].as_str().unwrap().parse().unwrap();
+        let (_, p) = app.post("/api/v1/programmes", programme("XM-AUDIT-CSV", &owner)).await;
+        let id = p["id"].as_str().unwrap();
+        let bearer = format!("Bearer {}", app.admin_token);
+        let page = send(&app, Method::GET, &format!("/workspace/audit?record_id={id}&lang=en"), &[("authorization", &bearer)], "").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Audit trail") && page.body.contains("XM-AUDIT-CSV"));
+        let csv = send(&app, Method::GET, &format!("/workspace/audit.csv?record_id={id}"), &[("authorization", &bearer)], "").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+        let mut rows = csv::Reader::from_reader(csv.body.as_bytes());
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 1, "one change to this programme");
+        assert_eq!(&records[0][5], "create");
+        assert_eq!(&records[0][7], id);
+
+        let editor = member(&app, "ed@org.test", Role::Editor, Some(owner)).await;
+        let refused = send(&app, Method::GET, "/workspace/audit?lang=ru", &[("authorization", &format!("Bearer {editor}"))], "").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.body.contains("Действие не разрешено"), "{}", refused.body);
+    }
+}
