@@ -114,8 +114,11 @@ async fn place_geometry(
     responses((status = 201, body = Place), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_place(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiJson(input): ApiJson<PlaceInput>,
 ) -> Result<(StatusCode, Json<Place>), AppError> {
+    // Places are shared reference data: coordinators keep them.
+    actor.principal.may_coordinate()?;
     let p = input.check()?;
     if let Some(parent) = p.parent_id {
         let parent_place = s.store.place(parent).await.map_err(|_| {
@@ -142,6 +145,10 @@ async fn create_place(
             .into());
         }
     }
+    let recorded = serde_json::json!({
+        "level": p.level.as_str(), "parent_id": p.parent_id, "kato": p.kato.as_ref().map(|k| k.to_string()),
+        "name": &p.name, "point": p.point.map(|pt| [pt.lon, pt.lat]),
+    });
     let write = PlaceWrite {
         source_key: PlaceWrite::manual_key(p.level, p.kato.as_ref(), &p.name, p.parent_id),
         level: p.level,
@@ -164,6 +171,16 @@ async fn create_place(
         )
         .into());
     }
+    crate::records::audit(
+        &s.store,
+        &mut tx,
+        &actor,
+        "place",
+        &id.to_string(),
+        None,
+        Some(&recorded),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(s.store.place(id).await?)))
 }

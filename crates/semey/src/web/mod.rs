@@ -8,7 +8,7 @@ pub mod cache;
 mod form;
 mod format;
 mod maps;
-mod workspace;
+pub mod workspace;
 
 use crate::chart::{Chart, Series};
 use crate::i18n::{self, t};

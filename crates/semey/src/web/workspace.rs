@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use semey_domain::funding::{RequirementInput, TransactionType};
 use semey_domain::ids::{OrganisationId, ProgrammeId};
@@ -24,41 +24,52 @@ use semey_store::{OrganisationFilter, Page, ProgrammeFilter};
 use serde::Serialize;
 use serde_json::Value;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/workspace", get(index))
-        .route(
+/// Every form of the workspace: a GET shows it, a POST saves it. The router is built from this
+/// list, and the permission test walks the same list, so a form added here without an entry in
+/// that test's matrix fails it.
+pub fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (
             "/workspace/organisations/new",
             get(new_organisation).post(post_new_organisation),
-        )
-        .route(
+        ),
+        (
             "/workspace/organisations/{id}",
             get(edit_organisation).post(post_organisation),
-        )
-        .route(
+        ),
+        (
             "/workspace/programmes/new",
             get(new_programme).post(post_new_programme),
-        )
-        .route(
+        ),
+        (
             "/workspace/programmes/{id}",
             get(edit_programme).post(post_programme),
-        )
-        .route(
+        ),
+        (
             "/workspace/requirements/new",
             get(new_requirement).post(post_requirement),
-        )
-        .route(
-            "/workspace/transactions/new",
-            get(new_transaction).post(post_transaction),
-        )
-        .route(
-            "/workspace/transactions/{id}",
-            get(edit_transaction).post(post_transaction_correction),
-        )
-        .route(
+        ),
+        (
             "/workspace/requirements/{id}",
             get(edit_requirement).post(post_requirement_correction),
-        )
+        ),
+        (
+            "/workspace/transactions/new",
+            get(new_transaction).post(post_transaction),
+        ),
+        (
+            "/workspace/transactions/{id}",
+            get(edit_transaction).post(post_transaction_correction),
+        ),
+    ]
+}
+
+pub fn routes() -> Router<AppState> {
+    let mut router = Router::new().route("/workspace", get(index));
+    for (path, methods) in form_routes() {
+        router = router.route(path, methods);
+    }
+    router
         .merge(super::audit::routes())
         .layer(axum::middleware::map_response(private))
 }

@@ -10,6 +10,7 @@ mod binary;
 mod funding;
 mod imports;
 mod organisations;
+mod permissions;
 mod places;
 mod programmes;
 mod web;

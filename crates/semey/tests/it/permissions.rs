@@ -1,0 +1,306 @@
+//! The permission matrix: every mutating API route (from the OpenAPI description the router
+//! is built with) and every workspace form (from `workspace::form_routes`, which the router is
+//! built from), called as the public, a viewer, an editor of another organisation, an editor of
+//! the owning organisation, a coordinator and an administrator. Each call gets the expected
+//! status, and a refused call changes nothing. A route without an entry here fails the test.
+
+use crate::support::TestApp;
+use axum::http::{header, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use semey::auth::{self, Actor};
+use semey_domain::access::Role;
+use semey_store::{AuditFilter, Page};
+use serde_json::json;
+use std::collections::BTreeSet;
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Public,
+    Viewer,
+    OtherEditor,
+    OwnerEditor,
+    Coordinator,
+    Administrator,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Public,
+    Who::Viewer,
+    Who::OtherEditor,
+    Who::OwnerEditor,
+    Who::Coordinator,
+    Who::Administrator,
+];
+
+/// Who may use a route.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// The owning organisation's editors, coordinators, administrators.
+    Owner,
+    /// Coordinators and administrators only.
+    Coordination,
+}
+
+impl Rule {
+    fn allows(self, who: Who) -> bool {
+        match (self, who) {
+            (_, Who::Coordinator | Who::Administrator) => true,
+            (Rule::Owner, Who::OwnerEditor) => true,
+            _ => false,
+        }
+    }
+}
+
+struct Fixture {
+    owner: String,
+    district: String,
+    programme: String,
+    transaction: String,
+    requirement: String,
+    tokens: Vec<(Who, Option<String>)>,
+}
+
+async fn token(app: &TestApp, email: &str, role: Role, org: Option<&str>) -> String {
+    let cli = Actor::command_line();
+    let id = auth::create_user(
+        app.store(),
+        &cli,
+        email,
+        email,
+        "a long enough secret phrase".into(),
+        false,
+        Some((role, org.map(|o| o.parse().unwrap()))),
+    )
+    .await
+    .unwrap();
+    let user = app.store().user(id).await.unwrap();
+    auth::issue_token(app.store(), &cli, &user, "matrix", time::Duration::days(1))
+        .await
+        .unwrap()
+        .1
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let (_, orgs) = app.get("/api/v1/organisations?limit=2").await;
+    let owner = orgs["items"][0]["id"].as_str().unwrap().to_owned();
+    let other = orgs["items"][1]["id"].as_str().unwrap().to_owned();
+    let (s, p) = app
+        .post("/api/v1/programmes", programme_body("XM-MATRIX-P", &owner))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let programme = p["id"].as_str().unwrap().to_owned();
+    let (s, t) = app
+        .post(
+            "/api/v1/transactions",
+            transaction_body(&programme, "MATRIX-T"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let (s, r) = app
+        .post("/api/v1/requirements", requirement_body(&programme))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let tokens = vec![
+        (Who::Public, None),
+        (
+            Who::Viewer,
+            Some(token(app, "viewer@m.test", Role::Viewer, Some(&owner)).await),
+        ),
+        (
+            Who::OtherEditor,
+            Some(token(app, "other@m.test", Role::Editor, Some(&other)).await),
+        ),
+        (
+            Who::OwnerEditor,
+            Some(token(app, "owner@m.test", Role::Editor, Some(&owner)).await),
+        ),
+        (
+            Who::Coordinator,
+            Some(token(app, "coord@m.test", Role::Coordinator, None).await),
+        ),
+        (Who::Administrator, Some(app.admin_token.clone())),
+    ];
+    let (_, d) = app.get("/api/v1/places?level=district&limit=1").await;
+    Fixture {
+        district: d["items"][0]["id"].as_str().unwrap().to_owned(),
+        owner,
+        programme,
+        transaction: t["id"].as_str().unwrap().to_owned(),
+        requirement: r["id"].as_str().unwrap().to_owned(),
+        tokens,
+    }
+}
+
+fn programme_body(identifier: &str, owner: &str) -> serde_json::Value {
+    json!({
+        "iati_identifier": identifier, "title": {"en": identifier}, "status": 2, "areas": ["health"],
+        "sectors": [{"vocabulary": "dac5", "code": "12220", "percentage": 100}], "reporting_org_id": owner,
+    })
+}
+
+fn transaction_body(programme: &str, reference: &str) -> serde_json::Value {
+    json!({"programme_id": programme, "reference": reference, "transaction_type": 11, "date": "2025-02-01", "amount": "500", "currency": "USD"})
+}
+
+fn requirement_body(programme: &str) -> serde_json::Value {
+    json!({"programme_id": programme, "period_start": "2026-01-01", "period_end": "2026-12-31", "amount": "900", "currency": "USD"})
+}
+
+/// One call of the matrix: its address, body (JSON or a form) and rule.
+struct Call {
+    path: String,
+    json: Option<serde_json::Value>,
+    form: Option<String>,
+    rule: Rule,
+}
+
+/// The matrix: (method, route as the router knows it) → how to call it, for each caller.
+fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
+    let tag = format!("{who:?}").to_uppercase();
+    let p = &f.programme;
+    let form_programme = format!(
+        "iati_identifier=XM-MATRIX-F-{tag}&title.en=Form+{tag}&status=2&areas[]=health&sectors[0].vocabulary=dac5&sectors[0].code=12220&sectors[0].percentage=100&reporting_org_id={}",
+        f.owner
+    );
+    let form_tx = format!("programme_id={p}&reference=MATRIX-FORM-{tag}&transaction_type=11&date=2025-03-01&amount=10&currency=USD");
+    let form_req = format!(
+        "programme_id={p}&period_start=2027-01-01&period_end=2027-12-31&amount=77&currency=USD"
+    );
+    let json = |path: String, body: serde_json::Value, rule| Call {
+        path,
+        json: Some(body),
+        form: None,
+        rule,
+    };
+    let form = |path: String, body: String, rule| Call {
+        path,
+        json: None,
+        form: Some(body),
+        rule,
+    };
+    let org_body =
+        json!({"name": {"en": format!("Matrix {tag}")}, "org_type": 22, "country": "KZ"});
+    Some(match route {
+        "POST /api/v1/organisations" => json("/api/v1/organisations".into(), org_body, Rule::Coordination),
+        "PUT /api/v1/organisations/{id}" => {
+            json(format!("/api/v1/organisations/{}", f.owner), json!({"name": {"en": "Owner organisation"}, "org_type": 22, "country": "KZ"}), Rule::Owner)
+        }
+        "POST /api/v1/programmes" => json("/api/v1/programmes".into(), programme_body(&format!("XM-MATRIX-{tag}"), &f.owner), Rule::Owner),
+        "PUT /api/v1/programmes/{id}" => json(format!("/api/v1/programmes/{p}"), programme_body("XM-MATRIX-P", &f.owner), Rule::Owner),
+        "POST /api/v1/transactions" => json("/api/v1/transactions".into(), transaction_body(p, &format!("MATRIX-{tag}")), Rule::Owner),
+        "PUT /api/v1/transactions/{id}" => json(format!("/api/v1/transactions/{}", f.transaction), transaction_body(p, "MATRIX-T"), Rule::Owner),
+        "POST /api/v1/requirements" => json("/api/v1/requirements".into(), json!({"programme_id": p, "period_start": "2028-01-01", "period_end": "2028-12-31", "amount": tag.len().to_string(), "currency": "USD"}), Rule::Owner),
+        "PUT /api/v1/requirements/{id}" => json(format!("/api/v1/requirements/{}", f.requirement), requirement_body(p), Rule::Owner),
+        "POST /api/v1/places" => json(
+            "/api/v1/places".into(),
+            json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),
+            Rule::Coordination,
+        ),
+        "POST /api/v1/exchange-rates" => json("/api/v1/exchange-rates".into(), json!([{"currency": "EUR", "date": "2024-06-01", "per_usd": "0.93", "source": format!("matrix {tag}")}]), Rule::Coordination),
+        "POST /workspace/organisations/new" => form("/workspace/organisations/new".into(), format!("name.en=Form+org+{tag}&org_type=22&country=KZ"), Rule::Coordination),
+        "POST /workspace/organisations/{id}" => form(format!("/workspace/organisations/{}", f.owner), "name.en=Owner+organisation&org_type=22&country=KZ".into(), Rule::Owner),
+        "POST /workspace/programmes/new" => form("/workspace/programmes/new".into(), form_programme, Rule::Owner),
+        "POST /workspace/programmes/{id}" => form(
+            format!("/workspace/programmes/{p}"),
+            format!("iati_identifier=XM-MATRIX-P&title.en=XM-MATRIX-P&status=2&areas[]=health&sectors[0].vocabulary=dac5&sectors[0].code=12220&sectors[0].percentage=100&reporting_org_id={}", f.owner),
+            Rule::Owner,
+        ),
+        "POST /workspace/requirements/new" => form("/workspace/requirements/new".into(), form_req, Rule::Owner),
+        "POST /workspace/requirements/{id}" => form(
+            format!("/workspace/requirements/{}", f.requirement),
+            format!("programme_id={p}&period_start=2026-01-01&period_end=2026-12-31&amount=900&currency=USD"),
+            Rule::Owner,
+        ),
+        "POST /workspace/transactions/new" => form("/workspace/transactions/new".into(), form_tx, Rule::Owner),
+        "POST /workspace/transactions/{id}" => form(
+            format!("/workspace/transactions/{}", f.transaction),
+            format!("programme_id={p}&reference=MATRIX-T&transaction_type=11&date=2025-02-01&amount=500&currency=USD"),
+            Rule::Owner,
+        ),
+        _ => return None,
+    })
+}
+
+/// Every mutating route the router has.
+fn mutating_routes() -> BTreeSet<String> {
+    let mut routes = BTreeSet::new();
+    for (path, item) in semey::api::openapi().paths.paths {
+        for (method, op) in [
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            if op.is_some() {
+                routes.insert(format!("{method} {path}"));
+            }
+        }
+    }
+    for (path, _) in semey::web::workspace::form_routes() {
+        routes.insert(format!("POST {path}"));
+    }
+    routes
+}
+
+/// Every change is audited, so the number of change lines tells whether anything changed.
+async fn changes(app: &TestApp) -> usize {
+    app.store()
+        .list_audit(
+            &AuditFilter::default(),
+            Page::new(Some(Page::MAX_LIMIT), None),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| matches!(a.action.as_str(), "create" | "update" | "delete"))
+        .count()
+}
+
+on_both_backends! {
+    async fn every_mutating_route_answers_each_role_as_it_should(app: TestApp) {
+        let app = app.with_demo().await;
+        let f = fixture(&app).await;
+        let routes = mutating_routes();
+        assert!(routes.len() >= 17, "{routes:?}");
+        for route in &routes {
+            let (method, _) = route.split_once(' ').unwrap();
+            for who in EVERYONE {
+                let c = call(route, &f, who).unwrap_or_else(|| panic!("no permission entry for {route}: add it to the matrix"));
+                let token = f.tokens.iter().find(|(w, _)| *w == who).unwrap().1.clone();
+                let mut req = Request::builder().method(Method::from_bytes(method.as_bytes()).unwrap()).uri(&c.path);
+                if let Some(t) = &token {
+                    req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+                }
+                let body = match (&c.json, &c.form) {
+                    (Some(j), _) => {
+                        req = req.header(header::CONTENT_TYPE, "application/json");
+                        j.to_string()
+                    }
+                    (_, Some(form)) => {
+                        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                        form.replace('[', "%5B").replace(']', "%5D")
+                    }
+                    _ => String::new(),
+                };
+                let before = changes(&app).await;
+                let resp = semey::api::router(app.state.clone())
+                    .oneshot(req.body(axum::body::Body::from(body)).unwrap())
+                    .await
+                    .unwrap();
+                let status = resp.status();
+                let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned();
+                if c.rule.allows(who) {
+                    assert!(
+                        matches!(status, StatusCode::OK | StatusCode::CREATED | StatusCode::SEE_OTHER),
+                        "{route} as {who:?}: {status} {}", text.chars().take(300).collect::<String>()
+                    );
+                } else {
+                    let expected = if who == Who::Public { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+                    assert_eq!(status, expected, "{route} as {who:?}: {}", text.chars().take(300).collect::<String>());
+                    assert_eq!(changes(&app).await, before, "{route} as {who:?} was refused but changed something");
+                }
+            }
+        }
+    }
+}
