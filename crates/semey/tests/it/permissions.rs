@@ -44,11 +44,10 @@ enum Rule {
 
 impl Rule {
     fn allows(self, who: Who) -> bool {
-        match (self, who) {
-            (_, Who::Coordinator | Who::Administrator) => true,
-            (Rule::Owner, Who::OwnerEditor) => true,
-            _ => false,
-        }
+        matches!(
+            (self, who),
+            (_, Who::Coordinator | Who::Administrator) | (Rule::Owner, Who::OwnerEditor)
+        )
     }
 }
 
