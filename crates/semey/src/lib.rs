@@ -32,6 +32,8 @@ pub struct AppState {
     pub store: Store,
     /// Rendered public pages (see `web::cache`).
     pub pages: web::cache::PageCache,
+    /// Sign-in attempts per address.
+    pub sign_ins: auth::SignInLimiter,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             config: std::sync::Arc::new(config),
             store,
             pages: Default::default(),
+            sign_ins: Default::default(),
         })
     }
 }

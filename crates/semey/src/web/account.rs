@@ -78,6 +78,34 @@ async fn signin(
             .unwrap_or_default()
     };
     let (email, password, next) = (get("email"), get("password"), safe_next(Some(&get("next"))));
+    if !s.sign_ins.allow(&address) {
+        let mut tx = s.store.begin().await?;
+        s.store
+            .append_audit(
+                &mut tx,
+                None,
+                "anonymous",
+                &address,
+                "sign_in_rate_limited",
+                "user",
+                "-",
+                None,
+                None,
+            )
+            .await?;
+        tx.commit().await?;
+        let template = SigninPage {
+            c: Chrome::new(lang, &uri, query),
+            email,
+            next,
+            failed: true,
+        };
+        return Ok(no_store(page(
+            &template,
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+        )));
+    }
     match auth::sign_in(&s.store, &email, &password, &address).await? {
         Ok((secret, _user)) => {
             // A new session every time: any session the browser had before ends here.

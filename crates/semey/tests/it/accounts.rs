@@ -341,3 +341,18 @@ on_both_backends! {
         assert!(refused.body.contains("Действие не разрешено"), "{}", refused.body);
     }
 }
+
+on_both_backends! {
+    /// One address cannot try sign-ins without end: after the limit it is told to wait, and
+    /// that is audited.
+    async fn sign_in_attempts_are_limited_per_address(app: TestApp) {
+        for i in 0..semey::auth::SignInLimiter::LIMIT {
+            let r = sign_in(&app, &format!("nobody{i}@semey.test"), "whatever", None).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+        let r = sign_in(&app, "another@semey.test", "whatever", None).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "sign_in_rate_limited"));
+    }
+}
