@@ -125,6 +125,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
     ["programme-form", `/workspace/programmes/${id.programme}`],
     ["transaction-form", `/workspace/transactions/new?programme=${id.programme}`],
     ["audit", "/workspace/audit"],
+    ["account", "/workspace/account"],
   ];
   for (const lang of ["kk", "en"]) {
     const { context, page, problems } = await newPage();

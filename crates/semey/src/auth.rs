@@ -51,7 +51,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 /// Checks a password against a stored hash, on a blocking thread.
-async fn verify_password(hash: String, password: String) -> bool {
+pub async fn verify_password(hash: String, password: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {

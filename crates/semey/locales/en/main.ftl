@@ -354,3 +354,27 @@ audit-new = After
 workspace-audit = Audit trail
 refused-heading = Not allowed
 refused-text = Your account cannot do this: the record belongs to another organisation, or your role does not allow it. Ask your coordinator if you think it should.
+
+## Account
+account-heading = Your account
+account-role = Role
+account-administrator = Administrator
+account-role-coordinator = Coordinator
+account-role-editor = Editor
+account-role-viewer = Viewer
+account-password = New password
+account-current-password = Current password
+account-new-password = New password (at least 12 characters)
+account-wrong-password = The current password is not right; nothing was changed.
+account-short-password = The new password is too short: at least 12 characters.
+account-tokens = API tokens
+account-tokens-intro = A token lets a program send data for your organisation with your role. It is shown once; keep it like a password.
+account-token-name = What it is for
+account-token-days = Valid for (days)
+account-token-create = Create a token
+account-token-expires = valid until
+account-token-inactive = revoked or expired
+account-token-invalid = Give the token a name and a number of days from 1 to 365.
+account-token-shown-once = Your new token is below. It is shown only this once: copy it now.
+account-revoke = Revoke
+workspace-account = Your account

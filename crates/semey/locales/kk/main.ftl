@@ -354,3 +354,27 @@ audit-new = Кейін
 workspace-audit = Өзгерістер журналы
 refused-heading = Рұқсат етілмеген
 refused-text = Сіздің есептік жазбаңыз мұны істей алмайды: жазба басқа ұйымға тиесілі немесе рөліңіз бұған рұқсат бермейді. Қате деп ойласаңыз, үйлестірушіге хабарласыңыз.
+
+## Есептік жазба
+account-heading = Сіздің есептік жазбаңыз
+account-role = Рөлі
+account-administrator = Әкімші
+account-role-coordinator = Үйлестіруші
+account-role-editor = Редактор
+account-role-viewer = Бақылаушы
+account-password = Жаңа құпиясөз
+account-current-password = Қазіргі құпиясөз
+account-new-password = Жаңа құпиясөз (кемінде 12 таңба)
+account-wrong-password = Қазіргі құпиясөз қате; ештеңе өзгертілген жоқ.
+account-short-password = Жаңа құпиясөз тым қысқа: кемінде 12 таңба керек.
+account-tokens = API токендері
+account-tokens-intro = Токен бағдарламаға ұйымыңыздың деректерін сіздің рөліңізбен жіберуге мүмкіндік береді. Ол бір рет көрсетіледі; оны құпиясөз сияқты сақтаңыз.
+account-token-name = Не үшін
+account-token-days = Жарамдылық мерзімі (күн)
+account-token-create = Токен жасау
+account-token-expires = мына күнге дейін жарамды
+account-token-inactive = кері қайтарылған немесе мерзімі өткен
+account-token-invalid = Токеннің атауын және 1-ден 365-ке дейінгі күн санын көрсетіңіз.
+account-token-shown-once = Жаңа токеніңіз төменде. Ол тек қазір көрсетіледі: оны көшіріп алыңыз.
+account-revoke = Кері қайтару
+workspace-account = Сіздің есептік жазбаңыз

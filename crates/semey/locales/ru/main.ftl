@@ -358,3 +358,27 @@ audit-new = После
 workspace-audit = Журнал изменений
 refused-heading = Действие не разрешено
 refused-text = Ваша учётная запись не может этого сделать: запись принадлежит другой организации или ваша роль этого не позволяет. Если вы считаете, что это ошибка, обратитесь к координатору.
+
+## Учётная запись
+account-heading = Ваша учётная запись
+account-role = Роль
+account-administrator = Администратор
+account-role-coordinator = Координатор
+account-role-editor = Редактор
+account-role-viewer = Наблюдатель
+account-password = Новый пароль
+account-current-password = Текущий пароль
+account-new-password = Новый пароль (не короче 12 символов)
+account-wrong-password = Текущий пароль указан неверно; ничего не изменено.
+account-short-password = Новый пароль слишком короткий: нужно не меньше 12 символов.
+account-tokens = Токены API
+account-tokens-intro = Токен позволяет программе передавать данные вашей организации с вашей ролью. Он показывается один раз; храните его как пароль.
+account-token-name = Для чего он
+account-token-days = Срок действия (дней)
+account-token-create = Создать токен
+account-token-expires = действует до
+account-token-inactive = отозван или истёк
+account-token-invalid = Укажите название токена и срок от 1 до 365 дней.
+account-token-shown-once = Ваш новый токен ниже. Он показывается только сейчас: скопируйте его.
+account-revoke = Отозвать
+workspace-account = Ваша учётная запись

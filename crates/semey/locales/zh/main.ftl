@@ -352,3 +352,27 @@ audit-new = 更改后
 workspace-audit = 审计记录
 refused-heading = 不允许此操作
 refused-text = 您的账户不能执行此操作：该记录属于另一个组织，或您的角色不允许。如您认为有误，请联系您的协调员。
+
+## 账户
+account-heading = 您的账户
+account-role = 角色
+account-administrator = 管理员
+account-role-coordinator = 协调员
+account-role-editor = 编辑
+account-role-viewer = 查看者
+account-password = 新密码
+account-current-password = 当前密码
+account-new-password = 新密码（至少 12 个字符）
+account-wrong-password = 当前密码不正确；未作任何更改。
+account-short-password = 新密码太短：至少需要 12 个字符。
+account-tokens = API 令牌
+account-tokens-intro = 令牌让程序以您的角色为您的组织发送数据。它只显示一次；请像密码一样妥善保管。
+account-token-name = 用途
+account-token-days = 有效期（天）
+account-token-create = 创建令牌
+account-token-expires = 有效期至
+account-token-inactive = 已撤销或已过期
+account-token-invalid = 请填写令牌名称，以及 1 到 365 之间的天数。
+account-token-shown-once = 您的新令牌如下。它只显示这一次：请立即复制。
+account-revoke = 撤销
+workspace-account = 您的账户

@@ -8,6 +8,7 @@ pub mod cache;
 mod form;
 mod format;
 mod maps;
+pub mod me;
 pub mod workspace;
 
 use crate::chart::{Chart, Series};

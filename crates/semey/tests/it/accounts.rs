@@ -356,3 +356,43 @@ on_both_backends! {
         assert!(audit.iter().any(|a| a.action == "sign_in_rate_limited"));
     }
 }
+
+on_both_backends! {
+    /// The account page: a new password needs the current one and ends every session; a token
+    /// is shown once, works, and stops working when revoked.
+    async fn the_account_page_changes_the_password_and_manages_tokens(app: TestApp) {
+        let cli = Actor::command_line();
+        auth::create_user(app.store(), &cli, "self@semey.test", "Self", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+            .await
+            .unwrap();
+        let cookie = session_of(&sign_in(&app, "self@semey.test", PASSWORD, None).await);
+        let form = "application/x-www-form-urlencoded";
+        let page = send(&app, Method::GET, "/workspace/account?lang=kk", &[("cookie", &cookie)], "").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("self@semey.test") && page.body.contains("Үйлестіруші"));
+
+        let made = send(&app, Method::POST, "/workspace/account/tokens?lang=en", &[("cookie", &cookie), ("content-type", form)], "name=loader&days=30").await;
+        assert_eq!(made.status, StatusCode::OK);
+        let secret = made.body.split(r#"<code id="new-token">"#).nth(1).unwrap().split('<').next().unwrap().to_owned();
+        assert!(secret.starts_with("semey_"));
+        let (s, _) = app.request_as(Some(&secret), Method::GET, "/api/v1/organisations?limit=1", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let again = send(&app, Method::GET, "/workspace/account", &[("cookie", &cookie)], "").await;
+        assert!(!again.body.contains(&secret), "the secret is shown once");
+        let id = again.body.split("/workspace/account/tokens/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+        let revoked = send(&app, Method::POST, &format!("/workspace/account/tokens/{id}/revoke"), &[("cookie", &cookie)], "").await;
+        assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+        let (s, _) = app.request_as(Some(&secret), Method::GET, "/api/v1/organisations?limit=1", None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+        let wrong = send(&app, Method::POST, "/workspace/account/password?lang=en", &[("cookie", &cookie), ("content-type", form)], "current=nope&new=a+brand+new+password").await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.body.contains("The current password is not right"));
+        let changed = send(&app, Method::POST, "/workspace/account/password", &[("cookie", &cookie), ("content-type", form)],
+            &format!("current={}&new=a+brand+new+password", PASSWORD.replace(' ', "+"))).await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER);
+        let after = send(&app, Method::GET, "/workspace", &[("cookie", &cookie)], "").await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER, "the session ended with the new password");
+        assert_eq!(sign_in(&app, "self@semey.test", "a brand new password", None).await.status, StatusCode::SEE_OTHER);
+    }
+}
