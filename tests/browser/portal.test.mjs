@@ -126,6 +126,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
     ["transaction-form", `/workspace/transactions/new?programme=${id.programme}`],
     ["audit", "/workspace/audit"],
     ["account", "/workspace/account"],
+    ["users", "/workspace/users"],
   ];
   for (const lang of ["kk", "en"]) {
     const { context, page, problems } = await newPage();

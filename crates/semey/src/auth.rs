@@ -681,3 +681,46 @@ impl SignInLimiter {
         entry.1 <= Self::LIMIT
     }
 }
+
+/// Gives an account its one role (or none), in an organisation.
+pub async fn set_membership(
+    store: &Store,
+    actor: &Actor,
+    user: UserId,
+    membership: Option<(Role, Option<OrganisationId>)>,
+) -> Result<(), AppError> {
+    actor.principal.may_administer()?;
+    let old = store.user(user).await?;
+    if let Some((Role::Editor | Role::Viewer, None)) = membership {
+        return Err(Invalid::one(
+            "organisation",
+            "required",
+            "editors and viewers belong to an organisation",
+        )
+        .into());
+    }
+    if let Some((_, Some(org))) = membership {
+        store.organisation(org).await?;
+    }
+    let mut tx = store.begin().await?;
+    store.set_membership(&mut tx, user, membership).await?;
+    let describe = |m: Option<(Role, Option<OrganisationId>)>| {
+        serde_json::json!({"role": m.map(|m| m.0.as_str()), "organisation_id": m.and_then(|m| m.1)})
+            .to_string()
+    };
+    store
+        .append_audit(
+            &mut tx,
+            actor.principal.user_id,
+            &actor.principal.via.describe(),
+            &actor.address,
+            "update",
+            "membership",
+            &user.to_string(),
+            Some(&describe(old.role.map(|r| (r, old.organisation_id)))),
+            Some(&describe(membership)),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -378,3 +378,16 @@ account-token-invalid = Give the token a name and a number of days from 1 to 365
 account-token-shown-once = Your new token is below. It is shown only this once: copy it now.
 account-revoke = Revoke
 workspace-account = Your account
+
+## Accounts administration
+users-heading = Accounts
+users-state = State
+users-disabled = disabled
+users-disable = Disable
+users-enable = Enable
+users-add = Add an account
+users-first-password = First password
+users-first-password-hint = At least 12 characters. Give it to the person in a safe way; they can change it on their account page.
+workspace-users = Accounts
+error-duplicate_email = There is already an account for this e-mail address.
+error-password_too_short = A password has at least 12 characters.

@@ -378,3 +378,16 @@ account-token-invalid = Токеннің атауын және 1-ден 365-ке
 account-token-shown-once = Жаңа токеніңіз төменде. Ол тек қазір көрсетіледі: оны көшіріп алыңыз.
 account-revoke = Кері қайтару
 workspace-account = Сіздің есептік жазбаңыз
+
+## Есептік жазбаларды басқару
+users-heading = Есептік жазбалар
+users-state = Күйі
+users-disabled = өшірілген
+users-disable = Өшіру
+users-enable = Қосу
+users-add = Есептік жазба қосу
+users-first-password = Алғашқы құпиясөз
+users-first-password-hint = Кемінде 12 таңба. Оны адамға қауіпсіз жолмен беріңіз; ол оны өз есептік жазбасының бетінде өзгерте алады.
+workspace-users = Есептік жазбалар
+error-duplicate_email = Бұл электрондық пошта мекенжайына есептік жазба бұрыннан бар.
+error-password_too_short = Құпиясөз кемінде 12 таңбадан тұруы керек.

@@ -382,3 +382,16 @@ account-token-invalid = Укажите название токена и срок
 account-token-shown-once = Ваш новый токен ниже. Он показывается только сейчас: скопируйте его.
 account-revoke = Отозвать
 workspace-account = Ваша учётная запись
+
+## Управление учётными записями
+users-heading = Учётные записи
+users-state = Состояние
+users-disabled = отключена
+users-disable = Отключить
+users-enable = Включить
+users-add = Добавить учётную запись
+users-first-password = Первый пароль
+users-first-password-hint = Не короче 12 символов. Передайте его человеку надёжным способом; он сможет сменить его на странице своей учётной записи.
+workspace-users = Учётные записи
+error-duplicate_email = Учётная запись с этим адресом электронной почты уже есть.
+error-password_too_short = Пароль должен быть не короче 12 символов.

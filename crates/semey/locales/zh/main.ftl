@@ -376,3 +376,16 @@ account-token-invalid = 请填写令牌名称，以及 1 到 365 之间的天数
 account-token-shown-once = 您的新令牌如下。它只显示这一次：请立即复制。
 account-revoke = 撤销
 workspace-account = 您的账户
+
+## 账户管理
+users-heading = 账户
+users-state = 状态
+users-disabled = 已停用
+users-disable = 停用
+users-enable = 启用
+users-add = 添加账户
+users-first-password = 初始密码
+users-first-password-hint = 至少 12 个字符。请以安全方式告知本人；本人可在自己的账户页面更改。
+workspace-users = 账户
+error-duplicate_email = 该电子邮箱地址已有账户。
+error-password_too_short = 密码至少需要 12 个字符。

@@ -66,7 +66,11 @@ pub fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new().route("/workspace", get(index));
-    for (path, methods) in form_routes().into_iter().chain(super::me::account_routes()) {
+    for (path, methods) in form_routes()
+        .into_iter()
+        .chain(super::me::account_routes())
+        .chain(super::users::admin_routes())
+    {
         router = router.route(path, methods);
     }
     router

@@ -396,3 +396,42 @@ on_both_backends! {
         assert_eq!(sign_in(&app, "self@semey.test", "a brand new password", None).await.status, StatusCode::SEE_OTHER);
     }
 }
+
+on_both_backends! {
+    /// Administrators add accounts, give them a role in an organisation and disable them; the
+    /// new account signs in with the first password it was given.
+    async fn administrators_manage_accounts_and_memberships(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, orgs) = app.get("/api/v1/organisations?limit=1").await;
+        let org = orgs["items"][0]["id"].as_str().unwrap().to_owned();
+        let bearer = format!("Bearer {}", app.admin_token);
+        let form = "application/x-www-form-urlencoded";
+        let page = send(&app, Method::GET, "/workspace/users?lang=ru", &[("authorization", &bearer)], "").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Учётные записи") && page.body.contains("admin@semey.test"));
+        let added = send(&app, Method::POST, "/workspace/users", &[("authorization", &bearer), ("content-type", form)],
+            &format!("email=dana%40akimat.kz&name=Dana&role=editor&organisation={org}&password=a+long+first+password")).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        let dana = app.store().user_by_email("dana@akimat.kz").await.unwrap().unwrap();
+        assert_eq!((dana.role, dana.organisation_id.map(|o| o.to_string())), (Some(Role::Editor), Some(org.clone())));
+        assert_eq!(sign_in(&app, "dana@akimat.kz", "a long first password", None).await.status, StatusCode::SEE_OTHER);
+
+        // An editor without an organisation, a short password, a taken address: refused, named.
+        let bad = send(&app, Method::POST, "/workspace/users?lang=en", &[("authorization", &bearer), ("content-type", form)],
+            "email=x%40y.kz&name=X&role=editor&organisation=&password=a+long+first+password").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let taken = send(&app, Method::POST, "/workspace/users?lang=en", &[("authorization", &bearer), ("content-type", form)],
+            &format!("email=dana%40akimat.kz&name=D&role=viewer&organisation={org}&password=a+long+first+password")).await;
+        assert!(taken.body.contains("There is already an account for this e-mail address."), "{}", taken.body);
+        let short = send(&app, Method::POST, "/workspace/users?lang=en", &[("authorization", &bearer), ("content-type", form)],
+            &format!("email=z%40y.kz&name=Z&role=viewer&organisation={org}&password=short")).await;
+        assert!(short.body.contains("A password has at least 12 characters."));
+
+        let moved = send(&app, Method::POST, &format!("/workspace/users/{}/membership", dana.id), &[("authorization", &bearer), ("content-type", form)], "role=coordinator&organisation=").await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.store().user(dana.id).await.unwrap().role, Some(Role::Coordinator));
+        let off = send(&app, Method::POST, &format!("/workspace/users/{}/disable", dana.id), &[("authorization", &bearer)], "").await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER);
+        assert_eq!(sign_in(&app, "dana@akimat.kz", "a long first password", None).await.status, StatusCode::UNAUTHORIZED);
+    }
+}

@@ -62,6 +62,7 @@ impl Rule {
 
 struct Fixture {
     admin_token_id: String,
+    spare_user: String,
     owner: String,
     district: String,
     programme: String,
@@ -146,7 +147,19 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
+    let spare_user = auth::create_user(
+        app.store(),
+        &Actor::command_line(),
+        "spare@m.test",
+        "Spare",
+        "a long enough secret phrase".into(),
+        false,
+        None,
+    )
+    .await
+    .unwrap();
     Fixture {
+        spare_user: spare_user.to_string(),
         admin_token_id: spare.to_string(),
         district: d["items"][0]["id"].as_str().unwrap().to_owned(),
         owner,
@@ -248,6 +261,18 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "POST /workspace/account/tokens" => form("/workspace/account/tokens".into(), format!("name=matrix+{tag}&days=30"), Rule::SignedIn),
         // Someone else's token: only an administrator may revoke it.
         "POST /workspace/account/tokens/{id}/revoke" => form(format!("/workspace/account/tokens/{}/revoke", f.admin_token_id), String::new(), Rule::Administration),
+        "POST /workspace/users" => form(
+            "/workspace/users".into(),
+            format!("email=new-{}%40m.test&name=New&role=viewer&organisation={}&password=a+long+enough+password", tag.to_lowercase(), f.owner),
+            Rule::Administration,
+        ),
+        "POST /workspace/users/{id}/membership" => form(
+            format!("/workspace/users/{}/membership", f.spare_user),
+            format!("role=editor&organisation={}", f.owner),
+            Rule::Administration,
+        ),
+        "POST /workspace/users/{id}/disable" => form(format!("/workspace/users/{}/disable", f.spare_user), String::new(), Rule::Administration),
+        "POST /workspace/users/{id}/enable" => form(format!("/workspace/users/{}/enable", f.spare_user), String::new(), Rule::Administration),
         _ => return None,
     })
 }
@@ -274,6 +299,9 @@ fn mutating_routes() -> BTreeSet<String> {
         if path != "/workspace/account" {
             routes.insert(format!("POST {path}"));
         }
+    }
+    for (path, _) in semey::web::users::admin_routes() {
+        routes.insert(format!("POST {path}"));
     }
     routes
 }
