@@ -374,25 +374,72 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
     // A token that is not (or no longer) valid is refused on every route, reads included, so a
     // machine client learns at once that its token expired or was revoked.
     let mut req = req;
-    if req.headers().contains_key(header::AUTHORIZATION) {
+    let mut actor = None;
+    if req.headers().contains_key(header::AUTHORIZATION) || session_secret(req.headers()).is_some()
+    {
         let address = address_of(req.extensions());
         match principal(&s.store, &s.config, req.headers()).await {
             Ok(p) => {
-                req.extensions_mut().insert(Actor {
+                let a = Actor {
                     principal: p,
                     address,
-                });
+                };
+                req.extensions_mut().insert(a.clone());
+                actor = Some(a);
             }
             Err(e) => {
+                audit_event(&s.store, None, &address, "invalid_token", req.uri().path()).await;
                 let mut r = e.into_response();
                 security_headers(r.headers_mut(), "", false);
                 return r;
             }
         }
     }
+    let path = req.uri().path().to_owned();
     let mut response = next.run(req).await;
+    // Someone signed in trying what is not theirs (another organisation's record, an
+    // administrator's page) is a security event.
+    if response.status() == StatusCode::FORBIDDEN {
+        if let Some(a) = actor.filter(|a| a.principal.is_signed_in()) {
+            audit_event(&s.store, Some(&a), &a.address, "refused", &path).await;
+        }
+    }
     security_headers(response.headers_mut(), &s.config.tile_url, docs);
     response
+}
+
+/// Audits a security event outside any change (a refusal, an invalid token); a failure to
+/// write it is logged, never shown.
+async fn audit_event(
+    store: &Store,
+    actor: Option<&Actor>,
+    address: &str,
+    action: &str,
+    path: &str,
+) {
+    let result = async {
+        let mut tx = store.begin().await?;
+        store
+            .append_audit(
+                &mut tx,
+                actor.and_then(|a| a.principal.user_id),
+                &actor
+                    .map(|a| a.principal.via.describe())
+                    .unwrap_or_else(|| "anonymous".to_owned()),
+                address,
+                action,
+                "request",
+                path,
+                None,
+                None,
+            )
+            .await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not audit a security event");
+    }
 }
 
 /// True when the browser says the request comes from another site.

@@ -122,6 +122,9 @@ on_both_backends! {
         let (s, _) = app.request_as(Some(&coordinator), Method::POST, "/api/v1/programmes", body("XM-COORD-1", &theirs)).await;
         assert_eq!(s, StatusCode::CREATED);
 
+        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(200), None)).await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "refused" && a.record_id == "/api/v1/programmes" && a.via.starts_with("token:")),
+            "a refusal of someone signed in is a security event");
         // Handing one's programme to another organisation is not an editor's to do.
         let (s, _) = app.request_as(Some(&editor), Method::PUT, &format!("/api/v1/programmes/{id}"), body("XM-MINE-1", &theirs)).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
@@ -278,6 +281,8 @@ on_both_backends! {
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         let (s, _) = app.request_as(Some("semey_made-up"), Method::GET, "/api/v1/organisations", None).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(200), None)).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "invalid_token").count(), 3, "revoked, expired, made up");
         assert_eq!(app.count("organisations").await, before, "nothing stored");
     }
 }
@@ -433,5 +438,20 @@ on_both_backends! {
         let off = send(&app, Method::POST, &format!("/workspace/users/{}/disable", dana.id), &[("authorization", &bearer)], "").await;
         assert_eq!(off.status, StatusCode::SEE_OTHER);
         assert_eq!(sign_in(&app, "dana@akimat.kz", "a long first password", None).await.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+on_both_backends! {
+    /// A form body larger than the configured limit is refused (413) and stores nothing.
+    async fn oversized_bodies_are_refused(app: TestApp) {
+        let bearer = format!("Bearer {}", app.admin_token);
+        let before = app.count("organisations").await;
+        let huge = format!("name.en={}&org_type=22&country=KZ", "x".repeat(app.state.config.max_body_bytes + 10));
+        let r = send(&app, Method::POST, "/workspace/organisations/new", &[("authorization", &bearer), ("content-type", "application/x-www-form-urlencoded")], &huge).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let r = send(&app, Method::POST, "/api/v1/organisations", &[("authorization", &bearer), ("content-type", "application/json")],
+            &format!(r#"{{"name":{{"en":"{}"}},"org_type":22,"country":"KZ"}}"#, "x".repeat(app.state.config.max_body_bytes))).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(app.count("organisations").await, before);
     }
 }
