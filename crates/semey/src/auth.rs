@@ -408,6 +408,34 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
     response
 }
 
+/// One audit line for a change to accounts made by `actor`, in the change's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn audit_account(
+    store: &Store,
+    tx: &mut semey_store::Tx,
+    actor: &Actor,
+    action: &str,
+    record_type: &str,
+    record_id: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<(), AppError> {
+    store
+        .append_audit(
+            tx,
+            actor.principal.user_id,
+            &actor.principal.via.describe(),
+            &actor.address,
+            action,
+            record_type,
+            record_id,
+            old,
+            new,
+        )
+        .await?;
+    Ok(())
+}
+
 /// Audits a security event outside any change (a refusal, an invalid token); a failure to
 /// write it is logged, never shown.
 async fn audit_event(
@@ -517,12 +545,7 @@ pub async fn create_user(
         )
         .await?;
     store.set_membership(&mut tx, id, membership).await?;
-    store
-        .append_audit(
-            &mut tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
+    audit_account(store, &mut tx, actor,
             "create",
             "user",
             &id.to_string(),
@@ -534,8 +557,8 @@ pub async fn create_user(
                 })
                 .to_string(),
             ),
-        )
-        .await?;
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -570,19 +593,17 @@ pub async fn set_password(
     let mut tx = store.begin().await?;
     store.set_password(&mut tx, user, &hash).await?;
     store.delete_sessions_of(&mut tx, user).await?;
-    store
-        .append_audit(
-            &mut tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
-            "set_password",
-            "user",
-            &user.to_string(),
-            None,
-            None,
-        )
-        .await?;
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        "set_password",
+        "user",
+        &user.to_string(),
+        None,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -600,19 +621,17 @@ pub async fn set_disabled(
     if disabled {
         store.delete_sessions_of(&mut tx, user).await?;
     }
-    store
-        .append_audit(
-            &mut tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
-            if disabled { "disable" } else { "enable" },
-            "user",
-            &user.to_string(),
-            None,
-            None,
-        )
-        .await?;
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        if disabled { "disable" } else { "enable" },
+        "user",
+        &user.to_string(),
+        None,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -652,19 +671,14 @@ pub async fn issue_token(
             expires,
         )
         .await?;
-    store
-        .append_audit(
-            &mut tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
+    audit_account(store, &mut tx, actor,
             "create",
             "api_token",
             &id.to_string(),
             None,
             Some(&serde_json::json!({"name": name, "user_id": user.id, "role": role.as_str(), "expires_at": stamp(expires)}).to_string()),
-        )
-        .await?;
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, secret))
 }
@@ -681,19 +695,17 @@ pub async fn revoke_token(store: &Store, actor: &Actor, id: TokenId) -> Result<(
     })?;
     let mut tx = store.begin().await?;
     store.revoke_token(&mut tx, id).await?;
-    store
-        .append_audit(
-            &mut tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
-            "revoke",
-            "api_token",
-            &id.to_string(),
-            None,
-            None,
-        )
-        .await?;
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        "revoke",
+        "api_token",
+        &id.to_string(),
+        None,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -755,19 +767,17 @@ pub async fn set_membership(
         serde_json::json!({"role": m.map(|m| m.0.as_str()), "organisation_id": m.and_then(|m| m.1)})
             .to_string()
     };
-    store
-        .append_audit(
-            &mut tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
-            "update",
-            "membership",
-            &user.to_string(),
-            Some(&describe(old.role.map(|r| (r, old.organisation_id)))),
-            Some(&describe(membership)),
-        )
-        .await?;
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        "update",
+        "membership",
+        &user.to_string(),
+        Some(&describe(old.role.map(|r| (r, old.organisation_id)))),
+        Some(&describe(membership)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -740,6 +740,49 @@ async fn new_requirement(
     .await
 }
 
+/// Where a money form came from and goes: its kind, heading and address.
+struct MoneyForm {
+    kind: &'static str,
+    heading: &'static str,
+    action: String,
+}
+
+/// A posted requirement or transaction form: amounts read the local way, saved by `save`, then
+/// `done` names where to go; otherwise the form again as typed, with its errors.
+async fn post_money<I, R, Fut>(
+    s: &AppState,
+    cx: Ctx,
+    body: &Bytes,
+    form_of: MoneyForm,
+    check: impl FnOnce(I) -> Result<(), Invalid>,
+    save: impl FnOnce(I) -> Fut,
+    done: impl FnOnce(R) -> String,
+) -> Result<Response, AppError>
+where
+    I: serde::de::DeserializeOwned + Clone,
+    Fut: std::future::Future<Output = Result<R, AppError>>,
+{
+    // The form shows again what was typed, not the plain amount.
+    let typed = posted(body);
+    let read = form::read::<I>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
+    match submit(read, check, save).await? {
+        Ok(r) => Ok(Redirect::to(&done(r)).into_response()),
+        Err((_, errors)) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                s,
+                cx,
+                form_of.kind,
+                form_of.heading,
+                form_of.action,
+                f,
+                None,
+            )
+            .await
+        }
+    }
+}
+
 async fn post_requirement(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
@@ -747,36 +790,26 @@ async fn post_requirement(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
-    // The form shows again what was typed, not the plain amount.
-    let typed = posted(&body);
-    let read = form::read::<RequirementInput>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
-    let outcome = submit(
-        read,
-        |i| i.check().map(drop),
+    let form_of = MoneyForm {
+        kind: "requirement",
+        heading: "form-new-requirement",
+        action: "/workspace/requirements/new".into(),
+    };
+    post_money(
+        &s,
+        ctx(&uri, &headers),
+        &body,
+        form_of,
+        |i: RequirementInput| i.check().map(drop),
         |i| crate::funding::record_requirement(&s.store, &actor, i),
-    )
-    .await?;
-    match outcome {
-        Ok((r, _)) => Ok(Redirect::to(&format!(
-            "/workspace/requirements/new?programme={}&saved=1",
-            r.programme_id
-        ))
-        .into_response()),
-        Err((_, errors)) => {
-            let f = Form::new(cx.lang, typed).with_errors(errors);
-            show(
-                &s,
-                cx,
-                "requirement",
-                "form-new-requirement",
-                "/workspace/requirements/new".into(),
-                f,
-                None,
+        |(r, _)| {
+            format!(
+                "/workspace/requirements/new?programme={}&saved=1",
+                r.programme_id
             )
-            .await
-        }
-    }
+        },
+    )
+    .await
 }
 
 async fn new_transaction(
@@ -805,39 +838,26 @@ async fn post_transaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
-    let typed = posted(&body);
-    let read = form::read::<semey_domain::funding::TransactionInput>(
-        &plain_amounts(cx.lang, typed.clone()),
-        &[],
-        &[],
-    );
-    let outcome = submit(
-        read,
-        |i| i.check().map(drop),
+    let form_of = MoneyForm {
+        kind: "transaction",
+        heading: "form-new-transaction",
+        action: "/workspace/transactions/new".into(),
+    };
+    post_money(
+        &s,
+        ctx(&uri, &headers),
+        &body,
+        form_of,
+        |i: semey_domain::funding::TransactionInput| i.check().map(drop),
         |i| crate::funding::record_transaction(&s.store, &actor, i),
-    )
-    .await?;
-    match outcome {
-        Ok((tr, _)) => Ok(Redirect::to(&format!(
-            "/workspace/transactions/new?programme={}&saved=1",
-            tr.programme_id
-        ))
-        .into_response()),
-        Err((_, errors)) => {
-            let f = Form::new(cx.lang, typed).with_errors(errors);
-            show(
-                &s,
-                cx,
-                "transaction",
-                "form-new-transaction",
-                "/workspace/transactions/new".into(),
-                f,
-                None,
+        |(t, _)| {
+            format!(
+                "/workspace/transactions/new?programme={}&saved=1",
+                t.programme_id
             )
-            .await
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// Pages of the workspace are not for shared caches.
@@ -981,37 +1001,21 @@ async fn post_transaction_correction(
     if found(s.store.transaction(id).await)?.is_none() {
         return Ok(not_found(uri, headers).await);
     }
-    let cx = ctx(&uri, &headers);
-    let typed = posted(&body);
-    let read = form::read::<semey_domain::funding::TransactionInput>(
-        &plain_amounts(cx.lang, typed.clone()),
-        &[],
-        &[],
-    );
-    let outcome = submit(
-        read,
-        |i| i.check().map(drop),
+    let form_of = MoneyForm {
+        kind: "transaction",
+        heading: "form-edit-transaction",
+        action: format!("/workspace/transactions/{id}"),
+    };
+    post_money(
+        &s,
+        ctx(&uri, &headers),
+        &body,
+        form_of,
+        |i: semey_domain::funding::TransactionInput| i.check().map(drop),
         |i| crate::funding::correct_transaction(&s.store, &actor, id, i),
+        |t| format!("/workspace/transactions/{}?saved=1", t.id),
     )
-    .await?;
-    match outcome {
-        Ok(tr) => {
-            Ok(Redirect::to(&format!("/workspace/transactions/{}?saved=1", tr.id)).into_response())
-        }
-        Err((_, errors)) => {
-            let f = Form::new(cx.lang, typed).with_errors(errors);
-            show(
-                &s,
-                cx,
-                "transaction",
-                "form-edit-transaction",
-                format!("/workspace/transactions/{id}"),
-                f,
-                None,
-            )
-            .await
-        }
-    }
+    .await
 }
 
 async fn edit_requirement(
@@ -1065,31 +1069,19 @@ async fn post_requirement_correction(
     if found(s.store.requirement(id).await)?.is_none() {
         return Ok(not_found(uri, headers).await);
     }
-    let cx = ctx(&uri, &headers);
-    let typed = posted(&body);
-    let read = form::read::<RequirementInput>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
-    let outcome = submit(
-        read,
-        |i| i.check().map(drop),
+    let form_of = MoneyForm {
+        kind: "requirement",
+        heading: "form-edit-requirement",
+        action: format!("/workspace/requirements/{id}"),
+    };
+    post_money(
+        &s,
+        ctx(&uri, &headers),
+        &body,
+        form_of,
+        |i: RequirementInput| i.check().map(drop),
         |i| crate::funding::correct_requirement(&s.store, &actor, id, i),
+        |r| format!("/workspace/requirements/{}?saved=1", r.id),
     )
-    .await?;
-    match outcome {
-        Ok(r) => {
-            Ok(Redirect::to(&format!("/workspace/requirements/{}?saved=1", r.id)).into_response())
-        }
-        Err((_, errors)) => {
-            let f = Form::new(cx.lang, typed).with_errors(errors);
-            show(
-                &s,
-                cx,
-                "requirement",
-                "form-edit-requirement",
-                format!("/workspace/requirements/{id}"),
-                f,
-                None,
-            )
-            .await
-        }
-    }
+    .await
 }
