@@ -32,6 +32,7 @@ pub mod lang;
 pub mod organisation;
 pub mod place;
 pub mod programme;
+pub mod radiation;
 
 pub use error::{FieldError, Invalid};
 

@@ -1,0 +1,379 @@
+//! Radiation: units and count-rate conversion, the added annual dose estimate and its risk
+//! bands, and the bGeigie drive-log line. Figures and conventions follow the project's
+//! RADIATION.md, which names their sources (Safecast firmware constants; UNSCEAR-style occupancy
+//! model with the Japanese 0.23 µSv/h ↔ 1 mSv/y convention; ICRP 103 reference levels).
+//! Every constant of the risk estimate is a field of `RiskModel`, so it can be shown and
+//! configured.
+
+use time::OffsetDateTime;
+
+/// The unit a reading was taken in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoseUnit {
+    /// Counts per minute of a named tube; converted with the tube's factor.
+    Cpm,
+    /// Ambient dose equivalent rate, µSv/h.
+    MicroSievertPerHour,
+    /// Ambient dose equivalent rate, nSv/h.
+    NanoSievertPerHour,
+}
+
+/// What a unit column says: a radiation unit, or something else a device also logs
+/// (temperature, status, particulate matter) that is skipped and counted, not failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitKind {
+    Radiation(DoseUnit),
+    NotRadiation(String),
+}
+
+impl UnitKind {
+    /// Reads a unit as Safecast's exports and common instruments write it; `None` for a unit
+    /// the platform does not know.
+    pub fn parse(s: &str) -> Option<Self> {
+        let u = s.trim().to_lowercase();
+        Some(match u.as_str() {
+            "cpm" => UnitKind::Radiation(DoseUnit::Cpm),
+            "usv" | "usv/h" | "µsv/h" | "μsv/h" | "microsievert" | "microsieverts/hour" => {
+                UnitKind::Radiation(DoseUnit::MicroSievertPerHour)
+            }
+            "nsv/h" | "nsv" => UnitKind::Radiation(DoseUnit::NanoSievertPerHour),
+            "celcius" | "celsius" | "status" | "pm2.5 ug/m3" | "pm10 ug/m3" | "pm1 ug/m3"
+            | "humd%" | "hum%" | "temperature" => UnitKind::NotRadiation(u),
+            _ => return None,
+        })
+    }
+}
+
+/// Counts per minute that make 1 µSv/h, for a Geiger–Müller tube calibrated on Cs-137.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TubeFactor {
+    pub tube: &'static str,
+    pub cpm_per_usv_h: f64,
+    /// Where the figure comes from.
+    pub source: &'static str,
+}
+
+/// The default conversion table (version 1). A stored table may supersede it; readings keep
+/// their raw value and unit so a corrected factor recomputes every derived figure.
+pub const TUBE_FACTORS: [TubeFactor; 3] = [
+    TubeFactor {
+        tube: "LND 7317",
+        cpm_per_usv_h: 334.0,
+        source: "Safecast bGeigie firmware constant (350 until 2016)",
+    },
+    TubeFactor {
+        tube: "LND 7318",
+        cpm_per_usv_h: 334.0,
+        source: "Safecast",
+    },
+    TubeFactor {
+        tube: "LND 7128",
+        cpm_per_usv_h: 108.0,
+        source: "Safecast",
+    },
+];
+
+/// A reading as µSv/h: CPM through the tube's factor, nSv/h divided by 1000.
+pub fn to_usv_h(value: f64, unit: DoseUnit, cpm_per_usv_h: f64) -> f64 {
+    match unit {
+        DoseUnit::Cpm => value / cpm_per_usv_h,
+        DoseUnit::MicroSievertPerHour => value,
+        DoseUnit::NanoSievertPerHour => value / 1000.0,
+    }
+}
+
+/// The occupancy model behind a place's added annual dose:
+/// `E_add [mSv/y] = max(H − H_bg, 0) × 8.76 × (f_out + f_in × SF) × k`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskModel {
+    /// Natural background subtracted, µSv/h.
+    pub background_usv_h: f64,
+    /// Share of the time spent outdoors.
+    pub outdoor_fraction: f64,
+    /// Share of the time spent indoors.
+    pub indoor_fraction: f64,
+    /// Indoor shielding factor (0.4 wooden house … 0.2 brick or concrete).
+    pub shielding: f64,
+    /// Effective dose per ambient dose equivalent (1: conservative).
+    pub effective_per_ambient: f64,
+}
+
+impl Default for RiskModel {
+    /// The Japanese convention: 8 h outdoors, 16 h indoors, a wooden house, 0.04 µSv/h
+    /// background.
+    fn default() -> Self {
+        Self {
+            background_usv_h: 0.04,
+            outdoor_fraction: 8.0 / 24.0,
+            indoor_fraction: 16.0 / 24.0,
+            shielding: 0.4,
+            effective_per_ambient: 1.0,
+        }
+    }
+}
+
+impl RiskModel {
+    /// Added annual effective dose, mSv/y, for a representative ambient dose rate in µSv/h.
+    pub fn added_annual_dose_msv(&self, usv_h: f64) -> f64 {
+        (usv_h - self.background_usv_h).max(0.0)
+            * 8.76
+            * (self.outdoor_fraction + self.indoor_fraction * self.shielding)
+            * self.effective_per_ambient
+    }
+}
+
+/// The plain-language band of an added annual dose (platform convention).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RiskBand {
+    /// Below 0.3 mSv/y: like natural background.
+    Background,
+    /// 0.3–1 mSv/y: slightly above background, within the public limit.
+    WithinLimit,
+    /// 1–20 mSv/y: above the limit for permanent living.
+    AboveLimit,
+    /// Above 20 mSv/y: not for living; short visits only.
+    NotForLiving,
+}
+
+impl RiskBand {
+    pub fn of(added_msv_per_year: f64) -> Self {
+        if added_msv_per_year < 0.3 {
+            RiskBand::Background
+        } else if added_msv_per_year < 1.0 {
+            RiskBand::WithinLimit
+        } else if added_msv_per_year <= 20.0 {
+            RiskBand::AboveLimit
+        } else {
+            RiskBand::NotForLiving
+        }
+    }
+}
+
+/// One reading of a bGeigie drive log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BGeigieReading {
+    pub device: String,
+    pub captured: OffsetDateTime,
+    pub cpm: u32,
+    /// The device's own verdict on the count (`A` valid, `V` void).
+    pub cpm_valid: bool,
+    pub lat: f64,
+    pub lon: f64,
+    /// GPS fix (`A`) or none (`V`).
+    pub gps_fix: bool,
+    pub altitude_m: Option<f64>,
+}
+
+/// Why a log line gives no reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BGeigieSkip {
+    /// `#` comments and blank lines: expected, not problems.
+    Comment,
+    /// The XOR checksum does not match: the line was damaged.
+    BadChecksum,
+    /// The line cannot be read; the reason says where.
+    Unparseable(String),
+}
+
+/// Reads one line of a bGeigie log:
+/// `$BNRDD,device,UTC time,CPM,counts/5s,total,A|V,lat ddmm.mmmm,N|S,lon dddmm.mmmm,E|W,alt,A|V,…*HH`
+/// (tags BGRDD, BMRDD, BNRDD). The checksum is the XOR of the bytes between `$` and `*`.
+pub fn parse_bgeigie_line(line: &str) -> Result<BGeigieReading, BGeigieSkip> {
+    let line = line.trim_end_matches(['\r', '\n']).trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Err(BGeigieSkip::Comment);
+    }
+    let unparseable = |why: &str| BGeigieSkip::Unparseable(why.to_owned());
+    let body = line
+        .strip_prefix('$')
+        .ok_or_else(|| unparseable("does not start with $"))?;
+    let (payload, checksum) = body
+        .rsplit_once('*')
+        .ok_or_else(|| unparseable("no *checksum"))?;
+    if checksum.len() != 2 || payload.contains('*') || payload.contains('$') {
+        return Err(unparseable("more than one sentence on the line"));
+    }
+    let expected =
+        u8::from_str_radix(checksum, 16).map_err(|_| unparseable("checksum is not hex"))?;
+    if payload.bytes().fold(0u8, |a, b| a ^ b) != expected {
+        return Err(BGeigieSkip::BadChecksum);
+    }
+    let f: Vec<&str> = payload.split(',').collect();
+    if !matches!(f.first(), Some(&("BNRDD" | "BGRDD" | "BMRDD"))) {
+        return Err(unparseable("unknown sentence tag"));
+    }
+    if f.len() < 13 {
+        return Err(unparseable("too few fields"));
+    }
+    let captured = OffsetDateTime::parse(f[2], &time::format_description::well_known::Rfc3339)
+        .map_err(|_| unparseable("time is not ISO 8601"))?;
+    let cpm = f[3]
+        .parse()
+        .map_err(|_| unparseable("CPM is not a number"))?;
+    let flag = |s: &str, what: &str| match s {
+        "A" => Ok(true),
+        "V" => Ok(false),
+        _ => Err(unparseable(what)),
+    };
+    let lat = degrees(f[7], f[8], 2, 'N', 'S').ok_or_else(|| unparseable("latitude"))?;
+    let lon = degrees(f[9], f[10], 3, 'E', 'W').ok_or_else(|| unparseable("longitude"))?;
+    Ok(BGeigieReading {
+        device: f[1].to_owned(),
+        captured,
+        cpm,
+        cpm_valid: flag(f[6], "CPM validity is not A or V")?,
+        lat,
+        lon,
+        gps_fix: flag(f[12], "GPS fix is not A or V")?,
+        altitude_m: f[11].parse().ok(),
+    })
+}
+
+/// `5147.8081`, `N` → 51.79680 (degrees and decimal minutes; `deg_digits` digits of degrees).
+fn degrees(value: &str, hemisphere: &str, deg_digits: usize, pos: char, neg: char) -> Option<f64> {
+    if value.len() <= deg_digits || !value.is_char_boundary(deg_digits) {
+        return None;
+    }
+    let d: f64 = value[..deg_digits].parse().ok()?;
+    let m: f64 = value[deg_digits..].parse().ok()?;
+    if !(0.0..60.0).contains(&m) {
+        return None;
+    }
+    let v = d + m / 60.0;
+    match hemisphere.chars().next()? {
+        c if c == pos && hemisphere.len() == 1 => Some(v),
+        c if c == neg && hemisphere.len() == 1 => Some(-v),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(file: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/safecast")
+            .join(file);
+        std::fs::read_to_string(path).expect("reference logs beside the repository")
+    }
+
+    #[test]
+    fn the_added_dose_reproduces_the_anchors() {
+        let m = RiskModel::default();
+        assert!(
+            (m.added_annual_dose_msv(0.23) - 1.0).abs() < 0.01,
+            "0.23 µSv/h ≈ 1 mSv/y"
+        );
+        assert!(
+            (m.added_annual_dose_msv(3.8) - 20.0).abs() < 0.3,
+            "3.8 µSv/h ≈ 20 mSv/y"
+        );
+        assert_eq!(
+            m.added_annual_dose_msv(0.03),
+            0.0,
+            "below background adds nothing"
+        );
+        assert_eq!(
+            RiskBand::of(m.added_annual_dose_msv(0.08)),
+            RiskBand::Background
+        );
+        assert_eq!(
+            RiskBand::of(m.added_annual_dose_msv(0.15)),
+            RiskBand::WithinLimit
+        );
+        assert_eq!(
+            RiskBand::of(m.added_annual_dose_msv(1.0)),
+            RiskBand::AboveLimit
+        );
+        assert_eq!(
+            RiskBand::of(m.added_annual_dose_msv(10.0)),
+            RiskBand::NotForLiving
+        );
+    }
+
+    #[test]
+    fn units_and_conversion() {
+        assert_eq!(
+            UnitKind::parse("CPM"),
+            Some(UnitKind::Radiation(DoseUnit::Cpm))
+        );
+        assert_eq!(
+            UnitKind::parse("microsievert"),
+            Some(UnitKind::Radiation(DoseUnit::MicroSievertPerHour))
+        );
+        assert_eq!(
+            UnitKind::parse("celcius"),
+            Some(UnitKind::NotRadiation("celcius".into()))
+        );
+        assert_eq!(UnitKind::parse("furlongs"), None);
+        assert!(
+            (to_usv_h(77.0, DoseUnit::Cpm, TUBE_FACTORS[0].cpm_per_usv_h) - 0.2305).abs() < 0.001,
+            "77 CPM ≈ 0.23 µSv/h"
+        );
+        assert_eq!(to_usv_h(120.0, DoseUnit::NanoSievertPerHour, 334.0), 0.12);
+    }
+
+    #[test]
+    fn every_line_of_the_reference_logs_is_a_reading_or_a_comment() {
+        for file in ["bgeigie.log", "bgeigie_nyc.log"] {
+            let text = shared(file);
+            let readings: Vec<_> = text
+                .lines()
+                .filter_map(|l| parse_bgeigie_line(l).ok())
+                .collect();
+            let problems: Vec<_> = text
+                .lines()
+                .map(parse_bgeigie_line)
+                .filter(|r| {
+                    matches!(
+                        r,
+                        Err(BGeigieSkip::BadChecksum | BGeigieSkip::Unparseable(_))
+                    )
+                })
+                .collect();
+            assert!(problems.is_empty(), "{file}: {problems:?}");
+            assert_eq!(
+                readings.len(),
+                text.lines().filter(|l| l.starts_with('$')).count()
+            );
+        }
+        let first = parse_bgeigie_line("$BNRDD,2709,2016-09-20T04:09:07Z,49,3,3419,A,5147.8081,N,00010.4778,E,79.20,A,10,83*71").unwrap();
+        assert_eq!(
+            (
+                first.device.as_str(),
+                first.cpm,
+                first.cpm_valid,
+                first.gps_fix
+            ),
+            ("2709", 49, true, true)
+        );
+        assert!(
+            (first.lat - 51.796_80).abs() < 1e-5 && (first.lon - 0.174_63).abs() < 1e-5,
+            "{first:?}"
+        );
+    }
+
+    #[test]
+    fn damaged_lines_are_named() {
+        let text = shared("malformed_bgeigie.log");
+        let outcome: Vec<_> = text.lines().map(parse_bgeigie_line).collect();
+        let bad = outcome
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    Err(BGeigieSkip::BadChecksum | BGeigieSkip::Unparseable(_))
+                )
+            })
+            .count();
+        let good = outcome.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(bad, 4, "{outcome:?}");
+        assert_eq!(good, 6, "the other six lines are readings");
+        assert_eq!(parse_bgeigie_line("# NEW LOG"), Err(BGeigieSkip::Comment));
+        assert_eq!(
+            parse_bgeigie_line("$BNRDD,2709,2016-09-20T04:09:07Z,49,3,3419,A,5147.8081,N,00010.4778,E,79.20,A,10,83*72"),
+            Err(BGeigieSkip::BadChecksum)
+        );
+    }
+}
