@@ -198,7 +198,7 @@ impl Origin {
 }
 
 /// An amount entered by a person: a decimal in major units, as a JSON string or number.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AmountInput {
     Text(String),
@@ -215,7 +215,7 @@ impl AmountInput {
 }
 
 /// A transaction as entered.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TransactionInput {
     pub programme_id: ProgrammeId,
     /// The reporter's own reference; two records with the same programme and reference are one.
@@ -405,7 +405,7 @@ pub struct Transaction {
 }
 
 /// A funding requirement as entered: the money a programme needs in one period.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RequirementInput {
     pub programme_id: ProgrammeId,
     #[schema(value_type = String, format = Date)]

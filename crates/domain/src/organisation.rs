@@ -171,7 +171,7 @@ impl Organisation {
 }
 
 /// Input for creating or updating an organisation.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrganisationInput {
     pub iati_id: Option<String>,
     pub name: LocalText,

@@ -384,7 +384,7 @@ pub struct Programme {
 
 /// Input for creating or updating a programme. Enumerations arrive as strings and numbers and
 /// are parsed here, so that every problem is reported with its field.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ProgrammeInput {
     pub iati_identifier: String,

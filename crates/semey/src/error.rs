@@ -30,6 +30,9 @@ pub enum AppError {
     /// Signed in, but this is not theirs to do: 403, nothing changed.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// The record is not in a state where this can be done: 409, nothing changed.
+    #[error("{0}")]
+    Conflict(&'static str),
     /// No such record: 404.
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: String },
@@ -71,6 +74,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Store(_) | AppError::Io(_) | AppError::Config(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -110,6 +114,12 @@ impl AppError {
             },
             AppError::Unauthorized => ErrorBody {
                 code: "unauthorized".into(),
+                message: self.to_string(),
+                field: None,
+                errors: Vec::new(),
+            },
+            AppError::Conflict(_) => ErrorBody {
+                code: "conflict".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),

@@ -19,6 +19,7 @@ pub mod import;
 pub mod map;
 pub mod records;
 pub mod web;
+pub mod workflow;
 
 pub use config::Config;
 pub use error::AppError;

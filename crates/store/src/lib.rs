@@ -16,6 +16,7 @@ pub use fx::RateReport;
 mod organisations;
 mod places;
 mod programmes;
+mod proposals;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User};
 pub use db::{Backend, Page, Store, Tx};
@@ -27,6 +28,7 @@ pub use funding::{
 pub use organisations::OrganisationFilter;
 pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};
 pub use programmes::ProgrammeFilter;
+pub use proposals::Proposal;
 
 /// The migration versions of each backend, for the test that keeps them in step.
 pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {

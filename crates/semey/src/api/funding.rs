@@ -127,11 +127,16 @@ async fn correct_transaction(
     actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TransactionInput>,
-) -> Result<Json<Transaction>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<TransactionId>("transaction", &id)?;
-    Ok(Json(
-        crate::funding::correct_transaction(&s.store, &actor, id, input).await?,
-    ))
+    Ok(
+        match crate::workflow::write_transaction(&s.store, &actor, Some(id), input, true).await? {
+            crate::workflow::Written::Published((t, _)) => {
+                crate::workflow::Written::Published(t).respond(StatusCode::OK)
+            }
+            proposed => proposed.respond(StatusCode::OK),
+        },
+    )
 }
 
 /// Records a transaction. Recording the same flow again (same programme and reference, or the
@@ -144,16 +149,19 @@ async fn create_transaction(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<TransactionInput>,
-) -> Result<(StatusCode, Json<Transaction>), AppError> {
-    let (t, created) = crate::funding::record_transaction(&s.store, &actor, input).await?;
-    Ok((
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
+) -> Result<axum::response::Response, AppError> {
+    Ok(
+        match crate::workflow::write_transaction(&s.store, &actor, None, input, true).await? {
+            crate::workflow::Written::Published((t, created)) => {
+                crate::workflow::Written::Published(t).respond(if created {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                })
+            }
+            proposed => proposed.respond(StatusCode::CREATED),
         },
-        Json(t),
-    ))
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -194,16 +202,19 @@ async fn create_requirement(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<RequirementInput>,
-) -> Result<(StatusCode, Json<Requirement>), AppError> {
-    let (r, created) = crate::funding::record_requirement(&s.store, &actor, input).await?;
-    Ok((
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
+) -> Result<axum::response::Response, AppError> {
+    Ok(
+        match crate::workflow::write_requirement(&s.store, &actor, None, input, true).await? {
+            crate::workflow::Written::Published((r, created)) => {
+                crate::workflow::Written::Published(r).respond(if created {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                })
+            }
+            proposed => proposed.respond(StatusCode::CREATED),
         },
-        Json(r),
-    ))
+    )
 }
 
 /// Corrects a funding requirement: the record is replaced by the corrected entry.
@@ -214,11 +225,16 @@ async fn correct_requirement(
     actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RequirementInput>,
-) -> Result<Json<Requirement>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<semey_domain::ids::RequirementId>("requirement", &id)?;
-    Ok(Json(
-        crate::funding::correct_requirement(&s.store, &actor, id, input).await?,
-    ))
+    Ok(
+        match crate::workflow::write_requirement(&s.store, &actor, Some(id), input, true).await? {
+            crate::workflow::Written::Published((r, _)) => {
+                crate::workflow::Written::Published(r).respond(StatusCode::OK)
+            }
+            proposed => proposed.respond(StatusCode::OK),
+        },
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -6,6 +6,7 @@ mod funding;
 mod organisations;
 mod places;
 mod programmes;
+mod proposals;
 
 pub use extract::{ApiJson, ApiQuery};
 pub use funding::parse_dimensions;
@@ -40,7 +41,8 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "places", description = "Country → region → district → settlement, with KATO codes"),
         (name = "organisations", description = "Stakeholders and their role in the multi-stakeholder mechanism"),
         (name = "programmes", description = "IATI-aligned programmes and projects"),
-        (name = "funding", description = "Requirements, transactions, exchange rates and funding summaries")
+        (name = "funding", description = "Requirements, transactions, exchange rates and funding summaries"),
+        (name = "workflow", description = "What editors propose, and its approval by coordinators")
     )
 )]
 struct ApiDoc;
@@ -62,6 +64,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(organisations::routes())
         .merge(programmes::routes())
         .merge(funding::routes())
+        .merge(proposals::routes())
 }
 
 /// The API's OpenAPI description.

@@ -86,22 +86,28 @@ async fn create_organisation(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<OrganisationInput>,
-) -> Result<(StatusCode, Json<Organisation>), AppError> {
-    let org = crate::records::save_organisation(&s.store, &actor, None, input).await?;
-    Ok((StatusCode::CREATED, Json(org)))
+) -> Result<axum::response::Response, AppError> {
+    Ok(
+        crate::workflow::write_organisation(&s.store, &actor, None, input, true)
+            .await?
+            .respond(StatusCode::CREATED),
+    )
 }
 
 /// Replaces an organisation's record.
 #[utoipa::path(put, path = "/organisations/{id}", tag = "organisations", request_body = OrganisationInput, params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Organisation), (status = 202, body = crate::workflow::ProposalView, description = "Proposed for approval (editors)"),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_organisation(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<OrganisationInput>,
-) -> Result<Json<Organisation>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<OrganisationId>("organisation", &id)?;
-    Ok(Json(
-        crate::records::save_organisation(&s.store, &actor, Some(id), input).await?,
-    ))
+    Ok(
+        crate::workflow::write_organisation(&s.store, &actor, Some(id), input, true)
+            .await?
+            .respond(StatusCode::OK),
+    )
 }

@@ -193,29 +193,36 @@ async fn get_programme(
 
 /// Creates a programme or project.
 #[utoipa::path(post, path = "/programmes", tag = "programmes", request_body = ProgrammeInput,
-    responses((status = 201, body = Programme), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = Programme), (status = 202, body = crate::workflow::ProposalView, description = "Proposed for approval (editors)"),
+        (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_programme(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<ProgrammeInput>,
-) -> Result<(StatusCode, Json<Programme>), AppError> {
-    let p = crate::records::save_programme(&s.store, &actor, None, input).await?;
-    Ok((StatusCode::CREATED, Json(p)))
+) -> Result<axum::response::Response, AppError> {
+    Ok(
+        crate::workflow::write_programme(&s.store, &actor, None, input, true)
+            .await?
+            .respond(StatusCode::CREATED),
+    )
 }
 
 /// Replaces a programme's record.
 #[utoipa::path(put, path = "/programmes/{id}", tag = "programmes", request_body = ProgrammeInput, params(("id" = String, Path, description = "Programme id")),
-    responses((status = 200, body = Programme), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Programme), (status = 202, body = crate::workflow::ProposalView, description = "Proposed for approval (editors)"),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_programme(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProgrammeInput>,
-) -> Result<Json<Programme>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<ProgrammeId>("programme", &id)?;
-    Ok(Json(
-        crate::records::save_programme(&s.store, &actor, Some(id), input).await?,
-    ))
+    Ok(
+        crate::workflow::write_programme(&s.store, &actor, Some(id), input, true)
+            .await?
+            .respond(StatusCode::OK),
+    )
 }
 
 /// A programme's funding: totals, by year, and what came from other platform programmes.

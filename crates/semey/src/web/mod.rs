@@ -9,6 +9,7 @@ mod form;
 mod format;
 mod maps;
 pub mod me;
+pub mod proposals;
 pub mod users;
 pub mod workspace;
 

@@ -7,6 +7,7 @@
 use super::form::{self, Form};
 use super::{found, language, not_found, page, query_pairs, Chrome};
 use crate::i18n::t;
+use crate::workflow::Written;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
@@ -61,6 +62,10 @@ pub fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/workspace/transactions/{id}",
             get(edit_transaction).post(post_transaction_correction),
         ),
+        (
+            "/workspace/proposals/{id}/edit",
+            get(edit_proposal).post(post_proposal_edit),
+        ),
     ]
 }
 
@@ -70,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .into_iter()
         .chain(super::me::account_routes())
         .chain(super::users::admin_routes())
+        .chain(super::proposals::proposal_routes())
     {
         router = router.route(path, methods);
     }
@@ -282,7 +288,7 @@ fn role_code(r: OrgRole) -> &'static str {
 
 /// A record's JSON as form pairs: `a.b`, `a[0].b`, `a[]` for lists of plain values, and the
 /// names in `lists` joined with commas.
-fn pairs_of(value: &impl Serialize, lists: &[&str]) -> Vec<(String, String)> {
+pub(super) fn pairs_of(value: &impl Serialize, lists: &[&str]) -> Vec<(String, String)> {
     fn walk(v: &Value, name: &str, lists: &[&str], out: &mut Vec<(String, String)>) {
         match v {
             Value::Null => {}
@@ -547,13 +553,16 @@ async fn save_organisation_form(
     let outcome = submit(
         read,
         |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| crate::records::save_organisation(&s.store, actor, id, i),
+        |i| crate::workflow::write_organisation(&s.store, actor, id, i, false),
     )
     .await?;
     match outcome {
-        Ok(org) => Ok(
-            Redirect::to(&format!("/workspace/organisations/{}?saved=1", org.id)).into_response(),
-        ),
+        Ok(Written::Published(org)) => Ok(Redirect::to(&format!(
+            "/workspace/organisations/{}?saved=1",
+            org.id
+        ))
+        .into_response()),
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
         Err((values, errors)) => {
             let (heading, action) = match id {
                 Some(id) => (
@@ -661,13 +670,14 @@ async fn save_programme_form(
     let outcome = submit(
         read,
         |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| crate::records::save_programme(&s.store, actor, id, i),
+        |i| crate::workflow::write_programme(&s.store, actor, id, i, false),
     )
     .await?;
     match outcome {
-        Ok(p) => {
+        Ok(Written::Published(p)) => {
             Ok(Redirect::to(&format!("/workspace/programmes/{}?saved=1", p.id)).into_response())
         }
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
         Err((values, errors)) => {
             let (heading, action) = match id {
                 Some(id) => ("form-edit-programme", format!("/workspace/programmes/{id}")),
@@ -740,6 +750,11 @@ async fn new_requirement(
     .await
 }
 
+/// After an editor's save: to the proposal they made.
+fn to_proposal(p: &semey_store::Proposal) -> Response {
+    Redirect::to(&format!("/workspace/proposals/{}?saved=1", p.id)).into_response()
+}
+
 /// Where a money form came from and goes: its kind, heading and address.
 struct MoneyForm {
     kind: &'static str,
@@ -760,13 +775,14 @@ async fn post_money<I, R, Fut>(
 ) -> Result<Response, AppError>
 where
     I: serde::de::DeserializeOwned + Clone,
-    Fut: std::future::Future<Output = Result<R, AppError>>,
+    Fut: std::future::Future<Output = Result<Written<R>, AppError>>,
 {
     // The form shows again what was typed, not the plain amount.
     let typed = posted(body);
     let read = form::read::<I>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
     match submit(read, check, save).await? {
-        Ok(r) => Ok(Redirect::to(&done(r)).into_response()),
+        Ok(Written::Published(r)) => Ok(Redirect::to(&done(r)).into_response()),
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
         Err((_, errors)) => {
             let f = Form::new(cx.lang, typed).with_errors(errors);
             show(
@@ -801,7 +817,7 @@ async fn post_requirement(
         &body,
         form_of,
         |i: RequirementInput| i.check().map(drop),
-        |i| crate::funding::record_requirement(&s.store, &actor, i),
+        |i| crate::workflow::write_requirement(&s.store, &actor, None, i, false),
         |(r, _)| {
             format!(
                 "/workspace/requirements/new?programme={}&saved=1",
@@ -849,7 +865,7 @@ async fn post_transaction(
         &body,
         form_of,
         |i: semey_domain::funding::TransactionInput| i.check().map(drop),
-        |i| crate::funding::record_transaction(&s.store, &actor, i),
+        |i| crate::workflow::write_transaction(&s.store, &actor, None, i, false),
         |(t, _)| {
             format!(
                 "/workspace/transactions/new?programme={}&saved=1",
@@ -1012,8 +1028,8 @@ async fn post_transaction_correction(
         &body,
         form_of,
         |i: semey_domain::funding::TransactionInput| i.check().map(drop),
-        |i| crate::funding::correct_transaction(&s.store, &actor, id, i),
-        |t| format!("/workspace/transactions/{}?saved=1", t.id),
+        |i| crate::workflow::write_transaction(&s.store, &actor, Some(id), i, false),
+        |(t, _)| format!("/workspace/transactions/{}?saved=1", t.id),
     )
     .await
 }
@@ -1080,8 +1096,133 @@ async fn post_requirement_correction(
         &body,
         form_of,
         |i: RequirementInput| i.check().map(drop),
-        |i| crate::funding::correct_requirement(&s.store, &actor, id, i),
-        |r| format!("/workspace/requirements/{}?saved=1", r.id),
+        |i| crate::workflow::write_requirement(&s.store, &actor, Some(id), i, false),
+        |(r, _)| format!("/workspace/requirements/{}?saved=1", r.id),
     )
     .await
+}
+
+/// The form of a proposal's record, filled with what was proposed, to change a draft or a
+/// returned proposal.
+async fn edit_proposal(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(p) = found(s.store.proposal(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    crate::workflow::may_see(&actor, &p)?;
+    let cx = ctx(&uri, &headers);
+    let (kind, heading, lists) = proposal_form(&p.record_type);
+    let mut values = pairs_of(&p.content, lists);
+    if let Some(amount) = p.content.get("amount").and_then(|a| a.as_str()) {
+        values.retain(|(k, _)| k != "amount");
+        values.push(("amount".into(), amount.to_owned()));
+    }
+    let f = Form::new(cx.lang, values);
+    show(
+        &s,
+        cx,
+        kind,
+        heading,
+        format!("/workspace/proposals/{id}/edit"),
+        f,
+        None,
+    )
+    .await
+}
+
+/// Which form a proposal's record uses: its kind, heading and comma-separated lists.
+fn proposal_form(record_type: &str) -> (&'static str, &'static str, &'static [&'static str]) {
+    match record_type {
+        "organisation" => ("organisation", "form-edit-organisation", &[]),
+        "programme" => ("programme", "form-edit-programme", PROGRAMME_LISTS),
+        "requirement" => ("requirement", "form-edit-requirement", &[]),
+        _ => ("transaction", "form-edit-transaction", &[]),
+    }
+}
+
+async fn post_proposal_edit(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(p) = found(s.store.proposal(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    crate::workflow::may_see(&actor, &p)?;
+    let cx = ctx(&uri, &headers);
+    let typed = posted(&body);
+    let plain = plain_amounts(cx.lang, typed.clone());
+    let (kind, heading, _) = proposal_form(&p.record_type);
+    // The same reading and checks as the record's own form.
+    let read = match p.record_type.as_str() {
+        "organisation" => checked(
+            form::read::<OrganisationInput>(&plain, &[], ORG_ARRAYS),
+            |i| i.check(Default::default()).map(drop),
+        ),
+        "programme" => checked(
+            form::read::<ProgrammeInput>(&plain, PROGRAMME_LISTS, PROGRAMME_ARRAYS),
+            |i| i.check(Default::default()).map(drop),
+        ),
+        "requirement" => checked(form::read::<RequirementInput>(&plain, &[], &[]), |i| {
+            i.check().map(drop)
+        }),
+        _ => checked(
+            form::read::<semey_domain::funding::TransactionInput>(&plain, &[], &[]),
+            |i| i.check().map(drop),
+        ),
+    };
+    match read {
+        Ok(content) => {
+            crate::workflow::edit(&s.store, &actor, id, content).await?;
+            Ok(Redirect::to(&format!("/workspace/proposals/{id}?saved=1")).into_response())
+        }
+        Err(errors) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                &s,
+                cx,
+                kind,
+                heading,
+                format!("/workspace/proposals/{id}/edit"),
+                f,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// A read form's input as JSON when it can be read and passes its checks; else every error.
+fn checked<T: serde::Serialize + Clone>(
+    read: form::Read<T>,
+    check: impl FnOnce(T) -> Result<(), Invalid>,
+) -> Result<serde_json::Value, Vec<semey_domain::error::FieldError>> {
+    let mut errors = read.errors;
+    match read.input {
+        Some(input) => {
+            if let Err(more) = check(input.clone()) {
+                errors.extend(more.errors);
+            }
+            if errors.is_empty() {
+                Ok(crate::workflow::to_json(&input))
+            } else {
+                Err(errors)
+            }
+        }
+        None => Err(errors),
+    }
 }

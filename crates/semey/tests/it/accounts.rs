@@ -116,9 +116,26 @@ on_both_backends! {
         assert_eq!(s, StatusCode::FORBIDDEN, "an editor cannot report for another organisation");
         assert_eq!(app.count("programmes").await, before, "nothing stored by the refused calls");
 
-        let (s, created) = app.request_as(Some(&editor), Method::POST, "/api/v1/programmes", body("XM-MINE-1", &mine)).await;
-        assert_eq!(s, StatusCode::CREATED, "{created}");
-        let id = created["id"].as_str().unwrap();
+        // An editor's programme is a proposal, submitted for approval; the public does not see it
+        // until a coordinator approves and publishes it.
+        let (s, proposed) = app.request_as(Some(&editor), Method::POST, "/api/v1/programmes", body("XM-MINE-1", &mine)).await;
+        assert_eq!((s, proposed["state"].as_str()), (StatusCode::ACCEPTED, Some("submitted")), "{proposed}");
+        assert_eq!(app.count("programmes").await, before, "not published yet");
+        let pid = proposed["id"].as_str().unwrap();
+        let step = |who: &str, step: &str| {
+            let (who, uri) = (who.to_owned(), format!("/api/v1/proposals/{pid}/{step}"));
+            let app = &app;
+            async move { app.request_as(Some(&who), Method::POST, &uri, Some("{}".into())).await }
+        };
+        assert_eq!(step(&editor, "approve").await.0, StatusCode::FORBIDDEN, "an editor does not approve");
+        assert_eq!(step(&coordinator, "publish").await.0, StatusCode::CONFLICT, "not approved yet");
+        assert_eq!(step(&coordinator, "approve").await.0, StatusCode::OK);
+        let (s, published) = step(&coordinator, "publish").await;
+        assert_eq!(s, StatusCode::OK, "{published}");
+        let id = published["published_id"].as_str().unwrap().to_owned();
+        let id = id.as_str();
+        let (_, public) = app.request_as(None, Method::GET, &format!("/api/v1/programmes/{id}"), None).await;
+        assert_eq!(public["iati_identifier"], "XM-MINE-1", "published for everyone");
         let (s, _) = app.request_as(Some(&coordinator), Method::POST, "/api/v1/programmes", body("XM-COORD-1", &theirs)).await;
         assert_eq!(s, StatusCode::CREATED);
 
@@ -136,7 +153,7 @@ on_both_backends! {
         let (s, _) = app.request_as(Some(&viewer), Method::POST, "/api/v1/transactions", Some(tx.to_string())).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (s, b) = app.request_as(Some(&editor), Method::POST, "/api/v1/transactions", Some(tx.to_string())).await;
-        assert_eq!(s, StatusCode::CREATED, "{b}");
+        assert_eq!((s, b["record_type"].as_str()), (StatusCode::ACCEPTED, Some("transaction")), "{b}");
         // Only coordinators add organisations or exchange rates.
         let org = json!({"name": {"en": "New NGO"}, "org_type": 22, "country": "KZ"});
         let (s, _) = app.request_as(Some(&editor), Method::POST, "/api/v1/organisations", Some(org.to_string())).await;

@@ -14,4 +14,5 @@ mod permissions;
 mod places;
 mod programmes;
 mod web;
+mod workflow;
 mod workspace;

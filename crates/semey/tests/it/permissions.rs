@@ -61,6 +61,7 @@ impl Rule {
 }
 
 struct Fixture {
+    proposal: String,
     admin_token_id: String,
     spare_user: String,
     owner: String,
@@ -158,7 +159,19 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
+    // A draft proposed by the owning organisation's editor.
+    let owner_editor = tokens_owner(&tokens);
+    let (s, draft) = app
+        .request_as(
+            Some(&owner_editor),
+            Method::POST,
+            "/api/v1/programmes",
+            Some(programme_body("XM-MATRIX-DRAFT", &owner).to_string()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{draft}");
     Fixture {
+        proposal: draft["id"].as_str().unwrap().to_owned(),
         spare_user: spare_user.to_string(),
         admin_token_id: spare.to_string(),
         district: d["items"][0]["id"].as_str().unwrap().to_owned(),
@@ -168,6 +181,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         requirement: r["id"].as_str().unwrap().to_owned(),
         tokens,
     }
+}
+
+fn tokens_owner(tokens: &[(Who, Option<String>)]) -> String {
+    tokens
+        .iter()
+        .find(|(w, _)| *w == Who::OwnerEditor)
+        .and_then(|(_, t)| t.clone())
+        .unwrap()
 }
 
 fn programme_body(identifier: &str, owner: &str) -> serde_json::Value {
@@ -273,6 +294,16 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         ),
         "POST /workspace/users/{id}/disable" => form(format!("/workspace/users/{}/disable", f.spare_user), String::new(), Rule::Administration),
         "POST /workspace/users/{id}/enable" => form(format!("/workspace/users/{}/enable", f.spare_user), String::new(), Rule::Administration),
+        // The workflow: the proposal was submitted on creation (from the API), so its editors'
+        // and coordinators' `submit` is answered 409 (not in a state for it): allowed, not
+        // refused. Others are refused.
+        "POST /api/v1/proposals/{id}/{step}" => json(format!("/api/v1/proposals/{}/submit", f.proposal), json!({}), Rule::Owner),
+        "POST /workspace/proposals/{id}/edit" => form(
+            format!("/workspace/proposals/{}/edit", f.proposal),
+            format!("iati_identifier=XM-MATRIX-DRAFT&title.en=Changed+{tag}&status=2&areas[]=health&sectors[0].vocabulary=dac5&sectors[0].code=12220&sectors[0].percentage=100&reporting_org_id={}", f.owner),
+            Rule::Owner,
+        ),
+        "POST /workspace/proposals/{id}/{step}" => form(format!("/workspace/proposals/{}/submit", f.proposal), String::new(), Rule::Owner),
         _ => return None,
     })
 }
@@ -302,6 +333,11 @@ fn mutating_routes() -> BTreeSet<String> {
     }
     for (path, _) in semey::web::users::admin_routes() {
         routes.insert(format!("POST {path}"));
+    }
+    for (path, _) in semey::web::proposals::proposal_routes() {
+        if path.ends_with("{step}") {
+            routes.insert(format!("POST {path}"));
+        }
     }
     routes
 }
@@ -360,8 +396,9 @@ on_both_backends! {
                 let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned();
                 if c.rule.allows(who) {
                     assert!(
-                        matches!(status, StatusCode::OK | StatusCode::CREATED | StatusCode::SEE_OTHER)
-                            || (route.ends_with("/account/password") && status == StatusCode::UNPROCESSABLE_ENTITY),
+                        matches!(status, StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED | StatusCode::SEE_OTHER)
+                            || (route.ends_with("/account/password") && status == StatusCode::UNPROCESSABLE_ENTITY)
+                            || ((route.ends_with("{step}") || route.ends_with("/edit")) && status == StatusCode::CONFLICT),
                         "{route} as {who:?}: {status} {}", text.chars().take(300).collect::<String>()
                     );
                 } else {
