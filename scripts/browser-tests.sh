@@ -48,5 +48,9 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 export SEMEY_URL="http://127.0.0.1:$port"
+# An editor of the organisation that reports the demo's dose-rate survey programme.
+owner=$(curl -fs "$SEMEY_URL/api/v1/programmes?q=Dose-rate" | python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["reporting_org_id"])')
+export SEMEY_TEST_EDITOR="editor@browser-tests.test"
+printf '%s\n' "$SEMEY_TEST_PASSWORD" | "$semey" user add "$SEMEY_TEST_EDITOR" --name "Browser editor" --role editor --organisation "$owner" >/dev/null
 cd tests/browser
 node --test --test-concurrency=1 --test-reporter=spec portal.test.mjs || { cat "$work/server.log" >&2; exit 1; }

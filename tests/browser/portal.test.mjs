@@ -76,9 +76,9 @@ async function accessible(page, label) {
 }
 
 /** Signs in through the sign-in page as the administrator the test script created. */
-async function signIn(page, lang = "en") {
+async function signIn(page, lang = "en", email = process.env.SEMEY_TEST_EMAIL) {
   await page.goto(`${base}/signin?lang=${lang}`);
-  await page.fill("#email", process.env.SEMEY_TEST_EMAIL);
+  await page.fill("#email", email);
   await page.fill("#password", process.env.SEMEY_TEST_PASSWORD);
   await Promise.all([page.waitForURL(/\/workspace/), page.click('form[action="/signin"] button[type=submit]')]);
 }
@@ -127,6 +127,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
     ["audit", "/workspace/audit"],
     ["account", "/workspace/account"],
     ["users", "/workspace/users"],
+    ["proposals", "/workspace/proposals"],
   ];
   for (const lang of ["kk", "en"]) {
     const { context, page, problems } = await newPage();
@@ -283,4 +284,46 @@ test("signing in: a wrong password is refused with one message, the right one op
   await page.waitForURL(/\/signin/);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test("an editor's change waits for a coordinator, then the public sees it", async () => {
+  const { programme } = await ids();
+  const before = await api(`/api/v1/programmes/${programme}`);
+  const title = `Dose-rate surveys, checked ${Date.now()}`;
+
+  const editor = await newPage();
+  await signIn(editor.page, "en", process.env.SEMEY_TEST_EDITOR);
+  await editor.page.goto(`${base}/workspace/programmes/${programme}?lang=en`);
+  await editor.page.fill('[name="title.en"]', title);
+  await Promise.all([
+    editor.page.waitForURL(/\/workspace\/proposals\//),
+    editor.page.click(`form[action="/workspace/programmes/${programme}"] button[type=submit]`),
+  ]);
+  assert.equal((await editor.page.locator("#proposal-state").textContent()).trim(), "Draft");
+  await editor.page.click("#step-submit");
+  await editor.page.waitForFunction(() => document.querySelector("#proposal-state")?.textContent.includes("Waiting"));
+  assert.equal(await editor.page.locator("#step-approve").count(), 0, "an editor cannot approve");
+  const proposal = editor.page.url().split("/workspace/proposals/")[1].split("?")[0];
+  assert.equal((await api(`/api/v1/programmes/${programme}`)).title.en, before.title.en, "not public yet");
+  await shot(editor.page, "proposal-submitted-en");
+  assert.deepEqual(editor.problems, []);
+  await editor.context.close();
+
+  const coordinator = await newPage();
+  await signIn(coordinator.page, "ru");
+  await coordinator.page.goto(`${base}/workspace/proposals?state=submitted&lang=ru`);
+  await coordinator.page.click(`a[href="/workspace/proposals/${proposal}"]`);
+  await accessible(coordinator.page, "proposal page");
+  await coordinator.page.click("#step-approve");
+  await coordinator.page.waitForFunction(() => document.querySelector("#proposal-state")?.textContent.includes("Утверждено"));
+  await coordinator.page.click("#step-publish");
+  await coordinator.page.waitForFunction(() => document.querySelector("#proposal-state")?.textContent.includes("Опубликовано"));
+  await shot(coordinator.page, "proposal-published-ru");
+  assert.deepEqual(coordinator.problems, []);
+  await coordinator.context.close();
+
+  const reader = await newPage();
+  await reader.page.goto(`${base}/programmes/${programme}?lang=en`);
+  assert.equal((await reader.page.locator("h1").textContent()).trim(), title, "the public sees the published change");
+  await reader.context.close();
 });

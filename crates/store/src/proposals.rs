@@ -110,6 +110,15 @@ impl Store {
             .into_proposal()
     }
 
+    /// The versions proposed for one published record, newest first: its history.
+    pub async fn proposals_for(&self, record_type: &str, record_id: &str) -> Result<Vec<Proposal>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM proposals WHERE (record_type = $1 AND (record_id = $2 OR published_id = $2)) ORDER BY updated_at DESC, id"
+        );
+        let rows = on_pool!(self, p => sqlx::query_as::<_, Row>(&sql).bind(record_type).bind(record_id).fetch_all(p).await)?;
+        rows.into_iter().map(Row::into_proposal).collect()
+    }
+
     /// Proposals in a state (or all), of an organisation (or all), newest first.
     pub async fn list_proposals(
         &self,

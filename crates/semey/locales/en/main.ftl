@@ -417,3 +417,4 @@ proposal-published = Published now
 proposal-proposed = Proposed
 proposal-reason = Why it goes back
 proposal-edit = Change it
+proposal-history = Other versions of this record

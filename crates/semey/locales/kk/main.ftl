@@ -417,3 +417,4 @@ proposal-published = Қазір жарияланған
 proposal-proposed = Ұсынылған
 proposal-reason = Неге қайтарылады
 proposal-edit = Өзгерту
+proposal-history = Осы жазбаның басқа нұсқалары

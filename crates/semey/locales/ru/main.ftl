@@ -421,3 +421,4 @@ proposal-published = Опубликовано сейчас
 proposal-proposed = Предлагается
 proposal-reason = Почему возвращается
 proposal-edit = Изменить
+proposal-history = Другие версии этой записи

@@ -415,3 +415,4 @@ proposal-published = 当前已发布
 proposal-proposed = 拟议
 proposal-reason = 退回理由
 proposal-edit = 修改
+proposal-history = 该记录的其他版本

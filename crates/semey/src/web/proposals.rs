@@ -113,6 +113,8 @@ struct ProposalPage {
     steps: Vec<(&'static str, String)>,
     may_return: bool,
     may_edit: bool,
+    /// The record's other versions: link, state, when.
+    history: Vec<(String, String, String)>,
 }
 
 /// The published record a proposal changes, as JSON, for the comparison.
@@ -209,6 +211,24 @@ async fn proposal_page(
         Some("x"),
     )
     .is_ok();
+    let record = p.record_id.clone().or(p.published_id.clone());
+    let history = match record {
+        Some(r) => s
+            .store
+            .proposals_for(&p.record_type, &r)
+            .await?
+            .iter()
+            .filter(|v| v.id != p.id)
+            .map(|v| {
+                (
+                    format!("/workspace/proposals/{}", v.id),
+                    crate::i18n::t(lang, &format!("state-{}", v.state.as_str())),
+                    semey_store::stamp(v.updated_at),
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let may_edit = semey_domain::workflow::next(
         p.state,
         Step::Edit,
@@ -219,6 +239,7 @@ async fn proposal_page(
     )
     .is_ok();
     let template = ProposalPage {
+        history,
         may_edit,
         id: p.id.to_string(),
         title: title(&p, lang),

@@ -336,7 +336,7 @@ on_both_backends! {
             "/workspace/organisations/new".into(), format!("/workspace/organisations/{oid}"),
             "/workspace/programmes/new".into(), format!("/workspace/programmes/{pid}"),
             "/workspace/requirements/new".into(), "/workspace/transactions/new".into(),
-            format!("/workspace/transactions/{tid}"), "/workspace/audit".into(), "/workspace/account".into(), "/workspace/users".into(), "/signin".into(), "/nothing/here".into(),
+            format!("/workspace/transactions/{tid}"), "/workspace/audit".into(), "/workspace/account".into(), "/workspace/users".into(), "/workspace/proposals".into(), "/signin".into(), "/nothing/here".into(),
         ];
         for lang in ["kk", "ru", "en", "zh"] {
             for path in &pages {

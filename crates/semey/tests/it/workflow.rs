@@ -134,5 +134,11 @@ on_both_backends! {
         let (status, _, page) = send(&app, Method::GET, "/workspace/proposals?lang=kk", &coordinator, "").await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Жарияланды"));
+
+        // A second change of the same record lists the first among its versions.
+        let (_, location, _) = send(&app, Method::POST, &format!("/workspace/programmes/{pid}"), &editor, &form).await;
+        let second = location.unwrap().trim_start_matches("/workspace/proposals/").trim_end_matches("?saved=1").to_owned();
+        let (_, _, page) = send(&app, Method::GET, &format!("/workspace/proposals/{second}?lang=en"), &editor, "").await;
+        assert!(page.contains("Other versions of this record") && page.contains(&format!("/workspace/proposals/{proposal}")), "{page}");
     }
 }
