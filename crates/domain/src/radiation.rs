@@ -149,6 +149,129 @@ impl RiskBand {
     }
 }
 
+/// A reading as a file gives it, field by field (before any parsing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawReading<'a> {
+    pub captured: &'a str,
+    pub lat: &'a str,
+    pub lon: &'a str,
+    pub value: &'a str,
+    pub unit: &'a str,
+    pub device: &'a str,
+    pub height: &'a str,
+}
+
+/// A dose-rate reading, its raw value and unit kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub captured: OffsetDateTime,
+    pub lat: f64,
+    pub lon: f64,
+    pub value: f64,
+    pub unit: DoseUnit,
+    pub device: Option<String>,
+    pub height_m: Option<f64>,
+}
+
+/// A row that is read but not a radiation reading: expected, skipped and counted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Reading(Reading),
+    NotRadiation(String),
+}
+
+/// Why a row is rejected, with a stable code for the import's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reject {
+    Unparseable(&'static str),
+    UnknownUnit(String),
+    ValueOutOfRange,
+    BadCoordinates,
+    TimeOutOfRange,
+}
+
+impl Reject {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reject::Unparseable(_) => "unparseable",
+            Reject::UnknownUnit(_) => "unknown_unit",
+            Reject::ValueOutOfRange => "value_out_of_range",
+            Reject::BadCoordinates => "bad_coordinates",
+            Reject::TimeOutOfRange => "time_out_of_range",
+        }
+    }
+}
+
+/// The largest plausible readings: 10 mSv/h, and what a bGeigie counts at about that rate.
+/// Readings of tens of µSv/h exist on the test site; more than this is a broken device.
+pub const MAX_USV_H: f64 = 10_000.0;
+pub const MAX_CPM: f64 = MAX_USV_H * 334.0;
+
+/// Reads a time as Safecast writes it: RFC 3339, or `YYYY-MM-DD HH:MM:SS[.fff]` in UTC.
+pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    let s = s.trim();
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .or_else(|| {
+            let t = s.replacen(' ', "T", 1);
+            let t = if t.ends_with('Z') { t } else { format!("{t}Z") };
+            OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).ok()
+        })
+}
+
+/// Checks and reads one row. `now` bounds the time (no readings more than 48 hours ahead,
+/// as Safecast's own filter); nothing before the first nuclear test (1945) either.
+pub fn read_row(raw: &RawReading<'_>, now: OffsetDateTime) -> Result<Row, Reject> {
+    let unit = match UnitKind::parse(raw.unit) {
+        Some(UnitKind::Radiation(u)) => u,
+        Some(UnitKind::NotRadiation(u)) => return Ok(Row::NotRadiation(u)),
+        None => return Err(Reject::UnknownUnit(raw.unit.trim().to_owned())),
+    };
+    let value: f64 = raw
+        .value
+        .trim()
+        .parse()
+        .map_err(|_| Reject::Unparseable("value"))?;
+    let max = match unit {
+        DoseUnit::Cpm => MAX_CPM,
+        DoseUnit::MicroSievertPerHour => MAX_USV_H,
+        DoseUnit::NanoSievertPerHour => MAX_USV_H * 1000.0,
+    };
+    if !value.is_finite() || value < 0.0 || value > max {
+        return Err(Reject::ValueOutOfRange);
+    }
+    let lat: f64 = raw
+        .lat
+        .trim()
+        .parse()
+        .map_err(|_| Reject::Unparseable("latitude"))?;
+    let lon: f64 = raw
+        .lon
+        .trim()
+        .parse()
+        .map_err(|_| Reject::Unparseable("longitude"))?;
+    if !(-90.0..=90.0).contains(&lat)
+        || !(-180.0..=180.0).contains(&lon)
+        || (lat == 0.0 && lon == 0.0)
+    {
+        return Err(Reject::BadCoordinates);
+    }
+    let captured = parse_time(raw.captured).ok_or(Reject::Unparseable("time"))?;
+    if captured.year() < 1945 || captured > now + time::Duration::hours(48) {
+        return Err(Reject::TimeOutOfRange);
+    }
+    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(Row::Reading(Reading {
+        captured,
+        lat,
+        lon,
+        value,
+        unit,
+        device: text(raw.device),
+        height_m: raw.height.trim().parse().ok(),
+    }))
+}
+
 /// One reading of a bGeigie drive log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BGeigieReading {
@@ -352,6 +475,85 @@ mod tests {
             (first.lat - 51.796_80).abs() < 1e-5 && (first.lon - 0.174_63).abs() < 1e-5,
             "{first:?}"
         );
+    }
+
+    #[test]
+    fn rows_of_the_safecast_api_sample() {
+        let now = OffsetDateTime::now_utc();
+        let text = shared("api-sample.csv");
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let (mut readings, mut other) = (0, 0);
+        for record in rows.records() {
+            let r = record.unwrap();
+            let raw = RawReading {
+                value: &r[0],
+                unit: &r[1],
+                captured: &r[3],
+                device: &r[4],
+                height: &r[5],
+                lat: &r[8],
+                lon: &r[9],
+            };
+            match read_row(&raw, now) {
+                Ok(Row::Reading(reading)) => {
+                    readings += 1;
+                    assert_eq!(reading.captured.year(), 2024);
+                }
+                Ok(Row::NotRadiation(_)) => other += 1,
+                Err(e) => panic!("{:?}: {e:?}", &r),
+            }
+        }
+        assert!(
+            readings > 20 && other > 5,
+            "{readings} readings, {other} temperature and status rows"
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_named() {
+        let now = OffsetDateTime::now_utc();
+        let ok = RawReading {
+            captured: "2024-05-01 10:00:00",
+            lat: "50.44",
+            lon: "77.81",
+            value: "0.25",
+            unit: "usv",
+            device: "",
+            height: "",
+        };
+        assert!(
+            matches!(read_row(&ok, now), Ok(Row::Reading(r)) if r.unit == DoseUnit::MicroSievertPerHour && r.device.is_none())
+        );
+        let with = |f: &dyn Fn(&mut RawReading<'static>)| {
+            let mut r = RawReading {
+                captured: "2024-05-01T10:00:00Z",
+                lat: "50.44",
+                lon: "77.81",
+                value: "40",
+                unit: "cpm",
+                device: "2709",
+                height: "",
+            };
+            f(&mut r);
+            read_row(&r, now).unwrap_err().code()
+        };
+        assert_eq!(with(&|r| r.value = "-3"), "value_out_of_range");
+        assert_eq!(with(&|r| r.value = "99999999"), "value_out_of_range");
+        assert_eq!(
+            with(&|r| {
+                r.lat = "0";
+                r.lon = "0"
+            }),
+            "bad_coordinates"
+        );
+        assert_eq!(with(&|r| r.lat = "91"), "bad_coordinates");
+        assert_eq!(with(&|r| r.lon = "east"), "unparseable");
+        assert_eq!(with(&|r| r.unit = "furlongs"), "unknown_unit");
+        assert_eq!(
+            with(&|r| r.captured = "2099-01-01T00:00:00Z"),
+            "time_out_of_range"
+        );
+        assert_eq!(with(&|r| r.captured = "yesterday"), "unparseable");
     }
 
     #[test]
