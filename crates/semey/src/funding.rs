@@ -14,12 +14,12 @@ use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 
 /// May `actor` write the money of this programme (editors: programmes their organisation
-/// reports)?
-async fn may_write_money(
+/// reports)? Returns the organisation that owns it.
+pub(crate) async fn may_write_money(
     store: &Store,
     actor: &Actor,
     programme: semey_domain::ids::ProgrammeId,
-) -> Result<(), AppError> {
+) -> Result<Option<OrganisationId>, AppError> {
     let p = store.programme(programme).await.map_err(|e| match e {
         semey_store::StoreError::NotFound { .. } => AppError::Invalid(semey_domain::Invalid::one(
             "programme_id",
@@ -28,7 +28,8 @@ async fn may_write_money(
         )),
         other => other.into(),
     })?;
-    Ok(actor.principal.may_write(p.reporting_org_id)?)
+    actor.principal.may_write(p.reporting_org_id)?;
+    Ok(p.reporting_org_id)
 }
 
 /// Records a transaction entered by a person or a machine client. Returns the stored record

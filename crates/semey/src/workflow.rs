@@ -169,22 +169,29 @@ pub async fn write_programme(
     Ok(Written::Proposed(p))
 }
 
-/// The owner of a programme's money.
-async fn money_owner(
+/// Proposes a transaction or requirement (`old_programme`: the programme of the record it
+/// corrects), after the same authorisation and checks as recording it.
+#[allow(clippy::too_many_arguments)]
+async fn propose_money(
     store: &Store,
     actor: &Actor,
+    record_type: &str,
+    record_id: Option<String>,
+    old_programme: Option<ProgrammeId>,
     programme: ProgrammeId,
-) -> Result<Option<OrganisationId>, AppError> {
-    let p = store.programme(programme).await.map_err(|e| match e {
-        semey_store::StoreError::NotFound { .. } => AppError::Invalid(semey_domain::Invalid::one(
-            "programme_id",
-            "unknown_programme",
-            format!("there is no programme {programme}"),
-        )),
-        other => other.into(),
-    })?;
-    actor.principal.may_write(p.reporting_org_id)?;
-    Ok(p.reporting_org_id)
+    checked: Result<(), semey_domain::Invalid>,
+    content: serde_json::Value,
+    state: State,
+) -> Result<Proposal, AppError> {
+    if !actor.principal.is_signed_in() {
+        return Err(AppError::Unauthorized);
+    }
+    if let Some(old) = old_programme {
+        crate::funding::may_write_money(store, actor, old).await?;
+    }
+    let owner = crate::funding::may_write_money(store, actor, programme).await?;
+    checked?;
+    propose(store, actor, record_type, record_id, owner, content, state).await
 }
 
 pub async fn write_transaction(
@@ -203,21 +210,18 @@ pub async fn write_transaction(
             None => crate::funding::record_transaction(store, actor, input).await?,
         }));
     };
-    if !actor.principal.is_signed_in() {
-        return Err(AppError::Unauthorized);
-    }
-    if let Some(id) = id {
-        let old = store.transaction(id).await?;
-        money_owner(store, actor, old.programme_id).await?;
-    }
-    let owner = money_owner(store, actor, input.programme_id).await?;
-    input.clone().check()?;
-    let p = propose(
+    let old_programme = match id {
+        Some(id) => Some(store.transaction(id).await?.programme_id),
+        None => None,
+    };
+    let p = propose_money(
         store,
         actor,
         "transaction",
         id.map(|i| i.to_string()),
-        owner,
+        old_programme,
+        input.programme_id,
+        input.clone().check().map(drop),
         to_json(&input),
         state,
     )
@@ -241,21 +245,18 @@ pub async fn write_requirement(
             None => crate::funding::record_requirement(store, actor, input).await?,
         }));
     };
-    if !actor.principal.is_signed_in() {
-        return Err(AppError::Unauthorized);
-    }
-    if let Some(id) = id {
-        let old = store.requirement(id).await?;
-        money_owner(store, actor, old.programme_id).await?;
-    }
-    let owner = money_owner(store, actor, input.programme_id).await?;
-    input.clone().check()?;
-    let p = propose(
+    let old_programme = match id {
+        Some(id) => Some(store.requirement(id).await?.programme_id),
+        None => None,
+    };
+    let p = propose_money(
         store,
         actor,
         "requirement",
         id.map(|i| i.to_string()),
-        owner,
+        old_programme,
+        input.programme_id,
+        input.clone().check().map(drop),
         to_json(&input),
         state,
     )
