@@ -7,6 +7,12 @@
 
 use time::OffsetDateTime;
 
+mod cells;
+mod stats;
+
+pub use cells::{cell_at, cell_center, cell_outline, resolution_for_zoom, RESOLUTIONS};
+pub use stats::{assess, Assessment, DoseHistogram, DoseStats};
+
 /// The unit a reading was taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DoseUnit {
@@ -16,6 +22,70 @@ pub enum DoseUnit {
     MicroSievertPerHour,
     /// Ambient dose equivalent rate, nSv/h.
     NanoSievertPerHour,
+    /// Activity per mass (soil dry weight, food), Bq/kg, of a named nuclide.
+    BecquerelPerKg,
+    /// Activity per volume (water, milk), Bq/L, of a named nuclide.
+    BecquerelPerLitre,
+    /// Deposition on the ground, Bq/m², of a named nuclide.
+    BecquerelPerSquareMetre,
+}
+
+impl DoseUnit {
+    pub const ALL: [DoseUnit; 6] = [
+        DoseUnit::Cpm,
+        DoseUnit::MicroSievertPerHour,
+        DoseUnit::NanoSievertPerHour,
+        DoseUnit::BecquerelPerKg,
+        DoseUnit::BecquerelPerLitre,
+        DoseUnit::BecquerelPerSquareMetre,
+    ];
+
+    /// The stable number a stored measurement keeps for its unit.
+    pub fn code(self) -> i64 {
+        match self {
+            DoseUnit::Cpm => 1,
+            DoseUnit::MicroSievertPerHour => 2,
+            DoseUnit::NanoSievertPerHour => 3,
+            DoseUnit::BecquerelPerKg => 4,
+            DoseUnit::BecquerelPerLitre => 5,
+            DoseUnit::BecquerelPerSquareMetre => 6,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|u| u.code() == code)
+    }
+
+    /// How the unit is written for people and in exports.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            DoseUnit::Cpm => "cpm",
+            DoseUnit::MicroSievertPerHour => "usv/h",
+            DoseUnit::NanoSievertPerHour => "nsv/h",
+            DoseUnit::BecquerelPerKg => "bq/kg",
+            DoseUnit::BecquerelPerLitre => "bq/l",
+            DoseUnit::BecquerelPerSquareMetre => "bq/m2",
+        }
+    }
+
+    /// A dose or count rate (as opposed to an activity of a sample).
+    pub fn is_rate(self) -> bool {
+        matches!(
+            self,
+            DoseUnit::Cpm | DoseUnit::MicroSievertPerHour | DoseUnit::NanoSievertPerHour
+        )
+    }
+
+    /// The largest plausible value in this unit; more is a broken device or a wrong unit.
+    pub fn max_plausible(self) -> f64 {
+        match self {
+            DoseUnit::Cpm => MAX_CPM,
+            DoseUnit::MicroSievertPerHour => MAX_USV_H,
+            DoseUnit::NanoSievertPerHour => MAX_USV_H * 1000.0,
+            // Activities: far above the most contaminated soil samples of the test site.
+            _ => 1.0e12,
+        }
+    }
 }
 
 /// What a unit column says: a radiation unit, or something else a device also logs
@@ -37,6 +107,9 @@ impl UnitKind {
                 UnitKind::Radiation(DoseUnit::MicroSievertPerHour)
             }
             "nsv/h" | "nsv" => UnitKind::Radiation(DoseUnit::NanoSievertPerHour),
+            "bq/kg" => UnitKind::Radiation(DoseUnit::BecquerelPerKg),
+            "bq/l" => UnitKind::Radiation(DoseUnit::BecquerelPerLitre),
+            "bq/m2" | "bq/m²" => UnitKind::Radiation(DoseUnit::BecquerelPerSquareMetre),
             "celcius" | "celsius" | "status" | "pm2.5 ug/m3" | "pm10 ug/m3" | "pm1 ug/m3"
             | "humd%" | "hum%" | "temperature" => UnitKind::NotRadiation(u),
             _ => return None,
@@ -73,12 +146,44 @@ pub const TUBE_FACTORS: [TubeFactor; 3] = [
     },
 ];
 
-/// A reading as µSv/h: CPM through the tube's factor, nSv/h divided by 1000.
-pub fn to_usv_h(value: f64, unit: DoseUnit, cpm_per_usv_h: f64) -> f64 {
+/// A reading as µSv/h: CPM through the tube's factor, nSv/h divided by 1000; `None` for an
+/// activity (a soil, water or food sample is no dose rate).
+pub fn to_usv_h(value: f64, unit: DoseUnit, cpm_per_usv_h: f64) -> Option<f64> {
     match unit {
-        DoseUnit::Cpm => value / cpm_per_usv_h,
-        DoseUnit::MicroSievertPerHour => value,
-        DoseUnit::NanoSievertPerHour => value / 1000.0,
+        DoseUnit::Cpm => Some(value / cpm_per_usv_h),
+        DoseUnit::MicroSievertPerHour => Some(value),
+        DoseUnit::NanoSievertPerHour => Some(value / 1000.0),
+        _ => None,
+    }
+}
+
+/// Quality flags kept with a measurement (bits of one integer).
+pub mod quality {
+    /// Outside Safecast's own clean filter (CPM 10–350 000, 0.02–5 µSv/h): kept, since the test
+    /// site has higher readings, but marked for people who want Safecast's view.
+    pub const OUTSIDE_CLEAN_RANGE: i64 = 1;
+    /// The position is known to no better than 100 m.
+    pub const COARSE_POSITION: i64 = 2;
+    /// A count rate from a device whose tube the platform has no factor for: stored, not
+    /// converted, left out of maps and estimates until a factor is recorded.
+    pub const NO_FACTOR: i64 = 4;
+
+    /// The flags a reading earns on its own (`usv_h` when it is a dose rate).
+    pub fn of(value: f64, unit: super::DoseUnit, precision_m: Option<f64>) -> i64 {
+        let mut f = 0;
+        let clean = match unit {
+            super::DoseUnit::Cpm => (10.0..=350_000.0).contains(&value),
+            super::DoseUnit::MicroSievertPerHour => (0.02..=5.0).contains(&value),
+            super::DoseUnit::NanoSievertPerHour => (20.0..=5000.0).contains(&value),
+            _ => true,
+        };
+        if !clean {
+            f |= OUTSIDE_CLEAN_RANGE;
+        }
+        if precision_m.is_some_and(|p| p > 100.0) {
+            f |= COARSE_POSITION;
+        }
+        f
     }
 }
 
@@ -96,6 +201,9 @@ pub struct RiskModel {
     pub shielding: f64,
     /// Effective dose per ambient dose equivalent (1: conservative).
     pub effective_per_ambient: f64,
+    /// Upper ends of the plain-language bands, mSv/y: like background, within the public
+    /// limit, above it but below the level for living.
+    pub band_limits_msv: [f64; 3],
 }
 
 impl Default for RiskModel {
@@ -108,6 +216,7 @@ impl Default for RiskModel {
             indoor_fraction: 16.0 / 24.0,
             shielding: 0.4,
             effective_per_ambient: 1.0,
+            band_limits_msv: [0.3, 1.0, 20.0],
         }
     }
 }
@@ -119,6 +228,20 @@ impl RiskModel {
             * 8.76
             * (self.outdoor_fraction + self.indoor_fraction * self.shielding)
             * self.effective_per_ambient
+    }
+
+    /// The band of an added annual dose under this model's limits.
+    pub fn band(&self, added_msv_per_year: f64) -> RiskBand {
+        let [background, limit, living] = self.band_limits_msv;
+        if added_msv_per_year < background {
+            RiskBand::Background
+        } else if added_msv_per_year < limit {
+            RiskBand::WithinLimit
+        } else if added_msv_per_year <= living {
+            RiskBand::AboveLimit
+        } else {
+            RiskBand::NotForLiving
+        }
     }
 }
 
@@ -136,16 +259,24 @@ pub enum RiskBand {
 }
 
 impl RiskBand {
+    /// The band under the platform's default limits.
     pub fn of(added_msv_per_year: f64) -> Self {
-        if added_msv_per_year < 0.3 {
-            RiskBand::Background
-        } else if added_msv_per_year < 1.0 {
-            RiskBand::WithinLimit
-        } else if added_msv_per_year <= 20.0 {
-            RiskBand::AboveLimit
-        } else {
-            RiskBand::NotForLiving
+        RiskModel::default().band(added_msv_per_year)
+    }
+
+    /// A stable name for pages, messages and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            RiskBand::Background => "background",
+            RiskBand::WithinLimit => "within_limit",
+            RiskBand::AboveLimit => "above_limit",
+            RiskBand::NotForLiving => "not_for_living",
         }
+    }
+
+    /// The band's number in RADIATION.md's table (0–3).
+    pub fn number(self) -> u8 {
+        self as u8
     }
 }
 
@@ -159,6 +290,8 @@ pub struct RawReading<'a> {
     pub unit: &'a str,
     pub device: &'a str,
     pub height: &'a str,
+    /// The nuclide of an activity (`Cs-137`); empty for dose rates.
+    pub nuclide: &'a str,
 }
 
 /// A dose-rate reading, its raw value and unit kept.
@@ -171,6 +304,8 @@ pub struct Reading {
     pub unit: DoseUnit,
     pub device: Option<String>,
     pub height_m: Option<f64>,
+    /// The nuclide of an activity; empty for dose rates.
+    pub nuclide: String,
 }
 
 /// A row that is read but not a radiation reading: expected, skipped and counted.
@@ -188,6 +323,8 @@ pub enum Reject {
     ValueOutOfRange,
     BadCoordinates,
     TimeOutOfRange,
+    /// An activity (Bq/kg, Bq/L, Bq/m²) without the nuclide it is of.
+    MissingNuclide,
 }
 
 impl Reject {
@@ -198,6 +335,7 @@ impl Reject {
             Reject::ValueOutOfRange => "value_out_of_range",
             Reject::BadCoordinates => "bad_coordinates",
             Reject::TimeOutOfRange => "time_out_of_range",
+            Reject::MissingNuclide => "missing_nuclide",
         }
     }
 }
@@ -232,12 +370,7 @@ pub fn read_row(raw: &RawReading<'_>, now: OffsetDateTime) -> Result<Row, Reject
         .trim()
         .parse()
         .map_err(|_| Reject::Unparseable("value"))?;
-    let max = match unit {
-        DoseUnit::Cpm => MAX_CPM,
-        DoseUnit::MicroSievertPerHour => MAX_USV_H,
-        DoseUnit::NanoSievertPerHour => MAX_USV_H * 1000.0,
-    };
-    if !value.is_finite() || value < 0.0 || value > max {
+    if !value.is_finite() || value < 0.0 || value > unit.max_plausible() {
         return Err(Reject::ValueOutOfRange);
     }
     let lat: f64 = raw
@@ -260,6 +393,9 @@ pub fn read_row(raw: &RawReading<'_>, now: OffsetDateTime) -> Result<Row, Reject
     if captured.year() < 1945 || captured > now + time::Duration::hours(48) {
         return Err(Reject::TimeOutOfRange);
     }
+    if !unit.is_rate() && raw.nuclide.trim().is_empty() {
+        return Err(Reject::MissingNuclide);
+    }
     let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(Row::Reading(Reading {
         captured,
@@ -268,7 +404,13 @@ pub fn read_row(raw: &RawReading<'_>, now: OffsetDateTime) -> Result<Row, Reject
         value,
         unit,
         device: text(raw.device),
-        height_m: raw.height.trim().parse().ok(),
+        height_m: raw
+            .height
+            .trim()
+            .parse()
+            .ok()
+            .filter(|h: &f64| h.is_finite()),
+        nuclide: raw.nuclide.trim().to_owned(),
     }))
 }
 
@@ -431,10 +573,15 @@ mod tests {
         );
         assert_eq!(UnitKind::parse("furlongs"), None);
         assert!(
-            (to_usv_h(77.0, DoseUnit::Cpm, TUBE_FACTORS[0].cpm_per_usv_h) - 0.2305).abs() < 0.001,
+            (to_usv_h(77.0, DoseUnit::Cpm, TUBE_FACTORS[0].cpm_per_usv_h).unwrap() - 0.2305).abs()
+                < 0.001,
             "77 CPM ≈ 0.23 µSv/h"
         );
-        assert_eq!(to_usv_h(120.0, DoseUnit::NanoSievertPerHour, 334.0), 0.12);
+        assert_eq!(
+            to_usv_h(120.0, DoseUnit::NanoSievertPerHour, 334.0),
+            Some(0.12)
+        );
+        assert_eq!(to_usv_h(120.0, DoseUnit::BecquerelPerKg, 334.0), None);
     }
 
     #[test]
@@ -491,6 +638,7 @@ mod tests {
                 captured: &r[3],
                 device: &r[4],
                 height: &r[5],
+                nuclide: "",
                 lat: &r[8],
                 lon: &r[9],
             };
@@ -520,6 +668,7 @@ mod tests {
             unit: "usv",
             device: "",
             height: "",
+            nuclide: "",
         };
         assert!(
             matches!(read_row(&ok, now), Ok(Row::Reading(r)) if r.unit == DoseUnit::MicroSievertPerHour && r.device.is_none())
@@ -533,6 +682,7 @@ mod tests {
                 unit: "cpm",
                 device: "2709",
                 height: "",
+                nuclide: "",
             };
             f(&mut r);
             read_row(&r, now).unwrap_err().code()
@@ -554,6 +704,14 @@ mod tests {
             "time_out_of_range"
         );
         assert_eq!(with(&|r| r.captured = "yesterday"), "unparseable");
+        assert_eq!(with(&|r| r.unit = "Bq/kg"), "missing_nuclide");
+        let mut soil = ok;
+        soil.unit = "Bq/kg";
+        soil.value = "1250";
+        soil.nuclide = " Cs-137 ";
+        assert!(
+            matches!(read_row(&soil, now), Ok(Row::Reading(r)) if r.unit == DoseUnit::BecquerelPerKg && r.nuclide == "Cs-137")
+        );
     }
 
     #[test]
