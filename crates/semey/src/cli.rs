@@ -74,6 +74,16 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a Safecast-format CSV of synthetic readings around the test site (benchmarks).
+    GenerateMeasurements {
+        #[arg(long, default_value_t = 10_000_000)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Radiation: risk for a place or a point, conversion factors, statistics.
+    #[command(subcommand)]
+    Radiation(RadiationCommand),
     /// Accounts: add, set a password, disable or enable, list, issue an API token. Passwords
     /// are read from standard input (the first line), never from the command line.
     #[command(subcommand)]
@@ -128,6 +138,87 @@ fn read_password() -> Result<String, AppError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn radiation_command(state: &AppState, cmd: RadiationCommand) -> Result<(), AppError> {
+    let cfg = &state.config.radiation;
+    let now = time::OffsetDateTime::now_utc();
+    match cmd {
+        RadiationCommand::Risk { place, at, lang } => {
+            let lang = lang.parse::<Lang>().unwrap_or(Lang::En);
+            let text = match (place, at) {
+                (Some(id), None) => {
+                    let id = id.parse::<semey_domain::ids::PlaceId>().map_err(|_| {
+                        AppError::Invalid(semey_domain::Invalid::one(
+                            "place",
+                            "invalid_id",
+                            "--place takes a place's id (see `semey` pages or /api/v1/places)",
+                        ))
+                    })?;
+                    let r = crate::radiation::place_risk(&state.store, cfg, id, now).await?;
+                    crate::radiation::describe_place(&r, cfg, lang)
+                }
+                (None, Some(at)) => {
+                    let (lat, lon) = at
+                        .split_once(',')
+                        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
+                        .ok_or_else(|| {
+                            AppError::Invalid(semey_domain::Invalid::one(
+                                "at",
+                                "bad_coordinates",
+                                "--at LAT,LON, e.g. --at 50.41,80.23",
+                            ))
+                        })?;
+                    let (a, _) =
+                        crate::radiation::point_risk(&state.store, cfg, lat, lon, now).await?;
+                    crate::radiation::describe(&a, cfg, lang)
+                }
+                _ => {
+                    return Err(AppError::Invalid(semey_domain::Invalid::one(
+                        "place",
+                        "required",
+                        "give --place ID or --at LAT,LON",
+                    )))
+                }
+            };
+            println!("{text}");
+        }
+        RadiationCommand::Factors => {
+            for f in state.store.factors().await? {
+                println!(
+                    "{:10} v{}  {:>8} CPM per µSv/h  {}  ({})",
+                    f.tube, f.version, f.cpm_per_usv_h, f.source, f.recorded_at
+                );
+            }
+        }
+        RadiationCommand::SetFactor {
+            tube,
+            cpm_per_usv_h,
+            source,
+        } => {
+            if !(cpm_per_usv_h.is_finite() && cpm_per_usv_h > 0.0) {
+                return Err(AppError::Invalid(semey_domain::Invalid::one(
+                    "cpm_per_usv_h",
+                    "out_of_range",
+                    "the factor must be a positive number",
+                )));
+            }
+            let mut tx = state.store.begin().await?;
+            let v = state
+                .store
+                .add_factor(&mut tx, &tube, cpm_per_usv_h, &source)
+                .await?;
+            tx.commit().await?;
+            println!("{tube}: version {v}, {cpm_per_usv_h} CPM per µSv/h");
+            let n = crate::radiation::rebuild(&state.store, cfg, &mut Bar(None)).await?;
+            println!("statistics recomputed from {n} measurements");
+        }
+        RadiationCommand::Rebuild => {
+            let n = crate::radiation::rebuild(&state.store, cfg, &mut Bar(None)).await?;
+            println!("statistics recomputed from {n} measurements");
+        }
+    }
+    Ok(())
 }
 
 async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError> {
@@ -266,6 +357,72 @@ pub enum ImportCommand {
     Transactions { file: PathBuf },
     /// Exchange rates from CSV (currency,date,per_usd,source).
     ExchangeRates { file: PathBuf },
+    /// Radiation measurements: Safecast bulk CSV, Safecast API CSV or JSON, bGeigie logs, a
+    /// CSV of any layout (--map), GeoJSON points. All or nothing; a re-import adds nothing.
+    Measurements {
+        file: PathBuf,
+        /// safecast-csv, safecast-api-csv, safecast-api-json, bgeigie, csv, geojson (detected
+        /// when absent).
+        #[arg(long)]
+        format: Option<String>,
+        /// Skip malformed rows (and list them) instead of refusing the file.
+        #[arg(long)]
+        lenient: bool,
+        /// The dataset the file belongs to (default: the file's name).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Who measured (default: Safecast for Safecast formats).
+        #[arg(long)]
+        source: Option<String>,
+        /// The data's licence (default: CC0-1.0 for Safecast formats).
+        #[arg(long)]
+        licence: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Where the data can be found.
+        #[arg(long)]
+        url: Option<String>,
+        /// The Geiger tube of the file's devices, for count rates (default: the configuration's).
+        #[arg(long)]
+        tube: Option<String>,
+        /// Column mapping of a CSV of your own layout:
+        /// time=COL,lat=COL,lon=COL,value=COL,unit=COL (or unit:=usv/h),device=,height=,nuclide=
+        #[arg(long)]
+        map: Option<String>,
+        /// Keep readings outside the area of interest (Kazakhstan unless configured).
+        #[arg(long)]
+        everywhere: bool,
+        /// How precisely the file's positions are known, in metres.
+        #[arg(long)]
+        precision: Option<f64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RadiationCommand {
+    /// The risk estimate for a settlement (--place ID) or a point (--at LAT,LON).
+    Risk {
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        at: Option<String>,
+        /// Language of the message: kk, ru, en, zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// The conversion factors of Geiger tubes, every version.
+    Factors,
+    /// Record a new factor for a tube; every statistic is recomputed with it.
+    SetFactor {
+        tube: String,
+        /// Counts per minute that make 1 µSv/h.
+        cpm_per_usv_h: f64,
+        /// Where the figure comes from.
+        #[arg(long)]
+        source: String,
+    },
+    /// Recompute every statistic (hexagons, places) from the stored measurements.
+    Rebuild,
 }
 
 /// A progress bar on standard error (hidden when it is not a terminal).
@@ -356,6 +513,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             return Ok(());
         }
+        Command::GenerateMeasurements { rows, out } => {
+            let bar = ProgressBar::new(rows as u64);
+            bar.set_style(
+                ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} {elapsed_precise}")
+                    .expect("valid template"),
+            );
+            let n = crate::generate::generate_measurements(&out, rows, &mut |n| {
+                bar.set_position(n as u64)
+            })?;
+            bar.finish_and_clear();
+            println!("wrote {n} readings to {}", out.display());
+            return Ok(());
+        }
         Command::Migrate => {
             AppState::open(config).await?;
             println!("database is up to date");
@@ -393,6 +563,84 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => println!("{}", crate::demo::load(&state.store).await?),
         Command::User(cmd) => user_command(&state, cmd).await?,
+        Command::Import(ImportCommand::Measurements {
+            file,
+            format,
+            lenient,
+            dataset,
+            source,
+            licence,
+            description,
+            url,
+            tube,
+            map,
+            everywhere,
+            precision,
+        }) => {
+            let format = format
+                .map(|f| {
+                    import::Format::parse(&f).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "--format {f:?}: one of {}",
+                            import::Format::ALL.map(|f| f.as_str()).join(", ")
+                        )
+                    })
+                })
+                .transpose()?;
+            let mapping = map
+                .map(|m| {
+                    import::ColumnMapping::parse(&m).map_err(|e| anyhow::anyhow!("--map: {e}"))
+                })
+                .transpose()?;
+            let opts = import::MeasurementOptions {
+                format,
+                lenient,
+                dataset,
+                source,
+                licence,
+                description,
+                url,
+                tube,
+                mapping,
+                everywhere,
+                precision_m: precision,
+                ..Default::default()
+            };
+            let mut bar = Bar(None);
+            let started = Instant::now();
+            let r = import::import_measurements(
+                &state.store,
+                &state.config.radiation,
+                &file,
+                opts,
+                &mut bar,
+            )
+            .await;
+            bar.finish();
+            match r {
+                Ok(r) => {
+                    let secs = started.elapsed().as_secs_f64();
+                    print!("{r}");
+                    println!(
+                        "  took {secs:.2} s ({:.0} rows/s)",
+                        r.rows as f64 / secs.max(1e-9)
+                    );
+                }
+                Err(AppError::Import(errors)) => {
+                    eprintln!(
+                        "nothing was imported from {}: {} problem(s)",
+                        file.display(),
+                        errors.len()
+                    );
+                    for e in errors {
+                        eprintln!("  {}: {}", e.field, e.message);
+                    }
+                    eprintln!("(--lenient imports the good rows and lists the others)");
+                    std::process::exit(1);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         Command::Import(cmd) => {
             let mut bar = Bar(None);
             let started = Instant::now();
@@ -436,6 +684,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ImportCommand::ExchangeRates { file } => {
                     import::import_exchange_rates(&state.store, &read(&file)?, &mut bar).await
                 }
+                ImportCommand::Measurements { .. } => unreachable!("handled above"),
             };
             bar.finish();
             match report {
@@ -521,7 +770,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 times.len()
             );
         }
-        Command::Migrate | Command::Generate { .. } => unreachable!("handled above"),
+        Command::Radiation(cmd) => radiation_command(&state, cmd).await?,
+        Command::Migrate | Command::Generate { .. } | Command::GenerateMeasurements { .. } => {
+            unreachable!("handled above")
+        }
     }
     Ok(())
 }

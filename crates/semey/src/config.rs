@@ -28,6 +28,60 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// …and this many hours after signing in, whatever happens.
     pub session_hours: i64,
+    /// The radiation estimate's parameters (`[radiation]` in the file).
+    pub radiation: RadiationConfig,
+}
+
+/// Every constant of the radiation risk estimate (see RADIATION.md for their sources), shown on
+/// the pages that use them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RadiationConfig {
+    /// Natural background subtracted before the added dose, µSv/h.
+    pub background_usv_h: f64,
+    /// Share of the day spent outdoors and indoors.
+    pub outdoor_fraction: f64,
+    pub indoor_fraction: f64,
+    /// Indoor shielding factor: 0.4 for a wooden house, 0.2 for brick or concrete.
+    pub shielding: f64,
+    /// Effective dose per ambient dose equivalent (1 is conservative).
+    pub effective_per_ambient: f64,
+    /// Upper ends of the bands "like background", "within the public limit" and "above the
+    /// limit for permanent living", mSv/y.
+    pub band_limits_msv: [f64; 3],
+    /// Readings older than this many years do not speak of the present: a place with none
+    /// newer is "not measured".
+    pub max_age_years: i64,
+    /// A reading belongs to the nearest settlement within this distance of its point, km.
+    pub settlement_radius_km: f64,
+    /// Readings outside `[min_lon, min_lat, max_lon, max_lat]` are skipped and counted (the
+    /// import's `--everywhere` keeps them). Default: Kazakhstan.
+    pub area: [f64; 4],
+    /// The tube assumed for count rates of a device whose tube is not known (Safecast's
+    /// bGeigie).
+    pub default_tube: String,
+    /// Whom residents contact, shown with every risk message; empty: the platform's default
+    /// advice in the reader's language (the Institute of Radiation Safety and Ecology, the
+    /// district akimat, 112).
+    pub contact: String,
+}
+
+impl Default for RadiationConfig {
+    fn default() -> Self {
+        Self {
+            background_usv_h: 0.04,
+            outdoor_fraction: 8.0 / 24.0,
+            indoor_fraction: 16.0 / 24.0,
+            shielding: 0.4,
+            effective_per_ambient: 1.0,
+            band_limits_msv: [0.3, 1.0, 20.0],
+            max_age_years: 10,
+            settlement_radius_km: 3.0,
+            area: [46.4, 40.5, 87.4, 55.5],
+            default_tube: "LND 7317".to_owned(),
+            contact: String::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -42,6 +96,7 @@ impl Default for Config {
             secure_cookies: true,
             session_idle_minutes: 30,
             session_hours: 12,
+            radiation: RadiationConfig::default(),
         }
     }
 }

@@ -188,3 +188,100 @@ pub fn generate(
         rates,
     })
 }
+
+/// Places of the generated radiation survey: settlements where drives start, and the test
+/// site's spots with higher readings (coordinates from RADIATION.md), with the dose rate
+/// there in µSv/h and the radius of the raised area in degrees.
+const DRIVE_STARTS: [(f64, f64); 8] = [
+    (50.4111, 80.2275), // Semey
+    (50.7564, 78.5394), // Kurchatov
+    (50.9833, 79.4000), // Dolon
+    (49.7200, 78.9500), // Sarzhal
+    (49.2500, 79.4000), // Karaul
+    (50.5600, 81.0500), // Znamenka
+    (49.5300, 77.4300), // Kainar
+    (50.8000, 77.9800), // Maisk
+];
+const HOT_SPOTS: [(f64, f64, f64, f64); 2] = [
+    (50.44, 77.81, 3.0, 0.05),    // Experimental Field
+    (49.935, 79.009, 12.0, 0.01), // Chagan crater (Atomic Lake) rim
+];
+
+/// Writes `rows` readings in Safecast's bulk-export format around the former test site:
+/// bGeigie drives (blank device, CPM every 5 s along a wandering track), fixed stations
+/// reporting µSv/h every 10 minutes, and a few temperature rows as the real export has.
+/// Deterministic. Returns the number of lines written (without the header).
+pub fn generate_measurements(
+    path: &Path,
+    rows: usize,
+    progress: &mut dyn FnMut(usize),
+) -> std::io::Result<usize> {
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    writeln!(
+        w,
+        "Captured Time,Latitude,Longitude,Value,Unit,Location Name,Device ID,MD5Sum,Height,Surface,Radiation,Uploaded Time,Loader ID"
+    )?;
+    let mut rng = Rng(0x5E3E_1949_0829_0001);
+    let start: i64 = 1_325_376_000; // 2012-01-01
+    let mut t = start;
+    let (mut lat, mut lon) = DRIVE_STARTS[0];
+    let mut loader = 10_000u64;
+    let mut line = String::with_capacity(160);
+    let mut written = 0;
+    while written < rows {
+        // A new drive every 2 000 readings.
+        if written % 2000 == 0 {
+            let s = DRIVE_STARTS[rng.below(DRIVE_STARTS.len() as u64) as usize];
+            (lat, lon) = (s.0, s.1);
+            loader += 1;
+            t += 3600 + rng.below(86_400) as i64;
+        }
+        t += 5;
+        lat += (rng.below(2001) as f64 - 1000.0) * 2.0e-6;
+        lon += (rng.below(2001) as f64 - 1000.0) * 3.0e-6;
+        let mut usv = 0.08 + rng.below(60) as f64 * 0.001;
+        for (hlat, hlon, peak, radius) in HOT_SPOTS {
+            let d2 = ((lat - hlat).powi(2) + (lon - hlon).powi(2)) / radius.powi(2);
+            usv += peak * (-d2).exp();
+        }
+        line.clear();
+        let when = time::OffsetDateTime::from_unix_timestamp(t)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let stamp = format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            when.year(),
+            u8::from(when.month()),
+            when.day(),
+            when.hour(),
+            when.minute(),
+            when.second()
+        );
+        let kind = rng.below(1000);
+        if kind < 5 {
+            // A temperature row, as devices also log.
+            line.push_str(&format!(
+                "{stamp},{lat:.6},{lon:.6},{:.1},celcius,,{},,,,,{stamp},{loader}",
+                -10.0 + rng.below(400) as f64 / 10.0,
+                200 + rng.below(20)
+            ));
+        } else if kind < 100 {
+            line.push_str(&format!(
+                "{stamp},{lat:.6},{lon:.6},{usv:.3},usv,Station,{},,1,,,{stamp},{loader}",
+                100 + rng.below(20)
+            ));
+        } else {
+            let cpm = (usv * 334.0).round();
+            line.push_str(&format!(
+                "{stamp},{lat:.6},{lon:.6},{cpm},cpm,,,,,,,{stamp},{loader}"
+            ));
+        }
+        writeln!(w, "{line}")?;
+        written += 1;
+        if written % 100_000 == 0 {
+            progress(written);
+        }
+    }
+    w.flush()?;
+    progress(written);
+    Ok(written)
+}

@@ -17,6 +17,7 @@ pub mod generate;
 pub mod i18n;
 pub mod import;
 pub mod map;
+pub mod radiation;
 pub mod records;
 pub mod web;
 pub mod workflow;

@@ -158,6 +158,9 @@ impl Sql {
 pub(crate) enum OnConflict<'a> {
     /// A row whose `id` is stored already is skipped.
     SkipSameId,
+    /// A row that breaks any unique constraint is skipped (`INSERT OR IGNORE` on SQLite, which
+    /// needs no statement journal; `ON CONFLICT DO NOTHING` on PostgreSQL).
+    SkipAnyConflict,
     /// An `ON CONFLICT …` clause, the same on both backends.
     Clause(&'a str),
 }
@@ -287,7 +290,11 @@ impl Store {
         conflict: OnConflict<'_>,
     ) -> String {
         let sqlite = matches!(self.pool, Pool::Sqlite(_));
-        let verb = if sqlite && conflict == OnConflict::SkipSameId {
+        let verb = if sqlite
+            && matches!(
+                conflict,
+                OnConflict::SkipSameId | OnConflict::SkipAnyConflict
+            ) {
             "INSERT OR IGNORE"
         } else {
             "INSERT"
@@ -311,7 +318,8 @@ impl Store {
         }
         match conflict {
             OnConflict::SkipSameId if !sqlite => s.push_str(" ON CONFLICT (id) DO NOTHING"),
-            OnConflict::SkipSameId => {}
+            OnConflict::SkipAnyConflict if !sqlite => s.push_str(" ON CONFLICT DO NOTHING"),
+            OnConflict::SkipSameId | OnConflict::SkipAnyConflict => {}
             OnConflict::Clause(clause) => {
                 s.push(' ');
                 s.push_str(clause);

@@ -17,6 +17,7 @@ mod organisations;
 mod places;
 mod programmes;
 mod proposals;
+mod radiation;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User};
 pub use db::{Backend, Page, Store, Tx};
@@ -29,6 +30,9 @@ pub use organisations::OrganisationFilter;
 pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};
 pub use programmes::ProgrammeFilter;
 pub use proposals::Proposal;
+pub use radiation::{
+    Aggregates, Bin, Dataset, Factor, ImportRecord, Measurement, MeasurementFilter, NewMeasurement,
+};
 
 /// The migration versions of each backend, for the test that keeps them in step.
 pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {

@@ -26,6 +26,12 @@ pub fn cell_center(cell: i64) -> Option<(f64, f64)> {
     Some((c.lat(), c.lng()))
 }
 
+/// The cell of a coarser (or the same) resolution that holds `cell`.
+pub fn cell_parent(cell: i64, resolution: u8) -> Option<i64> {
+    let res = Resolution::try_from(resolution).ok()?;
+    i64::try_from(u64::from(index(cell)?.parent(res)?)).ok()
+}
+
 /// The outline of a cell as `(lon, lat)` pairs, closed (the first point repeated), as GeoJSON
 /// wants it.
 pub fn cell_outline(cell: i64) -> Option<Vec<(f64, f64)>> {
@@ -61,6 +67,8 @@ mod tests {
         assert_eq!(ring.len(), 7, "a hexagon, closed");
         assert_eq!(ring.first(), ring.last());
         assert_ne!(cell_at(lat, lon, 5), cell_at(lat, lon, 7));
+        assert_eq!(cell_parent(fine, 7), cell_at(lat, lon, 7));
+        assert_eq!(cell_parent(fine, 5), cell_at(lat, lon, 5));
         assert_eq!(cell_at(91.0, 0.0, 9), None);
         assert_eq!(resolution_for_zoom(6), 5);
         assert_eq!(resolution_for_zoom(9), 7);

@@ -18,6 +18,8 @@ const LAST_BUCKET: u16 = (8.0 * PER_DECADE) as u16;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DoseHistogram {
     buckets: BTreeMap<u16, u64>,
+    /// The sum of the buckets' counts.
+    n: u64,
 }
 
 impl DoseHistogram {
@@ -36,16 +38,18 @@ impl DoseHistogram {
 
     pub fn add(&mut self, usv_h: f64) {
         *self.buckets.entry(Self::bucket(usv_h)).or_default() += 1;
+        self.n += 1;
     }
 
     pub fn merge(&mut self, other: &DoseHistogram) {
         for (b, n) in &other.buckets {
             *self.buckets.entry(*b).or_default() += n;
         }
+        self.n += other.n;
     }
 
     pub fn count(&self) -> u64 {
-        self.buckets.values().sum()
+        self.n
     }
 
     /// The `q` quantile (0–1), µSv/h; `None` when empty.
@@ -90,7 +94,9 @@ impl DoseHistogram {
             if b > LAST_BUCKET {
                 return None;
             }
-            *h.buckets.entry(b).or_default() += n.parse::<u64>().ok()?;
+            let n = n.parse::<u64>().ok()?;
+            *h.buckets.entry(b).or_default() += n;
+            h.n += n;
         }
         Some(h)
     }

@@ -3,10 +3,15 @@
 //! idempotent (running it again adds nothing).
 
 mod csv_table;
+mod measurements;
 mod places;
 mod tables;
 
 pub use csv_table::{decode_text, CsvTable};
+pub use measurements::{
+    import_measurements, reason_text, ColumnMapping, Format, MeasurementOptions, MeasurementReport,
+    Tally,
+};
 pub use places::{import_places, PlaceMapping};
 pub use tables::{
     import_exchange_rates, import_organisations, import_programmes, import_transactions,

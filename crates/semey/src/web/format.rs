@@ -64,6 +64,18 @@ pub fn percent(lang: Lang, p: f64) -> String {
     format!("{:.1}\u{a0}%", p).replace('.', &decimal.to_string())
 }
 
+/// A measured quantity to three significant figures (0.123, 1.23, 12.3, 123), with the
+/// language's decimal mark.
+pub fn measure(lang: Lang, v: f64) -> String {
+    let (_, decimal) = separators(lang);
+    let digits = if v == 0.0 || !v.is_finite() {
+        0
+    } else {
+        (2 - v.abs().log10().floor() as i32).clamp(0, 6) as usize
+    };
+    format!("{v:.digits$}").replace('.', &decimal.to_string())
+}
+
 /// A short axis label: 1.2M, 350K (in Russian and Kazakh 1,2 млн, 350 тыс.).
 pub fn compact(lang: Lang, v: f64) -> String {
     let (_, decimal) = separators(lang);

@@ -6,7 +6,7 @@ pub mod assets;
 mod audit;
 pub mod cache;
 mod form;
-mod format;
+pub mod format;
 mod maps;
 pub mod me;
 pub mod proposals;

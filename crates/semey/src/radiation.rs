@@ -1,0 +1,422 @@
+//! Radiation: where readings fall (hexagons, settlements, districts), the statistics kept for
+//! them, and the risk estimate for a place or a point.
+
+use crate::config::RadiationConfig;
+use crate::error::AppError;
+use geo::{BoundingRect, Contains};
+use semey_domain::ids::PlaceId;
+use semey_domain::place::{Place, PlaceLevel};
+use semey_domain::radiation::{
+    assess, cell_at, cell_center, cell_parent, to_usv_h, Assessment, DoseStats, RiskModel,
+    RESOLUTIONS,
+};
+use semey_store::{Aggregates, MeasurementFilter, Store};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// Seconds in a (Julian) year, for age limits given in years.
+const YEAR_SECS: i64 = 31_557_600;
+
+/// Finds the settlement, district and region a position belongs to, for the place statistics.
+/// A reading belongs to the nearest settlement within the configured radius of the
+/// settlement's point, and to the district whose outline holds it (and that district's
+/// region). Answers are cached per hexagon: a fine one (about 170 m across) for settlements, a
+/// coarser one (about 1.2 km) for districts.
+pub struct Locator {
+    settlements: Vec<(String, f64, f64)>,
+    districts: Vec<District>,
+    radius_km: f64,
+    by_fine_cell: HashMap<i64, Option<usize>>,
+    by_coarse_cell: HashMap<i64, Option<usize>>,
+}
+
+struct District {
+    id: String,
+    region: Option<String>,
+    shape: geo::MultiPolygon<f64>,
+    bbox: Option<geo::Rect<f64>>,
+}
+
+/// Great-circle distance in km.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6371.0088 * 2.0 * a.sqrt().asin()
+}
+
+impl Locator {
+    pub async fn load(store: &Store, radius_km: f64) -> Result<Self, AppError> {
+        let settlements = store
+            .places_at_level(PlaceLevel::Settlement, false)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let p = r.place.point?;
+                Some((r.place.id.to_string(), p.lat, p.lon))
+            })
+            .collect();
+        let districts = store
+            .places_at_level(PlaceLevel::District, true)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let g: geojson::Geometry = r.geometry.as_deref()?.parse().ok()?;
+                let shape = match geo::Geometry::<f64>::try_from(g.value).ok()? {
+                    geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+                    geo::Geometry::MultiPolygon(m) => m,
+                    _ => return None,
+                };
+                Some(District {
+                    id: r.place.id.to_string(),
+                    region: r.place.parent_id.map(|p| p.to_string()),
+                    bbox: shape.bounding_rect(),
+                    shape,
+                })
+            })
+            .collect();
+        Ok(Self {
+            settlements,
+            districts,
+            radius_km,
+            by_fine_cell: HashMap::new(),
+            by_coarse_cell: HashMap::new(),
+        })
+    }
+
+    /// The places a reading in these cells belongs to, settlement first.
+    pub fn places(&mut self, fine: i64, coarse: i64, out: &mut Vec<String>) {
+        out.clear();
+        let settlement = *self.by_fine_cell.entry(fine).or_insert_with(|| {
+            let (lat, lon) = cell_center(fine)?;
+            self.settlements
+                .iter()
+                .enumerate()
+                .map(|(i, (_, slat, slon))| (i, distance_km(lat, lon, *slat, *slon)))
+                .filter(|(_, d)| *d <= self.radius_km)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i)
+        });
+        if let Some(i) = settlement {
+            out.push(self.settlements[i].0.clone());
+        }
+        let district = *self.by_coarse_cell.entry(coarse).or_insert_with(|| {
+            let (lat, lon) = cell_center(coarse)?;
+            let p = geo::Point::new(lon, lat);
+            self.districts.iter().position(|d| {
+                d.bbox.is_some_and(|b| {
+                    b.min().x <= lon && lon <= b.max().x && b.min().y <= lat && lat <= b.max().y
+                }) && d.shape.contains(&p)
+            })
+        });
+        if let Some(i) = district {
+            out.push(self.districts[i].id.clone());
+            if let Some(r) = &self.districts[i].region {
+                out.push(r.clone());
+            }
+        }
+    }
+}
+
+/// Collects the statistics of dose-rate readings as they are stored.
+pub struct Aggregator {
+    locator: Locator,
+    pub aggregates: Aggregates,
+    places: Vec<String>,
+}
+
+impl Aggregator {
+    pub fn new(locator: Locator) -> Self {
+        Self {
+            locator,
+            aggregates: Aggregates::default(),
+            places: Vec::new(),
+        }
+    }
+
+    /// Adds one dose-rate reading (µSv/h) taken at Unix time `t`.
+    pub fn add(&mut self, lat: f64, lon: f64, usv_h: f64, t: i64) {
+        let Some(fine) = cell_at(lat, lon, RESOLUTIONS[RESOLUTIONS.len() - 1]) else {
+            return;
+        };
+        let mut coarse = fine;
+        for res in RESOLUTIONS {
+            let Some(cell) = cell_parent(fine, res) else {
+                continue;
+            };
+            if res == RESOLUTIONS[1] {
+                coarse = cell;
+            }
+            self.aggregates
+                .bins
+                .entry((res, cell))
+                .or_insert_with(|| {
+                    let (clat, clon) = cell_center(cell).unwrap_or((lat, lon));
+                    (clat, clon, DoseStats::default())
+                })
+                .2
+                .add(usv_h, t);
+        }
+        let year = OffsetDateTime::from_unix_timestamp(t).map_or(1970, |d| d.year());
+        self.locator.places(fine, coarse, &mut self.places);
+        for p in &self.places {
+            self.aggregates
+                .places
+                .entry((p.clone(), year))
+                .or_default()
+                .add(usv_h, t);
+        }
+    }
+}
+
+/// The risk model of the configuration.
+pub fn model(cfg: &RadiationConfig) -> RiskModel {
+    RiskModel {
+        background_usv_h: cfg.background_usv_h,
+        outdoor_fraction: cfg.outdoor_fraction,
+        indoor_fraction: cfg.indoor_fraction,
+        shielding: cfg.shielding,
+        effective_per_ambient: cfg.effective_per_ambient,
+        band_limits_msv: cfg.band_limits_msv,
+    }
+}
+
+/// A place's estimate and what it rests on.
+#[derive(Debug, Clone)]
+pub struct PlaceRisk {
+    pub place: Place,
+    pub assessment: Assessment,
+    /// Readings of every age, by year (history, shown apart from the estimate).
+    pub by_year: Vec<(i32, DoseStats)>,
+    /// The age limit the estimate used, in years.
+    pub max_age_years: i64,
+    pub model: RiskModel,
+    pub now: i64,
+}
+
+/// The estimate for a place from its readings of the last `max_age_years` years.
+pub async fn place_risk(
+    store: &Store,
+    cfg: &RadiationConfig,
+    id: PlaceId,
+    now: OffsetDateTime,
+) -> Result<PlaceRisk, AppError> {
+    let place = store.place(id).await?;
+    let by_year = store.place_stats(&id.to_string()).await?;
+    let now_s = now.unix_timestamp();
+    let since = now_s - cfg.max_age_years * YEAR_SECS;
+    let first_year = OffsetDateTime::from_unix_timestamp(since).map_or(1970, |d| d.year());
+    let mut recent = DoseStats::default();
+    for (year, s) in &by_year {
+        if *year >= first_year {
+            recent.merge(s);
+        }
+    }
+    let model = model(cfg);
+    Ok(PlaceRisk {
+        assessment: assess(&recent, &model, now_s, cfg.max_age_years * YEAR_SECS),
+        place,
+        by_year,
+        max_age_years: cfg.max_age_years,
+        model,
+        now: now_s,
+    })
+}
+
+/// The estimate at a point: the readings of the fine hexagon holding it, or failing that of
+/// the medium one around it.
+pub async fn point_risk(
+    store: &Store,
+    cfg: &RadiationConfig,
+    lat: f64,
+    lon: f64,
+    now: OffsetDateTime,
+) -> Result<(Assessment, Option<semey_store::Bin>), AppError> {
+    let model = model(cfg);
+    let now_s = now.unix_timestamp();
+    for res in [RESOLUTIONS[2], RESOLUTIONS[1]] {
+        let cell = cell_at(lat, lon, res).ok_or_else(|| {
+            AppError::Invalid(semey_domain::Invalid::one(
+                "lat",
+                "bad_coordinates",
+                "latitude must be within −90..90 and longitude within −180..180",
+            ))
+        })?;
+        if let Some((bin, stats)) = store.bin(res, cell).await? {
+            return Ok((
+                assess(&stats, &model, now_s, cfg.max_age_years * YEAR_SECS),
+                Some(bin),
+            ));
+        }
+    }
+    Ok((
+        assess(
+            &DoseStats::default(),
+            &model,
+            now_s,
+            cfg.max_age_years * YEAR_SECS,
+        ),
+        None,
+    ))
+}
+
+/// Recomputes every statistic from the stored measurements (after a factor changed), in one
+/// database transaction.
+pub async fn rebuild(
+    store: &Store,
+    cfg: &RadiationConfig,
+    progress: &mut dyn crate::import::Progress,
+) -> Result<u64, AppError> {
+    let factors = store.current_factors().await?;
+    let mut agg = Aggregator::new(Locator::load(store, cfg.settlement_radius_km).await?);
+    let total = store.measurement_count().await?;
+    progress.start("rebuilding statistics", total as u64);
+    let mut after = 0;
+    let mut done = 0u64;
+    loop {
+        let mut n = 0;
+        let mut last = after;
+        store
+            .for_each_measurement(
+                &MeasurementFilter {
+                    after_id: Some(after),
+                    limit: Some(100_000),
+                    ..Default::default()
+                },
+                |m| {
+                    n += 1;
+                    last = m.id;
+                    let factor = m
+                        .tube
+                        .as_ref()
+                        .and_then(|t| factors.get(t))
+                        .copied()
+                        .unwrap_or(f64::NAN);
+                    if let Some(v) = to_usv_h(m.value, m.unit, factor).filter(|v| v.is_finite()) {
+                        agg.add(m.lat, m.lon, v, m.t);
+                    }
+                    true
+                },
+            )
+            .await?;
+        done += n;
+        progress.set(done);
+        if n == 0 {
+            break;
+        }
+        after = last;
+    }
+    let mut tx = store.begin().await?;
+    store.clear_aggregates(&mut tx).await?;
+    store.add_aggregates(&mut tx, &agg.aggregates).await?;
+    tx.commit().await?;
+    progress.finish();
+    Ok(done)
+}
+
+/// The plain-language message of an assessment, in one language.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RiskMessage {
+    /// `background`, `within_limit`, `above_limit`, `not_for_living` or `not_measured`.
+    pub band: &'static str,
+    pub title: String,
+    pub meaning: String,
+    pub what_to_do: String,
+    pub contact: String,
+    /// The estimate with its inputs, the readings behind it and their spread.
+    pub estimate: Vec<String>,
+}
+
+fn date_of(lang: semey_domain::Lang, t: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(t)
+        .map(|d| crate::web::format::date(lang, d.date()))
+        .unwrap_or_default()
+}
+
+/// The message for an assessment.
+pub fn message(a: &Assessment, cfg: &RadiationConfig, lang: semey_domain::Lang) -> RiskMessage {
+    use crate::i18n::{t, t_args};
+    use crate::web::format::measure;
+    use fluent_templates::fluent_bundle::FluentValue;
+    let band = a.band.map_or("not_measured", |b| b.code());
+    let s = |v: String| FluentValue::from(v);
+    let mut estimate = Vec::new();
+    if let (Some(median), Some(added)) = (a.median_usv_h, a.added_msv) {
+        estimate.push(t_args(
+            lang,
+            "radiation-estimate",
+            &[
+                ("added", s(measure(lang, added))),
+                ("median", s(measure(lang, median))),
+            ],
+        ));
+        if let (Some(p05), Some(p95), Some(max)) = (a.p05_usv_h, a.p95_usv_h, a.max_usv_h) {
+            estimate.push(t_args(
+                lang,
+                "radiation-spread",
+                &[
+                    ("p05", s(measure(lang, p05))),
+                    ("p95", s(measure(lang, p95))),
+                    ("max", s(measure(lang, max))),
+                    ("added95", s(measure(lang, a.added_msv_p95.unwrap_or(0.0)))),
+                ],
+            ));
+        }
+    }
+    if let (Some(oldest), Some(newest)) = (a.oldest, a.newest) {
+        estimate.push(t_args(
+            lang,
+            "radiation-basis",
+            &[
+                ("count", FluentValue::from(a.count as f64)),
+                ("oldest", s(date_of(lang, oldest))),
+                ("newest", s(date_of(lang, newest))),
+            ],
+        ));
+    }
+    if a.band.is_none() {
+        estimate.push(t_args(
+            lang,
+            "radiation-no-recent",
+            &[("years", FluentValue::from(cfg.max_age_years as f64))],
+        ));
+    }
+    RiskMessage {
+        band,
+        title: t(lang, &format!("band-{band}-title")),
+        meaning: t(lang, &format!("band-{band}-meaning")),
+        what_to_do: t(lang, &format!("band-{band}-todo")),
+        contact: if cfg.contact.trim().is_empty() {
+            t(lang, "radiation-contact-default")
+        } else {
+            cfg.contact.clone()
+        },
+        estimate,
+    }
+}
+
+/// The message as plain text (for the command line).
+pub fn describe(a: &Assessment, cfg: &RadiationConfig, lang: semey_domain::Lang) -> String {
+    use crate::i18n::t;
+    let m = message(a, cfg, lang);
+    let mut out = format!("{}\n{}\n", m.title, m.meaning);
+    for e in &m.estimate {
+        out.push_str(e);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{}: {}\n{}: {}\n",
+        t(lang, "radiation-what-to-do"),
+        m.what_to_do,
+        t(lang, "radiation-whom"),
+        m.contact
+    ));
+    out
+}
+
+/// A place's message as plain text, with its name.
+pub fn describe_place(r: &PlaceRisk, cfg: &RadiationConfig, lang: semey_domain::Lang) -> String {
+    let name = r.place.name.best(lang).unwrap_or_default();
+    format!("{name}\n{}", describe(&r.assessment, cfg, lang))
+}

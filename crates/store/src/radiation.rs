@@ -1,0 +1,703 @@
+//! Radiation measurements, their datasets, devices and conversion factors, and the dose-rate
+//! statistics kept per hexagon and per place.
+
+use crate::accounts::stamp;
+use crate::db::{on_pool, on_tx, OnConflict, Store, Tx};
+use crate::error::{Result, StoreError};
+use futures_util::TryStreamExt;
+use semey_domain::radiation::{DoseHistogram, DoseStats, DoseUnit};
+use sqlx::Row as _;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// A version of a tube's count-rate factor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub tube: String,
+    pub version: i64,
+    pub cpm_per_usv_h: f64,
+    pub source: String,
+    pub recorded_at: String,
+}
+
+/// Where a set of measurements comes from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dataset {
+    pub id: i64,
+    pub name: String,
+    pub source: String,
+    pub licence: String,
+    pub description: String,
+    pub url: Option<String>,
+    pub created_at: String,
+}
+
+/// One file loaded into a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub dataset_id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub format: String,
+    pub imported_at: String,
+    pub rows_read: i64,
+    pub inserted: i64,
+    pub duplicates: i64,
+    pub skipped: i64,
+    pub report: serde_json::Value,
+}
+
+/// A measurement to store. `line` is its line in the imported file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMeasurement {
+    pub line: i64,
+    pub device_id: i64,
+    pub t: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub precision_m: Option<f64>,
+    pub height_m: Option<f64>,
+    pub unit: DoseUnit,
+    pub nuclide: String,
+    pub value: f64,
+    pub flags: i64,
+}
+
+/// A stored measurement with what the export shows of its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub id: i64,
+    pub dataset_id: i64,
+    pub device: String,
+    pub tube: Option<String>,
+    pub t: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub precision_m: Option<f64>,
+    pub height_m: Option<f64>,
+    pub unit: DoseUnit,
+    pub nuclide: String,
+    pub value: f64,
+    pub flags: i64,
+}
+
+/// Which measurements to read.
+#[derive(Debug, Clone, Default)]
+pub struct MeasurementFilter {
+    /// `[min_lon, min_lat, max_lon, max_lat]`.
+    pub bbox: Option<[f64; 4]>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub dataset_id: Option<i64>,
+    /// Read only measurements with a larger id (to walk the table in chunks).
+    pub after_id: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// A hexagon's statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bin {
+    pub resolution: u8,
+    pub cell: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub count: i64,
+    pub median_usv_h: f64,
+    pub p95_usv_h: f64,
+    pub max_usv_h: f64,
+    pub newest: i64,
+    pub oldest: i64,
+}
+
+/// Statistics to add to what is stored, by hexagon and by place and year.
+#[derive(Debug, Default)]
+pub struct Aggregates {
+    /// `(resolution, cell)` → statistics, with the cell's centre `(lat, lon)`.
+    pub bins: HashMap<(u8, i64), (f64, f64, DoseStats)>,
+    pub places: HashMap<(String, i32), DoseStats>,
+}
+
+/// Rows per insert statement: 12 columns × 2 000 rows stays under SQLite's 32 766 parameters
+/// and PostgreSQL's 65 535.
+const BATCH_ROWS: usize = 2000;
+const M_COLUMNS: &str =
+    "import_id, line, device_id, t, lat, lon, precision_m, height_m, unit, nuclide, value, flags";
+const M_COLUMN_COUNT: usize = 12;
+
+fn stats_from(
+    n: i64,
+    max: f64,
+    newest: i64,
+    oldest: i64,
+    histogram: &str,
+    what: &str,
+) -> Result<DoseStats> {
+    let histogram = DoseHistogram::decode(histogram)
+        .ok_or_else(|| StoreError::Corrupt(format!("{what}: histogram")))?;
+    if histogram.count() != u64::try_from(n).unwrap_or(0) {
+        return Err(StoreError::Corrupt(format!("{what}: count")));
+    }
+    Ok(DoseStats {
+        histogram,
+        max_usv_h: max,
+        newest: Some(newest),
+        oldest: Some(oldest),
+    })
+}
+
+impl Store {
+    /// Every version of every tube's factor, newest version first per tube.
+    pub async fn factors(&self) -> Result<Vec<Factor>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (String, i64, f64, String, String)>(
+            "SELECT tube, version, cpm_per_usv_h, source, recorded_at FROM radiation_factors ORDER BY tube, version DESC")
+            .fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(tube, version, cpm_per_usv_h, source, recorded_at)| Factor {
+                    tube,
+                    version,
+                    cpm_per_usv_h,
+                    source,
+                    recorded_at,
+                },
+            )
+            .collect())
+    }
+
+    /// The factor in force for each tube (its newest version).
+    pub async fn current_factors(&self) -> Result<HashMap<String, f64>> {
+        let mut m = HashMap::new();
+        for f in self.factors().await? {
+            m.entry(f.tube).or_insert(f.cpm_per_usv_h);
+        }
+        Ok(m)
+    }
+
+    /// Records a new version of a tube's factor; returns the version.
+    pub async fn add_factor(
+        &self,
+        tx: &mut Tx,
+        tube: &str,
+        cpm_per_usv_h: f64,
+        source: &str,
+    ) -> Result<i64> {
+        let now = stamp(OffsetDateTime::now_utc());
+        let v = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+            "INSERT INTO radiation_factors (tube, version, cpm_per_usv_h, source, recorded_at) \
+             SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM radiation_factors WHERE tube = $1 \
+             RETURNING version")
+            .bind(tube).bind(cpm_per_usv_h).bind(source).bind(&now)
+            .fetch_one(&mut *c).await)?;
+        Ok(v)
+    }
+
+    /// The dataset of this name, created with these details when new (an existing dataset keeps
+    /// its details).
+    pub async fn ensure_dataset(&self, tx: &mut Tx, d: &Dataset) -> Result<Dataset> {
+        let now = stamp(OffsetDateTime::now_utc());
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO radiation_datasets (name, source, licence, description, url, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING")
+            .bind(&d.name).bind(&d.source).bind(&d.licence).bind(&d.description).bind(&d.url).bind(&now)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let row = on_tx!(tx, c => sqlx::query_as::<_, DatasetRow>(&format!("SELECT {DATASET_COLUMNS} FROM radiation_datasets WHERE name = $1"))
+            .bind(&d.name).fetch_one(&mut *c).await)?;
+        Ok(row.into())
+    }
+
+    pub async fn datasets(&self) -> Result<Vec<(Dataset, i64)>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, DatasetCountRow>(&format!(
+            "SELECT {DATASET_COLUMNS}, CAST(COALESCE((SELECT SUM(i.inserted) FROM radiation_imports i WHERE i.dataset_id = radiation_datasets.id), 0) AS BIGINT) AS measurements \
+             FROM radiation_datasets ORDER BY name")).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.dataset.into(), r.measurements))
+            .collect())
+    }
+
+    pub async fn dataset(&self, id: i64) -> Result<Dataset> {
+        let row = on_pool!(self, p => sqlx::query_as::<_, DatasetRow>(&format!("SELECT {DATASET_COLUMNS} FROM radiation_datasets WHERE id = $1"))
+            .bind(id).fetch_optional(p).await)?;
+        row.map(Into::into)
+            .ok_or_else(|| StoreError::not_found("dataset", id))
+    }
+
+    pub async fn imports_of(&self, dataset_id: i64) -> Result<Vec<ImportRecord>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ImportRow>(
+            "SELECT id, dataset_id, file_name, sha256, format, imported_at, rows_read, inserted, duplicates, skipped, report \
+             FROM radiation_imports WHERE dataset_id = $1 ORDER BY id")
+            .bind(dataset_id).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ImportRecord {
+                    report: serde_json::from_str(&r.report)
+                        .map_err(|_| StoreError::Corrupt(format!("import {}: report", r.id)))?,
+                    id: r.id,
+                    dataset_id: r.dataset_id,
+                    file_name: r.file_name,
+                    sha256: r.sha256,
+                    format: r.format,
+                    imported_at: r.imported_at,
+                    rows_read: r.rows_read,
+                    inserted: r.inserted,
+                    duplicates: r.duplicates,
+                    skipped: r.skipped,
+                })
+            })
+            .collect()
+    }
+
+    /// Opens the record of a file's import (its counts are written by [`Store::finish_import`]).
+    pub async fn begin_import(
+        &self,
+        tx: &mut Tx,
+        dataset_id: i64,
+        file_name: &str,
+        format: &str,
+    ) -> Result<i64> {
+        let now = stamp(OffsetDateTime::now_utc());
+        if let crate::db::TxConn::Sqlite(t) = &mut tx.conn {
+            // A bulk load touches many pages once: a smaller page cache keeps the process's
+            // memory bounded (the pool's connections otherwise keep 256 MB for reading).
+            sqlx::query("PRAGMA cache_size = -65536")
+                .execute(&mut **t)
+                .await?;
+        }
+        let id = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+            "INSERT INTO radiation_imports (dataset_id, file_name, sha256, format, imported_at, rows_read, inserted, duplicates, skipped, report) \
+             VALUES ($1, $2, '', $3, $4, 0, 0, 0, 0, '{}') RETURNING id")
+            .bind(dataset_id).bind(file_name).bind(format).bind(&now)
+            .fetch_one(&mut *c).await)?;
+        Ok(id)
+    }
+
+    /// Writes an import's counts and report; an import that added nothing leaves no record.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn finish_import(
+        &self,
+        tx: &mut Tx,
+        import_id: i64,
+        sha256: &str,
+        rows_read: i64,
+        inserted: i64,
+        duplicates: i64,
+        skipped: i64,
+        report: &serde_json::Value,
+    ) -> Result<()> {
+        if let crate::db::TxConn::Sqlite(t) = &mut tx.conn {
+            sqlx::query("PRAGMA cache_size = -262144")
+                .execute(&mut **t)
+                .await?;
+        }
+        if inserted == 0 {
+            on_tx!(tx, c => sqlx::query("DELETE FROM radiation_imports WHERE id = $1").bind(import_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            return Ok(());
+        }
+        on_tx!(tx, c => sqlx::query(
+            "UPDATE radiation_imports SET rows_read = $2, inserted = $3, duplicates = $4, skipped = $5, report = $6, sha256 = $7 WHERE id = $1")
+            .bind(import_id).bind(rows_read).bind(inserted).bind(duplicates).bind(skipped).bind(report.to_string()).bind(sha256)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The device of this source and name, recorded with `tube` when new; returns its id and
+    /// its tube (a known device keeps the tube it has).
+    pub async fn ensure_device(
+        &self,
+        tx: &mut Tx,
+        source: &str,
+        name: &str,
+        tube: Option<&str>,
+    ) -> Result<(i64, Option<String>)> {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO radiation_devices (source, name, tube) VALUES ($1, $2, $3) ON CONFLICT (source, name) DO NOTHING")
+            .bind(source).bind(name).bind(tube)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let row = on_tx!(tx, c => sqlx::query_as::<_, (i64, Option<String>)>(
+            "SELECT id, tube FROM radiation_devices WHERE source = $1 AND name = $2")
+            .bind(source).bind(name).fetch_one(&mut *c).await)?;
+        Ok(row)
+    }
+
+    /// Every device's tube, by device id (for converting count rates).
+    pub async fn device_tubes(&self) -> Result<HashMap<i64, Option<String>>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, Option<String>)>("SELECT id, tube FROM radiation_devices").fetch_all(p).await)?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Inserts measurements of one import, skipping those already stored (same device, time,
+    /// position, unit and nuclide). Returns the `line`s of the rows inserted, in no order.
+    pub async fn insert_measurements(
+        &self,
+        tx: &mut Tx,
+        import_id: i64,
+        rows: &[NewMeasurement],
+    ) -> Result<Vec<i64>> {
+        let full_sql = self.multi_insert_sql(
+            "measurements",
+            M_COLUMNS,
+            M_COLUMN_COUNT,
+            BATCH_ROWS,
+            OnConflict::SkipAnyConflict,
+        );
+        let mut lines = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(BATCH_ROWS) {
+            let partial;
+            let sql = if chunk.len() == BATCH_ROWS {
+                &full_sql
+            } else {
+                partial = self.multi_insert_sql(
+                    "measurements",
+                    M_COLUMNS,
+                    M_COLUMN_COUNT,
+                    chunk.len(),
+                    OnConflict::SkipAnyConflict,
+                );
+                &partial
+            };
+            let n = on_tx!(tx, c => {
+                let mut q = sqlx::query(sql);
+                for m in chunk {
+                    q = q
+                        .bind(import_id)
+                        .bind(m.line)
+                        .bind(m.device_id)
+                        .bind(m.t)
+                        .bind(m.lat)
+                        .bind(m.lon)
+                        .bind(m.precision_m)
+                        .bind(m.height_m)
+                        .bind(m.unit.code())
+                        .bind(m.nuclide.as_str())
+                        .bind(m.value)
+                        .bind(m.flags);
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            if n == chunk.len() {
+                lines.extend(chunk.iter().map(|m| m.line));
+            } else if n > 0 {
+                // Some were stored already: the ones this statement added are this import's
+                // newest rows.
+                let added = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+                    "SELECT line FROM measurements WHERE import_id = $1 ORDER BY id DESC LIMIT $2")
+                    .bind(import_id).bind(n as i64).fetch_all(&mut *c).await)?;
+                lines.extend(added);
+            }
+        }
+        Ok(lines)
+    }
+
+    /// Measurements matching `f`, in id order, each passed to `each`; stops early when `each`
+    /// returns `false`. Streams: memory does not grow with the number of rows.
+    pub async fn for_each_measurement(
+        &self,
+        f: &MeasurementFilter,
+        mut each: impl FnMut(Measurement) -> bool + Send,
+    ) -> Result<()> {
+        let mut sql = String::from(
+            "SELECT m.id, i.dataset_id, d.name, d.tube, m.t, m.lat, m.lon, m.precision_m, m.height_m, m.unit, m.nuclide, m.value, m.flags \
+             FROM measurements m JOIN radiation_imports i ON i.id = m.import_id JOIN radiation_devices d ON d.id = m.device_id WHERE 1 = 1",
+        );
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let mut ints: Vec<i64> = Vec::new();
+        let mut reals: Vec<f64> = Vec::new();
+        // Placeholders are numbered in the order they appear; reals come first.
+        if f.bbox.is_some() {
+            sql.push_str(&format!(
+                " AND m.lon >= {} AND m.lat >= {} AND m.lon <= {} AND m.lat <= {}",
+                next(),
+                next(),
+                next(),
+                next()
+            ));
+            reals.extend(f.bbox.iter().flatten());
+        }
+        for (v, cond) in [
+            (f.from, "m.t >= "),
+            (f.to, "m.t <= "),
+            (f.dataset_id, "i.dataset_id = "),
+            (f.after_id, "m.id > "),
+        ] {
+            if let Some(v) = v {
+                sql.push_str(" AND ");
+                sql.push_str(cond);
+                sql.push_str(&next());
+                ints.push(v);
+            }
+        }
+        sql.push_str(" ORDER BY m.id");
+        if let Some(l) = f.limit {
+            sql.push_str(&format!(" LIMIT {}", l.max(0)));
+        }
+        let mut bad_unit = None;
+        on_pool!(self, p => {
+            let mut q = sqlx::query(&sql);
+            for r in &reals {
+                q = q.bind(*r);
+            }
+            for i in &ints {
+                q = q.bind(*i);
+            }
+            let mut rows = q.fetch(p);
+            while let Some(r) = rows.try_next().await? {
+                let code: i64 = r.try_get(9)?;
+                let Some(unit) = DoseUnit::from_code(code) else {
+                    bad_unit = Some(code);
+                    break;
+                };
+                let m = Measurement {
+                    id: r.try_get(0)?,
+                    dataset_id: r.try_get(1)?,
+                    device: r.try_get(2)?,
+                    tube: r.try_get(3)?,
+                    t: r.try_get(4)?,
+                    lat: r.try_get(5)?,
+                    lon: r.try_get(6)?,
+                    precision_m: r.try_get(7)?,
+                    height_m: r.try_get(8)?,
+                    unit,
+                    nuclide: r.try_get(10)?,
+                    value: r.try_get(11)?,
+                    flags: r.try_get(12)?,
+                };
+                if !each(m) {
+                    break;
+                }
+            }
+            Ok::<(), StoreError>(())
+        })?;
+        match bad_unit {
+            Some(code) => Err(StoreError::Corrupt(format!("measurement unit {code}"))),
+            None => Ok(()),
+        }
+    }
+
+    pub async fn measurement_count(&self) -> Result<i64> {
+        Ok(
+            on_pool!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM measurements").fetch_one(p).await)?,
+        )
+    }
+
+    /// Adds statistics to the stored ones (read, merged, written back), in the transaction that
+    /// stores the measurements they describe.
+    pub async fn add_aggregates(&self, tx: &mut Tx, a: &Aggregates) -> Result<()> {
+        // Hexagons, by resolution, in chunks.
+        let mut by_res: HashMap<u8, Vec<i64>> = HashMap::new();
+        for (res, cell) in a.bins.keys() {
+            by_res.entry(*res).or_default().push(*cell);
+        }
+        for (res, mut cells) in by_res {
+            cells.sort_unstable();
+            for chunk in cells.chunks(500) {
+                let mut sql = String::from(
+                    "SELECT cell, n, max_usv_h, newest, oldest, histogram FROM radiation_bins WHERE resolution = $1 AND cell IN (",
+                );
+                for i in 0..chunk.len() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${}", i + 2));
+                }
+                sql.push(')');
+                let stored = on_tx!(tx, c => {
+                    let mut q = sqlx::query_as::<_, (i64, i64, f64, i64, i64, String)>(&sql).bind(i64::from(res));
+                    for cell in chunk {
+                        q = q.bind(*cell);
+                    }
+                    q.fetch_all(&mut *c).await
+                })?;
+                let mut merged: HashMap<i64, DoseStats> = HashMap::with_capacity(chunk.len());
+                for (cell, n, max, newest, oldest, h) in stored {
+                    merged.insert(cell, stats_from(n, max, newest, oldest, &h, "bin")?);
+                }
+                let upsert = self.multi_insert_sql(
+                    "radiation_bins",
+                    "resolution, cell, lat, lon, n, median_usv_h, p95_usv_h, max_usv_h, newest, oldest, histogram",
+                    11,
+                    chunk.len(),
+                    OnConflict::Clause(
+                        "ON CONFLICT (resolution, cell) DO UPDATE SET n = excluded.n, median_usv_h = excluded.median_usv_h, \
+                         p95_usv_h = excluded.p95_usv_h, max_usv_h = excluded.max_usv_h, newest = excluded.newest, \
+                         oldest = excluded.oldest, histogram = excluded.histogram",
+                    ),
+                );
+                on_tx!(tx, c => {
+                    let mut q = sqlx::query(&upsert);
+                    for cell in chunk {
+                        let (lat, lon, new) = &a.bins[&(res, *cell)];
+                        let s = merged.entry(*cell).or_default();
+                        s.merge(new);
+                        q = q
+                            .bind(i64::from(res))
+                            .bind(*cell)
+                            .bind(*lat)
+                            .bind(*lon)
+                            .bind(s.count() as i64)
+                            .bind(s.median().unwrap_or(0.0))
+                            .bind(s.p95().unwrap_or(0.0))
+                            .bind(s.max_usv_h)
+                            .bind(s.newest.unwrap_or(0))
+                            .bind(s.oldest.unwrap_or(0))
+                            .bind(s.histogram.encode());
+                    }
+                    q.execute(&mut *c).await.map(|r| r.rows_affected())
+                })?;
+            }
+        }
+        // Places: few keys; one at a time.
+        for ((place, year), new) in &a.places {
+            let stored = on_tx!(tx, c => sqlx::query_as::<_, (i64, f64, i64, i64, String)>(
+                "SELECT n, max_usv_h, newest, oldest, histogram FROM radiation_place_stats WHERE place_id = $1 AND year = $2")
+                .bind(place).bind(i64::from(*year)).fetch_optional(&mut *c).await)?;
+            let mut s = match stored {
+                Some((n, max, newest, oldest, h)) => {
+                    stats_from(n, max, newest, oldest, &h, "place statistics")?
+                }
+                None => DoseStats::default(),
+            };
+            s.merge(new);
+            on_tx!(tx, c => sqlx::query(
+                "INSERT INTO radiation_place_stats (place_id, year, n, max_usv_h, newest, oldest, histogram) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (place_id, year) DO UPDATE SET n = excluded.n, max_usv_h = excluded.max_usv_h, newest = excluded.newest, \
+                 oldest = excluded.oldest, histogram = excluded.histogram")
+                .bind(place).bind(i64::from(*year)).bind(s.count() as i64).bind(s.max_usv_h)
+                .bind(s.newest.unwrap_or(0)).bind(s.oldest.unwrap_or(0)).bind(s.histogram.encode())
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Forgets every statistic (before rebuilding them all, when a factor changed).
+    pub async fn clear_aggregates(&self, tx: &mut Tx) -> Result<()> {
+        on_tx!(tx, c => sqlx::query("DELETE FROM radiation_bins").execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, c => sqlx::query("DELETE FROM radiation_place_stats").execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The hexagons of a resolution whose centres lie in `[min_lon, min_lat, max_lon, max_lat]`.
+    pub async fn bins_in(&self, resolution: u8, bbox: [f64; 4], limit: i64) -> Result<Vec<Bin>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, f64, f64, i64, f64, f64, f64, i64, i64)>(
+            "SELECT cell, lat, lon, n, median_usv_h, p95_usv_h, max_usv_h, newest, oldest FROM radiation_bins \
+             WHERE resolution = $1 AND lat >= $2 AND lat <= $3 AND lon >= $4 AND lon <= $5 ORDER BY cell LIMIT $6")
+            .bind(i64::from(resolution)).bind(bbox[1]).bind(bbox[3]).bind(bbox[0]).bind(bbox[2]).bind(limit)
+            .fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(cell, lat, lon, count, median_usv_h, p95_usv_h, max_usv_h, newest, oldest)| Bin {
+                    resolution,
+                    cell,
+                    lat,
+                    lon,
+                    count,
+                    median_usv_h,
+                    p95_usv_h,
+                    max_usv_h,
+                    newest,
+                    oldest,
+                },
+            )
+            .collect())
+    }
+
+    /// One hexagon with its full statistics.
+    pub async fn bin(&self, resolution: u8, cell: i64) -> Result<Option<(Bin, DoseStats)>> {
+        let row = on_pool!(self, p => sqlx::query_as::<_, (f64, f64, i64, f64, f64, f64, i64, i64, String)>(
+            "SELECT lat, lon, n, median_usv_h, p95_usv_h, max_usv_h, newest, oldest, histogram FROM radiation_bins \
+             WHERE resolution = $1 AND cell = $2")
+            .bind(i64::from(resolution)).bind(cell).fetch_optional(p).await)?;
+        let Some((lat, lon, count, median_usv_h, p95_usv_h, max_usv_h, newest, oldest, h)) = row
+        else {
+            return Ok(None);
+        };
+        let stats = stats_from(count, max_usv_h, newest, oldest, &h, "bin")?;
+        Ok(Some((
+            Bin {
+                resolution,
+                cell,
+                lat,
+                lon,
+                count,
+                median_usv_h,
+                p95_usv_h,
+                max_usv_h,
+                newest,
+                oldest,
+            },
+            stats,
+        )))
+    }
+
+    /// A place's statistics by year of the readings, oldest year first.
+    pub async fn place_stats(&self, place_id: &str) -> Result<Vec<(i32, DoseStats)>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, i64, f64, i64, i64, String)>(
+            "SELECT year, n, max_usv_h, newest, oldest, histogram FROM radiation_place_stats WHERE place_id = $1 ORDER BY year")
+            .bind(place_id).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(year, n, max, newest, oldest, h)| {
+                Ok((
+                    i32::try_from(year).unwrap_or_default(),
+                    stats_from(n, max, newest, oldest, &h, "place statistics")?,
+                ))
+            })
+            .collect()
+    }
+}
+
+const DATASET_COLUMNS: &str = "id, name, source, licence, description, url, created_at";
+
+#[derive(sqlx::FromRow)]
+struct DatasetRow {
+    id: i64,
+    name: String,
+    source: String,
+    licence: String,
+    description: String,
+    url: Option<String>,
+    created_at: String,
+}
+
+impl From<DatasetRow> for Dataset {
+    fn from(r: DatasetRow) -> Self {
+        Dataset {
+            id: r.id,
+            name: r.name,
+            source: r.source,
+            licence: r.licence,
+            description: r.description,
+            url: r.url,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DatasetCountRow {
+    #[sqlx(flatten)]
+    dataset: DatasetRow,
+    measurements: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ImportRow {
+    id: i64,
+    dataset_id: i64,
+    file_name: String,
+    sha256: String,
+    format: String,
+    imported_at: String,
+    rows_read: i64,
+    inserted: i64,
+    duplicates: i64,
+    skipped: i64,
+    report: String,
+}
