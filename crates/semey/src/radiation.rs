@@ -269,6 +269,7 @@ pub async fn rebuild(
     progress: &mut dyn crate::import::Progress,
 ) -> Result<u64, AppError> {
     let factors = store.current_factors().await?;
+    let devices = store.devices().await?;
     let mut agg = Aggregator::new(Locator::load(store, cfg.settlement_radius_km).await?);
     let total = store.measurement_count().await?;
     progress.start("rebuilding statistics", total as u64);
@@ -287,9 +288,9 @@ pub async fn rebuild(
                 |m| {
                     n += 1;
                     last = m.id;
-                    let factor = m
-                        .tube
-                        .as_ref()
+                    let factor = devices
+                        .get(&m.device_id)
+                        .and_then(|d| d.tube.as_ref())
                         .and_then(|t| factors.get(t))
                         .copied()
                         .unwrap_or(f64::NAN);
@@ -419,4 +420,81 @@ pub fn describe(a: &Assessment, cfg: &RadiationConfig, lang: semey_domain::Lang)
 pub fn describe_place(r: &PlaceRisk, cfg: &RadiationConfig, lang: semey_domain::Lang) -> String {
     let name = r.place.name.best(lang).unwrap_or_default();
     format!("{name}\n{}", describe(&r.assessment, cfg, lang))
+}
+
+/// The colours of the dose-rate scale, light to dark (ColorBrewer "YlOrRd", extended with a
+/// darker last step).
+pub const PALETTE: [&str; 8] = [
+    "#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#800026",
+];
+
+/// The dose rate (µSv/h) at which the added annual dose reaches `msv` under `model`.
+pub fn rate_for(model: &RiskModel, msv: f64) -> f64 {
+    let per_usv_h = 8.76
+        * (model.outdoor_fraction + model.indoor_fraction * model.shielding)
+        * model.effective_per_ambient;
+    model.background_usv_h + msv / per_usv_h.max(1e-9)
+}
+
+/// The upper edges (µSv/h) of the colour scale's first seven steps: logarithmic, and aligned
+/// with the bands, so a colour never straddles two bands.
+pub fn scale_edges(model: &RiskModel) -> [f64; 7] {
+    let [b0, b1, b2] = model.band_limits_msv;
+    let (r0, r1, r3) = (
+        rate_for(model, b0),
+        rate_for(model, b1),
+        rate_for(model, b2),
+    );
+    let step = (r3 / r1).powf(1.0 / 3.0);
+    [
+        r0 / 2.0,
+        r0,
+        (r0 * r1).sqrt(),
+        r1,
+        r1 * step,
+        r1 * step * step,
+        r3,
+    ]
+}
+
+/// The colour of a dose rate on the scale.
+pub fn colour(model: &RiskModel, usv_h: f64) -> &'static str {
+    let edges = scale_edges(model);
+    let i = edges.iter().position(|e| usv_h < *e).unwrap_or(edges.len());
+    PALETTE[i]
+}
+
+/// One row of the map legend: the band's words, its range in µSv/h and its colours.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LegendRow {
+    pub band: &'static str,
+    pub label: String,
+    pub range: String,
+    pub colours: Vec<&'static str>,
+}
+
+/// The legend of the dose-rate map, in plain words.
+pub fn legend(model: &RiskModel, lang: semey_domain::Lang) -> Vec<LegendRow> {
+    use crate::web::format::measure;
+    let e = scale_edges(model);
+    let bands = [
+        ("background", None, Some(e[1]), &PALETTE[0..2]),
+        ("within_limit", Some(e[1]), Some(e[3]), &PALETTE[2..4]),
+        ("above_limit", Some(e[3]), Some(e[6]), &PALETTE[4..7]),
+        ("not_for_living", Some(e[6]), None, &PALETTE[7..8]),
+    ];
+    bands
+        .into_iter()
+        .map(|(band, lo, hi, colours)| LegendRow {
+            band,
+            label: crate::i18n::t(lang, &format!("band-{band}-title")),
+            range: match (lo, hi) {
+                (None, Some(h)) => format!("< {} µSv/h", measure(lang, h)),
+                (Some(l), Some(h)) => format!("{}–{} µSv/h", measure(lang, l), measure(lang, h)),
+                (Some(l), None) => format!("> {} µSv/h", measure(lang, l)),
+                (None, None) => String::new(),
+            },
+            colours: colours.to_vec(),
+        })
+        .collect()
 }

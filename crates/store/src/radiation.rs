@@ -64,13 +64,14 @@ pub struct NewMeasurement {
     pub flags: i64,
 }
 
-/// A stored measurement with what the export shows of its provenance.
+/// A stored measurement. Its device and import are ids: [`Store::devices`] and
+/// [`Store::import_datasets`] name them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     pub id: i64,
-    pub dataset_id: i64,
-    pub device: String,
-    pub tube: Option<String>,
+    pub import_id: i64,
+    pub line: i64,
+    pub device_id: i64,
     pub t: i64,
     pub lat: f64,
     pub lon: f64,
@@ -80,6 +81,14 @@ pub struct Measurement {
     pub nuclide: String,
     pub value: f64,
     pub flags: i64,
+}
+
+/// A device as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub source: String,
+    pub name: String,
+    pub tube: Option<String>,
 }
 
 /// Which measurements to read.
@@ -322,9 +331,18 @@ impl Store {
         Ok(row)
     }
 
-    /// Every device's tube, by device id (for converting count rates).
-    pub async fn device_tubes(&self) -> Result<HashMap<i64, Option<String>>> {
-        let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, Option<String>)>("SELECT id, tube FROM radiation_devices").fetch_all(p).await)?;
+    /// Every device, by id.
+    pub async fn devices(&self) -> Result<HashMap<i64, Device>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, String, String, Option<String>)>("SELECT id, source, name, tube FROM radiation_devices").fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, source, name, tube)| (id, Device { source, name, tube }))
+            .collect())
+    }
+
+    /// The dataset of every import, by import id.
+    pub async fn import_datasets(&self) -> Result<HashMap<i64, i64>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, i64)>("SELECT id, dataset_id FROM radiation_imports").fetch_all(p).await)?;
         Ok(rows.into_iter().collect())
     }
 
@@ -400,8 +418,8 @@ impl Store {
         mut each: impl FnMut(Measurement) -> bool + Send,
     ) -> Result<()> {
         let mut sql = String::from(
-            "SELECT m.id, i.dataset_id, d.name, d.tube, m.t, m.lat, m.lon, m.precision_m, m.height_m, m.unit, m.nuclide, m.value, m.flags \
-             FROM measurements m JOIN radiation_imports i ON i.id = m.import_id JOIN radiation_devices d ON d.id = m.device_id WHERE 1 = 1",
+            "SELECT m.id, m.import_id, m.line, m.device_id, m.t, m.lat, m.lon, m.precision_m, m.height_m, m.unit, m.nuclide, m.value, m.flags \
+             FROM measurements m WHERE 1 = 1",
         );
         let mut n = 0;
         let mut next = || {
@@ -424,13 +442,19 @@ impl Store {
         for (v, cond) in [
             (f.from, "m.t >= "),
             (f.to, "m.t <= "),
-            (f.dataset_id, "i.dataset_id = "),
+            (
+                f.dataset_id,
+                "m.import_id IN (SELECT id FROM radiation_imports WHERE dataset_id = ",
+            ),
             (f.after_id, "m.id > "),
         ] {
             if let Some(v) = v {
                 sql.push_str(" AND ");
                 sql.push_str(cond);
                 sql.push_str(&next());
+                if cond.ends_with("= ") && cond.contains('(') {
+                    sql.push(')');
+                }
                 ints.push(v);
             }
         }
@@ -456,9 +480,9 @@ impl Store {
                 };
                 let m = Measurement {
                     id: r.try_get(0)?,
-                    dataset_id: r.try_get(1)?,
-                    device: r.try_get(2)?,
-                    tube: r.try_get(3)?,
+                    import_id: r.try_get(1)?,
+                    line: r.try_get(2)?,
+                    device_id: r.try_get(3)?,
                     t: r.try_get(4)?,
                     lat: r.try_get(5)?,
                     lon: r.try_get(6)?,

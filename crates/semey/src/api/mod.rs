@@ -7,6 +7,7 @@ mod organisations;
 mod places;
 mod programmes;
 mod proposals;
+pub mod radiation;
 
 pub use extract::{ApiJson, ApiQuery};
 pub use funding::parse_dimensions;
@@ -42,7 +43,8 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "organisations", description = "Stakeholders and their role in the multi-stakeholder mechanism"),
         (name = "programmes", description = "IATI-aligned programmes and projects"),
         (name = "funding", description = "Requirements, transactions, exchange rates and funding summaries"),
-        (name = "workflow", description = "What editors propose, and its approval by coordinators")
+        (name = "workflow", description = "What editors propose, and its approval by coordinators"),
+        (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
 )]
 struct ApiDoc;
@@ -65,6 +67,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(programmes::routes())
         .merge(funding::routes())
         .merge(proposals::routes())
+        .merge(radiation::routes())
 }
 
 /// The API's OpenAPI description.

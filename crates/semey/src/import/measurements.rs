@@ -138,9 +138,11 @@ impl ColumnMapping {
                 "device" => m.device = Some(v),
                 "height" => m.height = Some(v),
                 "nuclide" => m.nuclide = Some(v),
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     "unknown key {other:?} (time, lat, lon, value, unit, device, height, nuclide)"
-                )),
+                ))
+                }
             }
         }
         for (k, v) in [
