@@ -116,6 +116,16 @@ mod tests {
                         (Cow::Borrowed("field"), FluentValue::from("x")),
                         (Cow::Borrowed("page"), FluentValue::from(1)),
                         (Cow::Borrowed("pages"), FluentValue::from(3)),
+                        (Cow::Borrowed("n"), FluentValue::from(10)),
+                        (Cow::Borrowed("years"), FluentValue::from(10)),
+                        (Cow::Borrowed("added"), FluentValue::from("0.5")),
+                        (Cow::Borrowed("added95"), FluentValue::from("0.9")),
+                        (Cow::Borrowed("median"), FluentValue::from("0.14")),
+                        (Cow::Borrowed("p05"), FluentValue::from("0.1")),
+                        (Cow::Borrowed("p95"), FluentValue::from("0.2")),
+                        (Cow::Borrowed("max"), FluentValue::from("0.3")),
+                        (Cow::Borrowed("oldest"), FluentValue::from("2020")),
+                        (Cow::Borrowed("newest"), FluentValue::from("2024")),
                     ]),
                 );
                 assert!(

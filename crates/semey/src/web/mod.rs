@@ -10,6 +10,7 @@ pub mod format;
 mod maps;
 pub mod me;
 pub mod proposals;
+mod radiation;
 pub mod users;
 pub mod workspace;
 
@@ -45,6 +46,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/places/{id}", get(place))
         .route("/map", get(maps::map_page))
         .route("/map/features.geojson", get(maps::features))
+        .merge(radiation::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cache::cached,

@@ -129,8 +129,80 @@
     el.setAttribute("data-drawn", String(areas.length + points.length));
   }
 
+  // The radiation map: hexagons of the measured dose rate, fetched for the visible box and
+  // zoom whenever the view changes; colours and words come from the server.
+  function radiationLegend(meta) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "map-legend");
+      div.appendChild(text("div", meta.legend_title));
+      (meta.legend || []).forEach(function (row) {
+        var line = document.createElement("div");
+        row.colours.forEach(function (c) {
+          var swatch = document.createElement("i");
+          swatch.style.background = c;
+          line.appendChild(swatch);
+        });
+        line.appendChild(document.createTextNode(row.label + " (" + row.range + ")"));
+        div.appendChild(line);
+      });
+      return div;
+    };
+    return control;
+  }
+
+  function radiation(el) {
+    el.replaceChildren();
+    el.classList.add("leaflet-map");
+    var map = L.map(el, { zoomSnap: 1, scrollWheelZoom: false, keyboard: true, attributionControl: !!el.dataset.tiles });
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 17 }).addTo(map);
+    }
+    var b = (el.dataset.bbox || "46.4,40.5,87.4,55.5").split(",").map(Number);
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    if (el.dataset.zoom) map.setZoom(Number(el.dataset.zoom));
+    var layer = null;
+    var legendShown = false;
+    var seq = 0;
+    function load() {
+      var bounds = map.getBounds();
+      var box = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+        .map(function (v, i) { return Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)).toFixed(4); });
+      var mine = ++seq;
+      fetch(el.dataset.radiation + "&bbox=" + box.join(",") + "&zoom=" + Math.round(map.getZoom()),
+            { headers: { Accept: "application/geo+json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (fc) {
+          if (mine !== seq) return;
+          if (layer) layer.remove();
+          layer = L.geoJSON(fc, {
+            style: function (f) {
+              return { color: "#444", weight: 0.5, fillOpacity: f.properties.stale ? 0.35 : 0.8, fillColor: f.properties.colour };
+            },
+            onEachFeature: function (f, l) {
+              var box = document.createElement("div");
+              box.appendChild(text("strong", f.properties.name));
+              box.appendChild(text("div", f.properties.summary));
+              l.bindPopup(box);
+            }
+          }).addTo(map);
+          layer.eachLayer(function (l) { focusable(l, l.feature.properties.name + ". " + l.feature.properties.summary); });
+          if (!legendShown && fc.semey) { radiationLegend(fc.semey).addTo(map); legendShown = true; }
+          el.setAttribute("data-drawn", String(fc.features.length));
+        })
+        .catch(function (e) { if (window.console) console.warn("radiation map:", e); });
+    }
+    map.on("moveend", load);
+    load();
+  }
+
   function init(root) {
     if (!window.L) return;
+    root.querySelectorAll("[data-radiation]").forEach(function (el) {
+      if (el.dataset.started) return;
+      el.dataset.started = "1";
+      radiation(el);
+    });
     root.querySelectorAll("[data-features]").forEach(function (el) {
       if (el.dataset.drawn) return;
       fetch(el.dataset.features, { headers: { Accept: "application/geo+json" } })
