@@ -64,8 +64,8 @@ pub fn percent(lang: Lang, p: f64) -> String {
     format!("{:.1}\u{a0}%", p).replace('.', &decimal.to_string())
 }
 
-/// A measured quantity to three significant figures (0.123, 1.23, 12.3, 123), with the
-/// language's decimal mark.
+/// A measured quantity to three significant figures (0.123, 1.23, 12.3, 123; trailing zeros
+/// dropped: 0.04, 0.5), with the language's decimal mark.
 pub fn measure(lang: Lang, v: f64) -> String {
     let (_, decimal) = separators(lang);
     let digits = if v == 0.0 || !v.is_finite() {
@@ -73,7 +73,11 @@ pub fn measure(lang: Lang, v: f64) -> String {
     } else {
         (2 - v.abs().log10().floor() as i32).clamp(0, 6) as usize
     };
-    format!("{v:.digits$}").replace('.', &decimal.to_string())
+    let mut s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
+    }
+    s.replace('.', &decimal.to_string())
 }
 
 /// A short axis label: 1.2M, 350K (in Russian and Kazakh 1,2 млн, 350 тыс.).

@@ -237,3 +237,133 @@ fn accounts_on_the_command_line() {
     let (_, list, _) = run(&db, &["user", "list"], "");
     assert!(list.contains("disabled"));
 }
+
+/// Killing `semey import measurements` in the middle of a file leaves the database as it was:
+/// nothing of the file, no import record, no statistics; the same file then imports whole.
+fn killed_import_applies_nothing(database: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("survey.csv");
+    let file_arg = file.to_str().unwrap();
+    let (ok, _, err) = run(
+        database,
+        &[
+            "generate-measurements",
+            "--rows",
+            "600000",
+            "--out",
+            file_arg,
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(database, &["migrate"], "");
+    assert!(ok, "{err}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args(["--database", database, "import", "measurements", file_arg])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Wait until the import is writing rows (PostgreSQL shows its statements; SQLite shows
+    // nothing before the commit, so there the import is given a second), then kill it.
+    loop {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it could be killed"
+        );
+        let writing = if database.starts_with("postgres") {
+            rt.block_on(async {
+                use sqlx::Connection;
+                let mut c = sqlx::PgConnection::connect(database).await.unwrap();
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND pid <> pg_backend_pid() AND query LIKE 'INSERT INTO measurements%'",
+                )
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+                    > 0
+            })
+        } else {
+            started.elapsed() > std::time::Duration::from_secs(1)
+        };
+        if writing {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let counts = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(async {
+            let store = semey_store::Store::connect(database).await.unwrap();
+            let n = store.measurement_count().await.unwrap();
+            let d = store.datasets().await.unwrap();
+            let bins = store
+                .bins_in(5, [-180.0, -90.0, 180.0, 90.0], 100)
+                .await
+                .unwrap();
+            store.close().await;
+            (n, d.iter().map(|(_, n)| *n).sum::<i64>(), bins.len())
+        })
+    };
+    assert_eq!(
+        counts(&rt),
+        (0, 0, 0),
+        "nothing of the killed import is stored"
+    );
+    let (ok, out, err) = run(database, &["import", "measurements", file_arg], "");
+    assert!(ok, "{out}{err}");
+    let (n, in_datasets, bins) = counts(&rt);
+    assert!(
+        n > 590_000 && n == in_datasets && bins > 0,
+        "{n} {in_datasets} {bins}"
+    );
+}
+
+#[test]
+fn killed_import_applies_nothing_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    killed_import_applies_nothing(&format!("sqlite://{}", dir.path().join("s.db").display()));
+}
+
+#[test]
+fn killed_import_applies_nothing_on_postgres() {
+    use sqlx::Connection;
+    let admin =
+        std::env::var("SEMEY_TEST_POSTGRES").expect("SEMEY_TEST_POSTGRES: run scripts/test.sh");
+    let name = format!("semey_kill_{}", uuid::Uuid::new_v4().simple());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    killed_import_applies_nothing(&format!("{}/{name}", admin.rsplit_once('/').unwrap().0));
+}
+
+/// The risk for a settlement and for a point, in the reader's language, from the command line.
+#[test]
+fn radiation_risk_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("r.db").display());
+    let (ok, _, err) = run(&db, &["demo"], "");
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(
+        &db,
+        &["radiation", "risk", "--at", "50.75,78.54", "--lang", "ru"],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Не измерено\n"), "{out}");
+    assert!(out.contains("Это не значит, что здесь безопасно."), "{out}");
+    let (ok, _, err) = run(&db, &["radiation", "risk"], "");
+    assert!(!ok);
+    assert!(err.contains("--place ID or --at LAT,LON"), "{err}");
+    let (ok, out, _) = run(&db, &["radiation", "factors"], "");
+    assert!(ok);
+    assert!(out.contains("LND 7317") && out.contains("334"), "{out}");
+}

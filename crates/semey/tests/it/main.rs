@@ -13,6 +13,7 @@ mod organisations;
 mod permissions;
 mod places;
 mod programmes;
+mod radiation;
 mod web;
 mod workflow;
 mod workspace;
