@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use semey_domain::ids::PlaceId;
 use semey_domain::radiation::{
     cell_outline, resolution_for_zoom, to_usv_h, Assessment, DoseStats, RiskModel,
@@ -17,6 +18,7 @@ use semey_domain::Lang;
 use semey_store::{MeasurementFilter, Store};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
+
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -196,8 +198,8 @@ pub(super) struct ExportQuery {
     format: Option<String>,
 }
 
-/// Rows read per chunk of an export.
-const EXPORT_CHUNK: i64 = 50_000;
+/// Measurement ids per chunk of an export.
+const EXPORT_CHUNK: i64 = 100_000;
 
 /// Measurements in a bounding box and time window, streamed as CSV or GeoJSON with no size
 /// limit: the raw value and unit, the dose rate in µSv/h through the current factor of the
@@ -229,13 +231,10 @@ async fn measurements(
         }
     };
     let store = s.store.clone();
-    let devices = store.devices().await?;
-    let datasets = store.import_datasets().await?;
-    let factors = store.current_factors().await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let mut rows = ExportRows::new(&store, geojson).await?;
+    let ids = store.measurement_ids().await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     tokio::spawn(async move {
-        let mut after = 0;
-        let mut first = true;
         let head = if geojson {
             "{\"type\":\"FeatureCollection\",\"features\":[\n"
         } else {
@@ -244,82 +243,42 @@ async fn measurements(
         if tx.send(Bytes::from_static(head.as_bytes())).await.is_err() {
             return;
         }
-        loop {
-            let mut buf = String::with_capacity(8 << 20);
-            let mut n = 0;
-            let mut last = after;
-            let chunk = MeasurementFilter {
+        // Chunks are ranges of ids, read two at a time (on two connections) while the task
+        // writes the previous one out, in order.
+        let ranges: Vec<(i64, i64)> = match ids {
+            Some((lo, hi)) => (lo - 1..=hi)
+                .step_by(EXPORT_CHUNK as usize)
+                .map(|a| (a, (a + EXPORT_CHUNK).min(hi)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut chunks = futures_util::stream::iter(ranges.into_iter().map(|(after, upto)| {
+            let store = store.clone();
+            let f = MeasurementFilter {
                 after_id: Some(after),
-                limit: Some(EXPORT_CHUNK),
+                to_id: Some(upto),
                 ..filter.clone()
             };
-            let r = store
-                .for_each_measurement(&chunk, |m| {
-                    n += 1;
-                    last = m.id;
-                    let device = devices.get(&m.device_id);
-                    let tube = device.and_then(|d| d.tube.as_deref());
-                    let factor = tube.and_then(|t| factors.get(t)).copied();
-                    let usv = factor
-                        .map_or_else(
-                            || to_usv_h(m.value, m.unit, f64::NAN).filter(|v| v.is_finite()),
-                            |f| to_usv_h(m.value, m.unit, f),
-                        )
-                        .map(|v| format!("{v:.4}"))
-                        .unwrap_or_default();
-                    let when = OffsetDateTime::from_unix_timestamp(m.t)
-                        .ok()
-                        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-                        .unwrap_or_default();
-                    let dataset = datasets.get(&m.import_id).copied().unwrap_or_default();
-                    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-                    let device_name = device.map_or("", |d| d.name.as_str());
-                    if geojson {
-                        if !first {
-                            buf.push_str(",\n");
-                        }
-                        first = false;
-                        let props = serde_json::json!({
-                            "captured_at": when, "value": m.value, "unit": m.unit.symbol(),
-                            "usv_h": usv.parse::<f64>().ok(), "nuclide": m.nuclide,
-                            "device": device_name, "tube": tube, "dataset_id": dataset,
-                            "height_m": m.height_m, "precision_m": m.precision_m, "flags": m.flags,
-                        });
-                        let _ = write!(
-                            buf,
-                            "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}},\"properties\":{props}}}",
-                            m.lon, m.lat
-                        );
-                    } else {
-                        let _ = writeln!(
-                            buf,
-                            "{when},{},{},{},{},{usv},{},{},{},{dataset},{},{},{}",
-                            m.lat,
-                            m.lon,
-                            m.value,
-                            m.unit.symbol(),
-                            csv_field(&m.nuclide),
-                            csv_field(device_name),
-                            csv_field(tube.unwrap_or("")),
-                            opt(m.height_m),
-                            opt(m.precision_m),
-                            m.flags
-                        );
-                    }
-                    true
-                })
-                .await;
-            if let Err(e) = r {
+            async move { store.measurement_chunk(&f).await }
+        }))
+        .buffered(2);
+        while let Some(chunk) = chunks.next().await {
+            let chunk = match chunk {
+                Ok(Some(c)) => c,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "measurement export failed");
+                    return;
+                }
+            };
+            let mut buf = Vec::with_capacity(chunk.count * 96);
+            if let Err(e) = chunk.for_each(|m| rows.write(&mut buf, &m)) {
                 tracing::error!(error = %e, "measurement export failed");
                 return;
             }
-            if !buf.is_empty() && tx.send(Bytes::from(buf)).await.is_err() {
+            if tx.send(Bytes::from(buf)).await.is_err() {
                 return;
             }
-            if n < EXPORT_CHUNK {
-                break;
-            }
-            after = last;
         }
         if geojson {
             let _ = tx.send(Bytes::from_static(b"\n]}\n")).await;
@@ -346,6 +305,233 @@ async fn measurements(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// What a device contributes to each exported row, prepared once per device.
+struct DeviceOut {
+    /// `,device,tube` (CSV) or `"device":…,"tube":…` (GeoJSON).
+    text: String,
+    factor: Option<f64>,
+}
+
+/// Writes exported measurements, one at a time, into a buffer.
+struct ExportRows {
+    geojson: bool,
+    first: bool,
+    devices: std::collections::HashMap<String, DeviceOut>,
+    datasets: std::collections::HashMap<String, String>,
+    last_device: (String, Option<(String, Option<f64>)>),
+    last_dataset: (String, String),
+}
+
+impl ExportRows {
+    async fn new(store: &Store, geojson: bool) -> Result<Self, AppError> {
+        let factors = store.current_factors().await?;
+        let devices = store
+            .devices()
+            .await?
+            .into_iter()
+            .map(|(id, d)| {
+                let tube = d.tube.as_deref().unwrap_or("");
+                let text = if geojson {
+                    format!(
+                        "\"device\":{},\"tube\":{}",
+                        serde_json::Value::from(d.name.as_str()),
+                        serde_json::Value::from(tube)
+                    )
+                } else {
+                    format!("{},{}", csv_field(&d.name), csv_field(tube))
+                };
+                let factor = d.tube.as_ref().and_then(|t| factors.get(t)).copied();
+                (id.to_string(), DeviceOut { text, factor })
+            })
+            .collect();
+        let datasets = store
+            .import_datasets()
+            .await?
+            .into_iter()
+            .map(|(i, d)| (i.to_string(), d.to_string()))
+            .collect();
+        Ok(Self {
+            geojson,
+            first: true,
+            devices,
+            datasets,
+            last_device: (String::new(), None),
+            last_dataset: (String::new(), String::new()),
+        })
+    }
+
+    fn write(&mut self, out: &mut Vec<u8>, m: &semey_store::MeasurementText<'_>) {
+        // Numbers as both databases agree to write them (SQLite adds ".0" to whole reals).
+        fn num(v: &str) -> &str {
+            v.strip_suffix(".0").unwrap_or(v)
+        }
+        let m = &semey_store::MeasurementText {
+            lat: num(m.lat),
+            lon: num(m.lon),
+            value: num(m.value),
+            height_m: num(m.height_m),
+            precision_m: num(m.precision_m),
+            ..*m
+        };
+        // Readings come in runs of one device and one import: look up only when they change.
+        if m.device_id != self.last_device.0 {
+            self.last_device = (
+                m.device_id.to_owned(),
+                self.devices
+                    .get(m.device_id)
+                    .map(|d| (d.text.clone(), d.factor)),
+            );
+        }
+        if m.import_id != self.last_dataset.0 {
+            self.last_dataset = (
+                m.import_id.to_owned(),
+                self.datasets.get(m.import_id).cloned().unwrap_or_default(),
+            );
+        }
+        let device = self.last_device.1.as_ref();
+        let unit = m
+            .unit
+            .parse::<i64>()
+            .ok()
+            .and_then(semey_domain::radiation::DoseUnit::from_code);
+        let symbol = unit.map_or("", |u| u.symbol());
+        let mut usv = [0u8; 32];
+        let usv: &[u8] = match unit {
+            Some(semey_domain::radiation::DoseUnit::MicroSievertPerHour) => m.value.as_bytes(),
+            Some(u) if u.is_rate() => {
+                let factor = device.and_then(|d| d.1).unwrap_or(f64::NAN);
+                match m
+                    .value
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|v| to_usv_h(v, u, factor))
+                {
+                    Some(v) if v.is_finite() => fixed4(v, &mut usv),
+                    _ => b"",
+                }
+            }
+            _ => b"",
+        };
+        let when = unix_to_rfc3339(m.t.parse().unwrap_or_default());
+        let dataset = self.last_dataset.1.as_str();
+        let device_text = device.map_or("", |d| d.0.as_str());
+        if self.geojson {
+            if !self.first {
+                out.extend_from_slice(b",\n");
+            }
+            self.first = false;
+            let nuclide = if m.nuclide.is_empty() {
+                "\"\"".to_owned()
+            } else {
+                serde_json::Value::from(m.nuclide).to_string()
+            };
+            let _ = write!(
+                Fmt(out),
+                "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}},\"properties\":{{\"captured_at\":\"{}\",\"value\":{},\"unit\":\"{symbol}\",\"usv_h\":{},\"nuclide\":{nuclide},{device_text},\"dataset_id\":{},\"height_m\":{},\"precision_m\":{},\"flags\":{}}}}}",
+                m.lon,
+                m.lat,
+                std::str::from_utf8(&when).unwrap_or_default(),
+                m.value,
+                or_null(std::str::from_utf8(usv).unwrap_or_default()),
+                or_null(dataset),
+                or_null(m.height_m),
+                or_null(m.precision_m),
+                m.flags
+            );
+        } else {
+            out.extend_from_slice(&when);
+            for part in [m.lat, m.lon, m.value, symbol] {
+                out.push(b',');
+                out.extend_from_slice(part.as_bytes());
+            }
+            out.push(b',');
+            out.extend_from_slice(usv);
+            out.push(b',');
+            out.extend_from_slice(csv_field(m.nuclide).as_bytes());
+            out.push(b',');
+            out.extend_from_slice(device_text.as_bytes());
+            for part in [dataset, m.height_m, m.precision_m, m.flags] {
+                out.push(b',');
+                out.extend_from_slice(part.as_bytes());
+            }
+            out.push(b'\n');
+        }
+    }
+}
+
+/// `fmt::Write` into a byte buffer.
+struct Fmt<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Fmt<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn or_null(v: &str) -> &str {
+    if v.is_empty() {
+        "null"
+    } else {
+        v
+    }
+}
+
+/// `v` (not negative) with four decimals, written without the general float formatter.
+fn fixed4(v: f64, buf: &mut [u8; 32]) -> &[u8] {
+    let scaled = (v * 10_000.0).round();
+    if !(0.0..1e15).contains(&scaled) {
+        return b"";
+    }
+    let mut n = scaled as u64;
+    // Digits from the right: four decimals, the point, then the whole part.
+    let mut i = buf.len();
+    for k in 0.. {
+        if k == 4 {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 && k >= 4 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+fn unix_to_rfc3339(t: i64) -> [u8; 20] {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil date from days (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let mut out = *b"0000-00-00T00:00:00Z";
+    let put = |out: &mut [u8; 20], at: usize, v: i64, width: usize| {
+        let mut v = v.clamp(0, 9999);
+        for i in (0..width).rev() {
+            out[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(&mut out, 0, y, 4);
+    put(&mut out, 5, m, 2);
+    put(&mut out, 8, d, 2);
+    put(&mut out, 11, secs / 3600, 2);
+    put(&mut out, 14, secs % 3600 / 60, 2);
+    put(&mut out, 17, secs % 60, 2);
+    out
 }
 
 /// Quotes a CSV field when it needs it.

@@ -1175,10 +1175,13 @@ async fn write(
     let import_id = store
         .begin_import(&mut tx, ds.id, file_name, format.as_str())
         .await?;
-    let tube = opts
-        .tube
-        .clone()
-        .unwrap_or_else(|| cfg.default_tube.clone());
+    // The tube of a device first seen with a count rate (a device of dose rates or activities
+    // has none, unless the file's tube is given).
+    let tube_for = |unit: DoseUnit| {
+        opts.tube
+            .clone()
+            .or_else(|| (unit == DoseUnit::Cpm).then(|| cfg.default_tube.clone()))
+    };
     // Device name → (id, factor).
     let mut devices: HashMap<String, (i64, Option<f64>)> = HashMap::new();
     let (mut inserted, mut duplicates) = (0u64, 0u64);
@@ -1194,7 +1197,7 @@ async fn write(
                 Some(d) => *d,
                 None => {
                     let (id, t) = store
-                        .ensure_device(&mut tx, &ds.source, name, Some(&tube))
+                        .ensure_device(&mut tx, &ds.source, name, tube_for(r.unit).as_deref())
                         .await?;
                     let f = t.and_then(|t| factors.get(&t).copied());
                     devices.insert(name.to_owned(), (id, f));
