@@ -99,7 +99,9 @@ async function ids() {
   const orgs = await api("/api/v1/organisations?q=National%20Nuclear");
   const districts = await api("/api/v1/places?level=district&kato=101800000");
   const settlements = await api("/api/v1/places?level=settlement&q=Kurchatov");
+  const datasets = await api("/api/v1/radiation/datasets");
   return {
+    dataset: datasets[0].id,
     programme: programmes.items[0].id,
     organisation: orgs.items[0].id,
     district: districts.items[0].id,
@@ -121,6 +123,10 @@ test("every page type, in two languages, has no serious accessibility problem", 
     ["district", `/places/${id.district}`],
     ["settlement", `/places/${id.settlement}`],
     ["map", "/map"],
+    ["radiation", "/radiation"],
+    ["my-place", `/radiation/places/${id.settlement}`],
+    ["radiation-datasets", "/radiation/datasets"],
+    ["radiation-dataset", `/radiation/datasets/${id.dataset}`],
     ["workspace", "/workspace"],
     ["programme-form", `/workspace/programmes/${id.programme}`],
     ["transaction-form", `/workspace/transactions/new?programme=${id.programme}`],
@@ -173,6 +179,48 @@ test("the map draws the districts and settlements, and a district opens its summ
   assert.match(await popup.textContent(), /Курчатов/);
   assert.match(await popup.locator("a").getAttribute("href"), /^\/places\//);
   await shot(page, "map-popup-ru");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the radiation map draws hexagons with a legend in words, and a hexagon opens its readings", async () => {
+  const { context, page, problems } = await newPage();
+  const zooms = [];
+  page.on("request", (r) => {
+    const m = r.url().match(/\/api\/v1\/radiation\/bins\?.*zoom=(\d+)/);
+    if (m) zooms.push(Number(m[1]));
+  });
+  await page.goto(`${base}/radiation?lang=kk`);
+  await page.waitForSelector("[data-radiation][data-drawn]");
+  const drawn = Number(await page.getAttribute("[data-drawn]", "data-drawn"));
+  assert.ok(drawn > 0, `hexagons drawn: ${drawn}`);
+  assert.equal(await page.locator(".leaflet-overlay-pane path").count(), drawn);
+  const legend = await page.locator(".map-legend").textContent();
+  assert.match(legend, /Табиғи фон сияқты/);
+  assert.match(legend, /Тұруға жарамсыз/);
+  // A hexagon reached by keyboard opens its readings.
+  const hexagon = page.locator(".leaflet-overlay-pane path[tabindex='0']").first();
+  await hexagon.focus();
+  await page.keyboard.press("Enter");
+  const popup = page.locator(".leaflet-popup-content");
+  await popup.waitFor();
+  assert.match(await popup.textContent(), /медиана/);
+  await shot(page, "radiation-map-kk");
+  // Zooming in asks for the hexagons of the new view.
+  const first = zooms[0];
+  await page.keyboard.press("Escape");
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/api/v1/radiation/bins") && Number(new URL(r.url()).searchParams.get("zoom")) > first),
+    page.locator(".leaflet-control-zoom-in").click(),
+  ]);
+  // Every settlement's result is a link to its page, which a phone shows without sideways scrolling.
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.locator("table a").first().click();
+  await page.waitForSelector(".risk");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `my place fits a phone: ${width}px`);
+  assert.match(await page.locator(".risk h2").textContent(), /\S/);
+  await shot(page, "my-place-phone-kk");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -519,9 +519,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} {elapsed_precise}")
                     .expect("valid template"),
             );
-            let n = crate::generate::generate_measurements(&out, rows, &mut |n| {
-                bar.set_position(n as u64)
-            })?;
+            let n =
+                crate::generate::generate_measurements(&out, rows, Default::default(), &mut |n| {
+                    bar.set_position(n as u64)
+                })?;
             bar.finish_and_clear();
             println!("wrote {n} readings to {}", out.display());
             return Ok(());
@@ -538,6 +539,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { addr, demo } => {
             if demo {
                 println!("{}", crate::demo::load(&state.store).await?);
+                println!(
+                    "{}",
+                    crate::demo::load_radiation(&state.store, &state.config.radiation).await?
+                );
             }
             let addr = addr.unwrap_or_else(|| state.config.addr.clone());
             let listener = tokio::net::TcpListener::bind(&addr).await?;
@@ -561,7 +566,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await?;
             state.store.close().await;
         }
-        Command::Demo => println!("{}", crate::demo::load(&state.store).await?),
+        Command::Demo => {
+            println!("{}", crate::demo::load(&state.store).await?);
+            println!(
+                "{}",
+                crate::demo::load_radiation(&state.store, &state.config.radiation).await?
+            );
+        }
         Command::User(cmd) => user_command(&state, cmd).await?,
         Command::Import(ImportCommand::Measurements {
             file,

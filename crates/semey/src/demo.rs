@@ -211,6 +211,48 @@ pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
     Ok(report)
 }
 
+/// Loads a synthetic radiation survey (drives around the test site's settlements since 2024,
+/// labelled as synthetic in its dataset), so the radiation pages have something to show.
+/// Running it again adds nothing.
+pub async fn load_radiation(
+    store: &Store,
+    cfg: &crate::config::RadiationConfig,
+) -> Result<String, AppError> {
+    let path = std::env::temp_dir().join(format!("semey-demo-survey-{}.csv", std::process::id()));
+    crate::generate::generate_measurements(
+        &path,
+        24_000,
+        crate::generate::Survey {
+            start: 1_704_067_200, // 2024-01-01
+            drive_len: 300,
+        },
+        &mut |_| {},
+    )?;
+    let report = crate::import::import_measurements(
+        store,
+        cfg,
+        &path,
+        crate::import::MeasurementOptions {
+            dataset: Some("Demo survey (synthetic)".to_owned()),
+            source: Some("Semey demo generator".to_owned()),
+            licence: Some("CC0-1.0".to_owned()),
+            description: Some(
+                "Synthetic readings for trying the platform out: not measurements of anything."
+                    .to_owned(),
+            ),
+            ..Default::default()
+        },
+        &mut crate::import::Quiet,
+    )
+    .await;
+    let _ = std::fs::remove_file(&path);
+    let r = report?;
+    Ok(format!(
+        "demo radiation survey (synthetic): {} readings, {} new",
+        r.rows, r.inserted
+    ))
+}
+
 async fn load_places(
     store: &Store,
     report: &mut DemoReport,

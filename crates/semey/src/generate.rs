@@ -192,28 +192,46 @@ pub fn generate(
 /// Places of the generated radiation survey: settlements where drives start, and the test
 /// site's spots with higher readings (coordinates from RADIATION.md), with the dose rate
 /// there in µSv/h and the radius of the raised area in degrees.
-const DRIVE_STARTS: [(f64, f64); 8] = [
-    (50.4111, 80.2275), // Semey
-    (50.7564, 78.5394), // Kurchatov
-    (50.9833, 79.4000), // Dolon
-    (49.7200, 78.9500), // Sarzhal
-    (49.2500, 79.4000), // Karaul
-    (50.5600, 81.0500), // Znamenka
-    (49.5300, 77.4300), // Kainar
-    (50.8000, 77.9800), // Maisk
+const DRIVE_STARTS: [(f64, f64); 6] = [
+    (50.42064, 80.25025), // Semey (GeoNames)
+    (50.75617, 78.54188), // Kurchatov (GeoNames)
+    (48.94509, 79.25502), // Karaaul (GeoNames)
+    (50.88671, 79.48229), // Besqaraghay (GeoNames)
+    (47.96447, 80.43437), // Ayagoz (GeoNames)
+    (50.44, 77.81),       // the Experimental Field (RADIATION.md)
 ];
 const HOT_SPOTS: [(f64, f64, f64, f64); 2] = [
     (50.44, 77.81, 3.0, 0.05),    // Experimental Field
     (49.935, 79.009, 12.0, 0.01), // Chagan crater (Atomic Lake) rim
 ];
 
+/// The shape of a generated survey.
+#[derive(Debug, Clone, Copy)]
+pub struct Survey {
+    /// Unix time of the first drive.
+    pub start: i64,
+    /// Readings per drive.
+    pub drive_len: usize,
+}
+
+impl Default for Survey {
+    /// Drives of 2 000 readings from 2012 on (the benchmark's survey).
+    fn default() -> Self {
+        Self {
+            start: 1_325_376_000,
+            drive_len: 2000,
+        }
+    }
+}
+
 /// Writes `rows` readings in Safecast's bulk-export format around the former test site:
 /// bGeigie drives (blank device, CPM every 5 s along a wandering track), fixed stations
-/// reporting µSv/h every 10 minutes, and a few temperature rows as the real export has.
+/// reporting µSv/h, and a few temperature rows as the real export has.
 /// Deterministic. Returns the number of lines written (without the header).
 pub fn generate_measurements(
     path: &Path,
     rows: usize,
+    survey: Survey,
     progress: &mut dyn FnMut(usize),
 ) -> std::io::Result<usize> {
     let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
@@ -222,15 +240,13 @@ pub fn generate_measurements(
         "Captured Time,Latitude,Longitude,Value,Unit,Location Name,Device ID,MD5Sum,Height,Surface,Radiation,Uploaded Time,Loader ID"
     )?;
     let mut rng = Rng(0x5E3E_1949_0829_0001);
-    let start: i64 = 1_325_376_000; // 2012-01-01
-    let mut t = start;
+    let mut t = survey.start;
     let (mut lat, mut lon) = DRIVE_STARTS[0];
     let mut loader = 10_000u64;
     let mut line = String::with_capacity(160);
     let mut written = 0;
     while written < rows {
-        // A new drive every 2 000 readings.
-        if written % 2000 == 0 {
+        if written % survey.drive_len.max(1) == 0 {
             let s = DRIVE_STARTS[rng.below(DRIVE_STARTS.len() as u64) as usize];
             (lat, lon) = (s.0, s.1);
             loader += 1;

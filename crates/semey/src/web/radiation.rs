@@ -139,11 +139,29 @@ async fn overview(
     }
     settlements.sort_by(|a, b| a.name.cmp(&b.name));
     let model = rad::model(cfg);
+    // The map opens on where the readings are (the area of interest when there are none).
+    let coarse = s.store.bins_in(RESOLUTIONS[0], cfg.area, 20_000).await?;
+    let view = if coarse.is_empty() {
+        cfg.area
+    } else {
+        let pad = 0.3;
+        coarse.iter().fold(
+            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+            |[a, b, c, d], bin| {
+                [
+                    a.min(bin.lon - pad),
+                    b.min(bin.lat - pad),
+                    c.max(bin.lon + pad),
+                    d.max(bin.lat + pad),
+                ]
+            },
+        )
+    };
     let map = format!(
         r#"<div class="map-box radiation-map" role="region" aria-label="{}" data-radiation="/api/v1/radiation/bins?lang={}" data-bbox="{}"{}><p>{}</p></div>"#,
         crate::i18n::t(lang, "radiation-map-title"),
         lang.code(),
-        cfg.area.map(|v| v.to_string()).join(","),
+        view.map(|v| format!("{v:.3}")).join(","),
         tiles_attributes(&s),
         crate::i18n::t(lang, "radiation-no-js"),
     );

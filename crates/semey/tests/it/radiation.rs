@@ -238,7 +238,7 @@ on_both_backends! {
         let d = dir.path();
         // Safecast bulk export (written by the benchmark's generator).
         let p = d.join("bulk.csv");
-        semey::generate::generate_measurements(&p, 400, &mut |_| {}).unwrap();
+        semey::generate::generate_measurements(&p, 400, Default::default(), &mut |_| {}).unwrap();
         let r = import(&app, &p, MeasurementOptions::default()).await.unwrap();
         assert_eq!(r.format, "safecast-csv");
         assert_eq!(r.rows, 400);
