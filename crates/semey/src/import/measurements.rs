@@ -379,7 +379,10 @@ const BATCH: usize = 6000;
 /// Sends readings to the writer in batches; stops sending (but goes on reading, to list every
 /// problem) once a strict import has met a malformed row.
 struct Sink {
-    tx: tokio::sync::mpsc::Sender<Vec<Parsed>>,
+    /// Where batches go; `None` when only checking a file (they are counted and dropped).
+    tx: Option<tokio::sync::mpsc::Sender<Vec<Parsed>>>,
+    /// Readings passed on.
+    passed: u64,
     batch: Vec<Parsed>,
     area: Option<[f64; 4]>,
     strict: bool,
@@ -410,7 +413,11 @@ impl Sink {
             return;
         }
         let b = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        if self.tx.blocking_send(b).is_err() {
+        self.passed += b.len() as u64;
+        let Some(tx) = &self.tx else {
+            return;
+        };
+        if tx.blocking_send(b).is_err() {
             // The writer stopped (an error there): nothing more to send.
             self.closed = true;
         }
@@ -973,6 +980,43 @@ fn read_json(
     Ok(())
 }
 
+/// What checking a file found (see [`check_file`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCheck {
+    pub rows: u64,
+    pub readings: u64,
+    pub skipped: BTreeMap<&'static str, u64>,
+    pub rejected: BTreeMap<&'static str, u64>,
+    /// A problem with the whole file.
+    pub fatal: Option<String>,
+}
+
+/// Reads a file of measurements in `format` as an import would, storing nothing: what would be
+/// imported and what left out (for the fuzzer, and for checking a file before importing it).
+pub fn check_file(
+    reader: impl Read,
+    format: Format,
+    mapping: Option<&ColumnMapping>,
+    now: OffsetDateTime,
+) -> FileCheck {
+    let mut sink = Sink {
+        tx: None,
+        passed: 0,
+        batch: Vec::with_capacity(BATCH),
+        area: None,
+        strict: false,
+        closed: false,
+    };
+    let sum = read_file(reader, format, mapping, &mut sink, now);
+    FileCheck {
+        rows: sum.rows,
+        readings: sink.passed,
+        skipped: sum.skipped.iter().map(|(k, t)| (*k, t.count)).collect(),
+        rejected: sum.rejected.iter().map(|(k, t)| (*k, t.count)).collect(),
+        fatal: sum.fatal.map(|f| f.message),
+    }
+}
+
 /// Imports one file of measurements, all or nothing.
 pub async fn import_measurements(
     store: &Store,
@@ -1043,7 +1087,8 @@ pub async fn import_measurements(
     let now = opts.now;
     let reading = std::thread::spawn(move || {
         let mut sink = Sink {
-            tx,
+            tx: Some(tx),
+            passed: 0,
             batch: Vec::with_capacity(BATCH),
             area,
             strict,

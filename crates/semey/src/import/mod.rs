@@ -9,8 +9,8 @@ mod tables;
 
 pub use csv_table::{decode_text, CsvTable};
 pub use measurements::{
-    import_measurements, reason_text, ColumnMapping, Format, MeasurementOptions, MeasurementReport,
-    Tally,
+    check_file, import_measurements, reason_text, ColumnMapping, FileCheck, Format,
+    MeasurementOptions, MeasurementReport, Tally,
 };
 pub use places::{import_places, PlaceMapping};
 pub use tables::{

@@ -352,14 +352,37 @@ fn radiation_risk_on_the_command_line() {
     let db = format!("sqlite://{}", dir.path().join("r.db").display());
     let (ok, _, err) = run(&db, &["demo"], "");
     assert!(ok, "{err}");
+    // Far from the demo survey's drives: nothing is known.
     let (ok, out, err) = run(
         &db,
-        &["radiation", "risk", "--at", "50.75,78.54", "--lang", "ru"],
+        &["radiation", "risk", "--at", "46.5,70.1", "--lang", "ru"],
         "",
     );
     assert!(ok, "{err}");
     assert!(out.starts_with("Не измерено\n"), "{out}");
     assert!(out.contains("Это не значит, что здесь безопасно."), "{out}");
+    // Kurchatov, where the demo survey drove: the estimate with its inputs, what to do, whom to call.
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "radiation",
+            "risk",
+            "--at",
+            "50.75617,78.54188",
+            "--lang",
+            "en",
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("mSv a year, from a typical dose rate of"),
+        "{out}"
+    );
+    assert!(
+        out.contains("What to do: ") && out.contains("Whom to contact: "),
+        "{out}"
+    );
     let (ok, _, err) = run(&db, &["radiation", "risk"], "");
     assert!(!ok);
     assert!(err.contains("--place ID or --at LAT,LON"), "{err}");

@@ -313,6 +313,7 @@ async fn get_text(app: &TestApp, uri: &str) -> (StatusCode, String, String) {
 on_both_backends! {
     async fn statistics_follow_imports_and_the_risk_speaks_plainly(app: TestApp) {
         let app = app.with_demo().await;
+        app.import_geo("kaz_adm2_2024.geojson").await;
         let dir = tempfile::tempdir().unwrap();
         let (kurchatov, klat, klon) = settlement(&app, "Kurchatov").await;
         let (dolon, dlat, dlon) = settlement(&app, "Karaaul").await;
@@ -342,6 +343,13 @@ on_both_backends! {
         assert_eq!(r["model"]["shielding"], 0.4);
         assert!(r["message"]["what_to_do"].as_str().unwrap().contains("well water"));
         assert!(r["message"]["estimate"][0].as_str().unwrap().contains("mSv a year"));
+        // The district whose outline holds them, and its region, have them too.
+        let (_, d) = app.get("/api/v1/places?level=district&kato=101800000").await;
+        let district = &d["items"][0];
+        let (_, r) = app.get(&format!("/api/v1/radiation/risk?place={}", district["id"].as_str().unwrap())).await;
+        assert_eq!((r["count"].as_i64(), r["band"].as_str()), (Some(120), Some("above_limit")), "{r}");
+        let (_, r) = app.get(&format!("/api/v1/radiation/risk?place={}", district["parent_id"].as_str().unwrap())).await;
+        assert_eq!(r["count"], 120);
 
         // Readings of fifteen years ago at Karaaul: history, not the present.
         let p = write(dir.path(), "dolon-old.csv", &bulk_rows(dlat, dlon, 0.09, 30, &long_ago));
