@@ -194,7 +194,7 @@ test("the radiation map draws hexagons with a legend in words, and a hexagon ope
   await page.waitForSelector("[data-radiation][data-drawn]");
   const drawn = Number(await page.getAttribute("[data-drawn]", "data-drawn"));
   assert.ok(drawn > 0, `hexagons drawn: ${drawn}`);
-  assert.equal(await page.locator(".leaflet-overlay-pane path").count(), drawn);
+  assert.equal(await page.locator(".leaflet-overlay-pane path[role='button']").count(), drawn);
   const legend = await page.locator(".map-legend").textContent();
   assert.match(legend, /Табиғи фон сияқты/);
   assert.match(legend, /Тұруға жарамсыз/);

@@ -158,8 +158,9 @@ async fn overview(
         )
     };
     let map = format!(
-        r#"<div class="map-box radiation-map" role="region" aria-label="{}" data-radiation="/api/v1/radiation/bins?lang={}" data-bbox="{}"{}><p>{}</p></div>"#,
+        r#"<div class="map-box radiation-map" role="region" aria-label="{}" data-radiation="/api/v1/radiation/bins?lang={}" data-outlines="/map/features.geojson?lang={}" data-bbox="{}"{}><p>{}</p></div>"#,
         crate::i18n::t(lang, "radiation-map-title"),
+        lang.code(),
         lang.code(),
         view.map(|v| format!("{v:.3}")).join(","),
         tiles_attributes(&s),

@@ -161,6 +161,19 @@
     var b = (el.dataset.bbox || "46.4,40.5,87.4,55.5").split(",").map(Number);
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
     if (el.dataset.zoom) map.setZoom(Number(el.dataset.zoom));
+    // District outlines, when the platform has them, for orientation (not clickable).
+    if (el.dataset.outlines) {
+      fetch(el.dataset.outlines, { headers: { Accept: "application/geo+json" } })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (fc) {
+          var areas = fc.features.filter(function (f) { return f.geometry && f.geometry.type !== "Point"; });
+          L.geoJSON({ type: "FeatureCollection", features: areas }, {
+            interactive: false,
+            style: function () { return { color: "#777", weight: 1, fill: false }; }
+          }).addTo(map).bringToBack();
+        })
+        .catch(function () {});
+    }
     var layer = null;
     var legendShown = false;
     var seq = 0;
