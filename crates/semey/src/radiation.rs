@@ -7,8 +7,8 @@ use geo::{BoundingRect, Contains};
 use semey_domain::ids::PlaceId;
 use semey_domain::place::{Place, PlaceLevel};
 use semey_domain::radiation::{
-    assess, cell_at, cell_center, cell_parent, to_usv_h, Assessment, DoseStats, RiskModel,
-    RESOLUTIONS,
+    assess, cell_at, cell_center, cell_parent, to_usv_h, Assessment, DoseStats, DoseUnit,
+    RiskModel, RESOLUTIONS,
 };
 use semey_store::{Aggregates, MeasurementFilter, Store};
 use std::collections::HashMap;
@@ -262,7 +262,7 @@ pub async fn point_risk(
 }
 
 /// Recomputes every statistic from the stored measurements (after a factor changed), in one
-/// database transaction.
+/// database transaction; imports wait until it is done.
 pub async fn rebuild(
     store: &Store,
     cfg: &RadiationConfig,
@@ -271,45 +271,59 @@ pub async fn rebuild(
     let factors = store.current_factors().await?;
     let devices = store.devices().await?;
     let mut agg = Aggregator::new(Locator::load(store, cfg.settlement_radius_km).await?);
-    let total = store.measurement_count().await?;
-    progress.start("rebuilding statistics", total as u64);
-    let mut after = 0;
-    let mut done = 0u64;
-    loop {
-        let mut n = 0;
-        let mut last = after;
-        store
-            .for_each_measurement(
-                &MeasurementFilter {
-                    after_id: Some(after),
-                    limit: Some(100_000),
-                    ..Default::default()
-                },
-                |m| {
-                    n += 1;
-                    last = m.id;
-                    let factor = devices
-                        .get(&m.device_id)
-                        .and_then(|d| d.tube.as_ref())
-                        .and_then(|t| factors.get(t))
-                        .copied()
-                        .unwrap_or(f64::NAN);
-                    if let Some(v) = to_usv_h(m.value, m.unit, factor).filter(|v| v.is_finite()) {
-                        agg.add(m.lat, m.lon, v, m.t);
-                    }
-                    true
-                },
-            )
-            .await?;
-        done += n;
-        progress.set(done);
-        if n == 0 {
-            break;
-        }
-        after = last;
-    }
+    // Clear first: this holds off imports until the new statistics are written.
     let mut tx = store.begin().await?;
     store.clear_aggregates(&mut tx).await?;
+    let total = store.measurement_count().await?;
+    progress.start("rebuilding statistics", total as u64);
+    // Device id (as the chunk writes it) → the factor of its tube.
+    let factor_of: HashMap<String, f64> = devices
+        .iter()
+        .filter_map(|(id, d)| Some((id.to_string(), *factors.get(d.tube.as_ref()?)?)))
+        .collect();
+    let mut done = 0u64;
+    let mut bad = 0u64;
+    if let Some((lo, hi)) = store.measurement_ids().await? {
+        let step = 100_000;
+        let mut after = lo - 1;
+        while after < hi {
+            let chunk = store
+                .measurement_chunk(&MeasurementFilter {
+                    after_id: Some(after),
+                    to_id: Some(after + step),
+                    ..Default::default()
+                })
+                .await?;
+            after += step;
+            let Some(chunk) = chunk else {
+                continue;
+            };
+            chunk.for_each(|m| {
+                done += 1;
+                let parsed = (
+                    m.t.parse::<i64>(),
+                    m.lat.parse::<f64>(),
+                    m.lon.parse::<f64>(),
+                    m.value.parse::<f64>(),
+                    m.unit.parse::<i64>().ok().and_then(DoseUnit::from_code),
+                );
+                let (Ok(t), Ok(lat), Ok(lon), Ok(value), Some(unit)) = parsed else {
+                    bad += 1;
+                    return;
+                };
+                let factor = factor_of.get(m.device_id).copied().unwrap_or(f64::NAN);
+                if let Some(v) = to_usv_h(value, unit, factor).filter(|v| v.is_finite()) {
+                    agg.add(lat, lon, v, t);
+                }
+            })?;
+            progress.set(done);
+        }
+    }
+    if bad > 0 {
+        return Err(
+            semey_store::StoreError::Corrupt(format!("{bad} measurements cannot be read")).into(),
+        );
+    }
     store.add_aggregates(&mut tx, &agg.aggregates).await?;
     tx.commit().await?;
     progress.finish();

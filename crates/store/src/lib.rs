@@ -31,8 +31,8 @@ pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};
 pub use programmes::ProgrammeFilter;
 pub use proposals::Proposal;
 pub use radiation::{
-    Aggregates, Bin, Dataset, Device, Factor, ImportRecord, Measurement, MeasurementChunk,
-    MeasurementFilter, MeasurementText, NewMeasurement,
+    Aggregates, Bin, Dataset, Device, Factor, ImportRecord, MeasurementChunk, MeasurementFilter,
+    MeasurementText, NewMeasurement,
 };
 
 /// The migration versions of each backend, for the test that keeps them in step.

@@ -4,7 +4,6 @@
 use crate::accounts::stamp;
 use crate::db::{on_pool, on_tx, OnConflict, Store, Tx};
 use crate::error::{Result, StoreError};
-use futures_util::TryStreamExt;
 use semey_domain::radiation::{DoseHistogram, DoseStats, DoseUnit};
 use sqlx::Row as _;
 use std::collections::HashMap;
@@ -51,25 +50,6 @@ pub struct ImportRecord {
 /// A measurement to store. `line` is its line in the imported file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMeasurement {
-    pub line: i64,
-    pub device_id: i64,
-    pub t: i64,
-    pub lat: f64,
-    pub lon: f64,
-    pub precision_m: Option<f64>,
-    pub height_m: Option<f64>,
-    pub unit: DoseUnit,
-    pub nuclide: String,
-    pub value: f64,
-    pub flags: i64,
-}
-
-/// A stored measurement. Its device and import are ids: [`Store::devices`] and
-/// [`Store::import_datasets`] name them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measurement {
-    pub id: i64,
-    pub import_id: i64,
     pub line: i64,
     pub device_id: i64,
     pub t: i64,
@@ -161,6 +141,7 @@ pub struct MeasurementFilter {
     pub after_id: Option<i64>,
     /// …and not larger than this.
     pub to_id: Option<i64>,
+    /// At most this many.
     pub limit: Option<i64>,
 }
 
@@ -469,101 +450,6 @@ impl Store {
         Ok(lines)
     }
 
-    /// Measurements matching `f`, in id order, each passed to `each`; stops early when `each`
-    /// returns `false`. Streams: memory does not grow with the number of rows.
-    pub async fn for_each_measurement(
-        &self,
-        f: &MeasurementFilter,
-        mut each: impl FnMut(Measurement) -> bool + Send,
-    ) -> Result<()> {
-        let mut sql = String::from(
-            "SELECT m.id, m.import_id, m.line, m.device_id, m.t, m.lat, m.lon, m.precision_m, m.height_m, m.unit, m.nuclide, m.value, m.flags \
-             FROM measurements m WHERE 1 = 1",
-        );
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        let mut ints: Vec<i64> = Vec::new();
-        let mut reals: Vec<f64> = Vec::new();
-        // Placeholders are numbered in the order they appear; reals come first.
-        if f.bbox.is_some() {
-            sql.push_str(&format!(
-                " AND m.lon >= {} AND m.lat >= {} AND m.lon <= {} AND m.lat <= {}",
-                next(),
-                next(),
-                next(),
-                next()
-            ));
-            reals.extend(f.bbox.iter().flatten());
-        }
-        for (v, cond) in [
-            (f.from, "m.t >= "),
-            (f.to, "m.t <= "),
-            (
-                f.dataset_id,
-                "m.import_id IN (SELECT id FROM radiation_imports WHERE dataset_id = ",
-            ),
-            (f.after_id, "m.id > "),
-        ] {
-            if let Some(v) = v {
-                sql.push_str(" AND ");
-                sql.push_str(cond);
-                sql.push_str(&next());
-                if cond.ends_with("= ") && cond.contains('(') {
-                    sql.push(')');
-                }
-                ints.push(v);
-            }
-        }
-        sql.push_str(" ORDER BY m.id");
-        if let Some(l) = f.limit {
-            sql.push_str(&format!(" LIMIT {}", l.max(0)));
-        }
-        let mut bad_unit = None;
-        on_pool!(self, p => {
-            let mut q = sqlx::query(&sql);
-            for r in &reals {
-                q = q.bind(*r);
-            }
-            for i in &ints {
-                q = q.bind(*i);
-            }
-            let mut rows = q.fetch(p);
-            while let Some(r) = rows.try_next().await? {
-                let code: i64 = r.try_get(9)?;
-                let Some(unit) = DoseUnit::from_code(code) else {
-                    bad_unit = Some(code);
-                    break;
-                };
-                let m = Measurement {
-                    id: r.try_get(0)?,
-                    import_id: r.try_get(1)?,
-                    line: r.try_get(2)?,
-                    device_id: r.try_get(3)?,
-                    t: r.try_get(4)?,
-                    lat: r.try_get(5)?,
-                    lon: r.try_get(6)?,
-                    precision_m: r.try_get(7)?,
-                    height_m: r.try_get(8)?,
-                    unit,
-                    nuclide: r.try_get(10)?,
-                    value: r.try_get(11)?,
-                    flags: r.try_get(12)?,
-                };
-                if !each(m) {
-                    break;
-                }
-            }
-            Ok::<(), StoreError>(())
-        })?;
-        match bad_unit {
-            Some(code) => Err(StoreError::Corrupt(format!("measurement unit {code}"))),
-            None => Ok(()),
-        }
-    }
-
     /// The next chunk of measurements matching `f` (ids above `f.after_id`, at most `f.limit`),
     /// as text columns rendered by the database: one row per chunk instead of one per
     /// measurement, which is what lets an export stream a million rows a second. `None` when
@@ -773,8 +659,16 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every statistic (before rebuilding them all, when a factor changed).
+    /// Forgets every statistic (before rebuilding them all, when a factor changed), and keeps
+    /// imports from committing until `tx` ends, so the rebuild sees every reading once: on
+    /// PostgreSQL by locking the measurements against writes (reads go on), on SQLite by the
+    /// write lock this statement takes.
     pub async fn clear_aggregates(&self, tx: &mut Tx) -> Result<()> {
+        if let crate::db::TxConn::Postgres(t) = &mut tx.conn {
+            sqlx::query("LOCK TABLE measurements IN EXCLUSIVE MODE")
+                .execute(&mut **t)
+                .await?;
+        }
         on_tx!(tx, c => sqlx::query("DELETE FROM radiation_bins").execute(&mut *c).await.map(|r| r.rows_affected()))?;
         on_tx!(tx, c => sqlx::query("DELETE FROM radiation_place_stats").execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(())
