@@ -470,6 +470,7 @@ radiation-year = Year
 radiation-law-title = The 1992 law's compensation zones (history)
 radiation-law-text = Kazakhstan's 1992 law on the social protection of citizens affected by the nuclear tests divides the region into zones by the total dose people received during the tests of 1949–1989 (for example the zone of "minimal radiation risk", 0.1–7 rem). The zones decide compensation and benefits. They describe the past, not today's radiation.
 radiation-programmes-here = Programmes working here
+radiation-see-place = The measured radiation here and what it means
 radiation-place-page = Everything about this place
 radiation-datasets = Datasets of measurements
 radiation-datasets-intro = Every measurement belongs to a dataset, with who measured it, its licence and the files it came from.

@@ -462,6 +462,7 @@ radiation-year = 年份
 radiation-law-title = 1992 年法律规定的补偿区（历史）
 radiation-law-text = 哈萨克斯坦 1992 年关于保护核试验受害公民的法律，按照 1949–1989 年核试验期间居民所受的累积剂量把该地区划分为若干区（例如“最低辐射风险”区，0.1–7 雷姆）。这些区决定补偿和福利，描述的是过去，而不是今天的辐射。
 radiation-programmes-here = 在此开展的项目
+radiation-see-place = 此地的实测辐射及其含义
 radiation-place-page = 关于此地的全部信息
 radiation-datasets = 测量数据集
 radiation-datasets-intro = 每项测量都属于一个数据集，注明测量者、许可协议以及数据来源文件。

@@ -904,6 +904,8 @@ struct PlacePage {
     programmes: Vec<(String, String)>,
     children: Vec<(String, String)>,
     map: String,
+    /// The place's radiation page.
+    radiation: String,
 }
 
 /// `/places`: the country's page (its regions, and the programmes of the whole country).
@@ -1016,6 +1018,7 @@ async fn place_page(
             ),
         )
         .html(&best(&place.name), ""),
+        radiation: format!("/radiation/places/{}", place.id),
         c: Chrome::new(lang, uri, query).with_map(),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
