@@ -713,6 +713,21 @@ pub struct DatasetView {
     pub measurements: i64,
 }
 
+impl DatasetView {
+    fn new(d: semey_store::Dataset, measurements: i64) -> Self {
+        Self {
+            id: d.id,
+            name: d.name,
+            source: d.source,
+            licence: d.licence,
+            description: d.description,
+            url: d.url,
+            created_at: d.created_at,
+            measurements,
+        }
+    }
+}
+
 /// The datasets of measurements with their provenance.
 #[utoipa::path(get, path = "/radiation/datasets", tag = "radiation",
     responses((status = 200, body = Vec<DatasetView>)))]
@@ -722,16 +737,7 @@ async fn datasets(State(s): State<AppState>) -> Result<Json<Vec<DatasetView>>, A
             .datasets()
             .await?
             .into_iter()
-            .map(|(d, measurements)| DatasetView {
-                id: d.id,
-                name: d.name,
-                source: d.source,
-                licence: d.licence,
-                description: d.description,
-                url: d.url,
-                created_at: d.created_at,
-                measurements,
-            })
+            .map(|(d, measurements)| DatasetView::new(d, measurements))
             .collect(),
     ))
 }
@@ -769,16 +775,7 @@ async fn dataset(
     let imports = s.store.imports_of(id).await?;
     let measurements = imports.iter().map(|i| i.inserted).sum();
     Ok(Json(DatasetDetail {
-        dataset: DatasetView {
-            id: d.id,
-            name: d.name,
-            source: d.source,
-            licence: d.licence,
-            description: d.description,
-            url: d.url,
-            created_at: d.created_at,
-            measurements,
-        },
+        dataset: DatasetView::new(d, measurements),
         imports: imports
             .into_iter()
             .map(|i| ImportView {

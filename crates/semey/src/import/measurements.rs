@@ -319,7 +319,7 @@ struct ReadSummary {
 const PROBLEMS_LISTED: usize = 100;
 
 impl ReadSummary {
-    fn skip(&mut self, reason: &'static str, line: u64) {
+    fn skipped_row(&mut self, reason: &'static str, line: u64) {
         self.skipped.entry(reason).or_default().add(line);
     }
 
@@ -395,7 +395,7 @@ impl Sink {
             if !(min_lon..=max_lon).contains(&reading.lon)
                 || !(min_lat..=max_lat).contains(&reading.lat)
             {
-                sum.skip("outside_area", line);
+                sum.skipped_row("outside_area", line);
                 return;
             }
         }
@@ -428,7 +428,7 @@ impl Sink {
         sum.rows += 1;
         match read_row(raw, now) {
             Ok(Row::Reading(r)) => self.push(sum, line, r),
-            Ok(Row::NotRadiation(_)) => sum.skip("not_radiation", line),
+            Ok(Row::NotRadiation(_)) => sum.skipped_row("not_radiation", line),
             Err(e) => {
                 let what = match &e {
                     Reject::Unparseable(field) => (*field).to_owned(),
@@ -552,10 +552,10 @@ fn read_bgeigie(
             Ok(b) => {
                 if !b.cpm_valid {
                     sum.rows += 1;
-                    sum.skip("invalid_cpm", line_no);
+                    sum.skipped_row("invalid_cpm", line_no);
                 } else if !b.gps_fix {
                     sum.rows += 1;
-                    sum.skip("no_gps_fix", line_no);
+                    sum.skipped_row("no_gps_fix", line_no);
                 } else {
                     // The same checks as every other format.
                     let time = b
