@@ -37,18 +37,11 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RadiationConfig {
-    /// Natural background subtracted before the added dose, µSv/h.
-    pub background_usv_h: f64,
-    /// Share of the day spent outdoors and indoors.
-    pub outdoor_fraction: f64,
-    pub indoor_fraction: f64,
-    /// Indoor shielding factor: 0.4 for a wooden house, 0.2 for brick or concrete.
-    pub shielding: f64,
-    /// Effective dose per ambient dose equivalent (1 is conservative).
-    pub effective_per_ambient: f64,
-    /// Upper ends of the bands "like background", "within the public limit" and "above the
-    /// limit for permanent living", mSv/y.
-    pub band_limits_msv: [f64; 3],
+    /// The estimate's model: background, time outdoors and indoors, shielding, k and the band
+    /// limits (keys `background_usv_h`, `outdoor_fraction`, `indoor_fraction`, `shielding`,
+    /// `effective_per_ambient`, `band_limits_msv`; defaults in `RiskModel::default`).
+    #[serde(flatten)]
+    pub model: semey_domain::radiation::RiskModel,
     /// Readings older than this many years do not speak of the present: a place with none
     /// newer is "not measured".
     pub max_age_years: i64,
@@ -69,12 +62,7 @@ pub struct RadiationConfig {
 impl Default for RadiationConfig {
     fn default() -> Self {
         Self {
-            background_usv_h: 0.04,
-            outdoor_fraction: 8.0 / 24.0,
-            indoor_fraction: 16.0 / 24.0,
-            shielding: 0.4,
-            effective_per_ambient: 1.0,
-            band_limits_msv: [0.3, 1.0, 20.0],
+            model: Default::default(),
             max_age_years: 10,
             settlement_radius_km: 3.0,
             area: [46.4, 40.5, 87.4, 55.5],
@@ -115,5 +103,28 @@ impl Config {
             f = f.merge(Toml::file(path));
         }
         f.merge(Env::prefixed("SEMEY_")).extract().map_err(Box::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_risk_model_is_configured_in_the_radiation_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("semey.toml");
+        std::fs::write(
+            &file,
+            "[radiation]\nshielding = 0.2\nbackground_usv_h = 0.07\nmax_age_years = 5\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file)).unwrap();
+        assert_eq!(c.radiation.model.shielding, 0.2);
+        assert_eq!(c.radiation.model.background_usv_h, 0.07);
+        assert_eq!(c.radiation.max_age_years, 5);
+        // What the file does not say keeps its default.
+        assert_eq!(c.radiation.model.outdoor_fraction, 8.0 / 24.0);
+        assert_eq!(c.radiation.settlement_radius_km, 3.0);
     }
 }

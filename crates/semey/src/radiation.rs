@@ -170,18 +170,6 @@ impl Aggregator {
     }
 }
 
-/// The risk model of the configuration.
-pub fn model(cfg: &RadiationConfig) -> RiskModel {
-    RiskModel {
-        background_usv_h: cfg.background_usv_h,
-        outdoor_fraction: cfg.outdoor_fraction,
-        indoor_fraction: cfg.indoor_fraction,
-        shielding: cfg.shielding,
-        effective_per_ambient: cfg.effective_per_ambient,
-        band_limits_msv: cfg.band_limits_msv,
-    }
-}
-
 /// A place's estimate and what it rests on.
 #[derive(Debug, Clone)]
 pub struct PlaceRisk {
@@ -213,7 +201,7 @@ pub async fn place_risk(
             recent.merge(s);
         }
     }
-    let model = model(cfg);
+    let model = cfg.model.clone();
     Ok(PlaceRisk {
         assessment: assess(&recent, &model, now_s, cfg.max_age_years * YEAR_SECS),
         place,
@@ -233,7 +221,7 @@ pub async fn point_risk(
     lon: f64,
     now: OffsetDateTime,
 ) -> Result<(Assessment, Option<semey_store::Bin>), AppError> {
-    let model = model(cfg);
+    let model = cfg.model.clone();
     let now_s = now.unix_timestamp();
     for res in [RESOLUTIONS[2], RESOLUTIONS[1]] {
         let cell = cell_at(lat, lon, res).ok_or_else(|| {

@@ -194,7 +194,8 @@ pub mod quality {
 
 /// The occupancy model behind a place's added annual dose:
 /// `E_add [mSv/y] = max(H − H_bg, 0) × 8.76 × (f_out + f_in × SF) × k`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct RiskModel {
     /// Natural background subtracted, µSv/h.
     pub background_usv_h: f64,

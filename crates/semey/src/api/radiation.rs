@@ -121,7 +121,7 @@ pub async fn bins_geojson(
     lang: Lang,
 ) -> Result<serde_json::Value, AppError> {
     use crate::web::format::{integer, measure};
-    let model = rad::model(cfg);
+    let model = &cfg.model;
     let res = resolution_for_zoom(zoom);
     let rows = store.bins_in(res, bbox, MAX_BINS + 1).await?;
     let truncated = rows.len() as i64 > MAX_BINS;
@@ -163,7 +163,7 @@ pub async fn bins_geojson(
                 "newest": b.newest,
                 "stale": now - b.newest > old,
                 "band": band.code(),
-                "colour": rad::colour(&model, b.median_usv_h),
+                "colour": rad::colour(model, b.median_usv_h),
                 "name": t(&format!("band-{}-title", band.code())),
                 "summary": summary,
             }
@@ -175,7 +175,7 @@ pub async fn bins_geojson(
         "semey": {
             "resolution": res,
             "truncated": truncated,
-            "legend": rad::legend(&model, lang),
+            "legend": rad::legend(model, lang),
             "legend_title": t("radiation-legend-title"),
             "none": t("radiation-legend-none"),
         }
@@ -553,12 +553,8 @@ fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 /// The estimate's model, every parameter shown.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModelView {
-    pub background_usv_h: f64,
-    pub outdoor_fraction: f64,
-    pub indoor_fraction: f64,
-    pub shielding: f64,
-    pub effective_per_ambient: f64,
-    pub band_limits_msv: [f64; 3],
+    #[serde(flatten)]
+    pub model: RiskModel,
     /// Readings older than this do not count for the present.
     pub max_age_years: i64,
     /// Readings within this distance of a settlement's point count for it.
@@ -567,14 +563,9 @@ pub struct ModelView {
 }
 
 impl ModelView {
-    pub fn of(m: &RiskModel, cfg: &crate::config::RadiationConfig) -> Self {
+    pub fn of(cfg: &crate::config::RadiationConfig) -> Self {
         Self {
-            background_usv_h: m.background_usv_h,
-            outdoor_fraction: m.outdoor_fraction,
-            indoor_fraction: m.indoor_fraction,
-            shielding: m.shielding,
-            effective_per_ambient: m.effective_per_ambient,
-            band_limits_msv: m.band_limits_msv,
+            model: cfg.model.clone(),
             max_age_years: cfg.max_age_years,
             settlement_radius_km: cfg.settlement_radius_km,
             formula: "E_add [mSv/y] = max(H − H_bg, 0) × 8.76 × (f_out + f_in × SF) × k",
@@ -623,7 +614,6 @@ impl RiskAnswer {
         lang: Lang,
         history: &[(i32, DoseStats)],
     ) -> Self {
-        let model = rad::model(cfg);
         Self {
             place_id: None,
             place_name: None,
@@ -638,7 +628,7 @@ impl RiskAnswer {
             newest: a.newest,
             oldest: a.oldest,
             message: rad::message(a, cfg, lang),
-            model: ModelView::of(&model, cfg),
+            model: ModelView::of(cfg),
             history: history
                 .iter()
                 .map(|(year, s)| YearStats {

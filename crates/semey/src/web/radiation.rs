@@ -53,27 +53,27 @@ fn parameters(s: &AppState, lang: Lang) -> Vec<Parameter> {
     let cfg = &s.config.radiation;
     let m = format::measure;
     let t = |k: &str| crate::i18n::t(lang, k);
-    let [b0, b1, b2] = cfg.band_limits_msv;
+    let [b0, b1, b2] = cfg.model.band_limits_msv;
     vec![
         Parameter {
             label: t("radiation-param-background"),
-            value: format!("{} µSv/h", m(lang, cfg.background_usv_h)),
+            value: format!("{} µSv/h", m(lang, cfg.model.background_usv_h)),
         },
         Parameter {
             label: t("radiation-param-outdoor"),
-            value: format::percent(lang, cfg.outdoor_fraction * 100.0),
+            value: format::percent(lang, cfg.model.outdoor_fraction * 100.0),
         },
         Parameter {
             label: t("radiation-param-indoor"),
-            value: format::percent(lang, cfg.indoor_fraction * 100.0),
+            value: format::percent(lang, cfg.model.indoor_fraction * 100.0),
         },
         Parameter {
             label: t("radiation-param-shielding"),
-            value: m(lang, cfg.shielding),
+            value: m(lang, cfg.model.shielding),
         },
         Parameter {
             label: t("radiation-param-k"),
-            value: m(lang, cfg.effective_per_ambient),
+            value: m(lang, cfg.model.effective_per_ambient),
         },
         Parameter {
             label: t("radiation-param-bands"),
@@ -138,7 +138,7 @@ async fn overview(
         });
     }
     settlements.sort_by(|a, b| a.name.cmp(&b.name));
-    let model = rad::model(cfg);
+    let model = &cfg.model;
     // The map opens on where the readings are (the area of interest when there are none).
     let coarse = s.store.bins_in(RESOLUTIONS[0], cfg.area, 20_000).await?;
     let view = if coarse.is_empty() {
@@ -168,7 +168,7 @@ async fn overview(
     );
     let template = OverviewPage {
         map,
-        legend: rad::legend(&model, lang),
+        legend: rad::legend(model, lang),
         settlements,
         parameters: parameters(&s, lang),
         datasets: s.store.datasets().await?.len(),
@@ -247,7 +247,7 @@ async fn my_place(
     else {
         return Ok(not_found(uri, headers).await);
     };
-    let model = rad::model(cfg);
+    let model = &cfg.model;
     let a = &risk.assessment;
     let band_code = a.band.map_or("not_measured", |b| b.code());
     let name = risk.place.name.best(lang).unwrap_or_default().to_owned();
@@ -280,7 +280,7 @@ async fn my_place(
                 max: format::measure(lang, b.max_usv_h),
                 count: format::integer(lang, b.count),
                 newest: date_of(lang, b.newest),
-                colour: rad::colour(&model, b.median_usv_h),
+                colour: rad::colour(model, b.median_usv_h),
             })
             .collect();
     }
@@ -352,7 +352,7 @@ async fn my_place(
         colour: a
             .median_usv_h
             .filter(|_| a.band.is_some())
-            .map_or("#f2f2f2", |m| rad::colour(&model, m)),
+            .map_or("#f2f2f2", |m| rad::colour(model, m)),
         band_code,
         parameters: parameters(&s, lang),
         nearby,

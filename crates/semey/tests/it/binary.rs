@@ -64,8 +64,8 @@ fn serve_with_demo_on_sqlite() {
     );
 }
 
-#[test]
-fn serve_with_demo_on_postgres() {
+/// A new, empty database on the test cluster that `scripts/test.sh` started; its URL.
+fn new_postgres_database() -> String {
     use sqlx::Connection;
     let admin =
         std::env::var("SEMEY_TEST_POSTGRES").expect("SEMEY_TEST_POSTGRES: run scripts/test.sh");
@@ -77,7 +77,12 @@ fn serve_with_demo_on_postgres() {
             .await
             .unwrap();
     });
-    serve_and_probe(&format!("{}/{name}", admin.rsplit_once('/').unwrap().0));
+    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+}
+
+#[test]
+fn serve_with_demo_on_postgres() {
+    serve_and_probe(&new_postgres_database());
 }
 
 /// The CLI's import prints a line-numbered report and exits non-zero when the file is bad.
@@ -331,18 +336,7 @@ fn killed_import_applies_nothing_on_sqlite() {
 
 #[test]
 fn killed_import_applies_nothing_on_postgres() {
-    use sqlx::Connection;
-    let admin =
-        std::env::var("SEMEY_TEST_POSTGRES").expect("SEMEY_TEST_POSTGRES: run scripts/test.sh");
-    let name = format!("semey_kill_{}", uuid::Uuid::new_v4().simple());
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    });
-    killed_import_applies_nothing(&format!("{}/{name}", admin.rsplit_once('/').unwrap().0));
+    killed_import_applies_nothing(&new_postgres_database());
 }
 
 /// The risk for a settlement and for a point, in the reader's language, from the command line.
