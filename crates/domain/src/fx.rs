@@ -65,6 +65,57 @@ impl FxRate {
     }
 }
 
+/// What identifies an exchange rate: its currency and date (a correction supersedes the rate
+/// of the same key). Written `KZT@2024-01-31`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateKey {
+    pub currency: Currency,
+    pub date: Date,
+}
+
+impl RateKey {
+    pub fn of(rate: &FxRate) -> Self {
+        Self {
+            currency: rate.currency,
+            date: rate.date,
+        }
+    }
+}
+
+impl std::fmt::Display for RateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = self.date;
+        write!(
+            f,
+            "{}@{:04}-{:02}-{:02}",
+            self.currency.code(),
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
+    }
+}
+
+impl std::str::FromStr for RateKey {
+    type Err = Invalid;
+
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        let bad = || {
+            Invalid::one(
+                "id",
+                "invalid_rate_key",
+                format!("{s:?} is not CUR@YYYY-MM-DD"),
+            )
+        };
+        let (cur, date) = s.split_once('@').ok_or_else(bad)?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        Ok(Self {
+            currency: Currency::parse(cur)?,
+            date: Date::parse(date, format).map_err(|_| bad())?,
+        })
+    }
+}
+
 /// The rate applied to one conversion, kept with the converted amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AppliedRate {
@@ -191,6 +242,18 @@ mod tests {
             "test",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_rate_key_reads_back_from_its_text() {
+        let key = RateKey {
+            currency: Currency::parse("KZT").unwrap(),
+            date: time::macros::date!(2024 - 01 - 31),
+        };
+        assert_eq!(key.to_string(), "KZT@2024-01-31");
+        assert_eq!("KZT@2024-01-31".parse::<RateKey>().unwrap(), key);
+        assert!("KZT-2024-01-31".parse::<RateKey>().is_err());
+        assert!("XXQ@2024-01-31".parse::<RateKey>().is_err());
     }
 
     #[test]

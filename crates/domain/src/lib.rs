@@ -33,6 +33,7 @@ pub mod organisation;
 pub mod place;
 pub mod programme;
 pub mod radiation;
+pub mod record;
 pub mod workflow;
 
 pub use error::{FieldError, Invalid};

@@ -148,7 +148,7 @@ pub struct Place {
 }
 
 /// Input for creating or updating a place.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PlaceInput {
     pub level: PlaceLevel,
     pub parent_id: Option<PlaceId>,

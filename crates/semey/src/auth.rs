@@ -91,7 +91,11 @@ pub fn new_secret() -> String {
 }
 
 pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
+    sha256_bytes_hex(s.as_bytes())
+}
+
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -313,6 +317,17 @@ impl Actor {
         Self {
             principal: Principal::command_line(),
             address: "local".to_owned(),
+        }
+    }
+
+    /// The command line run by an operator, named in the audit trail by their system account.
+    pub fn operator() -> Self {
+        let who = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".to_owned());
+        Self {
+            principal: Principal::command_line(),
+            address: format!("local ({who})"),
         }
     }
 }

@@ -196,19 +196,21 @@ async fn radiation_command(state: &AppState, cmd: RadiationCommand) -> Result<()
             cpm_per_usv_h,
             source,
         } => {
-            if !(cpm_per_usv_h.is_finite() && cpm_per_usv_h > 0.0) {
-                return Err(AppError::Invalid(semey_domain::Invalid::one(
-                    "cpm_per_usv_h",
-                    "out_of_range",
-                    "the factor must be a positive number",
-                )));
-            }
-            let mut tx = state.store.begin().await?;
-            let v = state
-                .store
-                .add_factor(&mut tx, &tube, cpm_per_usv_h, &source)
-                .await?;
-            tx.commit().await?;
+            let input = semey_domain::radiation::TubeFactor {
+                tube,
+                cpm_per_usv_h,
+                source,
+            };
+            let written = crate::records::write::<semey_store::Factor>(
+                &state.store,
+                &crate::auth::Actor::command_line(),
+                None,
+                input,
+                crate::records::Channel::Api,
+            )
+            .await?
+            .published()?;
+            let (tube, v) = (written.tube, written.version);
             println!("{tube}: version {v}, {cpm_per_usv_h} CPM per µSv/h");
             let n = crate::radiation::rebuild(&state.store, cfg, &mut Bar(None)).await?;
             println!("statistics recomputed from {n} measurements");
@@ -465,6 +467,15 @@ impl Progress for Bar {
     }
 }
 
+/// A file to import, run by the operator at this terminal.
+fn import_source<'a>(path: &std::path::Path, bytes: &'a [u8]) -> import::Source<'a> {
+    import::Source::new(
+        path.display().to_string(),
+        bytes,
+        crate::auth::Actor::operator(),
+    )
+}
+
 fn read(file: &PathBuf) -> Result<Vec<u8>, AppError> {
     std::fs::read(file).map_err(|e| {
         AppError::Io(std::io::Error::new(
@@ -615,6 +626,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 mapping,
                 everywhere,
                 precision_m: precision,
+                actor: crate::auth::Actor::operator(),
                 ..Default::default()
             };
             let mut bar = Bar(None);
@@ -681,19 +693,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         region_label: None,
                         source,
                     };
-                    import::import_places(&state.store, &read(&file)?, mapping, &mut bar).await
+                    let bytes = read(&file)?;
+                    import::import_places(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        mapping,
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::Organisations { file } => {
-                    import::import_organisations(&state.store, &read(&file)?, &mut bar).await
+                    let bytes = read(&file)?;
+                    import::import_organisations(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::Programmes { file } => {
-                    import::import_programmes(&state.store, &read(&file)?, &mut bar).await
+                    let bytes = read(&file)?;
+                    import::import_programmes(&state.store, &import_source(&file, &bytes), &mut bar)
+                        .await
                 }
                 ImportCommand::Transactions { file } => {
-                    import::import_transactions(&state.store, &read(&file)?, &mut bar).await
+                    let bytes = read(&file)?;
+                    import::import_transactions(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::ExchangeRates { file } => {
-                    import::import_exchange_rates(&state.store, &read(&file)?, &mut bar).await
+                    let bytes = read(&file)?;
+                    import::import_exchange_rates(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::Measurements { .. } => unreachable!("handled above"),
             };

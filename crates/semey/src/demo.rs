@@ -7,15 +7,19 @@
 //! to show what the platform does, and labelled so in every language.
 //! Outlines are not part of the demo: `semey import places` adds them from the geokz files.
 
+use crate::auth::Actor;
 use crate::error::AppError;
-use crate::funding::{record_rates, record_requirement, record_transaction};
+use crate::records::{save_in, write, Channel};
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
 use semey_domain::funding::{AmountInput, RequirementInput, TransactionInput};
+use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
+use semey_domain::organisation::Organisation;
 use semey_domain::organisation::{Contact, OrganisationInput};
 use semey_domain::place::{KatoCode, PlaceLevel, Point};
+use semey_domain::programme::Programme;
 use semey_domain::programme::{
     OrgRole, Participant, PolicyMarker, ProgrammeDates, ProgrammeInput, ProgrammePlace, SectorInput,
 };
@@ -355,8 +359,7 @@ async fn load_organisations(
         let id = existing
             .iter()
             .find(|e| e.name.get(Lang::En) == Some(en))
-            .map(|e| e.id)
-            .unwrap_or_default();
+            .map(|e| e.id);
         let input = OrganisationInput {
             iati_id: o.iati_id.map(str::to_owned),
             name,
@@ -375,8 +378,9 @@ async fn load_organisations(
                 .unwrap_or_default(),
             website: o.website.map(str::to_owned),
         };
-        let org = input.check(id)?;
-        store.save_organisation(&mut tx, &org).await?;
+        let org = save_in::<Organisation>(store, &mut tx, &Actor::command_line(), id, input)
+            .await?
+            .stored;
         ids.insert(o.key, org.id);
     }
     tx.commit().await?;
@@ -399,7 +403,9 @@ async fn load_rates(store: &Store) -> Result<(), AppError> {
             )?);
         }
     }
-    record_rates(store, &rates).await?;
+    let mut tx = store.begin().await?;
+    crate::funding::save_rates(store, &mut tx, &Actor::command_line(), rates).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -501,8 +507,7 @@ async fn load_programmes(
     let mut ids: HashMap<&str, ProgrammeId> = HashMap::new();
     for spec in &PROGRAMMES {
         let ident = format!("XX-SEMEY-DEMO-{}", spec.code);
-        let id = existing.get(&ident).copied().unwrap_or_default();
-        ids.insert(spec.code, id);
+        let id = existing.get(&ident).copied();
         let [kk, ru, en, zh] = spec.title;
         let mut participants = Vec::new();
         for f in spec.funders {
@@ -545,10 +550,12 @@ async fn load_programmes(
             parent_id: spec.parent.map(|p| ids[p]),
             reporting_org_id: Some(orgs[spec.reporting]),
         };
-        let programme = input.check(id)?;
         let mut tx = store.begin().await?;
-        store.save_programme(&mut tx, &programme).await?;
+        let programme = save_in::<Programme>(store, &mut tx, &Actor::command_line(), id, input)
+            .await?
+            .stored;
         tx.commit().await?;
+        ids.insert(spec.code, programme.id);
         report.programmes += 1;
     }
 
@@ -640,9 +647,10 @@ async fn load_programmes(
         ),
     ];
     for (p, start, end, amt, cur) in requirements {
-        record_requirement(
+        write::<Requirement>(
             store,
-            &crate::auth::Actor::command_line(),
+            &Actor::command_line(),
+            None,
             RequirementInput {
                 programme_id: ids[p],
                 period_start: start,
@@ -651,6 +659,7 @@ async fn load_programmes(
                 currency: cur.into(),
                 description: "Illustrative annual requirement".into(),
             },
+            Channel::Api,
         )
         .await?;
         report.requirements += 1;
@@ -931,9 +940,10 @@ async fn load_programmes(
         ),
     ];
     for (p, ty, d, amt, cur, provider, provider_programme, reference) in transactions {
-        record_transaction(
+        write::<Transaction>(
             store,
-            &crate::auth::Actor::command_line(),
+            &Actor::command_line(),
+            None,
             TransactionInput {
                 programme_id: ids[p],
                 reference: Some(reference.into()),
@@ -948,6 +958,7 @@ async fn load_programmes(
                 receiver_programme_id: None,
                 description: "Illustrative transaction".into(),
             },
+            Channel::Api,
         )
         .await?;
         report.transactions += 1;

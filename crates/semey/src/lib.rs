@@ -17,10 +17,12 @@ pub mod generate;
 pub mod i18n;
 pub mod import;
 pub mod map;
+pub mod organisations;
+pub mod places;
+pub mod programmes;
 pub mod radiation;
 pub mod records;
 pub mod web;
-pub mod workflow;
 
 pub use config::Config;
 pub use error::AppError;

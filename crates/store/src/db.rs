@@ -78,6 +78,62 @@ macro_rules! on_tx {
 }
 pub(crate) use on_tx;
 
+/// Where a read runs: on the pool (a connection of its own) or inside an open transaction, so
+/// that the record path reads what it is about to change in the transaction that changes it.
+pub enum Db<'a> {
+    Pool(&'a Store),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a mut Tx> for Db<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Db::Tx(tx)
+    }
+}
+
+impl<'a> From<&'a Store> for Db<'a> {
+    fn from(s: &'a Store) -> Self {
+        Db::Pool(s)
+    }
+}
+
+/// Runs `$body` with `$c` bound to a connection (use `&mut *$c`) of a [`Db`]: the open
+/// transaction's, or one taken from the pool for the body's length. `$body` yields a
+/// `Result<_, sqlx::Error>`.
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Pool(s) => match &s.pool {
+                $crate::db::Pool::Sqlite(p) => match p.acquire().await {
+                    Ok(mut conn) => {
+                        let $c = &mut *conn;
+                        $body
+                    }
+                    Err(e) => Err(e),
+                },
+                $crate::db::Pool::Postgres(p) => match p.acquire().await {
+                    Ok(mut conn) => {
+                        let $c = &mut *conn;
+                        $body
+                    }
+                    Err(e) => Err(e),
+                },
+            },
+            $crate::db::Db::Tx(t) => match &mut t.conn {
+                $crate::db::TxConn::Sqlite(t) => {
+                    let $c = &mut **t;
+                    $body
+                }
+                $crate::db::TxConn::Postgres(t) => {
+                    let $c = &mut **t;
+                    $body
+                }
+            },
+        }
+    };
+}
+pub(crate) use on_db;
+
 /// A bound value of a dynamically built query.
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
@@ -250,7 +306,22 @@ impl Store {
         }
     }
 
+    /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): the record path reads what it changes inside its transaction, and a
+    /// deferred transaction that read before another writer committed could not write at all.
     pub async fn begin(&self) -> Result<Tx> {
+        let conn = match &self.pool {
+            Pool::Sqlite(p) => TxConn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            generation: self.generation.clone(),
+        })
+    }
+
+    /// Opens a transaction that only reads (it takes no write lock on SQLite).
+    pub async fn begin_read(&self) -> Result<Tx> {
         let conn = match &self.pool {
             Pool::Sqlite(p) => TxConn::Sqlite(p.begin().await?),
             Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),

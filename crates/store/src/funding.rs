@@ -1,6 +1,8 @@
 //! Requirements, transactions, the funding roll-ups and the funding summary.
 
-use crate::db::{bind_args, on_pool, on_tx, parse_id, Arg, OnConflict, Page, Sql, Store, Tx};
+use crate::db::{
+    bind_args, on_db, on_pool, on_tx, parse_id, Arg, Db, OnConflict, Page, Sql, Store, Tx,
+};
 use crate::error::{Result, StoreError};
 use crate::programmes::ProgrammeFilter;
 use semey_domain::currency::Currency;
@@ -514,11 +516,16 @@ impl Store {
 
     /// A requirement by id.
     pub async fn requirement(&self, id: RequirementId) -> Result<Requirement> {
-        let mut tx = self.begin().await?;
         let found = self
-            .list_requirements_in(&mut tx, Some(id), None)
+            .requirements_on(Db::Pool(self), Some(id), None)
             .await?
             .pop();
+        found.ok_or_else(|| StoreError::not_found("requirement", id))
+    }
+
+    /// A requirement read inside a transaction.
+    pub async fn requirement_in(&self, tx: &mut Tx, id: RequirementId) -> Result<Requirement> {
+        let found = self.list_requirements_in(tx, Some(id), None).await?.pop();
         found.ok_or_else(|| StoreError::not_found("requirement", id))
     }
 
@@ -541,7 +548,8 @@ impl Store {
         Ok(stored)
     }
 
-    async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {
+    /// A transaction read inside a transaction.
+    pub async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {
         let sql = format!(
             "SELECT {} FROM transactions t{} WHERE t.id = $1",
             read_columns(TX_COLUMNS, "t"),
@@ -680,6 +688,15 @@ impl Store {
         id: Option<semey_domain::ids::RequirementId>,
         programme: Option<ProgrammeId>,
     ) -> Result<Vec<Requirement>> {
+        self.requirements_on(Db::Tx(tx), id, programme).await
+    }
+
+    async fn requirements_on(
+        &self,
+        db: Db<'_>,
+        id: Option<semey_domain::ids::RequirementId>,
+        programme: Option<ProgrammeId>,
+    ) -> Result<Vec<Requirement>> {
         let mut sql = Sql::new(&format!(
             "SELECT {} FROM requirements r{} WHERE 1 = 1",
             read_columns(REQ_COLUMNS, "r"),
@@ -692,7 +709,7 @@ impl Store {
             sql.push(" AND r.programme_id = ")
                 .arg(Arg::Text(p.to_string()));
         }
-        let rows = on_tx!(tx, c => bind_args!(sqlx::query_as::<_, ReqRow>(&sql.text), sql.args).fetch_all(&mut *c).await)?;
+        let rows = on_db!(db, c => bind_args!(sqlx::query_as::<_, ReqRow>(&sql.text), sql.args).fetch_all(&mut *c).await)?;
         rows.into_iter().map(ReqRow::into_requirement).collect()
     }
 

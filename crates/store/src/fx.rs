@@ -75,6 +75,22 @@ impl Store {
         Ok(report)
     }
 
+    /// The rate in force for a currency on a date (not a superseded one), read in `tx`.
+    pub async fn rate_in(
+        &self,
+        tx: &mut Tx,
+        currency: Currency,
+        date: Date,
+    ) -> Result<Option<FxRate>> {
+        let row = on_tx!(tx, c => sqlx::query_as::<_, RateRow>(
+            "SELECT id, currency, rate_date, per_usd, source FROM exchange_rates WHERE currency = $1 AND rate_date = $2 AND NOT superseded")
+            .bind(currency.code())
+            .bind(date)
+            .fetch_optional(&mut *c)
+            .await)?;
+        row.map(RateRow::into_rate).transpose()
+    }
+
     /// Every stored rate, ready for bulk conversion.
     pub async fn fx_table(&self) -> Result<FxTable> {
         let sql = "SELECT id, currency, rate_date, per_usd, source FROM exchange_rates WHERE NOT superseded";

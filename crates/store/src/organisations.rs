@@ -1,6 +1,6 @@
 //! Organisations (stakeholders).
 
-use crate::db::{bind_args, now, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::db::{bind_args, now, on_db, on_pool, on_tx, parse_id, Arg, Db, Page, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::ids::OrganisationId;
 use semey_domain::organisation::{MechanismRole, Organisation, OrganisationType};
@@ -103,8 +103,17 @@ impl Store {
     }
 
     pub async fn organisation(&self, id: OrganisationId) -> Result<Organisation> {
+        self.organisation_on(Db::Pool(self), id).await
+    }
+
+    /// An organisation read inside a transaction.
+    pub async fn organisation_in(&self, tx: &mut Tx, id: OrganisationId) -> Result<Organisation> {
+        self.organisation_on(Db::Tx(tx), id).await
+    }
+
+    async fn organisation_on(&self, db: Db<'_>, id: OrganisationId) -> Result<Organisation> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1");
-        let row = on_pool!(self, p => sqlx::query_as::<_, OrgRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
+        let row = on_db!(db, c => sqlx::query_as::<_, OrgRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
         row.ok_or_else(|| StoreError::not_found("organisation", id))?
             .into_org()
     }

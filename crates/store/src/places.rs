@@ -1,6 +1,6 @@
 //! Places: the territorial hierarchy.
 
-use crate::db::{bind_args, now, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::db::{bind_args, now, on_db, on_pool, on_tx, parse_id, Arg, Db, Page, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::ids::PlaceId;
 use semey_domain::place::{KatoCode, Place, PlaceLevel, Point, Population};
@@ -262,8 +262,17 @@ impl Store {
 
     /// A place with its path, bounding box and outline.
     pub async fn place_record(&self, id: PlaceId) -> Result<PlaceRecord> {
+        self.place_record_on(Db::Pool(self), id).await
+    }
+
+    /// A place read inside a transaction.
+    pub async fn place_in(&self, tx: &mut Tx, id: PlaceId) -> Result<Place> {
+        Ok(self.place_record_on(Db::Tx(tx), id).await?.place)
+    }
+
+    async fn place_record_on(&self, db: Db<'_>, id: PlaceId) -> Result<PlaceRecord> {
         let sql = format!("SELECT {PLACE_COLUMNS}, geometry FROM places WHERE id = $1");
-        let found = on_pool!(self, p => sqlx::query_as::<_, PlaceRowWithGeometry>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
+        let found = on_db!(db, c => sqlx::query_as::<_, PlaceRowWithGeometry>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
         let r = found.ok_or_else(|| StoreError::not_found("place", id))?;
         r.row.into_record(r.geometry)
     }

@@ -1,6 +1,6 @@
 //! Programmes and projects with their areas, sectors, places, groups, partners and markers.
 
-use crate::db::{bind_args, now, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
+use crate::db::{bind_args, now, on_db, on_pool, on_tx, parse_id, Arg, Db, Page, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::programme::{
@@ -334,12 +334,21 @@ impl Store {
     }
 
     pub async fn programme(&self, id: ProgrammeId) -> Result<Programme> {
+        self.programme_on(Db::Pool(self), id).await
+    }
+
+    /// A programme read inside a transaction.
+    pub async fn programme_in(&self, tx: &mut Tx, id: ProgrammeId) -> Result<Programme> {
+        self.programme_on(Db::Tx(tx), id).await
+    }
+
+    async fn programme_on(&self, mut db: Db<'_>, id: ProgrammeId) -> Result<Programme> {
         let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = $1");
-        let row = on_pool!(self, p => sqlx::query_as::<_, ProgrammeRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
+        let row = on_db!(&mut db, c => sqlx::query_as::<_, ProgrammeRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
         let p = row
             .ok_or_else(|| StoreError::not_found("programme", id))?
             .into_programme()?;
-        Ok(self.with_lists(vec![p]).await?.remove(0))
+        Ok(self.with_lists_on(db, vec![p]).await?.remove(0))
     }
 
     pub async fn programme_by_identifier(
@@ -401,7 +410,15 @@ impl Store {
     }
 
     /// Fills the list fields of `programmes` with a few queries for the whole batch.
-    async fn with_lists(&self, mut programmes: Vec<Programme>) -> Result<Vec<Programme>> {
+    async fn with_lists(&self, programmes: Vec<Programme>) -> Result<Vec<Programme>> {
+        self.with_lists_on(Db::Pool(self), programmes).await
+    }
+
+    async fn with_lists_on(
+        &self,
+        mut db: Db<'_>,
+        mut programmes: Vec<Programme>,
+    ) -> Result<Vec<Programme>> {
         if programmes.is_empty() {
             return Ok(programmes);
         }
@@ -422,16 +439,14 @@ impl Store {
             s
         };
         let s = fetch("SELECT programme_id, area, share FROM programme_areas");
-        let rows: Vec<(String, String, i64)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, i64)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, area, _share) in rows {
             programmes[index[&pid]]
                 .areas
                 .push(ThematicArea::parse(&area).map_err(corrupt)?);
         }
         let s = fetch("SELECT programme_id, vocabulary, code, percentage FROM programme_sectors");
-        let rows: Vec<(String, String, String, i64)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, String, i64)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, vocab, code, pct) in rows {
             programmes[index[&pid]].sectors.push(SectorShare {
                 vocabulary: SectorVocabulary::parse(&vocab).map_err(corrupt)?,
@@ -440,16 +455,14 @@ impl Store {
             });
         }
         let s = fetch("SELECT programme_id, target, target FROM programme_sdg_targets");
-        let rows: Vec<(String, String, String)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, String)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, t, _) in rows {
             programmes[index[&pid]]
                 .sdg_targets
                 .push(SdgTarget::parse(&t).map_err(corrupt)?);
         }
         let s = fetch("SELECT programme_id, place_id, percentage FROM programme_places");
-        let rows: Vec<(String, String, Option<i64>)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, Option<i64>)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, place, pct) in rows {
             programmes[index[&pid]].places.push(ProgrammePlace {
                 place_id: parse_id(&place)?,
@@ -458,16 +471,14 @@ impl Store {
         }
         let s =
             fetch("SELECT programme_id, target_group, target_group FROM programme_target_groups");
-        let rows: Vec<(String, String, String)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, String, String)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, g, _) in rows {
             programmes[index[&pid]]
                 .target_groups
                 .push(TargetGroup::parse(&g).map_err(corrupt)?);
         }
         let s = fetch("SELECT programme_id, role, organisation_id FROM programme_participants");
-        let rows: Vec<(String, i64, String)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, i64, String)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, role, org) in rows {
             programmes[index[&pid]].participants.push(Participant {
                 organisation_id: parse_id(&org)?,
@@ -475,8 +486,7 @@ impl Store {
             });
         }
         let s = fetch("SELECT programme_id, code, significance FROM programme_policy_markers");
-        let rows: Vec<(String, i64, i64)> =
-            on_pool!(self, p => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(p).await)?;
+        let rows: Vec<(String, i64, i64)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
         for (pid, code, sig) in rows {
             programmes[index[&pid]].policy_markers.push(PolicyMarker {
                 code: u8::try_from(code).unwrap_or(0),

@@ -4,6 +4,7 @@ use crate::accounts::{parse_stamp, stamp};
 use crate::db::{on_pool, on_tx, parse_id, Arg, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::ids::{OrganisationId, UserId};
+use semey_domain::record::RecordKind;
 use semey_domain::workflow::State;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -12,7 +13,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     pub id: Uuid,
-    pub record_type: String,
+    pub kind: RecordKind,
     pub record_id: Option<String>,
     pub organisation_id: Option<OrganisationId>,
     pub state: State,
@@ -43,11 +44,11 @@ impl Row {
         Ok(Proposal {
             id: parse_id(&self.id)?,
             state: State::parse(&self.state).ok_or_else(|| corrupt("state"))?,
+            kind: RecordKind::parse(&self.record_type).ok_or_else(|| corrupt("kind"))?,
             content: serde_json::from_str(&self.content).map_err(|_| corrupt("content"))?,
             organisation_id: self.organisation_id.as_deref().map(parse_id).transpose()?,
             author_id: self.author_id.as_deref().map(parse_id).transpose()?,
             updated_at: parse_stamp(&self.updated_at).ok_or_else(|| corrupt("time"))?,
-            record_type: self.record_type,
             record_id: self.record_id,
             reason: self.reason,
             published_id: self.published_id,
@@ -64,7 +65,7 @@ impl Store {
             "INSERT INTO proposals (id, record_type, record_id, organisation_id, state, content, reason, author_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
             .bind(p.id.to_string())
-            .bind(&p.record_type)
+            .bind(p.kind.as_str())
             .bind(&p.record_id)
             .bind(p.organisation_id.map(|o| o.to_string()))
             .bind(p.state.as_str())
@@ -78,29 +79,49 @@ impl Store {
         Ok(())
     }
 
-    /// Moves a proposal on: its state, and its content, reason or published record when given.
+    /// Moves a proposal on from the state it was read in: its state, and its content, owner,
+    /// reason or published record when given. Returns false, changing nothing, when someone
+    /// else moved it first (the caller answers 409).
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_proposal(
         &self,
         tx: &mut Tx,
         id: Uuid,
-        state: State,
-        content: Option<&serde_json::Value>,
+        from: State,
+        to: State,
+        content: Option<(&serde_json::Value, Option<OrganisationId>)>,
         reason: Option<&str>,
         published_id: Option<&str>,
-    ) -> Result<()> {
-        on_tx!(tx, c => sqlx::query(
-            "UPDATE proposals SET state = $1, content = COALESCE($2, content), reason = $3, \
-             published_id = COALESCE($4, published_id), updated_at = $5 WHERE id = $6")
-            .bind(state.as_str())
-            .bind(content.map(|v| v.to_string()))
+    ) -> Result<bool> {
+        let (content, owner) = match content {
+            Some((c, o)) => (Some(c.to_string()), Some(o.map(|o| o.to_string()))),
+            None => (None, None),
+        };
+        let n = on_tx!(tx, c => sqlx::query(
+            "UPDATE proposals SET state = $1, content = COALESCE($2, content), \
+             organisation_id = CASE WHEN $3 THEN $4 ELSE organisation_id END, reason = $5, \
+             published_id = COALESCE($6, published_id), updated_at = $7 WHERE id = $8 AND state = $9")
+            .bind(to.as_str())
+            .bind(content)
+            .bind(owner.is_some())
+            .bind(owner.flatten())
             .bind(reason)
             .bind(published_id)
             .bind(stamp(OffsetDateTime::now_utc()))
             .bind(id.to_string())
+            .bind(from.as_str())
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        Ok(())
+        Ok(n == 1)
+    }
+
+    /// A proposal read in a transaction.
+    pub async fn proposal_in(&self, tx: &mut Tx, id: Uuid) -> Result<Proposal> {
+        let sql = format!("SELECT {COLUMNS} FROM proposals WHERE id = $1");
+        let row = on_tx!(tx, c => sqlx::query_as::<_, Row>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
+        row.ok_or_else(|| StoreError::not_found("proposal", id))?
+            .into_proposal()
     }
 
     pub async fn proposal(&self, id: Uuid) -> Result<Proposal> {
@@ -111,11 +132,11 @@ impl Store {
     }
 
     /// The versions proposed for one published record, newest first: its history.
-    pub async fn proposals_for(&self, record_type: &str, record_id: &str) -> Result<Vec<Proposal>> {
+    pub async fn proposals_for(&self, kind: RecordKind, record_id: &str) -> Result<Vec<Proposal>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM proposals WHERE (record_type = $1 AND (record_id = $2 OR published_id = $2)) ORDER BY updated_at DESC, id"
         );
-        let rows = on_pool!(self, p => sqlx::query_as::<_, Row>(&sql).bind(record_type).bind(record_id).fetch_all(p).await)?;
+        let rows = on_pool!(self, p => sqlx::query_as::<_, Row>(&sql).bind(kind.as_str()).bind(record_id).fetch_all(p).await)?;
         rows.into_iter().map(Row::into_proposal).collect()
     }
 

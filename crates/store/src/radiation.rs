@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// A version of a tube's count-rate factor.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Factor {
     pub tube: String,
     pub version: i64,
@@ -223,6 +223,23 @@ impl Store {
             m.entry(f.tube).or_insert(f.cpm_per_usv_h);
         }
         Ok(m)
+    }
+
+    /// One version of a tube's factor, read in `tx`.
+    pub async fn factor_in(&self, tx: &mut Tx, tube: &str, version: i64) -> Result<Option<Factor>> {
+        let row = on_tx!(tx, c => sqlx::query_as::<_, (String, i64, f64, String, String)>(
+            "SELECT tube, version, cpm_per_usv_h, source, recorded_at FROM radiation_factors WHERE tube = $1 AND version = $2")
+            .bind(tube).bind(version)
+            .fetch_optional(&mut *c).await)?;
+        Ok(row.map(
+            |(tube, version, cpm_per_usv_h, source, recorded_at)| Factor {
+                tube,
+                version,
+                cpm_per_usv_h,
+                source,
+                recorded_at,
+            },
+        ))
     }
 
     /// Records a new version of a tube's factor; returns the version.

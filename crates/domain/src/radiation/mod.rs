@@ -5,6 +5,7 @@
 //! Every constant of the risk estimate is a field of `RiskModel`, so it can be shown and
 //! configured.
 
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 mod cells;
@@ -125,34 +126,50 @@ impl UnitKind {
     }
 }
 
-/// Counts per minute that make 1 µSv/h, for a Geiger–Müller tube calibrated on Cs-137.
-#[derive(Debug, Clone, PartialEq)]
+/// A new version of a tube's factor, as entered: the counts per minute that make 1 µSv/h for a
+/// Geiger–Müller tube calibrated on Cs-137, and where the figure comes from. Version 1 of the
+/// known tubes (LND 7317 and 7318: 334, LND 7128: 108, after Safecast) is seeded by the
+/// migrations; readings keep their raw value and unit, so a corrected factor recomputes every
+/// derived figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TubeFactor {
-    pub tube: &'static str,
+    pub tube: String,
     pub cpm_per_usv_h: f64,
-    /// Where the figure comes from.
-    pub source: &'static str,
+    pub source: String,
 }
 
-/// The default conversion table (version 1). A stored table may supersede it; readings keep
-/// their raw value and unit so a corrected factor recomputes every derived figure.
-pub const TUBE_FACTORS: [TubeFactor; 3] = [
-    TubeFactor {
-        tube: "LND 7317",
-        cpm_per_usv_h: 334.0,
-        source: "Safecast bGeigie firmware constant (350 until 2016)",
-    },
-    TubeFactor {
-        tube: "LND 7318",
-        cpm_per_usv_h: 334.0,
-        source: "Safecast",
-    },
-    TubeFactor {
-        tube: "LND 7128",
-        cpm_per_usv_h: 108.0,
-        source: "Safecast",
-    },
-];
+impl TubeFactor {
+    /// A factor with a tube's name, a positive finite value and its source.
+    pub fn check(self) -> Result<Self, crate::Invalid> {
+        let mut errors = Vec::new();
+        if self.tube.trim().is_empty() {
+            errors.push(crate::FieldError::new("tube", "required", "name the tube"));
+        }
+        if !(self.cpm_per_usv_h.is_finite() && self.cpm_per_usv_h > 0.0) {
+            errors.push(crate::FieldError::new(
+                "cpm_per_usv_h",
+                "out_of_range",
+                "the factor must be a positive number",
+            ));
+        }
+        if self.source.trim().is_empty() {
+            errors.push(crate::FieldError::new(
+                "source",
+                "required",
+                "say where the factor comes from",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                tube: self.tube.trim().to_owned(),
+                cpm_per_usv_h: self.cpm_per_usv_h,
+                source: self.source.trim().to_owned(),
+            })
+        } else {
+            Err(crate::Invalid { errors })
+        }
+    }
+}
 
 /// A reading as µSv/h: CPM through the tube's factor, nSv/h divided by 1000; `None` for an
 /// activity (a soil, water or food sample is no dose rate).
@@ -637,8 +654,7 @@ mod tests {
         );
         assert_eq!(UnitKind::parse("furlongs"), None);
         assert!(
-            (to_usv_h(77.0, DoseUnit::Cpm, TUBE_FACTORS[0].cpm_per_usv_h).unwrap() - 0.2305).abs()
-                < 0.001,
+            (to_usv_h(77.0, DoseUnit::Cpm, 334.0).unwrap() - 0.2305).abs() < 0.001,
             "77 CPM ≈ 0.23 µSv/h"
         );
         assert_eq!(

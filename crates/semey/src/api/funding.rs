@@ -7,7 +7,6 @@ use super::List;
 use crate::funding::FundingSummary;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
@@ -129,14 +128,15 @@ async fn correct_transaction(
     ApiJson(input): ApiJson<TransactionInput>,
 ) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<TransactionId>("transaction", &id)?;
-    Ok(
-        match crate::workflow::write_transaction(&s.store, &actor, Some(id), input, true).await? {
-            crate::workflow::Written::Published((t, _)) => {
-                crate::workflow::Written::Published(t).respond(StatusCode::OK)
-            }
-            proposed => proposed.respond(StatusCode::OK),
-        },
+    Ok(crate::records::write::<Transaction>(
+        &s.store,
+        &actor,
+        Some(id),
+        input,
+        crate::records::Channel::Api,
     )
+    .await?
+    .respond())
 }
 
 /// Records a transaction. Recording the same flow again (same programme and reference, or the
@@ -150,18 +150,15 @@ async fn create_transaction(
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<TransactionInput>,
 ) -> Result<axum::response::Response, AppError> {
-    Ok(
-        match crate::workflow::write_transaction(&s.store, &actor, None, input, true).await? {
-            crate::workflow::Written::Published((t, created)) => {
-                crate::workflow::Written::Published(t).respond(if created {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::OK
-                })
-            }
-            proposed => proposed.respond(StatusCode::CREATED),
-        },
+    Ok(crate::records::write::<Transaction>(
+        &s.store,
+        &actor,
+        None,
+        input,
+        crate::records::Channel::Api,
     )
+    .await?
+    .respond())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -203,18 +200,15 @@ async fn create_requirement(
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<RequirementInput>,
 ) -> Result<axum::response::Response, AppError> {
-    Ok(
-        match crate::workflow::write_requirement(&s.store, &actor, None, input, true).await? {
-            crate::workflow::Written::Published((r, created)) => {
-                crate::workflow::Written::Published(r).respond(if created {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::OK
-                })
-            }
-            proposed => proposed.respond(StatusCode::CREATED),
-        },
+    Ok(crate::records::write::<Requirement>(
+        &s.store,
+        &actor,
+        None,
+        input,
+        crate::records::Channel::Api,
     )
+    .await?
+    .respond())
 }
 
 /// Corrects a funding requirement: the record is replaced by the corrected entry.
@@ -227,14 +221,15 @@ async fn correct_requirement(
     ApiJson(input): ApiJson<RequirementInput>,
 ) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<semey_domain::ids::RequirementId>("requirement", &id)?;
-    Ok(
-        match crate::workflow::write_requirement(&s.store, &actor, Some(id), input, true).await? {
-            crate::workflow::Written::Published((r, _)) => {
-                crate::workflow::Written::Published(r).respond(StatusCode::OK)
-            }
-            proposed => proposed.respond(StatusCode::OK),
-        },
+    Ok(crate::records::write::<Requirement>(
+        &s.store,
+        &actor,
+        Some(id),
+        input,
+        crate::records::Channel::Api,
     )
+    .await?
+    .respond())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -321,7 +316,9 @@ async fn create_rates(
     if !errors.is_empty() {
         return Err(semey_domain::Invalid { errors }.into());
     }
-    let r = crate::funding::record_rates(&s.store, &rates).await?;
+    let mut tx = s.store.begin().await?;
+    let r = crate::funding::save_rates(&s.store, &mut tx, &actor, rates).await?;
+    tx.commit().await?;
     Ok(Json(RateResult {
         inserted: r.inserted,
         updated: r.updated,

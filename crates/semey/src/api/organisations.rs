@@ -5,7 +5,6 @@ use super::places::{page, parse_path_id};
 use super::List;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use semey_domain::ids::OrganisationId;
 use semey_domain::organisation::{MechanismRole, Organisation, OrganisationInput};
@@ -88,15 +87,21 @@ async fn create_organisation(
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<axum::response::Response, AppError> {
     Ok(
-        crate::workflow::write_organisation(&s.store, &actor, None, input, true)
-            .await?
-            .respond(StatusCode::CREATED),
+        crate::records::write::<semey_domain::organisation::Organisation>(
+            &s.store,
+            &actor,
+            None,
+            input,
+            crate::records::Channel::Api,
+        )
+        .await?
+        .respond(),
     )
 }
 
 /// Replaces an organisation's record.
 #[utoipa::path(put, path = "/organisations/{id}", tag = "organisations", request_body = OrganisationInput, params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = Organisation), (status = 202, body = crate::workflow::ProposalView, description = "Proposed for approval (editors)"),
+    responses((status = 200, body = Organisation), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_organisation(
     State(s): State<AppState>,
@@ -106,8 +111,14 @@ async fn update_organisation(
 ) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<OrganisationId>("organisation", &id)?;
     Ok(
-        crate::workflow::write_organisation(&s.store, &actor, Some(id), input, true)
-            .await?
-            .respond(StatusCode::OK),
+        crate::records::write::<semey_domain::organisation::Organisation>(
+            &s.store,
+            &actor,
+            Some(id),
+            input,
+            crate::records::Channel::Api,
+        )
+        .await?
+        .respond(),
     )
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use semey_domain::ids::PlaceId;
 use semey_domain::place::{Place, PlaceInput, PlaceLevel};
-use semey_store::{Page, PlaceFilter, PlaceWrite};
+use semey_store::{Page, PlaceFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -117,72 +117,11 @@ async fn create_place(
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<PlaceInput>,
 ) -> Result<(StatusCode, Json<Place>), AppError> {
-    // Places are shared reference data: coordinators keep them.
-    actor.principal.may_coordinate()?;
-    let p = input.check()?;
-    if let Some(parent) = p.parent_id {
-        let parent_place = s.store.place(parent).await.map_err(|_| {
-            semey_domain::Invalid::one(
-                "parent_id",
-                "unknown_place",
-                format!("no place with id {parent}"),
-            )
-        })?;
-        if Some(parent_place.level) != p.level.parent_level() {
-            return Err(semey_domain::Invalid::one(
-                "parent_id",
-                "wrong_parent_level",
-                format!(
-                    "a {} belongs to a {}, not a {}",
-                    p.level.as_str(),
-                    p.level
-                        .parent_level()
-                        .map(PlaceLevel::as_str)
-                        .unwrap_or("nothing"),
-                    parent_place.level.as_str()
-                ),
-            )
-            .into());
-        }
-    }
-    let recorded = serde_json::json!({
-        "level": p.level.as_str(), "parent_id": p.parent_id, "kato": p.kato.as_ref().map(|k| k.to_string()),
-        "name": &p.name, "point": p.point.map(|pt| [pt.lon, pt.lat]),
-    });
-    let write = PlaceWrite {
-        source_key: PlaceWrite::manual_key(p.level, p.kato.as_ref(), &p.name, p.parent_id),
-        level: p.level,
-        parent_id: p.parent_id,
-        kato: p.kato,
-        name: p.name,
-        point: p.point,
-        bbox: None,
-        geometry: None,
-        population: p.population,
-        source: p.source,
-    };
-    let mut tx = s.store.begin().await?;
-    let (id, outcome) = s.store.upsert_place(&mut tx, &write).await?;
-    if outcome != semey_store::Upserted::Created {
-        return Err(semey_domain::Invalid::one(
-            "name",
-            "duplicate_place",
-            "this place exists already",
-        )
-        .into());
-    }
-    crate::records::audit(
-        &s.store,
-        &mut tx,
-        &actor,
-        "place",
-        &id.to_string(),
-        None,
-        Some(&recorded),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(s.store.place(id).await?)))
+    let place =
+        crate::records::write::<Place>(&s.store, &actor, None, input, crate::records::Channel::Api)
+            .await?
+            .published()?;
+    Ok((StatusCode::CREATED, Json(place)))
 }
 
 /// Parses an id from the path: a malformed id is as unknown as a missing one (404).

@@ -6,7 +6,6 @@ use super::List;
 use crate::funding::MoneyTotals;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use semey_domain::ids::ProgrammeId;
 use semey_domain::programme::{
@@ -193,23 +192,27 @@ async fn get_programme(
 
 /// Creates a programme or project.
 #[utoipa::path(post, path = "/programmes", tag = "programmes", request_body = ProgrammeInput,
-    responses((status = 201, body = Programme), (status = 202, body = crate::workflow::ProposalView, description = "Proposed for approval (editors)"),
+    responses((status = 201, body = Programme), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
         (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_programme(
     State(s): State<AppState>,
     actor: crate::auth::Actor,
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<axum::response::Response, AppError> {
-    Ok(
-        crate::workflow::write_programme(&s.store, &actor, None, input, true)
-            .await?
-            .respond(StatusCode::CREATED),
+    Ok(crate::records::write::<semey_domain::programme::Programme>(
+        &s.store,
+        &actor,
+        None,
+        input,
+        crate::records::Channel::Api,
     )
+    .await?
+    .respond())
 }
 
 /// Replaces a programme's record.
 #[utoipa::path(put, path = "/programmes/{id}", tag = "programmes", request_body = ProgrammeInput, params(("id" = String, Path, description = "Programme id")),
-    responses((status = 200, body = Programme), (status = 202, body = crate::workflow::ProposalView, description = "Proposed for approval (editors)"),
+    responses((status = 200, body = Programme), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_programme(
     State(s): State<AppState>,
@@ -218,11 +221,15 @@ async fn update_programme(
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<ProgrammeId>("programme", &id)?;
-    Ok(
-        crate::workflow::write_programme(&s.store, &actor, Some(id), input, true)
-            .await?
-            .respond(StatusCode::OK),
+    Ok(crate::records::write::<semey_domain::programme::Programme>(
+        &s.store,
+        &actor,
+        Some(id),
+        input,
+        crate::records::Channel::Api,
     )
+    .await?
+    .respond())
 }
 
 /// A programme's funding: totals, by year, and what came from other platform programmes.

@@ -2,7 +2,7 @@
 
 use super::extract::ApiQuery;
 use crate::auth::Actor;
-use crate::workflow::ProposalView;
+use crate::records::workflow::ProposalView;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -70,7 +70,7 @@ async fn get_proposal(
     Path(id): Path<String>,
 ) -> Result<Json<ProposalView>, AppError> {
     let p = s.store.proposal(proposal_id(&id)?).await?;
-    crate::workflow::may_see(&actor, &p)?;
+    crate::records::workflow::may_see(&actor, &p)?;
     Ok(Json(ProposalView::from(&p)))
 }
 
@@ -108,6 +108,7 @@ async fn step(
         entity: "workflow step",
         id: step.clone(),
     })?;
-    let p = crate::workflow::take_step(&s.store, &actor, id, step, body.reason.as_deref()).await?;
+    let p = crate::records::workflow::take_step(&s.store, &actor, id, step, body.reason.as_deref())
+        .await?;
     Ok(Json(ProposalView::from(&p)))
 }

@@ -132,6 +132,21 @@ impl Chrome {
 }
 
 /// Text made safe to place in HTML.
+/// Where a published record of each kind is shown.
+fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> String {
+    use semey_domain::record::RecordKind;
+    match kind {
+        RecordKind::Organisation => format!("/stakeholders/{id}"),
+        RecordKind::Place => format!("/places/{id}"),
+        RecordKind::Programme => format!("/programmes/{id}"),
+        RecordKind::Transaction => format!("/workspace/transactions/{id}"),
+        RecordKind::Requirement => format!("/workspace/requirements/{id}"),
+        RecordKind::ExchangeRate => "/api/v1/exchange-rates".to_owned(),
+        RecordKind::TubeFactor => "/radiation/datasets".to_owned(),
+        RecordKind::Account => "/workspace/users".to_owned(),
+    }
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -3,7 +3,7 @@
 
 use super::{language, page, query_pairs, Chrome};
 use crate::auth::Actor;
-use crate::workflow;
+use crate::records::workflow;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
@@ -37,7 +37,7 @@ fn title(p: &Proposal, lang: semey_domain::Lang) -> String {
             .and_then(|r| r.as_str())
             .map(str::to_owned)
     })
-    .unwrap_or_else(|| p.record_type.clone())
+    .unwrap_or_else(|| p.kind.as_str().to_owned())
 }
 
 #[derive(Template)]
@@ -85,7 +85,7 @@ async fn queue(
             (
                 p.id.to_string(),
                 title(p, lang),
-                crate::i18n::t(lang, &format!("record-{}", p.record_type)),
+                crate::i18n::t(lang, &format!("record-{}", p.kind)),
                 crate::i18n::t(lang, &format!("state-{}", p.state.as_str())),
             )
         })
@@ -119,26 +119,7 @@ struct ProposalPage {
 
 /// The published record a proposal changes, as JSON, for the comparison.
 async fn published(s: &AppState, p: &Proposal) -> Result<serde_json::Value, AppError> {
-    let Some(id) = p.record_id.as_deref() else {
-        return Ok(serde_json::Value::Null);
-    };
-    let bad = || AppError::NotFound {
-        entity: "record",
-        id: id.to_owned(),
-    };
-    Ok(match p.record_type.as_str() {
-        "organisation" => {
-            serde_json::to_value(s.store.organisation(id.parse().map_err(|_| bad())?).await?)
-        }
-        "programme" => {
-            serde_json::to_value(s.store.programme(id.parse().map_err(|_| bad())?).await?)
-        }
-        "transaction" => {
-            serde_json::to_value(s.store.transaction(id.parse().map_err(|_| bad())?).await?)
-        }
-        _ => serde_json::to_value(s.store.requirement(id.parse().map_err(|_| bad())?).await?),
-    }
-    .unwrap_or(serde_json::Value::Null))
+    crate::records::workflow::published_now(&s.store, p).await
 }
 
 async fn proposal_page(
@@ -215,7 +196,7 @@ async fn proposal_page(
     let history = match record {
         Some(r) => s
             .store
-            .proposals_for(&p.record_type, &r)
+            .proposals_for(p.kind, &r)
             .await?
             .iter()
             .filter(|v| v.id != p.id)
@@ -243,18 +224,13 @@ async fn proposal_page(
         may_edit,
         id: p.id.to_string(),
         title: title(&p, lang),
-        kind: crate::i18n::t(lang, &format!("record-{}", p.record_type)),
+        kind: crate::i18n::t(lang, &format!("record-{}", p.kind)),
         state: crate::i18n::t(lang, &format!("state-{}", p.state.as_str())),
         reason: p.reason.clone(),
         published_href: p
             .published_id
             .as_ref()
-            .map(|id| match p.record_type.as_str() {
-                "organisation" => format!("/stakeholders/{id}"),
-                "programme" => format!("/programmes/{id}"),
-                "transaction" => format!("/workspace/transactions/{id}"),
-                _ => format!("/workspace/requirements/{id}"),
-            }),
+            .map(|id| super::record_href(p.kind, id)),
         rows,
         steps,
         may_return,

@@ -7,7 +7,7 @@
 use super::form::{self, Form};
 use super::{found, language, not_found, page, query_pairs, Chrome};
 use crate::i18n::t;
-use crate::workflow::Written;
+use crate::records::workflow::Written;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
@@ -20,6 +20,7 @@ use semey_domain::funding::{RequirementInput, TransactionType};
 use semey_domain::ids::{OrganisationId, ProgrammeId};
 use semey_domain::organisation::{MechanismRole, OrganisationInput};
 use semey_domain::programme::{OrgRole, ProgrammeInput, TargetGroup, ThematicArea};
+use semey_domain::record::RecordKind;
 use semey_domain::{Invalid, Lang};
 use semey_store::{OrganisationFilter, Page, ProgrammeFilter};
 use serde::Serialize;
@@ -553,11 +554,19 @@ async fn save_organisation_form(
     let outcome = submit(
         read,
         |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| crate::workflow::write_organisation(&s.store, actor, id, i, false),
+        |i| {
+            crate::records::write::<semey_domain::organisation::Organisation>(
+                &s.store,
+                actor,
+                id,
+                i,
+                crate::records::Channel::Form,
+            )
+        },
     )
     .await?;
     match outcome {
-        Ok(Written::Published(org)) => Ok(Redirect::to(&format!(
+        Ok(Written::Published { record: org, .. }) => Ok(Redirect::to(&format!(
             "/workspace/organisations/{}?saved=1",
             org.id
         ))
@@ -670,11 +679,19 @@ async fn save_programme_form(
     let outcome = submit(
         read,
         |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| crate::workflow::write_programme(&s.store, actor, id, i, false),
+        |i| {
+            crate::records::write::<semey_domain::programme::Programme>(
+                &s.store,
+                actor,
+                id,
+                i,
+                crate::records::Channel::Form,
+            )
+        },
     )
     .await?;
     match outcome {
-        Ok(Written::Published(p)) => {
+        Ok(Written::Published { record: p, .. }) => {
             Ok(Redirect::to(&format!("/workspace/programmes/{}?saved=1", p.id)).into_response())
         }
         Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
@@ -781,7 +798,7 @@ where
     let typed = posted(body);
     let read = form::read::<I>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
     match submit(read, check, save).await? {
-        Ok(Written::Published(r)) => Ok(Redirect::to(&done(r)).into_response()),
+        Ok(Written::Published { record: r, .. }) => Ok(Redirect::to(&done(r)).into_response()),
         Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
         Err((_, errors)) => {
             let f = Form::new(cx.lang, typed).with_errors(errors);
@@ -817,8 +834,16 @@ async fn post_requirement(
         &body,
         form_of,
         |i: RequirementInput| i.check().map(drop),
-        |i| crate::workflow::write_requirement(&s.store, &actor, None, i, false),
-        |(r, _)| {
+        |i| {
+            crate::records::write::<semey_domain::funding::Requirement>(
+                &s.store,
+                &actor,
+                None,
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+        |r| {
             format!(
                 "/workspace/requirements/new?programme={}&saved=1",
                 r.programme_id
@@ -865,8 +890,16 @@ async fn post_transaction(
         &body,
         form_of,
         |i: semey_domain::funding::TransactionInput| i.check().map(drop),
-        |i| crate::workflow::write_transaction(&s.store, &actor, None, i, false),
-        |(t, _)| {
+        |i| {
+            crate::records::write::<semey_domain::funding::Transaction>(
+                &s.store,
+                &actor,
+                None,
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+        |t| {
             format!(
                 "/workspace/transactions/new?programme={}&saved=1",
                 t.programme_id
@@ -1028,8 +1061,16 @@ async fn post_transaction_correction(
         &body,
         form_of,
         |i: semey_domain::funding::TransactionInput| i.check().map(drop),
-        |i| crate::workflow::write_transaction(&s.store, &actor, Some(id), i, false),
-        |(t, _)| format!("/workspace/transactions/{}?saved=1", t.id),
+        |i| {
+            crate::records::write::<semey_domain::funding::Transaction>(
+                &s.store,
+                &actor,
+                Some(id),
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+        |t| format!("/workspace/transactions/{}?saved=1", t.id),
     )
     .await
 }
@@ -1096,8 +1137,16 @@ async fn post_requirement_correction(
         &body,
         form_of,
         |i: RequirementInput| i.check().map(drop),
-        |i| crate::workflow::write_requirement(&s.store, &actor, Some(id), i, false),
-        |(r, _)| format!("/workspace/requirements/{}?saved=1", r.id),
+        |i| {
+            crate::records::write::<semey_domain::funding::Requirement>(
+                &s.store,
+                &actor,
+                Some(id),
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+        |r| format!("/workspace/requirements/{}?saved=1", r.id),
     )
     .await
 }
@@ -1117,9 +1166,11 @@ async fn edit_proposal(
     let Some(p) = found(s.store.proposal(id).await)? else {
         return Ok(not_found(uri, headers).await);
     };
-    crate::workflow::may_see(&actor, &p)?;
+    crate::records::workflow::may_see(&actor, &p)?;
     let cx = ctx(&uri, &headers);
-    let (kind, heading, lists) = proposal_form(&p.record_type);
+    let Some((kind, heading, lists)) = proposal_form(p.kind) else {
+        return Ok(not_found(uri, headers).await);
+    };
     let mut values = pairs_of(&p.content, lists);
     if let Some(amount) = p.content.get("amount").and_then(|a| a.as_str()) {
         values.retain(|(k, _)| k != "amount");
@@ -1138,13 +1189,20 @@ async fn edit_proposal(
     .await
 }
 
-/// Which form a proposal's record uses: its kind, heading and comma-separated lists.
-fn proposal_form(record_type: &str) -> (&'static str, &'static str, &'static [&'static str]) {
-    match record_type {
-        "organisation" => ("organisation", "form-edit-organisation", &[]),
-        "programme" => ("programme", "form-edit-programme", PROGRAMME_LISTS),
-        "requirement" => ("requirement", "form-edit-requirement", &[]),
-        _ => ("transaction", "form-edit-transaction", &[]),
+/// Which form a proposal's record uses: its kind, heading and comma-separated lists (none
+/// for the kinds that are never proposed).
+fn proposal_form(
+    kind: RecordKind,
+) -> Option<(&'static str, &'static str, &'static [&'static str])> {
+    match kind {
+        RecordKind::Organisation => Some(("organisation", "form-edit-organisation", &[])),
+        RecordKind::Programme => Some(("programme", "form-edit-programme", PROGRAMME_LISTS)),
+        RecordKind::Requirement => Some(("requirement", "form-edit-requirement", &[])),
+        RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
+        RecordKind::Place
+        | RecordKind::ExchangeRate
+        | RecordKind::TubeFactor
+        | RecordKind::Account => None,
     }
 }
 
@@ -1162,32 +1220,38 @@ async fn post_proposal_edit(
     let Some(p) = found(s.store.proposal(id).await)? else {
         return Ok(not_found(uri, headers).await);
     };
-    crate::workflow::may_see(&actor, &p)?;
+    crate::records::workflow::may_see(&actor, &p)?;
+    let Some((kind, heading, _)) = proposal_form(p.kind) else {
+        return Ok(not_found(uri, headers).await);
+    };
     let cx = ctx(&uri, &headers);
     let typed = posted(&body);
     let plain = plain_amounts(cx.lang, typed.clone());
-    let (kind, heading, _) = proposal_form(&p.record_type);
     // The same reading and checks as the record's own form.
-    let read = match p.record_type.as_str() {
-        "organisation" => checked(
+    let read = match p.kind {
+        RecordKind::Organisation => checked(
             form::read::<OrganisationInput>(&plain, &[], ORG_ARRAYS),
             |i| i.check(Default::default()).map(drop),
         ),
-        "programme" => checked(
+        RecordKind::Programme => checked(
             form::read::<ProgrammeInput>(&plain, PROGRAMME_LISTS, PROGRAMME_ARRAYS),
             |i| i.check(Default::default()).map(drop),
         ),
-        "requirement" => checked(form::read::<RequirementInput>(&plain, &[], &[]), |i| {
+        RecordKind::Requirement => checked(form::read::<RequirementInput>(&plain, &[], &[]), |i| {
             i.check().map(drop)
         }),
-        _ => checked(
+        RecordKind::Transaction => checked(
             form::read::<semey_domain::funding::TransactionInput>(&plain, &[], &[]),
             |i| i.check().map(drop),
         ),
+        RecordKind::Place
+        | RecordKind::ExchangeRate
+        | RecordKind::TubeFactor
+        | RecordKind::Account => return Ok(not_found(uri, headers).await),
     };
     match read {
         Ok(content) => {
-            crate::workflow::edit(&s.store, &actor, id, content).await?;
+            crate::records::workflow::edit(&s.store, &actor, id, content).await?;
             Ok(Redirect::to(&format!("/workspace/proposals/{id}?saved=1")).into_response())
         }
         Err(errors) => {
@@ -1218,7 +1282,7 @@ fn checked<T: serde::Serialize + Clone>(
                 errors.extend(more.errors);
             }
             if errors.is_empty() {
-                Ok(crate::workflow::to_json(&input))
+                Ok(crate::records::to_json(&input))
             } else {
                 Err(errors)
             }

@@ -152,7 +152,7 @@ impl TestApp {
         let bytes = std::fs::read(shared(&format!("geo/{file}"))).expect("shared geo file");
         semey::import::import_places(
             self.store(),
-            &bytes,
+            &import_file(file, &bytes),
             Default::default(),
             &mut semey::import::Quiet,
         )
@@ -211,6 +211,11 @@ impl TestApp {
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
     }
+}
+
+/// A file to import, run from the command line.
+pub fn import_file<'a>(name: &str, bytes: &'a [u8]) -> semey::import::Source<'a> {
+    semey::import::Source::new(name, bytes, semey::auth::Actor::command_line())
 }
 
 /// A path in the shared reference data (`../shared/data` beside the repository).

@@ -1,6 +1,9 @@
 //! Radiation: where readings fall (hexagons, settlements, districts), the statistics kept for
 //! them, and the risk estimate for a place or a point.
 
+pub mod factors;
+pub mod import;
+
 use crate::config::RadiationConfig;
 use crate::error::AppError;
 use geo::{BoundingRect, Contains};

@@ -8,10 +8,10 @@
 //! outside the area of interest are expected: skipped and counted. Malformed rows fail the
 //! file, unless the import is lenient, which skips them and lists them.
 
-use super::Progress;
+use super::{Aggregator, Locator};
 use crate::config::RadiationConfig;
 use crate::error::AppError;
-use crate::radiation::{Aggregator, Locator};
+use crate::import::Progress;
 use semey_domain::radiation::{
     parse_bgeigie_line, quality, read_row, to_usv_h, BGeigieSkip, DoseUnit, RawReading, Reading,
     Reject, Row,
@@ -185,6 +185,8 @@ pub struct MeasurementOptions {
     pub precision_m: Option<f64>,
     /// The time the import runs (readings more than 48 h after it are refused).
     pub now: OffsetDateTime,
+    /// Who runs the import, for the audit trail (the command line unless said).
+    pub actor: crate::auth::Actor,
 }
 
 impl Default for MeasurementOptions {
@@ -202,6 +204,7 @@ impl Default for MeasurementOptions {
             everywhere: false,
             precision_m: None,
             now: OffsetDateTime::now_utc(),
+            actor: crate::auth::Actor::command_line(),
         }
     }
 }
@@ -1025,6 +1028,7 @@ pub async fn import_measurements(
     opts: MeasurementOptions,
     progress: &mut dyn Progress,
 ) -> Result<MeasurementReport, AppError> {
+    opts.actor.principal.may_coordinate()?;
     let fail = |e: FieldError| AppError::Import(vec![e]);
     let size = std::fs::metadata(path)?.len();
     let head = {
@@ -1181,6 +1185,22 @@ pub async fn import_measurements(
     };
     let skipped: u64 = report.skipped.values().map(|t| t.count).sum::<u64>()
         + report.rejected.values().map(|t| t.count).sum::<u64>();
+    crate::import::audit_file(
+        store,
+        &mut dbtx,
+        &opts.actor,
+        &report.file,
+        &sha256,
+        &crate::import::ImportReport {
+            kind: "measurements".into(),
+            rows: report.rows,
+            inserted,
+            updated: 0,
+            unchanged: duplicates,
+            notes: Vec::new(),
+        },
+    )
+    .await?;
     store
         .finish_import(
             &mut dbtx,

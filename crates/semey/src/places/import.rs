@@ -5,7 +5,7 @@
 //! Settlements are placed in the district whose outline contains them: the boundary wins over
 //! a region label in the file, and the report says where the two disagree.
 
-use super::{ImportReport, Problems, Progress};
+use crate::import::{ImportReport, Problems, Progress, Source};
 use crate::AppError;
 use geo::{BoundingRect, Contains};
 use semey_domain::ids::PlaceId;
@@ -208,11 +208,13 @@ struct Parsed {
 /// Imports the places of a GeoJSON FeatureCollection, all or nothing.
 pub async fn import_places(
     store: &Store,
-    bytes: &[u8],
+    src: &Source<'_>,
     mapping: PlaceMapping,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, AppError> {
-    let (text, _) = super::decode_text(bytes)?;
+    src.authorise()?;
+    let bytes = src.bytes;
+    let (text, _) = crate::import::decode_text(bytes)?;
     let fc = match text.parse::<geojson::GeoJson>() {
         Ok(geojson::GeoJson::FeatureCollection(fc)) => fc,
         Ok(geojson::GeoJson::Feature(f)) => geojson::FeatureCollection {
@@ -516,6 +518,7 @@ pub async fn import_places(
         }
         progress.set(i as u64 + 1);
     }
+    src.audit(store, &mut tx, &report).await?;
     tx.commit().await?;
     progress.finish();
     Ok(report)
