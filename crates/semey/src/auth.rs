@@ -273,11 +273,14 @@ pub async fn principal(
         if token.revoked_at.is_some() || token.expires_at <= now || user.disabled {
             return Err(AppError::Unauthorized);
         }
+        // A token acts with the account's role and organisation as they are now, never as
+        // they were when it was made: demoting an account or moving it to another
+        // organisation takes its tokens' powers with it.
         return Ok(Principal {
             user_id: Some(user.id),
-            administrator: user.administrator && token.role == Role::Coordinator,
-            role: Some(token.role),
-            organisation_id: token.organisation_id,
+            administrator: user.administrator,
+            role: user.role,
+            organisation_id: user.organisation_id,
             via: Via::Token(token.id),
         });
     }
@@ -594,12 +597,14 @@ fn check_email(email: &str) -> Result<(), Invalid> {
     }
 }
 
-/// Sets a new password; every session of the account ends.
+/// Sets a new password; every session of the account ends, and with `revoke_tokens` every API
+/// token too.
 pub async fn set_password(
     store: &Store,
     actor: &Actor,
     user: UserId,
     password: String,
+    revoke_tokens: bool,
 ) -> Result<(), AppError> {
     if actor.principal.user_id != Some(user) {
         actor.principal.may_administer()?;
@@ -608,6 +613,11 @@ pub async fn set_password(
     let mut tx = store.begin().await?;
     store.set_password(&mut tx, user, &hash).await?;
     store.delete_sessions_of(&mut tx, user).await?;
+    let revoked = if revoke_tokens {
+        store.revoke_tokens_of(&mut tx, user).await?
+    } else {
+        0
+    };
     audit_account(
         store,
         &mut tx,
@@ -616,14 +626,15 @@ pub async fn set_password(
         "user",
         &user.to_string(),
         None,
-        None,
+        Some(&serde_json::json!({ "tokens_revoked": revoked }).to_string()),
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Disables (or enables) an account; a disabled account's sessions end.
+/// Disables (or enables) an account; a disabled account's sessions end and its API tokens are
+/// revoked (enabling it again brings none of them back).
 pub async fn set_disabled(
     store: &Store,
     actor: &Actor,
@@ -635,6 +646,7 @@ pub async fn set_disabled(
     store.set_disabled(&mut tx, user, disabled).await?;
     if disabled {
         store.delete_sessions_of(&mut tx, user).await?;
+        store.revoke_tokens_of(&mut tx, user).await?;
     }
     audit_account(
         store,

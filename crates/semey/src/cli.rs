@@ -108,8 +108,13 @@ pub enum UserCommand {
         organisation: Option<String>,
     },
     /// Set a new password (read from standard input); the account's sessions end.
-    Passwd { email: String },
-    /// Disable an account at once (its sessions end).
+    Passwd {
+        email: String,
+        /// Also revoke every API token of the account.
+        #[arg(long)]
+        revoke_tokens: bool,
+    },
+    /// Disable an account at once (its sessions end, its API tokens are revoked).
     Disable { email: String },
     /// Enable a disabled account.
     Enable { email: String },
@@ -276,10 +281,19 @@ async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError
             .await?;
             println!("account {id} created for {email}");
         }
-        UserCommand::Passwd { email } => {
+        UserCommand::Passwd {
+            email,
+            revoke_tokens,
+        } => {
             let user = find(email.clone()).await?;
-            auth::set_password(&state.store, &cli, user.id, read_password()?).await?;
-            println!("password changed for {email}; its sessions have ended");
+            auth::set_password(&state.store, &cli, user.id, read_password()?, revoke_tokens)
+                .await?;
+            let tokens = if revoke_tokens {
+                " and its API tokens are revoked"
+            } else {
+                ""
+            };
+            println!("password changed for {email}; its sessions have ended{tokens}");
         }
         UserCommand::Disable { email } => {
             let user = find(email.clone()).await?;

@@ -361,6 +361,18 @@ impl Store {
         rows.into_iter().map(TokenRow::into_token).collect()
     }
 
+    /// Revokes every token of an account that is not revoked yet; returns how many.
+    pub async fn revoke_tokens_of(&self, tx: &mut Tx, user: UserId) -> Result<u64> {
+        let now = stamp(OffsetDateTime::now_utc());
+        let n = on_tx!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(&now)
+            .bind(user.to_string())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n)
+    }
+
     pub async fn revoke_token(&self, tx: &mut Tx, id: TokenId) -> Result<()> {
         on_tx!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(stamp(OffsetDateTime::now_utc())).bind(id.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;

@@ -367,6 +367,7 @@ account-current-password = Current password
 account-new-password = New password (at least 12 characters)
 account-wrong-password = The current password is not right; nothing was changed.
 account-short-password = The new password is too short: at least 12 characters.
+account-revoke-tokens = Also revoke all my API tokens (if a token or this password may have been seen by someone else)
 account-tokens = API tokens
 account-tokens-intro = A token lets a program send data for your organisation with your role. It is shown once; keep it like a password.
 account-token-name = What it is for

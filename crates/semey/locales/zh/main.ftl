@@ -365,6 +365,7 @@ account-current-password = 当前密码
 account-new-password = 新密码（至少 12 个字符）
 account-wrong-password = 当前密码不正确；未作任何更改。
 account-short-password = 新密码太短：至少需要 12 个字符。
+account-revoke-tokens = 同时撤销我的所有 API 令牌（如果令牌或此密码可能已被他人看到）
 account-tokens = API 令牌
 account-tokens-intro = 令牌让程序以您的角色为您的组织发送数据。它只显示一次；请像密码一样妥善保管。
 account-token-name = 用途

@@ -194,6 +194,18 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
     }
 }
 
+/// A conditional update that found the proposal in another state than it was read in:
+/// someone else took a step first.
+fn claim(moved: bool) -> Result<(), AppError> {
+    if moved {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "someone else changed this proposal first; reload it",
+        ))
+    }
+}
+
 fn refused(r: Refused) -> AppError {
     match r {
         Refused::NotAllowed => {
@@ -232,6 +244,18 @@ pub async fn take_step(
         reason,
     )
     .map_err(refused)?;
+    let reason = if step == Step::Return {
+        reason
+    } else {
+        p.reason.as_deref().filter(|_| next == State::Draft)
+    };
+    // Claim the step first: the conditional update locks the proposal's row, so a second step
+    // taken at the same time waits here and then finds the proposal moved on (409).
+    claim(
+        store
+            .update_proposal(&mut tx, id, p.state, next, None, reason, None)
+            .await?,
+    )?;
     // Sending back needs no valid content; every other step re-authorises and re-checks it.
     let applied = match step {
         Step::Return => Applied {
@@ -247,26 +271,12 @@ pub async fn take_step(
             "the proposal's content now belongs to another organisation than it was proposed for",
         ));
     }
-    let reason = if step == Step::Return {
-        reason
-    } else {
-        p.reason.as_deref().filter(|_| next == State::Draft)
-    };
-    let moved = store
-        .update_proposal(
-            &mut tx,
-            id,
-            p.state,
-            next,
-            None,
-            reason,
-            applied.published_id.as_deref(),
-        )
-        .await?;
-    if !moved {
-        return Err(AppError::Conflict(
-            "someone else changed this proposal first; reload it",
-        ));
+    if let Some(published) = &applied.published_id {
+        claim(
+            store
+                .update_proposal(&mut tx, id, next, next, None, reason, Some(published))
+                .await?,
+        )?;
     }
     let after = Proposal {
         state: next,
@@ -315,22 +325,19 @@ pub async fn edit(
         _ => AppError::Forbidden("this proposal is not yours to change"),
     })?;
     let applied = apply(store, &mut tx, actor, &p, &content, false).await?;
-    let moved = store
-        .update_proposal(
-            &mut tx,
-            id,
-            p.state,
-            next,
-            Some((&content, applied.owner)),
-            p.reason.as_deref(),
-            None,
-        )
-        .await?;
-    if !moved {
-        return Err(AppError::Conflict(
-            "someone else changed this proposal first; reload it",
-        ));
-    }
+    claim(
+        store
+            .update_proposal(
+                &mut tx,
+                id,
+                p.state,
+                next,
+                Some((&content, applied.owner)),
+                p.reason.as_deref(),
+                None,
+            )
+            .await?,
+    )?;
     let after = Proposal {
         state: next,
         content,

@@ -125,7 +125,8 @@ async fn change_password(
         )
         .await;
     }
-    match auth::set_password(&s.store, &actor, user.id, field(&f, "new")).await {
+    let revoke_tokens = field(&f, "revoke_tokens") == "on";
+    match auth::set_password(&s.store, &actor, user.id, field(&f, "new"), revoke_tokens).await {
         Ok(()) => Ok(Redirect::to("/signin?next=%2Fworkspace%2Faccount").into_response()),
         Err(AppError::Invalid(_)) => {
             render(

@@ -472,3 +472,53 @@ on_both_backends! {
         assert_eq!(app.count("organisations").await, before);
     }
 }
+
+on_both_backends! {
+    /// A token acts with its account's role and organisation as they are now: moving the
+    /// account to another organisation or demoting it takes its tokens' powers with it;
+    /// disabling the account revokes its tokens for good.
+    async fn tokens_follow_their_accounts_current_role(app: TestApp) {
+        let a = app.organisation("Org A", 80, "KZ").await;
+        let b = app.organisation("Org B", 80, "KZ").await;
+        let programme = app.programme("XM-TOK-1", json!({"reporting_org_id": a})).await;
+        let editor = app.user("tok@a.test", Role::Editor, Some(&a)).await;
+        let update = json!({"iati_identifier": "XM-TOK-1", "title": {"en": "Changed"}, "status": 2,
+            "areas": ["health"], "sectors": [{"vocabulary": "dac5", "code": "12220", "percentage": 100}],
+            "reporting_org_id": a});
+        let put = |token: String| {
+            let uri = format!("/api/v1/programmes/{programme}");
+            let body = update.to_string();
+            let app = &app;
+            async move { app.request_as(Some(&token), Method::PUT, &uri, Some(body)).await.0 }
+        };
+        assert_eq!(put(editor.token.clone()).await, StatusCode::ACCEPTED);
+
+        let admin = semey::auth::Actor::command_line();
+        semey::auth::set_membership(app.store(), &admin, editor.id, Some((Role::Editor, Some(b.parse().unwrap())))).await.unwrap();
+        assert_eq!(put(editor.token.clone()).await, StatusCode::FORBIDDEN, "now an editor of B");
+        semey::auth::set_membership(app.store(), &admin, editor.id, Some((Role::Viewer, Some(a.parse().unwrap())))).await.unwrap();
+        assert_eq!(put(editor.token.clone()).await, StatusCode::FORBIDDEN, "now a viewer of A");
+
+        semey::auth::set_disabled(app.store(), &admin, editor.id, true).await.unwrap();
+        assert_eq!(put(editor.token.clone()).await, StatusCode::UNAUTHORIZED);
+        semey::auth::set_disabled(app.store(), &admin, editor.id, false).await.unwrap();
+        assert_eq!(put(editor.token.clone()).await, StatusCode::UNAUTHORIZED, "disabling revoked it for good");
+        assert!(app.store().tokens_of(editor.id).await.unwrap().iter().all(|t| t.revoked_at.is_some()));
+    }
+}
+
+on_both_backends! {
+    /// Changing one's password can revoke every token at once.
+    async fn a_new_password_can_revoke_every_token(app: TestApp) {
+        let org = app.organisation("Org", 80, "KZ").await;
+        let user = app.user("pw@org.test", Role::Viewer, Some(&org)).await;
+        let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
+        assert_eq!(s, StatusCode::OK);
+        semey::auth::set_password(app.store(), &user.actor, user.id, "another long secret phrase".into(), false).await.unwrap();
+        let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
+        assert_eq!(s, StatusCode::OK, "kept when not asked");
+        semey::auth::set_password(app.store(), &user.actor, user.id, "a third long secret phrase".into(), true).await.unwrap();
+        let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+}

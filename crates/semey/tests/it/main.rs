@@ -14,6 +14,7 @@ mod permissions;
 mod places;
 mod programmes;
 mod radiation;
+mod records;
 mod web;
 mod workflow;
 mod workspace;

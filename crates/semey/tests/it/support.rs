@@ -5,10 +5,18 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use semey::{AppState, Config};
+use semey_domain::access::{Principal, Role, Via};
 use semey_store::Store;
 use serde_json::Value;
 use std::path::PathBuf;
 use tower::ServiceExt;
+
+/// An account made for a test: its id, an API token, and the actor its requests act as.
+pub struct TestUser {
+    pub id: semey_domain::ids::UserId,
+    pub token: String,
+    pub actor: semey::auth::Actor,
+}
 
 pub enum Db {
     Sqlite,
@@ -90,6 +98,63 @@ impl TestApp {
 
     pub fn store(&self) -> &Store {
         &self.state.store
+    }
+
+    /// A new account with `role` in organisation `org`, and an API token of it.
+    pub async fn user(&self, email: &str, role: Role, org: Option<&str>) -> TestUser {
+        let cli = semey::auth::Actor::command_line();
+        let id = semey::auth::create_user(
+            self.store(),
+            &cli,
+            email,
+            email,
+            "a long enough secret phrase".into(),
+            false,
+            Some((role, org.map(|o| o.parse().expect("organisation id")))),
+        )
+        .await
+        .expect("account");
+        let user = self.store().user(id).await.expect("account");
+        let (_, token) =
+            semey::auth::issue_token(self.store(), &cli, &user, "t", time::Duration::days(1))
+                .await
+                .expect("token");
+        TestUser {
+            id,
+            token,
+            actor: semey::auth::Actor {
+                principal: Principal {
+                    user_id: Some(id),
+                    administrator: false,
+                    role: Some(role),
+                    organisation_id: org.map(|o| o.parse().expect("organisation id")),
+                    via: Via::Session("test".into()),
+                },
+                address: "127.0.0.1".into(),
+            },
+        }
+    }
+
+    /// The audit trail's lines about one record, oldest first.
+    pub async fn audit_of(
+        &self,
+        record_type: &str,
+        record_id: &str,
+    ) -> Vec<semey_store::AuditEntry> {
+        let mut lines = self
+            .store()
+            .list_audit(
+                &semey_store::AuditFilter {
+                    record_type: Some(record_type.into()),
+                    record_id: Some(record_id.into()),
+                    user_id: None,
+                },
+                semey_store::Page::new(Some(1000), None),
+            )
+            .await
+            .expect("audit");
+        lines.sort_by_key(|l| l.seq);
+        lines
     }
 
     pub async fn request(
