@@ -149,6 +149,12 @@ fn no_store(mut r: Response) -> Response {
     r
 }
 
+/// Coordinators, administrators and editors write; viewers only read.
+fn may_write_anything(actor: &Actor) -> bool {
+    actor.principal.is_coordinator()
+        || actor.principal.role == Some(semey_domain::access::Role::Editor)
+}
+
 /// In front of the workspace: whoever is not signed in is sent to the sign-in page (a read)
 /// or refused (a post).
 pub async fn require_sign_in(
@@ -163,6 +169,15 @@ pub async fn require_sign_in(
     if actor.principal.is_signed_in() {
         let (lang, query, _) = language(&parts.uri, &parts.headers);
         let uri = parts.uri.clone();
+        // Someone whose role writes nothing (a viewer) is refused before the body is read;
+        // only their own account's forms take their posts.
+        let own_account = uri.path().starts_with("/workspace/account");
+        if parts.method != Method::GET && !own_account && !may_write_anything(&actor) {
+            let template = RefusedPage {
+                c: Chrome::new(lang, &uri, query),
+            };
+            return Ok(no_store(page(&template, StatusCode::FORBIDDEN, None)));
+        }
         let response = next.run(Request::from_parts(parts, body)).await;
         // A refusal reaches a person as a page in their language, not as the API's JSON.
         if response.status() == StatusCode::FORBIDDEN {

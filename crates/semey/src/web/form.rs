@@ -428,7 +428,7 @@ pub fn read<T: DeserializeOwned>(
     lists: &[&str],
     arrays: &[&str],
 ) -> Read<T> {
-    let pairs = compact_rows(pairs);
+    let pairs = compact_rows(&renumber(pairs));
     let mut root = Map::new();
     for a in arrays {
         root.insert((*a).to_owned(), Value::Array(Vec::new()));
@@ -548,6 +548,74 @@ fn get_path_mut<'a>(root: &'a mut Value, path: &str) -> Option<&'a mut Value> {
         };
     }
     Some(slot)
+}
+
+/// Renumbers every list index of every field name, at every depth, from 0 in the order of the
+/// posted indices (`title[0][9999999999]` becomes `title[0][0]`), so a list never holds more
+/// items than the form posted values, whatever indices it names.
+fn renumber(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    use std::collections::{BTreeSet, HashMap};
+    /// The name's pieces: the text before each bracket and what the bracket holds (`Ok`: a
+    /// list index; `Err`: anything else, kept as it is, such as the empty `[]` of a list).
+    fn pieces(name: &str) -> (Vec<(&str, Result<u64, &str>)>, &str) {
+        let mut out = Vec::new();
+        let mut rest = name;
+        while let Some(open) = rest.find('[') {
+            let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+                break;
+            };
+            let inside = &rest[open + 1..close];
+            out.push((&rest[..open], inside.parse().map_err(|_| inside)));
+            rest = &rest[close + 1..];
+        }
+        (out, rest)
+    }
+    let mut indices: HashMap<String, BTreeSet<u64>> = HashMap::new();
+    for (name, _) in pairs {
+        let mut prefix = String::new();
+        for (text, inside) in pieces(name).0 {
+            prefix.push_str(text);
+            match inside {
+                Ok(i) => {
+                    indices.entry(prefix.clone()).or_default().insert(i);
+                    prefix.push_str(&format!("[{i}]"));
+                }
+                Err(raw) => prefix.push_str(&format!("[{raw}]")),
+            }
+        }
+    }
+    let dense: HashMap<(&str, u64), usize> = indices
+        .iter()
+        .flat_map(|(prefix, set)| {
+            set.iter()
+                .enumerate()
+                .map(move |(n, i)| ((prefix.as_str(), *i), n))
+        })
+        .collect();
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            let (pieces, tail) = pieces(name);
+            let mut prefix = String::new();
+            let mut renamed = String::new();
+            for (text, inside) in pieces {
+                prefix.push_str(text);
+                renamed.push_str(text);
+                match inside {
+                    Ok(i) => {
+                        renamed.push_str(&format!("[{}]", dense[&(prefix.as_str(), i)]));
+                        prefix.push_str(&format!("[{i}]"));
+                    }
+                    Err(raw) => {
+                        renamed.push_str(&format!("[{raw}]"));
+                        prefix.push_str(&format!("[{raw}]"));
+                    }
+                }
+            }
+            renamed.push_str(tail);
+            (renamed, value.clone())
+        })
+        .collect()
 }
 
 /// Drops rows of repeated groups (`group[i].field`) whose values are all empty and renumbers
@@ -790,6 +858,37 @@ mod tests {
             kept.contains(&("rows[0].code".into(), "X".into())),
             "the empty row is dropped and the next renumbered: {kept:?}"
         );
+    }
+
+    #[test]
+    fn huge_indices_are_renumbered_to_the_rows_posted() {
+        #[derive(Debug, Deserialize)]
+        struct Deep {
+            title: Vec<Vec<String>>,
+            rows: Vec<Row>,
+            areas: Vec<String>,
+        }
+        let read = read::<Deep>(
+            &pairs(&[
+                ("title[0][9999999999]", "x"),
+                ("title[0][18446744073709551615]", "y"),
+                ("rows[7].code", "A"),
+                ("rows[7].share", "60"),
+                ("rows[3].code", "B"),
+                ("rows[3].share", "40"),
+                ("areas[]", "health"),
+            ]),
+            &[],
+            &[],
+        );
+        let deep = read.input.expect("read");
+        assert_eq!(deep.title, vec![vec!["x".to_owned(), "y".to_owned()]]);
+        assert_eq!(
+            deep.rows[0].code, "B",
+            "rows keep the order of their indices"
+        );
+        assert_eq!(deep.rows.len(), 2);
+        assert_eq!(deep.areas, ["health"]);
     }
 
     #[test]

@@ -13,6 +13,16 @@ async fn post_form(
     uri: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Option<String>, String) {
+    post_form_as(app, &app.admin_token, uri, fields).await
+}
+
+/// Posts a form with this account's token.
+async fn post_form_as(
+    app: &TestApp,
+    token: &str,
+    uri: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
@@ -22,7 +32,7 @@ async fn post_form(
         .method(Method::POST)
         .uri(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::AUTHORIZATION, format!("Bearer {}", app.admin_token))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(axum::body::Body::from(body))
         .unwrap();
     let resp = semey::api::router(app.state.clone())
@@ -312,5 +322,29 @@ on_both_backends! {
         assert_eq!(total(&app, &format!("/api/v1/requirements?programme_id={pid}")).await, requirements);
         let (status, _) = app.get(&format!("/api/v1/requirements?programme_id={pid}")).await;
         assert_eq!(status, StatusCode::OK);
+    }
+}
+
+on_both_backends! {
+    /// A form field naming a huge list index is read as the rows actually posted (it once made
+    /// the server fill every index up to it), and a viewer's post is refused before its body
+    /// is read.
+    async fn huge_form_indices_cost_nothing(app: TestApp) {
+        let (status, _, page) = post_form(
+            &app,
+            "/workspace/organisations/new",
+            &[("name.en", "Huge"), ("title[0][9999999999]", "x"), ("contacts[99999999999].name", "Someone"),
+              ("org_type", "80"), ("country", "KZ")],
+        )
+        .await;
+        assert!(status == StatusCode::SEE_OTHER || status == StatusCode::UNPROCESSABLE_ENTITY, "{status}: {page}");
+
+        let org = app.organisation("Viewed", 80, "KZ").await;
+        let viewer = app.user("v@viewed.test", semey_domain::access::Role::Viewer, Some(&org)).await;
+        let before = total(&app, "/api/v1/organisations?q=").await;
+        let (status, _, _) = post_form_as(&app, &viewer.token, "/workspace/organisations/new",
+            &[("name.en", "Not mine"), ("org_type", "80"), ("country", "KZ")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(total(&app, "/api/v1/organisations?q=").await, before);
     }
 }
