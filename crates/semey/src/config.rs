@@ -28,6 +28,12 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// …and this many hours after signing in, whatever happens.
     pub session_hours: i64,
+    /// Heavy requests (streamed exports) served at once; more wait a little, then are told
+    /// to come back (503), so the rest of the site keeps its database connections.
+    pub heavy_requests: usize,
+    /// Rows one export may stream to someone not signed in (signed-in accounts and API
+    /// tokens have no limit); the response says it in `Semey-Row-Limit`.
+    pub public_export_rows: u64,
     /// The radiation estimate's parameters (`[radiation]` in the file).
     pub radiation: RadiationConfig,
 }
@@ -84,6 +90,8 @@ impl Default for Config {
             secure_cookies: true,
             session_idle_minutes: 30,
             session_hours: 12,
+            heavy_requests: 2,
+            public_export_rows: 1_000_000,
             radiation: RadiationConfig::default(),
         }
     }

@@ -33,6 +33,9 @@ pub enum AppError {
     /// The record is not in a state where this can be done: 409, nothing changed.
     #[error("{0}")]
     Conflict(&'static str),
+    /// Too many heavy requests at once: 503 with `Retry-After`; try again shortly.
+    #[error("{0}")]
+    Busy(&'static str),
     /// No such record: 404.
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: String },
@@ -75,6 +78,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Io(_) | AppError::Config(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -118,6 +122,12 @@ impl AppError {
                 field: None,
                 errors: Vec::new(),
             },
+            AppError::Busy(_) => ErrorBody {
+                code: "busy".into(),
+                message: self.to_string(),
+                field: None,
+                errors: Vec::new(),
+            },
             AppError::Conflict(_) => ErrorBody {
                 code: "conflict".into(),
                 message: self.to_string(),
@@ -150,7 +160,8 @@ impl AppError {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code: `validation_failed`, `invalid_json`, `invalid_parameter`,
-    /// `unauthorized`, `forbidden`, `not_found`, `payload_too_large`, `internal_error`.
+    /// `unauthorized`, `forbidden`, `not_found`, `conflict`, `busy`, `payload_too_large`,
+    /// `internal_error`.
     pub code: String,
     pub message: String,
     /// The first offending field, when the error is about one.
@@ -162,10 +173,18 @@ pub struct ErrorBody {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, AppError::Busy(_)) {
             tracing::error!(error = %self, "request failed");
         }
-        (status, Json(self.body())).into_response()
+        let busy = matches!(self, AppError::Busy(_));
+        let mut response = (status, Json(self.body())).into_response();
+        if busy {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }
 

@@ -38,6 +38,8 @@ pub struct AppState {
     pub pages: web::cache::PageCache,
     /// Sign-in attempts per address.
     pub sign_ins: auth::SignInLimiter,
+    /// Permits for heavy requests (streamed exports), `config.heavy_requests` of them.
+    pub heavy: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
         let store = Store::connect(&config.database).await?;
         store.migrate().await?;
         Ok(Self {
+            heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(config.heavy_requests.max(1))),
             config: std::sync::Arc::new(config),
             store,
             pages: Default::default(),

@@ -333,8 +333,8 @@ impl Store {
                 .await?;
         }
         let id = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-            "INSERT INTO radiation_imports (dataset_id, file_name, sha256, format, imported_at, rows_read, inserted, duplicates, skipped, report) \
-             VALUES ($1, $2, '', $3, $4, 0, 0, 0, 0, '{}') RETURNING id")
+            "INSERT INTO radiation_imports (dataset_id, file_name, sha256, format, imported_at, rows_read, inserted, duplicates, skipped, report, first_id) \
+             VALUES ($1, $2, '', $3, $4, 0, 0, 0, 0, '{}', (SELECT COALESCE(MAX(id), 0) + 1 FROM measurements)) RETURNING id")
             .bind(dataset_id).bind(file_name).bind(format).bind(&now)
             .fetch_one(&mut *c).await)?;
         Ok(id)
@@ -363,7 +363,8 @@ impl Store {
             return Ok(());
         }
         on_tx!(tx, c => sqlx::query(
-            "UPDATE radiation_imports SET rows_read = $2, inserted = $3, duplicates = $4, skipped = $5, report = $6, sha256 = $7 WHERE id = $1")
+            "UPDATE radiation_imports SET rows_read = $2, inserted = $3, duplicates = $4, skipped = $5, report = $6, sha256 = $7, \
+             last_id = (SELECT MAX(id) FROM measurements) WHERE id = $1")
             .bind(import_id).bind(rows_read).bind(inserted).bind(duplicates).bind(skipped).bind(report.to_string()).bind(sha256)
             .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -579,6 +580,30 @@ impl Store {
     pub async fn measurement_ids(&self) -> Result<Option<(i64, i64)>> {
         let (lo, hi) = on_pool!(self, p => sqlx::query_as::<_, (Option<i64>, Option<i64>)>("SELECT MIN(id), MAX(id) FROM measurements").fetch_one(p).await)?;
         Ok(lo.zip(hi))
+    }
+
+    /// The spans of measurement ids (first, last, inclusive) that can hold what `f` selects:
+    /// a dataset's imports' spans, or the whole table. Sorted and merged.
+    pub async fn measurement_spans(&self, f: &MeasurementFilter) -> Result<Vec<(i64, i64)>> {
+        let whole = self.measurement_ids().await?;
+        let Some(dataset) = f.dataset_id else {
+            return Ok(whole.into_iter().collect());
+        };
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
+            "SELECT first_id, last_id FROM radiation_imports WHERE dataset_id = $1 ORDER BY first_id")
+            .bind(dataset).fetch_all(p).await)?;
+        let mut spans: Vec<(i64, i64)> = Vec::new();
+        for row in rows {
+            let (Some(first), Some(last)) = row else {
+                // An import from before spans were kept: the whole table can hold its rows.
+                return Ok(whole.into_iter().collect());
+            };
+            match spans.last_mut() {
+                Some(prev) if first <= prev.1 + 1 => prev.1 = prev.1.max(last),
+                _ => spans.push((first, last)),
+            }
+        }
+        Ok(spans)
     }
 
     pub async fn measurement_count(&self) -> Result<i64> {

@@ -200,15 +200,19 @@ pub(super) struct ExportQuery {
 /// Measurement ids per chunk of an export.
 const EXPORT_CHUNK: i64 = 100_000;
 
-/// Measurements in a bounding box and time window, streamed as CSV or GeoJSON with no size
-/// limit: the raw value and unit, the dose rate in µSv/h through the current factor of the
-/// device's tube (empty for activities and for tubes without a factor), nuclide, device, tube,
-/// dataset, height, position precision and quality flags.
+/// Measurements in a bounding box and time window, streamed as CSV or GeoJSON: the raw value
+/// and unit, the dose rate in µSv/h through the current factor of the device's tube (empty for
+/// activities and for tubes without a factor), nuclide, device, tube, dataset, height, position
+/// precision and quality flags. Signed-in accounts and API tokens get every row; the public
+/// gets at most `public_export_rows` (the `Semey-Row-Limit` header says how many). A few
+/// exports run at once; more wait a few seconds, then get 503 with `Retry-After`.
 #[utoipa::path(get, path = "/radiation/measurements", tag = "radiation", params(ExportQuery),
     responses((status = 200, description = "CSV or GeoJSON, streamed", content_type = "text/csv"),
-              (status = 400, body = crate::error::ErrorBody)))]
+              (status = 400, body = crate::error::ErrorBody),
+              (status = 503, body = crate::error::ErrorBody, description = "Too many exports at once; retry")))]
 async fn measurements(
     State(s): State<AppState>,
+    actor: crate::auth::Actor,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
     let filter = MeasurementFilter {
@@ -229,11 +233,25 @@ async fn measurements(
             })
         }
     };
+    let row_limit = (!actor.principal.is_signed_in()).then_some(s.config.public_export_rows);
+    // Held until the stream ends (or its reader goes away), so at most `heavy_requests`
+    // exports read the database at once.
+    let permit = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        s.heavy.clone().acquire_owned(),
+    )
+    .await
+    .ok()
+    .and_then(Result::ok)
+    .ok_or(AppError::Busy(
+        "the server is busy with other exports; try again in a few seconds",
+    ))?;
     let store = s.store.clone();
     let mut rows = ExportRows::new(&store, geojson).await?;
-    let ids = store.measurement_ids().await?;
+    let spans = store.measurement_spans(&filter).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     tokio::spawn(async move {
+        let _permit = permit;
         let head = if geojson {
             "{\"type\":\"FeatureCollection\",\"features\":[\n"
         } else {
@@ -242,15 +260,16 @@ async fn measurements(
         if tx.send(Bytes::from_static(head.as_bytes())).await.is_err() {
             return;
         }
-        // Chunks are ranges of ids, read two at a time (on two connections) while the task
-        // writes the previous one out, in order.
-        let ranges: Vec<(i64, i64)> = match ids {
-            Some((lo, hi)) => (lo - 1..=hi)
-                .step_by(EXPORT_CHUNK as usize)
-                .map(|a| (a, (a + EXPORT_CHUNK).min(hi)))
-                .collect(),
-            None => Vec::new(),
-        };
+        // Chunks are ranges of ids within the spans that can hold the filter's rows, read two
+        // at a time (on two connections) while the task writes the previous one out, in order.
+        let ranges: Vec<(i64, i64)> = spans
+            .into_iter()
+            .flat_map(|(first, last)| {
+                (first - 1..last)
+                    .step_by(EXPORT_CHUNK as usize)
+                    .map(move |a| (a, (a + EXPORT_CHUNK).min(last)))
+            })
+            .collect();
         let mut chunks = futures_util::stream::iter(ranges.into_iter().map(|(after, upto)| {
             let store = store.clone();
             let f = MeasurementFilter {
@@ -261,6 +280,7 @@ async fn measurements(
             async move { store.measurement_chunk(&f).await }
         }))
         .buffered(2);
+        let mut left = row_limit.unwrap_or(u64::MAX);
         while let Some(chunk) = chunks.next().await {
             let chunk = match chunk {
                 Ok(Some(c)) => c,
@@ -271,29 +291,40 @@ async fn measurements(
                 }
             };
             let mut buf = Vec::with_capacity(chunk.count * 96);
-            if let Err(e) = chunk.for_each(|m| rows.write(&mut buf, &m)) {
+            let written = chunk.for_each(|m| {
+                if left > 0 {
+                    left -= 1;
+                    rows.write(&mut buf, &m);
+                }
+            });
+            if let Err(e) = written {
                 tracing::error!(error = %e, "measurement export failed");
                 return;
             }
             if tx.send(Bytes::from(buf)).await.is_err() {
+                // The reader went away: stop reading the database.
                 return;
+            }
+            if left == 0 {
+                break;
             }
         }
         if geojson {
             let _ = tx.send(Bytes::from_static(b"\n]}\n")).await;
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|b| (Ok::<Bytes, std::io::Error>(b), rx))
+    // A stream that keeps answering "ended" once it has ended: compression layers poll a body
+    // again after its end.
+    let mut rx = rx;
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx).map(|b| b.map(Ok::<Bytes, std::io::Error>))
     });
     let (kind, name) = if geojson {
         ("application/geo+json", "measurements.geojson")
     } else {
         ("text/csv; charset=utf-8", "measurements.csv")
     };
-    Ok((
+    let mut response = (
         [
             (header::CONTENT_TYPE, kind.to_owned()),
             (
@@ -303,7 +334,14 @@ async fn measurements(
         ],
         Body::from_stream(stream),
     )
-        .into_response())
+        .into_response();
+    if let Some(limit) = row_limit {
+        response.headers_mut().insert(
+            "semey-row-limit",
+            axum::http::HeaderValue::from_str(&limit.to_string()).expect("digits"),
+        );
+    }
+    Ok(response)
 }
 
 /// What a device contributes to each exported row, prepared once per device.

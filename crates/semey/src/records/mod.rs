@@ -193,11 +193,12 @@ pub fn may_change(
     who: &Principal,
     owner: Option<OrganisationId>,
 ) -> Result<(), AppError> {
-    Ok(match kind.stewards() {
-        Stewards::Organisations => who.may_write(owner)?,
-        Stewards::Coordinators => who.may_coordinate()?,
-        Stewards::Administrators => who.may_administer()?,
-    })
+    let allowed = match kind.stewards() {
+        Stewards::Organisations => who.may_write(owner),
+        Stewards::Coordinators => who.may_coordinate(),
+        Stewards::Administrators => who.may_administer(),
+    };
+    Ok(allowed?)
 }
 
 /// Whether a write by `who` becomes a proposal, and in which state: editors propose the

@@ -555,9 +555,11 @@ fn get_path_mut<'a>(root: &'a mut Value, path: &str) -> Option<&'a mut Value> {
 /// items than the form posted values, whatever indices it names.
 fn renumber(pairs: &[(String, String)]) -> Vec<(String, String)> {
     use std::collections::{BTreeSet, HashMap};
-    /// The name's pieces: the text before each bracket and what the bracket holds (`Ok`: a
-    /// list index; `Err`: anything else, kept as it is, such as the empty `[]` of a list).
-    fn pieces(name: &str) -> (Vec<(&str, Result<u64, &str>)>, &str) {
+    /// The text before a bracket and what the bracket holds (`Ok`: a list index; `Err`:
+    /// anything else, kept as it is, such as the empty `[]` of a list).
+    type Piece<'a> = (&'a str, Result<u64, &'a str>);
+    /// The name's pieces, and the text after the last bracket.
+    fn pieces(name: &str) -> (Vec<Piece<'_>>, &str) {
         let mut out = Vec::new();
         let mut rest = name;
         while let Some(open) = rest.find('[') {

@@ -445,3 +445,135 @@ on_both_backends! {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+/// Sends a request to the app and returns the response unread.
+async fn send_raw(
+    app: &TestApp,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> axum::http::Response<axum::body::Body> {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    semey::api::router(app.state.clone())
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn body_bytes(res: axum::http::Response<axum::body::Body>) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    res.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+on_both_backends! {
+    /// The export survives what browsers and clients do: compression (it once stopped after
+    /// 256 KB with a panic), readers that go away, and many at once while the rest of the
+    /// site answers.
+    async fn exports_survive_compression_departures_and_crowds(app: TestApp) {
+        use std::io::Read;
+        let report = semey::demo::load_radiation(app.store(), &app.state.config.radiation).await.unwrap();
+        assert!(report.contains("readings"), "{report}");
+        let plain = body_bytes(send_raw(&app, "/api/v1/radiation/measurements", &[]).await).await;
+        let rows = plain.iter().filter(|b| **b == b'\n').count();
+        assert!(plain.len() > 1_000_000 && rows > 20_000, "{} bytes, {rows} lines", plain.len());
+
+        let res = send_raw(&app, "/api/v1/radiation/measurements", &[("accept-encoding", "gzip")]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-encoding"], "gzip");
+        let packed = body_bytes(res).await;
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&packed[..]).read_to_end(&mut unpacked).unwrap();
+        assert_eq!(unpacked, plain, "the whole export, compressed");
+
+        // Ten exports at once, read slowly by their clients: the site still answers, and each
+        // export is whole or told to come back.
+        let mut crowd = Vec::new();
+        for _ in 0..10 {
+            let app_state = app.state.clone();
+            crowd.push(tokio::spawn(async move {
+                use tower::ServiceExt;
+                let res = semey::api::router(app_state)
+                    .oneshot(axum::http::Request::get("/api/v1/radiation/measurements").body(axum::body::Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                (res.status(), res.headers().contains_key("retry-after"), body_bytes(res).await)
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let health = tokio::time::timeout(std::time::Duration::from_secs(3), send_raw(&app, "/healthz", &[]))
+            .await
+            .expect("/healthz answers while exports run");
+        assert_eq!(health.status(), StatusCode::OK);
+        for c in crowd {
+            let (status, retry, body) = c.await.unwrap();
+            match status {
+                StatusCode::OK => assert_eq!(body, plain),
+                StatusCode::SERVICE_UNAVAILABLE => assert!(retry),
+                other => panic!("export answered {other}"),
+            }
+        }
+
+        // With every permit taken, one more export is told to come back later…
+        let taken = app.state.heavy.clone().acquire_many_owned(app.state.config.heavy_requests as u32).await.unwrap();
+        let res = send_raw(&app, "/api/v1/radiation/measurements", &[]).await;
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()["retry-after"], "5");
+        drop(taken);
+        // …and a reader that goes away gives its permit back.
+        let res = send_raw(&app, "/api/v1/radiation/measurements", &[]).await;
+        drop(res);
+        let again = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            body_bytes(send_raw(&app, "/api/v1/radiation/measurements", &[]).await).await
+        })
+        .await
+        .expect("permits come back when readers leave");
+        assert_eq!(again, plain);
+    }
+}
+
+on_both_backends! {
+    /// The public's export is bounded and says so; an account's is not. A dataset's export
+    /// reads only its own imports' rows.
+    async fn exports_are_bounded_for_the_public_and_narrowed_by_dataset(app: TestApp) {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(dir.path(), "a.csv", &bulk_rows(50.4, 80.2, 0.2, 30, "2025-01-01T00:00:00Z"));
+        let b = write(dir.path(), "b.csv", &bulk_rows(50.5, 80.3, 0.3, 20, "2025-02-01T00:00:00Z"));
+        import(&app, &a, everywhere()).await.unwrap();
+        import(&app, &b, everywhere()).await.unwrap();
+        let limited = semey::AppState {
+            config: std::sync::Arc::new(semey::Config { public_export_rows: 7, ..(*app.state.config).clone() }),
+            ..app.state.clone()
+        };
+        use tower::ServiceExt;
+        let res = semey::api::router(limited.clone())
+            .oneshot(axum::http::Request::get("/api/v1/radiation/measurements").body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["semey-row-limit"], "7");
+        let csv = String::from_utf8(body_bytes(res).await).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 7);
+        let res = semey::api::router(limited)
+            .oneshot(axum::http::Request::get("/api/v1/radiation/measurements")
+                .header("authorization", format!("Bearer {}", app.admin_token))
+                .body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert!(!res.headers().contains_key("semey-row-limit"));
+        let csv = String::from_utf8(body_bytes(res).await).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 50);
+
+        let datasets = app.store().datasets().await.unwrap();
+        let b_id = datasets.iter().find(|(d, _)| d.name == "b").unwrap().0.id;
+        let spans = app.store().measurement_spans(&semey_store::MeasurementFilter { dataset_id: Some(b_id), ..Default::default() }).await.unwrap();
+        let (lo, hi) = app.store().measurement_ids().await.unwrap().unwrap();
+        assert_eq!(spans.len(), 1);
+        assert!(spans[0].0 > lo && spans[0].1 == hi, "{spans:?} within {lo}..{hi}");
+        assert_eq!(spans[0].1 - spans[0].0 + 1, 20);
+        let (_, _, csv) = get_text(&app, &format!("/api/v1/radiation/measurements?dataset={b_id}")).await;
+        assert_eq!(csv.lines().count(), 1 + 20);
+    }
+}
