@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use semey::import::{check_file, ColumnMapping, Format};
+use semey::radiation::import::{check_file, ColumnMapping, Format};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, file)) = data.split_first() else {

@@ -1,7 +1,8 @@
 //! The `semey` command line: serve, migrate, load the demo, import files, generate benchmark
 //! data, print funding summaries. It only translates between arguments and the services.
 
-use crate::import::{self, PlaceMapping, Progress};
+use crate::import::{self, Progress};
+use crate::places::import::PlaceMapping;
 use crate::{AppError, AppState, Config};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -615,20 +616,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let format = format
                 .map(|f| {
-                    import::Format::parse(&f).ok_or_else(|| {
+                    crate::radiation::import::Format::parse(&f).ok_or_else(|| {
                         anyhow::anyhow!(
                             "--format {f:?}: one of {}",
-                            import::Format::ALL.map(|f| f.as_str()).join(", ")
+                            crate::radiation::import::Format::ALL
+                                .map(|f| f.as_str())
+                                .join(", ")
                         )
                     })
                 })
                 .transpose()?;
             let mapping = map
                 .map(|m| {
-                    import::ColumnMapping::parse(&m).map_err(|e| anyhow::anyhow!("--map: {e}"))
+                    crate::radiation::import::ColumnMapping::parse(&m)
+                        .map_err(|e| anyhow::anyhow!("--map: {e}"))
                 })
                 .transpose()?;
-            let opts = import::MeasurementOptions {
+            let opts = crate::radiation::import::MeasurementOptions {
                 format,
                 lenient,
                 dataset,
@@ -645,7 +649,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let mut bar = Bar(None);
             let started = Instant::now();
-            let r = import::import_measurements(
+            let r = crate::radiation::import::import_measurements(
                 &state.store,
                 &state.config.radiation,
                 &file,
@@ -708,7 +712,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         source,
                     };
                     let bytes = read(&file)?;
-                    import::import_places(
+                    crate::places::import::import_places(
                         &state.store,
                         &import_source(&file, &bytes),
                         mapping,
@@ -718,7 +722,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 ImportCommand::Organisations { file } => {
                     let bytes = read(&file)?;
-                    import::import_organisations(
+                    crate::organisations::import::import_organisations(
                         &state.store,
                         &import_source(&file, &bytes),
                         &mut bar,
@@ -727,12 +731,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 ImportCommand::Programmes { file } => {
                     let bytes = read(&file)?;
-                    import::import_programmes(&state.store, &import_source(&file, &bytes), &mut bar)
-                        .await
+                    crate::programmes::import::import_programmes(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::Transactions { file } => {
                     let bytes = read(&file)?;
-                    import::import_transactions(
+                    crate::funding::import::import_transactions(
                         &state.store,
                         &import_source(&file, &bytes),
                         &mut bar,
@@ -741,7 +749,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 ImportCommand::ExchangeRates { file } => {
                     let bytes = read(&file)?;
-                    import::import_exchange_rates(
+                    crate::funding::import::import_exchange_rates(
                         &state.store,
                         &import_source(&file, &bytes),
                         &mut bar,

@@ -232,11 +232,11 @@ pub async fn load_radiation(
         },
         &mut |_| {},
     )?;
-    let report = crate::import::import_measurements(
+    let report = crate::radiation::import::import_measurements(
         store,
         cfg,
         &path,
-        crate::import::MeasurementOptions {
+        crate::radiation::import::MeasurementOptions {
             dataset: Some("Demo survey (synthetic)".to_owned()),
             source: Some("Semey demo generator".to_owned()),
             licence: Some("CC0-1.0".to_owned()),

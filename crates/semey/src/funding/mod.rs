@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 
+pub mod import;
 mod rates;
 mod record;
 

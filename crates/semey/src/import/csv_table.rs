@@ -1,7 +1,7 @@
 //! Reading CSV files people actually have: UTF-8 with or without a byte-order mark, or the
 //! Windows-1251 encoding still common in Kazakhstan (detected, and said so in the report).
 
-use super::Problems;
+use super::report::Problems;
 use crate::AppError;
 use semey_domain::FieldError;
 use std::borrow::Cow;

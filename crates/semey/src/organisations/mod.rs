@@ -2,6 +2,8 @@
 //! agencies, academia). An organisation owns itself: its editors may change it; only
 //! coordinators add new ones.
 
+pub mod import;
+
 use crate::records::{Record, Saved};
 use crate::AppError;
 use semey_domain::ids::OrganisationId;

@@ -1,6 +1,8 @@
 //! Programmes and projects (IATI activities). A programme is owned by its reporting
 //! organisation: that organisation's editors propose changes to it and to its money.
 
+pub mod import;
+
 use crate::records::{Record, Saved};
 use crate::AppError;
 use semey_domain::ids::{OrganisationId, ProgrammeId};

@@ -4,7 +4,7 @@
 //! proposal only from the state it was read in (someone else was first: 409, nothing changed).
 //! Publishing writes the record through [`super::save_in`], the coordinators' own write.
 
-use super::{authorise_in, id_of, input_of, save_in, to_json, Record};
+use super::record::{authorise_in, id_of, input_of, proposes, save_in, to_json, Channel, Record};
 use crate::auth::Actor;
 use crate::AppError;
 use semey_domain::funding::{Requirement, Transaction};
@@ -60,7 +60,7 @@ impl From<&Proposal> for ProposalView {
 
 /// Records a proposal of `actor` for a record of kind `R`, after the same authorisation and
 /// checks as writing it, in `tx`.
-pub(super) async fn propose_in<R: Record>(
+async fn propose_in<R: Record>(
     store: &Store,
     tx: &mut Tx,
     actor: &Actor,
@@ -83,7 +83,7 @@ pub(super) async fn propose_in<R: Record>(
         published_id: None,
     };
     store.insert_proposal(tx, &p).await?;
-    super::audit(
+    super::record::audit(
         store,
         tx,
         actor,
@@ -94,6 +94,36 @@ pub(super) async fn propose_in<R: Record>(
     )
     .await?;
     Ok(p)
+}
+
+/// Authorises, checks, and then proposes (editors) or writes (coordinators) one record, with
+/// its audit lines, in one database transaction.
+pub async fn write<R: Record>(
+    store: &Store,
+    actor: &Actor,
+    id: Option<R::Id>,
+    input: R::Input,
+    channel: Channel,
+) -> Result<Written<R::Stored>, AppError> {
+    if !actor.principal.is_signed_in() {
+        return Err(AppError::Unauthorized);
+    }
+    let new = id.is_none();
+    let mut tx = store.begin().await?;
+    let written = match proposes(R::KIND, &actor.principal, channel) {
+        Some(state) => {
+            Written::Proposed(propose_in::<R>(store, &mut tx, actor, id, input, state).await?)
+        }
+        None => {
+            let saved = save_in::<R>(store, &mut tx, actor, id, input).await?;
+            Written::Published {
+                created: new && saved.before.is_none(),
+                record: saved.stored,
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(written)
 }
 
 /// May `actor` see this proposal? Coordinators all; others their organisation's.
@@ -284,7 +314,7 @@ pub async fn take_step(
         published_id: applied.published_id.or(p.published_id.clone()),
         ..p.clone()
     };
-    super::audit(
+    super::record::audit(
         store,
         &mut tx,
         actor,
@@ -344,7 +374,7 @@ pub async fn edit(
         organisation_id: applied.owner,
         ..p.clone()
     };
-    super::audit(
+    super::record::audit(
         store,
         &mut tx,
         actor,

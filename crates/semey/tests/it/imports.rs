@@ -1,7 +1,7 @@
 //! CSV imports: all or nothing, line-numbered errors, idempotent, encodings.
 
 use crate::support::{import_file, TestApp};
-use semey::import::{self, Quiet};
+use semey::import::Quiet;
 use semey::AppError;
 
 fn errors_of(r: Result<semey::import::ImportReport, AppError>) -> Vec<semey_domain::FieldError> {
@@ -22,21 +22,21 @@ XX-CSV-2,Clean water,2,health;environmental_protection,14031:50;14030:50,,Akimat
 const RATES: &str = "currency,date,per_usd,source\nKZT,2024-01-01,450,National Bank of Kazakhstan\nEUR,2024-01-01,0.9,ECB\n";
 
 async fn base(app: &TestApp) {
-    import::import_organisations(
+    semey::organisations::import::import_organisations(
         app.store(),
         &import_file("organisations", ORGS.as_bytes()),
         &mut Quiet,
     )
     .await
     .unwrap();
-    import::import_programmes(
+    semey::programmes::import::import_programmes(
         app.store(),
         &import_file("programmes", PROGRAMMES.as_bytes()),
         &mut Quiet,
     )
     .await
     .unwrap();
-    import::import_exchange_rates(
+    semey::funding::import::import_exchange_rates(
         app.store(),
         &import_file("exchange_rates", RATES.as_bytes()),
         &mut Quiet,
@@ -56,9 +56,9 @@ on_both_backends! {
     /// A good file is imported; importing it again adds nothing.
     async fn transaction_imports_are_idempotent(app: TestApp) {
         base(&app).await;
-        let r = import::import_transactions(app.store(), &import_file("transactions", TRANSACTIONS.as_bytes()), &mut Quiet).await.unwrap();
+        let r = semey::funding::import::import_transactions(app.store(), &import_file("transactions", TRANSACTIONS.as_bytes()), &mut Quiet).await.unwrap();
         assert_eq!((r.rows, r.inserted, r.unchanged), (4, 4, 0));
-        let again = import::import_transactions(app.store(), &import_file("transactions", TRANSACTIONS.as_bytes()), &mut Quiet).await.unwrap();
+        let again = semey::funding::import::import_transactions(app.store(), &import_file("transactions", TRANSACTIONS.as_bytes()), &mut Quiet).await.unwrap();
         assert_eq!((again.inserted, again.unchanged), (0, 4));
         assert_eq!(app.count("transactions").await, 4);
         let (_, sum) = app.get("/api/v1/funding/summary").await;
@@ -71,11 +71,11 @@ on_both_backends! {
         let env = by_area["groups"].as_array().unwrap().iter().find(|g| g["key"]["area"] == "environmental_protection").unwrap();
         assert_eq!(env["usd"]["committed"], 5_000_000, "half of XX-CSV-2's $100 000");
 
-        let orgs = import::import_organisations(app.store(), &import_file("organisations", ORGS.as_bytes()), &mut Quiet).await.unwrap();
+        let orgs = semey::organisations::import::import_organisations(app.store(), &import_file("organisations", ORGS.as_bytes()), &mut Quiet).await.unwrap();
         assert_eq!((orgs.inserted, orgs.unchanged), (0, 2));
-        let progs = import::import_programmes(app.store(), &import_file("programmes", PROGRAMMES.as_bytes()), &mut Quiet).await.unwrap();
+        let progs = semey::programmes::import::import_programmes(app.store(), &import_file("programmes", PROGRAMMES.as_bytes()), &mut Quiet).await.unwrap();
         assert_eq!((progs.inserted, progs.unchanged), (0, 2));
-        let rates = import::import_exchange_rates(app.store(), &import_file("exchange_rates", RATES.as_bytes()), &mut Quiet).await.unwrap();
+        let rates = semey::funding::import::import_exchange_rates(app.store(), &import_file("exchange_rates", RATES.as_bytes()), &mut Quiet).await.unwrap();
         assert_eq!((rates.inserted, rates.unchanged), (0, 2));
     }
 }
@@ -85,7 +85,7 @@ on_both_backends! {
     async fn one_bad_row_refuses_the_whole_file(app: TestApp) {
         base(&app).await;
         let file = format!("{TRANSACTIONS}XX-CSV-1,U-9,11,2024-13-01,10,USD,,\nXX-CSV-9,U-10,11,2024-01-01,10,USD,,\nXX-CSV-1,U-11,11,2024-01-01,10,XYZ,,\n");
-        let errors = errors_of(import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await);
+        let errors = errors_of(semey::funding::import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await);
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["line 6: date", "line 7: programme", "line 8: currency"]);
         assert_eq!(app.count("transactions").await, 0);
@@ -97,7 +97,7 @@ on_both_backends! {
     async fn a_missing_column_is_named(app: TestApp) {
         base(&app).await;
         let file = "programme,type,date,amount\nXX-CSV-1,11,2024-01-01,10\n";
-        let errors = errors_of(import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await);
+        let errors = errors_of(semey::funding::import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "line 1: currency");
         assert_eq!(errors[0].code, "missing_column");
@@ -111,7 +111,7 @@ on_both_backends! {
     async fn a_duplicated_row_is_refused(app: TestApp) {
         base(&app).await;
         let file = format!("{TRANSACTIONS}XX-CSV-2,,4,2024-05-01,900,EUR,,pumps\n");
-        let errors = errors_of(import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await);
+        let errors = errors_of(semey::funding::import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "line 6");
         assert_eq!(errors[0].code, "duplicate_row");
@@ -119,7 +119,7 @@ on_both_backends! {
         assert_eq!(app.count("transactions").await, 0);
 
         let dup_orgs = format!("{ORGS}XM-DAC-41122,UNICEF again,,40,US,\n");
-        let errors = errors_of(import::import_organisations(app.store(), &import_file("organisations", dup_orgs.as_bytes()), &mut Quiet).await);
+        let errors = errors_of(semey::organisations::import::import_organisations(app.store(), &import_file("organisations", dup_orgs.as_bytes()), &mut Quiet).await);
         assert_eq!(errors[0].field, "line 4");
     }
 }
@@ -131,7 +131,7 @@ on_both_backends! {
         let text = "iati_id,name_ru,name_kk,org_type,country\n,Министерство здравоохранения Республики Казахстан,,10,KZ\n";
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
         assert!(std::str::from_utf8(&bytes).is_err(), "the test file really is not UTF-8");
-        let r = import::import_organisations(app.store(), &import_file("organisations", &bytes), &mut Quiet).await.unwrap();
+        let r = semey::organisations::import::import_organisations(app.store(), &import_file("organisations", &bytes), &mut Quiet).await.unwrap();
         assert_eq!(r.inserted, 1);
         assert!(r.notes.iter().any(|n| n.contains("Windows-1251")), "{:?}", r.notes);
         let (_, list) = app.get("/api/v1/organisations?q=здравоохранения").await;
@@ -139,7 +139,7 @@ on_both_backends! {
 
         // A picture renamed to .csv: bytes no text encoding explains.
         let binary = b"iati_id,name_en,org_type,country\n,\x89PNG\x98\x1a,22,FR\n";
-        let errors = errors_of(import::import_organisations(app.store(), &import_file("organisations", binary), &mut Quiet).await);
+        let errors = errors_of(semey::organisations::import::import_organisations(app.store(), &import_file("organisations", binary), &mut Quiet).await);
         assert_eq!(errors[0].code, "unknown_encoding");
         assert_eq!(errors[0].field, "line 2");
         assert_eq!(app.count("organisations").await, 1);
@@ -149,12 +149,12 @@ on_both_backends! {
 on_both_backends! {
     /// Programme rows are checked like the API's input, with the line named.
     async fn programme_rows_are_checked(app: TestApp) {
-        import::import_organisations(app.store(), &import_file("organisations", ORGS.as_bytes()), &mut Quiet).await.unwrap();
+        semey::organisations::import::import_organisations(app.store(), &import_file("organisations", ORGS.as_bytes()), &mut Quiet).await.unwrap();
         let file = "iati_identifier,title_en,status,areas,sectors,places,planned_start,planned_end\n\
 XX-CSV-1,A,2,health,12220:60;12230:30,,,\n\
 XX-CSV-2,B,2,health,12220:100,999999999,,\n\
 XX-CSV-3,C,2,health,12220:100,,2025-01-01,2024-01-01\n";
-        let errors = errors_of(import::import_programmes(app.store(), &import_file("programmes", file.as_bytes()), &mut Quiet).await);
+        let errors = errors_of(semey::programmes::import::import_programmes(app.store(), &import_file("programmes", file.as_bytes()), &mut Quiet).await);
         let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(got, [("line 2: sectors", "sector_percentages_sum"), ("line 3: places", "unknown_place"), ("line 4: dates.planned_end", "end_before_start")]);
         assert_eq!(app.count("programmes").await, 0);
@@ -164,7 +164,7 @@ XX-CSV-3,C,2,health,12220:100,,2025-01-01,2024-01-01\n";
 on_both_backends! {
     /// An empty file is refused with a clear message.
     async fn an_empty_file_is_refused(app: TestApp) {
-        let errors = errors_of(import::import_exchange_rates(app.store(), &import_file("exchange_rates", b""), &mut Quiet).await);
+        let errors = errors_of(semey::funding::import::import_exchange_rates(app.store(), &import_file("exchange_rates", b""), &mut Quiet).await);
         assert_eq!(errors[0].code, "empty_file");
     }
 }

@@ -61,7 +61,7 @@ on_both_backends! {
             {"type": "Feature", "properties": {"KATO": "630000000", "ADM1_EN": "East Kazakhstan", "ADM1_PCODE": "KZ63"},
              "geometry": {"type": "Polygon", "coordinates": [[[82.0, 50.0], [83.0, 50.0], [83.0, 51.0], [82.5, 51.5]]]}}
         ]});
-        let err = semey::import::import_places(app.store(), &import_file("places", file.to_string().as_bytes()), Default::default(), &mut semey::import::Quiet)
+        let err = semey::places::import::import_places(app.store(), &import_file("places", file.to_string().as_bytes()), Default::default(), &mut semey::import::Quiet)
             .await
             .unwrap_err();
         let semey::AppError::Import(errors) = err else { panic!("expected an import error, got {err}") };
@@ -93,7 +93,7 @@ on_both_backends! {
     /// Settlements need district outlines to be placed.
     async fn settlements_before_districts_are_refused(app: TestApp) {
         let bytes = std::fs::read(shared("geo/places-abai-east-kazakhstan.geojson")).unwrap();
-        let err = semey::import::import_places(app.store(), &import_file("places", &bytes), Default::default(), &mut semey::import::Quiet).await.unwrap_err();
+        let err = semey::places::import::import_places(app.store(), &import_file("places", &bytes), Default::default(), &mut semey::import::Quiet).await.unwrap_err();
         assert!(err.to_string().contains("import the districts file first"), "{err}");
         assert_eq!(app.count("places").await, 0);
     }

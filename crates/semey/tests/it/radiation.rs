@@ -3,7 +3,8 @@
 
 use crate::support::{shared, TestApp};
 use axum::http::StatusCode;
-use semey::import::{import_measurements, ColumnMapping, Format, MeasurementOptions, Quiet};
+use semey::import::Quiet;
+use semey::radiation::import::{import_measurements, ColumnMapping, Format, MeasurementOptions};
 use semey::AppError;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,7 @@ async fn import(
     app: &TestApp,
     path: &Path,
     opts: MeasurementOptions,
-) -> Result<semey::import::MeasurementReport, AppError> {
+) -> Result<semey::radiation::import::MeasurementReport, AppError> {
     import_measurements(
         app.store(),
         &app.state.config.radiation,
@@ -40,7 +41,7 @@ fn lenient() -> MeasurementOptions {
 }
 
 /// The problems of a refused import, as "field: code" lines.
-fn refused(r: Result<semey::import::MeasurementReport, AppError>) -> Vec<String> {
+fn refused(r: Result<semey::radiation::import::MeasurementReport, AppError>) -> Vec<String> {
     match r {
         Err(AppError::Import(e)) => e
             .iter()

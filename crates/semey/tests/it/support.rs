@@ -215,7 +215,7 @@ impl TestApp {
     /// Imports a file of `../shared/data/geo`.
     pub async fn import_geo(&self, file: &str) -> semey::import::ImportReport {
         let bytes = std::fs::read(shared(&format!("geo/{file}"))).expect("shared geo file");
-        semey::import::import_places(
+        semey::places::import::import_places(
             self.store(),
             &import_file(file, &bytes),
             Default::default(),

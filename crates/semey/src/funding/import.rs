@@ -1,0 +1,345 @@
+//! `semey import transactions FILE.csv` and `semey import exchange-rates FILE.csv` (layouts in
+//! `docs/import-formats.md`).
+
+use crate::import::CsvTable;
+use crate::import::{ImportReport, Problems, Progress, Source};
+use crate::AppError;
+use rust_decimal::Decimal;
+use semey_domain::currency::Currency;
+use semey_domain::funding::Sums;
+use semey_domain::funding::{AmountInput, Origin, TransactionInput};
+use semey_domain::fx::FxRate;
+use semey_domain::ids::ProgrammeId;
+use semey_store::{RollupKey, Store, TransactionWrite, WriteReport};
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
+use time::Date;
+
+use crate::import::fields::parse_date;
+use crate::organisations::import::{resolve_org, OrgIndex};
+
+/// Rows written per batch inside the import's one database transaction.
+const BATCH: usize = 5000;
+
+/// `semey import transactions FILE.csv`: streams the file, converting each amount at the rate of
+/// its value date, writing in batches inside one database transaction that is committed only
+/// when every row is good.
+pub async fn import_transactions(
+    store: &Store,
+    src: &Source<'_>,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport, AppError> {
+    src.authorise()?;
+    let bytes = src.bytes;
+    let table = CsvTable::parse(
+        bytes,
+        &[
+            "programme",
+            "type|transaction_type",
+            "date",
+            "amount",
+            "currency",
+        ],
+    )?;
+    let orgs = OrgIndex::load(store).await?;
+    let programme_ids = store.programme_ids_by_identifier().await?;
+    let programme_by_id: HashMap<String, ProgrammeId> = programme_ids
+        .values()
+        .map(|id| (id.to_string(), *id))
+        .collect();
+    let fx = store.fx_table().await?;
+    let find_programme = |s: &str| {
+        programme_ids
+            .get(s)
+            .or_else(|| programme_by_id.get(s))
+            .copied()
+    };
+    let mut problems = Problems::default();
+    let mut seen: HashMap<uuid::Uuid, u64> = HashMap::new();
+    let mut batch: Vec<TransactionWrite> = Vec::with_capacity(BATCH);
+    let mut touched: BTreeSet<ProgrammeId> = BTreeSet::new();
+    // What the file adds to the funding roll-up, per programme, year and origin.
+    let mut deltas: HashMap<RollupKey, (Sums, Sums)> = HashMap::new();
+    let mut report = ImportReport {
+        kind: "transactions".into(),
+        ..Default::default()
+    };
+    report.notes.extend(table.encoding_note.clone());
+    // Checking rows and writing them overlap: a writer task owns the database transaction and
+    // writes the batches this loop sends it.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<TransactionWrite>>(4);
+    let writer_store = store.clone();
+    let writer = tokio::spawn(async move {
+        let mut tx = writer_store.begin().await?;
+        let mut written = WriteReport::default();
+        while let Some(batch) = receiver.recv().await {
+            let r = writer_store
+                .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
+                .await?;
+            written.inserted += r.inserted;
+            written.already_present += r.already_present;
+        }
+        Ok::<_, semey_store::StoreError>((tx, written))
+    });
+    let total_bytes = table.len() as u64;
+    let started = std::time::Instant::now();
+    progress.start("importing transactions", total_bytes);
+    for row in table.rows() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let line = row.line;
+        report.rows += 1;
+        let bytes_seen = row.byte;
+        let Some(programme_id) = find_programme(row.get("programme")) else {
+            problems.line(
+                line,
+                "programme",
+                "unknown_programme",
+                format!(
+                    "no programme with identifier {:?}: import programmes first",
+                    row.get("programme")
+                ),
+            );
+            continue;
+        };
+        let mut programme_ref = |col: &str| match row.opt(col) {
+            Some(v) => {
+                let found = find_programme(v);
+                if found.is_none() {
+                    problems.line(
+                        line,
+                        col,
+                        "unknown_programme",
+                        format!("no programme with identifier {v:?}"),
+                    );
+                }
+                found
+            }
+            None => None,
+        };
+        let provider_programme_id = programme_ref("provider_programme");
+        let receiver_programme_id = programme_ref("receiver_programme");
+        let mut date_of = |col: &str| match row.opt(col).map(parse_date) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(m)) => {
+                problems.line(line, col, "invalid_date", m);
+                None
+            }
+            None => None,
+        };
+        let date = date_of("date");
+        let value_date = date_of("value_date");
+        let ttype = row.get("type|transaction_type").parse::<u8>().ok();
+        let provider_org_id = resolve_org(
+            &orgs,
+            &mut problems,
+            line,
+            "provider_org",
+            row.opt("provider_org"),
+        );
+        let receiver_org_id = resolve_org(
+            &orgs,
+            &mut problems,
+            line,
+            "receiver_org",
+            row.opt("receiver_org"),
+        );
+        let (Some(date), Some(transaction_type)) = (date, ttype) else {
+            if date.is_none() && row.opt("date").is_none() {
+                problems.line(line, "date", "required", "the transaction date is missing");
+            }
+            if ttype.is_none() {
+                problems.line(
+                    line,
+                    "type",
+                    "unknown_transaction_type",
+                    format!(
+                        "{:?} is not an IATI TransactionType code (1–13)",
+                        row.get("type|transaction_type")
+                    ),
+                );
+            }
+            continue;
+        };
+        let input = TransactionInput {
+            programme_id,
+            reference: row.opt("reference").map(str::to_owned),
+            transaction_type,
+            date,
+            value_date,
+            amount: AmountInput::Text(row.get("amount").to_owned()),
+            currency: row.get("currency").to_owned(),
+            provider_org_id,
+            receiver_org_id,
+            provider_programme_id,
+            receiver_programme_id,
+            description: row.get("description").to_owned(),
+        };
+        let t = match input.check() {
+            Ok(t) => t,
+            Err(e) => {
+                problems.invalid(line, e);
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(t.id.0, line) {
+            problems.line(
+                line,
+                "",
+                "duplicate_row",
+                format!("this transaction repeats line {first}"),
+            );
+            continue;
+        }
+        let converted = match fx.convert(t.amount, t.currency, t.value_date) {
+            Ok(c) => c,
+            Err(e) => {
+                problems.invalid(line, e);
+                continue;
+            }
+        };
+        let origin = t
+            .provider_org_id
+            .and_then(|o| orgs.origin.get(&o).copied())
+            .unwrap_or(Origin::Unspecified);
+        if !problems.is_empty() {
+            // The file will be refused: keep checking to report every problem, write nothing more.
+            continue;
+        }
+        touched.insert(t.programme_id);
+        let key = RollupKey {
+            programme_id: t.programme_id,
+            year: t.year(),
+            origin,
+        };
+        let sums = deltas.entry(key).or_default();
+        sums.0.add(t.measure(), t.is_internal(), converted.usd);
+        sums.1.add(t.measure(), t.is_internal(), converted.kzt);
+        batch.push(TransactionWrite {
+            t,
+            origin,
+            converted,
+        });
+        if batch.len() == BATCH {
+            if sender
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .await
+                .is_err()
+            {
+                // The writer stopped on a database error: it is reported below.
+                break;
+            }
+            progress.set(bytes_seen.min(total_bytes));
+        }
+    }
+    if !problems.is_empty() {
+        drop(sender);
+        // The writer's transaction is dropped unfinished: nothing of the file is stored.
+        let _ = writer.await;
+        return problems.into_result().map(|_| report);
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch).await;
+    }
+    drop(sender);
+    let (mut tx, written) = writer
+        .await
+        .map_err(|e| AppError::Io(std::io::Error::other(e)))??;
+    report.inserted = written.inserted;
+    report.unchanged = written.already_present;
+    tracing::debug!(elapsed = ?started.elapsed(), "rows written");
+    progress.start("updating funding totals", 0);
+    if report.unchanged == 0 {
+        // Every row is new: the roll-ups grow by exactly what was read.
+        let deltas: Vec<(RollupKey, Sums, Sums)> =
+            deltas.into_iter().map(|(k, (u, z))| (k, u, z)).collect();
+        store.add_to_rollups(&mut tx, &deltas).await?;
+    } else if report.inserted > 0 {
+        store.refresh_rollups(&mut tx, &touched).await?;
+    }
+    tracing::debug!(elapsed = ?started.elapsed(), "roll-ups updated");
+    src.audit(store, &mut tx, &report).await?;
+    tx.commit().await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "committed");
+    progress.finish();
+    Ok(report)
+}
+
+/// `semey import exchange-rates FILE.csv`: columns `currency,date,per_usd,source`.
+pub async fn import_exchange_rates(
+    store: &Store,
+    src: &Source<'_>,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport, AppError> {
+    src.authorise()?;
+    let bytes = src.bytes;
+    let table = CsvTable::parse(bytes, &["currency", "date", "per_usd", "source"])?;
+    let mut problems = Problems::default();
+    let mut seen: HashMap<(Currency, Date), u64> = HashMap::new();
+    let mut rates = Vec::new();
+    progress.start("checking exchange rates", table.len() as u64);
+    for row in table.rows() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let line = row.line;
+        let currency = Currency::parse(row.get("currency"))
+            .map_err(|e| problems.invalid(line, e))
+            .ok();
+        let date = parse_date(row.get("date"))
+            .map_err(|m| problems.line(line, "date", "invalid_date", m))
+            .ok();
+        let per_usd = Decimal::from_str(row.get("per_usd"))
+            .map_err(|_| {
+                problems.line(
+                    line,
+                    "per_usd",
+                    "invalid_rate",
+                    format!("{:?} is not a number", row.get("per_usd")),
+                )
+            })
+            .ok();
+        if let (Some(c), Some(d), Some(r)) = (currency, date, per_usd) {
+            if let Some(first) = seen.insert((c, d), line) {
+                problems.line(
+                    line,
+                    "",
+                    "duplicate_row",
+                    format!("the rate of {c} on {d} is already on line {first}"),
+                );
+                continue;
+            }
+            match FxRate::check(c, d, r, row.get("source")) {
+                Ok(rate) => rates.push(rate),
+                Err(e) => problems.invalid(line, e),
+            }
+        }
+    }
+    problems.into_result()?;
+    let rows = rates.len() as u64;
+    // Rate files are small: each rate is audited on its own, besides the file.
+    let mut tx = store.begin().await?;
+    let r = crate::funding::save_rates(store, &mut tx, &src.actor, rates).await?;
+    let mut report = ImportReport {
+        kind: "exchange rates".into(),
+        rows,
+        inserted: r.inserted,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        notes: Vec::new(),
+    };
+    report.notes.extend(table.encoding_note.clone());
+    src.audit(store, &mut tx, &report).await?;
+    tx.commit().await?;
+    progress.finish();
+    Ok(report)
+}

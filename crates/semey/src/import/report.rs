@@ -1,0 +1,85 @@
+//! What an import did, and the problems it found (capped, with their lines).
+
+use semey_domain::FieldError;
+use serde::Serialize;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub kind: String,
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Things the user should know that are not errors (an encoding detected, a place put in
+    /// another region than its file said).
+    pub notes: Vec<String>,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{}: {} read, {} new, {} updated, {} already present",
+            self.kind, self.rows, self.inserted, self.updated, self.unchanged
+        )?;
+        for n in &self.notes {
+            writeln!(f, "  note: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Most errors an import lists before summarising the rest.
+const MAX_LISTED_ERRORS: usize = 100;
+
+/// Collects the problems of an import, capped so a broken million-row file stays readable.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    listed: Vec<FieldError>,
+    more: usize,
+}
+
+impl Problems {
+    pub fn line(&mut self, line: u64, field: &str, code: &str, message: impl Into<String>) {
+        let f = if field.is_empty() {
+            format!("line {line}")
+        } else {
+            format!("line {line}: {field}")
+        };
+        self.push(FieldError::new(f, code, message));
+    }
+
+    pub fn push(&mut self, e: FieldError) {
+        if self.listed.len() < MAX_LISTED_ERRORS {
+            self.listed.push(e);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub fn invalid(&mut self, line: u64, inv: semey_domain::Invalid) {
+        for e in inv.errors {
+            self.line(line, &e.field, &e.code, e.message);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    /// `Ok` when nothing went wrong, else the error listing every problem.
+    pub fn into_result(mut self) -> Result<(), crate::AppError> {
+        if self.listed.is_empty() {
+            return Ok(());
+        }
+        if self.more > 0 {
+            self.listed.push(FieldError::new(
+                "file",
+                "more_errors",
+                format!("… and {} more problems", self.more),
+            ));
+        }
+        Err(crate::AppError::Import(self.listed))
+    }
+}
