@@ -583,7 +583,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             axum::serve(
                 listener,
-                crate::api::router(state.clone())
+                crate::app(state.clone())
                     .into_make_service_with_connect_info::<std::net::SocketAddr>(),
             )
             .with_graceful_shutdown(async {

@@ -6,24 +6,24 @@
 //! and the services; rules live in the domain core, SQL in the storage layer.
 
 pub mod api;
+mod app;
 pub mod auth;
-pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod funding;
 pub mod generate;
-pub mod i18n;
 pub mod import;
-pub mod map;
 pub mod organisations;
 pub mod places;
+pub mod presentation;
 pub mod programmes;
 pub mod radiation;
 pub mod records;
 pub mod web;
 
+pub use app::app;
 pub use config::Config;
 pub use error::AppError;
 

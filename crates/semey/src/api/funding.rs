@@ -1,9 +1,9 @@
 //! `/api/v1/transactions`, `/requirements`, `/exchange-rates` and `/funding/summary`.
 
+use super::common::parse_path_id;
+use super::common::List;
 use super::extract::{from_str, param, ApiJson, ApiQuery};
-use super::places::parse_path_id;
 use super::programmes::{PageQuery, ProgrammeQuery};
-use super::List;
 use crate::funding::FundingSummary;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};

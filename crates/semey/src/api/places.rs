@@ -1,14 +1,14 @@
 //! `/api/v1/places`.
 
+use super::common::{page, parse_path_id, List};
 use super::extract::{from_str, param, ApiJson, ApiQuery};
-use super::List;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use semey_domain::ids::PlaceId;
 use semey_domain::place::{Place, PlaceInput, PlaceLevel};
-use semey_store::{Page, PlaceFilter};
+use semey_store::PlaceFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,13 +36,6 @@ pub(super) struct PlaceQuery {
     q: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
-}
-
-pub(super) fn page(limit: &Option<String>, offset: &Option<String>) -> Result<Page, AppError> {
-    Ok(Page::new(
-        param("limit", limit, from_str("a whole number"))?,
-        param("offset", offset, from_str("a whole number"))?,
-    ))
 }
 
 /// Lists places, filtered and paginated, in hierarchy order.
@@ -122,15 +115,4 @@ async fn create_place(
             .await?
             .published()?;
     Ok((StatusCode::CREATED, Json(place)))
-}
-
-/// Parses an id from the path: a malformed id is as unknown as a missing one (404).
-pub(super) fn parse_path_id<T: std::str::FromStr>(
-    entity: &'static str,
-    s: &str,
-) -> Result<T, AppError> {
-    s.parse().map_err(|_| AppError::NotFound {
-        entity,
-        id: s.to_owned(),
-    })
 }

@@ -1,8 +1,8 @@
 //! `/api/v1/programmes`.
 
+use super::common::List;
+use super::common::{page, parse_path_id};
 use super::extract::{from_str, param, ApiJson, ApiQuery};
-use super::places::{page, parse_path_id};
-use super::List;
 use crate::funding::MoneyTotals;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};

@@ -120,14 +120,14 @@ pub async fn bins_geojson(
     zoom: u8,
     lang: Lang,
 ) -> Result<serde_json::Value, AppError> {
-    use crate::web::format::{integer, measure};
+    use crate::presentation::format::{integer, measure};
     let model = &cfg.model;
     let res = resolution_for_zoom(zoom);
     let rows = store.bins_in(res, bbox, MAX_BINS + 1).await?;
     let truncated = rows.len() as i64 > MAX_BINS;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let old = cfg.max_age_years * 31_557_600;
-    let t = |k: &str| crate::i18n::t(lang, k);
+    let t = |k: &str| crate::presentation::i18n::t(lang, k);
     let mut features = Vec::with_capacity(rows.len());
     for b in rows.iter().take(MAX_BINS as usize) {
         let Some(ring) = cell_outline(b.cell) else {
@@ -135,7 +135,7 @@ pub async fn bins_geojson(
         };
         let band = model.band(model.added_annual_dose_msv(b.median_usv_h));
         let newest = OffsetDateTime::from_unix_timestamp(b.newest)
-            .map(|d| crate::web::format::date(lang, d.date()))
+            .map(|d| crate::presentation::format::date(lang, d.date()))
             .unwrap_or_default();
         let summary = format!(
             "{}: {} µSv/h · {}: {} µSv/h · {}: {} µSv/h · {}: {} · {}: {}",

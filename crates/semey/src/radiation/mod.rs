@@ -336,14 +336,14 @@ pub struct RiskMessage {
 
 fn date_of(lang: semey_domain::Lang, t: i64) -> String {
     OffsetDateTime::from_unix_timestamp(t)
-        .map(|d| crate::web::format::date(lang, d.date()))
+        .map(|d| crate::presentation::format::date(lang, d.date()))
         .unwrap_or_default()
 }
 
 /// The message for an assessment.
 pub fn message(a: &Assessment, cfg: &RadiationConfig, lang: semey_domain::Lang) -> RiskMessage {
-    use crate::i18n::{t, t_args};
-    use crate::web::format::measure;
+    use crate::presentation::format::measure;
+    use crate::presentation::i18n::{t, t_args};
     use fluent_templates::fluent_bundle::FluentValue;
     let band = a.band.map_or("not_measured", |b| b.code());
     let s = |v: String| FluentValue::from(v);
@@ -404,7 +404,7 @@ pub fn message(a: &Assessment, cfg: &RadiationConfig, lang: semey_domain::Lang) 
 
 /// The message as plain text (for the command line).
 pub fn describe(a: &Assessment, cfg: &RadiationConfig, lang: semey_domain::Lang) -> String {
-    use crate::i18n::t;
+    use crate::presentation::i18n::t;
     let m = message(a, cfg, lang);
     let mut out = format!("{}\n{}\n", m.title, m.meaning);
     for e in &m.estimate {
@@ -480,7 +480,7 @@ pub struct LegendRow {
 
 /// The legend of the dose-rate map, in plain words.
 pub fn legend(model: &RiskModel, lang: semey_domain::Lang) -> Vec<LegendRow> {
-    use crate::web::format::measure;
+    use crate::presentation::format::measure;
     let e = scale_edges(model);
     let bands = [
         ("background", None, Some(e[1]), &PALETTE[0..2]),
@@ -492,7 +492,7 @@ pub fn legend(model: &RiskModel, lang: semey_domain::Lang) -> Vec<LegendRow> {
         .into_iter()
         .map(|(band, lo, hi, colours)| LegendRow {
             band,
-            label: crate::i18n::t(lang, &format!("band-{band}-title")),
+            label: crate::presentation::i18n::t(lang, &format!("band-{band}-title")),
             range: match (lo, hi) {
                 (None, Some(h)) => format!("< {} µSv/h", measure(lang, h)),
                 (Some(l), Some(h)) => format!("{}–{} µSv/h", measure(lang, l), measure(lang, h)),

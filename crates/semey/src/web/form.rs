@@ -2,7 +2,7 @@
 //! (`title.kk`, `sectors[0].percentage`), so a posted form becomes the same JSON document the
 //! API takes, is checked by the same code, and every error comes back to the field it names.
 
-use crate::i18n::{self, t};
+use crate::presentation::i18n::{self, t};
 use semey_domain::error::FieldError;
 use semey_domain::Lang;
 use serde::de::DeserializeOwned;
@@ -395,20 +395,7 @@ fn strip_index(field: &str) -> &str {
     }
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::presentation::escape::html as esc;
 
 /// An error in the reader's language: its code's message, else a general one.
 pub fn message(lang: Lang, e: &FieldError) -> String {

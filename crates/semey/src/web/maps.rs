@@ -2,8 +2,9 @@
 //! platform's own outlines and points so they work with no internet, and the `/map` page whose
 //! server-drawn SVG map is what readers without JavaScript see.
 
-use super::{format, found, language, page, Chrome};
-use crate::i18n::{self, t};
+use super::{found, language, page, Chrome};
+use crate::presentation::format;
+use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -50,12 +51,7 @@ impl MapBox {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::presentation::escape::html as escape;
 
 /// Per place: money committed (USD cents) and the number of programmes.
 struct Measures {
@@ -291,7 +287,7 @@ async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppErr
             continue;
         }
         let cents = districts.committed.get(&d.place.id.to_string()).copied();
-        areas.push(crate::map::Area {
+        areas.push(crate::presentation::map::Area {
             href: format!("/places/{}", d.place.id),
             name: d.place.name.best(lang).unwrap_or("").to_owned(),
             geometry,
@@ -302,14 +298,14 @@ async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppErr
     if areas.is_empty() {
         return Ok(None);
     }
-    let markers: Vec<crate::map::Marker> = s
+    let markers: Vec<crate::presentation::map::Marker> = s
         .store
         .places_at_level(PlaceLevel::Settlement, false)
         .await?
         .into_iter()
         .filter_map(|r| {
             let p = r.place.point?;
-            Some(crate::map::Marker {
+            Some(crate::presentation::map::Marker {
                 href: format!("/places/{}", r.place.id),
                 name: r.place.name.best(lang).unwrap_or("").to_owned(),
                 lon: p.lon,
@@ -317,7 +313,7 @@ async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppErr
             })
         })
         .collect();
-    Ok(Some(crate::map::choropleth(
+    Ok(Some(crate::presentation::map::choropleth(
         &t(lang, "map-title"),
         &t(lang, "map-description"),
         &t(lang, "map-no-money"),

@@ -64,10 +64,10 @@ async fn render(
         })
         .collect();
     let role = if user.administrator {
-        crate::i18n::t(lang, "account-administrator")
+        crate::presentation::i18n::t(lang, "account-administrator")
     } else {
         user.role
-            .map(|r| crate::i18n::t(lang, &format!("account-role-{}", r.as_str())))
+            .map(|r| crate::presentation::i18n::t(lang, &format!("account-role-{}", r.as_str())))
             .unwrap_or_else(|| "—".into())
     };
     let template = AccountPage {
@@ -76,7 +76,7 @@ async fn render(
         role,
         tokens,
         new_secret,
-        error: error.map(|k| crate::i18n::t(lang, &k)),
+        error: error.map(|k| crate::presentation::i18n::t(lang, &k)),
     };
     Ok(page(&template, status, None))
 }

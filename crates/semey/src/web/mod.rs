@@ -6,7 +6,6 @@ pub mod assets;
 mod audit;
 pub mod cache;
 mod form;
-pub mod format;
 mod maps;
 pub mod me;
 pub mod proposals;
@@ -14,8 +13,9 @@ mod radiation;
 pub mod users;
 pub mod workspace;
 
-use crate::chart::{Chart, Series};
-use crate::i18n::{self, t};
+use crate::presentation::chart::{Chart, Series};
+use crate::presentation::format;
+use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -147,23 +147,7 @@ fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> String {
     }
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+use crate::presentation::escape::{html as html_escape, url as urlencode};
 
 /// The reader's language: `?lang=` (remembered in a cookie), else the cookie, else the
 /// browser's `Accept-Language`. An unknown code is ignored, never an error.

@@ -73,7 +73,7 @@ async fn queue(
         .map(|st| {
             (
                 st.as_str().to_owned(),
-                crate::i18n::t(lang, &format!("state-{}", st.as_str())),
+                crate::presentation::i18n::t(lang, &format!("state-{}", st.as_str())),
                 all.iter().filter(|p| p.state == *st).count(),
             )
         })
@@ -85,8 +85,8 @@ async fn queue(
             (
                 p.id.to_string(),
                 title(p, lang),
-                crate::i18n::t(lang, &format!("record-{}", p.kind)),
-                crate::i18n::t(lang, &format!("state-{}", p.state.as_str())),
+                crate::presentation::i18n::t(lang, &format!("record-{}", p.kind)),
+                crate::presentation::i18n::t(lang, &format!("state-{}", p.state.as_str())),
             )
         })
         .collect();
@@ -180,7 +180,10 @@ async fn proposal_page(
         )
         .is_ok()
         {
-            steps.push((key, crate::i18n::t(lang, &format!("step-{key}"))));
+            steps.push((
+                key,
+                crate::presentation::i18n::t(lang, &format!("step-{key}")),
+            ));
         }
     }
     let may_return = semey_domain::workflow::next(
@@ -203,7 +206,7 @@ async fn proposal_page(
             .map(|v| {
                 (
                     format!("/workspace/proposals/{}", v.id),
-                    crate::i18n::t(lang, &format!("state-{}", v.state.as_str())),
+                    crate::presentation::i18n::t(lang, &format!("state-{}", v.state.as_str())),
                     semey_store::stamp(v.updated_at),
                 )
             })
@@ -224,8 +227,8 @@ async fn proposal_page(
         may_edit,
         id: p.id.to_string(),
         title: title(&p, lang),
-        kind: crate::i18n::t(lang, &format!("record-{}", p.kind)),
-        state: crate::i18n::t(lang, &format!("state-{}", p.state.as_str())),
+        kind: crate::presentation::i18n::t(lang, &format!("record-{}", p.kind)),
+        state: crate::presentation::i18n::t(lang, &format!("state-{}", p.state.as_str())),
         reason: p.reason.clone(),
         published_href: p
             .published_id

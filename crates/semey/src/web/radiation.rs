@@ -1,8 +1,9 @@
 //! Radiation pages: the map of measured dose rates, the "my place" page of each settlement,
 //! and the datasets with their provenance.
 
-use super::{format, found, language, not_found, page, Chrome};
-use crate::chart::{Chart, Series};
+use super::{found, language, not_found, page, Chrome};
+use crate::presentation::chart::{Chart, Series};
+use crate::presentation::format;
 use crate::radiation::{self as rad, distance_km, LegendRow, RiskMessage};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -52,7 +53,7 @@ struct Parameter {
 fn parameters(s: &AppState, lang: Lang) -> Vec<Parameter> {
     let cfg = &s.config.radiation;
     let m = format::measure;
-    let t = |k: &str| crate::i18n::t(lang, k);
+    let t = |k: &str| crate::presentation::i18n::t(lang, k);
     let [b0, b1, b2] = cfg.model.band_limits_msv;
     vec![
         Parameter {
@@ -81,7 +82,7 @@ fn parameters(s: &AppState, lang: Lang) -> Vec<Parameter> {
         },
         Parameter {
             label: t("radiation-param-age"),
-            value: crate::i18n::t_args(
+            value: crate::presentation::i18n::t_args(
                 lang,
                 "radiation-years",
                 &[("n", (cfg.max_age_years as f64).into())],
@@ -126,7 +127,7 @@ async fn overview(
         settlements.push(SettlementRow {
             href: format!("/radiation/places/{}", r.place.id),
             name: r.place.name.best(lang).unwrap_or_default().to_owned(),
-            band: crate::i18n::t(lang, &format!("band-{band_code}-title")),
+            band: crate::presentation::i18n::t(lang, &format!("band-{band_code}-title")),
             band_code,
             median: a
                 .median_usv_h
@@ -159,12 +160,12 @@ async fn overview(
     };
     let map = format!(
         r#"<div class="map-box radiation-map" role="region" aria-label="{}" data-radiation="/api/v1/radiation/bins?lang={}" data-outlines="/map/features.geojson?lang={}" data-bbox="{}"{}><p>{}</p></div>"#,
-        crate::i18n::t(lang, "radiation-map-title"),
+        crate::presentation::i18n::t(lang, "radiation-map-title"),
         lang.code(),
         lang.code(),
         view.map(|v| format!("{v:.3}")).join(","),
         tiles_attributes(&s),
-        crate::i18n::t(lang, "radiation-no-js"),
+        crate::presentation::i18n::t(lang, "radiation-no-js"),
     );
     let template = OverviewPage {
         map,
@@ -181,7 +182,7 @@ fn tiles_attributes(s: &AppState) -> String {
     if s.config.tile_url.is_empty() {
         return String::new();
     }
-    let e = |v: &str| v.replace('&', "&amp;").replace('"', "&quot;");
+    let e = crate::presentation::escape::html;
     format!(
         r#" data-tiles="{}" data-attribution="{}""#,
         e(&s.config.tile_url),
@@ -299,12 +300,12 @@ async fn my_place(
         .collect();
     let history_chart = (risk.by_year.len() > 1).then(|| {
         Chart {
-            title: crate::i18n::t(lang, "radiation-history"),
-            description: crate::i18n::t(lang, "radiation-history-note"),
+            title: crate::presentation::i18n::t(lang, "radiation-history"),
+            description: crate::presentation::i18n::t(lang, "radiation-history-note"),
             categories: risk.by_year.iter().map(|(y, _)| y.to_string()).collect(),
             series: vec![
                 Series {
-                    name: crate::i18n::t(lang, "radiation-median"),
+                    name: crate::presentation::i18n::t(lang, "radiation-median"),
                     values: risk
                         .by_year
                         .iter()
@@ -312,7 +313,7 @@ async fn my_place(
                         .collect(),
                 },
                 Series {
-                    name: crate::i18n::t(lang, "radiation-max"),
+                    name: crate::presentation::i18n::t(lang, "radiation-max"),
                     values: risk.by_year.iter().map(|(_, st)| st.max_usv_h).collect(),
                 },
             ],
@@ -334,14 +335,14 @@ async fn my_place(
             let d = 0.08;
             format!(
                 r#"<div class="map-box radiation-map" role="region" aria-label="{}" data-radiation="/api/v1/radiation/bins?lang={}" data-bbox="{},{},{},{}" data-zoom="12"{}><p>{}</p></div>"#,
-                crate::i18n::t(lang, "radiation-map-title"),
+                crate::presentation::i18n::t(lang, "radiation-map-title"),
                 lang.code(),
                 p.lon - d,
                 p.lat - d,
                 p.lon + d,
                 p.lat + d,
                 tiles_attributes(&s),
-                crate::i18n::t(lang, "radiation-no-js"),
+                crate::presentation::i18n::t(lang, "radiation-no-js"),
             )
         }
         None => String::new(),
@@ -465,7 +466,7 @@ async fn dataset(
                 for (code, tally) in m {
                     let n = tally.get("count").and_then(|c| c.as_i64()).unwrap_or(0);
                     out.push((
-                        crate::i18n::t(lang, &format!("radiation-reason-{code}")),
+                        crate::presentation::i18n::t(lang, &format!("radiation-reason-{code}")),
                         format::integer(lang, n),
                     ));
                 }

@@ -81,11 +81,11 @@ async fn render(
             .map(|r| {
                 (
                     r.as_str().to_owned(),
-                    crate::i18n::t(lang, &format!("account-role-{}", r.as_str())),
+                    crate::presentation::i18n::t(lang, &format!("account-role-{}", r.as_str())),
                 )
             })
             .collect(),
-        error: error.map(|e| crate::i18n::error_message(lang, &e).unwrap_or(e)),
+        error: error.map(|e| crate::presentation::i18n::error_message(lang, &e).unwrap_or(e)),
     };
     Ok(page(&template, status, None))
 }

@@ -6,7 +6,7 @@
 
 use super::form::{self, Form};
 use super::{found, language, not_found, page, query_pairs, Chrome};
-use crate::i18n::t;
+use crate::presentation::i18n::t;
 use crate::records::workflow::Written;
 use crate::{AppError, AppState};
 use askama::Template;
@@ -945,7 +945,7 @@ async fn money_of(s: &AppState, lang: Lang, id: ProgrammeId) -> Result<Vec<Choic
                     t(lang, "funding-required"),
                     r.period_start,
                     r.period_end,
-                    super::format::amount(lang, r.amount, r.currency)
+                    crate::presentation::format::amount(lang, r.amount, r.currency)
                 ),
             )
         })
@@ -957,7 +957,7 @@ async fn money_of(s: &AppState, lang: Lang, id: ProgrammeId) -> Result<Vec<Choic
                 "{} {}: {}",
                 t(lang, &format!("txtype-{}", tr.transaction_type.code())),
                 tr.date,
-                super::format::amount(lang, tr.amount, tr.currency)
+                crate::presentation::format::amount(lang, tr.amount, tr.currency)
             ),
         )
     }));

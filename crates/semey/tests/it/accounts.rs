@@ -51,7 +51,7 @@ async fn send(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let resp = semey::api::router(app.state.clone())
+    let resp = semey::app(app.state.clone())
         .oneshot(req.body(axum::body::Body::from(body.to_owned())).unwrap())
         .await
         .unwrap();
@@ -279,7 +279,7 @@ on_both_backends! {
             config: std::sync::Arc::new(semey::Config { session_idle_minutes: 0, ..(*app.state.config).clone() }),
             ..app.state.clone()
         };
-        let resp = semey::api::router(strict)
+        let resp = semey::app(strict)
             .oneshot(Request::get("/workspace").header("cookie", &cookie).body(axum::body::Body::empty()).unwrap())
             .await
             .unwrap();

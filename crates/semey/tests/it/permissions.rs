@@ -388,7 +388,7 @@ on_both_backends! {
                     _ => String::new(),
                 };
                 let before = changes(&app).await;
-                let resp = semey::api::router(app.state.clone())
+                let resp = semey::app(app.state.clone())
                     .oneshot(req.body(axum::body::Body::from(body)).unwrap())
                     .await
                     .unwrap();

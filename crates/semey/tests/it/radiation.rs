@@ -297,10 +297,7 @@ async fn get_text(app: &TestApp, uri: &str) -> (StatusCode, String, String) {
     let req = axum::http::Request::get(uri)
         .body(axum::body::Body::empty())
         .unwrap();
-    let res = semey::api::router(app.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap();
+    let res = semey::app(app.state.clone()).oneshot(req).await.unwrap();
     let status = res.status();
     let kind = res
         .headers()
@@ -458,7 +455,7 @@ async fn send_raw(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    semey::api::router(app.state.clone())
+    semey::app(app.state.clone())
         .oneshot(req.body(axum::body::Body::empty()).unwrap())
         .await
         .unwrap()
@@ -496,7 +493,7 @@ on_both_backends! {
             let app_state = app.state.clone();
             crowd.push(tokio::spawn(async move {
                 use tower::ServiceExt;
-                let res = semey::api::router(app_state)
+                let res = semey::app(app_state)
                     .oneshot(axum::http::Request::get("/api/v1/radiation/measurements").body(axum::body::Body::empty()).unwrap())
                     .await
                     .unwrap();
@@ -550,14 +547,14 @@ on_both_backends! {
             ..app.state.clone()
         };
         use tower::ServiceExt;
-        let res = semey::api::router(limited.clone())
+        let res = semey::app(limited.clone())
             .oneshot(axum::http::Request::get("/api/v1/radiation/measurements").body(axum::body::Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(res.headers()["semey-row-limit"], "7");
         let csv = String::from_utf8(body_bytes(res).await).unwrap();
         assert_eq!(csv.lines().count(), 1 + 7);
-        let res = semey::api::router(limited)
+        let res = semey::app(limited)
             .oneshot(axum::http::Request::get("/api/v1/radiation/measurements")
                 .header("authorization", format!("Bearer {}", app.admin_token))
                 .body(axum::body::Body::empty()).unwrap())

@@ -70,7 +70,7 @@ impl TestApp {
             ..Config::default()
         };
         let state = AppState::open(config).await.expect("open database");
-        let router = semey::api::router(state.clone());
+        let router = semey::app(state.clone());
         let cli = semey::auth::Actor::command_line();
         let admin = semey::auth::create_user(
             &state.store,

@@ -15,7 +15,7 @@ async fn page(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let resp = semey::api::router(app.state.clone())
+    let resp = semey::app(app.state.clone())
         .oneshot(req.body(axum::body::Body::empty()).unwrap())
         .await
         .unwrap();
@@ -281,7 +281,7 @@ on_both_backends! {
         let css = html.split('"').find(|s| s.starts_with("/assets/semey.") && s.ends_with(".css")).expect("hashed stylesheet");
         let js = html.split('"').find(|s| s.starts_with("/assets/leaflet.") && s.ends_with(".js")).expect("hashed Leaflet");
         for (asset, kind) in [(css, "text/css"), (js, "text/javascript")] {
-            let resp = semey::api::router(app.state.clone())
+            let resp = semey::app(app.state.clone())
                 .oneshot(Request::get(asset).body(axum::body::Body::empty()).unwrap())
                 .await
                 .unwrap();
@@ -292,7 +292,7 @@ on_both_backends! {
         let (status, _, _) = page(&app, "/assets/semey.0000000000000000.css", &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "an outdated name is not served as the new file");
         for encoding in ["br", "gzip"] {
-            let resp = semey::api::router(app.state.clone())
+            let resp = semey::app(app.state.clone())
                 .oneshot(Request::get("/programmes").header(header::ACCEPT_ENCODING, encoding).body(axum::body::Body::empty()).unwrap())
                 .await
                 .unwrap();

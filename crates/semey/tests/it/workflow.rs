@@ -23,10 +23,7 @@ async fn send(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(axum::body::Body::from(body.to_owned()))
         .unwrap();
-    let resp = semey::api::router(app.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap();
+    let resp = semey::app(app.state.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
     let location = resp
         .headers()

@@ -35,10 +35,7 @@ async fn post_form_as(
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(axum::body::Body::from(body))
         .unwrap();
-    let resp = semey::api::router(app.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap();
+    let resp = semey::app(app.state.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
     let location = resp
         .headers()
@@ -53,10 +50,7 @@ async fn get_page(app: &TestApp, uri: &str) -> (StatusCode, String) {
         .header(header::AUTHORIZATION, format!("Bearer {}", app.admin_token))
         .body(axum::body::Body::empty())
         .unwrap();
-    let resp = semey::api::router(app.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap();
+    let resp = semey::app(app.state.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(bytes.to_vec()).unwrap())

@@ -43,21 +43,7 @@ pub struct Chart {
 /// How values are written on axes, bars and in the table.
 pub type Format<'a> = &'a dyn Fn(f64) -> String;
 
-/// Escapes text for XML and HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::escape::html as escape;
 
 /// A round number at or above `max`, for the top of an axis (1, 2 or 5 times a power of ten).
 fn nice_ceiling(max: f64) -> f64 {

@@ -2,7 +2,7 @@
 //! reports, need no script, and every area is a link with its name and figure as a tooltip.
 //! (An interactive Leaflet map with a background tile layer builds on the same data.)
 
-use crate::chart::escape;
+use crate::presentation::chart::escape;
 use std::fmt::Write;
 
 /// Sequential blues (ColorBrewer "Blues", 5 classes), light to dark; grey for "no money".

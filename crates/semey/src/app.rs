@@ -1,0 +1,73 @@
+//! The whole HTTP application, built by one function that `serve` and the tests call: the JSON
+//! API and its docs, the public pages, the workspace, `/healthz`, and the layers around them
+//! (security, compression, body limit, tracing).
+
+use crate::AppState;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let (api, spec) = OpenApiRouter::with_openapi(crate::api::ApiDoc::openapi())
+        .nest("/api/v1", crate::api::routes())
+        .split_for_parts();
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
+        .route("/healthz", get(healthz))
+        .merge(crate::web::routes(&state))
+        .fallback(crate::web::not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        // br or gzip, as the client accepts; quality 4 keeps compression cheap for pages
+        // generated per request.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::guard,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    database: &'static str,
+}
+
+/// Liveness and readiness: 200 when the database answers, 503 otherwise.
+async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
+    let database = match s.store.backend() {
+        semey_store::Backend::Sqlite => "sqlite",
+        semey_store::Backend::Postgres => "postgres",
+    };
+    match s.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database,
+            }),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "unavailable",
+                    database,
+                }),
+            )
+        }
+    }
+}
