@@ -25,8 +25,9 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
         .route("/healthz", get(healthz))
-        .merge(crate::web::routes(&state))
-        .fallback(crate::web::not_found)
+        .merge(crate::pages::routes(&state))
+        .merge(crate::workspace::routes(&state))
+        .fallback(crate::pages::not_found)
         .layer(DefaultBodyLimit::max(limit))
         // br or gzip, as the client accepts; quality 4 keeps compression cheap for pages
         // generated per request.

@@ -16,12 +16,13 @@ pub mod funding;
 pub mod generate;
 pub mod import;
 pub mod organisations;
+pub mod pages;
 pub mod places;
 pub mod presentation;
 pub mod programmes;
 pub mod radiation;
 pub mod records;
-pub mod web;
+pub mod workspace;
 
 pub use app::app;
 pub use config::Config;
@@ -34,8 +35,8 @@ use semey_store::Store;
 pub struct AppState {
     pub config: std::sync::Arc<Config>,
     pub store: Store,
-    /// Rendered public pages (see `web::cache`).
-    pub pages: web::cache::PageCache,
+    /// Rendered public pages (see `pages::cache`).
+    pub pages: pages::cache::PageCache,
     /// Sign-in attempts per address.
     pub sign_ins: auth::SignInLimiter,
     /// Permits for heavy requests (streamed exports), `config.heavy_requests` of them.

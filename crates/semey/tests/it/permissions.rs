@@ -323,18 +323,18 @@ fn mutating_routes() -> BTreeSet<String> {
             }
         }
     }
-    for (path, _) in semey::web::workspace::form_routes() {
+    for (path, _) in semey::workspace::form_routes() {
         routes.insert(format!("POST {path}"));
     }
-    for (path, _) in semey::web::me::account_routes() {
+    for (path, _) in semey::workspace::account_routes() {
         if path != "/workspace/account" {
             routes.insert(format!("POST {path}"));
         }
     }
-    for (path, _) in semey::web::users::admin_routes() {
+    for (path, _) in semey::workspace::admin_routes() {
         routes.insert(format!("POST {path}"));
     }
-    for (path, _) in semey::web::proposals::proposal_routes() {
+    for (path, _) in semey::workspace::proposal_routes() {
         if path.ends_with("{step}") {
             routes.insert(format!("POST {path}"));
         }

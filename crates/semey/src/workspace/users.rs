@@ -1,7 +1,7 @@
 //! Administration of accounts and memberships (administrators only).
 
-use super::{language, page, query_pairs, Chrome};
 use crate::auth::{self, Actor};
+use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;

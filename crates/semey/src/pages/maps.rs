@@ -2,7 +2,7 @@
 //! platform's own outlines and points so they work with no internet, and the `/map` page whose
 //! server-drawn SVG map is what readers without JavaScript see.
 
-use super::{found, language, page, Chrome};
+use super::context::{found, language, page, Chrome};
 use crate::presentation::format;
 use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};

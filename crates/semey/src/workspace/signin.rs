@@ -1,8 +1,8 @@
 //! Signing in and out. One message for every failed sign-in (wrong address, wrong password,
 //! locked or disabled account), so the page does not tell who has an account.
 
-use super::{language, page, query_pairs, Chrome};
 use crate::auth::{self, Actor};
+use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
@@ -194,9 +194,11 @@ pub async fn require_sign_in(
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/workspace".into());
-        return Ok(
-            Redirect::to(&format!("/signin?next={}", super::urlencode(&target))).into_response(),
-        );
+        return Ok(Redirect::to(&format!(
+            "/signin?next={}",
+            crate::pages::context::urlencode(&target)
+        ))
+        .into_response());
     }
     let (lang, query, _) = language(&parts.uri, &parts.headers);
     let template = SigninPage {

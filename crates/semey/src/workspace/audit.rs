@@ -1,8 +1,8 @@
 //! The audit trail for coordinators: browse with filters, export as CSV. Read only: no route
 //! changes or deletes a line.
 
-use super::{language, page, Chrome};
 use crate::auth::Actor;
+use crate::pages::context::{language, page, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -61,7 +61,7 @@ async fn audit_page(
     let export = format!(
         "/workspace/audit.csv?{}",
         kept.iter()
-            .map(|(k, v)| format!("{k}={}", super::urlencode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::pages::context::urlencode(v)))
             .collect::<Vec<_>>()
             .join("&")
     );
@@ -81,7 +81,10 @@ async fn audit_csv(
     uri: Uri,
 ) -> Result<Response, AppError> {
     actor.principal.may_coordinate()?;
-    let query = uri.query().map(super::query_pairs).unwrap_or_default();
+    let query = uri
+        .query()
+        .map(crate::pages::context::query_pairs)
+        .unwrap_or_default();
     let (f, _) = filter(&query);
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| AppError::Io(std::io::Error::other(e));

@@ -1,7 +1,7 @@
 //! The account page: one's role, a new password, and API tokens (issued, shown once, revoked).
 
-use super::{language, page, query_pairs, Chrome};
 use crate::auth::{self, Actor};
+use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;

@@ -1,7 +1,7 @@
 //! Radiation pages: the map of measured dose rates, the "my place" page of each settlement,
 //! and the datasets with their provenance.
 
-use super::{found, language, not_found, page, Chrome};
+use super::context::{found, language, not_found, page, Chrome};
 use crate::presentation::chart::{Chart, Series};
 use crate::presentation::format;
 use crate::radiation::{self as rad, distance_km, LegendRow, RiskMessage};

@@ -5,7 +5,7 @@
 //! still get the previous copy. Only anonymous GETs of public pages are cached;
 //! the editing workspace and the API never are.
 
-use super::language;
+use super::context::language;
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};

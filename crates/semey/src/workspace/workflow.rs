@@ -1,8 +1,10 @@
 //! The approval queue and a proposal's page: what changes (published against proposed, side
 //! by side), its state, and the steps the reader may take.
 
-use super::{language, page, query_pairs, Chrome};
+use super::common::*;
+use super::form::{self, Form};
 use crate::auth::Actor;
+use crate::pages::context::{found, language, not_found, page, query_pairs, Chrome};
 use crate::records::workflow;
 use crate::{AppError, AppState};
 use askama::Template;
@@ -11,6 +13,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, MethodRouter};
+use semey_domain::funding::RequirementInput;
+use semey_domain::organisation::OrganisationInput;
+use semey_domain::programme::ProgrammeInput;
+use semey_domain::record::RecordKind;
 use semey_domain::workflow::{State as Stage, Step};
 use semey_store::Proposal;
 
@@ -20,6 +26,10 @@ pub fn proposal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/workspace/proposals", get(queue)),
         ("/workspace/proposals/{id}", get(proposal_page)),
         ("/workspace/proposals/{id}/{step}", post(take_step)),
+        (
+            "/workspace/proposals/{id}/edit",
+            get(edit_proposal).post(post_proposal_edit),
+        ),
     ]
 }
 
@@ -131,14 +141,14 @@ async fn proposal_page(
 ) -> Result<Response, AppError> {
     let (lang, query, chosen) = language(&uri, &headers);
     let Ok(pid) = id.parse::<uuid::Uuid>() else {
-        return Ok(super::not_found(uri, headers).await);
+        return Ok(crate::pages::context::not_found(uri, headers).await);
     };
-    let Some(p) = super::found(s.store.proposal(pid).await)? else {
-        return Ok(super::not_found(uri, headers).await);
+    let Some(p) = crate::pages::context::found(s.store.proposal(pid).await)? else {
+        return Ok(crate::pages::context::not_found(uri, headers).await);
     };
     workflow::may_see(&actor, &p)?;
-    let before = super::workspace::pairs_of(&published(&s, &p).await?, &[]);
-    let after = super::workspace::pairs_of(&p.content, &[]);
+    let before = pairs_of(&published(&s, &p).await?, &[]);
+    let after = pairs_of(&p.content, &[]);
     let mut fields: Vec<String> = after.iter().map(|(k, _)| k.clone()).collect();
     for (k, _) in &before {
         if !fields.contains(k)
@@ -233,7 +243,7 @@ async fn proposal_page(
         published_href: p
             .published_id
             .as_ref()
-            .map(|id| super::record_href(p.kind, id)),
+            .map(|id| crate::pages::context::record_href(p.kind, id)),
         rows,
         steps,
         may_return,
@@ -265,4 +275,123 @@ async fn take_step(
         .map(|(_, v)| v.clone());
     workflow::take_step(&s.store, &actor, id, step, reason.as_deref()).await?;
     Ok(Redirect::to(&format!("/workspace/proposals/{id}")).into_response())
+}
+
+/// The form of a proposal's record, filled with what was proposed, to change a draft or a
+/// returned proposal.
+async fn edit_proposal(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(p) = found(s.store.proposal(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    crate::records::workflow::may_see(&actor, &p)?;
+    let cx = ctx(&uri, &headers);
+    let Some((kind, heading, lists)) = proposal_form(p.kind) else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let mut values = pairs_of(&p.content, lists);
+    if let Some(amount) = p.content.get("amount").and_then(|a| a.as_str()) {
+        values.retain(|(k, _)| k != "amount");
+        values.push(("amount".into(), amount.to_owned()));
+    }
+    let f = Form::new(cx.lang, values);
+    show(
+        &s,
+        cx,
+        kind,
+        heading,
+        format!("/workspace/proposals/{id}/edit"),
+        f,
+        None,
+    )
+    .await
+}
+
+/// Which form a proposal's record uses: its kind, heading and comma-separated lists (none
+/// for the kinds that are never proposed).
+fn proposal_form(
+    kind: RecordKind,
+) -> Option<(&'static str, &'static str, &'static [&'static str])> {
+    match kind {
+        RecordKind::Organisation => Some(("organisation", "form-edit-organisation", &[])),
+        RecordKind::Programme => Some(("programme", "form-edit-programme", PROGRAMME_LISTS)),
+        RecordKind::Requirement => Some(("requirement", "form-edit-requirement", &[])),
+        RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
+        RecordKind::Place
+        | RecordKind::ExchangeRate
+        | RecordKind::TubeFactor
+        | RecordKind::Account => None,
+    }
+}
+
+async fn post_proposal_edit(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(p) = found(s.store.proposal(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    crate::records::workflow::may_see(&actor, &p)?;
+    let Some((kind, heading, _)) = proposal_form(p.kind) else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let typed = posted(&body);
+    let plain = plain_amounts(cx.lang, typed.clone());
+    // The same reading and checks as the record's own form.
+    let read = match p.kind {
+        RecordKind::Organisation => checked(
+            form::read::<OrganisationInput>(&plain, &[], ORG_ARRAYS),
+            |i| i.check(Default::default()).map(drop),
+        ),
+        RecordKind::Programme => checked(
+            form::read::<ProgrammeInput>(&plain, PROGRAMME_LISTS, PROGRAMME_ARRAYS),
+            |i| i.check(Default::default()).map(drop),
+        ),
+        RecordKind::Requirement => checked(form::read::<RequirementInput>(&plain, &[], &[]), |i| {
+            i.check().map(drop)
+        }),
+        RecordKind::Transaction => checked(
+            form::read::<semey_domain::funding::TransactionInput>(&plain, &[], &[]),
+            |i| i.check().map(drop),
+        ),
+        RecordKind::Place
+        | RecordKind::ExchangeRate
+        | RecordKind::TubeFactor
+        | RecordKind::Account => return Ok(not_found(uri, headers).await),
+    };
+    match read {
+        Ok(content) => {
+            crate::records::workflow::edit(&s.store, &actor, id, content).await?;
+            Ok(Redirect::to(&format!("/workspace/proposals/{id}?saved=1")).into_response())
+        }
+        Err(errors) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                &s,
+                cx,
+                kind,
+                heading,
+                format!("/workspace/proposals/{id}/edit"),
+                f,
+                None,
+            )
+            .await
+        }
+    }
 }

@@ -1,0 +1,542 @@
+//! What the workspace's forms share: the page around a form, the choices of its pickers,
+//! reading a posted form into the API's input document and back, and the steps from a post to a
+//! saved record, a proposal, or the form again with its errors.
+
+use super::form::{self, Form};
+use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::presentation::i18n::t;
+use crate::records::workflow::Written;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use semey_domain::funding::TransactionType;
+use semey_domain::ids::ProgrammeId;
+use semey_domain::organisation::MechanismRole;
+use semey_domain::programme::{OrgRole, TargetGroup, ThematicArea};
+use semey_domain::{Invalid, Lang};
+use semey_store::{OrganisationFilter, Page, ProgrammeFilter};
+use serde::Serialize;
+use serde_json::Value;
+
+pub(super) type Choice = (String, String);
+
+/// A form page: which form, its fields and the choices its selects offer.
+#[derive(Template)]
+#[template(path = "edit.html")]
+pub(super) struct EditPage {
+    pub(super) c: Chrome,
+    pub(super) heading: String,
+    pub(super) action: String,
+    pub(super) kind: &'static str,
+    pub(super) f: Form,
+    pub(super) saved: Option<(String, String)>,
+    pub(super) o: Options,
+    /// On a programme's form: its requirements and transactions, each linking to its form.
+    pub(super) money: Vec<Choice>,
+}
+
+/// The choices of the selects, each in the reader's language.
+#[derive(Default)]
+pub(super) struct Options {
+    pub(super) org_types: Vec<Choice>,
+    pub(super) mechanism_roles: Vec<Choice>,
+    pub(super) statuses: Vec<Choice>,
+    pub(super) areas: Vec<Choice>,
+    pub(super) groups: Vec<Choice>,
+    pub(super) vocabularies: Vec<Choice>,
+    pub(super) places: Vec<Choice>,
+    pub(super) organisations: Vec<Choice>,
+    pub(super) roles: Vec<Choice>,
+    pub(super) programmes: Vec<Choice>,
+    pub(super) transaction_types: Vec<Choice>,
+}
+
+pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Options, AppError> {
+    use semey_domain::place::PlaceLevel;
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let tr = |prefix: &str, code: &str| (code.to_owned(), t(lang, &format!("{prefix}-{code}")));
+    let mut o = Options::default();
+    let organisations = || async {
+        let (orgs, _) = s
+            .store
+            .list_organisations(
+                &OrganisationFilter::default(),
+                Page::new(Some(Page::MAX_LIMIT), None),
+            )
+            .await?;
+        let mut list: Vec<Choice> = orgs
+            .iter()
+            .map(|o| (o.id.to_string(), best(&o.name)))
+            .collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok::<_, AppError>(list)
+    };
+    let programmes = || async {
+        let (list, _) = s
+            .store
+            .list_programmes(
+                &ProgrammeFilter::default(),
+                Page::new(Some(Page::MAX_LIMIT), None),
+            )
+            .await?;
+        Ok::<_, AppError>(
+            list.iter()
+                .map(|p| {
+                    (
+                        p.id.to_string(),
+                        format!("{} — {}", p.iati_identifier, best(&p.title)),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    match kind {
+        "organisation" => {
+            o.org_types = semey_domain::organisation::OrganisationType::CODES
+                .iter()
+                .map(|(code, _)| tr("orgtype", &code.to_string()))
+                .collect();
+            o.mechanism_roles = MechanismRole::ALL
+                .iter()
+                .map(|r| tr("mechanism", r.as_str()))
+                .collect();
+        }
+        "programme" => {
+            o.statuses = (1..=6).map(|c: u8| tr("status", &c.to_string())).collect();
+            o.areas = ThematicArea::ALL
+                .iter()
+                .map(|a| tr("area", a.as_str()))
+                .collect();
+            o.groups = TargetGroup::ALL
+                .iter()
+                .map(|g| tr("group", g.as_str()))
+                .collect();
+            o.vocabularies = vec![
+                ("dac5".into(), t(lang, "vocabulary-dac5")),
+                ("custom".into(), t(lang, "vocabulary-custom")),
+            ];
+            for level in [
+                PlaceLevel::Region,
+                PlaceLevel::District,
+                PlaceLevel::Settlement,
+            ] {
+                let mut at: Vec<Choice> = s
+                    .store
+                    .places_at_level(level, false)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.place.id.to_string(),
+                            format!(
+                                "{} ({})",
+                                best(&r.place.name),
+                                t(lang, &format!("level-{}", level.as_str()))
+                            ),
+                        )
+                    })
+                    .collect();
+                at.sort_by(|a, b| a.1.cmp(&b.1));
+                o.places.extend(at);
+            }
+            o.organisations = organisations().await?;
+            o.roles = OrgRole::ALL
+                .iter()
+                .map(|r| {
+                    (
+                        role_code(*r).to_owned(),
+                        t(lang, crate::pages::context::role_key(*r)),
+                    )
+                })
+                .collect();
+            o.programmes = programmes().await?;
+        }
+        _ => {
+            o.programmes = programmes().await?;
+            o.organisations = organisations().await?;
+            o.transaction_types = (1..=TransactionType::NAMES.len())
+                .map(|code| tr("txtype", &code.to_string()))
+                .collect();
+        }
+    }
+    Ok(o)
+}
+
+pub(super) fn role_code(r: OrgRole) -> &'static str {
+    match r {
+        OrgRole::Funding => "funding",
+        OrgRole::Accountable => "accountable",
+        OrgRole::Extending => "extending",
+        OrgRole::Implementing => "implementing",
+    }
+}
+
+/// A record's JSON as form pairs: `a.b`, `a[0].b`, `a[]` for lists of plain values, and the
+/// names in `lists` joined with commas.
+pub(super) fn pairs_of(value: &impl Serialize, lists: &[&str]) -> Vec<(String, String)> {
+    fn walk(v: &Value, name: &str, lists: &[&str], out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Null => {}
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let n = if name.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{name}.{k}")
+                    };
+                    walk(v, &n, lists, out);
+                }
+            }
+            Value::Array(a) if lists.contains(&name) => out.push((
+                name.to_owned(),
+                a.iter()
+                    .map(|x| x.as_str().map(str::to_owned).unwrap_or(x.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    if v.is_object() {
+                        walk(v, &format!("{name}[{i}]"), lists, out);
+                    } else {
+                        walk(v, &format!("{name}[]"), lists, out);
+                    }
+                }
+            }
+            Value::String(s) => out.push((name.to_owned(), s.clone())),
+            other => out.push((name.to_owned(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &serde_json::to_value(value).unwrap_or(Value::Null),
+        "",
+        lists,
+        &mut out,
+    );
+    out
+}
+
+pub(super) struct Ctx {
+    pub(super) lang: Lang,
+    pub(super) chrome: Chrome,
+    pub(super) chosen: bool,
+    pub(super) query: Vec<(String, String)>,
+}
+
+pub(super) fn ctx(uri: &Uri, headers: &HeaderMap) -> Ctx {
+    let (lang, query, chosen) = language(uri, headers);
+    Ctx {
+        lang,
+        chrome: Chrome::new(lang, uri, query.clone()),
+        chosen,
+        query,
+    }
+}
+
+impl Ctx {
+    pub(super) fn param(&self, k: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub(super) async fn show(
+    s: &AppState,
+    cx: Ctx,
+    kind: &'static str,
+    heading_key: &str,
+    action: String,
+    f: Form,
+    saved: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    show_with(s, cx, kind, heading_key, action, f, saved, Vec::new()).await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn show_with(
+    s: &AppState,
+    cx: Ctx,
+    kind: &'static str,
+    heading_key: &str,
+    action: String,
+    f: Form,
+    saved: Option<(String, String)>,
+    money: Vec<Choice>,
+) -> Result<Response, AppError> {
+    let status = if f.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = EditPage {
+        heading: t(cx.lang, heading_key),
+        action,
+        kind,
+        o: options(s, cx.lang, kind).await?,
+        f,
+        saved,
+        money,
+        c: cx.chrome,
+    };
+    Ok(page(&template, status, cx.chosen.then_some(cx.lang)))
+}
+
+/// What a post's body says, as pairs; a body that is not a form reads as empty.
+pub(super) fn posted(body: &Bytes) -> Vec<(String, String)> {
+    std::str::from_utf8(body)
+        .map(query_pairs)
+        .unwrap_or_default()
+}
+
+/// Amounts as people type them in their language ("1 250 000,50" in Russian and Kazakh,
+/// "1,250,000.50" in English and Chinese) in the plain form the input takes ("1250000.50").
+pub(super) fn plain_amounts(lang: Lang, mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    for (k, v) in pairs.iter_mut() {
+        if k == "amount" {
+            let digits: String = v
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+                .collect();
+            *v = match lang {
+                Lang::Ru | Lang::Kk => digits.replace(',', "."),
+                Lang::En | Lang::Zh => digits.replace(',', ""),
+            };
+        }
+    }
+    pairs
+}
+
+/// A failed save: field errors go back to the form; anything else is the error it is.
+pub(super) fn form_errors(e: AppError) -> Result<Vec<semey_domain::error::FieldError>, AppError> {
+    match e {
+        AppError::Invalid(Invalid { errors }) => Ok(errors),
+        AppError::BadRequest {
+            code,
+            message,
+            field: Some(field),
+        } => Ok(vec![semey_domain::error::FieldError::new(
+            field, code, message,
+        )]),
+        other => Err(other),
+    }
+}
+
+pub(super) fn saved_notice(lang: Lang, href: String) -> Option<(String, String)> {
+    Some((t(lang, "form-saved"), href))
+}
+
+/// A posted form's outcome: the saved record, or the values to show again with their errors.
+pub(super) type Outcome<R> =
+    Result<R, (Vec<(String, String)>, Vec<semey_domain::error::FieldError>)>;
+
+/// Saves what a form posted. When some fields could not be read, the rest still go through
+/// the record's own checks (without saving), so one answer names every problem.
+pub(super) async fn submit<T: Clone, R, Fut>(
+    read: form::Read<T>,
+    check: impl FnOnce(T) -> Result<(), Invalid>,
+    save: impl FnOnce(T) -> Fut,
+) -> Result<Outcome<R>, AppError>
+where
+    Fut: std::future::Future<Output = Result<R, AppError>>,
+{
+    let form::Read {
+        values,
+        input,
+        mut errors,
+    } = read;
+    match input {
+        Some(input) if errors.is_empty() => match save(input).await {
+            Ok(r) => Ok(Ok(r)),
+            Err(e) => Ok(Err((values, form_errors(e)?))),
+        },
+        Some(input) => {
+            if let Err(more) = check(input) {
+                for e in more.errors {
+                    if !errors.iter().any(|x| x.field == e.field) {
+                        errors.push(e);
+                    }
+                }
+            }
+            Ok(Err((values, errors)))
+        }
+        None => Ok(Err((values, errors))),
+    }
+}
+
+pub(super) const ORG_ARRAYS: &[&str] = &["contacts"];
+pub(super) const PROGRAMME_LISTS: &[&str] = &["sdg_targets"];
+pub(super) const PROGRAMME_ARRAYS: &[&str] = &[
+    "areas",
+    "sectors",
+    "sdg_targets",
+    "places",
+    "target_groups",
+    "participants",
+    "policy_markers",
+];
+
+/// Money forms start from the programme named in `?programme=` and say when the last entry
+/// was recorded, so a person can enter one after another.
+pub(super) fn money_form(cx: &Ctx) -> (Form, Option<(String, String)>) {
+    let mut values = vec![("currency".into(), "KZT".into())];
+    let programme = cx.param("programme").map(str::to_owned);
+    if let Some(p) = &programme {
+        values.push(("programme_id".into(), p.clone()));
+    }
+    let saved = match (cx.param("saved"), programme) {
+        (Some(_), Some(p)) => saved_notice(cx.lang, format!("/programmes/{p}")),
+        _ => None,
+    };
+    (Form::new(cx.lang, values), saved)
+}
+
+/// After an editor's save: to the proposal they made.
+pub(super) fn to_proposal(p: &semey_store::Proposal) -> Response {
+    Redirect::to(&format!("/workspace/proposals/{}?saved=1", p.id)).into_response()
+}
+
+/// Where a money form came from and goes: its kind, heading and address.
+pub(super) struct MoneyForm {
+    pub(super) kind: &'static str,
+    pub(super) heading: &'static str,
+    pub(super) action: String,
+}
+
+/// A posted requirement or transaction form: amounts read the local way, saved by `save`, then
+/// `done` names where to go; otherwise the form again as typed, with its errors.
+pub(super) async fn post_money<I, R, Fut>(
+    s: &AppState,
+    cx: Ctx,
+    body: &Bytes,
+    form_of: MoneyForm,
+    check: impl FnOnce(I) -> Result<(), Invalid>,
+    save: impl FnOnce(I) -> Fut,
+    done: impl FnOnce(R) -> String,
+) -> Result<Response, AppError>
+where
+    I: serde::de::DeserializeOwned + Clone,
+    Fut: std::future::Future<Output = Result<Written<R>, AppError>>,
+{
+    // The form shows again what was typed, not the plain amount.
+    let typed = posted(body);
+    let read = form::read::<I>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
+    match submit(read, check, save).await? {
+        Ok(Written::Published { record: r, .. }) => Ok(Redirect::to(&done(r)).into_response()),
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
+        Err((_, errors)) => {
+            let f = Form::new(cx.lang, typed).with_errors(errors);
+            show(
+                s,
+                cx,
+                form_of.kind,
+                form_of.heading,
+                form_of.action,
+                f,
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// Pages of the workspace are not for shared caches.
+pub(super) async fn private(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
+/// A programme's requirements and transactions as links to their forms.
+pub(super) async fn money_of(
+    s: &AppState,
+    lang: Lang,
+    id: ProgrammeId,
+) -> Result<Vec<Choice>, AppError> {
+    let page = Page::new(Some(Page::MAX_LIMIT), None);
+    let (requirements, _) = s
+        .store
+        .list_requirements(&ProgrammeFilter::default(), Some(id), None, page)
+        .await?;
+    let (transactions, _) = s
+        .store
+        .list_transactions(
+            &semey_store::TransactionFilter {
+                programme_id: Some(id),
+                ..Default::default()
+            },
+            page,
+        )
+        .await?;
+    let mut out: Vec<Choice> = requirements
+        .iter()
+        .map(|r| {
+            (
+                format!("/workspace/requirements/{}", r.id),
+                format!(
+                    "{} {} – {}: {}",
+                    t(lang, "funding-required"),
+                    r.period_start,
+                    r.period_end,
+                    crate::presentation::format::amount(lang, r.amount, r.currency)
+                ),
+            )
+        })
+        .collect();
+    out.extend(transactions.iter().map(|tr| {
+        (
+            format!("/workspace/transactions/{}", tr.id),
+            format!(
+                "{} {}: {}",
+                t(lang, &format!("txtype-{}", tr.transaction_type.code())),
+                tr.date,
+                crate::presentation::format::amount(lang, tr.amount, tr.currency)
+            ),
+        )
+    }));
+    Ok(out)
+}
+
+/// An amount in minor units as a form shows it: `125000050` tiyn → `1250000.50`.
+pub(super) fn plain_amount(minor: i64, currency: semey_domain::currency::Currency) -> String {
+    let d = currency.decimals();
+    if d == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(d);
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        m / scale as u64,
+        m % scale as u64,
+        width = d as usize
+    )
+}
+
+/// A read form's input as JSON when it can be read and passes its checks; else every error.
+pub(super) fn checked<T: serde::Serialize + Clone>(
+    read: form::Read<T>,
+    check: impl FnOnce(T) -> Result<(), Invalid>,
+) -> Result<serde_json::Value, Vec<semey_domain::error::FieldError>> {
+    let mut errors = read.errors;
+    match read.input {
+        Some(input) => {
+            if let Err(more) = check(input.clone()) {
+                errors.extend(more.errors);
+            }
+            if errors.is_empty() {
+                Ok(crate::records::to_json(&input))
+            } else {
+                Err(errors)
+            }
+        }
+        None => Err(errors),
+    }
+}

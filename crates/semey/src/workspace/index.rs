@@ -1,0 +1,64 @@
+//! The workspace's start page.
+
+use super::common::*;
+use crate::pages::context::{language, page, Chrome};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use semey_store::{OrganisationFilter, Page, ProgrammeFilter};
+
+#[derive(Template)]
+#[template(path = "workspace.html")]
+pub(super) struct IndexPage {
+    c: Chrome,
+    organisations: Vec<Choice>,
+    programmes: Vec<Choice>,
+    more_programmes: bool,
+}
+
+pub(super) async fn index(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (lang, query, chosen) = language(&uri, &headers);
+    let q = query.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone());
+    let (orgs, _) = s
+        .store
+        .list_organisations(
+            &OrganisationFilter::default(),
+            Page::new(Some(Page::MAX_LIMIT), None),
+        )
+        .await?;
+    let (programmes, total) = s
+        .store
+        .list_programmes(
+            &ProgrammeFilter {
+                q,
+                ..Default::default()
+            },
+            Page::new(Some(100), None),
+        )
+        .await?;
+    let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let template = IndexPage {
+        organisations: orgs
+            .iter()
+            .map(|o| (o.id.to_string(), best(&o.name)))
+            .collect(),
+        more_programmes: total > programmes.len() as i64,
+        programmes: programmes
+            .iter()
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    format!("{} — {}", p.iati_identifier, best(&p.title)),
+                )
+            })
+            .collect(),
+        c: Chrome::new(lang, &uri, query),
+    };
+    Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
+}

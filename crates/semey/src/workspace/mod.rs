@@ -1,0 +1,55 @@
+//! The editing workspace under `/workspace`, for signed-in accounts: forms for every record
+//! kind people change (they post the API's input documents, so the same record path checks
+//! them), the approval workflow, one's account, accounts for administrators, and the audit
+//! trail for coordinators. Sign-in and sign-out are here too.
+
+mod audit;
+mod common;
+mod form;
+mod funding;
+mod index;
+mod me;
+mod organisations;
+mod programmes;
+mod signin;
+mod users;
+mod workflow;
+
+pub use me::account_routes;
+pub use users::admin_routes;
+pub use workflow::proposal_routes;
+
+use crate::AppState;
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+
+/// Every record form of the workspace: a GET shows it, a POST saves it. The router is built
+/// from this list, and the permission test walks the same list, so a form added without an
+/// entry in that test's matrix fails it.
+pub fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    let mut all = organisations::form_routes();
+    all.extend(programmes::form_routes());
+    all.extend(funding::form_routes());
+    all
+}
+
+/// The workspace's routes, behind the sign-in guard, and the sign-in pages.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new().route("/workspace", get(index::index));
+    for (path, methods) in form_routes()
+        .into_iter()
+        .chain(account_routes())
+        .chain(admin_routes())
+        .chain(proposal_routes())
+    {
+        router = router.route(path, methods);
+    }
+    let signed_in = router
+        .merge(audit::routes())
+        .layer(axum::middleware::map_response(common::private))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            signin::require_sign_in,
+        ));
+    signin::routes().merge(signed_in)
+}

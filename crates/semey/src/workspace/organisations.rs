@@ -1,0 +1,151 @@
+//! The organisation forms: a new organisation (coordinators), an organisation's own record.
+
+use super::common::*;
+use super::form::{self, Form};
+use crate::pages::context::{found, not_found};
+use crate::records::workflow::Written;
+use crate::{AppError, AppState};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, MethodRouter};
+use semey_domain::ids::OrganisationId;
+use semey_domain::organisation::OrganisationInput;
+
+/// This feature's forms: a GET shows one, a POST saves it.
+pub(super) fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (
+            "/workspace/organisations/new",
+            get(new_organisation).post(post_new_organisation),
+        ),
+        (
+            "/workspace/organisations/{id}",
+            get(edit_organisation).post(post_organisation),
+        ),
+    ]
+}
+
+async fn new_organisation(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let f = Form::new(cx.lang, vec![("country".into(), "KZ".into())]);
+    show(
+        &s,
+        cx,
+        "organisation",
+        "form-new-organisation",
+        "/workspace/organisations/new".into(),
+        f,
+        None,
+    )
+    .await
+}
+
+async fn edit_organisation(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<OrganisationId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(org) = found(s.store.organisation(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let saved = cx
+        .param("saved")
+        .and_then(|_| saved_notice(cx.lang, format!("/stakeholders/{id}")));
+    let f = Form::new(cx.lang, pairs_of(&org, &[]));
+    show(
+        &s,
+        cx,
+        "organisation",
+        "form-edit-organisation",
+        format!("/workspace/organisations/{id}"),
+        f,
+        saved,
+    )
+    .await
+}
+
+async fn save_organisation_form(
+    s: &AppState,
+    actor: &crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Option<OrganisationId>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let read = form::read::<OrganisationInput>(&posted(&body), &[], ORG_ARRAYS);
+    let outcome = submit(
+        read,
+        |i| i.check(id.unwrap_or_default()).map(drop),
+        |i| {
+            crate::records::write::<semey_domain::organisation::Organisation>(
+                &s.store,
+                actor,
+                id,
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+    )
+    .await?;
+    match outcome {
+        Ok(Written::Published { record: org, .. }) => Ok(Redirect::to(&format!(
+            "/workspace/organisations/{}?saved=1",
+            org.id
+        ))
+        .into_response()),
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
+        Err((values, errors)) => {
+            let (heading, action) = match id {
+                Some(id) => (
+                    "form-edit-organisation",
+                    format!("/workspace/organisations/{id}"),
+                ),
+                None => (
+                    "form-new-organisation",
+                    "/workspace/organisations/new".to_owned(),
+                ),
+            };
+            let f = Form::new(cx.lang, values).with_errors(errors);
+            show(s, cx, "organisation", heading, action, f, None).await
+        }
+    }
+}
+
+async fn post_new_organisation(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    save_organisation_form(&s, &actor, uri, headers, None, body).await
+}
+
+async fn post_organisation(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<OrganisationId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    if found(s.store.organisation(id).await)?.is_none() {
+        return Ok(not_found(uri, headers).await);
+    }
+    save_organisation_form(&s, &actor, uri, headers, Some(id), body).await
+}

@@ -1,0 +1,145 @@
+//! The programme forms: a new programme, a programme's record.
+
+use super::common::*;
+use super::form::{self, Form};
+use crate::pages::context::{found, not_found};
+use crate::records::workflow::Written;
+use crate::{AppError, AppState};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, MethodRouter};
+use semey_domain::ids::ProgrammeId;
+use semey_domain::programme::ProgrammeInput;
+
+/// This feature's forms: a GET shows one, a POST saves it.
+pub(super) fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (
+            "/workspace/programmes/new",
+            get(new_programme).post(post_new_programme),
+        ),
+        (
+            "/workspace/programmes/{id}",
+            get(edit_programme).post(post_programme),
+        ),
+    ]
+}
+
+async fn new_programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let f = Form::new(cx.lang, vec![("status".into(), "1".into())]);
+    show(
+        &s,
+        cx,
+        "programme",
+        "form-new-programme",
+        "/workspace/programmes/new".into(),
+        f,
+        None,
+    )
+    .await
+}
+
+async fn edit_programme(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<ProgrammeId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let Some(p) = found(s.store.programme(id).await)? else {
+        return Ok(not_found(uri, headers).await);
+    };
+    let cx = ctx(&uri, &headers);
+    let saved = cx
+        .param("saved")
+        .and_then(|_| saved_notice(cx.lang, format!("/programmes/{id}")));
+    let f = Form::new(cx.lang, pairs_of(&p, PROGRAMME_LISTS));
+    let money = money_of(&s, cx.lang, id).await?;
+    show_with(
+        &s,
+        cx,
+        "programme",
+        "form-edit-programme",
+        format!("/workspace/programmes/{id}"),
+        f,
+        saved,
+        money,
+    )
+    .await
+}
+
+async fn save_programme_form(
+    s: &AppState,
+    actor: &crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Option<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let read = form::read::<ProgrammeInput>(&posted(&body), PROGRAMME_LISTS, PROGRAMME_ARRAYS);
+    let outcome = submit(
+        read,
+        |i| i.check(id.unwrap_or_default()).map(drop),
+        |i| {
+            crate::records::write::<semey_domain::programme::Programme>(
+                &s.store,
+                actor,
+                id,
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+    )
+    .await?;
+    match outcome {
+        Ok(Written::Published { record: p, .. }) => {
+            Ok(Redirect::to(&format!("/workspace/programmes/{}?saved=1", p.id)).into_response())
+        }
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
+        Err((values, errors)) => {
+            let (heading, action) = match id {
+                Some(id) => ("form-edit-programme", format!("/workspace/programmes/{id}")),
+                None => ("form-new-programme", "/workspace/programmes/new".to_owned()),
+            };
+            let f = Form::new(cx.lang, values).with_errors(errors);
+            show(s, cx, "programme", heading, action, f, None).await
+        }
+    }
+}
+
+async fn post_new_programme(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    save_programme_form(&s, &actor, uri, headers, None, body).await
+}
+
+async fn post_programme(
+    State(s): State<AppState>,
+    actor: crate::auth::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<ProgrammeId>() else {
+        return Ok(not_found(uri, headers).await);
+    };
+    if found(s.store.programme(id).await)?.is_none() {
+        return Ok(not_found(uri, headers).await);
+    }
+    save_programme_form(&s, &actor, uri, headers, Some(id), body).await
+}
