@@ -12,6 +12,8 @@ echo "PostgreSQL for tests: $pg_url"
 log=$(mktemp)
 trap 'scripts/pg-cluster.sh stop "$pg_dir"; rm -f "$log"' EXIT
 status=0
+# The shape: no import cycles between the files of any crate.
+python3 scripts/module-cycles.py || status=$?
 cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
 # The portal in a real browser (Debian chromium, playwright-core, axe-core).
 scripts/browser-tests.sh 2>&1 | tee -a "$log" || status=$?

@@ -35,13 +35,13 @@ pub struct Store {
     pub(crate) pool: Pool,
     /// Counts the write transactions this process committed, so caches of what was read
     /// can tell they are out of date.
-    generation: Arc<AtomicU64>,
+    pub(crate) generation: Arc<AtomicU64>,
 }
 
 /// An open database transaction on either backend.
 pub struct Tx {
     pub(crate) conn: TxConn,
-    generation: Arc<AtomicU64>,
+    pub(crate) generation: Arc<AtomicU64>,
 }
 
 pub(crate) enum TxConn {
@@ -306,32 +306,6 @@ impl Store {
         }
     }
 
-    /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN
-    /// IMMEDIATE`): the record path reads what it changes inside its transaction, and a
-    /// deferred transaction that read before another writer committed could not write at all.
-    pub async fn begin(&self) -> Result<Tx> {
-        let conn = match &self.pool {
-            Pool::Sqlite(p) => TxConn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),
-        };
-        Ok(Tx {
-            conn,
-            generation: self.generation.clone(),
-        })
-    }
-
-    /// Opens a transaction that only reads (it takes no write lock on SQLite).
-    pub async fn begin_read(&self) -> Result<Tx> {
-        let conn = match &self.pool {
-            Pool::Sqlite(p) => TxConn::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => TxConn::Postgres(p.begin().await?),
-        };
-        Ok(Tx {
-            conn,
-            generation: self.generation.clone(),
-        })
-    }
-
     /// How many write transactions this process has committed; it changes after every write,
     /// so a cache keyed by it never serves what a write of this process made stale.
     pub fn generation(&self) -> u64 {
@@ -342,61 +316,6 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
-    }
-
-    /// A multi-row `INSERT … VALUES (…), (…)` of `rows` rows of `cols` columns.
-    ///
-    /// Where the backends differ: SQLite gets anonymous `?` placeholders, because sqlx looks up
-    /// every numbered parameter's name, a linear scan in SQLite that makes a statement of
-    /// thousands of `$n` parameters quadratic (measured: 300 µs a row at 500 rows a statement);
-    /// and rows to skip when present are `INSERT OR IGNORE` on SQLite (with foreign keys deferred
-    /// to the commit, no row can then abort the statement, so SQLite keeps no statement journal)
-    /// and `ON CONFLICT (id) DO NOTHING` on PostgreSQL.
-    pub(crate) fn multi_insert_sql(
-        &self,
-        table: &str,
-        columns: &str,
-        cols: usize,
-        rows: usize,
-        conflict: OnConflict<'_>,
-    ) -> String {
-        let sqlite = matches!(self.pool, Pool::Sqlite(_));
-        let verb = if sqlite
-            && matches!(
-                conflict,
-                OnConflict::SkipSameId | OnConflict::SkipAnyConflict
-            ) {
-            "INSERT OR IGNORE"
-        } else {
-            "INSERT"
-        };
-        let mut s = format!("{verb} INTO {table} ({columns}) VALUES ");
-        let mut n = 0;
-        for r in 0..rows {
-            s.push_str(if r > 0 { ", (" } else { "(" });
-            for c in 0..cols {
-                if c > 0 {
-                    s.push_str(", ");
-                }
-                n += 1;
-                if sqlite {
-                    s.push('?');
-                } else {
-                    s.push_str(&format!("${n}"));
-                }
-            }
-            s.push(')');
-        }
-        match conflict {
-            OnConflict::SkipSameId if !sqlite => s.push_str(" ON CONFLICT (id) DO NOTHING"),
-            OnConflict::SkipAnyConflict if !sqlite => s.push_str(" ON CONFLICT DO NOTHING"),
-            OnConflict::SkipSameId | OnConflict::SkipAnyConflict => {}
-            OnConflict::Clause(clause) => {
-                s.push(' ');
-                s.push_str(clause);
-            }
-        }
-        s
     }
 
     /// One page of a filtered list, and how many rows the filter selects in all. `filtered` is

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod db;
+mod dialect;
 mod error;
 mod funding;
 mod fx;
@@ -18,6 +19,7 @@ mod places;
 mod programmes;
 mod proposals;
 mod radiation;
+mod rollups;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User};
 pub use db::{Backend, Page, Store, Tx};

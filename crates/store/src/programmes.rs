@@ -227,10 +227,10 @@ impl Store {
         // The programme's areas may change: its money leaves the area cube under the old areas
         // and comes back under the new ones.
         let this = std::collections::BTreeSet::from([p.id]);
-        self.adjust_area_cube(tx, &this, crate::funding::Sign::Remove)
+        self.adjust_area_cube(tx, &this, crate::rollups::Sign::Remove)
             .await?;
         self.replace_programme_lists(tx, p).await?;
-        self.adjust_area_cube(tx, &this, crate::funding::Sign::Add)
+        self.adjust_area_cube(tx, &this, crate::rollups::Sign::Add)
             .await
     }
 

@@ -325,13 +325,7 @@ impl Store {
         format: &str,
     ) -> Result<i64> {
         let now = stamp(OffsetDateTime::now_utc());
-        if let crate::db::TxConn::Sqlite(t) = &mut tx.conn {
-            // A bulk load touches many pages once: a smaller page cache keeps the process's
-            // memory bounded (the pool's connections otherwise keep 256 MB for reading).
-            sqlx::query("PRAGMA cache_size = -65536")
-                .execute(&mut **t)
-                .await?;
-        }
+        self.bulk_load_cache(tx, true).await?;
         let id = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
             "INSERT INTO radiation_imports (dataset_id, file_name, sha256, format, imported_at, rows_read, inserted, duplicates, skipped, report, first_id) \
              VALUES ($1, $2, '', $3, $4, 0, 0, 0, 0, '{}', (SELECT COALESCE(MAX(id), 0) + 1 FROM measurements)) RETURNING id")
@@ -353,11 +347,7 @@ impl Store {
         skipped: i64,
         report: &serde_json::Value,
     ) -> Result<()> {
-        if let crate::db::TxConn::Sqlite(t) = &mut tx.conn {
-            sqlx::query("PRAGMA cache_size = -262144")
-                .execute(&mut **t)
-                .await?;
-        }
+        self.bulk_load_cache(tx, false).await?;
         if inserted == 0 {
             on_tx!(tx, c => sqlx::query("DELETE FROM radiation_imports WHERE id = $1").bind(import_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
             return Ok(());
@@ -476,21 +466,8 @@ impl Store {
         &self,
         f: &MeasurementFilter,
     ) -> Result<Option<MeasurementChunk>> {
-        let sqlite = matches!(self.pool, crate::db::Pool::Sqlite(_));
-        let agg = |e: &str| {
-            if sqlite {
-                format!("group_concat({e}, char(31))")
-            } else {
-                format!("string_agg(CAST({e} AS TEXT), chr(31) ORDER BY id)")
-            }
-        };
-        let text = |e: &str| {
-            if sqlite {
-                format!("coalesce({e}, '')")
-            } else {
-                format!("coalesce(CAST({e} AS TEXT), '')")
-            }
-        };
+        let agg = |e: &str| self.text_agg(e);
+        let text = |e: &str| self.text_or_empty(e);
         let mut inner = String::from(
             "SELECT m.id, m.t, m.lat, m.lon, m.value, m.unit, m.device_id, m.import_id, m.flags, m.nuclide, m.height_m, m.precision_m \
              FROM measurements m WHERE 1 = 1",
@@ -706,11 +683,7 @@ impl Store {
     /// PostgreSQL by locking the measurements against writes (reads go on), on SQLite by the
     /// write lock this statement takes.
     pub async fn clear_aggregates(&self, tx: &mut Tx) -> Result<()> {
-        if let crate::db::TxConn::Postgres(t) = &mut tx.conn {
-            sqlx::query("LOCK TABLE measurements IN EXCLUSIVE MODE")
-                .execute(&mut **t)
-                .await?;
-        }
+        self.lock_against_writes(tx, "measurements").await?;
         on_tx!(tx, c => sqlx::query("DELETE FROM radiation_bins").execute(&mut *c).await.map(|r| r.rows_affected()))?;
         on_tx!(tx, c => sqlx::query("DELETE FROM radiation_place_stats").execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(())
