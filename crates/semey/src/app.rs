@@ -34,7 +34,7 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::auth::guard,
+            crate::accounts::guard,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

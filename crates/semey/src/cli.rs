@@ -138,7 +138,7 @@ fn read_password() -> Result<String, AppError> {
     if std::io::stdin().is_terminal() {
         eprintln!(
             "New password (at least {} characters), then Enter:",
-            crate::auth::MIN_PASSWORD
+            crate::accounts::MIN_PASSWORD
         );
     }
     let mut line = String::new();
@@ -209,7 +209,7 @@ async fn radiation_command(state: &AppState, cmd: RadiationCommand) -> Result<()
             };
             let written = crate::records::write::<semey_store::Factor>(
                 &state.store,
-                &crate::auth::Actor::command_line(),
+                &crate::accounts::Actor::command_line(),
                 None,
                 input,
                 crate::records::Channel::Api,
@@ -230,7 +230,7 @@ async fn radiation_command(state: &AppState, cmd: RadiationCommand) -> Result<()
 }
 
 async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError> {
-    use crate::auth::{self, Actor};
+    use crate::accounts::{self, Actor};
     let cli = Actor::command_line();
     let find = |email: String| async move {
         state
@@ -270,7 +270,7 @@ async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError
                 state.store.organisation(org).await?;
             }
             let password = read_password()?;
-            let id = auth::create_user(
+            let id = accounts::create_user(
                 &state.store,
                 &cli,
                 &email,
@@ -287,7 +287,7 @@ async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError
             revoke_tokens,
         } => {
             let user = find(email.clone()).await?;
-            auth::set_password(&state.store, &cli, user.id, read_password()?, revoke_tokens)
+            accounts::set_password(&state.store, &cli, user.id, read_password()?, revoke_tokens)
                 .await?;
             let tokens = if revoke_tokens {
                 " and its API tokens are revoked"
@@ -298,12 +298,12 @@ async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError
         }
         UserCommand::Disable { email } => {
             let user = find(email.clone()).await?;
-            auth::set_disabled(&state.store, &cli, user.id, true).await?;
+            accounts::set_disabled(&state.store, &cli, user.id, true).await?;
             println!("{email} is disabled");
         }
         UserCommand::Enable { email } => {
             let user = find(email.clone()).await?;
-            auth::set_disabled(&state.store, &cli, user.id, false).await?;
+            accounts::set_disabled(&state.store, &cli, user.id, false).await?;
             println!("{email} is enabled");
         }
         UserCommand::List => {
@@ -328,7 +328,7 @@ async fn user_command(state: &AppState, cmd: UserCommand) -> Result<(), AppError
         UserCommand::Token { email, name, days } => {
             let user = find(email).await?;
             let (id, secret) =
-                auth::issue_token(&state.store, &cli, &user, &name, time::Duration::days(days))
+                accounts::issue_token(&state.store, &cli, &user, &name, time::Duration::days(days))
                     .await?;
             println!("token {id}: {secret}");
             eprintln!("This secret is shown once; keep it safe. Send it as `Authorization: Bearer <secret>`.");
@@ -487,7 +487,7 @@ fn import_source<'a>(path: &std::path::Path, bytes: &'a [u8]) -> import::Source<
     import::Source::new(
         path.display().to_string(),
         bytes,
-        crate::auth::Actor::operator(),
+        crate::accounts::Actor::operator(),
     )
 }
 
@@ -644,7 +644,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 mapping,
                 everywhere,
                 precision_m: precision,
-                actor: crate::auth::Actor::operator(),
+                actor: crate::accounts::Actor::operator(),
                 ..Default::default()
             };
             let mut bar = Bar(None);

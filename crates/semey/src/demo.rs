@@ -7,7 +7,7 @@
 //! to show what the platform does, and labelled so in every language.
 //! Outlines are not part of the demo: `semey import places` adds them from the geokz files.
 
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::error::AppError;
 use crate::records::{save_in, write, Channel};
 use rust_decimal::Decimal;

@@ -5,9 +5,9 @@
 //! Architecture invariant: the edges (`api`, `cli`) only translate between the outside world
 //! and the services; rules live in the domain core, SQL in the storage layer.
 
+pub mod accounts;
 pub mod api;
 mod app;
-pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -38,7 +38,7 @@ pub struct AppState {
     /// Rendered public pages (see `pages::cache`).
     pub pages: pages::cache::PageCache,
     /// Sign-in attempts per address.
-    pub sign_ins: auth::SignInLimiter,
+    pub sign_ins: accounts::SignInLimiter,
     /// Permits for heavy requests (streamed exports), `config.heavy_requests` of them.
     pub heavy: std::sync::Arc<tokio::sync::Semaphore>,
 }

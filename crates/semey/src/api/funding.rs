@@ -123,7 +123,7 @@ async fn get_transaction(
     responses((status = 200, body = Transaction), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn correct_transaction(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TransactionInput>,
 ) -> Result<axum::response::Response, AppError> {
@@ -147,7 +147,7 @@ async fn correct_transaction(
         (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_transaction(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiJson(input): ApiJson<TransactionInput>,
 ) -> Result<axum::response::Response, AppError> {
     Ok(crate::records::write::<Transaction>(
@@ -197,7 +197,7 @@ async fn list_requirements(
         (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_requirement(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiJson(input): ApiJson<RequirementInput>,
 ) -> Result<axum::response::Response, AppError> {
     Ok(crate::records::write::<Requirement>(
@@ -216,7 +216,7 @@ async fn create_requirement(
     responses((status = 200, body = Requirement), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn correct_requirement(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RequirementInput>,
 ) -> Result<axum::response::Response, AppError> {
@@ -285,7 +285,7 @@ pub(super) struct RateResult {
     responses((status = 200, body = RateResult), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_rates(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiJson(input): ApiJson<Vec<RateInput>>,
 ) -> Result<Json<RateResult>, AppError> {
     actor.principal.may_coordinate()?;

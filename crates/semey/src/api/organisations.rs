@@ -83,7 +83,7 @@ async fn get_organisation(
     responses((status = 201, body = Organisation), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_organisation(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<axum::response::Response, AppError> {
     Ok(
@@ -105,7 +105,7 @@ async fn create_organisation(
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_organisation(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<axum::response::Response, AppError> {

@@ -107,7 +107,7 @@ async fn place_geometry(
     responses((status = 201, body = Place), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_place(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiJson(input): ApiJson<PlaceInput>,
 ) -> Result<(StatusCode, Json<Place>), AppError> {
     let place =

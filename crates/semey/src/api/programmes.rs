@@ -196,7 +196,7 @@ async fn get_programme(
         (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_programme(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<axum::response::Response, AppError> {
     Ok(crate::records::write::<semey_domain::programme::Programme>(
@@ -216,7 +216,7 @@ async fn create_programme(
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_programme(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProgrammeInput>,
 ) -> Result<axum::response::Response, AppError> {

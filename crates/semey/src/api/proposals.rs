@@ -1,7 +1,7 @@
 //! `/api/v1/proposals`: what editors proposed, and the workflow's steps.
 
 use super::extract::ApiQuery;
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::records::workflow::ProposalView;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};

@@ -212,7 +212,7 @@ const EXPORT_CHUNK: i64 = 100_000;
               (status = 503, body = crate::error::ErrorBody, description = "Too many exports at once; retry")))]
 async fn measurements(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
     let filter = MeasurementFilter {

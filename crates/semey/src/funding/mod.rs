@@ -1,7 +1,7 @@
 //! Funding: requirements, transactions and exchange rates on the record path (`record.rs`,
 //! `rates.rs`), and the funding summary.
 
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::error::AppError;
 use semey_domain::funding::{Sums, Totals};
 use semey_domain::fx::FxRate;

@@ -1,7 +1,7 @@
 //! A file given to an import, who runs it, and the import's audit line.
 
 use super::report::ImportReport;
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::AppError;
 use semey_store::{Store, Tx};
 
@@ -29,7 +29,7 @@ impl<'a> Source<'a> {
     }
 
     pub fn sha256(&self) -> String {
-        crate::auth::sha256_bytes_hex(self.bytes)
+        crate::accounts::sha256_bytes_hex(self.bytes)
     }
 
     /// The import's audit line, in its transaction.

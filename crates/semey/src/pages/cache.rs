@@ -72,7 +72,7 @@ pub async fn cached(State(s): State<AppState>, req: Request, next: Next) -> Resp
     // Only the public's pages: anything sent with a session or a token is rendered for its
     // reader.
     if req.method() != Method::GET
-        || crate::auth::session_secret(req.headers()).is_some()
+        || crate::accounts::session_secret(req.headers()).is_some()
         || req
             .headers()
             .contains_key(axum::http::header::AUTHORIZATION)

@@ -186,7 +186,7 @@ pub struct MeasurementOptions {
     /// The time the import runs (readings more than 48 h after it are refused).
     pub now: OffsetDateTime,
     /// Who runs the import, for the audit trail (the command line unless said).
-    pub actor: crate::auth::Actor,
+    pub actor: crate::accounts::Actor,
 }
 
 impl Default for MeasurementOptions {
@@ -204,7 +204,7 @@ impl Default for MeasurementOptions {
             everywhere: false,
             precision_m: None,
             now: OffsetDateTime::now_utc(),
-            actor: crate::auth::Actor::command_line(),
+            actor: crate::accounts::Actor::command_line(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! Publishing writes the record through [`super::save_in`], the coordinators' own write.
 
 use super::record::{authorise_in, id_of, input_of, proposes, save_in, to_json, Channel, Record};
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::AppError;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::ids::OrganisationId;

@@ -1,7 +1,7 @@
 //! The audit trail for coordinators: browse with filters, export as CSV. Read only: no route
 //! changes or deletes a line.
 
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::pages::context::{language, page, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;

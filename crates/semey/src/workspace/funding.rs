@@ -55,7 +55,7 @@ async fn new_requirement(
 
 async fn post_requirement(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -111,7 +111,7 @@ async fn new_transaction(
 
 async fn post_transaction(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -203,7 +203,7 @@ async fn edit_transaction(
 
 async fn post_transaction_correction(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -279,7 +279,7 @@ async fn edit_requirement(
 
 async fn post_requirement_correction(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,

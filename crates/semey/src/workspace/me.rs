@@ -1,6 +1,6 @@
 //! The account page: one's role, a new password, and API tokens (issued, shown once, revoked).
 
-use crate::auth::{self, Actor};
+use crate::accounts::{self, Actor};
 use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -113,7 +113,7 @@ async fn change_password(
 ) -> Result<Response, AppError> {
     let user = me(&s, &actor).await?;
     let f = form(&body);
-    if !auth::verify_password(user.password_hash.clone(), field(&f, "current")).await {
+    if !accounts::verify_password(user.password_hash.clone(), field(&f, "current")).await {
         return render(
             &s,
             &actor,
@@ -126,7 +126,7 @@ async fn change_password(
         .await;
     }
     let revoke_tokens = field(&f, "revoke_tokens") == "on";
-    match auth::set_password(&s.store, &actor, user.id, field(&f, "new"), revoke_tokens).await {
+    match accounts::set_password(&s.store, &actor, user.id, field(&f, "new"), revoke_tokens).await {
         Ok(()) => Ok(Redirect::to("/signin?next=%2Fworkspace%2Faccount").into_response()),
         Err(AppError::Invalid(_)) => {
             render(
@@ -171,7 +171,7 @@ async fn new_token(
         )
         .await;
     };
-    let (_, secret) = auth::issue_token(
+    let (_, secret) = accounts::issue_token(
         &s.store,
         &actor,
         &user,
@@ -205,6 +205,6 @@ async fn revoke(
     if !mine && !user.administrator {
         return Err(AppError::Forbidden("this token is not yours"));
     }
-    auth::revoke_token(&s.store, &actor, id).await?;
+    accounts::revoke_token(&s.store, &actor, id).await?;
     Ok(Redirect::to("/workspace/account").into_response())
 }

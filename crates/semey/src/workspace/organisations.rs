@@ -77,7 +77,7 @@ async fn edit_organisation(
 
 async fn save_organisation_form(
     s: &AppState,
-    actor: &crate::auth::Actor,
+    actor: &crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     id: Option<OrganisationId>,
@@ -125,7 +125,7 @@ async fn save_organisation_form(
 
 async fn post_new_organisation(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -135,7 +135,7 @@ async fn post_new_organisation(
 
 async fn post_organisation(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,

@@ -79,7 +79,7 @@ async fn edit_programme(
 
 async fn save_programme_form(
     s: &AppState,
-    actor: &crate::auth::Actor,
+    actor: &crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     id: Option<ProgrammeId>,
@@ -119,7 +119,7 @@ async fn save_programme_form(
 
 async fn post_new_programme(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -129,7 +129,7 @@ async fn post_new_programme(
 
 async fn post_programme(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,

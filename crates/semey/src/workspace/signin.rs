@@ -1,7 +1,7 @@
 //! Signing in and out. One message for every failed sign-in (wrong address, wrong password,
 //! locked or disabled account), so the page does not tell who has an account.
 
-use crate::auth::{self, Actor};
+use crate::accounts::{self, Actor};
 use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -106,16 +106,16 @@ async fn signin(
             None,
         )));
     }
-    match auth::sign_in(&s.store, &email, &password, &address).await? {
+    match accounts::sign_in(&s.store, &email, &password, &address).await? {
         Ok((secret, _user)) => {
             // A new session every time: any session the browser had before ends here.
-            if let Some(old) = auth::session_secret(&headers) {
-                auth::sign_out(&s.store, &old).await?;
+            if let Some(old) = accounts::session_secret(&headers) {
+                accounts::sign_out(&s.store, &old).await?;
             }
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().insert(
                 header::SET_COOKIE,
-                auth::session_cookie(&secret, s.config.secure_cookies),
+                accounts::session_cookie(&secret, s.config.secure_cookies),
             );
             Ok(no_store(r))
         }
@@ -132,12 +132,12 @@ async fn signin(
 }
 
 async fn signout(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    if let Some(secret) = auth::session_secret(&headers) {
-        auth::sign_out(&s.store, &secret).await?;
+    if let Some(secret) = accounts::session_secret(&headers) {
+        accounts::sign_out(&s.store, &secret).await?;
     }
     let mut r = Redirect::to("/").into_response();
     r.headers_mut()
-        .insert(header::SET_COOKIE, auth::clear_session_cookie());
+        .insert(header::SET_COOKIE, accounts::clear_session_cookie());
     Ok(r)
 }
 

@@ -1,6 +1,6 @@
 //! Administration of accounts and memberships (administrators only).
 
-use crate::auth::{self, Actor};
+use crate::accounts::{self, Actor};
 use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -180,7 +180,7 @@ async fn add_user(
             )
             .into());
         }
-        auth::create_user(
+        accounts::create_user(
             &s.store,
             &actor,
             &get("email"),
@@ -210,7 +210,7 @@ async fn membership(
         id: id.clone(),
     })?;
     let get = fields(&body);
-    let r = async { auth::set_membership(&s.store, &actor, id, chosen(&get)?).await }.await;
+    let r = async { accounts::set_membership(&s.store, &actor, id, chosen(&get)?).await }.await;
     or_page(&s, &uri, &headers, r).await
 }
 
@@ -242,6 +242,6 @@ async fn set_disabled(
         id: id.clone(),
     })?;
     s.store.user(id).await?;
-    auth::set_disabled(&s.store, &actor, id, disabled).await?;
+    accounts::set_disabled(&s.store, &actor, id, disabled).await?;
     Ok(Redirect::to("/workspace/users").into_response())
 }

@@ -3,7 +3,7 @@
 
 use super::common::*;
 use super::form::{self, Form};
-use crate::auth::Actor;
+use crate::accounts::Actor;
 use crate::pages::context::{found, language, not_found, page, query_pairs, Chrome};
 use crate::records::workflow;
 use crate::{AppError, AppState};
@@ -281,7 +281,7 @@ async fn take_step(
 /// returned proposal.
 async fn edit_proposal(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -334,7 +334,7 @@ fn proposal_form(
 
 async fn post_proposal_edit(
     State(s): State<AppState>,
-    actor: crate::auth::Actor,
+    actor: crate::accounts::Actor,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,

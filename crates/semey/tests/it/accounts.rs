@@ -4,7 +4,7 @@
 use crate::support::TestApp;
 use axum::http::{header, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use semey::auth::{self, Actor};
+use semey::accounts::{self, Actor};
 use semey_domain::access::Role;
 use semey_domain::ids::OrganisationId;
 use semey_store::{AuditFilter, Page};
@@ -16,7 +16,7 @@ const PASSWORD: &str = "a long enough secret phrase";
 /// A user with this role in this organisation, and an API token of theirs.
 async fn member(app: &TestApp, email: &str, role: Role, org: Option<OrganisationId>) -> String {
     let cli = Actor::command_line();
-    let id = auth::create_user(
+    let id = accounts::create_user(
         app.store(),
         &cli,
         email,
@@ -28,7 +28,7 @@ async fn member(app: &TestApp, email: &str, role: Role, org: Option<Organisation
     .await
     .expect("user");
     let user = app.store().user(id).await.unwrap();
-    auth::issue_token(app.store(), &cli, &user, "test", time::Duration::days(1))
+    accounts::issue_token(app.store(), &cli, &user, "test", time::Duration::days(1))
         .await
         .expect("token")
         .1
@@ -216,7 +216,7 @@ on_both_backends! {
     /// sign-out and a tampered cookie leave nobody signed in.
     async fn sign_in_sessions_and_lock_out(app: TestApp) {
         let cli = Actor::command_line();
-        auth::create_user(app.store(), &cli, "Aigerim@Semey.test", "Aigerim", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+        accounts::create_user(app.store(), &cli, "Aigerim@Semey.test", "Aigerim", PASSWORD.into(), false, Some((Role::Coordinator, None)))
             .await
             .unwrap();
         let wrong = sign_in(&app, "aigerim@semey.test", "not the password", None).await;
@@ -267,7 +267,7 @@ on_both_backends! {
     /// An idle session ends; revoked and expired tokens are refused.
     async fn expired_sessions_and_revoked_tokens(app: TestApp) {
         let cli = Actor::command_line();
-        let id = auth::create_user(app.store(), &cli, "idle@semey.test", "Idle", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+        let id = accounts::create_user(app.store(), &cli, "idle@semey.test", "Idle", PASSWORD.into(), false, Some((Role::Coordinator, None)))
             .await
             .unwrap();
         let r = sign_in(&app, "idle@semey.test", PASSWORD, None).await;
@@ -286,14 +286,14 @@ on_both_backends! {
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "an idle session is over");
 
         let user = app.store().user(id).await.unwrap();
-        let (token_id, token) = auth::issue_token(app.store(), &cli, &user, "robot", time::Duration::days(30)).await.unwrap();
+        let (token_id, token) = accounts::issue_token(app.store(), &cli, &user, "robot", time::Duration::days(30)).await.unwrap();
         let (s, _) = app.request_as(Some(&token), Method::POST, "/api/v1/organisations", Some(json!({"name": {"en": "X"}, "org_type": 22, "country": "KZ"}).to_string())).await;
         assert_eq!(s, StatusCode::CREATED);
-        auth::revoke_token(app.store(), &cli, token_id).await.unwrap();
+        accounts::revoke_token(app.store(), &cli, token_id).await.unwrap();
         let before = app.count("organisations").await;
         let (s, _) = app.request_as(Some(&token), Method::POST, "/api/v1/organisations", Some(json!({"name": {"en": "Y"}, "org_type": 22, "country": "KZ"}).to_string())).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
-        let (_, expired) = auth::issue_token(app.store(), &cli, &user, "old", time::Duration::seconds(-1)).await.unwrap();
+        let (_, expired) = accounts::issue_token(app.store(), &cli, &user, "old", time::Duration::seconds(-1)).await.unwrap();
         let (s, _) = app.request_as(Some(&expired), Method::POST, "/api/v1/organisations", Some(json!({"name": {"en": "Z"}, "org_type": 22, "country": "KZ"}).to_string())).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         let (s, _) = app.request_as(Some("semey_made-up"), Method::GET, "/api/v1/organisations", None).await;
@@ -368,7 +368,7 @@ on_both_backends! {
     /// One address cannot try sign-ins without end: after the limit it is told to wait, and
     /// that is audited.
     async fn sign_in_attempts_are_limited_per_address(app: TestApp) {
-        for i in 0..semey::auth::SignInLimiter::LIMIT {
+        for i in 0..semey::accounts::SignInLimiter::LIMIT {
             let r = sign_in(&app, &format!("nobody{i}@semey.test"), "whatever", None).await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         }
@@ -384,7 +384,7 @@ on_both_backends! {
     /// is shown once, works, and stops working when revoked.
     async fn the_account_page_changes_the_password_and_manages_tokens(app: TestApp) {
         let cli = Actor::command_line();
-        auth::create_user(app.store(), &cli, "self@semey.test", "Self", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+        accounts::create_user(app.store(), &cli, "self@semey.test", "Self", PASSWORD.into(), false, Some((Role::Coordinator, None)))
             .await
             .unwrap();
         let cookie = session_of(&sign_in(&app, "self@semey.test", PASSWORD, None).await);
@@ -493,15 +493,15 @@ on_both_backends! {
         };
         assert_eq!(put(editor.token.clone()).await, StatusCode::ACCEPTED);
 
-        let admin = semey::auth::Actor::command_line();
-        semey::auth::set_membership(app.store(), &admin, editor.id, Some((Role::Editor, Some(b.parse().unwrap())))).await.unwrap();
+        let admin = semey::accounts::Actor::command_line();
+        semey::accounts::set_membership(app.store(), &admin, editor.id, Some((Role::Editor, Some(b.parse().unwrap())))).await.unwrap();
         assert_eq!(put(editor.token.clone()).await, StatusCode::FORBIDDEN, "now an editor of B");
-        semey::auth::set_membership(app.store(), &admin, editor.id, Some((Role::Viewer, Some(a.parse().unwrap())))).await.unwrap();
+        semey::accounts::set_membership(app.store(), &admin, editor.id, Some((Role::Viewer, Some(a.parse().unwrap())))).await.unwrap();
         assert_eq!(put(editor.token.clone()).await, StatusCode::FORBIDDEN, "now a viewer of A");
 
-        semey::auth::set_disabled(app.store(), &admin, editor.id, true).await.unwrap();
+        semey::accounts::set_disabled(app.store(), &admin, editor.id, true).await.unwrap();
         assert_eq!(put(editor.token.clone()).await, StatusCode::UNAUTHORIZED);
-        semey::auth::set_disabled(app.store(), &admin, editor.id, false).await.unwrap();
+        semey::accounts::set_disabled(app.store(), &admin, editor.id, false).await.unwrap();
         assert_eq!(put(editor.token.clone()).await, StatusCode::UNAUTHORIZED, "disabling revoked it for good");
         assert!(app.store().tokens_of(editor.id).await.unwrap().iter().all(|t| t.revoked_at.is_some()));
     }
@@ -514,10 +514,10 @@ on_both_backends! {
         let user = app.user("pw@org.test", Role::Viewer, Some(&org)).await;
         let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
         assert_eq!(s, StatusCode::OK);
-        semey::auth::set_password(app.store(), &user.actor, user.id, "another long secret phrase".into(), false).await.unwrap();
+        semey::accounts::set_password(app.store(), &user.actor, user.id, "another long secret phrase".into(), false).await.unwrap();
         let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
         assert_eq!(s, StatusCode::OK, "kept when not asked");
-        semey::auth::set_password(app.store(), &user.actor, user.id, "a third long secret phrase".into(), true).await.unwrap();
+        semey::accounts::set_password(app.store(), &user.actor, user.id, "a third long secret phrase".into(), true).await.unwrap();
         let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }

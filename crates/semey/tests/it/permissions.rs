@@ -7,7 +7,7 @@
 use crate::support::TestApp;
 use axum::http::{header, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use semey::auth::{self, Actor};
+use semey::accounts::{self, Actor};
 use semey_domain::access::Role;
 use semey_store::{AuditFilter, Page};
 use serde_json::json;
@@ -74,7 +74,7 @@ struct Fixture {
 
 async fn token(app: &TestApp, email: &str, role: Role, org: Option<&str>) -> String {
     let cli = Actor::command_line();
-    let id = auth::create_user(
+    let id = accounts::create_user(
         app.store(),
         &cli,
         email,
@@ -86,7 +86,7 @@ async fn token(app: &TestApp, email: &str, role: Role, org: Option<&str>) -> Str
     .await
     .unwrap();
     let user = app.store().user(id).await.unwrap();
-    auth::issue_token(app.store(), &cli, &user, "matrix", time::Duration::days(1))
+    accounts::issue_token(app.store(), &cli, &user, "matrix", time::Duration::days(1))
         .await
         .unwrap()
         .1
@@ -139,7 +139,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .unwrap()
         .unwrap();
-    let (spare, _) = auth::issue_token(
+    let (spare, _) = accounts::issue_token(
         app.store(),
         &Actor::command_line(),
         &admin,
@@ -148,7 +148,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    let spare_user = auth::create_user(
+    let spare_user = accounts::create_user(
         app.store(),
         &Actor::command_line(),
         "spare@m.test",

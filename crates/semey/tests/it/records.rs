@@ -210,7 +210,7 @@ on_both_backends! {
 
         let factor = semey::records::write::<semey_store::Factor>(
             app.store(),
-            &semey::auth::Actor::command_line(),
+            &semey::accounts::Actor::command_line(),
             None,
             semey_domain::radiation::TubeFactor { tube: "LND 7317".into(), cpm_per_usv_h: 167.0, source: "recalibrated".into() },
             semey::records::Channel::Api,

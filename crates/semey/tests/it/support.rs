@@ -15,7 +15,7 @@ use tower::ServiceExt;
 pub struct TestUser {
     pub id: semey_domain::ids::UserId,
     pub token: String,
-    pub actor: semey::auth::Actor,
+    pub actor: semey::accounts::Actor,
 }
 
 pub enum Db {
@@ -71,8 +71,8 @@ impl TestApp {
         };
         let state = AppState::open(config).await.expect("open database");
         let router = semey::app(state.clone());
-        let cli = semey::auth::Actor::command_line();
-        let admin = semey::auth::create_user(
+        let cli = semey::accounts::Actor::command_line();
+        let admin = semey::accounts::create_user(
             &state.store,
             &cli,
             "admin@semey.test",
@@ -84,10 +84,15 @@ impl TestApp {
         .await
         .expect("administrator");
         let admin = state.store.user(admin).await.expect("administrator");
-        let (_, admin_token) =
-            semey::auth::issue_token(&state.store, &cli, &admin, "tests", time::Duration::days(1))
-                .await
-                .expect("token");
+        let (_, admin_token) = semey::accounts::issue_token(
+            &state.store,
+            &cli,
+            &admin,
+            "tests",
+            time::Duration::days(1),
+        )
+        .await
+        .expect("token");
         Self {
             state,
             router,
@@ -102,8 +107,8 @@ impl TestApp {
 
     /// A new account with `role` in organisation `org`, and an API token of it.
     pub async fn user(&self, email: &str, role: Role, org: Option<&str>) -> TestUser {
-        let cli = semey::auth::Actor::command_line();
-        let id = semey::auth::create_user(
+        let cli = semey::accounts::Actor::command_line();
+        let id = semey::accounts::create_user(
             self.store(),
             &cli,
             email,
@@ -116,13 +121,13 @@ impl TestApp {
         .expect("account");
         let user = self.store().user(id).await.expect("account");
         let (_, token) =
-            semey::auth::issue_token(self.store(), &cli, &user, "t", time::Duration::days(1))
+            semey::accounts::issue_token(self.store(), &cli, &user, "t", time::Duration::days(1))
                 .await
                 .expect("token");
         TestUser {
             id,
             token,
-            actor: semey::auth::Actor {
+            actor: semey::accounts::Actor {
                 principal: Principal {
                     user_id: Some(id),
                     administrator: false,
@@ -280,7 +285,7 @@ impl TestApp {
 
 /// A file to import, run from the command line.
 pub fn import_file<'a>(name: &str, bytes: &'a [u8]) -> semey::import::Source<'a> {
-    semey::import::Source::new(name, bytes, semey::auth::Actor::command_line())
+    semey::import::Source::new(name, bytes, semey::accounts::Actor::command_line())
 }
 
 /// A path in the shared reference data (`../shared/data` beside the repository).

@@ -5,7 +5,7 @@
 use crate::support::TestApp;
 use axum::http::{header, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use semey::auth::{self, Actor};
+use semey::accounts::{self, Actor};
 use semey_domain::access::Role;
 use tower::ServiceExt;
 
@@ -39,7 +39,7 @@ async fn send(
 
 async fn token(app: &TestApp, email: &str, role: Role, org: Option<&str>) -> String {
     let cli = Actor::command_line();
-    let id = auth::create_user(
+    let id = accounts::create_user(
         app.store(),
         &cli,
         email,
@@ -51,7 +51,7 @@ async fn token(app: &TestApp, email: &str, role: Role, org: Option<&str>) -> Str
     .await
     .unwrap();
     let user = app.store().user(id).await.unwrap();
-    auth::issue_token(app.store(), &cli, &user, "t", time::Duration::days(1))
+    accounts::issue_token(app.store(), &cli, &user, "t", time::Duration::days(1))
         .await
         .unwrap()
         .1

@@ -1,0 +1,167 @@
+//! The security layer in front of everything: cross-site unsafe requests refused, invalid
+//! tokens refused on every route, security headers on every response, security events audited.
+
+use super::actor::{address_of, Actor};
+use super::sessions::{principal, session_secret};
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use semey_store::Store;
+
+/// Refuses unsafe requests from another site (a form on someone else's page posting here with
+/// the reader's cookie) and adds the security headers to every response.
+pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && cross_site(req.headers()) {
+        let address = address_of(req.extensions());
+        if let Ok(mut tx) = s.store.begin().await {
+            let origin = req
+                .headers()
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let _ = s
+                .store
+                .append_audit(
+                    &mut tx,
+                    None,
+                    "anonymous",
+                    &address,
+                    "cross_site_request_refused",
+                    "request",
+                    req.uri().path(),
+                    None,
+                    Some(&serde_json::json!({ "origin": origin }).to_string()),
+                )
+                .await;
+            let _ = tx.commit().await;
+        }
+        let mut r = (
+            StatusCode::FORBIDDEN,
+            "cross-site request refused: this form must be sent from this site",
+        )
+            .into_response();
+        security_headers(r.headers_mut(), "", false);
+        return r;
+    }
+    let docs = req.uri().path().starts_with("/api/docs");
+    // A token that is not (or no longer) valid is refused on every route, reads included, so a
+    // machine client learns at once that its token expired or was revoked.
+    let mut req = req;
+    let mut actor = None;
+    if req.headers().contains_key(header::AUTHORIZATION) || session_secret(req.headers()).is_some()
+    {
+        let address = address_of(req.extensions());
+        match principal(&s.store, &s.config, req.headers()).await {
+            Ok(p) => {
+                let a = Actor {
+                    principal: p,
+                    address,
+                };
+                req.extensions_mut().insert(a.clone());
+                actor = Some(a);
+            }
+            Err(e) => {
+                audit_event(&s.store, None, &address, "invalid_token", req.uri().path()).await;
+                let mut r = e.into_response();
+                security_headers(r.headers_mut(), "", false);
+                return r;
+            }
+        }
+    }
+    let path = req.uri().path().to_owned();
+    let mut response = next.run(req).await;
+    // Someone signed in trying what is not theirs (another organisation's record, an
+    // administrator's page) is a security event.
+    if response.status() == StatusCode::FORBIDDEN {
+        if let Some(a) = actor.filter(|a| a.principal.is_signed_in()) {
+            audit_event(&s.store, Some(&a), &a.address, "refused", &path).await;
+        }
+    }
+    security_headers(response.headers_mut(), &s.config.tile_url, docs);
+    response
+}
+
+/// Audits a security event outside any change (a refusal, an invalid token); a failure to
+/// write it is logged, never shown.
+pub(crate) async fn audit_event(
+    store: &Store,
+    actor: Option<&Actor>,
+    address: &str,
+    action: &str,
+    path: &str,
+) {
+    let result = async {
+        let mut tx = store.begin().await?;
+        store
+            .append_audit(
+                &mut tx,
+                actor.and_then(|a| a.principal.user_id),
+                &actor
+                    .map(|a| a.principal.via.describe())
+                    .unwrap_or_else(|| "anonymous".to_owned()),
+                address,
+                action,
+                "request",
+                path,
+                None,
+                None,
+            )
+            .await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not audit a security event");
+    }
+}
+
+/// True when the browser says the request comes from another site.
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or(origin);
+        return origin == "null" || origin_host != host;
+    }
+    matches!(
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+        Some("cross-site")
+    )
+}
+
+pub(crate) fn security_headers(h: &mut HeaderMap, tile_url: &str, docs: bool) {
+    // Tiles come from the configured tile server, if any.
+    let tiles = tile_url
+        .split_once("://")
+        .map(|(scheme, rest)| format!(" {scheme}://{}", rest.split('/').next().unwrap_or("")))
+        .unwrap_or_default();
+    let csp = if docs {
+        // The API's documentation page (Swagger UI) starts itself with an inline script.
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'".to_owned()
+    } else {
+        format!("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    };
+    let set = |h: &mut HeaderMap, k: &'static str, v: &str| {
+        if let Ok(v) = HeaderValue::from_str(v) {
+            h.insert(k, v);
+        }
+    };
+    set(h, "content-security-policy", &csp);
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
+}

@@ -1,0 +1,282 @@
+//! Accounts for administrators and their owners: creating, passwords, disabling, memberships,
+//! API tokens; each change audited in its transaction.
+
+use super::actor::Actor;
+use super::passwords::{hash_password, new_secret, sha256_hex};
+use crate::AppError;
+use semey_domain::access::Role;
+use semey_domain::ids::{OrganisationId, TokenId, UserId};
+use semey_domain::Invalid;
+use semey_store::{stamp, NewUser, Store, User};
+use time::{Duration, OffsetDateTime};
+
+/// One audit line for a change to accounts made by `actor`, in the change's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit_account(
+    store: &Store,
+    tx: &mut semey_store::Tx,
+    actor: &Actor,
+    action: &str,
+    record_type: &str,
+    record_id: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<(), AppError> {
+    store
+        .append_audit(
+            tx,
+            actor.principal.user_id,
+            &actor.principal.via.describe(),
+            &actor.address,
+            action,
+            record_type,
+            record_id,
+            old,
+            new,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Creates an account (the command line and the administrators' page).
+pub async fn create_user(
+    store: &Store,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+    password: String,
+    administrator: bool,
+    membership: Option<(Role, Option<OrganisationId>)>,
+) -> Result<UserId, AppError> {
+    actor.principal.may_administer()?;
+    check_email(email)?;
+    let hash = hash_password(password).await?;
+    let id = UserId::new();
+    let mut tx = store.begin().await?;
+    store
+        .create_user(
+            &mut tx,
+            &NewUser {
+                id,
+                email,
+                name,
+                password_hash: &hash,
+                administrator,
+            },
+        )
+        .await?;
+    store.set_membership(&mut tx, id, membership).await?;
+    audit_account(store, &mut tx, actor,
+            "create",
+            "user",
+            &id.to_string(),
+            None,
+            Some(
+                &serde_json::json!({
+                    "email": email.trim().to_lowercase(), "name": name, "administrator": administrator,
+                    "role": membership.map(|m| m.0.as_str()), "organisation_id": membership.and_then(|m| m.1),
+                })
+                .to_string(),
+            ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub(crate) fn check_email(email: &str) -> Result<(), Invalid> {
+    let e = email.trim();
+    let ok = e.len() <= 254
+        && e.split_once('@')
+            .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.starts_with('.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::one(
+            "email",
+            "invalid_email",
+            format!("{e:?} is not an e-mail address"),
+        ))
+    }
+}
+
+/// Sets a new password; every session of the account ends, and with `revoke_tokens` every API
+/// token too.
+pub async fn set_password(
+    store: &Store,
+    actor: &Actor,
+    user: UserId,
+    password: String,
+    revoke_tokens: bool,
+) -> Result<(), AppError> {
+    if actor.principal.user_id != Some(user) {
+        actor.principal.may_administer()?;
+    }
+    let hash = hash_password(password).await?;
+    let mut tx = store.begin().await?;
+    store.set_password(&mut tx, user, &hash).await?;
+    store.delete_sessions_of(&mut tx, user).await?;
+    let revoked = if revoke_tokens {
+        store.revoke_tokens_of(&mut tx, user).await?
+    } else {
+        0
+    };
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        "set_password",
+        "user",
+        &user.to_string(),
+        None,
+        Some(&serde_json::json!({ "tokens_revoked": revoked }).to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables (or enables) an account; a disabled account's sessions end and its API tokens are
+/// revoked (enabling it again brings none of them back).
+pub async fn set_disabled(
+    store: &Store,
+    actor: &Actor,
+    user: UserId,
+    disabled: bool,
+) -> Result<(), AppError> {
+    actor.principal.may_administer()?;
+    let mut tx = store.begin().await?;
+    store.set_disabled(&mut tx, user, disabled).await?;
+    if disabled {
+        store.delete_sessions_of(&mut tx, user).await?;
+        store.revoke_tokens_of(&mut tx, user).await?;
+    }
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        if disabled { "disable" } else { "enable" },
+        "user",
+        &user.to_string(),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Issues an API token for `user` in their role and organisation; returns its secret, shown
+/// once and stored only as a hash.
+pub async fn issue_token(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    name: &str,
+    valid_for: Duration,
+) -> Result<(TokenId, String), AppError> {
+    if actor.principal.user_id != Some(user.id) {
+        actor.principal.may_administer()?;
+    }
+    let role = if user.administrator {
+        Role::Coordinator
+    } else {
+        user.role.ok_or(AppError::Forbidden(
+            "an account without a role cannot have API tokens",
+        ))?
+    };
+    let secret = format!("semey_{}", new_secret());
+    let id = TokenId::new();
+    let expires = OffsetDateTime::now_utc() + valid_for;
+    let mut tx = store.begin().await?;
+    store
+        .create_token(
+            &mut tx,
+            id,
+            &sha256_hex(&secret),
+            name,
+            user.id,
+            user.organisation_id,
+            role,
+            expires,
+        )
+        .await?;
+    audit_account(store, &mut tx, actor,
+            "create",
+            "api_token",
+            &id.to_string(),
+            None,
+            Some(&serde_json::json!({"name": name, "user_id": user.id, "role": role.as_str(), "expires_at": stamp(expires)}).to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, secret))
+}
+
+/// Revokes a token at once.
+pub async fn revoke_token(store: &Store, actor: &Actor, id: TokenId) -> Result<(), AppError> {
+    actor.principal.may_administer().or_else(|e| {
+        // Owners may revoke their own tokens; checked by the caller that looked the token up.
+        if actor.principal.is_signed_in() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    })?;
+    let mut tx = store.begin().await?;
+    store.revoke_token(&mut tx, id).await?;
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        "revoke",
+        "api_token",
+        &id.to_string(),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives an account its one role (or none), in an organisation.
+pub async fn set_membership(
+    store: &Store,
+    actor: &Actor,
+    user: UserId,
+    membership: Option<(Role, Option<OrganisationId>)>,
+) -> Result<(), AppError> {
+    actor.principal.may_administer()?;
+    let old = store.user(user).await?;
+    if let Some((Role::Editor | Role::Viewer, None)) = membership {
+        return Err(Invalid::one(
+            "organisation",
+            "required",
+            "editors and viewers belong to an organisation",
+        )
+        .into());
+    }
+    if let Some((_, Some(org))) = membership {
+        store.organisation(org).await?;
+    }
+    let mut tx = store.begin().await?;
+    store.set_membership(&mut tx, user, membership).await?;
+    let describe = |m: Option<(Role, Option<OrganisationId>)>| {
+        serde_json::json!({"role": m.map(|m| m.0.as_str()), "organisation_id": m.and_then(|m| m.1)})
+            .to_string()
+    };
+    audit_account(
+        store,
+        &mut tx,
+        actor,
+        "update",
+        "membership",
+        &user.to_string(),
+        Some(&describe(old.role.map(|r| (r, old.organisation_id)))),
+        Some(&describe(membership)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
