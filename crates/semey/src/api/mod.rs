@@ -8,8 +8,8 @@ mod funding;
 mod organisations;
 mod places;
 mod programmes;
-mod proposals;
 pub mod radiation;
+mod workflow;
 
 pub use common::List;
 pub use extract::{ApiJson, ApiQuery};
@@ -50,7 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(organisations::routes())
         .merge(programmes::routes())
         .merge(funding::routes())
-        .merge(proposals::routes())
+        .merge(workflow::routes())
         .merge(radiation::routes())
 }
 

@@ -1,0 +1,286 @@
+//! `semey import …`: files into the platform, each all-or-nothing, with progress bars.
+
+use super::progress::Bar;
+use crate::import::{self, Progress};
+use crate::places::import::PlaceMapping;
+use crate::{AppError, AppState};
+use clap::Subcommand;
+use semey_domain::place::PlaceLevel;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Regions, districts or settlements from GeoJSON (geokz, GeoNames or mapped fields).
+    Places {
+        file: PathBuf,
+        /// Level of the places in the file (detected when absent).
+        #[arg(long)]
+        level: Option<String>,
+        /// Property holding the KATO code.
+        #[arg(long)]
+        kato: Option<String>,
+        #[arg(long)]
+        name_kk: Option<String>,
+        #[arg(long)]
+        name_ru: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long)]
+        name_zh: Option<String>,
+        /// Property holding the population.
+        #[arg(long)]
+        population: Option<String>,
+        /// Year the population figures refer to.
+        #[arg(long)]
+        population_year: Option<i32>,
+        /// Where the file comes from (stored with every place).
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Organisations from CSV.
+    Organisations { file: PathBuf },
+    /// Programmes and projects from CSV.
+    Programmes { file: PathBuf },
+    /// Transactions from CSV.
+    Transactions { file: PathBuf },
+    /// Exchange rates from CSV (currency,date,per_usd,source).
+    ExchangeRates { file: PathBuf },
+    /// Radiation measurements: Safecast bulk CSV, Safecast API CSV or JSON, bGeigie logs, a
+    /// CSV of any layout (--map), GeoJSON points. All or nothing; a re-import adds nothing.
+    Measurements {
+        file: PathBuf,
+        /// safecast-csv, safecast-api-csv, safecast-api-json, bgeigie, csv, geojson (detected
+        /// when absent).
+        #[arg(long)]
+        format: Option<String>,
+        /// Skip malformed rows (and list them) instead of refusing the file.
+        #[arg(long)]
+        lenient: bool,
+        /// The dataset the file belongs to (default: the file's name).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Who measured (default: Safecast for Safecast formats).
+        #[arg(long)]
+        source: Option<String>,
+        /// The data's licence (default: CC0-1.0 for Safecast formats).
+        #[arg(long)]
+        licence: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Where the data can be found.
+        #[arg(long)]
+        url: Option<String>,
+        /// The Geiger tube of the file's devices, for count rates (default: the configuration's).
+        #[arg(long)]
+        tube: Option<String>,
+        /// Column mapping of a CSV of your own layout:
+        /// time=COL,lat=COL,lon=COL,value=COL,unit=COL (or unit:=usv/h),device=,height=,nuclide=
+        #[arg(long)]
+        map: Option<String>,
+        /// Keep readings outside the area of interest (Kazakhstan unless configured).
+        #[arg(long)]
+        everywhere: bool,
+        /// How precisely the file's positions are known, in metres.
+        #[arg(long)]
+        precision: Option<f64>,
+    },
+}
+
+pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Result<()> {
+    match cmd {
+        ImportCommand::Measurements {
+            file,
+            format,
+            lenient,
+            dataset,
+            source,
+            licence,
+            description,
+            url,
+            tube,
+            map,
+            everywhere,
+            precision,
+        } => {
+            let format = format
+                .map(|f| {
+                    crate::radiation::import::Format::parse(&f).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "--format {f:?}: one of {}",
+                            crate::radiation::import::Format::ALL
+                                .map(|f| f.as_str())
+                                .join(", ")
+                        )
+                    })
+                })
+                .transpose()?;
+            let mapping = map
+                .map(|m| {
+                    crate::radiation::import::ColumnMapping::parse(&m)
+                        .map_err(|e| anyhow::anyhow!("--map: {e}"))
+                })
+                .transpose()?;
+            let opts = crate::radiation::import::MeasurementOptions {
+                format,
+                lenient,
+                dataset,
+                source,
+                licence,
+                description,
+                url,
+                tube,
+                mapping,
+                everywhere,
+                precision_m: precision,
+                actor: crate::accounts::Actor::operator(),
+                ..Default::default()
+            };
+            let mut bar = Bar(None);
+            let started = Instant::now();
+            let r = crate::radiation::import::import_measurements(
+                &state.store,
+                &state.config.radiation,
+                &file,
+                opts,
+                &mut bar,
+            )
+            .await;
+            bar.finish();
+            match r {
+                Ok(r) => {
+                    let secs = started.elapsed().as_secs_f64();
+                    print!("{r}");
+                    println!(
+                        "  took {secs:.2} s ({:.0} rows/s)",
+                        r.rows as f64 / secs.max(1e-9)
+                    );
+                }
+                Err(AppError::Import(errors)) => {
+                    eprintln!(
+                        "nothing was imported from {}: {} problem(s)",
+                        file.display(),
+                        errors.len()
+                    );
+                    for e in errors {
+                        eprintln!("  {}: {}", e.field, e.message);
+                    }
+                    eprintln!("(--lenient imports the good rows and lists the others)");
+                    std::process::exit(1);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        cmd => {
+            let mut bar = Bar(None);
+            let started = Instant::now();
+            let report = match cmd {
+                ImportCommand::Places {
+                    file,
+                    level,
+                    kato,
+                    name_kk,
+                    name_ru,
+                    name_en,
+                    name_zh,
+                    population,
+                    population_year,
+                    source,
+                } => {
+                    let level = level.map(|l| PlaceLevel::parse(&l)).transpose()?;
+                    let mapping = PlaceMapping {
+                        level,
+                        kato,
+                        name_kk,
+                        name_ru,
+                        name_en,
+                        name_zh,
+                        population,
+                        population_year,
+                        region_label: None,
+                        source,
+                    };
+                    let bytes = read(&file)?;
+                    crate::places::import::import_places(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        mapping,
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Organisations { file } => {
+                    let bytes = read(&file)?;
+                    crate::organisations::import::import_organisations(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Programmes { file } => {
+                    let bytes = read(&file)?;
+                    crate::programmes::import::import_programmes(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Transactions { file } => {
+                    let bytes = read(&file)?;
+                    crate::funding::import::import_transactions(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::ExchangeRates { file } => {
+                    let bytes = read(&file)?;
+                    crate::funding::import::import_exchange_rates(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Measurements { .. } => unreachable!("handled above"),
+            };
+            bar.finish();
+            match report {
+                Ok(r) => println!("{r}  took {:.2} s", started.elapsed().as_secs_f64()),
+                Err(AppError::Import(errors)) => {
+                    eprintln!(
+                        "nothing was imported: the file has {} problem(s)",
+                        errors.len()
+                    );
+                    for e in errors {
+                        eprintln!("  {}: {}", e.field, e.message);
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A file to import, run by the operator at this terminal.
+fn import_source<'a>(path: &std::path::Path, bytes: &'a [u8]) -> import::Source<'a> {
+    import::Source::new(
+        path.display().to_string(),
+        bytes,
+        crate::accounts::Actor::operator(),
+    )
+}
+
+fn read(file: &PathBuf) -> Result<Vec<u8>, AppError> {
+    std::fs::read(file).map_err(|e| {
+        AppError::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", file.display()),
+        ))
+    })
+}

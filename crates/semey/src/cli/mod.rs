@@ -1,0 +1,151 @@
+//! The `semey` command line: serve, migrate, load the demo, import files, generate benchmark
+//! data, print funding summaries, work with radiation data and accounts. One file per command
+//! group; each only translates between arguments and the services.
+
+mod accounts;
+mod funding;
+mod generate;
+mod imports;
+mod progress;
+mod radiation;
+mod server;
+
+pub use accounts::UserCommand;
+pub use imports::ImportCommand;
+pub use radiation::RadiationCommand;
+
+use crate::{AppState, Config};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "semey",
+    version,
+    about = "Coordination and information platform for the rehabilitation of the Semipalatinsk region"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL: sqlite://FILE (created on first start) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SEMEY_DATABASE")]
+    pub database: Option<String>,
+    /// A TOML configuration file.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (JSON API, docs at /api/docs).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Load the demo dataset before serving (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Load the demo dataset (real places and organisations, illustrative programmes and money).
+    Demo,
+    /// Import a file. Every import is all-or-nothing and can be re-run safely.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print a funding summary.
+    Summary {
+        /// Dimensions, comma-separated: area, organisation, place, place:district, year, currency, origin, programme.
+        #[arg(long, default_value = "")]
+        group_by: String,
+        /// Reporting currency of the table: USD or KZT.
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// Compute the summary this many times and report the median and 95th-percentile time
+        /// (for benchmarks).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
+    /// Write a large synthetic dataset (CSV) for benchmarks.
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        programmes: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        transactions: usize,
+        /// Folder to write the CSV files into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a Safecast-format CSV of synthetic readings around the test site (benchmarks).
+    GenerateMeasurements {
+        #[arg(long, default_value_t = 10_000_000)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Radiation: risk for a place or a point, conversion factors, statistics.
+    #[command(subcommand)]
+    Radiation(RadiationCommand),
+    /// Accounts: add, set a password, disable or enable, list, issue an API token. Passwords
+    /// are read from standard input (the first line), never from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.global.config.as_deref())
+        .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    if let Some(db) = cli.global.database {
+        config.database = db;
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    // Commands that need no database first.
+    let command = match cli.command {
+        Command::Generate {
+            programmes,
+            transactions,
+            out,
+        } => return generate::generate(programmes, transactions, out),
+        Command::GenerateMeasurements { rows, out } => {
+            return generate::generate_measurements(rows, out)
+        }
+        other => other,
+    };
+    let state = AppState::open(config).await?;
+    match command {
+        Command::Migrate => println!("database is up to date"),
+        Command::Serve { addr, demo } => server::serve(&state, addr, demo).await?,
+        Command::Demo => {
+            println!("{}", crate::demo::load(&state.store).await?);
+            println!(
+                "{}",
+                crate::demo::load_radiation(&state.store, &state.config.radiation).await?
+            );
+        }
+        Command::User(cmd) => accounts::user_command(&state, cmd).await?,
+        Command::Import(cmd) => imports::import(&state, cmd).await?,
+        Command::Summary {
+            group_by,
+            currency,
+            repeat,
+        } => funding::summary(&state, group_by, currency, repeat).await?,
+        Command::Radiation(cmd) => radiation::radiation_command(&state, cmd).await?,
+        Command::Generate { .. } | Command::GenerateMeasurements { .. } => {
+            unreachable!("answered above without a database")
+        }
+    }
+    Ok(())
+}

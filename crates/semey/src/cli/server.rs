@@ -1,0 +1,39 @@
+//! `semey serve`: the platform on an address, with the demo loaded when asked.
+
+use crate::AppState;
+pub(super) async fn serve(
+    state: &AppState,
+    addr: Option<String>,
+    demo: bool,
+) -> anyhow::Result<()> {
+    {
+        if demo {
+            println!("{}", crate::demo::load(&state.store).await?);
+            println!(
+                "{}",
+                crate::demo::load_radiation(&state.store, &state.config.radiation).await?
+            );
+        }
+        let addr = addr.unwrap_or_else(|| state.config.addr.clone());
+        let listener = tokio::net::TcpListener::bind(&addr).await?;
+        println!(
+            "Semey is listening on http://{} (API docs: /api/docs)",
+            listener.local_addr()?
+        );
+        if state.store.count_users().await? == 0 {
+            println!(
+                    "No accounts yet. Create the first administrator (the password is read from standard input):\n  semey user add EMAIL --name \"NAME\" --administrator"
+                );
+        }
+        axum::serve(
+            listener,
+            crate::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        state.store.close().await;
+    }
+    Ok(())
+}
