@@ -168,6 +168,16 @@ impl Organisation {
     pub fn is_domestic_public(&self) -> bool {
         self.country == "KZ" && self.org_type.is_public()
     }
+
+    /// Where money this organisation provides comes from: domestic (Kazakhstan's own public
+    /// bodies) or external (everyone else). The one statement of the rule.
+    pub fn origin(&self) -> crate::funding::Origin {
+        if self.is_domestic_public() {
+            crate::funding::Origin::Domestic
+        } else {
+            crate::funding::Origin::External
+        }
+    }
 }
 
 /// Input for creating or updating an organisation.

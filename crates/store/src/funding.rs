@@ -367,13 +367,7 @@ impl Store {
             }
         }
         let origin = match t.provider_org_id {
-            Some(o) => {
-                let row: (String, i64) = on_tx!(tx, c => sqlx::query_as("SELECT country, org_type FROM organisations WHERE id = $1")
-                    .bind(o.to_string())
-                    .fetch_one(&mut *c)
-                    .await)?;
-                origin_of(&row.0, row.1)
-            }
+            Some(o) => self.organisation_in(tx, o).await?.origin(),
             None => Origin::Unspecified,
         };
         let converted = self.fx_for(tx, t.currency, t.value_date).await?.convert(
@@ -531,12 +525,6 @@ impl Store {
                 .collect::<Result<_>>()?,
             total,
         ))
-    }
-
-    pub async fn transaction_count(&self) -> Result<i64> {
-        Ok(
-            on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM transactions").fetch_one(p).await)?,
-        )
     }
 
     /// Records a requirement, converted at the rates stored for its start date; returns it and
@@ -819,15 +807,6 @@ impl Store {
                 }
             })
             .collect())
-    }
-}
-
-/// Money from Kazakhstan's own public bodies is domestic; everyone else's external.
-pub fn origin_of(country: &str, org_type: i64) -> Origin {
-    if country == "KZ" && matches!(org_type, 10 | 11 | 15) {
-        Origin::Domestic
-    } else {
-        Origin::External
     }
 }
 

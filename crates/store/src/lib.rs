@@ -25,8 +25,8 @@ pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{
-    origin_of, Dimension, FundingFilter, RollupKey, SummaryRow, TransactionFilter,
-    TransactionWrite, WriteReport,
+    Dimension, FundingFilter, RollupKey, SummaryRow, TransactionFilter, TransactionWrite,
+    WriteReport,
 };
 pub use organisations::OrganisationFilter;
 pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};

@@ -186,13 +186,4 @@ impl Row<'_> {
     pub fn opt(&self, column: &str) -> Option<&str> {
         Some(self.get(column)).filter(|s| !s.is_empty())
     }
-
-    /// The row's values joined, to recognise exact repeats.
-    pub fn fingerprint(&self) -> String {
-        self.values
-            .iter()
-            .map(|v| v.trim())
-            .collect::<Vec<_>>()
-            .join("\u{1f}")
-    }
 }

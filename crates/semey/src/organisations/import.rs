@@ -9,7 +9,7 @@ use semey_domain::funding::Origin;
 use semey_domain::ids::OrganisationId;
 use semey_domain::organisation::{Contact, Organisation, OrganisationInput};
 use semey_domain::Lang;
-use semey_store::{origin_of, Store};
+use semey_store::Store;
 use std::collections::HashMap;
 
 use crate::import::fields::local_text;
@@ -35,7 +35,7 @@ impl OrgIndex {
                     by_key.entry(n.to_lowercase()).or_insert(o.id);
                 }
             }
-            origin.insert(o.id, origin_of(&o.country, o.org_type.code().into()));
+            origin.insert(o.id, o.origin());
         }
         Ok(Self { by_key, origin })
     }

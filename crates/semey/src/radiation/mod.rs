@@ -1,6 +1,7 @@
 //! Radiation: where readings fall (hexagons, settlements, districts), the statistics kept for
 //! them, and the risk estimate for a place or a point.
 
+pub mod export;
 pub mod factors;
 pub mod import;
 
