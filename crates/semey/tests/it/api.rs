@@ -46,7 +46,24 @@ fn migrations_match_across_backends() {
     assert_eq!(sqlite, postgres);
 }
 
-/// The OpenAPI description is stable: a change to it is a change to the API contract.
+/// The OpenAPI description is the API's contract: it must equal the committed snapshot
+/// (`tests/openapi.json`), so any change to the contract shows in the diff of the commit that
+/// makes it. `SEMEY_UPDATE_SNAPSHOTS=1` rewrites the snapshot after a deliberate change.
+#[test]
+fn the_openapi_description_matches_its_snapshot() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.json");
+    let now = serde_json::to_string_pretty(&semey::api::openapi()).unwrap() + "\n";
+    if std::env::var_os("SEMEY_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &now).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == now,
+        "the OpenAPI description changed; if that is meant, run the tests with SEMEY_UPDATE_SNAPSHOTS=1 and commit tests/openapi.json"
+    );
+}
+
+/// Request bodies and their refusals are described.
 #[test]
 fn request_bodies_are_described() {
     let spec = serde_json::to_value(semey::api::openapi()).unwrap();
