@@ -9,6 +9,8 @@
 
 use crate::accounts::Actor;
 use crate::error::AppError;
+use crate::import::{Quiet, Source};
+use crate::places::import::{import_places, PlaceMapping};
 use crate::records::{save_in, write, Channel};
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
@@ -18,13 +20,13 @@ use semey_domain::fx::FxRate;
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::organisation::Organisation;
 use semey_domain::organisation::{Contact, OrganisationInput};
-use semey_domain::place::{KatoCode, PlaceLevel, Point};
+use semey_domain::place::PlaceLevel;
 use semey_domain::programme::Programme;
 use semey_domain::programme::{
     OrgRole, Participant, PolicyMarker, ProgrammeDates, ProgrammeInput, ProgrammePlace, SectorInput,
 };
 use semey_domain::{Lang, LocalText};
-use semey_store::{PlaceWrite, Store};
+use semey_store::Store;
 use std::collections::HashMap;
 use std::str::FromStr;
 use time::macros::date;
@@ -38,105 +40,28 @@ fn text(kk: &str, ru: &str, en: &str, zh: &str) -> LocalText {
         .with(Lang::Zh, zh)
 }
 
-/// Regions: KATO, Kazakh, Russian, English, Chinese.
-const REGIONS: [(&str, &str, &str, &str, &str); 2] = [
+/// The demo's places, loaded through the same import users run (`semey import places`):
+/// simplified outlines of Abai and East Kazakhstan and their districts (geokz, CC BY 4.0,
+/// Alexander Rodionov; Bureau of National Statistics) and a few settlements (GeoNames, CC BY
+/// 4.0), written by `scripts/demo-places.py` from the reference files.
+const PLACE_FILES: [(&str, &[u8], PlaceLevel, &str); 3] = [
     (
-        "100000000",
-        "Абай облысы",
-        "Абайская область",
-        "Abai Region",
-        "阿拜州",
+        "demo/regions.geojson",
+        include_bytes!("../demo/regions.geojson"),
+        PlaceLevel::Region,
+        "geokz (CC BY 4.0), simplified for the demo",
     ),
     (
-        "630000000",
-        "Шығыс Қазақстан облысы",
-        "Восточно-Казахстанская область",
-        "East Kazakhstan Region",
-        "东哈萨克斯坦州",
-    ),
-];
-
-/// Districts and cities of regional significance: KATO, Kazakh, Russian, English.
-const DISTRICTS: [(&str, &str, &str, &str); 23] = [
-    ("101000000", "Семей", "Семей", "Semey"),
-    ("101010000", "Жаңасемей", "Жанасемейский", "Zhanasemey"),
-    ("101800000", "Курчатов", "Курчатов", "Kurchatov"),
-    ("103200000", "Абай", "Абайский", "Abay"),
-    ("103400000", "Ақсуат", "Аксуатский", "Aksuat"),
-    ("103600000", "Аягөз", "Аягозский", "Ayagoz"),
-    ("103800000", "Бесқарағай", "Бескарагайский", "Beskaragay"),
-    ("104000000", "Бородулиха", "Бородулихинский", "Borodulikha"),
-    ("104200000", "Жарма", "Жарминский", "Zharma"),
-    ("104400000", "Көкпекті", "Кокпектинский", "Kokpekti"),
-    ("104500000", "Мақаншы", "Маканчинский", "Makanshy"),
-    ("104600000", "Үржар", "Урджарский", "Urzhar"),
-    (
-        "631000000",
-        "Өскемен",
-        "Усть-Каменогорск",
-        "Ust-Kamenogorsk",
-    ),
-    ("632400000", "Риддер", "Риддер", "Ridder"),
-    ("634000000", "Глубокое", "Глубоковский", "Glubokoe"),
-    ("634600000", "Зайсан", "Зайсанский", "Zaysan"),
-    ("634800000", "Алтай", "Алтайский", "Altay"),
-    ("635200000", "Күршім", "Курчумский", "Kurshim"),
-    (
-        "635400000",
-        "Катонқарағай",
-        "Катон-Карагайский",
-        "Katonkaragay",
-    ),
-    ("635600000", "Самар", "Самарский", "Samar"),
-    ("635800000", "Тарбағатай", "Тарбагатайский", "Tarbagatay"),
-    ("636200000", "Ұлан", "Уланский", "Ulan"),
-    ("636800000", "Шемонаиха", "Шемонаихинский", "Shemonaikha"),
-];
-
-/// Settlements: district KATO, Kazakh, Russian, English, longitude, latitude (GeoNames; the
-/// villages' positions are approximate), population and its year where a public figure exists.
-const SETTLEMENTS: [(&str, &str, &str, &str, f64, f64); 7] = [
-    ("101000000", "Семей", "Семей", "Semey", 80.25025, 50.42064),
-    (
-        "101800000",
-        "Курчатов",
-        "Курчатов",
-        "Kurchatov",
-        78.54188,
-        50.75617,
+        "demo/districts.geojson",
+        include_bytes!("../demo/districts.geojson"),
+        PlaceLevel::District,
+        "geokz (CC BY 4.0), simplified for the demo",
     ),
     (
-        "103200000",
-        "Қарауыл",
-        "Караул",
-        "Karaaul",
-        79.25502,
-        48.94509,
-    ),
-    ("103600000", "Аягөз", "Аягоз", "Ayagoz", 80.43437, 47.96447),
-    (
-        "103800000",
-        "Бесқарағай",
-        "Бескарагай",
-        "Besqaraghay",
-        79.48229,
-        50.88671,
-    ),
-    (
-        "104000000",
-        "Бородулиха",
-        "Бородулиха",
-        "Borodulikha",
-        80.9295,
-        50.71841,
-    ),
-    (
-        "631000000",
-        "Өскемен",
-        "Усть-Каменогорск",
-        "Ust-Kamenogorsk",
-        82.60586,
-        49.97143,
+        "demo/settlements.geojson",
+        include_bytes!("../demo/settlements.geojson"),
+        PlaceLevel::Settlement,
+        "GeoNames (CC BY 4.0)",
     ),
 ];
 
@@ -261,80 +186,37 @@ async fn load_places(
     store: &Store,
     report: &mut DemoReport,
 ) -> Result<HashMap<String, PlaceId>, AppError> {
-    let mut ids = HashMap::new();
-    let mut tx = store.begin().await?;
-    let country = PlaceWrite {
-        source_key: "country:KZ".into(),
-        level: PlaceLevel::Country,
-        parent_id: None,
-        kato: None,
-        name: text(
-            "Қазақстан Республикасы",
-            "Республика Казахстан",
-            "Republic of Kazakhstan",
-            "哈萨克斯坦共和国",
-        ),
-        point: None,
-        bbox: None,
-        geometry: None,
-        population: None,
-        source: "Republic of Kazakhstan".into(),
-    };
-    let (country_id, _) = store.upsert_place(&mut tx, &country).await?;
-    let area = |kato: &str, level, parent, name| {
-        let kato = KatoCode::parse(kato).expect("demo KATO codes are valid");
-        PlaceWrite {
-            source_key: PlaceWrite::area_key(&kato),
-            level,
-            parent_id: Some(parent),
-            kato: Some(kato),
-            name,
-            point: None,
-            bbox: None,
-            geometry: None,
-            population: None,
-            source: "Bureau of National Statistics (2024 division)".into(),
-        }
-    };
-    for (kato, kk, ru, en, zh) in REGIONS {
-        let (id, _) = store
-            .upsert_place(
-                &mut tx,
-                &area(kato, PlaceLevel::Region, country_id, text(kk, ru, en, zh)),
-            )
-            .await?;
-        ids.insert(kato.to_owned(), id);
-    }
-    for (kato, kk, ru, en) in DISTRICTS {
-        let region = ids[&format!("{}0000000", &kato[..2])];
-        let (id, _) = store
-            .upsert_place(
-                &mut tx,
-                &area(kato, PlaceLevel::District, region, text(kk, ru, en, "")),
-            )
-            .await?;
-        ids.insert(kato.to_owned(), id);
-    }
-    for (district, kk, ru, en, lon, lat) in SETTLEMENTS {
-        let name = text(kk, ru, en, "");
-        let parent = ids[district];
-        let w = PlaceWrite {
-            source_key: PlaceWrite::settlement_key(parent, &name),
-            level: PlaceLevel::Settlement,
-            parent_id: Some(parent),
-            kato: None,
-            name,
-            point: Some(Point { lon, lat }),
-            bbox: None,
-            geometry: None,
-            population: None,
-            source: "GeoNames (CC BY 4.0)".into(),
+    for (name, bytes, level, source) in PLACE_FILES {
+        let mapping = PlaceMapping {
+            level: Some(level),
+            kato: (level != PlaceLevel::Settlement).then(|| "kato".to_owned()),
+            name_kk: Some("name_kk".to_owned()),
+            name_ru: Some("name_ru".to_owned()),
+            name_en: Some("name_en".to_owned()),
+            name_zh: Some("name_zh".to_owned()),
+            source: Some(source.to_owned()),
+            ..Default::default()
         };
-        let (id, _) = store.upsert_place(&mut tx, &w).await?;
-        ids.insert(en.to_owned(), id);
+        let file = Source::new(name, bytes, Actor::command_line());
+        import_places(store, &file, mapping, &mut Quiet).await?;
     }
-    tx.commit().await?;
-    report.places = 1 + REGIONS.len() + DISTRICTS.len() + SETTLEMENTS.len();
+    // The programmes below name their places by KATO code, settlements by English name.
+    let mut ids = HashMap::new();
+    for level in [
+        PlaceLevel::Region,
+        PlaceLevel::District,
+        PlaceLevel::Settlement,
+    ] {
+        for r in store.places_at_level(level, false).await? {
+            if let Some(kato) = &r.place.kato {
+                ids.insert(kato.to_string(), r.place.id);
+            }
+            if let (PlaceLevel::Settlement, Some(en)) = (level, r.place.name.get(Lang::En)) {
+                ids.insert(en.to_owned(), r.place.id);
+            }
+        }
+    }
+    report.places = ids.len();
     Ok(ids)
 }
 

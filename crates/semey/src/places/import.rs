@@ -36,6 +36,12 @@ impl PlaceMapping {
     /// Fills what is not given from the properties of the first feature.
     fn detect(mut self, props: &Map<String, Value>) -> Result<Self, AppError> {
         let has = |k: &str| props.contains_key(k);
+        let named = self.name_en.is_some() || self.name_ru.is_some() || self.name_kk.is_some();
+        if self.level.is_some() && named {
+            // Everything needed was given: a layout of the user's own.
+            self.source = self.source.or_else(|| Some("not stated".to_owned()));
+            return Ok(self);
+        }
         let (level, names, region_label, source) = if has("NAME_EN") {
             (
                 PlaceLevel::Settlement,

@@ -98,3 +98,37 @@ on_both_backends! {
         assert_eq!(app.count("places").await, 0);
     }
 }
+
+on_both_backends! {
+    /// A file of one's own layout imports once its level and name properties are given (it was
+    /// refused as "cannot tell which properties hold the names" even then), and the demo's
+    /// districts come with their outlines.
+    async fn an_explicit_mapping_reads_any_layout(app: TestApp) {
+        let regions = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[[78.0, 49.0], [81.0, 49.0], [81.0, 51.0], [78.0, 51.0], [78.0, 49.0]]]},
+            "properties": {"code": "100000000", "title": "Абай облысы", "title_en": "Abai Region"}}]});
+        let mapping = semey::places::import::PlaceMapping {
+            level: Some(semey_domain::place::PlaceLevel::Region),
+            kato: Some("code".into()),
+            name_kk: Some("title".into()),
+            name_en: Some("title_en".into()),
+            ..Default::default()
+        };
+        let bytes = regions.to_string();
+        let r = semey::places::import::import_places(app.store(), &import_file("own.geojson", bytes.as_bytes()), mapping, &mut semey::import::Quiet)
+            .await
+            .unwrap();
+        assert_eq!(r.inserted, 1);
+        let (_, list) = app.get("/api/v1/places?level=region").await;
+        assert_eq!(list["items"][0]["name"]["en"], "Abai Region");
+
+        let app = app.with_demo().await;
+        let (_, districts) = app.get("/api/v1/places?level=district&limit=100").await;
+        let items = districts["items"].as_array().unwrap();
+        assert!(items.len() >= 20);
+        let semey = items.iter().find(|d| d["kato"] == "101000000").unwrap();
+        let (s, shape) = app.get(&format!("/api/v1/places/{}/geometry", semey["id"].as_str().unwrap())).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(matches!(shape["geometry"]["type"].as_str(), Some("Polygon" | "MultiPolygon")), "{shape}");
+    }
+}

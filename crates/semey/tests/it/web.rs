@@ -201,14 +201,17 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    /// Without outlines the map page says how to get the map; with the geokz districts
-    /// imported it draws (without JavaScript) the districts of the regions with programmes, each
-    /// a link, shaded by the money committed there, and the interactive map's GeoJSON has the
-    /// same districts with their money and number of programmes, and the settlements.
+    /// Without outlines the map page says how to get the map; the demo brings simplified
+    /// outlines, so it draws (without JavaScript) the districts of the regions with programmes,
+    /// each a link, shaded by the money committed there, and the interactive map's GeoJSON has
+    /// the same districts with their money and number of programmes, and the settlements. The
+    /// full geokz files then replace the demo's outlines in place.
     async fn the_map_draws_districts_from_the_platforms_outlines(app: TestApp) {
-        let app = app.with_demo().await;
         let (_, _, html) = page(&app, "/map?lang=en", &[]).await;
         assert!(html.contains("The map appears once district outlines are imported"));
+        let app = app.with_demo().await;
+        let (_, _, html) = page(&app, "/map?lang=ru", &[]).await;
+        assert_eq!(html.matches("<path").count(), 23, "the demo's outlines");
         app.import_geo("kaz_adm1_2024.geojson").await;
         app.import_geo("kaz_adm2_2024.geojson").await;
         let (_, _, html) = page(&app, "/map?lang=ru", &[]).await;
