@@ -44,6 +44,8 @@ pub enum ImportCommand {
     Programmes { file: PathBuf },
     /// Transactions from CSV.
     Transactions { file: PathBuf },
+    /// Funding requirements from CSV (programme,period_start,period_end,amount,currency,description).
+    Requirements { file: PathBuf },
     /// Exchange rates from CSV (currency,date,per_usd,source).
     ExchangeRates { file: PathBuf },
     /// Radiation measurements: Safecast bulk CSV, Safecast API CSV or JSON, bGeigie logs, a
@@ -230,6 +232,15 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                 ImportCommand::Transactions { file } => {
                     let bytes = read(&file)?;
                     crate::funding::import::import_transactions(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Requirements { file } => {
+                    let bytes = read(&file)?;
+                    crate::funding::import::import_requirements(
                         &state.store,
                         &import_source(&file, &bytes),
                         &mut bar,

@@ -3,11 +3,12 @@
 
 use crate::import::CsvTable;
 use crate::import::{ImportReport, Problems, Progress, Source};
+use crate::records::save_in;
 use crate::AppError;
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
 use semey_domain::funding::Sums;
-use semey_domain::funding::{AmountInput, Origin, TransactionInput};
+use semey_domain::funding::{AmountInput, Origin, Requirement, RequirementInput, TransactionInput};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::ProgrammeId;
 use semey_store::{RollupKey, Store, TransactionWrite, WriteReport};
@@ -338,6 +339,102 @@ pub async fn import_exchange_rates(
         notes: Vec::new(),
     };
     report.notes.extend(table.encoding_note.clone());
+    src.audit(store, &mut tx, &report).await?;
+    tx.commit().await?;
+    progress.finish();
+    Ok(report)
+}
+
+/// `semey import requirements FILE.csv`: columns `programme,period_start,period_end,amount,
+/// currency[,description]`. Requirement files are small (a programme's needs per year), so each
+/// row goes through the record path and is audited on its own, besides the file.
+pub async fn import_requirements(
+    store: &Store,
+    src: &Source<'_>,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport, AppError> {
+    src.authorise()?;
+    let table = CsvTable::parse(
+        src.bytes,
+        &[
+            "programme",
+            "period_start",
+            "period_end",
+            "amount",
+            "currency",
+        ],
+    )?;
+    let programme_ids = store.programme_ids_by_identifier().await?;
+    let by_id: HashMap<String, ProgrammeId> = programme_ids
+        .values()
+        .map(|id| (id.to_string(), *id))
+        .collect();
+    let mut problems = Problems::default();
+    let mut rows = Vec::new();
+    progress.start("checking requirements", table.len() as u64);
+    for row in table.rows() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let line = row.line;
+        let key = row.get("programme");
+        let programme = programme_ids.get(key).or_else(|| by_id.get(key)).copied();
+        if programme.is_none() {
+            problems.line(
+                line,
+                "programme",
+                "unknown_programme",
+                format!("no programme with identifier or id {key:?}: import programmes first"),
+            );
+        }
+        let mut date = |col: &str| {
+            parse_date(row.get(col))
+                .map_err(|m| problems.line(line, col, "invalid_date", m))
+                .ok()
+        };
+        let (start, end) = (date("period_start"), date("period_end"));
+        if let (Some(programme_id), Some(period_start), Some(period_end)) = (programme, start, end)
+        {
+            let input = RequirementInput {
+                programme_id,
+                period_start,
+                period_end,
+                amount: AmountInput::Text(row.get("amount").to_owned()),
+                currency: row.get("currency").to_owned(),
+                description: row.get("description").to_owned(),
+            };
+            match input.clone().check() {
+                Ok(_) => rows.push((line, input)),
+                Err(e) => problems.invalid(line, e),
+            }
+        }
+    }
+    // The rows that could be read go on to the record path even when others could not, so the
+    // file's every problem (those only the database can see too) is listed at once; the
+    // transaction is then dropped and nothing is stored.
+    let mut report = ImportReport {
+        kind: "requirements".into(),
+        rows: rows.len() as u64,
+        ..Default::default()
+    };
+    report.notes.extend(table.encoding_note.clone());
+    progress.start("saving requirements", rows.len() as u64);
+    let mut tx = store.begin().await?;
+    for (i, (line, input)) in rows.into_iter().enumerate() {
+        match save_in::<Requirement>(store, &mut tx, &src.actor, None, input).await {
+            Ok(saved) if saved.before.is_none() => report.inserted += 1,
+            Ok(_) => report.unchanged += 1,
+            // A rule only the database can check (a missing exchange rate): named with its line.
+            Err(AppError::Invalid(e)) => problems.invalid(line, e),
+            Err(e) => return Err(e),
+        }
+        progress.set(i as u64 + 1);
+    }
+    problems.into_result()?;
     src.audit(store, &mut tx, &report).await?;
     tx.commit().await?;
     progress.finish();

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use semey_domain::ids::ProgrammeId;
 use semey_domain::place::KatoCode;
 use semey_domain::programme::{
-    OrgRole, Participant, ProgrammeDates, ProgrammeInput, ProgrammePlace, SectorInput,
+    OrgRole, Participant, PolicyMarker, ProgrammeDates, ProgrammeInput, ProgrammePlace, SectorInput,
 };
 use semey_store::{Page, PlaceFilter, Store};
 use std::collections::{BTreeSet, HashMap};
@@ -192,6 +192,21 @@ pub async fn import_programmes(
             }
             None => None,
         };
+        let mut policy_markers = Vec::new();
+        for m in list(row.get("policy_markers")) {
+            let parsed = m
+                .split_once(':')
+                .and_then(|(c, g)| Some((c.trim().parse().ok()?, g.trim().parse().ok()?)));
+            match parsed {
+                Some((code, significance)) => policy_markers.push(PolicyMarker { code, significance }),
+                None => problems.line(
+                    line,
+                    "policy_markers",
+                    "invalid_policy_marker",
+                    format!("{m:?} is not CODE:SIGNIFICANCE (IATI PolicyMarker and PolicySignificance codes)"),
+                ),
+            }
+        }
         let status = match row.get("status").parse::<u8>() {
             Ok(s) => s,
             Err(_) => {
@@ -219,7 +234,7 @@ pub async fn import_programmes(
             places: places_in,
             target_groups: list(row.get("target_groups")).map(str::to_owned).collect(),
             participants,
-            policy_markers: Vec::new(),
+            policy_markers,
             parent_id,
             reporting_org_id,
         };

@@ -168,3 +168,46 @@ on_both_backends! {
         assert_eq!(errors[0].code, "empty_file");
     }
 }
+
+on_both_backends! {
+    /// Requirements from CSV: converted, audited, idempotent; bad rows named with their line
+    /// and nothing stored (an unknown programme, a date that is none, a currency without a rate).
+    async fn requirements_import_all_or_nothing(app: TestApp) {
+        base(&app).await;
+        let good = "programme,period_start,period_end,amount,currency,description\n\
+XX-CSV-1,2024-01-01,2024-12-31,1000000,KZT,Clinics\n\
+XX-CSV-2,2024-01-01,2024-12-31,25000.50,EUR,Pipes\n";
+        let r = semey::funding::import::import_requirements(app.store(), &import_file("req.csv", good.as_bytes()), &mut Quiet).await.unwrap();
+        assert_eq!((r.rows, r.inserted), (2, 2));
+        let again = semey::funding::import::import_requirements(app.store(), &import_file("req.csv", good.as_bytes()), &mut Quiet).await.unwrap();
+        assert_eq!((again.inserted, again.unchanged), (0, 2));
+        assert_eq!(app.count("requirements").await, 2);
+        let sha = semey::accounts::sha256_bytes_hex(good.as_bytes());
+        assert_eq!(app.audit_of("import:requirements", &sha).await.len(), 2, "one line per import of the file");
+
+        let bad = "programme,period_start,period_end,amount,currency,description\n\
+XX-NOPE,2024-01-01,2024-12-31,1,KZT,x\n\
+XX-CSV-1,2024-02-30,2024-12-31,1,KZT,y\n\
+XX-CSV-1,2023-01-01,2023-12-31,5,CHF,no rate\n";
+        let errors = errors_of(semey::funding::import::import_requirements(app.store(), &import_file("bad.csv", bad.as_bytes()), &mut Quiet).await);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"line 2: programme"), "{errors:?}");
+        assert!(fields.contains(&"line 3: period_start"), "{errors:?}");
+        assert!(errors.iter().any(|e| e.field.starts_with("line 4")), "the missing CHF rate is named: {errors:?}");
+        assert_eq!(app.count("requirements").await, 2, "nothing of the bad file is stored");
+    }
+}
+
+on_both_backends! {
+    /// Policy markers come with programmes from CSV; a malformed one names its line.
+    async fn programme_policy_markers_from_csv(app: TestApp) {
+        base(&app).await;
+        let file = "iati_identifier,title_en,status,areas,policy_markers\nXX-CSV-3,Marked,2,health,1:2;11:1\n";
+        semey::programmes::import::import_programmes(app.store(), &import_file("p.csv", file.as_bytes()), &mut Quiet).await.unwrap();
+        let (_, list) = app.get("/api/v1/programmes?q=Marked").await;
+        assert_eq!(list["items"][0]["policy_markers"].as_array().unwrap().len(), 2);
+        let bad = "iati_identifier,title_en,status,areas,policy_markers\nXX-CSV-4,Bad,2,health,gender\n";
+        let errors = errors_of(semey::programmes::import::import_programmes(app.store(), &import_file("p.csv", bad.as_bytes()), &mut Quiet).await);
+        assert_eq!(errors[0].field, "line 2: policy_markers");
+    }
+}
