@@ -2,36 +2,19 @@
 //! both backends.
 
 use crate::support::TestApp;
-use axum::http::{header, Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::{header, Method, StatusCode};
 use semey::accounts::{self, Actor};
 use semey_domain::access::Role;
 use semey_domain::ids::OrganisationId;
 use semey_store::{AuditFilter, Page};
 use serde_json::json;
-use tower::ServiceExt;
 
 const PASSWORD: &str = "a long enough secret phrase";
 
 /// A user with this role in this organisation, and an API token of theirs.
 async fn member(app: &TestApp, email: &str, role: Role, org: Option<OrganisationId>) -> String {
-    let cli = Actor::command_line();
-    let id = accounts::create_user(
-        app.store(),
-        &cli,
-        email,
-        email,
-        PASSWORD.into(),
-        false,
-        Some((role, org)),
-    )
-    .await
-    .expect("user");
-    let user = app.store().user(id).await.unwrap();
-    accounts::issue_token(app.store(), &cli, &user, "test", time::Duration::days(1))
-        .await
-        .expect("token")
-        .1
+    let org = org.map(|o| o.to_string());
+    app.user(email, role, org.as_deref()).await.token
 }
 
 struct Reply {
@@ -47,21 +30,15 @@ async fn send(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Reply {
-    let mut req = Request::builder().method(method).uri(uri);
+    let mut call = app.call(method, uri);
     for (k, v) in headers {
-        req = req.header(*k, *v);
+        call = call.header(k, v);
     }
-    let resp = semey::app(app.state.clone())
-        .oneshot(req.body(axum::body::Body::from(body.to_owned())).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let answer = call.body_text(body).send().await;
     Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        status: answer.status,
+        body: answer.text(),
+        headers: answer.headers,
     }
 }
 
@@ -279,11 +256,8 @@ on_both_backends! {
             config: std::sync::Arc::new(semey::Config { session_idle_minutes: 0, ..(*app.state.config).clone() }),
             ..app.state.clone()
         };
-        let resp = semey::app(strict)
-            .oneshot(Request::get("/workspace").header("cookie", &cookie).body(axum::body::Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "an idle session is over");
+        let resp = app.call(Method::GET, "/workspace").cookie(&cookie).on(strict).send().await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "an idle session is over");
 
         let user = app.store().user(id).await.unwrap();
         let (token_id, token) = accounts::issue_token(app.store(), &cli, &user, "robot", time::Duration::days(30)).await.unwrap();

@@ -292,20 +292,9 @@ on_both_backends! {
 }
 
 async fn get_text(app: &TestApp, uri: &str) -> (StatusCode, String, String) {
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-    let req = axum::http::Request::get(uri)
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let res = semey::app(app.state.clone()).oneshot(req).await.unwrap();
-    let status = res.status();
-    let kind = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, kind, String::from_utf8(body.to_vec()).unwrap())
+    let answer = app.call(axum::http::Method::GET, uri).send().await;
+    let kind = answer.header("content-type").unwrap_or_default();
+    (answer.status, kind, answer.text())
 }
 
 on_both_backends! {
@@ -444,21 +433,17 @@ on_both_backends! {
     }
 }
 
-/// Sends a request to the app and returns the response unread.
+/// Sends a GET to the app and returns the response unread.
 async fn send_raw(
     app: &TestApp,
     uri: &str,
     headers: &[(&str, &str)],
 ) -> axum::http::Response<axum::body::Body> {
-    use tower::ServiceExt;
-    let mut req = axum::http::Request::get(uri);
+    let mut call = app.call(axum::http::Method::GET, uri);
     for (k, v) in headers {
-        req = req.header(*k, *v);
+        call = call.header(k, v);
     }
-    semey::app(app.state.clone())
-        .oneshot(req.body(axum::body::Body::empty()).unwrap())
-        .await
-        .unwrap()
+    call.send_unread().await
 }
 
 async fn body_bytes(res: axum::http::Response<axum::body::Body>) -> Vec<u8> {
@@ -488,26 +473,20 @@ on_both_backends! {
 
         // Ten exports at once, read slowly by their clients: the site still answers, and each
         // export is whole or told to come back.
-        let mut crowd = Vec::new();
-        for _ in 0..10 {
-            let app_state = app.state.clone();
-            crowd.push(tokio::spawn(async move {
-                use tower::ServiceExt;
-                let res = semey::app(app_state)
-                    .oneshot(axum::http::Request::get("/api/v1/radiation/measurements").body(axum::body::Body::empty()).unwrap())
-                    .await
-                    .unwrap();
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                (res.status(), res.headers().contains_key("retry-after"), body_bytes(res).await)
-            }));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let health = tokio::time::timeout(std::time::Duration::from_secs(3), send_raw(&app, "/healthz", &[]))
-            .await
-            .expect("/healthz answers while exports run");
+        let crowd = futures_util::future::join_all((0..10).map(|_| async {
+            let res = app.call(axum::http::Method::GET, "/api/v1/radiation/measurements").send_unread().await;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            (res.status(), res.headers().contains_key("retry-after"), body_bytes(res).await)
+        }));
+        let health = async {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            tokio::time::timeout(std::time::Duration::from_secs(3), send_raw(&app, "/healthz", &[]))
+                .await
+                .expect("/healthz answers while exports run")
+        };
+        let (answers, health) = tokio::join!(crowd, health);
         assert_eq!(health.status(), StatusCode::OK);
-        for c in crowd {
-            let (status, retry, body) = c.await.unwrap();
+        for (status, retry, body) in answers {
             match status {
                 StatusCode::OK => assert_eq!(body, plain),
                 StatusCode::SERVICE_UNAVAILABLE => assert!(retry),
@@ -546,20 +525,12 @@ on_both_backends! {
             config: std::sync::Arc::new(semey::Config { public_export_rows: 7, ..(*app.state.config).clone() }),
             ..app.state.clone()
         };
-        use tower::ServiceExt;
-        let res = semey::app(limited.clone())
-            .oneshot(axum::http::Request::get("/api/v1/radiation/measurements").body(axum::body::Body::empty()).unwrap())
-            .await
-            .unwrap();
+
+        let res = app.call(axum::http::Method::GET, "/api/v1/radiation/measurements").on(limited.clone()).send_unread().await;
         assert_eq!(res.headers()["semey-row-limit"], "7");
         let csv = String::from_utf8(body_bytes(res).await).unwrap();
         assert_eq!(csv.lines().count(), 1 + 7);
-        let res = semey::app(limited)
-            .oneshot(axum::http::Request::get("/api/v1/radiation/measurements")
-                .header("authorization", format!("Bearer {}", app.admin_token))
-                .body(axum::body::Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let res = app.call(axum::http::Method::GET, "/api/v1/radiation/measurements").token(&app.admin_token).on(limited).send_unread().await;
         assert!(!res.headers().contains_key("semey-row-limit"));
         let csv = String::from_utf8(body_bytes(res).await).unwrap();
         assert_eq!(csv.lines().count(), 1 + 50);

@@ -11,6 +11,140 @@ use serde_json::Value;
 use std::path::PathBuf;
 use tower::ServiceExt;
 
+/// A request being built (see [`TestApp::call`]).
+pub struct Call<'a> {
+    app: &'a TestApp,
+    /// The application built on another state (another configuration), for this call.
+    state: Option<AppState>,
+    method: Method,
+    uri: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Call<'_> {
+    /// Sends to the application built on `state` (e.g. another configuration) instead.
+    pub fn on(mut self, state: AppState) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Signed in by this API token.
+    pub fn token(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    /// Signed in by this session cookie (`semey_session=…`).
+    pub fn cookie(self, cookie: &str) -> Self {
+        self.header("cookie", cookie)
+    }
+
+    pub fn body(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.body = body;
+        self.header("content-type", content_type)
+    }
+
+    /// A body as it is, without a content type (as a hand-made request may send it).
+    pub fn body_text(mut self, body: &str) -> Self {
+        self.body = body.as_bytes().to_vec();
+        self
+    }
+
+    pub fn json(self, body: &Value) -> Self {
+        self.body("application/json", body.to_string().into_bytes())
+    }
+
+    /// A form as a browser posts it (`fields` encoded here).
+    pub fn form(self, fields: &[(&str, &str)]) -> Self {
+        let enc = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.body("application/x-www-form-urlencoded", body.into_bytes())
+    }
+
+    /// Sends the request and reads the whole answer.
+    pub async fn send(self) -> Answer {
+        let response = self.send_unread().await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends the request and returns the response with its body not yet read (streams).
+    pub async fn send_unread(self) -> axum::http::Response<Body> {
+        let mut req = Request::builder().method(self.method).uri(&self.uri);
+        for (k, v) in &self.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let req = req.body(Body::from(self.body)).expect("request");
+        let router = match self.state {
+            Some(state) => semey::app(state),
+            None => self.app.router.clone(),
+        };
+        router.oneshot(req).await.expect("response")
+    }
+}
+
+/// An answer: status, headers and the whole body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON, or as a JSON string when it is not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| Value::String(self.text()))
+    }
+
+    /// Where a redirect points.
+    pub fn location(&self) -> Option<String> {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().expect("ASCII").to_owned())
+    }
+
+    /// A response header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().expect("ASCII").to_owned())
+    }
+}
+
 /// An account made for a test: its id, an API token, and the actor its requests act as.
 pub struct TestUser {
     pub id: semey_domain::ids::UserId,
@@ -140,6 +274,99 @@ impl TestApp {
         }
     }
 
+    /// Everything people's records hold, as text (every row of every record table, sorted), so
+    /// a test can tell that a refused call changed nothing by the database's content itself.
+    /// Sessions and the audit trail are left out: refusals are recorded there on purpose.
+    pub async fn content(&self) -> Vec<String> {
+        use sqlx::{Connection, Row};
+        const TABLES: [&str; 21] = [
+            "organisations",
+            "places",
+            "programmes",
+            "programme_areas",
+            "programme_sectors",
+            "programme_sdg_targets",
+            "programme_places",
+            "programme_target_groups",
+            "programme_participants",
+            "programme_policy_markers",
+            "exchange_rates",
+            "requirements",
+            "transactions",
+            "funding_rollup_year",
+            "funding_cube_area",
+            "users",
+            "memberships",
+            "api_tokens",
+            "proposals",
+            "radiation_factors",
+            "radiation_datasets",
+        ];
+        macro_rules! cell {
+            ($row:expr, $i:expr) => {{
+                let r = $row;
+                if let Ok(v) = r.try_get::<Option<String>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<i64>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<f64>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<bool>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<time::Date>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<i32>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<i16>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<f32>, _>($i) {
+                    format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<time::OffsetDateTime>, _>($i) {
+                    format!("{v:?}")
+                } else {
+                    panic!("a column of a type the fingerprint does not read")
+                }
+            }};
+        }
+        let url = &self.state.config.database;
+        let mut out = Vec::new();
+        for table in TABLES {
+            let sql = format!("SELECT * FROM {table}");
+            let mut rows: Vec<String> = if url.starts_with("sqlite:") {
+                let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+                sqlx::query(&sql)
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("read")
+                    .iter()
+                    .map(|r| {
+                        (0..r.columns().len())
+                            .map(|i| cell!(r, i))
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect()
+            } else {
+                let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+                sqlx::query(&sql)
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("read")
+                    .iter()
+                    .map(|r| {
+                        (0..r.columns().len())
+                            .map(|i| cell!(r, i))
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect()
+            };
+            rows.sort();
+            out.extend(rows.into_iter().map(|r| format!("{table}: {r}")));
+        }
+        out
+    }
+
     /// The audit trail's lines about one record, oldest first.
     pub async fn audit_of(
         &self,
@@ -162,6 +389,20 @@ impl TestApp {
         lines
     }
 
+    /// A request to the whole application, built step by step: `app.call(Method::POST, uri)
+    /// .token(t).json(body).send().await`. Every test request goes through this one helper.
+    pub fn call(&self, method: Method, uri: &str) -> Call<'_> {
+        Call {
+            app: self,
+            state: None,
+            method,
+            uri: uri.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// A JSON request as the administrator (the API's helpers below).
     pub async fn request(
         &self,
         method: Method,
@@ -172,7 +413,7 @@ impl TestApp {
             .await
     }
 
-    /// A request with this API token, or as the public.
+    /// A JSON request with this API token, or as the public.
     pub async fn request_as(
         &self,
         token: Option<&str>,
@@ -180,22 +421,15 @@ impl TestApp {
         uri: &str,
         body: Option<String>,
     ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(uri);
+        let mut call = self.call(method, uri);
         if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+            call = call.token(t);
         }
-        if body.is_some() {
-            req = req.header(header::CONTENT_TYPE, "application/json");
+        if let Some(b) = body {
+            call = call.body("application/json", b.into_bytes());
         }
-        let req = req
-            .body(body.map(Body::from).unwrap_or_else(Body::empty))
-            .expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("response");
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        let json = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, json)
+        let answer = call.send().await;
+        (answer.status, answer.json())
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {

@@ -1,9 +1,7 @@
 //! The public portal's pages over HTTP (the browser tests come with the web issue's suite).
 
 use crate::support::TestApp;
-use axum::http::{header, Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::{Method, StatusCode};
 
 /// GETs a page with extra headers; returns status, `Set-Cookie` and the HTML.
 async fn page(
@@ -11,21 +9,13 @@ async fn page(
     uri: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Option<String>, String) {
-    let mut req = Request::builder().method(Method::GET).uri(uri);
+    let mut call = app.call(Method::GET, uri);
     for (k, v) in headers {
-        req = req.header(*k, *v);
+        call = call.header(k, v);
     }
-    let resp = semey::app(app.state.clone())
-        .oneshot(req.body(axum::body::Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let cookie = resp
-        .headers()
-        .get(header::SET_COOKIE)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, cookie, String::from_utf8(body.to_vec()).unwrap())
+    let answer = call.send().await;
+    let cookie = answer.header("set-cookie");
+    (answer.status, cookie, answer.text())
 }
 
 on_both_backends! {
@@ -284,22 +274,16 @@ on_both_backends! {
         let css = html.split('"').find(|s| s.starts_with("/assets/semey.") && s.ends_with(".css")).expect("hashed stylesheet");
         let js = html.split('"').find(|s| s.starts_with("/assets/leaflet.") && s.ends_with(".js")).expect("hashed Leaflet");
         for (asset, kind) in [(css, "text/css"), (js, "text/javascript")] {
-            let resp = semey::app(app.state.clone())
-                .oneshot(Request::get(asset).body(axum::body::Body::empty()).unwrap())
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), StatusCode::OK);
-            assert!(resp.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with(kind));
-            assert_eq!(resp.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+            let resp = app.call(Method::GET, asset).send().await;
+            assert_eq!(resp.status, StatusCode::OK);
+            assert!(resp.header("content-type").unwrap().starts_with(kind));
+            assert_eq!(resp.header("cache-control").unwrap(), "public, max-age=31536000, immutable");
         }
         let (status, _, _) = page(&app, "/assets/semey.0000000000000000.css", &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "an outdated name is not served as the new file");
         for encoding in ["br", "gzip"] {
-            let resp = semey::app(app.state.clone())
-                .oneshot(Request::get("/programmes").header(header::ACCEPT_ENCODING, encoding).body(axum::body::Body::empty()).unwrap())
-                .await
-                .unwrap();
-            assert_eq!(resp.headers()[header::CONTENT_ENCODING], encoding);
+            let resp = app.call(Method::GET, "/programmes").header("accept-encoding", encoding).send().await;
+            assert_eq!(resp.header("content-encoding").unwrap(), encoding);
         }
     }
 }

@@ -3,11 +3,8 @@
 //! publishes it; the forbidden steps are refused and change nothing.
 
 use crate::support::TestApp;
-use axum::http::{header, Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use semey::accounts::{self, Actor};
+use axum::http::{Method, StatusCode};
 use semey_domain::access::Role;
-use tower::ServiceExt;
 
 async fn send(
     app: &TestApp,
@@ -16,45 +13,20 @@ async fn send(
     token: &str,
     body: &str,
 ) -> (StatusCode, Option<String>, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(axum::body::Body::from(body.to_owned()))
-        .unwrap();
-    let resp = semey::app(app.state.clone()).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        location,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
+    let answer = app
+        .call(method, uri)
+        .token(token)
+        .body(
+            "application/x-www-form-urlencoded",
+            body.as_bytes().to_vec(),
+        )
+        .send()
+        .await;
+    (answer.status, answer.location(), answer.text())
 }
 
 async fn token(app: &TestApp, email: &str, role: Role, org: Option<&str>) -> String {
-    let cli = Actor::command_line();
-    let id = accounts::create_user(
-        app.store(),
-        &cli,
-        email,
-        email,
-        "a long enough secret phrase".into(),
-        false,
-        Some((role, org.map(|o| o.parse().unwrap()))),
-    )
-    .await
-    .unwrap();
-    let user = app.store().user(id).await.unwrap();
-    accounts::issue_token(app.store(), &cli, &user, "t", time::Duration::days(1))
-        .await
-        .unwrap()
-        .1
+    app.user(email, role, org).await.token
 }
 
 on_both_backends! {

@@ -3,9 +3,7 @@
 //! reader's language, and nothing stored.
 
 use crate::support::TestApp;
-use axum::http::{header, Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::{Method, StatusCode};
 
 /// Posts a form as a browser would; returns the status, the redirect target and the page.
 async fn post_form(
@@ -23,37 +21,22 @@ async fn post_form_as(
     uri: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Option<String>, String) {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let resp = semey::app(app.state.clone()).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, location, String::from_utf8(bytes.to_vec()).unwrap())
+    let answer = app
+        .call(Method::POST, uri)
+        .token(token)
+        .form(fields)
+        .send()
+        .await;
+    (answer.status, answer.location(), answer.text())
 }
 
 async fn get_page(app: &TestApp, uri: &str) -> (StatusCode, String) {
-    let req = Request::get(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {}", app.admin_token))
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let resp = semey::app(app.state.clone()).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
+    let answer = app
+        .call(Method::GET, uri)
+        .token(&app.admin_token)
+        .send()
+        .await;
+    (answer.status, answer.text())
 }
 
 /// How many records an API list has in all.
@@ -61,15 +44,6 @@ async fn total(app: &TestApp, uri: &str) -> i64 {
     let (status, body) = app.get(&format!("{uri}&limit=1")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["total"].as_i64().unwrap()
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 on_both_backends! {
