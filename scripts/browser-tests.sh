@@ -52,5 +52,15 @@ export SEMEY_URL="http://127.0.0.1:$port"
 owner=$(curl -fs "$SEMEY_URL/api/v1/programmes?q=Dose-rate" | python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["reporting_org_id"])')
 export SEMEY_TEST_EDITOR="editor@browser-tests.test"
 printf '%s\n' "$SEMEY_TEST_PASSWORD" | "$semey" user add "$SEMEY_TEST_EDITOR" --name "Browser editor" --role editor --organisation "$owner" >/dev/null
+# A proposal of that editor (its own organisation's record, sent for approval), for the
+# workflow's pages.
+token=$("$semey" user token "$SEMEY_TEST_EDITOR" --name browser-tests | grep -o 'semey_[0-9a-f]*')
+curl -fs "$SEMEY_URL/api/v1/organisations/$owner" >"$work/owner.json"
+SEMEY_TEST_PROPOSAL=$(curl -fs -X PUT -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+  --data @"$work/owner.json" "$SEMEY_URL/api/v1/organisations/$owner" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+export SEMEY_TEST_PROPOSAL
+# Every page the router has (`{id}` where a record's id goes): the tests visit each one.
+SEMEY_PAGES=$("$semey" pages | tr '\n' ' ')
+export SEMEY_PAGES
 cd tests/browser
 node --test --test-concurrency=1 --test-reporter=spec portal.test.mjs || { cat "$work/server.log" >&2; exit 1; }

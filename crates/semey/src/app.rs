@@ -40,6 +40,17 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The address of every page people open, public and in the workspace (`{id}` where a
+/// record's id goes): what `semey pages` prints and the accessibility and message tests walk.
+pub fn page_paths() -> Vec<&'static str> {
+    crate::pages::route_list()
+        .into_iter()
+        .chain(crate::workspace::route_list())
+        .filter(|r| r.page)
+        .map(|r| r.path)
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Health {
     status: &'static str,

@@ -22,9 +22,10 @@ pub mod presentation;
 pub mod programmes;
 pub mod radiation;
 pub mod records;
+pub mod routes;
 pub mod workspace;
 
-pub use app::app;
+pub use app::{app, page_paths};
 pub use config::Config;
 pub use error::AppError;
 

@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// List the address of every page (public and workspace; `{id}` where a record's id goes).
+    Pages,
     /// Radiation: risk for a place or a point, conversion factors, statistics.
     #[command(subcommand)]
     Radiation(RadiationCommand),
@@ -122,6 +124,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::GenerateMeasurements { rows, out } => {
             return generate::generate_measurements(rows, out)
         }
+        Command::Pages => {
+            for path in crate::page_paths() {
+                println!("{path}");
+            }
+            return Ok(());
+        }
         other => other,
     };
     let state = AppState::open(config).await?;
@@ -143,7 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             repeat,
         } => funding::summary(&state, group_by, currency, repeat).await?,
         Command::Radiation(cmd) => radiation::radiation_command(&state, cmd).await?,
-        Command::Generate { .. } | Command::GenerateMeasurements { .. } => {
+        Command::Generate { .. } | Command::GenerateMeasurements { .. } | Command::Pages => {
             unreachable!("answered above without a database")
         }
     }

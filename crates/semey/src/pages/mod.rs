@@ -15,28 +15,35 @@ mod radiation;
 
 pub use context::not_found;
 
+use crate::routes::Route;
 use crate::AppState;
 use axum::routing::get;
 use axum::Router;
 
+/// The public portal's addresses.
+pub fn route_list() -> Vec<Route> {
+    let mut all = vec![
+        Route::page("/", get(home::home)),
+        Route::page("/programmes", get(programmes::programmes)),
+        Route::page("/programmes/{id}", get(programmes::programme)),
+        Route::page("/stakeholders", get(organisations::stakeholders)),
+        Route::page("/stakeholders/{id}", get(organisations::organisation)),
+        Route::page("/places", get(places::places)),
+        Route::page("/places/{id}", get(places::place)),
+        Route::page("/funding", get(funding::funding)),
+        Route::page("/transactions", get(funding::transactions)),
+        Route::page("/map", get(maps::map_page)),
+        Route::action("/map/features.geojson", get(maps::features)),
+    ];
+    all.extend(radiation::route_list());
+    all
+}
+
 /// The routes of the public portal: the pages (cached, see `cache`) and the assets.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let public = Router::new()
-        .route("/", get(home::home))
-        .route("/programmes", get(programmes::programmes))
-        .route("/programmes/{id}", get(programmes::programme))
-        .route("/stakeholders", get(organisations::stakeholders))
-        .route("/stakeholders/{id}", get(organisations::organisation))
-        .route("/places", get(places::places))
-        .route("/funding", get(funding::funding))
-        .route("/transactions", get(funding::transactions))
-        .route("/places/{id}", get(places::place))
-        .route("/map", get(maps::map_page))
-        .route("/map/features.geojson", get(maps::features))
-        .merge(radiation::routes())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cache::cached,
-        ));
+    let public = crate::routes::router(route_list()).layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        cache::cached,
+    ));
     public.route("/assets/{name}", get(assets::serve))
 }

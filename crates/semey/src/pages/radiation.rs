@@ -5,13 +5,13 @@ use super::context::{found, language, not_found, page, Chrome};
 use crate::presentation::chart::{Chart, Series};
 use crate::presentation::format;
 use crate::radiation::{self as rad, distance_km, LegendRow, RiskMessage};
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use semey_domain::ids::PlaceId;
 use semey_domain::place::PlaceLevel;
 use semey_domain::radiation::RESOLUTIONS;
@@ -19,12 +19,13 @@ use semey_domain::Lang;
 use semey_store::{Page, ProgrammeFilter};
 use time::OffsetDateTime;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/radiation", get(overview))
-        .route("/radiation/places/{id}", get(my_place))
-        .route("/radiation/datasets", get(datasets))
-        .route("/radiation/datasets/{id}", get(dataset))
+pub fn route_list() -> Vec<Route> {
+    vec![
+        Route::page("/radiation", get(overview)),
+        Route::page("/radiation/places/{id}", get(my_place)),
+        Route::page("/radiation/datasets", get(datasets)),
+        Route::page("/radiation/datasets/{id}", get(dataset)),
+    ]
 }
 
 fn date_of(lang: Lang, t: i64) -> String {

@@ -3,19 +3,20 @@
 
 use crate::accounts::Actor;
 use crate::pages::context::{language, page, Chrome};
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use semey_store::{AuditEntry, AuditFilter, Page};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/workspace/audit", get(audit_page))
-        .route("/workspace/audit.csv", get(audit_csv))
+pub fn route_list() -> Vec<Route> {
+    vec![
+        Route::page("/workspace/audit", get(audit_page)),
+        Route::action("/workspace/audit.csv", get(audit_csv)),
+    ]
 }
 
 /// The filters of the page and of the export, from the query.

@@ -4,30 +4,31 @@
 use super::common::*;
 use super::form::Form;
 use crate::pages::context::{found, not_found};
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use axum::routing::{get, MethodRouter};
+use axum::routing::get;
 use semey_domain::funding::RequirementInput;
 
 /// This feature's forms: a GET shows one, a POST saves it.
-pub(super) fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub(super) fn form_routes() -> Vec<Route> {
     vec![
-        (
+        Route::page(
             "/workspace/requirements/new",
             get(new_requirement).post(post_requirement),
         ),
-        (
+        Route::page(
             "/workspace/requirements/{id}",
             get(edit_requirement).post(post_requirement_correction),
         ),
-        (
+        Route::page(
             "/workspace/transactions/new",
             get(new_transaction).post(post_transaction),
         ),
-        (
+        Route::page(
             "/workspace/transactions/{id}",
             get(edit_transaction).post(post_transaction_correction),
         ),

@@ -2,24 +2,25 @@
 
 use crate::accounts::{self, Actor};
 use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post};
 use semey_domain::ids::TokenId;
 use semey_store::{Token, User};
 
 /// The account's forms; every signed-in person may use them for their own account. The
 /// router is built from this list and the permission test walks it.
-pub fn account_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub fn account_routes() -> Vec<Route> {
     vec![
-        ("/workspace/account", get(account_page)),
-        ("/workspace/account/password", post(change_password)),
-        ("/workspace/account/tokens", post(new_token)),
-        ("/workspace/account/tokens/{id}/revoke", post(revoke)),
+        Route::page("/workspace/account", get(account_page)),
+        Route::action("/workspace/account/password", post(change_password)),
+        Route::action("/workspace/account/tokens", post(new_token)),
+        Route::action("/workspace/account/tokens/{id}/revoke", post(revoke)),
     ]
 }
 

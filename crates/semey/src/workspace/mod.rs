@@ -19,37 +19,46 @@ pub use me::account_routes;
 pub use users::admin_routes;
 pub use workflow::proposal_routes;
 
+use crate::routes::Route;
 use crate::AppState;
-use axum::routing::{get, MethodRouter};
+use axum::routing::get;
 use axum::Router;
 
 /// Every record form of the workspace: a GET shows it, a POST saves it. The router is built
 /// from this list, and the permission test walks the same list, so a form added without an
 /// entry in that test's matrix fails it.
-pub fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub fn form_routes() -> Vec<Route> {
     let mut all = organisations::form_routes();
     all.extend(programmes::form_routes());
     all.extend(funding::form_routes());
     all
 }
 
+/// Every address of the signed-in workspace.
+pub fn signed_in_routes() -> Vec<Route> {
+    let mut all = vec![Route::page("/workspace", get(index::index))];
+    all.extend(form_routes());
+    all.extend(account_routes());
+    all.extend(admin_routes());
+    all.extend(proposal_routes());
+    all.extend(audit::route_list());
+    all
+}
+
+/// Every address of the workspace, the sign-in pages included.
+pub fn route_list() -> Vec<Route> {
+    let mut all = signin::route_list();
+    all.extend(signed_in_routes());
+    all
+}
+
 /// The workspace's routes, behind the sign-in guard, and the sign-in pages.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let mut router = Router::new().route("/workspace", get(index::index));
-    for (path, methods) in form_routes()
-        .into_iter()
-        .chain(account_routes())
-        .chain(admin_routes())
-        .chain(proposal_routes())
-    {
-        router = router.route(path, methods);
-    }
-    let signed_in = router
-        .merge(audit::routes())
+    let signed_in = crate::routes::router(signed_in_routes())
         .layer(axum::middleware::map_response(common::private))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             signin::require_sign_in,
         ));
-    signin::routes().merge(signed_in)
+    crate::routes::router(signin::route_list()).merge(signed_in)
 }

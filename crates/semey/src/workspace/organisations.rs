@@ -4,23 +4,24 @@ use super::common::*;
 use super::form::{self, Form};
 use crate::pages::context::{found, not_found};
 use crate::records::workflow::Written;
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, MethodRouter};
+use axum::routing::get;
 use semey_domain::ids::OrganisationId;
 use semey_domain::organisation::OrganisationInput;
 
 /// This feature's forms: a GET shows one, a POST saves it.
-pub(super) fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub(super) fn form_routes() -> Vec<Route> {
     vec![
-        (
+        Route::page(
             "/workspace/organisations/new",
             get(new_organisation).post(post_new_organisation),
         ),
-        (
+        Route::page(
             "/workspace/organisations/{id}",
             get(edit_organisation).post(post_organisation),
         ),

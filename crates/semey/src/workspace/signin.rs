@@ -3,6 +3,7 @@
 
 use crate::accounts::{self, Actor};
 use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
@@ -11,12 +12,12 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/signin", get(signin_page).post(signin))
-        .route("/signout", post(signout))
+pub fn route_list() -> Vec<Route> {
+    vec![
+        Route::page("/signin", get(signin_page).post(signin)),
+        Route::action("/signout", post(signout)),
+    ]
 }
 
 #[derive(Template)]

@@ -2,25 +2,26 @@
 
 use crate::accounts::{self, Actor};
 use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post};
 use semey_domain::access::Role;
 use semey_domain::ids::{OrganisationId, UserId};
 use semey_store::{OrganisationFilter, Page, User};
 
 /// The administration's routes; the router is built from this list and the permission test
 /// walks it.
-pub fn admin_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub fn admin_routes() -> Vec<Route> {
     vec![
-        ("/workspace/users", get(users_page).post(add_user)),
-        ("/workspace/users/{id}/membership", post(membership)),
-        ("/workspace/users/{id}/disable", post(disable)),
-        ("/workspace/users/{id}/enable", post(enable)),
+        Route::page("/workspace/users", get(users_page).post(add_user)),
+        Route::action("/workspace/users/{id}/membership", post(membership)),
+        Route::action("/workspace/users/{id}/disable", post(disable)),
+        Route::action("/workspace/users/{id}/enable", post(enable)),
     ]
 }
 

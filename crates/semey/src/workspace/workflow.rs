@@ -6,13 +6,14 @@ use super::form::{self, Form};
 use crate::accounts::Actor;
 use crate::pages::context::{found, language, not_found, page, query_pairs, Chrome};
 use crate::records::workflow;
+use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post};
 use semey_domain::funding::RequirementInput;
 use semey_domain::organisation::OrganisationInput;
 use semey_domain::programme::ProgrammeInput;
@@ -21,12 +22,12 @@ use semey_domain::workflow::{State as Stage, Step};
 use semey_store::Proposal;
 
 /// The workflow's pages; the router is built from this list and the permission test walks it.
-pub fn proposal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+pub fn proposal_routes() -> Vec<Route> {
     vec![
-        ("/workspace/proposals", get(queue)),
-        ("/workspace/proposals/{id}", get(proposal_page)),
-        ("/workspace/proposals/{id}/{step}", post(take_step)),
-        (
+        Route::page("/workspace/proposals", get(queue)),
+        Route::page("/workspace/proposals/{id}", get(proposal_page)),
+        Route::action("/workspace/proposals/{id}/{step}", post(take_step)),
+        Route::page(
             "/workspace/proposals/{id}/edit",
             get(edit_proposal).post(post_proposal_edit),
         ),

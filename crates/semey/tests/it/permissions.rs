@@ -348,20 +348,23 @@ fn mutating_routes() -> BTreeSet<String> {
             }
         }
     }
-    for (path, _) in semey::workspace::form_routes() {
-        routes.insert(format!("POST {path}"));
+    // The workspace's routes that take posts: its record forms, the workflow's steps and
+    // edits, one's own account's and the administrators' actions.
+    for r in semey::workspace::form_routes() {
+        routes.insert(format!("POST {}", r.path));
     }
-    for (path, _) in semey::workspace::account_routes() {
-        if path != "/workspace/account" {
-            routes.insert(format!("POST {path}"));
-        }
+    for r in semey::workspace::account_routes()
+        .into_iter()
+        .filter(|r| !r.page)
+    {
+        routes.insert(format!("POST {}", r.path));
     }
-    for (path, _) in semey::workspace::admin_routes() {
-        routes.insert(format!("POST {path}"));
+    for r in semey::workspace::admin_routes() {
+        routes.insert(format!("POST {}", r.path));
     }
-    for (path, _) in semey::workspace::proposal_routes() {
-        if path.ends_with("{step}") {
-            routes.insert(format!("POST {path}"));
+    for r in semey::workspace::proposal_routes() {
+        if r.path.ends_with("{step}") || r.path.ends_with("/edit") {
+            routes.insert(format!("POST {}", r.path));
         }
     }
     routes
