@@ -38,7 +38,7 @@ pub struct Config {
     pub radiation: RadiationConfig,
 }
 
-/// Every constant of the radiation risk estimate (see RADIATION.md for their sources), shown on
+/// Every constant of the radiation risk estimate (see docs/radiation-model.md for their sources), shown on
 /// the pages that use them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -190,7 +190,7 @@ pub fn generate(
 }
 
 /// Places of the generated radiation survey: settlements where drives start, and the test
-/// site's spots with higher readings (coordinates from RADIATION.md), with the dose rate
+/// site's spots with higher readings (coordinates from docs/radiation-model.md), with the dose rate
 /// there in µSv/h and the radius of the raised area in degrees.
 const DRIVE_STARTS: [(f64, f64); 6] = [
     (50.42064, 80.25025), // Semey (GeoNames)
@@ -198,7 +198,7 @@ const DRIVE_STARTS: [(f64, f64); 6] = [
     (48.94509, 79.25502), // Karaaul (GeoNames)
     (50.88671, 79.48229), // Besqaraghay (GeoNames)
     (47.96447, 80.43437), // Ayagoz (GeoNames)
-    (50.44, 77.81),       // the Experimental Field (RADIATION.md)
+    (50.44, 77.81),       // the Experimental Field (docs/radiation-model.md)
 ];
 const HOT_SPOTS: [(f64, f64, f64, f64); 2] = [
     (50.44, 77.81, 3.0, 0.05),    // Experimental Field

@@ -1,6 +1,6 @@
 //! Radiation: units and count-rate conversion, the added annual dose estimate and its risk
 //! bands, and the bGeigie drive-log line. Figures and conventions follow the project's
-//! RADIATION.md, which names their sources (Safecast firmware constants; UNSCEAR-style occupancy
+//! docs/radiation-model.md, which names their sources (Safecast firmware constants; UNSCEAR-style occupancy
 //! model with the Japanese 0.23 µSv/h ↔ 1 mSv/y convention; ICRP 103 reference levels).
 //! Every constant of the risk estimate is a field of `RiskModel`, so it can be shown and
 //! configured.
@@ -245,12 +245,22 @@ impl Default for RiskModel {
 }
 
 impl RiskModel {
+    /// mSv/y added per µSv/h above background: 8.76 (8 760 h a year, 1 000 µSv a mSv) times
+    /// the occupancy-weighted shielding times k.
+    fn msv_per_usv_h(&self) -> f64 {
+        8.76 * (self.outdoor_fraction + self.indoor_fraction * self.shielding)
+            * self.effective_per_ambient
+    }
+
     /// Added annual effective dose, mSv/y, for a representative ambient dose rate in µSv/h.
     pub fn added_annual_dose_msv(&self, usv_h: f64) -> f64 {
-        (usv_h - self.background_usv_h).max(0.0)
-            * 8.76
-            * (self.outdoor_fraction + self.indoor_fraction * self.shielding)
-            * self.effective_per_ambient
+        (usv_h - self.background_usv_h).max(0.0) * self.msv_per_usv_h()
+    }
+
+    /// The model's inverse: the dose rate (µSv/h) at which the added annual dose reaches
+    /// `msv` (the band limits as dose rates, for colour scales and legends).
+    pub fn rate_for_added_dose(&self, msv: f64) -> f64 {
+        self.background_usv_h + msv / self.msv_per_usv_h().max(1e-9)
     }
 
     /// The band of an added annual dose under this model's limits.
@@ -297,7 +307,7 @@ impl RiskBand {
         }
     }
 
-    /// The band's number in RADIATION.md's table (0–3).
+    /// The band's number (0–3; see docs/radiation-model.md).
     pub fn number(self) -> u8 {
         self as u8
     }
@@ -602,6 +612,19 @@ mod tests {
             .join("../../../shared/data/safecast")
             .join(file);
         std::fs::read_to_string(path).expect("reference logs beside the repository")
+    }
+
+    #[test]
+    fn the_inverse_gives_back_the_dose_rate() {
+        let m = RiskModel::default();
+        for usv_h in [0.05, 0.23, 1.0, 3.8, 40.0] {
+            let back = m.rate_for_added_dose(m.added_annual_dose_msv(usv_h));
+            assert!((back - usv_h).abs() < 1e-9, "{usv_h} → {back}");
+        }
+        assert!(
+            (m.rate_for_added_dose(1.0) - 0.23).abs() < 0.002,
+            "1 mSv/y ≈ 0.23 µSv/h"
+        );
     }
 
     #[test]

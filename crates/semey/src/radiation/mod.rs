@@ -434,22 +434,14 @@ pub const PALETTE: [&str; 8] = [
     "#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#800026",
 ];
 
-/// The dose rate (µSv/h) at which the added annual dose reaches `msv` under `model`.
-pub fn rate_for(model: &RiskModel, msv: f64) -> f64 {
-    let per_usv_h = 8.76
-        * (model.outdoor_fraction + model.indoor_fraction * model.shielding)
-        * model.effective_per_ambient;
-    model.background_usv_h + msv / per_usv_h.max(1e-9)
-}
-
 /// The upper edges (µSv/h) of the colour scale's first seven steps: logarithmic, and aligned
 /// with the bands, so a colour never straddles two bands.
 pub fn scale_edges(model: &RiskModel) -> [f64; 7] {
     let [b0, b1, b2] = model.band_limits_msv;
     let (r0, r1, r3) = (
-        rate_for(model, b0),
-        rate_for(model, b1),
-        rate_for(model, b2),
+        model.rate_for_added_dose(b0),
+        model.rate_for_added_dose(b1),
+        model.rate_for_added_dose(b2),
     );
     let step = (r3 / r1).powf(1.0 / 3.0);
     [
