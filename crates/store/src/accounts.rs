@@ -249,10 +249,42 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_disabled(&self, tx: &mut Tx, id: UserId, disabled: bool) -> Result<()> {
-        on_tx!(tx, c => sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-            .bind(disabled).bind(id.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    /// Changes what administrators manage of an account (not its password or membership).
+    pub async fn update_user(
+        &self,
+        tx: &mut Tx,
+        id: UserId,
+        email: &str,
+        name: &str,
+        administrator: bool,
+        disabled: bool,
+    ) -> Result<()> {
+        on_tx!(tx, c => sqlx::query("UPDATE users SET email = $1, name = $2, administrator = $3, disabled = $4 WHERE id = $5")
+            .bind(email.trim().to_lowercase())
+            .bind(name)
+            .bind(administrator)
+            .bind(disabled)
+            .bind(id.to_string())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
+                "email",
+                "duplicate_email",
+                format!("there is already an account for {email}"),
+            )),
+            _ => StoreError::Db(e),
+        })?;
         Ok(())
+    }
+
+    /// An account read inside a transaction.
+    pub async fn user_in(&self, tx: &mut Tx, id: UserId) -> Result<User> {
+        let sql = format!("{USER_SELECT} WHERE u.id = $1");
+        let row = on_tx!(tx, c => sqlx::query_as::<_, UserRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
+        row.ok_or_else(|| StoreError::not_found("user", id))?
+            .into_user()
     }
 
     /// Counts a failed sign-in; `lock_until` refuses further attempts until then.

@@ -6,6 +6,7 @@ mod actor;
 mod guard;
 mod limiter;
 mod passwords;
+mod record;
 mod sessions;
 mod users;
 
@@ -15,6 +16,7 @@ pub use limiter::SignInLimiter;
 pub use passwords::{
     hash_password, new_secret, sha256_bytes_hex, sha256_hex, verify_password, MIN_PASSWORD,
 };
+pub use record::{Account, AccountInput};
 pub use sessions::{
     clear_session_cookie, principal, session_cookie, session_secret, sign_in, sign_out,
     SignInRefused, LOCK_OUT, MAX_FAILURES, SESSION_COOKIE,

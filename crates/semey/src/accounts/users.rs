@@ -3,11 +3,12 @@
 
 use super::actor::Actor;
 use super::passwords::{hash_password, new_secret, sha256_hex};
+use super::record::{check_email, Account, AccountInput};
+use crate::records::{write, Channel};
 use crate::AppError;
 use semey_domain::access::Role;
 use semey_domain::ids::{OrganisationId, TokenId, UserId};
-use semey_domain::Invalid;
-use semey_store::{stamp, NewUser, Store, User};
+use semey_store::{stamp, Store, User};
 use time::{Duration, OffsetDateTime};
 
 /// One audit line for a change to accounts made by `actor`, in the change's transaction.
@@ -38,7 +39,7 @@ pub(crate) async fn audit_account(
     Ok(())
 }
 
-/// Creates an account (the command line and the administrators' page).
+/// Creates an account (administrators), through the record path; returns its id.
 pub async fn create_user(
     store: &Store,
     actor: &Actor,
@@ -50,54 +51,19 @@ pub async fn create_user(
 ) -> Result<UserId, AppError> {
     actor.principal.may_administer()?;
     check_email(email)?;
-    let hash = hash_password(password).await?;
-    let id = UserId::new();
-    let mut tx = store.begin().await?;
-    store
-        .create_user(
-            &mut tx,
-            &NewUser {
-                id,
-                email,
-                name,
-                password_hash: &hash,
-                administrator,
-            },
-        )
-        .await?;
-    store.set_membership(&mut tx, id, membership).await?;
-    audit_account(store, &mut tx, actor,
-            "create",
-            "user",
-            &id.to_string(),
-            None,
-            Some(
-                &serde_json::json!({
-                    "email": email.trim().to_lowercase(), "name": name, "administrator": administrator,
-                    "role": membership.map(|m| m.0.as_str()), "organisation_id": membership.and_then(|m| m.1),
-                })
-                .to_string(),
-            ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-pub(crate) fn check_email(email: &str) -> Result<(), Invalid> {
-    let e = email.trim();
-    let ok = e.len() <= 254
-        && e.split_once('@')
-            .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.starts_with('.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::one(
-            "email",
-            "invalid_email",
-            format!("{e:?} is not an e-mail address"),
-        ))
-    }
+    let input = AccountInput {
+        email: email.to_owned(),
+        name: name.to_owned(),
+        administrator,
+        role: membership.map(|m| m.0),
+        organisation_id: membership.and_then(|m| m.1),
+        disabled: false,
+        password_hash: Some(hash_password(password).await?),
+    };
+    let account = write::<Account>(store, actor, None, input, Channel::Api)
+        .await?
+        .published()?;
+    Ok(account.id)
 }
 
 /// Sets a new password; every session of the account ends, and with `revoke_tokens` every API
@@ -144,25 +110,22 @@ pub async fn set_disabled(
     user: UserId,
     disabled: bool,
 ) -> Result<(), AppError> {
+    change(store, actor, user, |a| a.disabled = disabled).await
+}
+
+/// Changes one thing of an account through the record path.
+async fn change(
+    store: &Store,
+    actor: &Actor,
+    user: UserId,
+    how: impl FnOnce(&mut AccountInput),
+) -> Result<(), AppError> {
     actor.principal.may_administer()?;
-    let mut tx = store.begin().await?;
-    store.set_disabled(&mut tx, user, disabled).await?;
-    if disabled {
-        store.delete_sessions_of(&mut tx, user).await?;
-        store.revoke_tokens_of(&mut tx, user).await?;
-    }
-    audit_account(
-        store,
-        &mut tx,
-        actor,
-        if disabled { "disable" } else { "enable" },
-        "user",
-        &user.to_string(),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    let mut input = AccountInput::of(&store.user(user).await?.into());
+    how(&mut input);
+    write::<Account>(store, actor, Some(user), input, Channel::Api)
+        .await?
+        .published()?;
     Ok(())
 }
 
@@ -247,36 +210,9 @@ pub async fn set_membership(
     user: UserId,
     membership: Option<(Role, Option<OrganisationId>)>,
 ) -> Result<(), AppError> {
-    actor.principal.may_administer()?;
-    let old = store.user(user).await?;
-    if let Some((Role::Editor | Role::Viewer, None)) = membership {
-        return Err(Invalid::one(
-            "organisation",
-            "required",
-            "editors and viewers belong to an organisation",
-        )
-        .into());
-    }
-    if let Some((_, Some(org))) = membership {
-        store.organisation(org).await?;
-    }
-    let mut tx = store.begin().await?;
-    store.set_membership(&mut tx, user, membership).await?;
-    let describe = |m: Option<(Role, Option<OrganisationId>)>| {
-        serde_json::json!({"role": m.map(|m| m.0.as_str()), "organisation_id": m.and_then(|m| m.1)})
-            .to_string()
-    };
-    audit_account(
-        store,
-        &mut tx,
-        actor,
-        "update",
-        "membership",
-        &user.to_string(),
-        Some(&describe(old.role.map(|r| (r, old.organisation_id)))),
-        Some(&describe(membership)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change(store, actor, user, |a| {
+        a.role = membership.map(|m| m.0);
+        a.organisation_id = membership.and_then(|m| m.1);
+    })
+    .await
 }

@@ -5,14 +5,18 @@
 //! Publishing writes the record through [`super::save_in`], the coordinators' own write.
 
 use super::record::{authorise_in, id_of, input_of, proposes, save_in, to_json, Channel, Record};
+use crate::accounts::Account;
 use crate::accounts::Actor;
 use crate::AppError;
 use semey_domain::funding::{Requirement, Transaction};
+use semey_domain::fx::FxRate;
 use semey_domain::ids::OrganisationId;
 use semey_domain::organisation::Organisation;
+use semey_domain::place::Place;
 use semey_domain::programme::Programme;
 use semey_domain::record::RecordKind;
 use semey_domain::workflow::{self, Refused, State, Step};
+use semey_store::Factor;
 use semey_store::{Proposal, Store, Tx};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -217,10 +221,10 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::Programme => now::<Programme>(store, p).await,
         RecordKind::Transaction => now::<Transaction>(store, p).await,
         RecordKind::Requirement => now::<Requirement>(store, p).await,
-        RecordKind::Place
-        | RecordKind::ExchangeRate
-        | RecordKind::TubeFactor
-        | RecordKind::Account => Ok(serde_json::Value::Null),
+        RecordKind::Place => now::<Place>(store, p).await,
+        RecordKind::ExchangeRate => now::<FxRate>(store, p).await,
+        RecordKind::TubeFactor => now::<Factor>(store, p).await,
+        RecordKind::Account => now::<Account>(store, p).await,
     }
 }
 

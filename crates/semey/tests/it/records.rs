@@ -223,3 +223,21 @@ on_both_backends! {
         assert_eq!(app.audit_of("place", kz["id"].as_str().unwrap()).await.len(), 1);
     }
 }
+
+on_both_backends! {
+    /// Accounts go through the record path too: each change audited as an `account` with its
+    /// old and new state, never a password; an unknown organisation is refused by name.
+    async fn account_changes_are_records(app: TestApp) {
+        let org = app.organisation("Accounted", 80, "KZ").await;
+        let user = app.user("acc@x.test", Role::Viewer, Some(&org)).await;
+        let admin = semey::accounts::Actor::command_line();
+        semey::accounts::set_membership(app.store(), &admin, user.id, Some((Role::Editor, Some(org.parse().unwrap())))).await.unwrap();
+        let lines = app.audit_of("account", &user.id.to_string()).await;
+        assert_eq!(lines.len(), 2, "created, then its membership changed");
+        assert!(lines.iter().all(|l| !l.new_value.as_deref().unwrap_or("").contains("argon2")), "no password hash in the trail");
+        assert!(lines[1].old_value.as_deref().unwrap().contains("viewer") && lines[1].new_value.as_deref().unwrap().contains("editor"));
+        let err = semey::accounts::set_membership(app.store(), &admin, user.id, Some((Role::Editor, Some(semey_domain::ids::OrganisationId::new())))).await.unwrap_err();
+        assert!(matches!(err, semey::AppError::Invalid(_)), "{err:?}");
+        assert_eq!(app.audit_of("account", &user.id.to_string()).await.len(), 2, "nothing changed");
+    }
+}
