@@ -4,40 +4,12 @@
 use super::actor::Actor;
 use super::passwords::{hash_password, new_secret, sha256_hex};
 use super::record::{check_email, Account, AccountInput};
-use crate::records::{write, Channel};
+use crate::records::{audit_action, write, Channel};
 use crate::AppError;
 use semey_domain::access::Role;
 use semey_domain::ids::{OrganisationId, TokenId, UserId};
 use semey_store::{stamp, Store, User};
 use time::{Duration, OffsetDateTime};
-
-/// One audit line for a change to accounts made by `actor`, in the change's transaction.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn audit_account(
-    store: &Store,
-    tx: &mut semey_store::Tx,
-    actor: &Actor,
-    action: &str,
-    record_type: &str,
-    record_id: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<(), AppError> {
-    store
-        .append_audit(
-            tx,
-            actor.principal.user_id,
-            &actor.principal.via.describe(),
-            &actor.address,
-            action,
-            record_type,
-            record_id,
-            old,
-            new,
-        )
-        .await?;
-    Ok(())
-}
 
 /// Creates an account (administrators), through the record path; returns its id.
 pub async fn create_user(
@@ -87,7 +59,7 @@ pub async fn set_password(
     } else {
         0
     };
-    audit_account(
+    audit_action(
         store,
         &mut tx,
         actor,
@@ -164,7 +136,7 @@ pub async fn issue_token(
             expires,
         )
         .await?;
-    audit_account(store, &mut tx, actor,
+    audit_action(store, &mut tx, actor,
             "create",
             "api_token",
             &id.to_string(),
@@ -188,7 +160,7 @@ pub async fn revoke_token(store: &Store, actor: &Actor, id: TokenId) -> Result<(
     })?;
     let mut tx = store.begin().await?;
     store.revoke_token(&mut tx, id).await?;
-    audit_account(
+    audit_action(
         store,
         &mut tx,
         actor,
