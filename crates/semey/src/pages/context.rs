@@ -98,6 +98,33 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
 
 pub(crate) use crate::presentation::escape::{html as html_escape, url as urlencode};
 
+/// What a page knows of its reader, extracted from every request: the language (see
+/// [`language`]), the query's pairs, whether `?lang=` chose the language (to remember it), and
+/// the address.
+pub(crate) struct Reader {
+    pub lang: Lang,
+    pub query: Vec<(String, String)>,
+    pub chosen: bool,
+    pub uri: Uri,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Reader {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let (lang, query, chosen) = language(&parts.uri, &parts.headers);
+        Ok(Self {
+            lang,
+            query,
+            chosen,
+            uri: parts.uri.clone(),
+        })
+    }
+}
+
 /// The reader's language: `?lang=` (remembered in a cookie), else the cookie, else the
 /// browser's `Accept-Language`. An unknown code is ignored, never an error.
 pub(crate) fn language(uri: &Uri, headers: &HeaderMap) -> (Lang, Vec<(String, String)>, bool) {

@@ -7,7 +7,7 @@ use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::programme::ThematicArea;
@@ -52,10 +52,14 @@ const FUNDING_COLUMNS: [(&str, Option<&str>); 7] = [
 /// Funding by area, year, donor, region and origin; every figure links to its transactions.
 pub(super) async fn funding(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     use semey_domain::place::PlaceLevel;
     let views: [(&str, Dimension, &str); 6] = [
         ("funding-by-area", Dimension::Area, "area"),
@@ -224,10 +228,14 @@ struct TransactionsPage {
 /// The transactions behind a figure: the funding page's filters as query parameters.
 pub(super) async fn transactions(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let get = |k: &str| {
         query
             .iter()

@@ -6,7 +6,7 @@ use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter};
 
@@ -26,12 +26,13 @@ struct HomePage {
     chart_table: String,
 }
 
-pub(super) async fn home(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+pub(super) async fn home(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let summary = crate::funding::summary(
         &s.store,
         &[Dimension::Area],

@@ -2,13 +2,13 @@
 //! platform's own outlines and points so they work with no internet, and the `/map` page whose
 //! server-drawn SVG map is what readers without JavaScript see.
 
-use super::context::{found, language, page, Chrome};
+use super::context::{found, page, Chrome, Reader};
 use crate::presentation::format;
 use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use semey_domain::ids::{PlaceId, ProgrammeId};
 use semey_domain::place::PlaceLevel;
@@ -150,12 +150,13 @@ fn meta(lang: Lang, shaded: bool) -> Value {
 /// `GET /map/features.geojson[?programme=ID | ?place=ID]`: the districts of the regions where
 /// programmes work (shaded by money and by number of programmes) and the settlements; or a
 /// programme's places; or a place and what lies inside it.
-pub async fn features(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (lang, query, _) = language(&uri, &headers);
+pub async fn features(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let Reader {
+        lang,
+        query,
+        chosen: _,
+        uri: _,
+    } = reader;
     let param = |k: &str| query.iter().find(|(key, _)| key == k).map(|(_, v)| v);
     let mut out = Vec::new();
     let mut shaded = false;
@@ -244,12 +245,13 @@ struct MapPage {
 }
 
 /// `/map`: the whole map, with the SVG choropleth for readers without JavaScript.
-pub async fn map_page(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+pub async fn map_page(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let svg = district_map(&s, lang)
         .await?
         .unwrap_or_else(|| format!("<p>{}</p>", t(lang, "map-needs-outlines")));

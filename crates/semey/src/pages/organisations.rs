@@ -5,7 +5,7 @@ use crate::presentation::i18n::t;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use semey_domain::ids::OrganisationId;
 use semey_domain::organisation::MechanismRole;
@@ -28,10 +28,14 @@ struct StakeholdersPage {
 /// The directory of stakeholders, by their role in the multi-stakeholder mechanism.
 pub(super) async fn stakeholders(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let (orgs, _) = s
         .store
         .list_organisations(&Default::default(), Page::new(Some(Page::MAX_LIMIT), None))
@@ -80,11 +84,15 @@ struct OrganisationPage {
 /// An organisation's page: what it funds, what it implements, and the money it committed.
 pub(super) async fn organisation(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let chrome = Chrome::new(lang, &uri, query);
     let found = match id.parse::<OrganisationId>() {
         Ok(oid) => found(s.store.organisation(oid).await)?,

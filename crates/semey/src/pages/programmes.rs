@@ -247,11 +247,15 @@ pub(super) fn date_range(lang: Lang, start: Option<time::Date>, end: Option<time
 /// A programme's page: what it is, who takes part, where, and its money by year.
 pub(super) async fn programme(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let chrome = Chrome::new(lang, &uri, query);
     let found = match id.parse::<ProgrammeId>() {
         Ok(pid) => found(s.store.programme(pid).await)?,

@@ -1,7 +1,7 @@
 //! Radiation pages: the map of measured dose rates, the "my place" page of each settlement,
 //! and the datasets with their provenance.
 
-use super::context::{found, language, not_found, page, Chrome};
+use super::context::{found, language, not_found, page, Chrome, Reader};
 use crate::presentation::chart::{Chart, Series};
 use crate::presentation::format;
 use crate::radiation::{self as rad, distance_km, LegendRow, RiskMessage};
@@ -108,12 +108,13 @@ struct OverviewPage {
 }
 
 /// `/radiation`: the map of measured dose rates and every settlement's band.
-async fn overview(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+async fn overview(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let cfg = &s.config.radiation;
     let now = OffsetDateTime::now_utc();
     let mut settlements = Vec::new();
@@ -391,12 +392,13 @@ struct DatasetsPage {
     rows: Vec<DatasetRow>,
 }
 
-async fn datasets(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+async fn datasets(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let rows = s
         .store
         .datasets()
