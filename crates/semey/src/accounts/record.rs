@@ -99,23 +99,6 @@ impl Record for Account {
         Ok(store.user_in(tx, id).await?.into())
     }
 
-    async fn owner_of_stored(
-        _: &Store,
-        _: &mut Tx,
-        _: &Account,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
-    }
-
-    async fn owner_of_input(
-        _: &Store,
-        _: &mut Tx,
-        _: Option<UserId>,
-        _: &AccountInput,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
-    }
-
     fn check(input: AccountInput, id: Option<UserId>) -> Result<AccountInput, Invalid> {
         check_email(&input.email)?;
         if let (Some(Role::Editor | Role::Viewer), None) = (input.role, input.organisation_id) {

@@ -5,7 +5,6 @@
 use crate::records::{Record, Saved};
 use crate::AppError;
 use semey_domain::fx::{FxRate, RateKey};
-use semey_domain::ids::OrganisationId;
 use semey_domain::record::RecordKind;
 use semey_domain::Invalid;
 use semey_store::{Store, Tx};
@@ -29,23 +28,6 @@ impl Record for FxRate {
                 entity: "exchange rate",
                 id: key.to_string(),
             })
-    }
-
-    async fn owner_of_stored(
-        _: &Store,
-        _: &mut Tx,
-        _: &FxRate,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
-    }
-
-    async fn owner_of_input(
-        _: &Store,
-        _: &mut Tx,
-        _: Option<RateKey>,
-        _: &FxRate,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
     }
 
     fn check(input: FxRate, _: Option<RateKey>) -> Result<FxRate, Invalid> {

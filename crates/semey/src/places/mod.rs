@@ -6,7 +6,7 @@ pub mod import;
 
 use crate::records::{Record, Saved};
 use crate::AppError;
-use semey_domain::ids::{OrganisationId, PlaceId};
+use semey_domain::ids::PlaceId;
 use semey_domain::place::{NewPlace, Place, PlaceInput, PlaceLevel};
 use semey_domain::record::RecordKind;
 use semey_domain::Invalid;
@@ -25,23 +25,6 @@ impl Record for Place {
 
     async fn load(store: &Store, tx: &mut Tx, id: PlaceId) -> Result<Place, AppError> {
         Ok(store.place_in(tx, id).await?)
-    }
-
-    async fn owner_of_stored(
-        _: &Store,
-        _: &mut Tx,
-        _: &Place,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
-    }
-
-    async fn owner_of_input(
-        _: &Store,
-        _: &mut Tx,
-        _: Option<PlaceId>,
-        _: &PlaceInput,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
     }
 
     fn check(input: PlaceInput, _: Option<PlaceId>) -> Result<NewPlace, Invalid> {

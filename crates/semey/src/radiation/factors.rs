@@ -4,7 +4,6 @@
 
 use crate::records::{Record, Saved};
 use crate::AppError;
-use semey_domain::ids::OrganisationId;
 use semey_domain::radiation::TubeFactor;
 use semey_domain::record::RecordKind;
 use semey_domain::Invalid;
@@ -60,23 +59,6 @@ impl Record for Factor {
                 entity: "tube factor",
                 id: id.to_string(),
             })
-    }
-
-    async fn owner_of_stored(
-        _: &Store,
-        _: &mut Tx,
-        _: &Factor,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
-    }
-
-    async fn owner_of_input(
-        _: &Store,
-        _: &mut Tx,
-        _: Option<FactorVersion>,
-        _: &TubeFactor,
-    ) -> Result<Option<OrganisationId>, AppError> {
-        Ok(None)
     }
 
     fn check(input: TubeFactor, id: Option<FactorVersion>) -> Result<TubeFactor, Invalid> {

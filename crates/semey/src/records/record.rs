@@ -35,20 +35,25 @@ pub trait Record: Send + Sync + 'static {
         id: Self::Id,
     ) -> impl Future<Output = Result<Self::Stored, AppError>> + Send;
 
-    /// The organisation that owns a stored record (`None`: nobody's, so coordinators').
+    /// The organisation that owns a stored record (`None`, the default: nobody's, as for
+    /// shared reference data and accounts).
     fn owner_of_stored(
-        store: &Store,
-        tx: &mut Tx,
-        stored: &Self::Stored,
-    ) -> impl Future<Output = Result<Option<OrganisationId>, AppError>> + Send;
+        _store: &Store,
+        _tx: &mut Tx,
+        _stored: &Self::Stored,
+    ) -> impl Future<Output = Result<Option<OrganisationId>, AppError>> + Send {
+        async { Ok(None) }
+    }
 
-    /// The organisation that will own the record with this content.
+    /// The organisation that will own the record with this content (`None` by default).
     fn owner_of_input(
-        store: &Store,
-        tx: &mut Tx,
-        id: Option<Self::Id>,
-        input: &Self::Input,
-    ) -> impl Future<Output = Result<Option<OrganisationId>, AppError>> + Send;
+        _store: &Store,
+        _tx: &mut Tx,
+        _id: Option<Self::Id>,
+        _input: &Self::Input,
+    ) -> impl Future<Output = Result<Option<OrganisationId>, AppError>> + Send {
+        async { Ok(None) }
+    }
 
     /// The domain's rules; `id` is the record being replaced, if any.
     fn check(input: Self::Input, id: Option<Self::Id>) -> Result<Self::Checked, Invalid>;
