@@ -336,6 +336,65 @@ pub(super) type Outcome<R> =
 
 /// Saves what a form posted. When some fields could not be read, the rest still go through
 /// the record's own checks (without saving), so one answer names every problem.
+/// Where a record kind's forms live and how their fields read.
+pub(super) struct FormOf {
+    /// The template's kind and the headings' key (`form-new-…`, `form-edit-…`).
+    pub kind: &'static str,
+    /// `/workspace/…`: `…/new` adds one, `…/{id}` edits one.
+    pub path: &'static str,
+    /// Fields typed as comma-separated lists.
+    pub lists: &'static [&'static str],
+    /// Fields that are lists of rows.
+    pub arrays: &'static [&'static str],
+}
+
+/// A posted form of a record kind: read into the API's input, written through the record path
+/// (or proposed), then to the saved record (or the proposal); else the form again with its
+/// errors.
+pub(super) async fn save_form<R: crate::records::Record>(
+    s: &AppState,
+    actor: &crate::accounts::Actor,
+    uri: Uri,
+    headers: HeaderMap,
+    id: Option<R::Id>,
+    body: Bytes,
+    of: FormOf,
+) -> Result<Response, AppError> {
+    let cx = ctx(&uri, &headers);
+    let read = form::read::<R::Input>(&posted(&body), of.lists, of.arrays);
+    let outcome = submit(
+        read,
+        |i| R::check(i, id.clone()).map(drop),
+        |i| {
+            crate::records::write::<R>(
+                &s.store,
+                actor,
+                id.clone(),
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+    )
+    .await?;
+    match outcome {
+        Ok(Written::Published { record, .. }) => {
+            Ok(Redirect::to(&format!("{}/{}?saved=1", of.path, R::id_of(&record))).into_response())
+        }
+        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
+        Err((values, errors)) => {
+            let (heading, action) = match &id {
+                Some(id) => (
+                    format!("form-edit-{}", of.kind),
+                    format!("{}/{id}", of.path),
+                ),
+                None => (format!("form-new-{}", of.kind), format!("{}/new", of.path)),
+            };
+            let f = Form::new(cx.lang, values).with_errors(errors);
+            show(s, cx, of.kind, &heading, action, f, None).await
+        }
+    }
+}
+
 pub(super) async fn submit<T: Clone, R, Fut>(
     read: form::Read<T>,
     check: impl FnOnce(T) -> Result<(), Invalid>,

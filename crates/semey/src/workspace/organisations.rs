@@ -1,18 +1,16 @@
 //! The organisation forms: a new organisation (coordinators), an organisation's own record.
 
 use super::common::*;
-use super::form::{self, Form};
+use super::form::Form;
 use crate::pages::context::{found, not_found};
-use crate::records::workflow::Written;
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use semey_domain::ids::OrganisationId;
-use semey_domain::organisation::OrganisationInput;
 
 /// This feature's forms: a GET shows one, a POST saves it.
 pub(super) fn form_routes() -> Vec<Route> {
@@ -84,44 +82,14 @@ async fn save_organisation_form(
     id: Option<OrganisationId>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
-    let read = form::read::<OrganisationInput>(&posted(&body), &[], ORG_ARRAYS);
-    let outcome = submit(
-        read,
-        |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| {
-            crate::records::write::<semey_domain::organisation::Organisation>(
-                &s.store,
-                actor,
-                id,
-                i,
-                crate::records::Channel::Form,
-            )
-        },
-    )
-    .await?;
-    match outcome {
-        Ok(Written::Published { record: org, .. }) => Ok(Redirect::to(&format!(
-            "/workspace/organisations/{}?saved=1",
-            org.id
-        ))
-        .into_response()),
-        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
-        Err((values, errors)) => {
-            let (heading, action) = match id {
-                Some(id) => (
-                    "form-edit-organisation",
-                    format!("/workspace/organisations/{id}"),
-                ),
-                None => (
-                    "form-new-organisation",
-                    "/workspace/organisations/new".to_owned(),
-                ),
-            };
-            let f = Form::new(cx.lang, values).with_errors(errors);
-            show(s, cx, "organisation", heading, action, f, None).await
-        }
-    }
+    let of = FormOf {
+        kind: "organisation",
+        path: "/workspace/organisations",
+        lists: &[],
+        arrays: ORG_ARRAYS,
+    };
+    save_form::<semey_domain::organisation::Organisation>(s, actor, uri, headers, id, body, of)
+        .await
 }
 
 async fn post_new_organisation(

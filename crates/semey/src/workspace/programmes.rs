@@ -1,18 +1,16 @@
 //! The programme forms: a new programme, a programme's record.
 
 use super::common::*;
-use super::form::{self, Form};
+use super::form::Form;
 use crate::pages::context::{found, not_found};
-use crate::records::workflow::Written;
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use semey_domain::ids::ProgrammeId;
-use semey_domain::programme::ProgrammeInput;
 
 /// This feature's forms: a GET shows one, a POST saves it.
 pub(super) fn form_routes() -> Vec<Route> {
@@ -86,36 +84,13 @@ async fn save_programme_form(
     id: Option<ProgrammeId>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
-    let read = form::read::<ProgrammeInput>(&posted(&body), PROGRAMME_LISTS, PROGRAMME_ARRAYS);
-    let outcome = submit(
-        read,
-        |i| i.check(id.unwrap_or_default()).map(drop),
-        |i| {
-            crate::records::write::<semey_domain::programme::Programme>(
-                &s.store,
-                actor,
-                id,
-                i,
-                crate::records::Channel::Form,
-            )
-        },
-    )
-    .await?;
-    match outcome {
-        Ok(Written::Published { record: p, .. }) => {
-            Ok(Redirect::to(&format!("/workspace/programmes/{}?saved=1", p.id)).into_response())
-        }
-        Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
-        Err((values, errors)) => {
-            let (heading, action) = match id {
-                Some(id) => ("form-edit-programme", format!("/workspace/programmes/{id}")),
-                None => ("form-new-programme", "/workspace/programmes/new".to_owned()),
-            };
-            let f = Form::new(cx.lang, values).with_errors(errors);
-            show(s, cx, "programme", heading, action, f, None).await
-        }
-    }
+    let of = FormOf {
+        kind: "programme",
+        path: "/workspace/programmes",
+        lists: PROGRAMME_LISTS,
+        arrays: PROGRAMME_ARRAYS,
+    };
+    save_form::<semey_domain::programme::Programme>(s, actor, uri, headers, id, body, of).await
 }
 
 async fn post_new_programme(
