@@ -116,7 +116,65 @@ pub enum Measure {
     Other,
 }
 
+/// The figures money is summed into, in the order the roll-ups store them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SumColumn {
+    /// Requirements (budgets), not transactions.
+    Required,
+    Pledged,
+    Committed,
+    Disbursed,
+    Spent,
+    InternalCommitted,
+    InternalDisbursed,
+    Outgoing,
+}
+
+impl SumColumn {
+    pub const ALL: [SumColumn; 8] = [
+        SumColumn::Required,
+        SumColumn::Pledged,
+        SumColumn::Committed,
+        SumColumn::Disbursed,
+        SumColumn::Spent,
+        SumColumn::InternalCommitted,
+        SumColumn::InternalDisbursed,
+        SumColumn::Outgoing,
+    ];
+
+    /// The column's name in the roll-ups (`…_usd`, `…_kzt`) and in summaries.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SumColumn::Required => "required",
+            SumColumn::Pledged => "pledged",
+            SumColumn::Committed => "committed",
+            SumColumn::Disbursed => "disbursed",
+            SumColumn::Spent => "spent",
+            SumColumn::InternalCommitted => "internal_committed",
+            SumColumn::InternalDisbursed => "internal_disbursed",
+            SumColumn::Outgoing => "outgoing",
+        }
+    }
+}
+
 impl Measure {
+    /// The counting rules, stated once (the storage layer's roll-up SQL is generated from
+    /// them): where a transaction of this measure is summed, by whether it is an internal flow
+    /// between two platform programmes. Pledges are never money; an internal flow is counted
+    /// apart, once; money passed on is outgoing either way; `Other` is listed, not summed.
+    pub fn counted_in(self, internal: bool) -> Option<SumColumn> {
+        match (self, internal) {
+            (Measure::Pledged, false) => Some(SumColumn::Pledged),
+            (Measure::Committed, false) => Some(SumColumn::Committed),
+            (Measure::Disbursed, false) => Some(SumColumn::Disbursed),
+            (Measure::Spent, false) => Some(SumColumn::Spent),
+            (Measure::Committed, true) => Some(SumColumn::InternalCommitted),
+            (Measure::Disbursed, true) => Some(SumColumn::InternalDisbursed),
+            (Measure::Outgoing, _) => Some(SumColumn::Outgoing),
+            (Measure::Pledged | Measure::Spent, true) | (Measure::Other, _) => None,
+        }
+    }
+
     pub const ALL: [Measure; 6] = [
         Measure::Pledged,
         Measure::Committed,
@@ -557,18 +615,23 @@ impl From<Sums> for Totals {
 }
 
 impl Sums {
-    /// Adds a transaction's amount where the counting rules put it (the same rules as the
-    /// storage layer's roll-up SQL).
+    /// Adds a transaction's amount where the counting rules put it ([`Measure::counted_in`]).
     pub fn add(&mut self, measure: Measure, internal: bool, amount: i64) {
-        match (measure, internal) {
-            (Measure::Pledged, false) => self.pledged += amount,
-            (Measure::Committed, false) => self.committed += amount,
-            (Measure::Disbursed, false) => self.disbursed += amount,
-            (Measure::Spent, false) => self.spent += amount,
-            (Measure::Committed, true) => self.internal_committed += amount,
-            (Measure::Disbursed, true) => self.internal_disbursed += amount,
-            (Measure::Outgoing, _) => self.outgoing += amount,
-            (Measure::Pledged | Measure::Spent, true) | (Measure::Other, _) => {}
+        if let Some(column) = measure.counted_in(internal) {
+            *self.get_mut(column) += amount;
+        }
+    }
+
+    fn get_mut(&mut self, column: SumColumn) -> &mut i64 {
+        match column {
+            SumColumn::Required => &mut self.required,
+            SumColumn::Pledged => &mut self.pledged,
+            SumColumn::Committed => &mut self.committed,
+            SumColumn::Disbursed => &mut self.disbursed,
+            SumColumn::Spent => &mut self.spent,
+            SumColumn::InternalCommitted => &mut self.internal_committed,
+            SumColumn::InternalDisbursed => &mut self.internal_disbursed,
+            SumColumn::Outgoing => &mut self.outgoing,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::db::{bind_args, on_tx, Arg, OnConflict, Sql, Store, Tx};
 use crate::error::Result;
-use semey_domain::funding::{Origin, Sums};
+use semey_domain::funding::{Measure, Origin, SumColumn, Sums};
 use semey_domain::ids::ProgrammeId;
 
 /// Rows per multi-row statement.
@@ -45,15 +45,27 @@ pub(crate) fn sum_columns() -> (String, String) {
 /// and every measure in USD and KZT), under `cond` (a `WHERE …` on `programme_id`, or empty):
 /// what the roll-up is computed from, and what summaries by provider or currency read.
 pub(crate) fn rollup_source(cond: &str) -> String {
+    // The domain's counting rules as SQL: a column sums the transactions whose measure and
+    // internal flag the rules put in it.
     let tx_measure = |m: &str, cur: &str| -> String {
-        let when = match m {
-            "required" => return "0".into(),
-            "internal_committed" => "measure = 'committed' AND internal".to_owned(),
-            "internal_disbursed" => "measure = 'disbursed' AND internal".to_owned(),
-            "outgoing" => "measure = 'outgoing'".to_owned(),
-            other => format!("measure = '{other}' AND NOT internal"),
-        };
-        format!("CASE WHEN {when} THEN amount_{cur} ELSE 0 END AS {m}_{cur}")
+        let when: Vec<String> = Measure::ALL
+            .into_iter()
+            .flat_map(|measure| [false, true].map(|internal| (measure, internal)))
+            .filter(|(measure, internal)| {
+                measure.counted_in(*internal).map(SumColumn::as_str) == Some(m)
+            })
+            .map(|(measure, internal)| {
+                let flag = if internal { "internal" } else { "NOT internal" };
+                format!("(measure = '{}' AND {flag})", measure.as_str())
+            })
+            .collect();
+        if when.is_empty() {
+            return format!("0 AS {m}_{cur}");
+        }
+        format!(
+            "CASE WHEN {} THEN amount_{cur} ELSE 0 END AS {m}_{cur}",
+            when.join(" OR ")
+        )
     };
     let req_cols = MEASURES
         .iter()
@@ -99,16 +111,16 @@ pub(crate) fn programme_conditions(programmes: &BTreeSet<ProgrammeId>) -> Vec<Sq
         .collect()
 }
 
-pub(crate) const MEASURES: [&str; 8] = [
-    "required",
-    "pledged",
-    "committed",
-    "disbursed",
-    "spent",
-    "internal_committed",
-    "internal_disbursed",
-    "outgoing",
-];
+/// The roll-up's money columns, in order (the domain's `SumColumn`s).
+pub(crate) const MEASURES: [&str; 8] = {
+    let mut names = [""; 8];
+    let mut i = 0;
+    while i < 8 {
+        names[i] = SumColumn::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 impl Store {
     /// Adds freshly inserted transactions' money to the roll-up and the area cube (an import
