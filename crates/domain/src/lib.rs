@@ -23,6 +23,7 @@ macro_rules! string_schema {
 }
 
 pub mod access;
+pub mod account;
 pub mod currency;
 pub mod error;
 pub mod funding;

@@ -2,7 +2,7 @@
 //! for, administrators' management of accounts, the sign-in limiter, and the security layer.
 //! Roles are scoped to one organisation (see `semey_domain::access`).
 
-mod actor;
+pub mod actor;
 mod guard;
 mod limiter;
 mod passwords;
@@ -16,7 +16,6 @@ pub use limiter::SignInLimiter;
 pub use passwords::{
     hash_password, new_secret, sha256_bytes_hex, sha256_hex, verify_password, MIN_PASSWORD,
 };
-pub use record::{Account, AccountInput};
 pub use sessions::{
     clear_session_cookie, principal, session_cookie, session_secret, sign_in, sign_out,
     SignInRefused, LOCK_OUT, MAX_FAILURES, SESSION_COOKIE,

@@ -5,82 +5,22 @@
 
 use crate::records::{Record, Saved};
 use crate::AppError;
-use semey_domain::access::Role;
-use semey_domain::ids::{OrganisationId, UserId};
+use semey_domain::account::{Account, AccountInput};
+use semey_domain::ids::UserId;
 use semey_domain::record::RecordKind;
 use semey_domain::Invalid;
 use semey_store::{NewUser, Store, StoreError, Tx, User};
-use serde::{Deserialize, Serialize};
 
-/// An account as administrators see it and the audit trail keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Account {
-    pub id: UserId,
-    pub email: String,
-    pub name: String,
-    pub administrator: bool,
-    pub role: Option<Role>,
-    pub organisation_id: Option<OrganisationId>,
-    pub disabled: bool,
-}
-
-impl From<User> for Account {
-    fn from(u: User) -> Self {
-        Self {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-            administrator: u.administrator,
-            role: u.role,
-            organisation_id: u.organisation_id,
-            disabled: u.disabled,
-        }
-    }
-}
-
-/// An account as an administrator sends it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccountInput {
-    pub email: String,
-    pub name: String,
-    pub administrator: bool,
-    pub role: Option<Role>,
-    pub organisation_id: Option<OrganisationId>,
-    pub disabled: bool,
-    /// A new account's password, already hashed (Argon2id, off the async threads); never
-    /// serialised, so never in a proposal or an audit line.
-    #[serde(skip)]
-    pub password_hash: Option<String>,
-}
-
-impl AccountInput {
-    /// The account as it is, to change one thing of it.
-    pub fn of(a: &Account) -> Self {
-        Self {
-            email: a.email.clone(),
-            name: a.name.clone(),
-            administrator: a.administrator,
-            role: a.role,
-            organisation_id: a.organisation_id,
-            disabled: a.disabled,
-            password_hash: None,
-        }
-    }
-}
-
-pub(super) fn check_email(email: &str) -> Result<(), Invalid> {
-    let e = email.trim();
-    let ok = e.len() <= 254
-        && e.split_once('@')
-            .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.starts_with('.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::one(
-            "email",
-            "invalid_email",
-            format!("{e:?} is not an e-mail address"),
-        ))
+/// The account a stored user is (never its password hash or sign-in counters).
+pub(super) fn account_of(u: User) -> Account {
+    Account {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        administrator: u.administrator,
+        role: u.role,
+        organisation_id: u.organisation_id,
+        disabled: u.disabled,
     }
 }
 
@@ -96,29 +36,11 @@ impl Record for Account {
     }
 
     async fn load(store: &Store, tx: &mut Tx, id: UserId) -> Result<Account, AppError> {
-        Ok(store.user_in(tx, id).await?.into())
+        Ok(account_of(store.user_in(tx, id).await?))
     }
 
     fn check(input: AccountInput, id: Option<UserId>) -> Result<AccountInput, Invalid> {
-        check_email(&input.email)?;
-        if let (Some(Role::Editor | Role::Viewer), None) = (input.role, input.organisation_id) {
-            return Err(Invalid::one(
-                "organisation",
-                "required",
-                "editors and viewers belong to an organisation",
-            ));
-        }
-        if id.is_none() && input.password_hash.is_none() {
-            return Err(Invalid::one(
-                "password",
-                "required",
-                "a new account needs a password",
-            ));
-        }
-        Ok(AccountInput {
-            email: input.email.trim().to_lowercase(),
-            ..input
-        })
+        input.check(id.is_none())
     }
 
     async fn save(
@@ -180,7 +102,7 @@ impl Record for Account {
             .set_membership(tx, id, a.role.map(|r| (r, a.organisation_id)))
             .await?;
         Ok(Saved {
-            stored: store.user_in(tx, id).await?.into(),
+            stored: account_of(store.user_in(tx, id).await?),
             before: old.cloned(),
         })
     }

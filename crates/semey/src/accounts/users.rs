@@ -3,10 +3,11 @@
 
 use super::actor::Actor;
 use super::passwords::{hash_password, new_secret, sha256_hex};
-use super::record::{check_email, Account, AccountInput};
+use super::record::account_of;
 use crate::records::{audit_action, write, Channel};
 use crate::AppError;
 use semey_domain::access::Role;
+use semey_domain::account::{check_email, Account, AccountInput};
 use semey_domain::ids::{OrganisationId, TokenId, UserId};
 use semey_store::{stamp, Store, User};
 use time::{Duration, OffsetDateTime};
@@ -93,7 +94,7 @@ async fn change(
     how: impl FnOnce(&mut AccountInput),
 ) -> Result<(), AppError> {
     actor.principal.may_administer()?;
-    let mut input = AccountInput::of(&store.user(user).await?.into());
+    let mut input = AccountInput::of(&account_of(store.user(user).await?));
     how(&mut input);
     write::<Account>(store, actor, Some(user), input, Channel::Api)
         .await?

@@ -1,7 +1,7 @@
 //! What the record path knows of a kind ([`Record`]), and its steps that do not depend on
 //! the workflow: authorise (the owner computed from the record's content), check, write, audit.
 
-use crate::accounts::Actor;
+use crate::accounts::actor::Actor;
 use crate::AppError;
 use semey_domain::access::Principal;
 use semey_domain::ids::OrganisationId;

@@ -5,9 +5,9 @@
 //! Publishing writes the record through [`super::save_in`], the coordinators' own write.
 
 use super::record::{authorise_in, id_of, input_of, proposes, save_in, to_json, Channel, Record};
-use crate::accounts::Account;
-use crate::accounts::Actor;
+use crate::accounts::actor::Actor;
 use crate::AppError;
+use semey_domain::account::Account;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::OrganisationId;
