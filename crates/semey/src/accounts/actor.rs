@@ -1,9 +1,6 @@
 //! The `Actor` every handler receives: whom a request acts for, and from where.
 
-use super::sessions::principal;
-use crate::{AppError, AppState};
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
+use axum::extract::ConnectInfo;
 use semey_domain::access::Principal;
 use std::net::SocketAddr;
 
@@ -31,6 +28,15 @@ impl Actor {
         }
     }
 
+    /// Someone not signed in, from `address` (security events: refused requests, failed
+    /// sign-ins).
+    pub fn anonymous(address: &str) -> Self {
+        Self {
+            principal: Principal::anonymous(),
+            address: address.to_owned(),
+        }
+    }
+
     /// The command line run by an operator, named in the audit trail by their system account.
     pub fn operator() -> Self {
         let who = std::env::var("USER")
@@ -40,21 +46,5 @@ impl Actor {
             principal: Principal::command_line(),
             address: format!("local ({who})"),
         }
-    }
-}
-
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
-        if let Some(a) = parts.extensions.get::<Actor>() {
-            return Ok(a.clone());
-        }
-        let actor = Actor {
-            principal: principal(&s.store, &s.config, &parts.headers).await?,
-            address: address_of(&parts.extensions),
-        };
-        parts.extensions.insert(actor.clone());
-        Ok(actor)
     }
 }

@@ -3,6 +3,8 @@
 
 use super::actor::{address_of, Actor};
 use super::sessions::{principal, session_secret};
+use crate::records::audit_action;
+use crate::AppError;
 use crate::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -23,20 +25,17 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_owned();
-            let _ = s
-                .store
-                .append_audit(
-                    &mut tx,
-                    None,
-                    "anonymous",
-                    &address,
-                    "cross_site_request_refused",
-                    "request",
-                    req.uri().path(),
-                    None,
-                    Some(&serde_json::json!({ "origin": origin }).to_string()),
-                )
-                .await;
+            let _ = audit_action(
+                &s.store,
+                &mut tx,
+                &Actor::anonymous(&address),
+                "cross_site_request_refused",
+                "request",
+                req.uri().path(),
+                None,
+                Some(&serde_json::json!({ "origin": origin }).to_string()),
+            )
+            .await;
             let _ = tx.commit().await;
         }
         let mut r = (
@@ -95,23 +94,14 @@ pub(crate) async fn audit_event(
     path: &str,
 ) {
     let result = async {
+        let who = Actor {
+            address: address.to_owned(),
+            ..actor.cloned().unwrap_or_else(|| Actor::anonymous(address))
+        };
         let mut tx = store.begin().await?;
-        store
-            .append_audit(
-                &mut tx,
-                actor.and_then(|a| a.principal.user_id),
-                &actor
-                    .map(|a| a.principal.via.describe())
-                    .unwrap_or_else(|| "anonymous".to_owned()),
-                address,
-                action,
-                "request",
-                path,
-                None,
-                None,
-            )
-            .await?;
-        tx.commit().await
+        audit_action(store, &mut tx, &who, action, "request", path, None, None).await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
     }
     .await;
     if let Err(e) = result {

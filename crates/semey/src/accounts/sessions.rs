@@ -1,8 +1,13 @@
 //! Signing in (with a temporary lock-out after repeated failures), server-side sessions in
 //! the database, and whom a request acts for: a valid API token, a session, or the public.
 
+use super::actor::{address_of, Actor};
 use super::passwords::{decoy, new_secret, sha256_hex, verify_password};
+use crate::records::audit_action;
 use crate::AppError;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use semey_domain::access::{Principal, Via};
 use semey_store::{Store, User};
@@ -38,19 +43,17 @@ pub async fn sign_in(
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     let Some(user) = user else {
-        store
-            .append_audit(
-                &mut tx,
-                None,
-                "anonymous",
-                address,
-                "sign_in_failed",
-                "user",
-                &sha256_hex(&email.trim().to_lowercase())[..16],
-                None,
-                None,
-            )
-            .await?;
+        audit_action(
+            store,
+            &mut tx,
+            &Actor::anonymous(address),
+            "sign_in_failed",
+            "user",
+            &sha256_hex(&email.trim().to_lowercase())[..16],
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Err(SignInRefused::WrongCredentials));
     };
@@ -74,21 +77,24 @@ pub async fn sign_in(
         } else {
             "wrong password"
         };
-        store
-            .append_audit(
-                &mut tx,
-                Some(user.id),
-                "anonymous",
-                address,
-                "sign_in_failed",
-                "user",
-                &user.id.to_string(),
-                None,
-                Some(
-                    &serde_json::json!({"reason": reason, "failed_attempts": failures}).to_string(),
-                ),
-            )
-            .await?;
+        let who = Actor {
+            principal: Principal {
+                user_id: Some(user.id),
+                ..Principal::anonymous()
+            },
+            address: address.to_owned(),
+        };
+        audit_action(
+            store,
+            &mut tx,
+            &who,
+            "sign_in_failed",
+            "user",
+            &user.id.to_string(),
+            None,
+            Some(&serde_json::json!({"reason": reason, "failed_attempts": failures}).to_string()),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Err(if locked || lock.is_some() {
             SignInRefused::LockedOut
@@ -101,19 +107,25 @@ pub async fn sign_in(
     store
         .create_session(&mut tx, &key, user.id, address)
         .await?;
-    store
-        .append_audit(
-            &mut tx,
-            Some(user.id),
-            &Via::Session(key[..8].to_owned()).describe(),
-            address,
-            "sign_in",
-            "user",
-            &user.id.to_string(),
-            None,
-            None,
-        )
-        .await?;
+    let who = Actor {
+        principal: Principal {
+            user_id: Some(user.id),
+            via: Via::Session(key[..8].to_owned()),
+            ..Principal::anonymous()
+        },
+        address: address.to_owned(),
+    };
+    audit_action(
+        store,
+        &mut tx,
+        &who,
+        "sign_in",
+        "user",
+        &user.id.to_string(),
+        None,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok((secret, user)))
 }
@@ -209,4 +221,21 @@ pub async fn principal(
         }
     }
     Ok(Principal::anonymous())
+}
+
+/// Handlers receive the `Actor` of their request (computed once per request).
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
+        if let Some(a) = parts.extensions.get::<Actor>() {
+            return Ok(a.clone());
+        }
+        let actor = Actor {
+            principal: principal(&s.store, &s.config, &parts.headers).await?,
+            address: address_of(&parts.extensions),
+        };
+        parts.extensions.insert(actor.clone());
+        Ok(actor)
+    }
 }

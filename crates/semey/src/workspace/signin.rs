@@ -81,19 +81,17 @@ async fn signin(
     let (email, password, next) = (get("email"), get("password"), safe_next(Some(&get("next"))));
     if !s.sign_ins.allow(&address) {
         let mut tx = s.store.begin().await?;
-        s.store
-            .append_audit(
-                &mut tx,
-                None,
-                "anonymous",
-                &address,
-                "sign_in_rate_limited",
-                "user",
-                "-",
-                None,
-                None,
-            )
-            .await?;
+        crate::records::audit_action(
+            &s.store,
+            &mut tx,
+            &Actor::anonymous(&address),
+            "sign_in_rate_limited",
+            "user",
+            "-",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         let template = SigninPage {
             c: Chrome::new(lang, &uri, query),
