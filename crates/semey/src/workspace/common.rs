@@ -466,26 +466,38 @@ pub(super) struct MoneyForm {
     pub(super) action: String,
 }
 
-/// A posted requirement or transaction form: amounts read the local way, saved by `save`, then
-/// `done` names where to go; otherwise the form again as typed, with its errors.
-pub(super) async fn post_money<I, R, Fut>(
+/// A posted requirement or transaction form (any money kind `R`): amounts read the way the
+/// reader's language writes them, then written through the record path (or proposed), then to
+/// `done`; otherwise the form again as typed, with its errors.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn post_money<R: crate::records::Record>(
     s: &AppState,
+    actor: &crate::accounts::Actor,
     cx: Ctx,
     body: &Bytes,
+    id: Option<R::Id>,
     form_of: MoneyForm,
-    check: impl FnOnce(I) -> Result<(), Invalid>,
-    save: impl FnOnce(I) -> Fut,
-    done: impl FnOnce(R) -> String,
-) -> Result<Response, AppError>
-where
-    I: serde::de::DeserializeOwned + Clone,
-    Fut: std::future::Future<Output = Result<Written<R>, AppError>>,
-{
+    done: impl FnOnce(&R::Stored) -> String,
+) -> Result<Response, AppError> {
     // The form shows again what was typed, not the plain amount.
     let typed = posted(body);
-    let read = form::read::<I>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
-    match submit(read, check, save).await? {
-        Ok(Written::Published { record: r, .. }) => Ok(Redirect::to(&done(r)).into_response()),
+    let read = form::read::<R::Input>(&plain_amounts(cx.lang, typed.clone()), &[], &[]);
+    let outcome = submit(
+        read,
+        |i| R::check(i, id.clone()).map(drop),
+        |i| {
+            crate::records::write::<R>(
+                &s.store,
+                actor,
+                id.clone(),
+                i,
+                crate::records::Channel::Form,
+            )
+        },
+    )
+    .await?;
+    match outcome {
+        Ok(Written::Published { record, .. }) => Ok(Redirect::to(&done(&record)).into_response()),
         Ok(Written::Proposed(p)) => Ok(to_proposal(&p)),
         Err((_, errors)) => {
             let f = Form::new(cx.lang, typed).with_errors(errors);

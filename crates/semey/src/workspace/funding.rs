@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use semey_domain::funding::RequirementInput;
 
 /// This feature's forms: a GET shows one, a POST saves it.
 pub(super) fn form_routes() -> Vec<Route> {
@@ -66,21 +65,13 @@ async fn post_requirement(
         heading: "form-new-requirement",
         action: "/workspace/requirements/new".into(),
     };
-    post_money(
+    post_money::<semey_domain::funding::Requirement>(
         &s,
+        &actor,
         ctx(&uri, &headers),
         &body,
+        None,
         form_of,
-        |i: RequirementInput| i.check().map(drop),
-        |i| {
-            crate::records::write::<semey_domain::funding::Requirement>(
-                &s.store,
-                &actor,
-                None,
-                i,
-                crate::records::Channel::Form,
-            )
-        },
         |r| {
             format!(
                 "/workspace/requirements/new?programme={}&saved=1",
@@ -122,21 +113,13 @@ async fn post_transaction(
         heading: "form-new-transaction",
         action: "/workspace/transactions/new".into(),
     };
-    post_money(
+    post_money::<semey_domain::funding::Transaction>(
         &s,
+        &actor,
         ctx(&uri, &headers),
         &body,
+        None,
         form_of,
-        |i: semey_domain::funding::TransactionInput| i.check().map(drop),
-        |i| {
-            crate::records::write::<semey_domain::funding::Transaction>(
-                &s.store,
-                &actor,
-                None,
-                i,
-                crate::records::Channel::Form,
-            )
-        },
         |t| {
             format!(
                 "/workspace/transactions/new?programme={}&saved=1",
@@ -221,21 +204,13 @@ async fn post_transaction_correction(
         heading: "form-edit-transaction",
         action: format!("/workspace/transactions/{id}"),
     };
-    post_money(
+    post_money::<semey_domain::funding::Transaction>(
         &s,
+        &actor,
         ctx(&uri, &headers),
         &body,
+        Some(id),
         form_of,
-        |i: semey_domain::funding::TransactionInput| i.check().map(drop),
-        |i| {
-            crate::records::write::<semey_domain::funding::Transaction>(
-                &s.store,
-                &actor,
-                Some(id),
-                i,
-                crate::records::Channel::Form,
-            )
-        },
         |t| format!("/workspace/transactions/{}?saved=1", t.id),
     )
     .await
@@ -297,21 +272,13 @@ async fn post_requirement_correction(
         heading: "form-edit-requirement",
         action: format!("/workspace/requirements/{id}"),
     };
-    post_money(
+    post_money::<semey_domain::funding::Requirement>(
         &s,
+        &actor,
         ctx(&uri, &headers),
         &body,
+        Some(id),
         form_of,
-        |i: RequirementInput| i.check().map(drop),
-        |i| {
-            crate::records::write::<semey_domain::funding::Requirement>(
-                &s.store,
-                &actor,
-                Some(id),
-                i,
-                crate::records::Channel::Form,
-            )
-        },
         |r| format!("/workspace/requirements/{}?saved=1", r.id),
     )
     .await
