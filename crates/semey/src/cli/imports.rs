@@ -212,49 +212,19 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                     .await
                 }
                 ImportCommand::Organisations { file } => {
-                    let bytes = read(&file)?;
-                    crate::organisations::import::import_organisations(
-                        &state.store,
-                        &import_source(&file, &bytes),
-                        &mut bar,
-                    )
-                    .await
+                    import_table(state, Table::Organisations, &file, &mut bar).await
                 }
                 ImportCommand::Programmes { file } => {
-                    let bytes = read(&file)?;
-                    crate::programmes::import::import_programmes(
-                        &state.store,
-                        &import_source(&file, &bytes),
-                        &mut bar,
-                    )
-                    .await
+                    import_table(state, Table::Programmes, &file, &mut bar).await
                 }
                 ImportCommand::Transactions { file } => {
-                    let bytes = read(&file)?;
-                    crate::funding::import::import_transactions(
-                        &state.store,
-                        &import_source(&file, &bytes),
-                        &mut bar,
-                    )
-                    .await
+                    import_table(state, Table::Transactions, &file, &mut bar).await
                 }
                 ImportCommand::Requirements { file } => {
-                    let bytes = read(&file)?;
-                    crate::funding::import::import_requirements(
-                        &state.store,
-                        &import_source(&file, &bytes),
-                        &mut bar,
-                    )
-                    .await
+                    import_table(state, Table::Requirements, &file, &mut bar).await
                 }
                 ImportCommand::ExchangeRates { file } => {
-                    let bytes = read(&file)?;
-                    crate::funding::import::import_exchange_rates(
-                        &state.store,
-                        &import_source(&file, &bytes),
-                        &mut bar,
-                    )
-                    .await
+                    import_table(state, Table::ExchangeRates, &file, &mut bar).await
                 }
                 ImportCommand::Measurements { .. } => unreachable!("handled above"),
             };
@@ -276,6 +246,38 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
         }
     }
     Ok(())
+}
+
+/// The CSV tables `semey import` reads.
+enum Table {
+    Organisations,
+    Programmes,
+    Transactions,
+    Requirements,
+    ExchangeRates,
+}
+
+/// Imports one CSV table file with its feature's import.
+async fn import_table(
+    state: &AppState,
+    table: Table,
+    file: &PathBuf,
+    bar: &mut Bar,
+) -> Result<crate::import::ImportReport, AppError> {
+    let bytes = read(file)?;
+    let src = import_source(file, &bytes);
+    let store = &state.store;
+    match table {
+        Table::Organisations => {
+            crate::organisations::import::import_organisations(store, &src, bar).await
+        }
+        Table::Programmes => crate::programmes::import::import_programmes(store, &src, bar).await,
+        Table::Transactions => crate::funding::import::import_transactions(store, &src, bar).await,
+        Table::Requirements => crate::funding::import::import_requirements(store, &src, bar).await,
+        Table::ExchangeRates => {
+            crate::funding::import::import_exchange_rates(store, &src, bar).await
+        }
+    }
 }
 
 /// A file to import, run by the operator at this terminal.

@@ -39,18 +39,7 @@ async fn new_requirement(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
-    let (f, saved) = money_form(&cx);
-    show(
-        &s,
-        cx,
-        "requirement",
-        "form-new-requirement",
-        "/workspace/requirements/new".into(),
-        f,
-        saved,
-    )
-    .await
+    new_money_form(&s, &uri, &headers, "requirement").await
 }
 
 async fn post_requirement(
@@ -87,18 +76,7 @@ async fn new_transaction(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
-    let (f, saved) = money_form(&cx);
-    show(
-        &s,
-        cx,
-        "transaction",
-        "form-new-transaction",
-        "/workspace/transactions/new".into(),
-        f,
-        saved,
-    )
-    .await
+    new_money_form(&s, &uri, &headers, "transaction").await
 }
 
 async fn post_transaction(
@@ -280,6 +258,27 @@ async fn post_requirement_correction(
         Some(id),
         form_of,
         |r| format!("/workspace/requirements/{}?saved=1", r.id),
+    )
+    .await
+}
+
+/// A blank requirement or transaction form (for the programme the query names, if any).
+async fn new_money_form(
+    s: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    kind: &'static str,
+) -> Result<Response, AppError> {
+    let cx = ctx(uri, headers);
+    let (f, saved) = money_form(&cx);
+    show(
+        s,
+        cx,
+        kind,
+        &format!("form-new-{kind}"),
+        format!("/workspace/{kind}s/new"),
+        f,
+        saved,
     )
     .await
 }
