@@ -98,6 +98,50 @@ impl Currency {
     }
 }
 
+/// An amount of money: integer minor units of one currency. Amounts never travel without
+/// their currency inside the platform, so they cannot be added or converted across currencies
+/// by mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    /// Minor units of `currency` (cents, tiyn).
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Money { minor, currency }
+    }
+
+    /// Parses an amount in major units ("1234.50") of the currency with code `currency`; both
+    /// are checked, and the errors name the fields `currency` and `amount`.
+    pub fn parse(currency: &str, amount: &str) -> Result<Money, Invalid> {
+        let currency = Currency::parse(currency)?;
+        Ok(Money::new(currency.parse_amount(amount)?, currency))
+    }
+
+    /// The amount in major units, exactly.
+    pub fn major(&self) -> Decimal {
+        Decimal::new(self.minor, self.currency.decimals())
+    }
+
+    /// The sum of two amounts of the same currency; `None` across currencies or on overflow.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        (self.currency == other.currency)
+            .then(|| self.minor.checked_add(other.minor))
+            .flatten()
+            .map(|minor| Money::new(minor, self.currency))
+    }
+}
+
+/// "1234.50 USD": a plain, language-neutral form (pages format money with the reader's
+/// conventions in the presentation module).
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.major(), self.currency)
+    }
+}
+
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -164,6 +208,24 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.errors[0].code, "too_many_decimals");
         assert_eq!(Currency::USD.parse_amount("10.50").unwrap(), 1050);
+    }
+
+    #[test]
+    fn money_keeps_its_currency() {
+        let a = Money::parse("usd", "10.5").unwrap();
+        assert_eq!(a, Money::new(1050, Currency::USD));
+        assert_eq!(a.to_string(), "10.50 USD");
+        assert_eq!(a.checked_add(a), Some(Money::new(2100, Currency::USD)));
+        let kzt = Money::parse("KZT", "1").unwrap();
+        assert_eq!(a.checked_add(kzt), None, "no sum across currencies");
+        assert_eq!(
+            Money::parse("XYZ", "1").unwrap_err().errors[0].field,
+            "currency"
+        );
+        assert_eq!(
+            Money::parse("USD", "1,5").unwrap_err().errors[0].field,
+            "amount"
+        );
     }
 }
 

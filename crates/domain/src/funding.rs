@@ -13,7 +13,7 @@
 //!   entered the platform) and show them in their own columns.
 //! - Money from Kazakhstan's own public bodies is *domestic*; from anyone else *external*.
 
-use crate::currency::Currency;
+use crate::currency::{Currency, Money};
 use crate::error::{Checker, FieldError, Invalid};
 use crate::fx::Converted;
 use crate::ids::{OrganisationId, ProgrammeId, RequirementId, TransactionId};
@@ -308,8 +308,7 @@ pub struct CheckedTransaction {
     pub transaction_type: TransactionType,
     pub date: Date,
     pub value_date: Date,
-    pub amount: i64,
-    pub currency: Currency,
+    pub money: Money,
     pub provider_org_id: Option<OrganisationId>,
     pub receiver_org_id: Option<OrganisationId>,
     pub provider_programme_id: Option<ProgrammeId>,
@@ -337,9 +336,8 @@ impl TransactionInput {
     pub fn check(self) -> Result<CheckedTransaction, Invalid> {
         let mut c = Checker::new();
         let ttype = c.take("", TransactionType::parse(self.transaction_type));
-        let currency = c.take("", Currency::parse(&self.currency));
-        let amount = currency.and_then(|cur| c.take("", cur.parse_amount(&self.amount.as_text())));
-        if amount == Some(0) {
+        let money = c.take("", Money::parse(&self.currency, &self.amount.as_text()));
+        if matches!(money, Some(m) if m.minor == 0) {
             c.push(FieldError::new(
                 "amount",
                 "zero_amount",
@@ -376,8 +374,7 @@ impl TransactionInput {
                 transaction_type: ttype.expect("checked"),
                 date: self.date,
                 value_date: self.value_date.unwrap_or(self.date),
-                amount: amount.expect("checked"),
-                currency: currency.expect("checked"),
+                money: money.expect("checked"),
                 provider_org_id: self.provider_org_id,
                 receiver_org_id: self.receiver_org_id,
                 provider_programme_id: self
@@ -417,8 +414,8 @@ pub fn transaction_key(t: &CheckedTransaction) -> TransactionId {
             t.programme_id,
             t.transaction_type.code(),
             t.date,
-            t.amount,
-            t.currency,
+            t.money.minor,
+            t.money.currency,
             opt(t.provider_org_id.map(|x| x.to_string())),
             opt(t.receiver_org_id.map(|x| x.to_string())),
             opt(t.provider_programme_id.map(|x| x.to_string())),
@@ -462,6 +459,13 @@ pub struct Transaction {
     pub converted: Converted,
 }
 
+impl Transaction {
+    /// The amount as reported, with its currency.
+    pub fn money(&self) -> Money {
+        Money::new(self.amount, self.currency)
+    }
+}
+
 /// A funding requirement as entered: the money a programme needs in one period.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RequirementInput {
@@ -485,8 +489,7 @@ pub struct CheckedRequirement {
     pub programme_id: ProgrammeId,
     pub period_start: Date,
     pub period_end: Date,
-    pub amount: i64,
-    pub currency: Currency,
+    pub money: Money,
     pub description: String,
 }
 
@@ -522,9 +525,8 @@ impl RequirementInput {
                 ),
             ));
         }
-        let currency = c.take("", Currency::parse(&self.currency));
-        let amount = currency.and_then(|cur| c.take("", cur.parse_amount(&self.amount.as_text())));
-        if matches!(amount, Some(a) if a <= 0) {
+        let money = c.take("", Money::parse(&self.currency, &self.amount.as_text()));
+        if matches!(money, Some(m) if m.minor <= 0) {
             c.push(FieldError::new(
                 "amount",
                 "not_positive",
@@ -532,7 +534,6 @@ impl RequirementInput {
             ));
         }
         c.finish(|| {
-            let currency = currency.expect("checked");
             let name = format!(
                 "req|{}|{}|{}|{}",
                 self.programme_id,
@@ -545,8 +546,7 @@ impl RequirementInput {
                 programme_id: self.programme_id,
                 period_start: self.period_start,
                 period_end: self.period_end,
-                amount: amount.expect("checked"),
-                currency,
+                money: money.expect("checked"),
                 description: self.description.trim().to_owned(),
             }
         })
@@ -568,6 +568,13 @@ pub struct Requirement {
     pub currency: Currency,
     pub description: String,
     pub converted: Converted,
+}
+
+impl Requirement {
+    /// The amount needed, with its currency.
+    pub fn money(&self) -> Money {
+        Money::new(self.amount, self.currency)
+    }
 }
 
 /// Summed money of one group, in the minor units of one reporting currency.

@@ -4,7 +4,7 @@
 //! Converting uses the newest rate on or before the value date, and every converted amount
 //! keeps the rate, its date and its source, so a figure can always be traced and re-checked.
 
-use crate::currency::Currency;
+use crate::currency::{Currency, Money};
 use crate::error::Invalid;
 use rust_decimal::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -179,16 +179,19 @@ fn missing(currency: Currency, date: Date) -> Invalid {
     )
 }
 
-/// Converts `amount` minor units of `currency` at `value_date`. `currency_rate` is the newest
-/// rate of `currency` on or before the value date (not needed for USD or KZT); `kzt_rate` is
-/// the newest KZT rate, always needed because every figure is reported in both USD and KZT.
+/// Converts `money` at `value_date`. `currency_rate` is the newest rate of its currency on or
+/// before the value date (not needed for USD or KZT); `kzt_rate` is the newest KZT rate,
+/// always needed because every figure is reported in both USD and KZT.
 pub fn convert(
-    amount: i64,
-    currency: Currency,
+    money: Money,
     value_date: Date,
     currency_rate: Option<&FxRate>,
     kzt_rate: Option<&FxRate>,
 ) -> Result<Converted, Invalid> {
+    let Money {
+        minor: amount,
+        currency,
+    } = money;
     let needs_own_rate = currency != Currency::USD && currency != Currency::KZT;
     let mut errors = Vec::new();
     if needs_own_rate && currency_rate.is_none() {
@@ -206,7 +209,7 @@ pub fn convert(
         Some(r) => AppliedRate::of(r),
         None => unreachable!("checked above"),
     };
-    let major = Decimal::new(amount, currency.decimals());
+    let major = money.major();
     let usd_major = major / usd_rate.per_usd;
     let out_of_range = || {
         Invalid::one(
@@ -261,8 +264,7 @@ mod tests {
         let eur = rate("EUR", "0.90");
         let kzt = rate("KZT", "450");
         let c = convert(
-            90_000,
-            Currency::parse("EUR").unwrap(),
+            Money::new(90_000, Currency::parse("EUR").unwrap()),
             date!(2024 - 02 - 01),
             Some(&eur),
             Some(&kzt),
@@ -272,8 +274,7 @@ mod tests {
         assert_eq!(c.kzt, 45_000_000); // = ₸450 000.00
         assert_eq!(c.usd_rate.source, "test");
         let k = convert(
-            45_000_000,
-            Currency::KZT,
+            Money::new(45_000_000, Currency::KZT),
             date!(2024 - 02 - 01),
             None,
             Some(&kzt),
@@ -286,8 +287,7 @@ mod tests {
     fn a_missing_rate_names_currency_and_date() {
         let kzt = rate("KZT", "450");
         let e = convert(
-            1,
-            Currency::parse("EUR").unwrap(),
+            Money::new(1, Currency::parse("EUR").unwrap()),
             date!(2019 - 01 - 05),
             None,
             Some(&kzt),
@@ -323,17 +323,11 @@ impl FxTable {
         i.checked_sub(1).map(|i| &v[i])
     }
 
-    pub fn convert(
-        &self,
-        amount: i64,
-        currency: Currency,
-        value_date: Date,
-    ) -> Result<Converted, Invalid> {
+    pub fn convert(&self, money: Money, value_date: Date) -> Result<Converted, Invalid> {
         convert(
-            amount,
-            currency,
+            money,
             value_date,
-            self.on_or_before(currency, value_date),
+            self.on_or_before(money.currency, value_date),
             self.on_or_before(Currency::KZT, value_date),
         )
     }

@@ -5,10 +5,11 @@ use crate::db::{
     bind_args, on_db, on_pool, on_tx, parse_id, Arg, Db, OnConflict, Page, Sql, Store, Tx,
 };
 use crate::error::{Result, StoreError};
+use crate::money::MoneyKind;
 use crate::programmes::ProgrammeFilter;
 pub use crate::rollups::RollupKey;
 use crate::rollups::{rollup_source, MEASURES};
-use semey_domain::currency::Currency;
+use semey_domain::currency::{Currency, Money};
 use semey_domain::funding::{
     CheckedRequirement, CheckedTransaction, Measure, Origin, Requirement, Sums, Transaction,
     TransactionType,
@@ -256,8 +257,8 @@ fn tx_args(w: &TransactionWrite, out: &mut Vec<Arg>) {
         Arg::Date(t.date),
         Arg::Date(t.value_date),
         Arg::Int(t.year().into()),
-        Arg::Int(t.amount),
-        Arg::Text(t.currency.code().to_owned()),
+        Arg::Int(t.money.minor),
+        Arg::Text(t.money.currency.code().to_owned()),
         Arg::OptText(t.provider_org_id.map(|x| x.to_string())),
         Arg::OptText(t.receiver_org_id.map(|x| x.to_string())),
         Arg::OptText(t.provider_programme_id.map(|x| x.to_string())),
@@ -345,126 +346,6 @@ impl Store {
         })
     }
 
-    /// Records one transaction entered through the API or a form: checks its references and
-    /// converts it at the rates stored for its value date.
-    pub async fn record_transaction(
-        &self,
-        tx: &mut Tx,
-        t: CheckedTransaction,
-    ) -> Result<(Transaction, bool)> {
-        self.check_programme_exists(tx, t.programme_id, "programme_id")
-            .await?;
-        if let Some(p) = t.provider_programme_id {
-            self.check_programme_exists(tx, p, "provider_programme_id")
-                .await?;
-        }
-        for (o, f) in [
-            (t.provider_org_id, "provider_org_id"),
-            (t.receiver_org_id, "receiver_org_id"),
-        ] {
-            if let Some(o) = o {
-                self.check_organisation_exists(tx, o, f).await?;
-            }
-        }
-        let origin = match t.provider_org_id {
-            Some(o) => self.organisation_in(tx, o).await?.origin(),
-            None => Origin::Unspecified,
-        };
-        let converted = self.fx_for(tx, t.currency, t.value_date).await?.convert(
-            t.amount,
-            t.currency,
-            t.value_date,
-        )?;
-        let id = t.id;
-        let report = self
-            .insert_transactions(
-                tx,
-                &[TransactionWrite {
-                    t,
-                    origin,
-                    converted,
-                }],
-            )
-            .await?;
-        let stored = self.transaction_in(tx, id).await?;
-        Ok((stored, report.inserted == 1))
-    }
-
-    /// Corrects a transaction: the old record is removed and the corrected one recorded in its
-    /// place (its id follows from its programme and reference, or its details), with the
-    /// roll-ups of every programme either touches brought up to date.
-    pub async fn replace_transaction(
-        &self,
-        tx: &mut Tx,
-        old: TransactionId,
-        new: CheckedTransaction,
-    ) -> Result<Transaction> {
-        let before = self.transaction_in(tx, old).await?;
-        on_tx!(tx, c => sqlx::query("DELETE FROM transactions WHERE id = $1").bind(old.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        let mut touched = BTreeSet::from([before.programme_id]);
-        touched.extend(before.provider_programme_id);
-        let (stored, _) = self.record_transaction(tx, new).await?;
-        self.refresh_rollups(tx, &touched).await?;
-        Ok(stored)
-    }
-
-    /// A requirement by id.
-    pub async fn requirement(&self, id: RequirementId) -> Result<Requirement> {
-        let found = self
-            .requirements_on(Db::Pool(self), Some(id), None)
-            .await?
-            .pop();
-        found.ok_or_else(|| StoreError::not_found("requirement", id))
-    }
-
-    /// A requirement read inside a transaction.
-    pub async fn requirement_in(&self, tx: &mut Tx, id: RequirementId) -> Result<Requirement> {
-        let found = self.list_requirements_in(tx, Some(id), None).await?.pop();
-        found.ok_or_else(|| StoreError::not_found("requirement", id))
-    }
-
-    /// Corrects a requirement: the old record is removed and the corrected one recorded.
-    pub async fn replace_requirement(
-        &self,
-        tx: &mut Tx,
-        old: RequirementId,
-        new: CheckedRequirement,
-    ) -> Result<Requirement> {
-        let before = self
-            .list_requirements_in(tx, Some(old), None)
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::not_found("requirement", old))?;
-        on_tx!(tx, c => sqlx::query("DELETE FROM requirements WHERE id = $1").bind(old.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        let (stored, _) = self.record_requirement(tx, new).await?;
-        self.refresh_rollups(tx, &BTreeSet::from([before.programme_id]))
-            .await?;
-        Ok(stored)
-    }
-
-    /// A transaction read inside a transaction.
-    pub async fn transaction_in(&self, tx: &mut Tx, id: TransactionId) -> Result<Transaction> {
-        let sql = format!(
-            "SELECT {} FROM transactions t{} WHERE t.id = $1",
-            read_columns(TX_COLUMNS, "t"),
-            rate_joins("t")
-        );
-        let row = on_tx!(tx, c => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
-        row.ok_or_else(|| StoreError::not_found("transaction", id))?
-            .into_transaction()
-    }
-
-    pub async fn transaction(&self, id: TransactionId) -> Result<Transaction> {
-        let sql = format!(
-            "SELECT {} FROM transactions t{} WHERE t.id = $1",
-            read_columns(TX_COLUMNS, "t"),
-            rate_joins("t")
-        );
-        let row = on_pool!(self, p => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(p).await)?;
-        row.ok_or_else(|| StoreError::not_found("transaction", id))?
-            .into_transaction()
-    }
-
     pub async fn list_transactions(
         &self,
         f: &TransactionFilter,
@@ -525,58 +406,6 @@ impl Store {
                 .collect::<Result<_>>()?,
             total,
         ))
-    }
-
-    /// Records a requirement, converted at the rates stored for its start date; returns it and
-    /// whether it was new.
-    pub async fn record_requirement(
-        &self,
-        tx: &mut Tx,
-        r: CheckedRequirement,
-    ) -> Result<(Requirement, bool)> {
-        self.check_programme_exists(tx, r.programme_id, "programme_id")
-            .await?;
-        let converted = self.fx_for(tx, r.currency, r.period_start).await?.convert(
-            r.amount,
-            r.currency,
-            r.period_start,
-        )?;
-        let sql = "INSERT INTO requirements (id, programme_id, period_start, period_end, year, amount, currency, description, \
-                   amount_usd, usd_rate_id, amount_kzt, kzt_rate_id) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING";
-        let c = &converted;
-        let args = vec![
-            Arg::Text(r.id.to_string()),
-            Arg::Text(r.programme_id.to_string()),
-            Arg::Date(r.period_start),
-            Arg::Date(r.period_end),
-            Arg::Int(r.period_start.year().into()),
-            Arg::Int(r.amount),
-            Arg::Text(r.currency.code().to_owned()),
-            Arg::Text(r.description.clone()),
-            Arg::Int(c.usd),
-            Arg::OptInt(c.usd_rate.rate_id),
-            Arg::Int(c.kzt),
-            Arg::OptInt(c.kzt_rate.rate_id),
-        ];
-        let n = on_tx!(tx, conn => bind_args!(sqlx::query(sql), args).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
-        self.refresh_rollups(tx, &BTreeSet::from([r.programme_id]))
-            .await?;
-        let stored = self
-            .list_requirements_in(tx, Some(r.id), None)
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::not_found("requirement", r.id))?;
-        Ok((stored, n == 1))
-    }
-
-    async fn list_requirements_in(
-        &self,
-        tx: &mut Tx,
-        id: Option<semey_domain::ids::RequirementId>,
-        programme: Option<ProgrammeId>,
-    ) -> Result<Vec<Requirement>> {
-        self.requirements_on(Db::Tx(tx), id, programme).await
     }
 
     async fn requirements_on(
@@ -807,6 +636,130 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+impl MoneyKind for Transaction {
+    type Id = TransactionId;
+    type Checked = CheckedTransaction;
+    const NAME: &'static str = "transaction";
+    const TABLE: &'static str = "transactions";
+
+    fn checked_id(c: &CheckedTransaction) -> TransactionId {
+        c.id
+    }
+
+    fn money_at(c: &CheckedTransaction) -> (Money, Date) {
+        (c.money, c.value_date)
+    }
+
+    fn programmes(stored: &Transaction) -> BTreeSet<ProgrammeId> {
+        let mut p = BTreeSet::from([stored.programme_id]);
+        p.extend(stored.provider_programme_id);
+        p
+    }
+
+    async fn check_references(store: &Store, tx: &mut Tx, t: &CheckedTransaction) -> Result<()> {
+        store
+            .check_programme_exists(tx, t.programme_id, "programme_id")
+            .await?;
+        if let Some(p) = t.provider_programme_id {
+            store
+                .check_programme_exists(tx, p, "provider_programme_id")
+                .await?;
+        }
+        for (o, f) in [
+            (t.provider_org_id, "provider_org_id"),
+            (t.receiver_org_id, "receiver_org_id"),
+        ] {
+            if let Some(o) = o {
+                store.check_organisation_exists(tx, o, f).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn insert(
+        store: &Store,
+        tx: &mut Tx,
+        t: CheckedTransaction,
+        converted: Converted,
+    ) -> Result<bool> {
+        let origin = match t.provider_org_id {
+            Some(o) => store.organisation_in(tx, o).await?.origin(),
+            None => Origin::Unspecified,
+        };
+        let write = TransactionWrite {
+            t,
+            origin,
+            converted,
+        };
+        let report = store
+            .insert_transaction_rows(tx, &[write], &mut |_| {})
+            .await?;
+        Ok(report.inserted == 1)
+    }
+
+    async fn read(_: &Store, db: Db<'_>, id: TransactionId) -> Result<Option<Transaction>> {
+        let sql = format!(
+            "SELECT {} FROM transactions t{} WHERE t.id = $1",
+            read_columns(TX_COLUMNS, "t"),
+            rate_joins("t")
+        );
+        let row = on_db!(db, c => sqlx::query_as::<_, TxRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?;
+        row.map(TxRow::into_transaction).transpose()
+    }
+}
+
+impl MoneyKind for Requirement {
+    type Id = RequirementId;
+    type Checked = CheckedRequirement;
+    const NAME: &'static str = "requirement";
+    const TABLE: &'static str = "requirements";
+
+    fn checked_id(c: &CheckedRequirement) -> RequirementId {
+        c.id
+    }
+
+    /// A requirement is converted at the rates of the day its period starts.
+    fn money_at(c: &CheckedRequirement) -> (Money, Date) {
+        (c.money, c.period_start)
+    }
+
+    fn programmes(stored: &Requirement) -> BTreeSet<ProgrammeId> {
+        BTreeSet::from([stored.programme_id])
+    }
+
+    async fn check_references(store: &Store, tx: &mut Tx, r: &CheckedRequirement) -> Result<()> {
+        store
+            .check_programme_exists(tx, r.programme_id, "programme_id")
+            .await
+    }
+
+    async fn insert(_: &Store, tx: &mut Tx, r: CheckedRequirement, c: Converted) -> Result<bool> {
+        let sql = "INSERT INTO requirements (id, programme_id, period_start, period_end, year, amount, currency, description, \
+                   amount_usd, usd_rate_id, amount_kzt, kzt_rate_id) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING";
+        let args = vec![
+            Arg::Text(r.id.to_string()),
+            Arg::Text(r.programme_id.to_string()),
+            Arg::Date(r.period_start),
+            Arg::Date(r.period_end),
+            Arg::Int(r.period_start.year().into()),
+            Arg::Int(r.money.minor),
+            Arg::Text(r.money.currency.code().to_owned()),
+            Arg::Text(r.description),
+            Arg::Int(c.usd),
+            Arg::OptInt(c.usd_rate.rate_id),
+            Arg::Int(c.kzt),
+            Arg::OptInt(c.kzt_rate.rate_id),
+        ];
+        let n = on_tx!(tx, conn => bind_args!(sqlx::query(sql), args).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    async fn read(store: &Store, db: Db<'_>, id: RequirementId) -> Result<Option<Requirement>> {
+        Ok(store.requirements_on(db, Some(id), None).await?.pop())
     }
 }
 

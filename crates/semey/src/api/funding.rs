@@ -112,7 +112,7 @@ async fn get_transaction(
 ) -> Result<Json<Transaction>, AppError> {
     Ok(Json(
         s.store
-            .transaction(parse_path_id::<TransactionId>("transaction", &id)?)
+            .money_record::<Transaction>(parse_path_id::<TransactionId>("transaction", &id)?)
             .await?,
     ))
 }

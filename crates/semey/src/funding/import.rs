@@ -197,7 +197,7 @@ pub async fn import_transactions(
             );
             continue;
         }
-        let converted = match fx.convert(t.amount, t.currency, t.value_date) {
+        let converted = match fx.convert(t.money, t.value_date) {
             Ok(c) => c,
             Err(e) => {
                 problems.invalid(line, e);

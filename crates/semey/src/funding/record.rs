@@ -15,8 +15,7 @@ use semey_domain::Invalid;
 use semey_store::{Store, StoreError, Tx};
 
 macro_rules! money_record {
-    ($stored:ty, $kind:expr, $id:ty, $input:ty, $checked:ty,
-     load: $load:ident, record: $record:ident, replace: $replace:ident, clash: $clash:literal) => {
+    ($stored:ty, $kind:expr, $id:ty, $input:ty, $checked:ty, clash: $clash:literal) => {
         impl Record for $stored {
             const KIND: RecordKind = $kind;
             type Id = $id;
@@ -29,7 +28,7 @@ macro_rules! money_record {
             }
 
             async fn load(store: &Store, tx: &mut Tx, id: $id) -> Result<$stored, AppError> {
-                Ok(store.$load(tx, id).await?)
+                Ok(store.money_record_in::<$stored>(tx, id).await?)
             }
 
             async fn owner_of_stored(
@@ -60,20 +59,20 @@ macro_rules! money_record {
                 checked: $checked,
             ) -> Result<Saved<$stored>, AppError> {
                 let Some(old) = old else {
-                    let (stored, created) = store.$record(tx, checked).await?;
+                    let (stored, created) = store.record_money::<$stored>(tx, checked).await?;
                     let before = (!created).then(|| stored.clone());
                     return Ok(Saved { stored, before });
                 };
                 // A correction whose details make it another record that is already stored
                 // would silently merge the two: refuse it.
                 if checked.id != old.id {
-                    match store.$load(tx, checked.id).await {
+                    match store.money_record_in::<$stored>(tx, checked.id).await {
                         Ok(_) => return Err(AppError::Conflict($clash)),
                         Err(StoreError::NotFound { .. }) => {}
                         Err(e) => return Err(e.into()),
                     }
                 }
-                let stored = store.$replace(tx, old.id, checked).await?;
+                let stored = store.replace_money::<$stored>(tx, old.id, checked).await?;
                 let before = (stored.id == old.id).then(|| old.clone());
                 Ok(Saved { stored, before })
             }
@@ -87,9 +86,6 @@ money_record!(
     TransactionId,
     TransactionInput,
     CheckedTransaction,
-    load: transaction_in,
-    record: record_transaction,
-    replace: replace_transaction,
     clash: "the corrected transaction has the same programme and reference (or details) as another recorded transaction; correct that one instead"
 );
 
@@ -99,8 +95,5 @@ money_record!(
     RequirementId,
     RequirementInput,
     CheckedRequirement,
-    load: requirement_in,
-    record: record_requirement,
-    replace: replace_requirement,
     clash: "the corrected requirement has the same programme, period and description as another recorded requirement; correct that one instead"
 );

@@ -237,22 +237,32 @@ pub(crate) struct NotFoundPage {
 
 /// The answer to an unknown address: an HTML page in the reader's language, or the API's JSON
 /// error under `/api/`.
-pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
-    if uri.path().starts_with("/api/") {
-        return AppError::NotFound {
-            entity: "route",
-            id: uri.path().to_owned(),
-        }
-        .into_response();
+pub(crate) async fn not_found(reader: Reader) -> Response {
+    reader.not_found()
+}
+
+impl Reader {
+    /// The page's chrome (header, language switcher, footer).
+    pub(crate) fn chrome(&self) -> Chrome {
+        Chrome::new(self.lang, &self.uri, self.query.clone())
     }
-    let (lang, query, _) = language(&uri, &headers);
-    page(
-        &NotFoundPage {
-            c: Chrome::new(lang, &uri, query),
-        },
-        StatusCode::NOT_FOUND,
-        None,
-    )
+
+    /// The answer for an address that names nothing: a page in the reader's language, or the
+    /// API's JSON error under `/api/`.
+    pub(crate) fn not_found(&self) -> Response {
+        if self.uri.path().starts_with("/api/") {
+            return AppError::NotFound {
+                entity: "route",
+                id: self.uri.path().to_owned(),
+            }
+            .into_response();
+        }
+        page(
+            &NotFoundPage { c: self.chrome() },
+            StatusCode::NOT_FOUND,
+            None,
+        )
+    }
 }
 
 pub(crate) fn area_name(lang: Lang, code: Option<&str>) -> String {

@@ -13,7 +13,7 @@ mod places;
 mod programmes;
 mod radiation;
 
-pub use context::not_found;
+pub(crate) use context::not_found;
 
 use crate::routes::Route;
 use crate::AppState;

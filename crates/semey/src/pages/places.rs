@@ -5,7 +5,7 @@ use crate::presentation::i18n::t;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use semey_domain::ids::PlaceId;
 use semey_store::{FundingFilter, Page, ProgrammeFilter};
@@ -33,8 +33,7 @@ struct PlacePage {
 /// `/places`: the country's page (its regions, and the programmes of the whole country).
 pub(super) async fn places(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
     let filter = semey_store::PlaceFilter {
         level: Some(semey_domain::place::PlaceLevel::Country),
@@ -45,33 +44,32 @@ pub(super) async fn places(
         .list_places(&filter, Page::new(Some(1), None))
         .await?;
     match countries.first() {
-        Some(country) => place_page(&s, &uri, &headers, country.id).await,
-        None => Ok(not_found(uri, headers).await),
+        Some(country) => place_page(&s, &reader, country.id).await,
+        None => Ok(reader.not_found()),
     }
 }
 
 pub(super) async fn place(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     match id.parse::<PlaceId>() {
-        Ok(pid) => place_page(&s, &uri, &headers, pid).await,
-        Err(_) => Ok(not_found(uri, headers).await),
+        Ok(pid) => place_page(&s, &reader, pid).await,
+        Err(_) => Ok(reader.not_found()),
     }
 }
 
 /// A place's page: where it is, what is inside, the programmes working there and their money.
 pub(super) async fn place_page(
     s: &AppState,
-    uri: &Uri,
-    headers: &HeaderMap,
+    reader: &Reader,
     id: PlaceId,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(uri, headers);
+    let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
+    let uri = &reader.uri;
     let Some(place) = found(s.store.place(id).await)? else {
-        return Ok(not_found(uri.clone(), headers.clone()).await);
+        return Ok(reader.not_found());
     };
     let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
     let parent = match place.parent_id {

@@ -6,7 +6,7 @@ use crate::presentation::i18n::{self, t};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use semey_domain::ids::ProgrammeId;
 use semey_domain::programme::ThematicArea;
@@ -75,12 +75,16 @@ pub(super) fn filter_label(lang: Lang, field: &str) -> String {
 /// explained on the page and left out, the other filters still apply.
 pub(super) async fn programmes(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
     use semey_domain::place::PlaceLevel;
     use semey_domain::programme::{ActivityStatus, TargetGroup};
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let mut f = crate::api::ProgrammeQuery::from_pairs(&query);
     let (filter, wrong) = f.lenient_filter();
     let errors = wrong

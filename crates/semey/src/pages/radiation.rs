@@ -1,7 +1,7 @@
 //! Radiation pages: the map of measured dose rates, the "my place" page of each settlement,
 //! and the datasets with their provenance.
 
-use super::context::{found, language, not_found, page, Chrome, Reader};
+use super::context::{found, page, Chrome, Reader};
 use crate::presentation::chart::{Chart, Series};
 use crate::presentation::format;
 use crate::radiation::{self as rad, distance_km, LegendRow, RiskMessage};
@@ -9,7 +9,7 @@ use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use semey_domain::ids::PlaceId;
@@ -229,14 +229,12 @@ struct PlacePage {
 /// `/radiation/places/{id}`: what the radiation is where I live, and what to do.
 async fn my_place(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let Ok(id) = id.parse::<PlaceId>() else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(reader.not_found());
     };
-    let (lang, query, chosen) = language(&uri, &headers);
     let cfg = &s.config.radiation;
     let now = OffsetDateTime::now_utc();
     let Some(risk) = found(
@@ -248,8 +246,14 @@ async fn my_place(
             }),
     )?
     else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(reader.not_found());
     };
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let model = &cfg.model;
     let a = &risk.assessment;
     let band_code = a.band.map_or("not_measured", |b| b.code());
@@ -449,17 +453,21 @@ struct DatasetPage {
 
 async fn dataset(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let Ok(id) = id.parse::<i64>() else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(reader.not_found());
     };
     let Some(d) = found(s.store.dataset(id).await)? else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(reader.not_found());
     };
-    let (lang, query, chosen) = language(&uri, &headers);
+    let Reader {
+        lang,
+        query,
+        chosen,
+        uri,
+    } = reader;
     let imports = s.store.imports_of(id).await?;
     let total: i64 = imports.iter().map(|i| i.inserted).sum();
     let reasons = |r: &serde_json::Value| -> Vec<(String, String)> {

@@ -2,12 +2,13 @@
 //! changes or deletes a line.
 
 use crate::accounts::Actor;
-use crate::pages::context::{language, page, Chrome};
+use crate::pages::context::Reader;
+use crate::pages::context::{page, Chrome};
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use semey_store::{AuditEntry, AuditFilter, Page};
@@ -52,11 +53,11 @@ struct AuditPage {
 async fn audit_page(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
     actor.principal.may_coordinate()?;
-    let (lang, query, chosen) = language(&uri, &headers);
+    let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
+    let uri = &reader.uri;
     let (f, kept) = filter(&query);
     let entries = s.store.list_audit(&f, Page::new(Some(500), None)).await?;
     let export = format!(
@@ -71,7 +72,7 @@ async fn audit_page(
         record_id: f.record_id.clone().unwrap_or_default(),
         entries,
         export,
-        c: Chrome::new(lang, &uri, query),
+        c: Chrome::new(lang, uri, query),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }

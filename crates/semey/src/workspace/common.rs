@@ -3,13 +3,13 @@
 //! saved record, a proposal, or the form again with its errors.
 
 use super::form::{self, Form};
-use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::pages::context::{page, query_pairs, Chrome, Reader};
 use crate::presentation::i18n::t;
 use crate::records::workflow::Written;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use semey_domain::funding::TransactionType;
 use semey_domain::ids::ProgrammeId;
@@ -219,24 +219,47 @@ pub(super) fn pairs_of(value: &impl Serialize, lists: &[&str]) -> Vec<(String, S
     out
 }
 
+/// What a workspace page knows of its request: the reader (language, query, address) and the
+/// page's chrome. Extracted like [`Reader`], so no handler reads headers itself.
 pub(super) struct Ctx {
     pub(super) lang: Lang,
     pub(super) chrome: Chrome,
     pub(super) chosen: bool,
     pub(super) query: Vec<(String, String)>,
+    reader: Reader,
 }
 
-pub(super) fn ctx(uri: &Uri, headers: &HeaderMap) -> Ctx {
-    let (lang, query, chosen) = language(uri, headers);
-    Ctx {
-        lang,
-        chrome: Chrome::new(lang, uri, query.clone()),
-        chosen,
-        query,
+impl From<Reader> for Ctx {
+    fn from(r: Reader) -> Self {
+        Ctx {
+            lang: r.lang,
+            chrome: r.chrome(),
+            chosen: r.chosen,
+            query: r.query.clone(),
+            reader: r,
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Reader::from_request_parts(parts, state)
+            .await
+            .map(Ctx::from)
     }
 }
 
 impl Ctx {
+    /// The page for an address that names nothing.
+    pub(super) fn not_found(&self) -> Response {
+        self.reader.not_found()
+    }
+
     pub(super) fn param(&self, k: &str) -> Option<&str> {
         self.query
             .iter()
@@ -354,13 +377,11 @@ pub(super) struct FormOf {
 pub(super) async fn save_form<R: crate::records::Record>(
     s: &AppState,
     actor: &crate::accounts::Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     id: Option<R::Id>,
     body: Bytes,
     of: FormOf,
 ) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
     let read = form::read::<R::Input>(&posted(&body), of.lists, of.arrays);
     let outcome = submit(
         read,
@@ -462,7 +483,7 @@ pub(super) fn to_proposal(p: &semey_store::Proposal) -> Response {
 /// Where a money form came from and goes: its kind, heading and address.
 pub(super) struct MoneyForm {
     pub(super) kind: &'static str,
-    pub(super) heading: &'static str,
+    pub(super) heading: String,
     pub(super) action: String,
 }
 
@@ -505,7 +526,7 @@ pub(super) async fn post_money<R: crate::records::Record>(
                 s,
                 cx,
                 form_of.kind,
-                form_of.heading,
+                &form_of.heading,
                 form_of.action,
                 f,
                 None,
@@ -572,23 +593,6 @@ pub(super) async fn money_of(
         )
     }));
     Ok(out)
-}
-
-/// An amount in minor units as a form shows it: `125000050` tiyn → `1250000.50`.
-pub(super) fn plain_amount(minor: i64, currency: semey_domain::currency::Currency) -> String {
-    let d = currency.decimals();
-    if d == 0 {
-        return minor.to_string();
-    }
-    let scale = 10i64.pow(d);
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        m / scale as u64,
-        m % scale as u64,
-        width = d as usize
-    )
 }
 
 /// A read form's input as JSON when it can be read and passes its checks; else every error.

@@ -1,11 +1,12 @@
 //! The workspace's start page.
 
 use super::common::*;
-use crate::pages::context::{language, page, Chrome};
+use crate::pages::context::Reader;
+use crate::pages::context::{page, Chrome};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use semey_store::{OrganisationFilter, Page, ProgrammeFilter};
 
@@ -18,12 +19,9 @@ pub(super) struct IndexPage {
     more_programmes: bool,
 }
 
-pub(super) async fn index(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+pub(super) async fn index(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
+    let uri = &reader.uri;
     let q = query.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone());
     let (orgs, _) = s
         .store
@@ -58,7 +56,7 @@ pub(super) async fn index(
                 )
             })
             .collect(),
-        c: Chrome::new(lang, &uri, query),
+        c: Chrome::new(lang, uri, query),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }

@@ -1,13 +1,14 @@
 //! The account page: one's role, a new password, and API tokens (issued, shown once, revoked).
 
 use crate::accounts::{self, Actor};
-use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::pages::context::Reader;
+use crate::pages::context::{page, query_pairs, Chrome};
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use semey_domain::ids::TokenId;
@@ -44,13 +45,13 @@ async fn me(s: &AppState, actor: &Actor) -> Result<User, AppError> {
 async fn render(
     s: &AppState,
     actor: &Actor,
-    uri: &Uri,
-    headers: &HeaderMap,
+    reader: &Reader,
     new_secret: Option<String>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let (lang, query, _) = language(uri, headers);
+    let (lang, query) = (reader.lang, reader.query.clone());
+    let uri = &reader.uri;
     let user = me(s, actor).await?;
     let now = time::OffsetDateTime::now_utc();
     let tokens = s
@@ -85,10 +86,9 @@ async fn render(
 async fn account_page(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
-    render(&s, &actor, &uri, &headers, None, None, StatusCode::OK).await
+    render(&s, &actor, &reader, None, None, StatusCode::OK).await
 }
 
 fn form(body: &Bytes) -> Vec<(String, String)> {
@@ -108,8 +108,7 @@ fn field(form: &[(String, String)], k: &str) -> String {
 async fn change_password(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let user = me(&s, &actor).await?;
@@ -118,8 +117,7 @@ async fn change_password(
         return render(
             &s,
             &actor,
-            &uri,
-            &headers,
+            &reader,
             None,
             Some("account-wrong-password".into()),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -133,8 +131,7 @@ async fn change_password(
             render(
                 &s,
                 &actor,
-                &uri,
-                &headers,
+                &reader,
                 None,
                 Some("account-short-password".into()),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -148,8 +145,7 @@ async fn change_password(
 async fn new_token(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let user = me(&s, &actor).await?;
@@ -164,8 +160,7 @@ async fn new_token(
         return render(
             &s,
             &actor,
-            &uri,
-            &headers,
+            &reader,
             None,
             Some("account-token-invalid".into()),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -180,16 +175,7 @@ async fn new_token(
         time::Duration::days(days),
     )
     .await?;
-    render(
-        &s,
-        &actor,
-        &uri,
-        &headers,
-        Some(secret),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    render(&s, &actor, &reader, Some(secret), None, StatusCode::OK).await
 }
 
 async fn revoke(

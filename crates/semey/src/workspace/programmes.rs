@@ -2,12 +2,11 @@
 
 use super::common::*;
 use super::form::Form;
-use crate::pages::context::{found, not_found};
+use crate::pages::context::found;
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use semey_domain::ids::ProgrammeId;
@@ -26,12 +25,7 @@ pub(super) fn form_routes() -> Vec<Route> {
     ]
 }
 
-async fn new_programme(
-    State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let cx = ctx(&uri, &headers);
+async fn new_programme(State(s): State<AppState>, cx: Ctx) -> Result<Response, AppError> {
     let f = Form::new(cx.lang, vec![("status".into(), "1".into())]);
     show(
         &s,
@@ -47,17 +41,15 @@ async fn new_programme(
 
 async fn edit_programme(
     State(s): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let Ok(id) = id.parse::<ProgrammeId>() else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     let Some(p) = found(s.store.programme(id).await)? else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
-    let cx = ctx(&uri, &headers);
     let saved = cx
         .param("saved")
         .and_then(|_| saved_notice(cx.lang, format!("/programmes/{id}")));
@@ -79,8 +71,7 @@ async fn edit_programme(
 async fn save_programme_form(
     s: &AppState,
     actor: &crate::accounts::Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     id: Option<ProgrammeId>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -90,32 +81,30 @@ async fn save_programme_form(
         lists: PROGRAMME_LISTS,
         arrays: PROGRAMME_ARRAYS,
     };
-    save_form::<semey_domain::programme::Programme>(s, actor, uri, headers, id, body, of).await
+    save_form::<semey_domain::programme::Programme>(s, actor, cx, id, body, of).await
 }
 
 async fn post_new_programme(
     State(s): State<AppState>,
     actor: crate::accounts::Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    save_programme_form(&s, &actor, uri, headers, None, body).await
+    save_programme_form(&s, &actor, cx, None, body).await
 }
 
 async fn post_programme(
     State(s): State<AppState>,
     actor: crate::accounts::Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let Ok(id) = id.parse::<ProgrammeId>() else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     if found(s.store.programme(id).await)?.is_none() {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     }
-    save_programme_form(&s, &actor, uri, headers, Some(id), body).await
+    save_programme_form(&s, &actor, cx, Some(id), body).await
 }

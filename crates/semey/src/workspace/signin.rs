@@ -2,13 +2,14 @@
 //! locked or disabled account), so the page does not tell who has an account.
 
 use crate::accounts::{self, Actor};
+use crate::pages::context::Reader;
 use crate::pages::context::{language, page, query_pairs, Chrome};
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -43,8 +44,9 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-async fn signin_page(uri: Uri, headers: HeaderMap) -> Response {
-    let (lang, query, chosen) = language(&uri, &headers);
+async fn signin_page(reader: Reader) -> Response {
+    let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
+    let uri = &reader.uri;
     let next = safe_next(
         query
             .iter()
@@ -52,7 +54,7 @@ async fn signin_page(uri: Uri, headers: HeaderMap) -> Response {
             .map(|(_, v)| v.as_str()),
     );
     let template = SigninPage {
-        c: Chrome::new(lang, &uri, query),
+        c: Chrome::new(lang, uri, query),
         email: String::new(),
         next,
         failed: false,
@@ -62,13 +64,14 @@ async fn signin_page(uri: Uri, headers: HeaderMap) -> Response {
 
 async fn signin(
     State(s): State<AppState>,
-    uri: Uri,
+    reader: Reader,
     headers: HeaderMap,
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let address = actor.address;
-    let (lang, query, _) = language(&uri, &headers);
+    let (lang, query) = (reader.lang, reader.query.clone());
+    let uri = &reader.uri;
     let form = std::str::from_utf8(&body)
         .map(query_pairs)
         .unwrap_or_default();
@@ -94,7 +97,7 @@ async fn signin(
         .await?;
         tx.commit().await?;
         let template = SigninPage {
-            c: Chrome::new(lang, &uri, query),
+            c: Chrome::new(lang, uri, query),
             email,
             next,
             failed: true,
@@ -120,7 +123,7 @@ async fn signin(
         }
         Err(_) => {
             let template = SigninPage {
-                c: Chrome::new(lang, &uri, query),
+                c: Chrome::new(lang, uri, query),
                 email,
                 next,
                 failed: true,

@@ -1,13 +1,14 @@
 //! Administration of accounts and memberships (administrators only).
 
 use crate::accounts::{self, Actor};
-use crate::pages::context::{language, page, query_pairs, Chrome};
+use crate::pages::context::Reader;
+use crate::pages::context::{page, query_pairs, Chrome};
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use semey_domain::access::Role;
@@ -38,12 +39,12 @@ struct UsersPage {
 
 async fn render(
     s: &AppState,
-    uri: &Uri,
-    headers: &HeaderMap,
+    reader: &Reader,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let (lang, query, _) = language(uri, headers);
+    let (lang, query) = (reader.lang, reader.query.clone());
+    let uri = &reader.uri;
     let (orgs, _) = s
         .store
         .list_organisations(
@@ -94,11 +95,10 @@ async fn render(
 async fn users_page(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
     actor.principal.may_administer()?;
-    render(&s, &uri, &headers, None, StatusCode::OK).await
+    render(&s, &reader, None, StatusCode::OK).await
 }
 
 fn fields(body: &Bytes) -> impl Fn(&str) -> String {
@@ -137,8 +137,7 @@ fn chosen(
 /// A refused form comes back as the page with the reason; other errors are what they are.
 async fn or_page(
     s: &AppState,
-    uri: &Uri,
-    headers: &HeaderMap,
+    reader: &Reader,
     r: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     match r {
@@ -149,14 +148,7 @@ async fn or_page(
                 .first()
                 .map(|e| e.code.clone())
                 .unwrap_or_else(|| "invalid_value".into());
-            render(
-                s,
-                uri,
-                headers,
-                Some(code),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render(s, reader, Some(code), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }
@@ -165,8 +157,7 @@ async fn or_page(
 async fn add_user(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     body: Bytes,
 ) -> Result<Response, AppError> {
     actor.principal.may_administer()?;
@@ -194,14 +185,13 @@ async fn add_user(
         .map(drop)
     }
     .await;
-    or_page(&s, &uri, &headers, r).await
+    or_page(&s, &reader, r).await
 }
 
 async fn membership(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -212,7 +202,7 @@ async fn membership(
     })?;
     let get = fields(&body);
     let r = async { accounts::set_membership(&s.store, &actor, id, chosen(&get)?).await }.await;
-    or_page(&s, &uri, &headers, r).await
+    or_page(&s, &reader, r).await
 }
 
 async fn disable(

@@ -4,14 +4,15 @@
 use super::common::*;
 use super::form::{self, Form};
 use crate::accounts::Actor;
-use crate::pages::context::{found, language, not_found, page, query_pairs, Chrome};
+use crate::pages::context::Reader;
+use crate::pages::context::{found, page, query_pairs, Chrome};
 use crate::records::workflow;
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use semey_domain::funding::RequirementInput;
@@ -62,10 +63,10 @@ struct QueuePage {
 async fn queue(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
+    let uri = &reader.uri;
     let org = if actor.principal.is_coordinator() {
         None
     } else {
@@ -102,7 +103,7 @@ async fn queue(
         })
         .collect();
     let template = QueuePage {
-        c: Chrome::new(lang, &uri, query),
+        c: Chrome::new(lang, uri, query),
         counts,
         items,
     };
@@ -136,16 +137,16 @@ async fn published(s: &AppState, p: &Proposal) -> Result<serde_json::Value, AppE
 async fn proposal_page(
     State(s): State<AppState>,
     actor: Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (lang, query, chosen) = language(&uri, &headers);
+    let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
+    let uri = &reader.uri;
     let Ok(pid) = id.parse::<uuid::Uuid>() else {
-        return Ok(crate::pages::context::not_found(uri, headers).await);
+        return Ok(reader.not_found());
     };
     let Some(p) = crate::pages::context::found(s.store.proposal(pid).await)? else {
-        return Ok(crate::pages::context::not_found(uri, headers).await);
+        return Ok(reader.not_found());
     };
     workflow::may_see(&actor, &p)?;
     let before = pairs_of(&published(&s, &p).await?, &[]);
@@ -248,7 +249,7 @@ async fn proposal_page(
         rows,
         steps,
         may_return,
-        c: Chrome::new(lang, &uri, query),
+        c: Chrome::new(lang, uri, query),
     };
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
@@ -283,20 +284,18 @@ async fn take_step(
 async fn edit_proposal(
     State(s): State<AppState>,
     actor: crate::accounts::Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let Ok(id) = id.parse::<uuid::Uuid>() else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     let Some(p) = found(s.store.proposal(id).await)? else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     crate::records::workflow::may_see(&actor, &p)?;
-    let cx = ctx(&uri, &headers);
     let Some((kind, heading, lists)) = proposal_form(p.kind) else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     let mut values = pairs_of(&p.content, lists);
     if let Some(amount) = p.content.get("amount").and_then(|a| a.as_str()) {
@@ -336,22 +335,20 @@ fn proposal_form(
 async fn post_proposal_edit(
     State(s): State<AppState>,
     actor: crate::accounts::Actor,
-    uri: Uri,
-    headers: HeaderMap,
+    cx: Ctx,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let Ok(id) = id.parse::<uuid::Uuid>() else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     let Some(p) = found(s.store.proposal(id).await)? else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
     crate::records::workflow::may_see(&actor, &p)?;
     let Some((kind, heading, _)) = proposal_form(p.kind) else {
-        return Ok(not_found(uri, headers).await);
+        return Ok(cx.not_found());
     };
-    let cx = ctx(&uri, &headers);
     let typed = posted(&body);
     let plain = plain_amounts(cx.lang, typed.clone());
     // The same reading and checks as the record's own form.
@@ -374,7 +371,7 @@ async fn post_proposal_edit(
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
-        | RecordKind::Account => return Ok(not_found(uri, headers).await),
+        | RecordKind::Account => return Ok(cx.not_found()),
     };
     match read {
         Ok(content) => {
