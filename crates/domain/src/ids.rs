@@ -54,6 +54,10 @@ entity_id!(
     ProgrammeId
 );
 entity_id!(
+    /// Identifies a service of the directory.
+    ServiceId
+);
+entity_id!(
     /// Identifies a financial transaction.
     TransactionId
 );

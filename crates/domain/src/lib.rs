@@ -35,6 +35,7 @@ pub mod place;
 pub mod programme;
 pub mod radiation;
 pub mod record;
+pub mod service;
 pub mod workflow;
 
 pub use error::{FieldError, Invalid};

@@ -121,6 +121,15 @@ impl Point {
         }
         Ok(Self { lon, lat })
     }
+
+    /// Great-circle distance to `other` in km (haversine, mean Earth radius 6371.0088 km).
+    pub fn distance_km(self, other: Point) -> f64 {
+        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
+        let dp = p2 - p1;
+        let dl = (other.lon - self.lon).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        6371.0088 * 2.0 * a.sqrt().asin()
+    }
 }
 
 /// A population count with the year it refers to and where it comes from.

@@ -13,6 +13,7 @@ pub enum RecordKind {
     Programme,
     Transaction,
     Requirement,
+    Service,
     ExchangeRate,
     TubeFactor,
     Account,
@@ -30,12 +31,13 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 9] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
         RecordKind::Transaction,
         RecordKind::Requirement,
+        RecordKind::Service,
         RecordKind::ExchangeRate,
         RecordKind::TubeFactor,
         RecordKind::Account,
@@ -49,6 +51,7 @@ impl RecordKind {
             RecordKind::Programme => "programme",
             RecordKind::Transaction => "transaction",
             RecordKind::Requirement => "requirement",
+            RecordKind::Service => "service",
             RecordKind::ExchangeRate => "exchange_rate",
             RecordKind::TubeFactor => "tube_factor",
             RecordKind::Account => "account",
@@ -65,7 +68,8 @@ impl RecordKind {
             RecordKind::Organisation
             | RecordKind::Programme
             | RecordKind::Transaction
-            | RecordKind::Requirement => Stewards::Organisations,
+            | RecordKind::Requirement
+            | RecordKind::Service => Stewards::Organisations,
             RecordKind::Place | RecordKind::ExchangeRate | RecordKind::TubeFactor => {
                 Stewards::Coordinators
             }
@@ -104,7 +108,8 @@ mod tests {
                 RecordKind::Organisation,
                 RecordKind::Programme,
                 RecordKind::Transaction,
-                RecordKind::Requirement
+                RecordKind::Requirement,
+                RecordKind::Service
             ]
         );
     }

@@ -23,6 +23,7 @@ pub mod programmes;
 pub mod radiation;
 pub mod records;
 pub mod routes;
+pub mod services;
 pub mod workspace;
 
 pub use app::{app, page_paths};

@@ -22,6 +22,7 @@ mod programmes;
 mod proposals;
 mod radiation;
 mod rollups;
+mod services;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User};
 pub use db::{Backend, Page, Store, Tx};
@@ -38,6 +39,7 @@ pub use radiation::{
     Aggregates, Bin, Dataset, Device, Factor, ImportRecord, MeasurementChunk, MeasurementFilter,
     MeasurementText, NewMeasurement,
 };
+pub use services::{ServiceFilter, ServicePoint};
 
 /// The migration versions of each backend, for the test that keeps them in step.
 pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {

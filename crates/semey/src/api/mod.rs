@@ -9,6 +9,7 @@ mod organisations;
 mod places;
 mod programmes;
 pub mod radiation;
+mod services;
 mod workflow;
 
 pub use common::List;
@@ -38,6 +39,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "programmes", description = "IATI-aligned programmes and projects"),
         (name = "funding", description = "Requirements, transactions, exchange rates and funding summaries"),
         (name = "workflow", description = "What editors propose, and its approval by coordinators"),
+        (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
 )]
@@ -52,6 +54,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(funding::routes())
         .merge(workflow::routes())
         .merge(radiation::routes())
+        .merge(services::routes())
 }
 
 /// The API's OpenAPI description.

@@ -90,6 +90,7 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         RecordKind::Programme => format!("/programmes/{id}"),
         RecordKind::Transaction => format!("/workspace/transactions/{id}"),
         RecordKind::Requirement => format!("/workspace/requirements/{id}"),
+        RecordKind::Service => format!("/services/{id}"),
         RecordKind::ExchangeRate => "/api/v1/exchange-rates".to_owned(),
         RecordKind::TubeFactor => "/radiation/datasets".to_owned(),
         RecordKind::Account => "/workspace/users".to_owned(),

@@ -41,13 +41,10 @@ struct District {
     bbox: Option<geo::Rect<f64>>,
 }
 
-/// Great-circle distance in km.
+/// Great-circle distance in km (the domain's [`Point::distance_km`]).
 pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    6371.0088 * 2.0 * a.sqrt().asin()
+    let at = |lat, lon| semey_domain::place::Point { lon, lat };
+    at(lat1, lon1).distance_km(at(lat2, lon2))
 }
 
 impl Locator {

@@ -449,6 +449,9 @@ where
 }
 
 pub(super) const ORG_ARRAYS: &[&str] = &["contacts"];
+pub(super) const SERVICE_LISTS: &[&str] =
+    &["languages", "phones", "emails", "urls", "programme_ids"];
+pub(super) const SERVICE_ARRAYS: &[&str] = &["locations", "visits"];
 pub(super) const PROGRAMME_LISTS: &[&str] = &["sdg_targets"];
 pub(super) const PROGRAMME_ARRAYS: &[&str] = &[
     "areas",

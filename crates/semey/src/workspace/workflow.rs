@@ -19,6 +19,7 @@ use semey_domain::funding::RequirementInput;
 use semey_domain::organisation::OrganisationInput;
 use semey_domain::programme::ProgrammeInput;
 use semey_domain::record::RecordKind;
+use semey_domain::service::ServiceInput;
 use semey_domain::workflow::{State as Stage, Step};
 use semey_store::Proposal;
 
@@ -325,6 +326,7 @@ fn proposal_form(
         RecordKind::Programme => Some(("programme", "form-edit-programme", PROGRAMME_LISTS)),
         RecordKind::Requirement => Some(("requirement", "form-edit-requirement", &[])),
         RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
+        RecordKind::Service => Some(("service", "form-edit-service", SERVICE_LISTS)),
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
@@ -367,6 +369,10 @@ async fn post_proposal_edit(
         RecordKind::Transaction => checked(
             form::read::<semey_domain::funding::TransactionInput>(&plain, &[], &[]),
             |i| i.check().map(drop),
+        ),
+        RecordKind::Service => checked(
+            form::read::<ServiceInput>(&plain, SERVICE_LISTS, SERVICE_ARRAYS),
+            |i| i.check(Default::default()).map(drop),
         ),
         RecordKind::Place
         | RecordKind::ExchangeRate

@@ -65,6 +65,7 @@ struct Fixture {
     programme: String,
     transaction: String,
     requirement: String,
+    service: String,
     tokens: Vec<(Who, Option<String>)>,
     /// Per caller, two drafts of the owning organisation's editor: one to submit through the
     /// API, one to edit and then submit through the workspace (so every allowed step succeeds).
@@ -104,6 +105,11 @@ async fn fixture(app: &TestApp) -> Fixture {
         .post("/api/v1/requirements", requirement_body(&programme))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, sv) = app
+        .post("/api/v1/services", service_body(&owner, "Matrix service"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{sv}");
+    let service = sv["id"].as_str().unwrap().to_owned();
     let tokens = vec![
         (Who::Public, None),
         (
@@ -195,6 +201,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         programme,
         transaction: t["id"].as_str().unwrap().to_owned(),
         requirement: r["id"].as_str().unwrap().to_owned(),
+        service,
         tokens,
     }
 }
@@ -237,6 +244,11 @@ struct Call {
 }
 
 /// The matrix: (method, route as the router knows it) → how to call it, for each caller.
+fn service_body(org: &str, name: &str) -> serde_json::Value {
+    json!({"organisation_id": org, "name": {"en": name}, "category": "legal_aid", "last_verified": "2026-11-01",
+           "locations": [{"address": "Semey, Abai street 1", "point": {"lon": 80.25, "lat": 50.42}}]})
+}
+
 fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
     let tag = format!("{who:?}").to_uppercase();
     let p = &f.programme;
@@ -273,6 +285,8 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "PUT /api/v1/transactions/{id}" => json(format!("/api/v1/transactions/{}", f.transaction), transaction_body(p, "MATRIX-T"), Rule::Owner),
         "POST /api/v1/requirements" => json("/api/v1/requirements".into(), json!({"programme_id": p, "period_start": "2028-01-01", "period_end": "2028-12-31", "amount": tag.len().to_string(), "currency": "USD"}), Rule::Owner),
         "PUT /api/v1/requirements/{id}" => json(format!("/api/v1/requirements/{}", f.requirement), requirement_body(p), Rule::Owner),
+        "POST /api/v1/services" => json("/api/v1/services".into(), service_body(&f.owner, &format!("Matrix service {tag}")), Rule::Owner),
+        "PUT /api/v1/services/{id}" => json(format!("/api/v1/services/{}", f.service), service_body(&f.owner, "Matrix service"), Rule::Owner),
         "POST /api/v1/places" => json(
             "/api/v1/places".into(),
             json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),

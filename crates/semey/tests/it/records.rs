@@ -167,6 +167,9 @@ on_both_backends! {
             ("POST", "/api/v1/requirements".to_owned(),
              json!({"programme_id": programme, "period_start": "2024-01-01", "period_end": "2024-12-31",
                     "amount": "1000", "currency": "KZT", "description": "Need"}), "requirements", "description"),
+            ("POST", "/api/v1/services".to_owned(),
+             json!({"organisation_id": org, "name": {"en": "Screening"}, "category": "screening",
+                    "last_verified": "2026-11-01", "programme_ids": [programme]}), "services", "name"),
         ];
         for (method, uri, body, list, field) in cases {
             let kind = list.trim_end_matches('s');

@@ -1,0 +1,175 @@
+//! The services directory on both backends: entries on the record path, every bad field named
+//! and nothing stored, the finder's order and "open now", and the HSDS 3.0 shape.
+
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use semey_domain::access::Role;
+use serde_json::{json, Value};
+
+/// The demo's settlements by English name, with their ids.
+async fn settlement(app: &TestApp, name: &str) -> String {
+    let (s, b) = app
+        .get(&format!("/api/v1/places?level=settlement&q={name}&limit=5"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"]["en"] == name)
+        .unwrap_or_else(|| panic!("{name} in the demo: {b}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn service(org: &str, name: &str, category: &str, place: &str) -> Value {
+    json!({
+        "organisation_id": org,
+        "name": {"en": name, "ru": format!("{name} (ru)")},
+        "category": category,
+        "eligibility": {"en": "Residents of the districts around the former test site"},
+        "languages": ["kk", "ru"],
+        "locations": [{"place_id": place, "address": "Main street 1",
+                        "hours": [{"day": "mon", "opens": "00:00", "closes": "24:00"}]}],
+        "phones": ["+7 (7222) 52-34-11"],
+        "emails": ["help@example.kz"],
+        "urls": ["https://example.kz"],
+        "last_verified": "2026-10-01"
+    })
+}
+
+on_both_backends! {
+    /// A coordinator's entry is published at once; the finder lists the nearest first, each
+    /// with its distance and whether it is open now in Kazakhstan's time.
+    async fn the_finder_lists_the_nearest_services_first(app: TestApp) {
+        let app = app.with_demo().await;
+        let org = app.organisation("Clinic", 22, "KZ").await;
+        let semey = settlement(&app, "Semey").await;
+        let kurchatov = settlement(&app, "Kurchatov").await;
+        let ayagoz = settlement(&app, "Ayagoz").await;
+        for (name, place) in [("Semey clinic", &semey), ("Kurchatov clinic", &kurchatov), ("Ayagoz clinic", &ayagoz)] {
+            let (s, b) = app.post("/api/v1/services", service(&org, name, "screening", place)).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let (s, b) = app.post("/api/v1/services", service(&org, "Legal aid in Semey", "legal_aid", &semey)).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let before = app.services_total().await;
+
+        let (s, found) = app.get(&format!("/api/v1/services/nearest?place_id={kurchatov}&category=screening&limit=3")).await;
+        assert_eq!(s, StatusCode::OK, "{found}");
+        let names: Vec<&str> = found.as_array().unwrap().iter().map(|f| f["service"]["name"]["en"].as_str().unwrap()).collect();
+        // Kurchatov → Semey is about 120 km, Kurchatov → Ayagoz about 330 km.
+        assert_eq!(names, ["Kurchatov clinic", "Semey clinic", "Ayagoz clinic"]);
+        let d: Vec<f64> = found.as_array().unwrap().iter().map(|f| f["distance_km"].as_f64().unwrap()).collect();
+        assert!(d[0] < 1.0 && (100.0..140.0).contains(&d[1]) && d[2] > 250.0, "{d:?}");
+        // Open around the clock on Mondays only.
+        let open = found[0]["open_now"].as_str().unwrap();
+        let monday = time::OffsetDateTime::now_utc().to_offset(semey_domain::service::KAZAKHSTAN_OFFSET).weekday() == time::Weekday::Monday;
+        assert_eq!(open, if monday { "open" } else { "closed" });
+        // The need filters: legal aid is not screening.
+        let (_, legal) = app.get(&format!("/api/v1/services/nearest?place_id={kurchatov}&category=legal_aid")).await;
+        assert_eq!(legal.as_array().unwrap().len(), 1);
+        // A point works like a place.
+        let (s, by_point) = app.get("/api/v1/services/nearest?lon=80.25&lat=50.42&category=screening&limit=1").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(by_point[0]["service"]["name"]["en"], "Semey clinic");
+        // Neither a place nor a point: a clear error.
+        let (s, e) = app.get("/api/v1/services/nearest?category=screening").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        assert_eq!(app.services_total().await, before);
+
+        // Lists filter by place (the place or inside it) and by text in any language.
+        let (_, in_semey) = app.get(&format!("/api/v1/services?place_id={semey}")).await;
+        assert_eq!(in_semey["total"], 2);
+        let (_, by_text) = app.get("/api/v1/services?q=kurchatov%20clinic%20(ru)").await;
+        assert_eq!(by_text["total"], 1);
+    }
+}
+
+on_both_backends! {
+    /// Every bad field is named at once, and nothing is stored.
+    async fn bad_entries_name_their_fields_and_store_nothing(app: TestApp) {
+        let app = app.with_demo().await;
+        let org = app.organisation("Clinic", 22, "KZ").await;
+        let semey = settlement(&app, "Semey").await;
+        let before = app.content().await;
+        let mut bad = service(&org, "Bad", "screening", &semey);
+        bad["phones"] = json!(["call the office"]);
+        bad["emails"] = json!(["nobody@"]);
+        bad["urls"] = json!(["javascript:alert(1)"]);
+        bad["locations"] = json!([
+            {"place_id": semey, "hours": [{"day": "mon", "opens": "18:00", "closes": "09:00"}]},
+            {"point": {"lon": 2.35, "lat": 48.85}}
+        ]);
+        let (s, e) = app.post("/api/v1/services", bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let fields: Vec<(String, String)> = e["errors"].as_array().unwrap().iter()
+            .map(|x| (x["field"].as_str().unwrap().to_owned(), x["code"].as_str().unwrap().to_owned())).collect();
+        for want in [
+            ("phones[0]", "invalid_phone"),
+            ("emails[0]", "invalid_email"),
+            ("urls[0]", "invalid_url"),
+            ("locations[0].hours[0].closes", "closes_before_opens"),
+            ("locations[1].point", "outside_kazakhstan"),
+        ] {
+            assert!(fields.iter().any(|(f, c)| f == want.0 && c == want.1), "{want:?} in {fields:?}");
+        }
+        // A place or programme that does not exist.
+        let mut unknown = service(&org, "Unknown", "screening", &uuid::Uuid::new_v4().to_string());
+        unknown["programme_ids"] = json!([uuid::Uuid::new_v4().to_string()]);
+        let (s, e) = app.post("/api/v1/services", unknown).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(e.to_string().contains("programme_ids[0]"), "{e}");
+        assert_eq!(app.content().await, before, "nothing stored");
+    }
+}
+
+on_both_backends! {
+    /// An editor's entry waits for a coordinator; only published entries are public, and the
+    /// HSDS 3.0 shape carries the entry in the asked language with its schedules.
+    async fn editors_propose_and_hsds_shows_the_published_entry(app: TestApp) {
+        let app = app.with_demo().await;
+        let org = app.organisation("Clinic", 22, "KZ").await;
+        let semey = settlement(&app, "Semey").await;
+        let editor = app.user("e@clinic.test", Role::Editor, Some(&org)).await;
+        let (s, p) = app.request_as(Some(&editor.token), Method::POST, "/api/v1/services",
+            Some(service(&org, "Proposed", "mental_health", &semey).to_string())).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{p}");
+        assert_eq!(app.services_total().await, 0, "not public before approval");
+        // Another organisation's editor cannot enter services for this one.
+        let other = app.organisation("Other", 22, "KZ").await;
+        let stranger = app.user("s@other.test", Role::Editor, Some(&other)).await;
+        let (s, _) = app.request_as(Some(&stranger.token), Method::POST, "/api/v1/services",
+            Some(service(&org, "Not mine", "mental_health", &semey).to_string())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let (s, b) = app.post("/api/v1/services", service(&org, "Published", "mental_health", &semey)).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let id = b["id"].as_str().unwrap();
+        let (s, h) = app.get(&format!("/api/v1/hsds/services/{id}?lang=ru")).await;
+        assert_eq!(s, StatusCode::OK, "{h}");
+        assert_eq!(h["name"], "Published (ru)");
+        assert_eq!(h["status"], "active");
+        assert_eq!(h["assured_date"], "2026-10-01");
+        assert_eq!(h["phones"][0]["number"], "+7 (7222) 52-34-11");
+        let sal = &h["service_at_locations"][0];
+        assert_eq!(sal["schedules"][0]["byday"], "MO");
+        assert_eq!(sal["schedules"][0]["freq"], "WEEKLY");
+        assert_eq!(sal["location"]["name"], "Семей");
+        // The same ids on every read.
+        let (_, again) = app.get(&format!("/api/v1/hsds/services/{id}?lang=ru")).await;
+        assert_eq!(again, h);
+        let (s, page) = app.get("/api/v1/hsds/services?per_page=10&taxonomy_term_id=mental_health").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(page["total_items"], 1);
+        assert_eq!(page["first_page"], true);
+        assert_eq!(page["contents"][0]["id"], id);
+    }
+}
+
+impl TestApp {
+    async fn services_total(&self) -> i64 {
+        self.count("services").await
+    }
+}
