@@ -324,3 +324,41 @@ async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppErr
         &|v| format::compact(lang, v),
     )))
 }
+
+/// The districts' outlines with `markers` on top (the finder's map); none until district
+/// outlines are imported.
+pub(super) async fn outline_map(
+    s: &AppState,
+    lang: Lang,
+    title: &str,
+    markers: &[crate::presentation::map::Marker],
+) -> Result<Option<String>, AppError> {
+    let mut areas = Vec::new();
+    for d in s.store.places_at_level(PlaceLevel::District, true).await? {
+        let Some(geometry) = d
+            .geometry
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok())
+        else {
+            continue;
+        };
+        areas.push(crate::presentation::map::Area {
+            href: format!("/places/{}", d.place.id),
+            name: d.place.name.best(lang).unwrap_or("").to_owned(),
+            geometry,
+            value: None,
+            label: String::new(),
+        });
+    }
+    if areas.is_empty() || markers.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(crate::presentation::map::choropleth(
+        title,
+        &t(lang, "services-map-description"),
+        &t(lang, "services-map-district"),
+        &areas,
+        markers,
+        &|v| format::compact(lang, v),
+    )))
+}

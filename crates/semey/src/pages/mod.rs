@@ -12,6 +12,7 @@ mod organisations;
 mod places;
 mod programmes;
 mod radiation;
+mod services;
 
 pub(crate) use context::not_found;
 
@@ -32,6 +33,8 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/places/{id}", get(places::place)),
         Route::page("/funding", get(funding::funding)),
         Route::page("/transactions", get(funding::transactions)),
+        Route::page("/services", get(services::finder)),
+        Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),
         Route::action("/map/features.geojson", get(maps::features)),
     ];

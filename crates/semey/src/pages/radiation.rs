@@ -224,6 +224,28 @@ struct PlacePage {
     history_chart: Option<String>,
     programmes: Vec<(String, String)>,
     map: String,
+    /// The nearest services of the directory that help here (measurement, screening, care).
+    contacts: Vec<super::services::Card>,
+}
+
+/// Whom to contact about radiation at `point`: the nearest services that measure it, screen
+/// for its effects and give health care, from the directory.
+async fn contacts_near(
+    s: &AppState,
+    lang: semey_domain::Lang,
+    point: semey_domain::place::Point,
+    now: OffsetDateTime,
+) -> Result<Vec<super::services::Card>, AppError> {
+    use semey_domain::service::ServiceCategory as C;
+    let mut found = Vec::new();
+    for (need, n) in [(C::RadiationMeasurement, 2), (C::Screening, 2), (C::HealthCare, 1)] {
+        found.extend(crate::services::nearest(&s.store, point, Some(need), now, n).await?);
+    }
+    let names = super::services::place_names(s, found.iter().map(|f| &f.service), lang).await?;
+    Ok(found
+        .iter()
+        .map(|f| super::services::card(lang, f, &names, now))
+        .collect())
 }
 
 /// `/radiation/places/{id}`: what the radiation is where I live, and what to do.
@@ -353,7 +375,12 @@ async fn my_place(
         }
         None => String::new(),
     };
+    let contacts = match risk.place.point {
+        Some(p) => contacts_near(&s, lang, p, now).await?,
+        None => Vec::new(),
+    };
     let template = PlacePage {
+        contacts,
         place_href: format!("/places/{id}"),
         message: rad::message(a, cfg, lang),
         colour: a

@@ -173,3 +173,35 @@ impl TestApp {
         self.count("services").await
     }
 }
+
+on_both_backends! {
+    /// A resident's finder page: the nearest services with a call link and today's state, in
+    /// their language; the service's own page; and "whom to contact" on the radiation page of
+    /// their settlement lists the nearest measurement service instead of a fixed text.
+    async fn residents_find_help_on_the_pages(app: TestApp) {
+        let app = app.with_demo().await;
+        let org = app.organisation("Clinic", 22, "KZ").await;
+        let kurchatov = settlement(&app, "Kurchatov").await;
+        let mut s = service(&org, "Dosimetry office", "radiation_measurement", &kurchatov);
+        s["name"]["kk"] = json!("Дозиметрия бөлімі");
+        let (status, b) = app.post("/api/v1/services", s).await;
+        assert_eq!(status, StatusCode::CREATED, "{b}");
+        let id = b["id"].as_str().unwrap();
+        let html = app.call(Method::GET, &format!("/services?place={kurchatov}&need=radiation_measurement&lang=kk")).send().await.text();
+        assert!(html.contains("Дозиметрия бөлімі"), "{html}");
+        assert!(html.contains(r#"href="tel:+77222523411""#), "tap to call");
+        assert!(html.contains("Радиацияны өлшеу"), "the need in Kazakh");
+        assert!(html.contains("Қазір ашық") || html.contains("Қазір жабық"), "open now, in Kazakh");
+        let html = app.call(Method::GET, &format!("/services/{id}?lang=zh")).send().await.text();
+        assert!(html.contains("辐射测量") && html.contains("星期一"), "{html}");
+        let html = app.call(Method::GET, &format!("/radiation/places/{kurchatov}?lang=en")).send().await.text();
+        let whom = html.split("Whom to contact").nth(1).unwrap_or_default();
+        assert!(whom.contains(&format!("/services/{id}")), "the directory's service is the contact: {whom}");
+        // Without a place: the directory by need, and no error.
+        let html = app.call(Method::GET, "/services?lang=ru").send().await.text();
+        assert!(html.contains("Dosimetry office (ru)") && html.contains("Измерение радиации"));
+        let answer = app.call(Method::GET, "/services?place=nowhere&lang=en").send().await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(answer.text().contains("choose a settlement from the list"));
+    }
+}

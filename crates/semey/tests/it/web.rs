@@ -327,6 +327,14 @@ on_both_backends! {
         let (_, proposal) = app.request_as(Some(&editor.token), Method::PUT, &format!("/api/v1/organisations/{oid}"),
             Some(serde_json::json!({"name": {"en": "Proposed name"}, "org_type": 10, "country": "KZ"}).to_string())).await;
         let prid = proposal["id"].as_str().unwrap().to_owned();
+        let (status, service) = app.post("/api/v1/services", serde_json::json!({
+            "organisation_id": oid, "name": {"en": "Dosimetry office"}, "category": "radiation_measurement",
+            "eligibility": {"en": "Anyone"}, "minimum_age": 18, "languages": ["kk", "ru", "de"],
+            "locations": [{"place_id": sid, "address": "Lenin street 5", "hours": [{"day": "tue", "opens": "09:00", "closes": "17:00"}]}],
+            "visits": [{"date": "2027-05-04", "place_id": sid, "opens": "10:00", "closes": "14:00"}],
+            "phones": ["+7 722 000 00 00"], "programme_ids": [pid], "last_verified": "2024-01-01"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{service}");
+        let svid = service["id"].as_str().unwrap().to_owned();
         // Every page of the router (`semey::page_paths`); one whose `{id}` has no record here
         // fails the test, so no page is forgotten.
         let records: std::collections::HashMap<&str, Vec<String>> = [
@@ -334,6 +342,7 @@ on_both_backends! {
             ("/stakeholders/{id}", vec![format!("/stakeholders/{oid}")]),
             ("/places/{id}", vec![format!("/places/{did}"), format!("/places/{sid}")]),
             ("/radiation/places/{id}", vec![format!("/radiation/places/{sid}")]),
+            ("/services/{id}", vec![format!("/services/{svid}")]),
             ("/radiation/datasets/{id}", vec![format!("/radiation/datasets/{dsid}")]),
             ("/workspace/organisations/{id}", vec![format!("/workspace/organisations/{oid}")]),
             ("/workspace/programmes/{id}", vec![format!("/workspace/programmes/{pid}")]),
@@ -355,6 +364,7 @@ on_both_backends! {
             })
             .collect();
         pages.push("/nothing/here".into());
+        pages.push(format!("/services?place={sid}&need=radiation_measurement"));
         for lang in ["kk", "ru", "en", "zh"] {
             for path in &pages {
                 let sep = if path.contains('?') { '&' } else { '?' };
