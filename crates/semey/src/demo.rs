@@ -45,6 +45,7 @@ const EXCHANGE_RATES: &[u8] = include_bytes!("../demo/exchange-rates.csv");
 const PROGRAMMES: &[u8] = include_bytes!("../demo/programmes.csv");
 const REQUIREMENTS: &[u8] = include_bytes!("../demo/requirements.csv");
 const TRANSACTIONS: &[u8] = include_bytes!("../demo/transactions.csv");
+const SERVICES: &[u8] = include_bytes!("../demo/services.json");
 
 /// What the demo loaded.
 #[derive(Debug, Default)]
@@ -54,14 +55,15 @@ pub struct DemoReport {
     pub programmes: usize,
     pub requirements: usize,
     pub transactions: usize,
+    pub services: usize,
 }
 
 impl std::fmt::Display for DemoReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "demo data: {} places, {} organisations, {} programmes (illustrative), {} requirements, {} transactions",
-            self.places, self.organisations, self.programmes, self.requirements, self.transactions
+            "demo data: {} places, {} organisations, {} programmes (illustrative), {} requirements, {} transactions, {} services (illustrative)",
+            self.places, self.organisations, self.programmes, self.requirements, self.transactions, self.services
         )
     }
 }
@@ -94,6 +96,10 @@ pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
         .rows as usize;
     let transactions = file("demo/transactions.csv", TRANSACTIONS);
     report.transactions = import_transactions(store, &transactions, &mut Quiet)
+        .await?
+        .rows as usize;
+    let services = file("demo/services.json", SERVICES);
+    report.services = crate::services::import::import_services(store, &services, &mut Quiet)
         .await?
         .rows as usize;
     Ok(report)

@@ -48,6 +48,9 @@ pub enum ImportCommand {
     Requirements { file: PathBuf },
     /// Exchange rates from CSV (currency,date,per_usd,source).
     ExchangeRates { file: PathBuf },
+    /// Services of the directory from a JSON array (organisations, places and programmes by
+    /// name; see docs/import-formats.md).
+    Services { file: PathBuf },
     /// Radiation measurements: Safecast bulk CSV, Safecast API CSV or JSON, bGeigie logs, a
     /// CSV of any layout (--map), GeoJSON points. All or nothing; a re-import adds nothing.
     Measurements {
@@ -225,6 +228,15 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                 }
                 ImportCommand::ExchangeRates { file } => {
                     import_table(state, Table::ExchangeRates, &file, &mut bar).await
+                }
+                ImportCommand::Services { file } => {
+                    let bytes = read(&file)?;
+                    crate::services::import::import_services(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::Measurements { .. } => unreachable!("handled above"),
             };

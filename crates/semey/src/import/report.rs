@@ -68,6 +68,11 @@ impl Problems {
         self.listed.is_empty()
     }
 
+    /// How many problems were found so far.
+    pub fn count(&self) -> usize {
+        self.listed.len() + self.more
+    }
+
     /// `Ok` when nothing went wrong, else the error listing every problem.
     pub fn into_result(mut self) -> Result<(), crate::AppError> {
         if self.listed.is_empty() {

@@ -40,7 +40,7 @@ impl OrgIndex {
         Ok(Self { by_key, origin })
     }
 
-    fn find(&self, key: &str) -> Option<OrganisationId> {
+    pub(crate) fn find(&self, key: &str) -> Option<OrganisationId> {
         self.by_key.get(&key.trim().to_lowercase()).copied()
     }
 }

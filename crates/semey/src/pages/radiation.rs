@@ -238,7 +238,11 @@ async fn contacts_near(
 ) -> Result<Vec<super::services::Card>, AppError> {
     use semey_domain::service::ServiceCategory as C;
     let mut found = Vec::new();
-    for (need, n) in [(C::RadiationMeasurement, 2), (C::Screening, 2), (C::HealthCare, 1)] {
+    for (need, n) in [
+        (C::RadiationMeasurement, 2),
+        (C::Screening, 2),
+        (C::HealthCare, 1),
+    ] {
         found.extend(crate::services::nearest(&s.store, point, Some(need), now, n).await?);
     }
     let names = super::services::place_names(s, found.iter().map(|f| &f.service), lang).await?;

@@ -166,7 +166,10 @@ struct FinderPage {
 }
 
 /// `/services`: the finder and, before a place is chosen, the whole directory by need.
-pub(super) async fn finder(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+pub(super) async fn finder(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
     let lang = reader.lang;
     let param = |k: &str| {
         reader
@@ -178,7 +181,10 @@ pub(super) async fn finder(State(s): State<AppState>, reader: Reader) -> Result<
     };
     let need = param("need").and_then(|n| ServiceCategory::parse(&n).ok());
     let chosen_place = param("place").and_then(|p| p.parse::<PlaceId>().ok());
-    let settlements_all = s.store.places_at_level(PlaceLevel::Settlement, false).await?;
+    let settlements_all = s
+        .store
+        .places_at_level(PlaceLevel::Settlement, false)
+        .await?;
     let mut settlements: Vec<(String, String, bool)> = settlements_all
         .iter()
         .filter(|r| r.place.point.is_some())
@@ -239,7 +245,8 @@ pub(super) async fn finder(State(s): State<AppState>, reader: Reader) -> Result<
                     lat: f.point.lat,
                 })
                 .collect();
-            let map = super::maps::outline_map(&s, lang, &t(lang, "services-map-title"), &markers).await?;
+            let map = super::maps::outline_map(&s, lang, &t(lang, "services-map-title"), &markers)
+                .await?;
             (cards, map, Vec::new())
         }
         None => {
@@ -278,7 +285,11 @@ pub(super) async fn finder(State(s): State<AppState>, reader: Reader) -> Result<
         map,
         directory,
     };
-    Ok(page(&template, StatusCode::OK, reader.chosen.then_some(lang)))
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
 }
 
 #[derive(Template)]
@@ -414,5 +425,9 @@ pub(super) async fn service(
         verified: format::date(lang, sv.last_verified),
         stale: sv.needs_verification(today),
     };
-    Ok(page(&template, StatusCode::OK, reader.chosen.then_some(lang)))
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
 }

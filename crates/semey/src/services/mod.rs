@@ -3,6 +3,7 @@
 //! finder that gives a resident the nearest services for a need.
 
 pub mod hsds;
+pub mod import;
 
 use crate::records::{Record, Saved};
 use crate::AppError;

@@ -51,6 +51,9 @@ pub(super) struct Options {
     pub(super) roles: Vec<Choice>,
     pub(super) programmes: Vec<Choice>,
     pub(super) transaction_types: Vec<Choice>,
+    pub(super) categories: Vec<Choice>,
+    pub(super) service_statuses: Vec<Choice>,
+    pub(super) days: Vec<Choice>,
 }
 
 pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Options, AppError> {
@@ -152,6 +155,28 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 })
                 .collect();
             o.programmes = programmes().await?;
+        }
+        "service" => {
+            use semey_domain::service::{ServiceCategory, ServiceStatus, DAYS};
+            o.organisations = organisations().await?;
+            o.categories = ServiceCategory::ALL
+                .iter()
+                .map(|c| tr("service-category", c.as_str()))
+                .collect();
+            o.service_statuses = ServiceStatus::ALL
+                .iter()
+                .map(|c| tr("service-status", c.as_str()))
+                .collect();
+            o.days = DAYS.iter().map(|d| tr("day", d)).collect();
+            let mut at: Vec<Choice> = s
+                .store
+                .places_at_level(PlaceLevel::Settlement, false)
+                .await?
+                .iter()
+                .map(|r| (r.place.id.to_string(), best(&r.place.name)))
+                .collect();
+            at.sort_by(|a, b| a.1.cmp(&b.1));
+            o.places = at;
         }
         _ => {
             o.programmes = programmes().await?;

@@ -607,35 +607,37 @@ fn renumber(pairs: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Drops rows of repeated groups (`group[i].field`) whose values are all empty and renumbers
-/// the others from 0, keeping their order.
+/// Drops rows of repeated groups (`group[i].field`, at any depth: `locations[0].hours[1]`)
+/// whose values are all empty, and renumbers the others from 0, keeping their order.
 fn compact_rows(pairs: &[(String, String)]) -> Vec<(String, String)> {
-    use std::collections::{BTreeMap, BTreeSet};
-    let row_of = |name: &str| -> Option<(String, usize, String)> {
-        let (group, rest) = name.split_once('[')?;
-        let (idx, field) = rest.split_once(']')?;
-        Some((group.to_owned(), idx.parse().ok()?, field.to_owned()))
-    };
-    let mut filled: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-    for (k, v) in pairs {
-        if let Some((g, i, _)) = row_of(k) {
-            let rows = filled.entry(g).or_default();
-            if !v.trim().is_empty() {
-                rows.insert(i);
+    use std::collections::BTreeSet;
+    // Every row a name lies in, outermost first: `locations[0].hours[1].day` lies in
+    // `locations[0]` and in `locations[0].hours[1]` (a `[]` list is not a row).
+    let rows_of = |name: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(open) = name[at..].find('[').map(|o| at + o) {
+            let Some(close) = name[open..].find(']').map(|c| open + c) else {
+                break;
+            };
+            if close > open + 1 {
+                out.push(name[..=close].to_owned());
             }
+            at = close + 1;
         }
-    }
-    pairs
+        out
+    };
+    let filled: BTreeSet<String> = pairs
         .iter()
-        .filter_map(|(k, v)| match row_of(k) {
-            Some((g, i, field)) => {
-                let rows = &filled[&g];
-                let new = rows.iter().position(|r| *r == i)?;
-                Some((format!("{g}[{new}]{field}"), v.clone()))
-            }
-            None => Some((k.clone(), v.clone())),
-        })
-        .collect()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .flat_map(|(k, _)| rows_of(k))
+        .collect();
+    let kept: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| rows_of(k).iter().all(|r| filled.contains(r)))
+        .cloned()
+        .collect();
+    renumber(&kept)
 }
 
 /// Reads `T` from a document of strings, turning a string into a number where the input

@@ -17,6 +17,9 @@ pub(super) struct IndexPage {
     organisations: Vec<Choice>,
     programmes: Vec<Choice>,
     more_programmes: bool,
+    services: Vec<Choice>,
+    /// Services nobody has confirmed for more than a year, for coordinators to check.
+    to_check: Vec<Choice>,
 }
 
 pub(super) async fn index(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
@@ -41,7 +44,31 @@ pub(super) async fn index(State(s): State<AppState>, reader: Reader) -> Result<R
         )
         .await?;
     let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
+    let year_ago = semey_domain::service::kazakhstan_time(time::OffsetDateTime::now_utc())
+        .date()
+        .saturating_sub(time::Duration::days(365));
+    let (services, _) = s
+        .store
+        .list_services(&Default::default(), Page::new(Some(100), None))
+        .await?;
+    let (to_check, _) = s
+        .store
+        .list_services(
+            &semey_store::ServiceFilter {
+                verified_before: Some(year_ago),
+                ..Default::default()
+            },
+            Page::new(Some(100), None),
+        )
+        .await?;
+    let choices = |list: &[semey_domain::service::Service]| -> Vec<Choice> {
+        list.iter()
+            .map(|sv| (sv.id.to_string(), best(&sv.name)))
+            .collect()
+    };
     let template = IndexPage {
+        services: choices(&services),
+        to_check: choices(&to_check),
         organisations: orgs
             .iter()
             .map(|o| (o.id.to_string(), best(&o.name)))

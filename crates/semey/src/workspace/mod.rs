@@ -11,6 +11,7 @@ mod index;
 mod me;
 mod organisations;
 mod programmes;
+mod services;
 mod signin;
 mod users;
 mod workflow;
@@ -31,6 +32,7 @@ pub fn form_routes() -> Vec<Route> {
     let mut all = organisations::form_routes();
     all.extend(programmes::form_routes());
     all.extend(funding::form_routes());
+    all.extend(services::form_routes());
     all
 }
 

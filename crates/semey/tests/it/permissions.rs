@@ -301,6 +301,16 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
             format!("iati_identifier=XM-MATRIX-P&title.en=XM-MATRIX-P&status=2&areas[]=health&sectors[0].vocabulary=dac5&sectors[0].code=12220&sectors[0].percentage=100&reporting_org_id={}", f.owner),
             Rule::Owner,
         ),
+        "POST /workspace/services/new" => form(
+            "/workspace/services/new".into(),
+            format!("organisation_id={}&name.en=Form+service+{tag}&category=legal_aid&last_verified=2026-11-01&locations[0].address=Semey", f.owner),
+            Rule::Owner,
+        ),
+        "POST /workspace/services/{id}" => form(
+            format!("/workspace/services/{}", f.service),
+            format!("organisation_id={}&name.en=Matrix+service&category=legal_aid&last_verified=2026-11-01&locations[0].address=Semey", f.owner),
+            Rule::Owner,
+        ),
         "POST /workspace/requirements/new" => form("/workspace/requirements/new".into(), form_req, Rule::Owner),
         "POST /workspace/requirements/{id}" => form(
             format!("/workspace/requirements/{}", f.requirement),

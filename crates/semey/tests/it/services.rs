@@ -49,14 +49,14 @@ on_both_backends! {
         let kurchatov = settlement(&app, "Kurchatov").await;
         let ayagoz = settlement(&app, "Ayagoz").await;
         for (name, place) in [("Semey clinic", &semey), ("Kurchatov clinic", &kurchatov), ("Ayagoz clinic", &ayagoz)] {
-            let (s, b) = app.post("/api/v1/services", service(&org, name, "screening", place)).await;
+            let (s, b) = app.post("/api/v1/services", service(&org, name, "disability", place)).await;
             assert_eq!(s, StatusCode::CREATED, "{b}");
         }
-        let (s, b) = app.post("/api/v1/services", service(&org, "Legal aid in Semey", "legal_aid", &semey)).await;
+        let (s, b) = app.post("/api/v1/services", service(&org, "Lessons in Semey", "education", &semey)).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         let before = app.services_total().await;
 
-        let (s, found) = app.get(&format!("/api/v1/services/nearest?place_id={kurchatov}&category=screening&limit=3")).await;
+        let (s, found) = app.get(&format!("/api/v1/services/nearest?place_id={kurchatov}&category=disability&limit=3")).await;
         assert_eq!(s, StatusCode::OK, "{found}");
         let names: Vec<&str> = found.as_array().unwrap().iter().map(|f| f["service"]["name"]["en"].as_str().unwrap()).collect();
         // Kurchatov → Semey is about 120 km, Kurchatov → Ayagoz about 330 km.
@@ -67,20 +67,20 @@ on_both_backends! {
         let open = found[0]["open_now"].as_str().unwrap();
         let monday = time::OffsetDateTime::now_utc().to_offset(semey_domain::service::KAZAKHSTAN_OFFSET).weekday() == time::Weekday::Monday;
         assert_eq!(open, if monday { "open" } else { "closed" });
-        // The need filters: legal aid is not screening.
-        let (_, legal) = app.get(&format!("/api/v1/services/nearest?place_id={kurchatov}&category=legal_aid")).await;
-        assert_eq!(legal.as_array().unwrap().len(), 1);
+        // The need filters: education is not disability support.
+        let (_, lessons) = app.get(&format!("/api/v1/services/nearest?place_id={kurchatov}&category=education")).await;
+        assert_eq!(lessons.as_array().unwrap().len(), 1);
         // A point works like a place.
-        let (s, by_point) = app.get("/api/v1/services/nearest?lon=80.25&lat=50.42&category=screening&limit=1").await;
+        let (s, by_point) = app.get("/api/v1/services/nearest?lon=80.25&lat=50.42&category=disability&limit=1").await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(by_point[0]["service"]["name"]["en"], "Semey clinic");
         // Neither a place nor a point: a clear error.
-        let (s, e) = app.get("/api/v1/services/nearest?category=screening").await;
+        let (s, e) = app.get("/api/v1/services/nearest?category=disability").await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
         assert_eq!(app.services_total().await, before);
 
         // Lists filter by place (the place or inside it) and by text in any language.
-        let (_, in_semey) = app.get(&format!("/api/v1/services?place_id={semey}")).await;
+        let (_, in_semey) = app.get(&format!("/api/v1/services?place_id={semey}&organisation_id={org}")).await;
         assert_eq!(in_semey["total"], 2);
         let (_, by_text) = app.get("/api/v1/services?q=kurchatov%20clinic%20(ru)").await;
         assert_eq!(by_text["total"], 1);
@@ -134,17 +134,18 @@ on_both_backends! {
         let semey = settlement(&app, "Semey").await;
         let editor = app.user("e@clinic.test", Role::Editor, Some(&org)).await;
         let (s, p) = app.request_as(Some(&editor.token), Method::POST, "/api/v1/services",
-            Some(service(&org, "Proposed", "mental_health", &semey).to_string())).await;
+            Some(service(&org, "Proposed", "disability", &semey).to_string())).await;
         assert_eq!(s, StatusCode::ACCEPTED, "{p}");
-        assert_eq!(app.services_total().await, 0, "not public before approval");
+        let (_, of_org) = app.get(&format!("/api/v1/services?organisation_id={org}")).await;
+        assert_eq!(of_org["total"], 0, "not public before approval");
         // Another organisation's editor cannot enter services for this one.
         let other = app.organisation("Other", 22, "KZ").await;
         let stranger = app.user("s@other.test", Role::Editor, Some(&other)).await;
         let (s, _) = app.request_as(Some(&stranger.token), Method::POST, "/api/v1/services",
-            Some(service(&org, "Not mine", "mental_health", &semey).to_string())).await;
+            Some(service(&org, "Not mine", "disability", &semey).to_string())).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
-        let (s, b) = app.post("/api/v1/services", service(&org, "Published", "mental_health", &semey)).await;
+        let (s, b) = app.post("/api/v1/services", service(&org, "Published", "disability", &semey)).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         let id = b["id"].as_str().unwrap();
         let (s, h) = app.get(&format!("/api/v1/hsds/services/{id}?lang=ru")).await;
@@ -160,7 +161,7 @@ on_both_backends! {
         // The same ids on every read.
         let (_, again) = app.get(&format!("/api/v1/hsds/services/{id}?lang=ru")).await;
         assert_eq!(again, h);
-        let (s, page) = app.get("/api/v1/hsds/services?per_page=10&taxonomy_term_id=mental_health").await;
+        let (s, page) = app.get("/api/v1/hsds/services?per_page=10&taxonomy_term_id=disability").await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(page["total_items"], 1);
         assert_eq!(page["first_page"], true);
@@ -171,6 +172,57 @@ on_both_backends! {
 impl TestApp {
     async fn services_total(&self) -> i64 {
         self.count("services").await
+    }
+}
+
+fn import_json(json: &Value) -> Vec<u8> {
+    serde_json::to_vec(json).unwrap()
+}
+
+on_both_backends! {
+    /// `semey import services`: organisations, places and programmes by name; every problem
+    /// named by entry and field with nothing stored; importing the same file again changes
+    /// nothing. (The demo's own services came in through the same import.)
+    async fn importing_services_is_all_or_nothing_and_idempotent(app: TestApp) {
+        let app = app.with_demo().await;
+        let demo = app.services_total().await;
+        assert!(demo >= 5, "the demo's services: {demo}");
+        let import = |bytes: Vec<u8>| {
+            let store = app.store().clone();
+            async move {
+                semey::services::import::import_services(&store, &crate::support::import_file("services.json", &bytes), &mut semey::import::Quiet).await
+            }
+        };
+        let good = json!([
+            {"organisation": "Semey Medical University", "name": {"en": "Hearing tests", "kk": "Есту қабілетін тексеру"},
+             "category": "screening", "locations": [{"place": "Семей", "hours": [{"day": "fri", "opens": "09:00", "closes": "12:00"}]}],
+             "visits": [{"date": "2027-06-01", "place": "Karaaul", "opens": "10:00", "closes": "12:00"}],
+             "programmes": ["XX-SEMEY-DEMO-HEALTH-SCREEN"], "last_verified": "2026-11-20"}
+        ]);
+        let before = app.content().await;
+        let mut bad = good.clone();
+        bad.as_array_mut().unwrap().push(json!({"organisation": "Nobody at all", "name": {"en": "X"}, "category": "screening",
+            "locations": [{"place": "Atlantis"}], "phones": ["call me"], "last_verified": "2026-11-20"}));
+        bad.as_array_mut().unwrap().push(good[0].clone());
+        let err = import(import_json(&bad)).await.unwrap_err().to_string();
+        for want in ["entry 2: organisation", "entry 2: locations[0].place", "entry 3: name"] {
+            assert!(err.contains(want), "{want} in {err}");
+        }
+        assert_eq!(app.content().await, before, "nothing stored");
+        let first = import(import_json(&good)).await.unwrap();
+        assert_eq!((first.inserted, first.updated), (1, 0));
+        let again = import(import_json(&good)).await.unwrap();
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 1));
+        assert_eq!(app.services_total().await, demo + 1);
+        let (_, found) = app.get("/api/v1/services?q=hearing").await;
+        let sv = &found["items"][0];
+        assert_eq!(sv["programme_ids"].as_array().unwrap().len(), 1);
+        assert!(sv["locations"][0]["place_id"].is_string() && sv["visits"][0]["place_id"].is_string());
+        // An entry whose phone is wrong names it, with the entry's number.
+        let mut wrong = good.clone();
+        wrong[0]["phones"] = json!(["not a phone"]);
+        let err = import(import_json(&wrong)).await.unwrap_err().to_string();
+        assert!(err.contains("entry 1: phones[0]"), "{err}");
     }
 }
 
@@ -203,5 +255,59 @@ on_both_backends! {
         let answer = app.call(Method::GET, "/services?place=nowhere&lang=en").send().await;
         assert_eq!(answer.status, StatusCode::OK);
         assert!(answer.text().contains("choose a settlement from the list"));
+    }
+}
+
+on_both_backends! {
+    /// The workspace form: a service with two locations, each with its own hours, and a visit,
+    /// saved through the record path; a bad row comes back with its field named in the
+    /// reader's language and nothing is stored.
+    async fn the_service_form_saves_locations_with_their_hours(app: TestApp) {
+        let app = app.with_demo().await;
+        let org = app.organisation("Clinic", 22, "KZ").await;
+        let semey = settlement(&app, "Semey").await;
+        let kurchatov = settlement(&app, "Kurchatov").await;
+        let coordinator = app.user("c@semey.test", Role::Coordinator, None).await;
+        let before = app.content().await;
+        let bad = [
+            ("organisation_id", org.as_str()), ("name.ru", "Психолог"), ("category", "mental_health"),
+            ("last_verified", "2026-11-01"), ("phones", "+7 722 123 45 67, not a phone"),
+            ("locations[0].place_id", semey.as_str()),
+            ("locations[0].hours[0].day", "mon"), ("locations[0].hours[0].opens", "18:00"), ("locations[0].hours[0].closes", "09:00"),
+        ];
+        let answer = app.call(Method::POST, "/workspace/services/new?lang=ru").token(&coordinator.token).form(&bad).send().await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = answer.text();
+        assert!(html.contains("Это не номер телефона."), "{html}");
+        assert!(html.contains("Закрывается раньше, чем открывается."), "{html}");
+        assert_eq!(app.content().await, before, "nothing stored");
+
+        let good = [
+            ("organisation_id", org.as_str()), ("name.ru", "Психолог"), ("category", "mental_health"),
+            ("last_verified", "2026-11-01"), ("phones", "+7 722 123 45 67, 8 (722) 52 00 00"),
+            ("minimum_age", "16"),
+            ("locations[0].place_id", semey.as_str()),
+            ("locations[0].hours[0].day", "mon"), ("locations[0].hours[0].opens", "09:00"), ("locations[0].hours[0].closes", "18:00"),
+            ("locations[0].hours[1].day", ""), ("locations[0].hours[1].opens", ""), ("locations[0].hours[1].closes", ""),
+            ("locations[0].hours[2].day", "sat"), ("locations[0].hours[2].opens", "10:00"), ("locations[0].hours[2].closes", "14:00"),
+            ("locations[1].address", "Kurchatov, Abai street 3"), ("locations[1].point.lon", "78.54"), ("locations[1].point.lat", "50.76"),
+            ("locations[1].hours[0].day", "wed"), ("locations[1].hours[0].opens", "09:00"), ("locations[1].hours[0].closes", "13:00"),
+            ("visits[0].date", "2027-03-02"), ("visits[0].place_id", kurchatov.as_str()), ("visits[0].opens", "10:00"), ("visits[0].closes", "15:00"),
+        ];
+        let answer = app.call(Method::POST, "/workspace/services/new").token(&coordinator.token).form(&good).send().await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        let (_, list) = app.get(&format!("/api/v1/services?organisation_id={org}")).await;
+        let sv = &list["items"][0];
+        assert_eq!(sv["minimum_age"], 16);
+        assert_eq!(sv["phones"].as_array().unwrap().len(), 2);
+        assert_eq!(sv["locations"][0]["hours"].as_array().unwrap().len(), 2, "the empty row is dropped: {sv}");
+        assert_eq!(sv["locations"][0]["hours"][1]["day"], "sat");
+        assert_eq!(sv["locations"][1]["hours"][0]["closes"], "13:00");
+        assert_eq!(sv["locations"][1]["point"]["lat"], 50.76);
+        assert_eq!(sv["visits"][0]["place_id"], kurchatov.as_str());
+        // The edit form shows what is stored.
+        let id = sv["id"].as_str().unwrap();
+        let html = app.call(Method::GET, &format!("/workspace/services/{id}")).token(&coordinator.token).send().await.text();
+        assert!(html.contains(r#"name="locations[1].hours[0].closes" type="text" value="13:00""#), "{html}");
     }
 }

@@ -343,6 +343,7 @@ on_both_backends! {
             ("/places/{id}", vec![format!("/places/{did}"), format!("/places/{sid}")]),
             ("/radiation/places/{id}", vec![format!("/radiation/places/{sid}")]),
             ("/services/{id}", vec![format!("/services/{svid}")]),
+            ("/workspace/services/{id}", vec![format!("/workspace/services/{svid}")]),
             ("/radiation/datasets/{id}", vec![format!("/radiation/datasets/{dsid}")]),
             ("/workspace/organisations/{id}", vec![format!("/workspace/organisations/{oid}")]),
             ("/workspace/programmes/{id}", vec![format!("/workspace/programmes/{pid}")]),
