@@ -102,7 +102,9 @@ async function ids() {
   const datasets = await api("/api/v1/radiation/datasets");
   const requirements = await api("/api/v1/requirements?limit=1");
   const transactions = await api("/api/v1/transactions?limit=1");
+  const services = await api("/api/v1/services?category=screening&limit=1");
   return {
+    service: services.items[0].id,
     requirement: requirements.items[0].id,
     transaction: transactions.items[0].id,
     proposal: process.env.SEMEY_TEST_PROPOSAL,
@@ -124,6 +126,8 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/places/{id}": [`/places/${id.district}`, `/places/${id.settlement}`],
     "/radiation/places/{id}": [`/radiation/places/${id.settlement}`],
     "/radiation/datasets/{id}": [`/radiation/datasets/${id.dataset}`],
+    "/services/{id}": [`/services/${id.service}`],
+    "/workspace/services/{id}": [`/workspace/services/${id.service}`],
     "/workspace/organisations/{id}": [`/workspace/organisations/${id.organisation}`],
     "/workspace/programmes/{id}": [`/workspace/programmes/${id.programme}`],
     "/workspace/requirements/{id}": [`/workspace/requirements/${id.requirement}`],
@@ -138,6 +142,8 @@ test("every page type, in two languages, has no serious accessibility problem", 
     assert.ok(records[p], `no record to visit ${p} with: add it to this test`);
     return records[p].map((url) => [p, url]);
   });
+  // The finder with its results and map, besides its empty state.
+  pages.push(["/services (results)", `/services?place=${id.settlement}&need=screening`]);
   for (const lang of ["kk", "en"]) {
     const { context, page, problems } = await newPage();
     await page.goto(`${base}/signin?lang=${lang}`);
@@ -314,6 +320,36 @@ test("keyboard, phone width and print", async () => {
   }
   await shot(phone.page, "programme-form-360-ru");
   await phone.context.close();
+});
+
+test("a resident on a phone finds the nearest screening, calls it and opens its page", async () => {
+  const id = await ids();
+  const { context, page } = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await page.goto(`${base}/services?lang=kk`);
+  // By keyboard: choose the settlement and the need, then find.
+  await page.locator("#place").focus();
+  await page.selectOption("#place", id.settlement);
+  await page.keyboard.press("Tab");
+  await page.selectOption("#need", "screening");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/need=screening/);
+  const first = page.locator("ol.cards li.card").first();
+  await first.waitFor();
+  // The nearest is named with its distance and whether it is open now, in Kazakh.
+  const text = await first.innerText();
+  assert.match(text, /км/);
+  assert.match(text, /Қазір (ашық|жабық)|Жұмыс уақыты белгісіз/);
+  const call = first.locator('a[href^="tel:"]').first();
+  assert.match(await call.getAttribute("href"), /^tel:\+\d+$/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the finder is ${width} px wide on a 360 px phone`);
+  await accessible(page, "finder results on a phone (kk)");
+  await shot(page, "services-finder-360-kk");
+  await first.locator("h3 a").click();
+  await page.waitForURL(/\/services\/[0-9a-f-]+/);
+  await accessible(page, "a service's page on a phone (kk)");
+  await context.close();
 });
 
 test("signing in: a wrong password is refused with one message, the right one opens the workspace", async () => {

@@ -301,3 +301,54 @@ pub fn generate_measurements(
     progress(written);
     Ok(written)
 }
+
+/// Writes `n` synthetic services of the directory as the JSON array `semey import services`
+/// reads: offered by the demo's organisations at points spread over Abai and East Kazakhstan,
+/// each with weekday hours, one need of the eight, some with a second location.
+pub fn generate_services(path: &Path, n: usize) -> std::io::Result<usize> {
+    use semey_domain::service::ServiceCategory;
+    const ORGS: [&str; 4] = [
+        "Semey Medical University",
+        "Kazakhstan Red Crescent Society",
+        "National Nuclear Center of the Republic of Kazakhstan",
+        "Akimat of Abai Region",
+    ];
+    let mut rng = Rng(0x5e3e_7a00_5e77_1ce5);
+    let point = |rng: &mut Rng| {
+        // 76–86° E, 46–52° N, to 0.0001°.
+        let lon = 76.0 + rng.below(100_000) as f64 / 10_000.0;
+        let lat = 46.0 + rng.below(60_000) as f64 / 10_000.0;
+        serde_json::json!({"lon": lon, "lat": lat})
+    };
+    let hours = serde_json::json!([
+        {"day": "mon", "opens": "09:00", "closes": "18:00"},
+        {"day": "wed", "opens": "09:00", "closes": "18:00"},
+        {"day": "fri", "opens": "09:00", "closes": "13:00"}
+    ]);
+    let mut w = BufWriter::new(File::create(path)?);
+    w.write_all(b"[\n")?;
+    for i in 0..n {
+        let category = ServiceCategory::ALL[rng.below(8) as usize].as_str();
+        let mut locations = vec![
+            serde_json::json!({"address": format!("Benchmark street {i}"), "point": point(&mut rng), "hours": hours}),
+        ];
+        if rng.below(4) == 0 {
+            locations.push(serde_json::json!({"point": point(&mut rng), "hours": hours}));
+        }
+        let entry = serde_json::json!({
+            "organisation": ORGS[i % ORGS.len()],
+            "name": {"en": format!("Benchmark service {i}"), "ru": format!("Тестовая услуга {i}")},
+            "category": category,
+            "locations": locations,
+            "phones": [format!("+7 700 {:03} {:04}", i / 10_000, i % 10_000)],
+            "last_verified": "2026-11-01"
+        });
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut w, &entry)?;
+    }
+    w.write_all(b"\n]\n")?;
+    w.flush()?;
+    Ok(n)
+}

@@ -9,6 +9,7 @@ mod imports;
 mod progress;
 mod radiation;
 mod server;
+mod services;
 
 pub use accounts::UserCommand;
 pub use imports::ImportCommand;
@@ -72,6 +73,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
+    /// The services directory.
+    #[command(subcommand)]
+    Services(ServicesCommand),
     /// Write a large synthetic dataset (CSV) for benchmarks.
     Generate {
         #[arg(long, default_value_t = 10_000)]
@@ -89,6 +93,13 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a JSON file of synthetic services for `semey import services` (benchmarks).
+    GenerateServices {
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// List the address of every page (public and workspace; `{id}` where a record's id goes).
     Pages,
     /// Radiation: risk for a place or a point, conversion factors, statistics.
@@ -98,6 +109,27 @@ pub enum Command {
     /// are read from standard input (the first line), never from the command line.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServicesCommand {
+    /// The nearest active services to a point, nearest first.
+    Nearest {
+        #[arg(long)]
+        lon: f64,
+        #[arg(long)]
+        lat: f64,
+        /// A need: health_care, screening, mental_health, social_protection, legal_aid,
+        /// radiation_measurement, disability or education.
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Search this many times (from points spread over the region after the first) and
+        /// report the median and 95th-percentile time (for benchmarks).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
 }
 
 /// Runs the command line.
@@ -123,6 +155,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => return generate::generate(programmes, transactions, out),
         Command::GenerateMeasurements { rows, out } => {
             return generate::generate_measurements(rows, out)
+        }
+        Command::GenerateServices { rows, out } => {
+            let n = crate::generate::generate_services(&out, rows)?;
+            println!("wrote {n} services to {}", out.display());
+            return Ok(());
         }
         Command::Pages => {
             for path in crate::page_paths() {
@@ -150,8 +187,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             currency,
             repeat,
         } => funding::summary(&state, group_by, currency, repeat).await?,
+        Command::Services(ServicesCommand::Nearest {
+            lon,
+            lat,
+            category,
+            limit,
+            repeat,
+        }) => services::nearest(&state, lon, lat, category, limit, repeat).await?,
         Command::Radiation(cmd) => radiation::radiation_command(&state, cmd).await?,
-        Command::Generate { .. } | Command::GenerateMeasurements { .. } | Command::Pages => {
+        Command::Generate { .. }
+        | Command::GenerateMeasurements { .. }
+        | Command::GenerateServices { .. }
+        | Command::Pages => {
             unreachable!("answered above without a database")
         }
     }

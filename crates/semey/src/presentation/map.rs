@@ -98,7 +98,7 @@ pub fn choropleth(
             .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
     );
     let mut out = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-t {id}-d" class="map"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" aria-labelledby="{id}-t {id}-d" class="map"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
         escape(title),
         escape(description)
     );
@@ -220,7 +220,9 @@ mod tests {
             &markers,
             &|v| format!("{v:.0}"),
         );
-        assert!(svg.contains(r#"role="img""#) && svg.contains("<desc"));
+        // Its areas and markers are links: a labelled group, not an image (which may hold no
+        // interactive content).
+        assert!(svg.contains(r#"role="group""#) && svg.contains("<desc"));
         assert_eq!(svg.matches("<path").count(), 3);
         assert!(
             svg.contains(r##"fill="#08519c""##),

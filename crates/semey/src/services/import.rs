@@ -157,16 +157,21 @@ pub async fn import_services(
     let orgs = OrgIndex::load(store).await?;
     let places = PlaceIndex::load(store).await?;
     let programmes = store.programme_ids_by_identifier().await?;
-    let (existing, _) = store
-        .list_services(
-            &ServiceFilter::default(),
-            Page::new(Some(Page::MAX_LIMIT), None),
-        )
-        .await?;
-    let mut by_key: HashMap<(String, String), ServiceId> = existing
-        .iter()
-        .map(|s| ((s.organisation_id.to_string(), key_of(&s.name)), s.id))
-        .collect();
+    // Every service already in the directory, by organisation and name, page by page.
+    let mut by_key: HashMap<(String, String), ServiceId> = HashMap::new();
+    let mut offset = 0i64;
+    loop {
+        let page = Page::new(Some(Page::MAX_LIMIT), Some(offset));
+        let (existing, total) = store.list_services(&ServiceFilter::default(), page).await?;
+        offset += existing.len() as i64;
+        let done = existing.is_empty() || offset >= total;
+        for s in existing {
+            by_key.insert((s.organisation_id.to_string(), key_of(&s.name)), s.id);
+        }
+        if done {
+            break;
+        }
+    }
     let mut problems = Problems::default();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut services: Vec<(ServiceInput, Option<ServiceId>)> = Vec::new();
