@@ -14,7 +14,6 @@ use semey_domain::place::Point;
 use semey_domain::service::{OpenNow, Service, ServiceCategory, ServiceInput, ServiceStatus};
 use semey_store::ServiceFilter;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -268,29 +267,6 @@ pub(super) struct HsdsQuery {
     per_page: Option<String>,
 }
 
-async fn place_names(
-    s: &AppState,
-    services: &[Service],
-    lang: Lang,
-) -> Result<HashMap<PlaceId, String>, AppError> {
-    let mut names = HashMap::new();
-    for sv in services {
-        let ids = sv
-            .locations
-            .iter()
-            .filter_map(|l| l.place_id)
-            .chain(sv.visits.iter().map(|v| v.place_id));
-        for id in ids {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                if let Ok(p) = s.store.place(id).await {
-                    e.insert(p.name.best(lang).unwrap_or_default().to_owned());
-                }
-            }
-        }
-    }
-    Ok(names)
-}
-
 fn hsds_lang(v: &Option<String>) -> Result<Lang, AppError> {
     Ok(param("lang", v, from_str::<Lang>("kk, ru, en or zh"))?.unwrap_or(Lang::En))
 }
@@ -323,7 +299,7 @@ async fn hsds_services(
     };
     let page = semey_store::Page::new(Some(per_page), Some((page_no - 1) * per_page));
     let (items, total) = s.store.list_services(&filter, page).await?;
-    let names = place_names(&s, &items, lang).await?;
+    let names = feature::place_names(&s.store, items.iter(), lang).await?;
     let contents = items
         .iter()
         .map(|sv| hsds::service(sv, lang, |p| names.get(&p).cloned()))
@@ -344,6 +320,6 @@ async fn hsds_service(
         .store
         .service(parse_path_id::<ServiceId>("service", &id)?)
         .await?;
-    let names = place_names(&s, std::slice::from_ref(&sv), lang).await?;
+    let names = feature::place_names(&s.store, std::iter::once(&sv), lang).await?;
     Ok(Json(hsds::service(&sv, lang, |p| names.get(&p).cloned())))
 }

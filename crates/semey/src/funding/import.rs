@@ -3,7 +3,6 @@
 
 use crate::import::CsvTable;
 use crate::import::{ImportReport, Problems, Progress, Source};
-use crate::records::save_in;
 use crate::AppError;
 use rust_decimal::Decimal;
 use semey_domain::currency::Currency;
@@ -422,21 +421,10 @@ pub async fn import_requirements(
         ..Default::default()
     };
     report.notes.extend(table.encoding_note.clone());
-    progress.start("saving requirements", rows.len() as u64);
-    let mut tx = store.begin().await?;
-    for (i, (line, input)) in rows.into_iter().enumerate() {
-        match save_in::<Requirement>(store, &mut tx, &src.actor, None, input).await {
-            Ok(saved) if saved.before.is_none() => report.inserted += 1,
-            Ok(_) => report.unchanged += 1,
-            // A rule only the database can check (a missing exchange rate): named with its line.
-            Err(AppError::Invalid(e)) => problems.invalid(line, e),
-            Err(e) => return Err(e),
-        }
-        progress.set(i as u64 + 1);
-    }
-    problems.into_result()?;
-    src.audit(store, &mut tx, &report).await?;
-    tx.commit().await?;
-    progress.finish();
-    Ok(report)
+    let rows = rows
+        .into_iter()
+        .map(|(line, input)| (format!("line {line}"), None, input))
+        .collect();
+    crate::import::records::save_rows::<Requirement>(store, src, report, rows, problems, progress)
+        .await
 }

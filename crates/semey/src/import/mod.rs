@@ -9,6 +9,7 @@
 mod csv_table;
 pub(crate) mod fields;
 mod progress;
+pub(crate) mod records;
 mod report;
 mod source;
 

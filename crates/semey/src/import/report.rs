@@ -42,12 +42,7 @@ pub(crate) struct Problems {
 
 impl Problems {
     pub fn line(&mut self, line: u64, field: &str, code: &str, message: impl Into<String>) {
-        let f = if field.is_empty() {
-            format!("line {line}")
-        } else {
-            format!("line {line}: {field}")
-        };
-        self.push(FieldError::new(f, code, message));
+        self.at(&format!("line {line}"), field, code, message);
     }
 
     pub fn push(&mut self, e: FieldError) {
@@ -59,9 +54,24 @@ impl Problems {
     }
 
     pub fn invalid(&mut self, line: u64, inv: semey_domain::Invalid) {
+        self.invalid_at(&format!("line {line}"), inv);
+    }
+
+    /// The errors of one record, placed at `at` (`line 12`, `entry 3`).
+    pub fn invalid_at(&mut self, at: &str, inv: semey_domain::Invalid) {
         for e in inv.errors {
-            self.line(line, &e.field, &e.code, e.message);
+            self.at(at, &e.field, &e.code, e.message);
         }
+    }
+
+    /// One problem at `at` (`line 12`, `entry 3`), in `field` when it has one.
+    pub fn at(&mut self, at: &str, field: &str, code: &str, message: impl Into<String>) {
+        let f = if field.is_empty() {
+            at.to_owned()
+        } else {
+            format!("{at}: {field}")
+        };
+        self.push(FieldError::new(f, code, message));
     }
 
     pub fn is_empty(&self) -> bool {

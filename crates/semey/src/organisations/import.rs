@@ -3,7 +3,6 @@
 
 use crate::import::CsvTable;
 use crate::import::{ImportReport, Problems, Progress, Source};
-use crate::records::save_in;
 use crate::AppError;
 use semey_domain::funding::Origin;
 use semey_domain::ids::OrganisationId;
@@ -82,7 +81,7 @@ pub async fn import_organisations(
     let index = OrgIndex::load(store).await?;
     let mut problems = Problems::default();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut orgs: Vec<(OrganisationInput, Option<OrganisationId>)> = Vec::new();
+    let mut orgs: Vec<(u64, OrganisationInput, Option<OrganisationId>)> = Vec::new();
     progress.start("checking organisations", table.len() as u64);
     for row in table.rows() {
         let row = match row {
@@ -148,7 +147,7 @@ pub async fn import_organisations(
             website: row.opt("website").map(str::to_owned),
         };
         match input.clone().check(existing.unwrap_or_default()) {
-            Ok(_) => orgs.push((input, existing)),
+            Ok(_) => orgs.push((row.line, input, existing)),
             Err(e) => problems.invalid(row.line, e),
         }
     }
@@ -159,21 +158,19 @@ pub async fn import_organisations(
         ..Default::default()
     };
     report.notes.extend(table.encoding_note.clone());
-    progress.start("saving organisations", orgs.len() as u64);
-    let mut tx = store.begin().await?;
-    for (i, (input, id)) in orgs.into_iter().enumerate() {
-        // Organisation files are small: each record goes through the record path and gets
-        // its own audit line, besides the file's.
-        let saved = save_in::<Organisation>(store, &mut tx, &src.actor, id, input).await?;
-        match &saved.before {
-            None => report.inserted += 1,
-            Some(b) if *b == saved.stored => report.unchanged += 1,
-            Some(_) => report.updated += 1,
-        }
-        progress.set(i as u64 + 1);
-    }
-    src.audit(store, &mut tx, &report).await?;
-    tx.commit().await?;
-    progress.finish();
-    Ok(report)
+    // Organisation files are small: each record goes through the record path and gets its own
+    // audit line, besides the file's.
+    let rows = orgs
+        .into_iter()
+        .map(|(line, input, id)| (format!("line {line}"), id, input))
+        .collect();
+    crate::import::records::save_rows::<Organisation>(
+        store,
+        src,
+        report,
+        rows,
+        Problems::default(),
+        progress,
+    )
+    .await
 }

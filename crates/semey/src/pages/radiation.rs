@@ -245,7 +245,8 @@ async fn contacts_near(
     ] {
         found.extend(crate::services::nearest(&s.store, point, Some(need), now, n).await?);
     }
-    let names = super::services::place_names(s, found.iter().map(|f| &f.service), lang).await?;
+    let names =
+        crate::services::place_names(&s.store, found.iter().map(|f| &f.service), lang).await?;
     Ok(found
         .iter()
         .map(|f| super::services::card(lang, f, &names, now))

@@ -124,30 +124,6 @@ pub(crate) fn card(
     }
 }
 
-/// The names of the places a set of services names, in the reader's language.
-pub(crate) async fn place_names(
-    s: &AppState,
-    services: impl Iterator<Item = &Service>,
-    lang: Lang,
-) -> Result<HashMap<PlaceId, String>, AppError> {
-    let mut names = HashMap::new();
-    for sv in services {
-        let ids = sv
-            .locations
-            .iter()
-            .filter_map(|l| l.place_id)
-            .chain(sv.visits.iter().map(|v| v.place_id));
-        for id in ids {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                if let Some(p) = found(s.store.place(id).await)? {
-                    e.insert(best(lang, &p.name));
-                }
-            }
-        }
-    }
-    Ok(names)
-}
-
 #[derive(Template)]
 #[template(path = "services.html")]
 struct FinderPage {
@@ -234,7 +210,8 @@ pub(super) async fn finder(
     let (results, map, directory) = match &origin {
         Some((point, _)) => {
             let found = feature::nearest(&s.store, *point, need, now, FINDER_LIMIT).await?;
-            let names = place_names(&s, found.iter().map(|f| &f.service), lang).await?;
+            let names =
+                feature::place_names(&s.store, found.iter().map(|f| &f.service), lang).await?;
             let cards: Vec<Card> = found.iter().map(|f| card(lang, f, &names, now)).collect();
             let markers: Vec<crate::presentation::map::Marker> = found
                 .iter()
@@ -332,7 +309,7 @@ pub(super) async fn service(
     };
     let lang = reader.lang;
     let org = s.store.organisation(sv.organisation_id).await?;
-    let names = place_names(&s, std::iter::once(&sv), lang).await?;
+    let names = feature::place_names(&s.store, std::iter::once(&sv), lang).await?;
     let sections = [
         ("services-eligibility", &sv.eligibility),
         ("services-how-to-apply", &sv.application_process),

@@ -7,7 +7,6 @@
 
 use crate::import::{ImportReport, Problems, Progress, Source};
 use crate::organisations::import::OrgIndex;
-use crate::records::save_in;
 use crate::AppError;
 use semey_domain::ids::{PlaceId, ServiceId};
 use semey_domain::lang::Lang;
@@ -174,7 +173,7 @@ pub async fn import_services(
     }
     let mut problems = Problems::default();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let mut services: Vec<(ServiceInput, Option<ServiceId>)> = Vec::new();
+    let mut services: Vec<(usize, ServiceInput, Option<ServiceId>)> = Vec::new();
     progress.start("checking services", entries.len() as u64);
     for (i, entry) in entries.into_iter().enumerate() {
         let n = i + 1;
@@ -207,7 +206,7 @@ pub async fn import_services(
         }
         let id = by_key.remove(&key);
         match input.clone().check(id.unwrap_or_default()) {
-            Ok(_) => services.push((input, id)),
+            Ok(_) => services.push((n, input, id)),
             Err(inv) => {
                 for e in inv.errors {
                     problem(&mut problems, n, &e.field, &e.code, e.message);
@@ -217,26 +216,24 @@ pub async fn import_services(
         progress.set(n as u64);
     }
     problems.into_result()?;
-    let mut report = ImportReport {
+    let report = ImportReport {
         kind: "services".into(),
         rows: services.len() as u64,
         ..Default::default()
     };
-    progress.start("saving services", services.len() as u64);
-    let mut tx = store.begin().await?;
-    for (i, (input, id)) in services.into_iter().enumerate() {
-        // Service files are small: each entry goes through the record path with its own audit
-        // line, besides the file's.
-        let saved = save_in::<Service>(store, &mut tx, &src.actor, id, input).await?;
-        match &saved.before {
-            None => report.inserted += 1,
-            Some(b) if *b == saved.stored => report.unchanged += 1,
-            Some(_) => report.updated += 1,
-        }
-        progress.set(i as u64 + 1);
-    }
-    src.audit(store, &mut tx, &report).await?;
-    tx.commit().await?;
-    progress.finish();
-    Ok(report)
+    // Service files are small: each entry goes through the record path with its own audit
+    // line, besides the file's.
+    let rows = services
+        .into_iter()
+        .map(|(n, input, id)| (format!("entry {n}"), id, input))
+        .collect();
+    crate::import::records::save_rows::<Service>(
+        store,
+        src,
+        report,
+        rows,
+        Problems::default(),
+        progress,
+    )
+    .await
 }

@@ -68,6 +68,35 @@ impl Record for Service {
     }
 }
 
+/// The names, in `lang`, of the places (locations and visited villages) these services name;
+/// pages and the HSDS shape print places by name.
+pub async fn place_names<'a>(
+    store: &Store,
+    services: impl Iterator<Item = &'a Service>,
+    lang: semey_domain::lang::Lang,
+) -> Result<HashMap<PlaceId, String>, AppError> {
+    let mut names = HashMap::new();
+    for sv in services {
+        let ids = sv
+            .locations
+            .iter()
+            .filter_map(|l| l.place_id)
+            .chain(sv.visits.iter().map(|v| v.place_id));
+        for id in ids {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
+                match store.place(id).await {
+                    Ok(p) => {
+                        e.insert(p.name.best(lang).unwrap_or_default().to_owned());
+                    }
+                    Err(semey_store::StoreError::NotFound { .. }) => {}
+                    Err(other) => return Err(other.into()),
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// A service the finder found: where to meet it, how far, and whether it is open now.
 #[derive(Debug, Clone)]
 pub struct Found {
