@@ -54,6 +54,14 @@ entity_id!(
     ProgrammeId
 );
 entity_id!(
+    /// Identifies a result of a programme's results chain.
+    ResultId
+);
+entity_id!(
+    /// Identifies an indicator of a result.
+    IndicatorId
+);
+entity_id!(
     /// Identifies a service of the directory.
     ServiceId
 );

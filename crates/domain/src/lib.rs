@@ -22,6 +22,35 @@ macro_rules! string_schema {
     };
 }
 
+/// A closed list of codes written as snake-case strings (`ThematicArea`, `ResultType` …):
+/// `ALL`, `as_str`, and `parse` whose error names the field.
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $s)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s,)+ }
+            }
+
+            pub fn parse(s: &str) -> Result<Self, $crate::Invalid> {
+                match s.trim() {
+                    $($s => Ok($name::$variant),)+
+                    other => Err($crate::Invalid::one($field, concat!("unknown_", $field), format!(
+                        "{other:?} is not one of: {}", [$($s),+].join(", ")
+                    ))),
+                }
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod account;
 pub mod currency;
@@ -35,6 +64,7 @@ pub mod place;
 pub mod programme;
 pub mod radiation;
 pub mod record;
+pub mod results;
 pub mod service;
 pub mod workflow;
 

@@ -10,33 +10,6 @@ use std::collections::{BTreeMap, HashSet};
 use time::Date;
 use utoipa::ToSchema;
 
-macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident = $s:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $s)] $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s,)+ }
-            }
-
-            pub fn parse(s: &str) -> Result<Self, Invalid> {
-                match s.trim() {
-                    $($s => Ok($name::$variant),)+
-                    other => Err(Invalid::one($field, concat!("unknown_", $field), format!(
-                        "{other:?} is not one of: {}", [$($s),+].join(", ")
-                    ))),
-                }
-            }
-        }
-    };
-}
-
 string_enum!(
     /// Thematic areas of the resolution's framework.
     ThematicArea, "area" {
