@@ -14,6 +14,8 @@ pub enum RecordKind {
     Transaction,
     Requirement,
     Service,
+    Result,
+    IndicatorPeriod,
     ExchangeRate,
     TubeFactor,
     Account,
@@ -31,13 +33,15 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 9] = [
+    pub const ALL: [RecordKind; 11] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
         RecordKind::Transaction,
         RecordKind::Requirement,
         RecordKind::Service,
+        RecordKind::Result,
+        RecordKind::IndicatorPeriod,
         RecordKind::ExchangeRate,
         RecordKind::TubeFactor,
         RecordKind::Account,
@@ -52,6 +56,8 @@ impl RecordKind {
             RecordKind::Transaction => "transaction",
             RecordKind::Requirement => "requirement",
             RecordKind::Service => "service",
+            RecordKind::Result => "result",
+            RecordKind::IndicatorPeriod => "indicator_period",
             RecordKind::ExchangeRate => "exchange_rate",
             RecordKind::TubeFactor => "tube_factor",
             RecordKind::Account => "account",
@@ -69,7 +75,9 @@ impl RecordKind {
             | RecordKind::Programme
             | RecordKind::Transaction
             | RecordKind::Requirement
-            | RecordKind::Service => Stewards::Organisations,
+            | RecordKind::Service
+            | RecordKind::Result
+            | RecordKind::IndicatorPeriod => Stewards::Organisations,
             RecordKind::Place | RecordKind::ExchangeRate | RecordKind::TubeFactor => {
                 Stewards::Coordinators
             }
@@ -109,7 +117,9 @@ mod tests {
                 RecordKind::Programme,
                 RecordKind::Transaction,
                 RecordKind::Requirement,
-                RecordKind::Service
+                RecordKind::Service,
+                RecordKind::Result,
+                RecordKind::IndicatorPeriod
             ]
         );
     }

@@ -579,9 +579,24 @@ impl Status {
 
 /// The thresholds of the rule (configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Thresholds {
     pub on_track: f64,
     pub at_risk: f64,
+}
+
+impl Thresholds {
+    /// The status of an assessment: its ratio against the thresholds when it compared figures,
+    /// else what its reason says. (The store's counts by status apply the same rule in SQL.)
+    pub fn classify(&self, reason: &str, ratio: Option<f64>) -> Status {
+        match (reason, ratio) {
+            ("compared", Some(r)) if r >= self.on_track => Status::OnTrack,
+            ("compared", Some(r)) if r >= self.at_risk => Status::AtRisk,
+            ("compared", Some(_)) => Status::OffTrack,
+            ("no_actual" | "period_ended_unreported", _) => Status::NotReported,
+            _ => Status::NotAssessed,
+        }
+    }
 }
 
 impl Default for Thresholds {
@@ -593,13 +608,13 @@ impl Default for Thresholds {
     }
 }
 
-/// An indicator's status with the figures behind it, for the words on the page.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+/// Where an indicator stands, with the figures behind it (its status follows from these and
+/// the configured [`Thresholds`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Assessment {
-    pub status: Status,
     /// Why, as a stable code: `qualitative`, `no_target`, `no_actual`, `period_ended_unreported`,
     /// `compared`.
-    pub reason: &'static str,
+    pub reason: String,
     /// The period the status is about.
     #[schema(value_type = Option<String>, format = Date)]
     pub period_end: Option<Date>,
@@ -614,11 +629,16 @@ fn days(a: Date, b: Date) -> f64 {
     (b - a).whole_days() as f64
 }
 
-/// The status of an indicator on `today` from its periods (see the module's rule).
-pub fn assess(ind: &Indicator, periods: &[Period], today: Date, th: Thresholds) -> Assessment {
-    let none = |status, reason| Assessment {
-        status,
-        reason,
+impl Assessment {
+    pub fn status(&self, th: Thresholds) -> Status {
+        th.classify(&self.reason, self.ratio)
+    }
+}
+
+/// Where an indicator stands on `today`, from its periods (see the module's rule).
+pub fn assess(ind: &Indicator, periods: &[Period], today: Date) -> Assessment {
+    let none = |_status: Status, reason: &str| Assessment {
+        reason: reason.to_owned(),
         period_end: None,
         achieved: None,
         expected: None,
@@ -725,16 +745,8 @@ pub fn assess(ind: &Indicator, periods: &[Period], today: Date, th: Thresholds) 
     } else {
         achieved / expected
     };
-    let status = if ratio >= th.on_track {
-        Status::OnTrack
-    } else if ratio >= th.at_risk {
-        Status::AtRisk
-    } else {
-        Status::OffTrack
-    };
     Assessment {
-        status,
-        reason: "compared",
+        reason: "compared".to_owned(),
         period_end: Some(tp.end),
         achieved: Some(achieved),
         expected: Some(expected),
@@ -823,8 +835,8 @@ mod tests {
                 None,
             ),
         ];
-        let a = assess(&ind, &ps, date!(2025 - 03 - 01), th);
-        assert_eq!(a.status, Status::OnTrack, "{a:?}");
+        let a = assess(&ind, &ps, date!(2025 - 03 - 01));
+        assert_eq!(a.status(th), Status::OnTrack, "{a:?}");
         assert!((a.expected.unwrap() - 0.5).abs() < 0.01);
         // 350 of an expected 500: ratio 0.7, at risk; 200: 0.4, off track.
         let at = |v: &str| {
@@ -844,7 +856,7 @@ mod tests {
                     None,
                 ),
             ];
-            assess(&ind, &ps, date!(2025 - 03 - 01), th).status
+            assess(&ind, &ps, date!(2025 - 03 - 01)).status(th)
         };
         assert_eq!(at("350"), Status::AtRisk);
         assert_eq!(at("200"), Status::OffTrack);
@@ -870,7 +882,7 @@ mod tests {
             ),
         ];
         assert_eq!(
-            assess(&ind, &ps, date!(2025 - 03 - 01), lenient).status,
+            assess(&ind, &ps, date!(2025 - 03 - 01)).status(lenient),
             Status::OnTrack
         );
     }
@@ -886,8 +898,12 @@ mod tests {
             Some("0.10"),
             Some("0.12"),
         )];
-        let a = assess(&ind, &ps, date!(2025 - 01 - 15), Thresholds::default());
-        assert_eq!(a.status, Status::AtRisk, "0.18 of 0.20 done: 0.9 {a:?}");
+        let a = assess(&ind, &ps, date!(2025 - 01 - 15));
+        assert_eq!(
+            a.status(Thresholds::default()),
+            Status::AtRisk,
+            "0.18 of 0.20 done: 0.9 {a:?}"
+        );
         let ps = [period(
             &ind,
             date!(2024 - 01 - 01),
@@ -896,7 +912,7 @@ mod tests {
             Some("0.10"),
         )];
         assert_eq!(
-            assess(&ind, &ps, date!(2025 - 01 - 15), Thresholds::default()).status,
+            assess(&ind, &ps, date!(2025 - 01 - 15)).status(Thresholds::default()),
             Status::OnTrack
         );
         let ps = [period(
@@ -907,7 +923,7 @@ mod tests {
             Some("0.35"),
         )];
         assert_eq!(
-            assess(&ind, &ps, date!(2025 - 01 - 15), Thresholds::default()).status,
+            assess(&ind, &ps, date!(2025 - 01 - 15)).status(Thresholds::default()),
             Status::OffTrack
         );
     }
@@ -924,19 +940,19 @@ mod tests {
         )];
         // Running, nothing reported yet.
         assert_eq!(
-            assess(&ind, &ps, date!(2024 - 06 - 01), Thresholds::default()).status,
+            assess(&ind, &ps, date!(2024 - 06 - 01)).status(Thresholds::default()),
             Status::NotReported
         );
         // Ended without an actual.
-        let a = assess(&ind, &ps, date!(2025 - 02 - 01), Thresholds::default());
+        let a = assess(&ind, &ps, date!(2025 - 02 - 01));
         assert_eq!(
-            (a.status, a.reason),
+            (a.status(Thresholds::default()), a.reason.as_str()),
             (Status::NotReported, "period_ended_unreported")
         );
         // Words have no status.
         let words = indicator(IndicatorMeasure::Qualitative, true, None);
         assert_eq!(
-            assess(&words, &[], date!(2025 - 02 - 01), Thresholds::default()).status,
+            assess(&words, &[], date!(2025 - 02 - 01)).status(Thresholds::default()),
             Status::NotAssessed
         );
     }

@@ -36,6 +36,11 @@ pub struct Config {
     pub public_export_rows: u64,
     /// The radiation estimate's parameters (`[radiation]` in the file).
     pub radiation: RadiationConfig,
+    /// The thresholds of the results' status rule (`[results]`: `on_track`, `at_risk`: the
+    /// ratio of achieved to expected progress at or above which an indicator is on track, or at
+    /// risk; below, off track).
+    #[serde(default)]
+    pub results: semey_domain::results::Thresholds,
 }
 
 /// Every constant of the radiation risk estimate (see docs/radiation-model.md for their sources), shown on
@@ -93,6 +98,7 @@ impl Default for Config {
             heavy_requests: 2,
             public_export_rows: 1_000_000,
             radiation: RadiationConfig::default(),
+            results: Default::default(),
         }
     }
 }

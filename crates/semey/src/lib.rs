@@ -22,6 +22,7 @@ pub mod presentation;
 pub mod programmes;
 pub mod radiation;
 pub mod records;
+pub mod results;
 pub mod routes;
 pub mod services;
 pub mod workspace;

@@ -21,6 +21,7 @@ mod places;
 mod programmes;
 mod proposals;
 mod radiation;
+mod results;
 mod rollups;
 mod services;
 
@@ -39,6 +40,7 @@ pub use radiation::{
     Aggregates, Bin, Dataset, Device, Factor, ImportRecord, MeasurementChunk, MeasurementFilter,
     MeasurementText, NewMeasurement,
 };
+pub use results::{IndicatorRow, StatusCount};
 pub use services::{ServiceFilter, ServicePoint};
 
 /// The migration versions of each backend, for the test that keeps them in step.

@@ -9,6 +9,7 @@ mod organisations;
 mod places;
 mod programmes;
 pub mod radiation;
+mod results;
 mod services;
 mod workflow;
 
@@ -39,6 +40,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "programmes", description = "IATI-aligned programmes and projects"),
         (name = "funding", description = "Requirements, transactions, exchange rates and funding summaries"),
         (name = "workflow", description = "What editors propose, and its approval by coordinators"),
+        (name = "results", description = "Results chains, indicators, their periods' targets and actuals, and whether programmes are on track"),
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
@@ -55,6 +57,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(workflow::routes())
         .merge(radiation::routes())
         .merge(services::routes())
+        .merge(results::routes())
 }
 
 /// The API's OpenAPI description.

@@ -91,6 +91,11 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         RecordKind::Transaction => format!("/workspace/transactions/{id}"),
         RecordKind::Requirement => format!("/workspace/requirements/{id}"),
         RecordKind::Service => format!("/services/{id}"),
+        RecordKind::Result => format!("/api/v1/results/{id}"),
+        RecordKind::IndicatorPeriod => format!(
+            "/api/v1/indicators/{}/periods",
+            id.split('@').next().unwrap_or(id)
+        ),
         RecordKind::ExchangeRate => "/api/v1/exchange-rates".to_owned(),
         RecordKind::TubeFactor => "/radiation/datasets".to_owned(),
         RecordKind::Account => "/workspace/users".to_owned(),

@@ -15,6 +15,7 @@ use semey_domain::organisation::Organisation;
 use semey_domain::place::Place;
 use semey_domain::programme::Programme;
 use semey_domain::record::RecordKind;
+use semey_domain::results::{Period, ProgrammeResult};
 use semey_domain::service::Service;
 use semey_domain::workflow::{self, Refused, State, Step};
 use semey_store::Factor;
@@ -175,6 +176,12 @@ async fn apply(
             apply_as::<Requirement>(store, tx, actor, p, content, publish).await
         }
         RecordKind::Service => apply_as::<Service>(store, tx, actor, p, content, publish).await,
+        RecordKind::Result => {
+            apply_as::<ProgrammeResult>(store, tx, actor, p, content, publish).await
+        }
+        RecordKind::IndicatorPeriod => {
+            apply_as::<Period>(store, tx, actor, p, content, publish).await
+        }
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
@@ -224,6 +231,8 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::Transaction => now::<Transaction>(store, p).await,
         RecordKind::Requirement => now::<Requirement>(store, p).await,
         RecordKind::Service => now::<Service>(store, p).await,
+        RecordKind::Result => now::<ProgrammeResult>(store, p).await,
+        RecordKind::IndicatorPeriod => now::<Period>(store, p).await,
         RecordKind::Place => now::<Place>(store, p).await,
         RecordKind::ExchangeRate => now::<FxRate>(store, p).await,
         RecordKind::TubeFactor => now::<Factor>(store, p).await,

@@ -327,6 +327,8 @@ fn proposal_form(
         RecordKind::Requirement => Some(("requirement", "form-edit-requirement", &[])),
         RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
         RecordKind::Service => Some(("service", "form-edit-service", SERVICE_LISTS)),
+        // Results and their values are entered through the API and the values import.
+        RecordKind::Result | RecordKind::IndicatorPeriod => None,
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
@@ -374,7 +376,9 @@ async fn post_proposal_edit(
             form::read::<ServiceInput>(&plain, SERVICE_LISTS, SERVICE_ARRAYS),
             |i| i.check(Default::default()).map(drop),
         ),
-        RecordKind::Place
+        RecordKind::Result
+        | RecordKind::IndicatorPeriod
+        | RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
         | RecordKind::Account => return Ok(cx.not_found()),

@@ -15,6 +15,7 @@ mod places;
 mod programmes;
 mod radiation;
 mod records;
+mod results;
 mod services;
 mod web;
 mod workflow;

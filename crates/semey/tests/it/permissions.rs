@@ -66,6 +66,8 @@ struct Fixture {
     transaction: String,
     requirement: String,
     service: String,
+    result: String,
+    indicator: String,
     tokens: Vec<(Who, Option<String>)>,
     /// Per caller, two drafts of the owning organisation's editor: one to submit through the
     /// API, one to edit and then submit through the workspace (so every allowed step succeeds).
@@ -110,6 +112,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{sv}");
     let service = sv["id"].as_str().unwrap().to_owned();
+    let (s, res) = app.post("/api/v1/results", result_body(&programme)).await;
+    assert_eq!(s, StatusCode::CREATED, "{res}");
+    let result = res["id"].as_str().unwrap().to_owned();
+    let indicator = res["indicators"][0]["id"].as_str().unwrap().to_owned();
     let tokens = vec![
         (Who::Public, None),
         (
@@ -202,6 +208,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         transaction: t["id"].as_str().unwrap().to_owned(),
         requirement: r["id"].as_str().unwrap().to_owned(),
         service,
+        result,
+        indicator,
         tokens,
     }
 }
@@ -244,6 +252,11 @@ struct Call {
 }
 
 /// The matrix: (method, route as the router knows it) → how to call it, for each caller.
+fn result_body(programme: &str) -> serde_json::Value {
+    json!({"programme_id": programme, "result_type": "output", "title": {"en": "Matrix result"},
+           "indicators": [{"id": null, "title": {"en": "Matrix indicator"}, "measure": "unit", "baseline": {"year": 2023, "value": "0"}}]})
+}
+
 fn service_body(org: &str, name: &str) -> serde_json::Value {
     json!({"organisation_id": org, "name": {"en": name}, "category": "legal_aid", "last_verified": "2026-11-01",
            "locations": [{"address": "Semey, Abai street 1", "point": {"lon": 80.25, "lat": 50.42}}]})
@@ -287,6 +300,12 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "PUT /api/v1/requirements/{id}" => json(format!("/api/v1/requirements/{}", f.requirement), requirement_body(p), Rule::Owner),
         "POST /api/v1/services" => json("/api/v1/services".into(), service_body(&f.owner, &format!("Matrix service {tag}")), Rule::Owner),
         "PUT /api/v1/services/{id}" => json(format!("/api/v1/services/{}", f.service), service_body(&f.owner, "Matrix service"), Rule::Owner),
+        "POST /api/v1/results" => json("/api/v1/results".into(), result_body(p), Rule::Owner),
+        "PUT /api/v1/results/{id}" => json(format!("/api/v1/results/{}", f.result),
+            json!({"programme_id": p, "result_type": "output", "title": {"en": "Matrix result"},
+                   "indicators": [{"id": f.indicator, "title": {"en": "Matrix indicator"}, "measure": "unit", "baseline": {"year": 2023, "value": "0"}}]}), Rule::Owner),
+        "PUT /api/v1/indicators/{id}/periods" => json(format!("/api/v1/indicators/{}/periods", f.indicator),
+            json!({"indicator_id": f.indicator, "start": format!("20{}-01-01", 30 + tag.len()), "end": format!("20{}-12-31", 30 + tag.len()), "target": {"value": "5"}}), Rule::Owner),
         "POST /api/v1/places" => json(
             "/api/v1/places".into(),
             json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),

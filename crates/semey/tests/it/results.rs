@@ -1,0 +1,161 @@
+//! Results monitoring on both backends: the chain and its periods on the record path, every
+//! bad value named with nothing stored, statuses kept current, counts by status.
+
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use semey_domain::access::Role;
+use serde_json::{json, Value};
+
+/// A programme of 2024–2026 (children among its groups) with one result of two indicators:
+/// people screened (a count, people reached) and the share of schools measured (percent).
+async fn chain(app: &TestApp) -> (String, String, String, String) {
+    let org = app.organisation("Screening NGO", 22, "KZ").await;
+    let programme = app
+        .programme(
+            "XM-RESULTS-1",
+            json!({"reporting_org_id": org, "target_groups": ["children", "exposed_population"],
+                   "dates": {"planned_start": "2024-01-01", "planned_end": "2026-12-31"}}),
+        )
+        .await;
+    let (s, r) = app
+        .post(
+            "/api/v1/results",
+            json!({"programme_id": programme, "result_type": "outcome",
+                   "title": {"en": "Thyroid disease found early", "ru": "Болезни щитовидной железы выявляются рано"},
+                   "indicators": [
+                       {"title": {"en": "People screened"}, "measure": "unit", "unit": "people", "people_reached": true,
+                        "shared": "semey:people-screened", "baseline": {"year": 2023, "value": "0"}},
+                       {"title": {"en": "Schools measured"}, "measure": "percentage", "baseline": {"year": 2023, "value": "10"}}
+                   ]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let people = r["indicators"][0]["id"].as_str().unwrap().to_owned();
+    let schools = r["indicators"][1]["id"].as_str().unwrap().to_owned();
+    (org, programme, people, schools)
+}
+
+fn period(ind: &str, start: &str, end: &str, target: Option<&str>, actual: Option<Value>) -> Value {
+    let mut p = json!({"indicator_id": ind, "start": start, "end": end});
+    if let Some(t) = target {
+        p["target"] = json!({"value": t});
+    }
+    if let Some(a) = actual {
+        p["actual"] = a;
+    }
+    p
+}
+
+on_both_backends! {
+    /// Periods with targets and actuals give each indicator a status with its figures, and the
+    /// programme the worst of them; a value changes the status at once.
+    async fn statuses_follow_the_reported_values(app: TestApp) {
+        let (_, programme, people, schools) = chain(&app).await;
+        // Nothing reported yet for a period that has ended: not reported.
+        let (s, b) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), None)).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        assert_eq!(r["results"][0]["indicators"][0]["status"], "not_reported", "{r}");
+        assert_eq!(r["results"][0]["indicators"][0]["assessment"]["reason"], "period_ended_unreported");
+        // The actual arrives, split by sex (complete: it must add up) and by settlement.
+        let actual = json!({"value": "980", "comment": "district clinics' registers",
+            "splits": [{"dimension": "sex", "key": "female", "value": "520"}, {"dimension": "sex", "key": "male", "value": "460"},
+                       {"dimension": "target_group", "key": "children", "value": "300"}]});
+        let (s, b) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(actual))).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        let ind = &r["results"][0]["indicators"][0];
+        assert_eq!(ind["status"], "on_track", "{ind}");
+        assert!((ind["assessment"]["ratio"].as_f64().unwrap() - 0.98).abs() < 0.001);
+        // 30 % of the way from 10 % to 50 %… off track: the programme is off track.
+        let (s, b) = app.put(&format!("/api/v1/indicators/{schools}/periods"),
+            period(&schools, "2024-01-01", "2024-12-31", Some("50"), Some(json!({"value": "22"})))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        assert_eq!(r["results"][0]["indicators"][1]["status"], "off_track");
+        assert_eq!(r["status"], "off_track");
+        let (_, counts) = app.get("/api/v1/results/status?by=area").await;
+        let health: Vec<&Value> = counts.as_array().unwrap().iter().filter(|c| c["group"] == "health").collect();
+        assert!(health.iter().any(|c| c["status"] == "on_track" && c["indicators"] == 1), "{counts}");
+        assert!(health.iter().any(|c| c["status"] == "off_track" && c["indicators"] == 1), "{counts}");
+        // Editing the same period again with the same figures changes nothing.
+        let before = app.content().await;
+        let (s, _) = app.put(&format!("/api/v1/indicators/{schools}/periods"),
+            period(&schools, "2024-01-01", "2024-12-31", Some("50"), Some(json!({"value": "22"})))).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(app.content().await, before);
+    }
+}
+
+on_both_backends! {
+    /// Every bad value is refused with its field (and, for a split, the period, the dimension
+    /// and both numbers), and nothing is stored.
+    async fn bad_values_are_named_and_nothing_is_stored(app: TestApp) {
+        let (_, programme, people, schools) = chain(&app).await;
+        let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), None)).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let before = app.content().await;
+        let app = &app;
+        let refused = |body: Value, ind: String| async move {
+            let (s, e) = app.put(&format!("/api/v1/indicators/{ind}/periods"), body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+            e
+        };
+        let e = refused(period(&people, "2025-01-01", "2025-12-31", Some("many"), None), people.clone()).await;
+        assert_eq!((e["errors"][0]["field"].as_str(), e["errors"][0]["code"].as_str()), (Some("target.value"), Some("not_a_number")));
+        let e = refused(period(&schools, "2025-01-01", "2025-12-31", Some("120"), None), schools.clone()).await;
+        assert_eq!(e["errors"][0]["code"], "percentage_out_of_range");
+        let e = refused(period(&people, "2024-06-01", "2025-05-31", Some("10"), None), people.clone()).await;
+        assert!(e.to_string().contains("overlapping_period"), "{e}");
+        let e = refused(period(&people, "2027-01-01", "2027-12-31", Some("10"), None), people.clone()).await;
+        assert!(e.to_string().contains("outside_programme"), "{e}");
+        let split = json!({"value": "100", "splits": [{"dimension": "sex", "key": "female", "value": "40"}, {"dimension": "sex", "key": "male", "value": "50"}]});
+        let e = refused(period(&people, "2025-01-01", "2025-12-31", None, Some(split)), people.clone()).await;
+        let m = e["errors"].as_array().unwrap().iter().find(|x| x["code"] == "split_does_not_add_up").expect("named");
+        let text = m["message"].as_str().unwrap();
+        assert!(text.contains("2025-01-01") && text.contains("sex") && text.contains("90") && text.contains("100"), "{text}");
+        let off_list = json!({"value": "100", "splits": [{"dimension": "target_group", "key": "older_people", "value": "10"}]});
+        let e = refused(period(&people, "2025-01-01", "2025-12-31", None, Some(off_list)), people.clone()).await;
+        assert_eq!(e["errors"][0]["code"], "not_on_list", "the programme's groups are children and the exposed");
+        assert_eq!(app.content().await, before, "nothing stored");
+        // A baseline without a year, an ordinal indicator without levels.
+        let (s, e) = app.post("/api/v1/results", json!({"programme_id": programme, "result_type": "output", "title": {"en": "X"},
+            "indicators": [{"title": {"en": "Y"}, "measure": "unit", "baseline": {"value": "3"}}]})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e.to_string().contains("year"), "{e}");
+        let (s, e) = app.post("/api/v1/results", json!({"programme_id": programme, "result_type": "output", "title": {"en": "X"},
+            "indicators": [{"title": {"en": "Y"}, "measure": "ordinal", "baseline": {"year": 2023}}]})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["errors"][0]["code"], "levels_required");
+        assert_eq!(app.content().await, before, "nothing stored");
+    }
+}
+
+on_both_backends! {
+    /// An editor of the programme's organisation proposes values; they count once published.
+    async fn editors_propose_values(app: TestApp) {
+        let (org, programme, people, _) = chain(&app).await;
+        let editor = app.user("e@ngo.test", Role::Editor, Some(&org)).await;
+        let coordinator = app.user("c@semey.test", Role::Coordinator, None).await;
+        let body = period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(json!({"value": "1000"})));
+        let (s, p) = app.request_as(Some(&editor.token), Method::PUT, &format!("/api/v1/indicators/{people}/periods"), Some(body.to_string())).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{p}");
+        let (_, periods) = app.get(&format!("/api/v1/indicators/{people}/periods")).await;
+        assert_eq!(periods.as_array().unwrap().len(), 0, "not counted before approval");
+        let id: uuid::Uuid = p["id"].as_str().unwrap().parse().unwrap();
+        use semey::records::workflow;
+        use semey_domain::workflow::Step;
+        workflow::take_step(app.store(), &coordinator.actor, id, Step::Approve, None).await.unwrap();
+        workflow::take_step(app.store(), &coordinator.actor, id, Step::Publish, None).await.unwrap();
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        assert_eq!(r["results"][0]["indicators"][0]["status"], "on_track", "{r}");
+        // Another organisation's editor cannot report for this programme.
+        let other = app.organisation("Other", 22, "KZ").await;
+        let stranger = app.user("s@other.test", Role::Editor, Some(&other)).await;
+        let (s, _) = app.request_as(Some(&stranger.token), Method::PUT, &format!("/api/v1/indicators/{people}/periods"), Some(body.to_string())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}

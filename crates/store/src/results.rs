@@ -1,0 +1,363 @@
+//! Results monitoring: results kept whole as JSON, their indicators as rows (with the status
+//! kept current by every write), periods with their targets and actuals, and the splits of each
+//! figure by dimension.
+
+use crate::db::{bind_args, on_db, on_pool, on_tx, parse_id, Arg, Db, Store, Tx};
+use crate::error::{Result, StoreError};
+use semey_domain::ids::{IndicatorId, ProgrammeId, ResultId};
+use semey_domain::results::{
+    Assessment, Figure, Indicator, Period, ProgrammeResult, Status, Thresholds,
+};
+use time::Date;
+
+/// An indicator with where it belongs and its status as last worked out.
+#[derive(Debug, Clone)]
+pub struct IndicatorRow {
+    pub indicator: Indicator,
+    pub result_id: ResultId,
+    pub programme_id: ProgrammeId,
+    /// Where it stands (its status follows with the configured thresholds); `None` until first
+    /// assessed.
+    pub assessment: Option<Assessment>,
+    pub assessed_on: Date,
+}
+
+/// How many indicators have each status, in one group (a thematic area, an organisation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    pub group: String,
+    pub status: Status,
+    pub indicators: i64,
+}
+
+/// The `assessed_on` of an indicator not assessed yet.
+const NEVER: Date = time::macros::date!(1900 - 01 - 01);
+
+fn corrupt(e: impl ToString) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn status_of(s: &str) -> Result<Status> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(corrupt)
+}
+
+/// `Thresholds::classify` as SQL over an indicator's reason and ratio (`$1` on track, `$2` at
+/// risk), for counts by status.
+const STATUS_SQL: &str = "CASE WHEN i.reason = 'compared' AND i.ratio >= $1 THEN 'on_track' \
+    WHEN i.reason = 'compared' AND i.ratio >= $2 THEN 'at_risk' WHEN i.reason = 'compared' THEN 'off_track' \
+    WHEN i.reason IN ('no_actual', 'period_ended_unreported') THEN 'not_reported' ELSE 'not_assessed' END";
+
+#[derive(sqlx::FromRow)]
+struct ContentRow {
+    content: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    indicator_id: String,
+    period_start: Date,
+    period_end: Date,
+    target: Option<String>,
+    actual: Option<String>,
+}
+
+impl PeriodRow {
+    fn into_period(self) -> Result<Period> {
+        let fig = |s: Option<String>| -> Result<Option<Figure>> {
+            s.map(|s| serde_json::from_str(&s).map_err(corrupt))
+                .transpose()
+        };
+        Ok(Period {
+            indicator_id: parse_id(&self.indicator_id)?,
+            start: self.period_start,
+            end: self.period_end,
+            target: fig(self.target)?,
+            actual: fig(self.actual)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRowDb {
+    result_id: String,
+    programme_id: String,
+    assessment: String,
+    assessed_on: Date,
+    content: String,
+    id: String,
+}
+
+/// The number of a figure for sums (`None` for words or a bad number).
+fn number(f: &Option<Figure>) -> Option<f64> {
+    f.as_ref().and_then(|f| {
+        f.value
+            .trim()
+            .replace([' ', '\u{a0}'], "")
+            .parse::<f64>()
+            .ok()
+    })
+}
+
+impl Store {
+    /// Creates or replaces a result with its indicators. Indicators no longer in it are removed
+    /// with their periods; new ones start "not assessed" (the caller assesses them).
+    pub async fn save_result(&self, tx: &mut Tx, r: &ProgrammeResult) -> Result<()> {
+        self.check_programme_exists(tx, r.programme_id, "programme_id")
+            .await?;
+        let content = serde_json::to_string(r).expect("a result serialises");
+        let args = [
+            Arg::Text(r.id.to_string()),
+            Arg::Text(r.programme_id.to_string()),
+            Arg::Text(r.result_type.as_str().to_owned()),
+            Arg::Text(content),
+        ];
+        on_tx!(tx, c => bind_args!(sqlx::query("INSERT INTO results (id, programme_id, result_type, content) VALUES ($1, $2, $3, $4) \
+            ON CONFLICT (id) DO UPDATE SET programme_id = excluded.programme_id, result_type = excluded.result_type, content = excluded.content"), args)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let keep: Vec<String> = r
+            .indicators
+            .iter()
+            .filter_map(|i| i.id.map(|id| id.to_string()))
+            .collect();
+        let existing: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT id FROM indicators WHERE result_id = $1").bind(r.id.to_string()).fetch_all(&mut *c).await)?;
+        for (gone,) in existing.into_iter().filter(|(id,)| !keep.contains(id)) {
+            for sql in [
+                "DELETE FROM indicator_splits WHERE indicator_id = $1",
+                "DELETE FROM indicator_periods WHERE indicator_id = $1",
+                "DELETE FROM indicators WHERE id = $1",
+            ] {
+                on_tx!(tx, c => sqlx::query(sql).bind(&gone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        for ind in &r.indicators {
+            let id = ind.id.expect("checked indicators have ids");
+            let args = [
+                Arg::Text(id.to_string()),
+                Arg::Text(r.id.to_string()),
+                Arg::Text(r.programme_id.to_string()),
+                Arg::Text(ind.measure.as_str().to_owned()),
+                Arg::Bool(ind.ascending),
+                Arg::Text(ind.unit.clone()),
+                Arg::OptText(ind.shared.clone()),
+                Arg::Bool(ind.people_reached),
+                Arg::Date(NEVER),
+            ];
+            on_tx!(tx, c => bind_args!(sqlx::query("INSERT INTO indicators (id, result_id, programme_id, measure, ascending, unit, shared, people_reached, reason, ratio, assessment, assessed_on) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'not_assessed', NULL, '{}', $9) \
+                ON CONFLICT (id) DO UPDATE SET result_id = excluded.result_id, programme_id = excluded.programme_id, measure = excluded.measure, \
+                ascending = excluded.ascending, unit = excluded.unit, shared = excluded.shared, people_reached = excluded.people_reached"), args)
+                .execute(&mut *c).await.map(|r| r.rows_affected()))
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() || d.is_foreign_key_violation() => StoreError::Invalid(semey_domain::Invalid::one(
+                        "indicators", "indicator_of_another_result", format!("the indicator {id} belongs to another result"))),
+                    _ => StoreError::Db(e),
+                })?;
+        }
+        Ok(())
+    }
+
+    pub async fn result(&self, id: ResultId) -> Result<ProgrammeResult> {
+        self.result_on(Db::Pool(self), id).await
+    }
+
+    pub async fn result_in(&self, tx: &mut Tx, id: ResultId) -> Result<ProgrammeResult> {
+        self.result_on(Db::Tx(tx), id).await
+    }
+
+    async fn result_on(&self, db: Db<'_>, id: ResultId) -> Result<ProgrammeResult> {
+        let row = on_db!(db, c => sqlx::query_as::<_, ContentRow>("SELECT content FROM results WHERE id = $1").bind(id.to_string()).fetch_optional(&mut *c).await)?;
+        let row = row.ok_or_else(|| StoreError::not_found("result", id))?;
+        serde_json::from_str(&row.content).map_err(corrupt)
+    }
+
+    /// A programme's results, outputs first.
+    pub async fn results_of(&self, programme: ProgrammeId) -> Result<Vec<ProgrammeResult>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ContentRow>("SELECT content FROM results WHERE programme_id = $1 ORDER BY result_type, id").bind(programme.to_string()).fetch_all(p).await)?;
+        let mut out: Vec<ProgrammeResult> = rows
+            .iter()
+            .map(|r| serde_json::from_str(&r.content).map_err(corrupt))
+            .collect::<Result<_>>()?;
+        out.sort_by_key(|r| (r.result_type.iati_code(), r.id));
+        Ok(out)
+    }
+
+    /// An indicator with its result, programme and status.
+    pub async fn indicator_in(&self, tx: &mut Tx, id: IndicatorId) -> Result<IndicatorRow> {
+        self.indicator_on(Db::Tx(tx), id).await
+    }
+
+    pub async fn indicator(&self, id: IndicatorId) -> Result<IndicatorRow> {
+        self.indicator_on(Db::Pool(self), id).await
+    }
+
+    async fn indicator_on(&self, db: Db<'_>, id: IndicatorId) -> Result<IndicatorRow> {
+        let row = on_db!(db, c => sqlx::query_as::<_, IndicatorRowDb>("SELECT i.id, i.result_id, i.programme_id, i.assessment, i.assessed_on, r.content \
+            FROM indicators i JOIN results r ON r.id = i.result_id WHERE i.id = $1").bind(id.to_string()).fetch_optional(&mut *c).await)?;
+        let row = row.ok_or_else(|| StoreError::not_found("indicator", id))?;
+        let result: ProgrammeResult = serde_json::from_str(&row.content).map_err(corrupt)?;
+        let indicator = result
+            .indicators
+            .into_iter()
+            .find(|i| i.id.map(|x| x.to_string()) == Some(row.id.clone()))
+            .ok_or_else(|| corrupt("an indicator row without its result's indicator"))?;
+        Ok(IndicatorRow {
+            indicator,
+            result_id: parse_id(&row.result_id)?,
+            programme_id: parse_id(&row.programme_id)?,
+            assessment: if row.assessment == "{}" {
+                None
+            } else {
+                Some(serde_json::from_str(&row.assessment).map_err(corrupt)?)
+            },
+            assessed_on: row.assessed_on,
+        })
+    }
+
+    /// The indicators of a programme, with their statuses.
+    pub async fn indicators_of(&self, programme: ProgrammeId) -> Result<Vec<IndicatorRow>> {
+        let ids: Vec<(String,)> = on_pool!(self, p => sqlx::query_as("SELECT id FROM indicators WHERE programme_id = $1").bind(programme.to_string()).fetch_all(p).await)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id,) in ids {
+            out.push(self.indicator(parse_id(&id)?).await?);
+        }
+        Ok(out)
+    }
+
+    /// An indicator's periods, earliest first.
+    pub async fn periods(&self, indicator: IndicatorId) -> Result<Vec<Period>> {
+        self.periods_of(Db::Pool(self), indicator).await
+    }
+
+    async fn periods_of(&self, db: Db<'_>, indicator: IndicatorId) -> Result<Vec<Period>> {
+        let rows = on_db!(db, c => sqlx::query_as::<_, PeriodRow>("SELECT indicator_id, period_start, period_end, target, actual FROM indicator_periods WHERE indicator_id = $1 ORDER BY period_start").bind(indicator.to_string()).fetch_all(&mut *c).await)?;
+        rows.into_iter().map(PeriodRow::into_period).collect()
+    }
+
+    pub async fn periods_in(&self, tx: &mut Tx, indicator: IndicatorId) -> Result<Vec<Period>> {
+        self.periods_of(Db::Tx(tx), indicator).await
+    }
+
+    /// One period of an indicator, by its start.
+    pub async fn period_in(
+        &self,
+        tx: &mut Tx,
+        indicator: IndicatorId,
+        start: Date,
+    ) -> Result<Period> {
+        let row = on_tx!(tx, c => sqlx::query_as::<_, PeriodRow>("SELECT indicator_id, period_start, period_end, target, actual FROM indicator_periods WHERE indicator_id = $1 AND period_start = $2").bind(indicator.to_string()).bind(start).fetch_optional(&mut *c).await)?;
+        row.ok_or_else(|| StoreError::not_found("period", format!("{indicator}@{start}")))?
+            .into_period()
+    }
+
+    /// Creates or replaces the period starting on `old_start` (or `p.start`) with its splits.
+    pub async fn save_period(
+        &self,
+        tx: &mut Tx,
+        old_start: Option<Date>,
+        p: &Period,
+    ) -> Result<()> {
+        let id = p.indicator_id.to_string();
+        if let Some(old) = old_start.filter(|o| *o != p.start) {
+            self.delete_period(tx, p.indicator_id, old).await?;
+        }
+        let json = |f: &Option<Figure>| {
+            f.as_ref()
+                .map(|f| serde_json::to_string(f).expect("a figure serialises"))
+        };
+        let args = [
+            Arg::Text(id.clone()),
+            Arg::Date(p.start),
+            Arg::Date(p.end),
+            Arg::OptText(json(&p.target)),
+            Arg::OptText(json(&p.actual)),
+            Arg::Real(number(&p.target)),
+            Arg::Real(number(&p.actual)),
+        ];
+        on_tx!(tx, c => bind_args!(sqlx::query("INSERT INTO indicator_periods (indicator_id, period_start, period_end, target, actual, target_number, actual_number) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (indicator_id, period_start) DO UPDATE SET period_end = excluded.period_end, \
+            target = excluded.target, actual = excluded.actual, target_number = excluded.target_number, actual_number = excluded.actual_number"), args)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, c => sqlx::query("DELETE FROM indicator_splits WHERE indicator_id = $1 AND period_start = $2").bind(&id).bind(p.start).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        for (which, fig) in [("target", &p.target), ("actual", &p.actual)] {
+            for sp in fig.iter().flat_map(|f| &f.splits) {
+                let Ok(n) = sp.value.trim().parse::<f64>() else {
+                    continue;
+                };
+                let args = [
+                    Arg::Text(id.clone()),
+                    Arg::Date(p.start),
+                    Arg::Text(which.to_owned()),
+                    Arg::Text(sp.dimension.clone()),
+                    Arg::Text(sp.key.trim().to_owned()),
+                    Arg::Real(Some(n)),
+                ];
+                on_tx!(tx, c => bind_args!(sqlx::query("INSERT INTO indicator_splits (indicator_id, period_start, figure, dimension, split_key, number) VALUES ($1, $2, $3, $4, $5, $6)"), args)
+                    .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete_period(&self, tx: &mut Tx, indicator: IndicatorId, start: Date) -> Result<()> {
+        for sql in [
+            "DELETE FROM indicator_splits WHERE indicator_id = $1 AND period_start = $2",
+            "DELETE FROM indicator_periods WHERE indicator_id = $1 AND period_start = $2",
+        ] {
+            on_tx!(tx, c => sqlx::query(sql).bind(indicator.to_string()).bind(start).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Keeps an indicator's status as worked out on `on`.
+    pub async fn set_assessment(
+        &self,
+        tx: &mut Tx,
+        indicator: IndicatorId,
+        a: &Assessment,
+        on: Date,
+    ) -> Result<()> {
+        let json = serde_json::to_string(a).expect("an assessment serialises");
+        on_tx!(tx, c => sqlx::query("UPDATE indicators SET reason = $1, ratio = $2, assessment = $3, assessed_on = $4 WHERE id = $5")
+            .bind(&a.reason).bind(a.ratio).bind(json).bind(on).bind(indicator.to_string())
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Indicators whose status was worked out before `day` and may have changed since (a period
+    /// of theirs ended in between): at most `limit`.
+    pub async fn indicators_to_reassess(&self, day: Date, limit: i64) -> Result<Vec<IndicatorId>> {
+        let rows: Vec<(String,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT i.id FROM indicators i WHERE i.assessed_on < $1 AND (i.assessed_on = $2 OR EXISTS \
+             (SELECT 1 FROM indicator_periods p WHERE p.indicator_id = i.id AND p.period_end >= i.assessed_on AND p.period_end < $1)) LIMIT $3")
+            .bind(day).bind(NEVER).bind(limit).fetch_all(p).await)?;
+        rows.iter().map(|(id,)| parse_id(id)).collect()
+    }
+
+    /// Marks indicators as assessed on `day` when nothing of theirs changed since.
+    pub async fn mark_assessed(&self, day: Date) -> Result<()> {
+        on_pool!(self, p => sqlx::query("UPDATE indicators SET assessed_on = $1 WHERE assessed_on < $1 AND assessed_on <> $2")
+            .bind(day).bind(NEVER).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// How many indicators have each status, by thematic area of their programme (weighted
+    /// not: an indicator of a programme with two areas counts in both) or by the programme's
+    /// reporting organisation.
+    pub async fn status_counts(&self, by_area: bool, th: Thresholds) -> Result<Vec<StatusCount>> {
+        let sql = if by_area {
+            format!("SELECT g, s, COUNT(*) FROM (SELECT pa.area AS g, {STATUS_SQL} AS s FROM indicators i JOIN programme_areas pa ON pa.programme_id = i.programme_id) x GROUP BY g, s")
+        } else {
+            format!("SELECT g, s, COUNT(*) FROM (SELECT COALESCE(p.reporting_org_id, '') AS g, {STATUS_SQL} AS s FROM indicators i JOIN programmes p ON p.id = i.programme_id) x GROUP BY g, s")
+        };
+        let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(&sql).bind(th.on_track).bind(th.at_risk).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(group, s, n)| {
+                Ok(StatusCount {
+                    group,
+                    status: status_of(&s)?,
+                    indicators: n,
+                })
+            })
+            .collect()
+    }
+}
