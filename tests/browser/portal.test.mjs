@@ -122,6 +122,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
   // the test, so a new page cannot be forgotten.
   const records = {
     "/programmes/{id}": [`/programmes/${id.programme}`],
+    "/programmes/{id}/results": [`/programmes/${id.programme}/results`],
     "/stakeholders/{id}": [`/stakeholders/${id.organisation}`],
     "/places/{id}": [`/places/${id.district}`, `/places/${id.settlement}`],
     "/radiation/places/{id}": [`/radiation/places/${id.settlement}`],

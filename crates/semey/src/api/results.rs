@@ -3,14 +3,12 @@
 
 use super::common::parse_path_id;
 use super::extract::{ApiJson, ApiQuery};
-use crate::results::PeriodKey;
+use crate::results::{programme_results_of, PeriodKey, ProgrammeResults};
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
 use semey_domain::ids::{IndicatorId, ProgrammeId, ResultId};
-use semey_domain::results::{
-    programme_status, Assessment, Period, ProgrammeResult, ResultInput, Status,
-};
+use semey_domain::results::{Period, ProgrammeResult, ResultInput, Status};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,69 +23,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(status_counts))
 }
 
-/// One indicator with its periods and where it stands.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IndicatorView {
-    pub indicator_id: IndicatorId,
-    pub status: Status,
-    pub assessment: Option<Assessment>,
-    pub periods: Vec<Period>,
-}
-
-/// One result of the chain with its indicators' figures.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResultView {
-    pub result: ProgrammeResult,
-    pub indicators: Vec<IndicatorView>,
-}
-
-/// A programme's results chain and its status (the worst of its indicators').
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProgrammeResults {
-    pub programme_id: ProgrammeId,
-    pub status: Status,
-    pub results: Vec<ResultView>,
-}
-
-/// A programme's results, each indicator with its periods and status.
-pub async fn programme_results_of(
-    s: &AppState,
-    programme: ProgrammeId,
-) -> Result<ProgrammeResults, AppError> {
-    crate::results::refresh_statuses(&s.store, crate::results::today()).await?;
-    let th = s.config.results;
-    let mut views = Vec::new();
-    let mut statuses = Vec::new();
-    let rows = s.store.indicators_of(programme).await?;
-    for r in s.store.results_of(programme).await? {
-        let mut indicators = Vec::new();
-        for ind in &r.indicators {
-            let id = ind.id.expect("stored indicators have ids");
-            let row = rows.iter().find(|x| x.indicator.id == Some(id));
-            let assessment = row.and_then(|x| x.assessment.clone());
-            let status = assessment
-                .as_ref()
-                .map_or(Status::NotAssessed, |a| a.status(th));
-            statuses.push(status);
-            indicators.push(IndicatorView {
-                indicator_id: id,
-                status,
-                assessment,
-                periods: s.store.periods(id).await?,
-            });
-        }
-        views.push(ResultView {
-            result: r,
-            indicators,
-        });
-    }
-    Ok(ProgrammeResults {
-        programme_id: programme,
-        status: programme_status(statuses),
-        results: views,
-    })
-}
-
 /// A programme's results chain: results, indicators, periods, statuses.
 #[utoipa::path(get, path = "/programmes/{id}/results", tag = "results", params(("id" = String, Path, description = "Programme id")),
     responses((status = 200, body = ProgrammeResults), (status = 404, body = crate::error::ErrorBody)))]
@@ -97,7 +32,9 @@ async fn programme_results(
 ) -> Result<Json<ProgrammeResults>, AppError> {
     let id = parse_path_id::<ProgrammeId>("programme", &id)?;
     s.store.programme(id).await?;
-    Ok(Json(programme_results_of(&s, id).await?))
+    Ok(Json(
+        programme_results_of(&s.store, s.config.results, id).await?,
+    ))
 }
 
 /// Adds a result with its indicators to a programme (an editor's is proposed).

@@ -12,6 +12,7 @@ mod organisations;
 mod places;
 mod programmes;
 mod radiation;
+mod results;
 mod services;
 
 pub(crate) use context::not_found;
@@ -27,6 +28,7 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/", get(home::home)),
         Route::page("/programmes", get(programmes::programmes)),
         Route::page("/programmes/{id}", get(programmes::programme)),
+        Route::page("/programmes/{id}/results", get(results::results)),
         Route::page("/stakeholders", get(organisations::stakeholders)),
         Route::page("/stakeholders/{id}", get(organisations::organisation)),
         Route::page("/places", get(places::places)),

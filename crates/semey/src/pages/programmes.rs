@@ -216,6 +216,8 @@ pub(super) async fn programmes(
 #[template(path = "programme.html")]
 struct ProgrammePage {
     c: Chrome,
+    /// The programme's id, for its results page's address.
+    identifier_id: String,
     title: String,
     description: String,
     identifier: String,
@@ -357,6 +359,7 @@ pub(super) async fn programme(
     };
     let join = |items: Vec<String>| items.join(", ");
     let template = ProgrammePage {
+        identifier_id: p.id.to_string(),
         title: best(&p.title),
         description: best(&p.description),
         identifier: p.iati_identifier.clone(),

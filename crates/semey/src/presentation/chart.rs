@@ -45,6 +45,40 @@ pub type Format<'a> = &'a dyn Fn(f64) -> String;
 
 pub use super::escape::html as escape;
 
+/// The width of `text` at `size` px: East Asian wide characters (Chinese, Japanese, Korean,
+/// full-width forms) take a full em, other scripts (Latin, Cyrillic, Kazakh) about 0.6 em.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            let wide = matches!(c as u32,
+                0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
+            if wide {
+                size
+            } else {
+                0.6 * size
+            }
+        })
+        .sum()
+}
+
+/// Where each legend entry goes, `(x, line)`: a swatch, its text measured in its script and a
+/// gap; an entry that would pass `right` starts the next line.
+fn legend_layout<'a>(names: impl Iterator<Item = &'a str>, right: f64) -> Vec<(f64, usize)> {
+    let mut out = Vec::new();
+    let (mut x, mut row) = (LEFT, 0);
+    for name in names {
+        let w = 14.0 + text_width(name, 11.0) + 12.0;
+        if x > LEFT && x + w > right {
+            x = LEFT;
+            row += 1;
+        }
+        out.push((x, row));
+        x += w;
+    }
+    out
+}
+
 /// A round number at or above `max`, for the top of an axis (1, 2 or 5 times a power of ten).
 fn nice_ceiling(max: f64) -> f64 {
     if max <= 0.0 || !max.is_finite() {
@@ -132,22 +166,25 @@ impl Chart {
         }
     }
 
+    /// The legend under the plot: each entry as wide as its text is in its script, entries
+    /// that would run past the right edge start a new line.
     fn legend(&self, out: &mut String) {
         if self.series.len() < 2 {
             return;
         }
-        let mut x = LEFT;
-        for (i, s) in self.series.iter().enumerate() {
+        let lines = legend_layout(self.series.iter().map(|s| s.name.as_str()), WIDTH - RIGHT);
+        let rows = lines.iter().map(|(_, row)| *row).max().unwrap_or(0) + 1;
+        for (i, (s, (x, row))) in self.series.iter().zip(lines).enumerate() {
+            let y = HEIGHT - 8.0 - 14.0 * (rows - row) as f64;
             let _ = write!(
                 out,
                 r##"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}</text>"##,
-                HEIGHT - 20.0,
+                y - 9.0,
                 PALETTE[i % PALETTE.len()],
                 x + 14.0,
-                HEIGHT - 11.0,
+                y,
                 escape(&s.name)
             );
-            x += 24.0 + 7.0 * s.name.chars().count() as f64;
         }
     }
 
@@ -309,6 +346,35 @@ pub fn progress(title: &str, description: &str, value: f64, target: f64, label: 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn legend_entries_never_overlap_in_any_script() {
+        let zh = [
+            "已承诺资金",
+            "已拨付资金",
+            "资金需求",
+            "国内资金",
+            "外部资金",
+            "缺口",
+        ];
+        let kk = ["Міндеттеме", "Төленген", "Қажеттілік", "Ішкі қаржы"];
+        for names in [&zh[..], &kk[..]] {
+            let at = legend_layout(names.iter().copied(), WIDTH - RIGHT);
+            for (i, ((x, row), name)) in at.iter().zip(names).enumerate() {
+                let end = x + 14.0 + text_width(name, 11.0);
+                assert!(end <= WIDTH - RIGHT, "{name} runs off the chart");
+                if let Some((next_x, next_row)) = at.get(i + 1) {
+                    if next_row == row {
+                        assert!(*next_x >= end, "{name} runs into the next entry");
+                    }
+                }
+            }
+        }
+        // A Chinese character is a full em, a Latin or Cyrillic letter about 0.6.
+        assert_eq!(text_width("资金", 10.0), 20.0);
+        assert_eq!(text_width("ab", 10.0), 12.0);
+    }
+
     use super::*;
 
     fn sample() -> Chart {

@@ -6,14 +6,19 @@
 
 use crate::records::{programme_owner, Record, Saved};
 use crate::AppError;
-use semey_domain::ids::{IndicatorId, OrganisationId, ResultId};
+use semey_domain::ids::{IndicatorId, OrganisationId, ProgrammeId, ResultId};
 use semey_domain::record::RecordKind;
-use semey_domain::results::{assess, Period, PeriodContext, ProgrammeResult, ResultInput};
+use semey_domain::results::{
+    assess, programme_status, Assessment, Period, PeriodContext, ProgrammeResult, ResultInput,
+    Status, Thresholds,
+};
 use semey_domain::Invalid;
 use semey_store::{Store, StoreError, Tx};
+use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 use time::Date;
+use utoipa::ToSchema;
 
 /// Today in Kazakhstan, the day statuses are worked out for.
 pub fn today() -> Date {
@@ -52,6 +57,69 @@ pub async fn refresh_statuses(store: &Store, on: Date) -> Result<usize, AppError
     }
     store.mark_assessed(on).await?;
     Ok(done)
+}
+
+/// One indicator with its periods and where it stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorView {
+    pub indicator_id: IndicatorId,
+    pub status: Status,
+    pub assessment: Option<Assessment>,
+    pub periods: Vec<Period>,
+}
+
+/// One result of the chain with its indicators' figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultView {
+    pub result: ProgrammeResult,
+    pub indicators: Vec<IndicatorView>,
+}
+
+/// A programme's results chain and its status (the worst of its indicators').
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeResults {
+    pub programme_id: ProgrammeId,
+    pub status: Status,
+    pub results: Vec<ResultView>,
+}
+
+/// A programme's results, each indicator with its periods and status.
+pub async fn programme_results_of(
+    store: &Store,
+    th: Thresholds,
+    programme: ProgrammeId,
+) -> Result<ProgrammeResults, AppError> {
+    refresh_statuses(store, today()).await?;
+    let mut views = Vec::new();
+    let mut statuses = Vec::new();
+    let rows = store.indicators_of(programme).await?;
+    for r in store.results_of(programme).await? {
+        let mut indicators = Vec::new();
+        for ind in &r.indicators {
+            let id = ind.id.expect("stored indicators have ids");
+            let row = rows.iter().find(|x| x.indicator.id == Some(id));
+            let assessment = row.and_then(|x| x.assessment.clone());
+            let status = assessment
+                .as_ref()
+                .map_or(Status::NotAssessed, |a| a.status(th));
+            statuses.push(status);
+            indicators.push(IndicatorView {
+                indicator_id: id,
+                status,
+                assessment,
+                periods: store.periods(id).await?,
+            });
+        }
+        views.push(ResultView {
+            result: r,
+            indicators,
+        });
+    }
+    Ok(ProgrammeResults {
+        programme_id: programme,
+        status: programme_status(statuses),
+        results: views,
+    })
 }
 
 impl Record for ProgrammeResult {

@@ -159,3 +159,29 @@ on_both_backends! {
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 }
+
+on_both_backends! {
+    /// The results page shows the chain, each indicator's status with its reason in words and
+    /// its figures as a chart and a table, and the split as bars, in every language.
+    async fn the_results_page_explains_each_status(app: TestApp) {
+        let (_, programme, people, _) = chain(&app).await;
+        let actual = json!({"value": "600", "document": "https://example.kz/report-2024.pdf",
+            "splits": [{"dimension": "sex", "key": "female", "value": "350"}, {"dimension": "sex", "key": "male", "value": "250"}]});
+        let (s, b) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(actual))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let html = app.call(Method::GET, &format!("/programmes/{programme}/results?lang=en")).send().await.text();
+        assert!(html.contains("Thyroid disease found early") && html.contains("People screened"));
+        // 60 % of the way done where all of it was expected: a ratio of 0.60, at the at-risk
+        // threshold.
+        assert!(html.contains("At risk") && html.contains("Only 60.0"), "{html}");
+        assert!(html.contains(r#"class="chart-data""#), "the figures as a table too");
+        assert!(html.contains("Women and girls"), "the split as bars");
+        assert!(html.contains("report-2024.pdf"), "the source document");
+        assert!(html.contains("0.95"), "the rule with its thresholds");
+        let html = app.call(Method::GET, &format!("/programmes/{programme}/results?lang=ru")).send().await.text();
+        assert!(html.contains("Под угрозой") && html.contains("Болезни щитовидной железы выявляются рано"), "{html}");
+        let html = app.call(Method::GET, &format!("/programmes/{programme}/results?lang=zh")).send().await.text();
+        assert!(html.contains("有风险"));
+    }
+}

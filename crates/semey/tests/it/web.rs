@@ -335,6 +335,16 @@ on_both_backends! {
             "phones": ["+7 722 000 00 00"], "programme_ids": [pid], "last_verified": "2024-01-01"})).await;
         assert_eq!(status, StatusCode::CREATED, "{service}");
         let svid = service["id"].as_str().unwrap().to_owned();
+        // A result with figures, for the results page's charts and words.
+        let (status, result) = app.post("/api/v1/results", serde_json::json!({"programme_id": pid, "result_type": "output",
+            "title": {"en": "Readings taken"}, "indicators": [{"title": {"en": "Readings"}, "measure": "unit", "unit": "readings",
+            "baseline": {"year": 2023, "value": "0"}}]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{result}");
+        let ind = result["indicators"][0]["id"].as_str().unwrap();
+        let (status, b) = app.put(&format!("/api/v1/indicators/{ind}/periods"), serde_json::json!({"indicator_id": ind,
+            "start": "2024-01-01", "end": "2024-12-31", "target": {"value": "100"},
+            "actual": {"value": "90", "comment": "logbook", "splits": [{"dimension": "sex", "key": "female", "value": "50"}, {"dimension": "sex", "key": "male", "value": "40"}]}})).await;
+        assert!(status.is_success(), "{b}");
         // Every page of the router (`semey::page_paths`); one whose `{id}` has no record here
         // fails the test, so no page is forgotten.
         let records: std::collections::HashMap<&str, Vec<String>> = [
@@ -343,6 +353,7 @@ on_both_backends! {
             ("/places/{id}", vec![format!("/places/{did}"), format!("/places/{sid}")]),
             ("/radiation/places/{id}", vec![format!("/radiation/places/{sid}")]),
             ("/services/{id}", vec![format!("/services/{svid}")]),
+            ("/programmes/{id}/results", vec![format!("/programmes/{pid}/results")]),
             ("/workspace/services/{id}", vec![format!("/workspace/services/{svid}")]),
             ("/radiation/datasets/{id}", vec![format!("/radiation/datasets/{dsid}")]),
             ("/workspace/organisations/{id}", vec![format!("/workspace/organisations/{oid}")]),

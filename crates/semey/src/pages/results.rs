@@ -1,0 +1,318 @@
+//! A programme's results: the chain as a tree (results, then their indicators), each
+//! indicator's baseline, targets and actuals over time as a chart (with the table beside it),
+//! its latest split as bars, and its status with the reason in words.
+
+use super::context::*;
+use crate::presentation::chart::{Chart, Series};
+use crate::presentation::format;
+use crate::presentation::i18n::{t, t_args};
+use crate::results::programme_results_of;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use semey_domain::ids::ProgrammeId;
+use semey_domain::lang::Lang;
+use semey_domain::results::{value_of, Assessment, Indicator, Period, Status};
+
+/// One indicator as the page shows it.
+struct IndicatorCard {
+    title: String,
+    /// "people · count, more is better"
+    kind: String,
+    status_code: &'static str,
+    status: String,
+    /// The reason in words.
+    reason: String,
+    baseline: String,
+    chart: Option<String>,
+    table: Option<String>,
+    splits: Option<String>,
+    /// (period, comment or document) lines under the chart.
+    notes: Vec<(String, String)>,
+}
+
+struct ResultSection {
+    kind: String,
+    title: String,
+    description: String,
+    indicators: Vec<IndicatorCard>,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsPage {
+    c: Chrome,
+    programme_href: String,
+    title: String,
+    status_code: &'static str,
+    status: String,
+    rule: String,
+    sections: Vec<ResultSection>,
+}
+
+fn status_code(s: Status) -> &'static str {
+    s.as_str()
+}
+
+fn number(lang: Lang, v: f64) -> String {
+    format::measure(lang, v)
+}
+
+/// The reason of a status in words a coordinator understands.
+fn reason(lang: Lang, a: Option<&Assessment>, status: Status) -> String {
+    let Some(a) = a else {
+        return t(lang, "results-reason-not_assessed");
+    };
+    match a.reason.as_str() {
+        "compared" => t_args(
+            lang,
+            &format!("results-reason-{}", status.as_str()),
+            &[
+                (
+                    "achieved",
+                    format::percent(lang, 100.0 * a.achieved.unwrap_or(0.0)).into(),
+                ),
+                (
+                    "expected",
+                    format::percent(lang, 100.0 * a.expected.unwrap_or(0.0)).into(),
+                ),
+                ("ratio", format!("{:.2}", a.ratio.unwrap_or(0.0)).into()),
+            ],
+        ),
+        "period_ended_unreported" => t_args(
+            lang,
+            "results-reason-period_ended_unreported",
+            &[(
+                "date",
+                a.period_end
+                    .map(|d| format::date(lang, d))
+                    .unwrap_or_default()
+                    .into(),
+            )],
+        ),
+        other => t(lang, &format!("results-reason-{other}")),
+    }
+}
+
+fn period_label(lang: Lang, p: &Period) -> String {
+    if p.start.year() == p.end.year()
+        && p.start.ordinal() == 1
+        && p.end.month() == time::Month::December
+        && p.end.day() == 31
+    {
+        p.start.year().to_string()
+    } else {
+        format!(
+            "{} – {}",
+            format::date(lang, p.start),
+            format::date(lang, p.end)
+        )
+    }
+}
+
+fn card(
+    lang: Lang,
+    ind: &Indicator,
+    periods: &[Period],
+    a: Option<&Assessment>,
+    status: Status,
+) -> IndicatorCard {
+    let num = |f: &Option<semey_domain::results::Figure>| {
+        f.as_ref()
+            .and_then(|f| value_of(ind.measure, &ind.levels, &f.value).ok())
+            .and_then(|v| v.number())
+    };
+    let direction = if ind.ascending {
+        "results-ascending"
+    } else {
+        "results-descending"
+    };
+    let kind = [
+        ind.unit.clone(),
+        t(lang, &format!("results-measure-{}", ind.measure.as_str())),
+        t(lang, direction),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let baseline = ind
+        .baseline
+        .as_ref()
+        .map(|b| {
+            t_args(
+                lang,
+                "results-baseline",
+                &[
+                    ("year", b.year.to_string().into()),
+                    (
+                        "value",
+                        b.value.clone().unwrap_or_else(|| "—".into()).into(),
+                    ),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    let numeric = periods
+        .iter()
+        .any(|p| num(&p.target).is_some() || num(&p.actual).is_some());
+    let (chart, table) = if numeric {
+        let ch = Chart {
+            title: ind.title.best(lang).unwrap_or_default().to_owned(),
+            description: t(lang, "results-chart-description"),
+            categories: periods.iter().map(|p| period_label(lang, p)).collect(),
+            series: vec![
+                Series {
+                    name: t(lang, "results-target"),
+                    values: periods
+                        .iter()
+                        .map(|p| num(&p.target).unwrap_or(0.0))
+                        .collect(),
+                },
+                Series {
+                    name: t(lang, "results-actual"),
+                    values: periods
+                        .iter()
+                        .map(|p| num(&p.actual).unwrap_or(0.0))
+                        .collect(),
+                },
+            ],
+        };
+        let fmt = |v: f64| number(lang, v);
+        (Some(ch.line(&fmt)), Some(ch.table(&fmt)))
+    } else {
+        (None, None)
+    };
+    // The latest actual's split, as bars.
+    let splits = periods
+        .iter()
+        .rev()
+        .find_map(|p| {
+            p.actual
+                .as_ref()
+                .filter(|f| !f.splits.is_empty())
+                .map(|f| (p, f))
+        })
+        .map(|(p, f)| {
+            let ch = Chart {
+                title: t_args(
+                    lang,
+                    "results-split-title",
+                    &[("period", period_label(lang, p).into())],
+                ),
+                description: t(lang, "results-split-description"),
+                categories: f
+                    .splits
+                    .iter()
+                    .map(|s| match s.dimension.as_str() {
+                        "sex" | "age_group" => t(
+                            lang,
+                            &format!("results-{}-{}", s.dimension, s.key.replace('+', "plus")),
+                        ),
+                        "target_group" => t(lang, &format!("group-{}", s.key)),
+                        _ => s.key.clone(),
+                    })
+                    .collect(),
+                series: vec![Series {
+                    name: t(lang, "results-actual"),
+                    values: f
+                        .splits
+                        .iter()
+                        .map(|s| s.value.trim().parse().unwrap_or(0.0))
+                        .collect(),
+                }],
+            };
+            ch.bar(&|v| number(lang, v))
+        });
+    let mut notes = Vec::new();
+    for p in periods {
+        for f in [&p.target, &p.actual].into_iter().flatten() {
+            let mut bits = Vec::new();
+            if !f.comment.trim().is_empty() {
+                bits.push(f.comment.trim().to_owned());
+            }
+            if let Some(d) = f.document.as_deref().filter(|d| !d.trim().is_empty()) {
+                bits.push(format!("{}: {}", t(lang, "results-source"), d.trim()));
+            }
+            if !bits.is_empty() {
+                notes.push((period_label(lang, p), bits.join(" · ")));
+            }
+        }
+    }
+    IndicatorCard {
+        title: ind.title.best(lang).unwrap_or_default().to_owned(),
+        kind,
+        status_code: status_code(status),
+        status: t(lang, &format!("results-status-{}", status.as_str())),
+        reason: reason(lang, a, status),
+        baseline,
+        chart,
+        table,
+        splits,
+        notes,
+    }
+}
+
+/// `/programmes/{id}/results`.
+pub(super) async fn results(
+    State(s): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<ProgrammeId>() else {
+        return Ok(reader.not_found());
+    };
+    let Some(programme) = found(s.store.programme(id).await)? else {
+        return Ok(reader.not_found());
+    };
+    let lang = reader.lang;
+    let th = s.config.results;
+    let chain = programme_results_of(&s.store, th, id).await?;
+    let sections = chain
+        .results
+        .iter()
+        .map(|r| ResultSection {
+            kind: t(
+                lang,
+                &format!("results-type-{}", r.result.result_type.as_str()),
+            ),
+            title: r.result.title.best(lang).unwrap_or_default().to_owned(),
+            description: r
+                .result
+                .description
+                .best(lang)
+                .unwrap_or_default()
+                .to_owned(),
+            indicators: r
+                .result
+                .indicators
+                .iter()
+                .zip(&r.indicators)
+                .map(|(ind, v)| card(lang, ind, &v.periods, v.assessment.as_ref(), v.status))
+                .collect(),
+        })
+        .collect();
+    let template = ResultsPage {
+        programme_href: format!("/programmes/{id}"),
+        title: programme.title.best(lang).unwrap_or_default().to_owned(),
+        status_code: status_code(chain.status),
+        status: t(lang, &format!("results-status-{}", chain.status.as_str())),
+        rule: t_args(
+            lang,
+            "results-rule",
+            &[
+                ("on_track", format!("{:.2}", th.on_track).into()),
+                ("at_risk", format!("{:.2}", th.at_risk).into()),
+            ],
+        ),
+        sections,
+        c: reader.chrome(),
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}
