@@ -126,6 +126,15 @@ mod tests {
                         (Cow::Borrowed("max"), FluentValue::from("0.3")),
                         (Cow::Borrowed("oldest"), FluentValue::from("2020")),
                         (Cow::Borrowed("newest"), FluentValue::from("2024")),
+                        (Cow::Borrowed("year"), FluentValue::from(2023)),
+                        (Cow::Borrowed("value"), FluentValue::from("10")),
+                        (Cow::Borrowed("period"), FluentValue::from("2024")),
+                        (Cow::Borrowed("achieved"), FluentValue::from("60 %")),
+                        (Cow::Borrowed("expected"), FluentValue::from("100 %")),
+                        (Cow::Borrowed("ratio"), FluentValue::from("0.60")),
+                        (Cow::Borrowed("date"), FluentValue::from("2024-12-31")),
+                        (Cow::Borrowed("on_track"), FluentValue::from("0.95")),
+                        (Cow::Borrowed("at_risk"), FluentValue::from("0.60")),
                     ]),
                 );
                 assert!(
