@@ -46,6 +46,8 @@ const PROGRAMMES: &[u8] = include_bytes!("../demo/programmes.csv");
 const REQUIREMENTS: &[u8] = include_bytes!("../demo/requirements.csv");
 const TRANSACTIONS: &[u8] = include_bytes!("../demo/transactions.csv");
 const SERVICES: &[u8] = include_bytes!("../demo/services.json");
+const RESULTS: &[u8] = include_bytes!("../demo/results.json");
+const INDICATOR_VALUES: &[u8] = include_bytes!("../demo/indicator-values.csv");
 
 /// What the demo loaded.
 #[derive(Debug, Default)]
@@ -56,14 +58,17 @@ pub struct DemoReport {
     pub requirements: usize,
     pub transactions: usize,
     pub services: usize,
+    pub results: usize,
+    pub indicator_periods: usize,
 }
 
 impl std::fmt::Display for DemoReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "demo data: {} places, {} organisations, {} programmes (illustrative), {} requirements, {} transactions, {} services (illustrative)",
-            self.places, self.organisations, self.programmes, self.requirements, self.transactions, self.services
+            "demo data: {} places, {} organisations, {} programmes (illustrative), {} requirements, {} transactions, {} services, {} results with {} indicator periods (illustrative)",
+            self.places, self.organisations, self.programmes, self.requirements, self.transactions, self.services,
+            self.results, self.indicator_periods
         )
     }
 }
@@ -100,6 +105,14 @@ pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
         .rows as usize;
     let services = file("demo/services.json", SERVICES);
     report.services = crate::services::import::import_services(store, &services, &mut Quiet)
+        .await?
+        .rows as usize;
+    let results = file("demo/results.json", RESULTS);
+    report.results = crate::results::import::import_results(store, &results, &mut Quiet)
+        .await?
+        .rows as usize;
+    let values = file("demo/indicator-values.csv", INDICATOR_VALUES);
+    report.indicator_periods = crate::results::import::import_values(store, &values, &mut Quiet)
         .await?
         .rows as usize;
     Ok(report)

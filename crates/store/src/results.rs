@@ -2,12 +2,13 @@
 //! kept current by every write), periods with their targets and actuals, and the splits of each
 //! figure by dimension.
 
-use crate::db::{bind_args, on_db, on_pool, on_tx, parse_id, Arg, Db, Store, Tx};
+use crate::db::{bind_args, on_db, on_pool, on_tx, parse_id, Arg, Db, OnConflict, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::ids::{IndicatorId, ProgrammeId, ResultId};
 use semey_domain::results::{
     Assessment, Figure, Indicator, Period, ProgrammeResult, Status, Thresholds,
 };
+use std::collections::HashMap;
 use time::Date;
 
 /// An indicator with where it belongs and its status as last worked out.
@@ -359,5 +360,114 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Every indicator of the platform with its programme: for imports that check many
+    /// periods at once.
+    pub async fn all_indicators(&self) -> Result<HashMap<IndicatorId, (Indicator, ProgrammeId)>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, (String, String)>("SELECT programme_id, content FROM results").fetch_all(p).await)?;
+        let mut out = HashMap::new();
+        for (programme, content) in rows {
+            let r: ProgrammeResult = serde_json::from_str(&content).map_err(corrupt)?;
+            let programme: ProgrammeId = parse_id(&programme)?;
+            for ind in r.indicators {
+                if let Some(id) = ind.id {
+                    out.insert(id, (ind, programme));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stored periods of these indicators.
+    pub async fn periods_of_many(
+        &self,
+        indicators: &[IndicatorId],
+    ) -> Result<HashMap<IndicatorId, Vec<Period>>> {
+        let mut out: HashMap<IndicatorId, Vec<Period>> = HashMap::new();
+        for chunk in indicators.chunks(500) {
+            let mut sql = Sql::new("SELECT indicator_id, period_start, period_end, target, actual FROM indicator_periods WHERE indicator_id IN ");
+            sql.list(chunk.iter().map(|i| Arg::Text(i.to_string())));
+            let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, PeriodRow>(&sql.text), sql.args).fetch_all(p).await)?;
+            for r in rows {
+                let p = r.into_period()?;
+                out.entry(p.indicator_id).or_default().push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes many periods at once (each replacing the stored period of its indicator that
+    /// starts the same day), with their splits: for bulk imports.
+    pub async fn replace_periods(&self, tx: &mut Tx, periods: &[Period]) -> Result<()> {
+        const ROWS: usize = 400;
+        self.defer_foreign_keys(tx).await?;
+        for chunk in periods.chunks(ROWS) {
+            for table in ["indicator_splits", "indicator_periods"] {
+                let mut sql = Sql::new(&format!("DELETE FROM {table} WHERE "));
+                for (i, p) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(" OR ");
+                    }
+                    sql.push("(indicator_id = ")
+                        .arg(Arg::Text(p.indicator_id.to_string()))
+                        .push(" AND period_start = ")
+                        .arg(Arg::Date(p.start))
+                        .push(")");
+                }
+                on_tx!(tx, c => bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+            let json = |f: &Option<Figure>| {
+                f.as_ref()
+                    .map(|f| serde_json::to_string(f).expect("a figure serialises"))
+            };
+            let insert = self.multi_insert_sql(
+                "indicator_periods",
+                "indicator_id, period_start, period_end, target, actual, target_number, actual_number",
+                7,
+                chunk.len(),
+                OnConflict::SkipAnyConflict,
+            );
+            let mut args = Vec::with_capacity(chunk.len() * 7);
+            let mut splits = Vec::new();
+            for p in chunk {
+                args.extend([
+                    Arg::Text(p.indicator_id.to_string()),
+                    Arg::Date(p.start),
+                    Arg::Date(p.end),
+                    Arg::OptText(json(&p.target)),
+                    Arg::OptText(json(&p.actual)),
+                    Arg::Real(number(&p.target)),
+                    Arg::Real(number(&p.actual)),
+                ]);
+                for (which, fig) in [("target", &p.target), ("actual", &p.actual)] {
+                    for sp in fig.iter().flat_map(|f| &f.splits) {
+                        if let Ok(n) = sp.value.trim().parse::<f64>() {
+                            splits.push([
+                                Arg::Text(p.indicator_id.to_string()),
+                                Arg::Date(p.start),
+                                Arg::Text(which.to_owned()),
+                                Arg::Text(sp.dimension.clone()),
+                                Arg::Text(sp.key.trim().to_owned()),
+                                Arg::Real(Some(n)),
+                            ]);
+                        }
+                    }
+                }
+            }
+            on_tx!(tx, c => bind_args!(sqlx::query(&insert), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            for part in splits.chunks(ROWS) {
+                let sql = self.multi_insert_sql(
+                    "indicator_splits",
+                    "indicator_id, period_start, figure, dimension, split_key, number",
+                    6,
+                    part.len(),
+                    OnConflict::SkipAnyConflict,
+                );
+                let args: Vec<Arg> = part.iter().flat_map(|a| a.iter().cloned()).collect();
+                on_tx!(tx, c => bind_args!(sqlx::query(&sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        Ok(())
     }
 }

@@ -680,3 +680,4 @@ error-invalid_year = Enter a year of the programme's time.
 error-unknown_result_type = Choose output, outcome, impact or other.
 error-unknown_measure = Choose unit, percentage, nominal, ordinal or qualitative.
 error-indicator_of_another_result = This indicator belongs to another result.
+results-template = Template for entering values (CSV)

@@ -674,3 +674,4 @@ error-invalid_year = Бағдарлама мерзіміндегі жылды е
 error-unknown_result_type = Өнім, нәтиже, әсер немесе басқасын таңдаңыз.
 error-unknown_measure = Саны, пайыз, номиналды, реттік немесе сапалық түрін таңдаңыз.
 error-indicator_of_another_result = Бұл көрсеткіш басқа нәтижеге жатады.
+results-template = Мәндерді енгізуге арналған үлгі (CSV)

@@ -685,3 +685,4 @@ error-invalid_year = Введите год в пределах сроков пр
 error-unknown_result_type = Выберите продукт, результат, воздействие или иное.
 error-unknown_measure = Выберите количество, процент, номинальный, порядковый или качественный.
 error-indicator_of_another_result = Этот показатель относится к другому результату.
+results-template = Шаблон для ввода значений (CSV)

@@ -672,3 +672,4 @@ error-invalid_year = 请输入方案期间内的年份。
 error-unknown_result_type = 请选择产出、成果、影响或其他。
 error-unknown_measure = 请选择数量、百分比、名义、等级或定性。
 error-indicator_of_another_result = 此指标属于另一项成果。
+results-template = 录入数值的模板（CSV）

@@ -19,6 +19,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_result))
         .routes(routes!(get_result, update_result))
         .routes(routes!(programme_results))
+        .routes(routes!(values_template))
         .routes(routes!(list_periods, put_period))
         .routes(routes!(status_counts))
 }
@@ -35,6 +36,34 @@ async fn programme_results(
     Ok(Json(
         programme_results_of(&s.store, s.config.results, id).await?,
     ))
+}
+
+/// The values template of a programme: its indicators' periods and figures in the layout of
+/// `semey import indicator-values` (CSV), to fill in and import.
+#[utoipa::path(get, path = "/programmes/{id}/results/template.csv", tag = "results", params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)))]
+async fn values_template(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let id = parse_path_id::<ProgrammeId>("programme", &id)?;
+    s.store.programme(id).await?;
+    let body = crate::results::import::template(&s.store, id).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"indicator-values-{id}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// Adds a result with its indicators to a programme (an editor's is proposed).

@@ -51,6 +51,12 @@ pub enum ImportCommand {
     /// Services of the directory from a JSON array (organisations, places and programmes by
     /// name; see docs/import-formats.md).
     Services { file: PathBuf },
+    /// Programmes' results chains from a JSON array (programmes by IATI identifier; see
+    /// docs/import-formats.md).
+    Results { file: PathBuf },
+    /// Indicators' targets and actuals from CSV (the template of a programme's results page:
+    /// indicator_id,indicator,period_start,period_end,figure,dimension,key,value,comment,document).
+    IndicatorValues { file: PathBuf },
     /// Radiation measurements: Safecast bulk CSV, Safecast API CSV or JSON, bGeigie logs, a
     /// CSV of any layout (--map), GeoJSON points. All or nothing; a re-import adds nothing.
     Measurements {
@@ -228,6 +234,24 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                 }
                 ImportCommand::ExchangeRates { file } => {
                     import_table(state, Table::ExchangeRates, &file, &mut bar).await
+                }
+                ImportCommand::Results { file } => {
+                    let bytes = read(&file)?;
+                    crate::results::import::import_results(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::IndicatorValues { file } => {
+                    let bytes = read(&file)?;
+                    crate::results::import::import_values(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
                 }
                 ImportCommand::Services { file } => {
                     let bytes = read(&file)?;

@@ -4,6 +4,8 @@
 //! and [`refresh_statuses`] reassesses, once a day, only the indicators a period of which has
 //! ended since they were last assessed.
 
+pub mod import;
+
 use crate::records::{programme_owner, Record, Saved};
 use crate::AppError;
 use semey_domain::ids::{IndicatorId, OrganisationId, ProgrammeId, ResultId};

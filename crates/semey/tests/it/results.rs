@@ -185,3 +185,60 @@ on_both_backends! {
         assert!(html.contains("有风险"));
     }
 }
+
+on_both_backends! {
+    /// The values template of a programme, filled in and imported: line-numbered problems with
+    /// nothing stored, then the values and statuses; importing it again changes nothing.
+    async fn the_values_template_round_trips(app: TestApp) {
+        let (_, programme, people, schools) = chain(&app).await;
+        let answer = app.call(Method::GET, &format!("/api/v1/programmes/{programme}/results/template.csv")).send().await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(answer.header("content-disposition").unwrap().contains("attachment"));
+        let template = answer.text();
+        assert!(template.starts_with("indicator_id,indicator,period_start,period_end,figure,dimension,key,value,comment,document"));
+        assert!(template.contains(&people) && template.contains("People screened"), "{template}");
+        let import = |csv: String| {
+            let store = app.store().clone();
+            async move {
+                semey::results::import::import_values(&store, &crate::support::import_file("values.csv", csv.as_bytes()), &mut semey::import::Quiet).await
+            }
+        };
+        let header = "indicator_id,indicator,period_start,period_end,figure,dimension,key,value,comment,document\n";
+        let before = app.content().await;
+        let bad = format!("{header}{people},,2024-01-01,2024-12-31,target,,,1000,,\n\
+            {people},,2024-01-01,2024-12-31,actual,,,900,,\n\
+            {people},,2024-01-01,2024-12-31,actual,sex,female,500,,\n\
+            {people},,2024-01-01,2024-12-31,actual,sex,male,300,,\n\
+            {schools},,2024-01-01,2024-12-31,target,,,150,,\n\
+            {schools},,2024-13-01,2024-12-31,target,,,50,,\n\
+            {people},,2024-01-01,2024-12-31,target,,,1000,,\n");
+        let err = import(bad).await.unwrap_err().to_string();
+        assert!(err.contains("line 7: period_start"), "a bad date names its line: {err}");
+        assert!(err.contains("line 8"), "a repeated row names its line: {err}");
+        assert_eq!(app.content().await, before, "nothing stored");
+        let wrong_values = format!("{header}{people},,2024-01-01,2024-12-31,target,,,1000,,\n\
+            {people},,2024-01-01,2024-12-31,actual,,,900,,\n\
+            {people},,2024-01-01,2024-12-31,actual,sex,female,500,,\n\
+            {people},,2024-01-01,2024-12-31,actual,sex,male,300,,\n\
+            {schools},,2024-01-01,2024-12-31,target,,,150,,\n");
+        let err = import(wrong_values).await.unwrap_err().to_string();
+        assert!(err.contains("adds up to 800") && err.contains("percentage"), "{err}");
+        assert_eq!(app.content().await, before, "nothing stored");
+        let good = format!("{header}{people},People screened,2024-01-01,2024-12-31,target,,,1000,,\n\
+            {people},,2024-01-01,2024-12-31,actual,,,980,registers,https://example.kz/r.pdf\n\
+            {people},,2024-01-01,2024-12-31,actual,sex,female,520,,\n\
+            {people},,2024-01-01,2024-12-31,actual,sex,male,460,,\n\
+            {schools},,2024-01-01,2024-12-31,target,,,50,,\n\
+            {schools},,2024-01-01,2024-12-31,actual,,,48,,\n");
+        let report = import(good.clone()).await.unwrap();
+        assert_eq!((report.inserted, report.unchanged), (2, 0));
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        assert_eq!(r["results"][0]["indicators"][0]["status"], "on_track", "{r}");
+        assert_eq!(r["results"][0]["indicators"][0]["periods"][0]["actual"]["document"], "https://example.kz/r.pdf");
+        let again = import(good).await.unwrap();
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
+        // The template now carries the stored figures, splits included.
+        let template = app.call(Method::GET, &format!("/api/v1/programmes/{programme}/results/template.csv")).send().await.text();
+        assert!(template.contains("actual,sex,female,520"), "{template}");
+    }
+}
