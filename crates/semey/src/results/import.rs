@@ -30,6 +30,9 @@ pub const COLUMNS: [&str; 10] = [
     "document",
 ];
 
+/// A period as read from the file: its end, target, actual and first line.
+type Read = (Date, Option<Figure>, Option<Figure>, u64);
+
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(
         s.trim(),
@@ -57,9 +60,7 @@ pub async fn import_values(
     )?;
     let indicators = store.all_indicators().await?;
     let mut problems = Problems::default();
-    // (indicator, start) → (end, target, actual, first line)
-    let mut periods: BTreeMap<(IndicatorId, Date), (Date, Option<Figure>, Option<Figure>, u64)> =
-        BTreeMap::new();
+    let mut periods: BTreeMap<(IndicatorId, Date), Read> = BTreeMap::new();
     let mut seen: HashMap<(IndicatorId, Date, String, String, String), u64> = HashMap::new();
     progress.start("checking indicator values", table.len() as u64);
     for (n, row) in table.rows().enumerate() {
