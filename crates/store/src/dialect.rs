@@ -116,6 +116,14 @@ impl Store {
 
     /// An aggregate joining `expr` as text over a group's rows in id order, separated by the
     /// unit separator (U+001F).
+    /// The year of a date column, as an integer.
+    pub(crate) fn year_of(&self, expr: &str) -> String {
+        match self.pool {
+            Pool::Sqlite(_) => format!("CAST(substr({expr}, 1, 4) AS INTEGER)"),
+            Pool::Postgres(_) => format!("CAST(EXTRACT(YEAR FROM {expr}) AS BIGINT)"),
+        }
+    }
+
     pub(crate) fn text_agg(&self, expr: &str) -> String {
         match self.pool {
             Pool::Sqlite(_) => format!("group_concat({expr}, char(31))"),

@@ -470,4 +470,50 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Indicators whose period with a target ended without an actual: the overdue reports,
+    /// with the programme and the assessment (which names the period).
+    pub async fn overdue_indicators(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(IndicatorId, ProgrammeId, Assessment)>> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, programme_id, assessment FROM indicators WHERE reason = 'period_ended_unreported' ORDER BY assessed_on, id LIMIT $1")
+            .bind(limit).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(i, p, a)| {
+                Ok((
+                    parse_id(&i)?,
+                    parse_id(&p)?,
+                    serde_json::from_str(&a).map_err(corrupt)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The reported actuals of shared indicators summed by shared indicator, unit and year (of
+    /// the period's end): only counts, which add up.
+    pub async fn shared_totals(&self) -> Result<Vec<(String, String, i64, f64)>> {
+        let sql = format!(
+            "SELECT i.shared, i.unit, {y} AS y, SUM(p.actual_number) FROM indicators i JOIN indicator_periods p ON p.indicator_id = i.id \
+             WHERE i.shared IS NOT NULL AND i.measure = 'unit' AND p.actual_number IS NOT NULL GROUP BY i.shared, i.unit, {y} ORDER BY i.shared, i.unit, y",
+            y = self.year_of("p.period_end")
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, (String, String, i64, f64)>(&sql).fetch_all(p).await)?,
+        )
+    }
+
+    /// A shared indicator's reported actuals split by place, summed per place key, for `year`.
+    pub async fn shared_by_place(&self, shared: &str, year: i64) -> Result<Vec<(String, f64)>> {
+        let sql = format!(
+            "SELECT s.split_key, SUM(s.number) FROM indicator_splits s JOIN indicators i ON i.id = s.indicator_id \
+             JOIN indicator_periods p ON p.indicator_id = s.indicator_id AND p.period_start = s.period_start \
+             WHERE i.shared = $1 AND i.measure = 'unit' AND s.figure = 'actual' AND s.dimension = 'place' AND {} = $2 GROUP BY s.split_key",
+            self.year_of("p.period_end")
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, (String, f64)>(&sql).bind(shared).bind(year).fetch_all(p).await)?,
+        )
+    }
 }

@@ -325,13 +325,18 @@ async fn district_map(s: &AppState, lang: Lang) -> Result<Option<String>, AppErr
     )))
 }
 
-/// The districts' outlines with `markers` on top (the finder's map); none until district
-/// outlines are imported.
+/// The districts' outlines, each shaded by its value in `values` (when any), with `markers` on
+/// top; none until district outlines are imported, or when there is nothing to show.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn outline_map(
     s: &AppState,
     lang: Lang,
     title: &str,
+    description: &str,
+    no_value: &str,
+    values: &std::collections::HashMap<semey_domain::ids::PlaceId, f64>,
     markers: &[crate::presentation::map::Marker],
+    fmt: &(dyn Fn(f64) -> String + Sync),
 ) -> Result<Option<String>, AppError> {
     let mut areas = Vec::new();
     for d in s.store.places_at_level(PlaceLevel::District, true).await? {
@@ -342,23 +347,24 @@ pub(super) async fn outline_map(
         else {
             continue;
         };
+        let value = values.get(&d.place.id).copied();
         areas.push(crate::presentation::map::Area {
             href: format!("/places/{}", d.place.id),
             name: d.place.name.best(lang).unwrap_or("").to_owned(),
             geometry,
-            value: None,
-            label: String::new(),
+            value,
+            label: value.map(fmt).unwrap_or_default(),
         });
     }
-    if areas.is_empty() || markers.is_empty() {
+    if areas.is_empty() || (markers.is_empty() && values.is_empty()) {
         return Ok(None);
     }
     Ok(Some(crate::presentation::map::choropleth(
         title,
-        &t(lang, "services-map-description"),
-        &t(lang, "services-map-district"),
+        description,
+        no_value,
         &areas,
         markers,
-        &|v| format::compact(lang, v),
+        fmt,
     )))
 }

@@ -29,6 +29,7 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/programmes", get(programmes::programmes)),
         Route::page("/programmes/{id}", get(programmes::programme)),
         Route::page("/programmes/{id}/results", get(results::results)),
+        Route::page("/results", get(results::dashboard)),
         Route::page("/stakeholders", get(organisations::stakeholders)),
         Route::page("/stakeholders/{id}", get(organisations::organisation)),
         Route::page("/places", get(places::places)),

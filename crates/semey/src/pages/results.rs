@@ -316,3 +316,206 @@ pub(super) async fn results(
         reader.chosen.then_some(lang),
     ))
 }
+
+#[derive(Template)]
+#[template(path = "results_dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    rule: String,
+    by_area_chart: Option<String>,
+    by_area_table: Option<String>,
+    /// (organisation, counts per status in `statuses` order)
+    by_org: Vec<(String, Vec<i64>)>,
+    statuses: Vec<String>,
+    /// (results page, programme, indicator, period end)
+    overdue: Vec<(String, String, String, String)>,
+    /// (shared indicator, unit, year, total)
+    shared: Vec<(String, String, String, String)>,
+    /// (value, label, selected) of the map's shared indicator and year
+    map_choices: Vec<(String, String, bool)>,
+    map: Option<String>,
+}
+
+const STATUSES: [Status; 5] = [
+    Status::OnTrack,
+    Status::AtRisk,
+    Status::OffTrack,
+    Status::NotReported,
+    Status::NotAssessed,
+];
+
+/// `/results`: the results dashboard — statuses by thematic area and by organisation, overdue
+/// reports, shared indicators added up across programmes, and a district map of one of them.
+pub(super) async fn dashboard(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    use std::collections::{BTreeMap, HashMap};
+    let lang = reader.lang;
+    let th = s.config.results;
+    crate::results::refresh_statuses(&s.store, crate::results::today()).await?;
+    let idx = |st: Status| STATUSES.iter().position(|x| *x == st).unwrap_or(4);
+    // By thematic area: a stacked bar per area.
+    let mut areas: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    for c in s.store.status_counts(true, th).await? {
+        areas.entry(c.group).or_default()[idx(c.status)] += c.indicators;
+    }
+    let statuses: Vec<String> = STATUSES
+        .iter()
+        .map(|st| t(lang, &format!("results-status-{}", st.as_str())))
+        .collect();
+    let (by_area_chart, by_area_table) = if areas.is_empty() {
+        (None, None)
+    } else {
+        let chart = Chart {
+            title: t(lang, "results-by-area"),
+            description: t(lang, "results-by-area-description"),
+            categories: areas
+                .keys()
+                .map(|a| t(lang, &format!("area-{a}")))
+                .collect(),
+            series: STATUSES
+                .iter()
+                .enumerate()
+                .map(|(i, _)| Series {
+                    name: statuses[i].clone(),
+                    values: areas.values().map(|v| v[i] as f64).collect(),
+                })
+                .collect(),
+        };
+        let fmt = |v: f64| format::integer(lang, v as i64);
+        (Some(chart.stacked_bar(&fmt)), Some(chart.table(&fmt)))
+    };
+    // By organisation.
+    let mut orgs: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    for c in s.store.status_counts(false, th).await? {
+        let name = match c.group.parse() {
+            Ok(id) => found(s.store.organisation(id).await)?
+                .and_then(|o| o.name.best(lang).map(str::to_owned))
+                .unwrap_or_else(|| c.group.clone()),
+            Err(_) => t(lang, "results-no-organisation"),
+        };
+        orgs.entry(name).or_default()[idx(c.status)] += c.indicators;
+    }
+    let by_org = orgs.into_iter().map(|(k, v)| (k, v.to_vec())).collect();
+    // Overdue reports.
+    let mut overdue = Vec::new();
+    for (indicator, programme, a) in s.store.overdue_indicators(100).await? {
+        let p = found(s.store.programme(programme).await)?;
+        let ind = found(s.store.indicator(indicator).await)?;
+        if let (Some(p), Some(ind)) = (p, ind) {
+            overdue.push((
+                format!("/programmes/{}/results", p.id),
+                p.title.best(lang).unwrap_or_default().to_owned(),
+                ind.indicator
+                    .title
+                    .best(lang)
+                    .unwrap_or_default()
+                    .to_owned(),
+                a.period_end
+                    .map(|d| format::date(lang, d))
+                    .unwrap_or_default(),
+            ));
+        }
+    }
+    // Shared indicators, and the map of the chosen one.
+    let totals = s.store.shared_totals().await?;
+    let shared = totals
+        .iter()
+        .map(|(code, unit, year, total)| {
+            (
+                code.clone(),
+                unit.clone(),
+                year.to_string(),
+                format::measure(lang, *total),
+            )
+        })
+        .collect();
+    let chosen = reader
+        .query
+        .iter()
+        .find(|(k, _)| k == "map")
+        .map(|(_, v)| v.clone());
+    let choices: Vec<(String, String)> = totals
+        .iter()
+        .map(|(code, unit, year, _)| (format!("{code}@{year}"), format!("{code} ({unit}), {year}")))
+        .collect();
+    let pick = chosen
+        .clone()
+        .filter(|c| choices.iter().any(|(v, _)| v == c))
+        .or_else(|| choices.last().map(|(v, _)| v.clone()));
+    let map = match pick.as_deref().and_then(|p| p.rsplit_once('@')) {
+        Some((code, year)) => {
+            let year: i64 = year.parse().unwrap_or(0);
+            // Settlements count in their district.
+            let mut parent = HashMap::new();
+            for r in s
+                .store
+                .places_at_level(semey_domain::place::PlaceLevel::Settlement, false)
+                .await?
+            {
+                if let Some(d) = r.place.parent_id {
+                    parent.insert(r.place.id, d);
+                }
+            }
+            let mut values: HashMap<semey_domain::ids::PlaceId, f64> = HashMap::new();
+            for (key, v) in s.store.shared_by_place(code, year).await? {
+                if let Ok(id) = key.parse() {
+                    *values
+                        .entry(parent.get(&id).copied().unwrap_or(id))
+                        .or_default() += v;
+                }
+            }
+            super::maps::outline_map(
+                &s,
+                lang,
+                &t_args(
+                    lang,
+                    "results-map-title",
+                    &[
+                        ("code", code.to_owned().into()),
+                        ("year", year.to_string().into()),
+                    ],
+                ),
+                &t(lang, "results-map-description"),
+                &t(lang, "results-map-none"),
+                &values,
+                &[],
+                &|v| format::measure(lang, v),
+            )
+            .await?
+        }
+        None => None,
+    };
+    let map_choices = choices
+        .into_iter()
+        .map(|(v, l)| {
+            let selected = Some(&v) == pick.as_ref();
+            (v, l, selected)
+        })
+        .collect();
+    let template = DashboardPage {
+        rule: t_args(
+            lang,
+            "results-rule",
+            &[
+                ("on_track", format!("{:.2}", th.on_track).into()),
+                ("at_risk", format!("{:.2}", th.at_risk).into()),
+            ],
+        ),
+        by_area_chart,
+        by_area_table,
+        by_org,
+        statuses,
+        overdue,
+        shared,
+        map_choices,
+        map,
+        c: reader.chrome(),
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}

@@ -222,8 +222,17 @@ pub(super) async fn finder(
                     lat: f.point.lat,
                 })
                 .collect();
-            let map = super::maps::outline_map(&s, lang, &t(lang, "services-map-title"), &markers)
-                .await?;
+            let map = super::maps::outline_map(
+                &s,
+                lang,
+                &t(lang, "services-map-title"),
+                &t(lang, "services-map-description"),
+                &t(lang, "services-map-district"),
+                &HashMap::new(),
+                &markers,
+                &|v| format::compact(lang, v),
+            )
+            .await?;
             (cards, map, Vec::new())
         }
         None => {

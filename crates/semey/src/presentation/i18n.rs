@@ -135,6 +135,10 @@ mod tests {
                         (Cow::Borrowed("date"), FluentValue::from("2024-12-31")),
                         (Cow::Borrowed("on_track"), FluentValue::from("0.95")),
                         (Cow::Borrowed("at_risk"), FluentValue::from("0.60")),
+                        (
+                            Cow::Borrowed("code"),
+                            FluentValue::from("semey:people-screened"),
+                        ),
                     ]),
                 );
                 assert!(

@@ -242,3 +242,38 @@ on_both_backends! {
         assert!(template.contains("actual,sex,female,520"), "{template}");
     }
 }
+
+on_both_backends! {
+    /// The dashboard: statuses by area and organisation, overdue reports, shared indicators
+    /// added up across programmes, and a district map of one of them.
+    async fn the_dashboard_adds_up_shared_indicators(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, programme, people, _) = chain(&app).await;
+        // Another programme reports against the same shared indicator, split by settlement.
+        let (_, st) = app.get("/api/v1/places?level=settlement&q=Kurchatov").await;
+        let kurchatov = st["items"][0]["id"].as_str().unwrap().to_owned();
+        let actual = json!({"value": "700", "splits": [{"dimension": "place", "key": kurchatov, "value": "700"}]});
+        let (s, b) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(actual))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let html = app.call(Method::GET, "/results?lang=en").send().await.text();
+        assert!(html.contains("Indicators by status and thematic area") && html.contains(r#"class="chart-data""#), "{html}");
+        // The demo's screening programme reported 1 500 in 2024, this one 700: 2 200.
+        assert!(html.contains("semey:people-screened") && html.contains("2,200"), "{html}");
+        assert!(html.contains("Only counts are added"), "what cannot be added is said");
+        // The map of that indicator shades Kurchatov's district.
+        let (_, d) = app.get(&format!("/api/v1/places/{kurchatov}")).await;
+        let district = d["properties"]["parent_id"].as_str().or(d["parent_id"].as_str()).map(str::to_owned);
+        let html = app.call(Method::GET, "/results?lang=en&map=semey:people-screened@2024").send().await.text();
+        assert!(html.contains("semey:people-screened, 2024, by district"), "{html}");
+        if let Some(district) = district {
+            assert!(html.contains(&format!("/places/{district}")), "the district is on the map");
+        }
+        // An overdue report is listed with its programme.
+        let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2025-01-01", "2025-06-30", Some("500"), None)).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let html = app.call(Method::GET, "/results?lang=ru").send().await.text();
+        assert!(html.contains("Просроченные отчёты") && html.contains(&format!("/programmes/{programme}/results")), "{html}");
+    }
+}
