@@ -352,3 +352,77 @@ pub fn generate_services(path: &Path, n: usize) -> std::io::Result<usize> {
     w.flush()?;
     Ok(n)
 }
+
+/// Writes a results chain for each of `programmes` benchmark programmes (`results.json`: one
+/// outcome with `indicators` counts, the first shared across programmes) and their values
+/// (`indicator-values.csv`): `periods` quarters from 2020 with an actual each, a target at each
+/// year's last quarter, and the first indicator's actuals split by sex. Returns the number of
+/// values written (totals and parts).
+pub fn generate_results(
+    dir: &Path,
+    programmes: usize,
+    indicators: usize,
+    periods: usize,
+    progress: &mut dyn FnMut(usize),
+) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let ns = uuid::Uuid::from_u128(0x5e3e_7a00_0075_0210_0000_0000_0000_0001);
+    let id = |p: usize, j: usize| uuid::Uuid::new_v5(&ns, format!("{p}/{j}").as_bytes());
+    let mut w = BufWriter::new(File::create(dir.join("results.json"))?);
+    w.write_all(b"[\n")?;
+    for p in 0..programmes {
+        let inds: Vec<serde_json::Value> = (0..indicators)
+            .map(|j| {
+                let mut v = serde_json::json!({"id": id(p, j), "title": {"en": format!("Indicator {j}")},
+                    "measure": "unit", "unit": "people", "baseline": {"year": 2019, "value": "0"}});
+                if j == 0 {
+                    v["shared"] = serde_json::json!("semey:bench-people");
+                    v["people_reached"] = serde_json::json!(true);
+                }
+                v
+            })
+            .collect();
+        let entry = serde_json::json!({"programme": format!("XX-BENCH-P{p:05}"), "result_type": "outcome",
+            "title": {"en": format!("Benchmark result {p}")}, "indicators": inds});
+        if p > 0 {
+            w.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut w, &entry)?;
+    }
+    w.write_all(b"\n]\n")?;
+    w.flush()?;
+    let mut w = BufWriter::new(File::create(dir.join("indicator-values.csv"))?);
+    writeln!(w, "indicator_id,indicator,period_start,period_end,figure,dimension,key,value,comment,document")?;
+    let mut rng = Rng(0x5e3e_7a00_0075_0210);
+    let mut values = 0;
+    for p in 0..programmes {
+        for j in 0..indicators {
+            let ind = id(p, j);
+            let mut total = 0u64;
+            for q in 0..periods {
+                let year = 2020 + (q / 4) as i32;
+                let (sm, em, ed) = [(1, 3, 31), (4, 6, 30), (7, 9, 30), (10, 12, 31)][q % 4];
+                let (start, end) = (format!("{year}-{sm:02}-01"), format!("{year}-{em:02}-{ed}"));
+                let actual = 50 + rng.below(100);
+                total += actual;
+                writeln!(w, "{ind},,{start},{end},actual,,,{actual},,")?;
+                values += 1;
+                if q % 4 == 3 {
+                    writeln!(w, "{ind},,{start},{end},target,,,{},,", total + 50)?;
+                    values += 1;
+                }
+                if j == 0 {
+                    let f = actual / 2 + rng.below(10);
+                    writeln!(w, "{ind},,{start},{end},actual,sex,female,{f},,")?;
+                    writeln!(w, "{ind},,{start},{end},actual,sex,male,{},,", actual - f)?;
+                    values += 2;
+                }
+            }
+        }
+        if p % 100 == 0 {
+            progress(p);
+        }
+    }
+    w.flush()?;
+    Ok(values)
+}

@@ -93,6 +93,18 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write results chains and indicator values for the benchmark programmes of `generate`.
+    GenerateResults {
+        #[arg(long, default_value_t = 10_000)]
+        programmes: usize,
+        #[arg(long, default_value_t = 5)]
+        indicators: usize,
+        #[arg(long, default_value_t = 20)]
+        periods: usize,
+        /// Folder to write results.json and indicator-values.csv into.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a JSON file of synthetic services for `semey import services` (benchmarks).
     GenerateServices {
         #[arg(long, default_value_t = 10_000)]
@@ -156,6 +168,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::GenerateMeasurements { rows, out } => {
             return generate::generate_measurements(rows, out)
         }
+        Command::GenerateResults {
+            programmes,
+            indicators,
+            periods,
+            out,
+        } => {
+            let n = crate::generate::generate_results(
+                &out,
+                programmes,
+                indicators,
+                periods,
+                &mut |_| {},
+            )?;
+            println!(
+                "wrote {programmes} results and {n} values to {}",
+                out.display()
+            );
+            return Ok(());
+        }
         Command::GenerateServices { rows, out } => {
             let n = crate::generate::generate_services(&out, rows)?;
             println!("wrote {n} services to {}", out.display());
@@ -198,6 +229,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate { .. }
         | Command::GenerateMeasurements { .. }
         | Command::GenerateServices { .. }
+        | Command::GenerateResults { .. }
         | Command::Pages => {
             unreachable!("answered above without a database")
         }
