@@ -397,12 +397,24 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes many periods at once (each replacing the stored period of its indicator that
-    /// starts the same day), with their splits: for bulk imports.
-    pub async fn replace_periods(&self, tx: &mut Tx, periods: &[Period]) -> Result<()> {
-        const ROWS: usize = 400;
+    /// Writes many periods at once, with their splits: for bulk imports. `replacing` says, for
+    /// each period, whether a stored period of its indicator starts the same day (it is
+    /// replaced); new periods need no delete.
+    pub async fn replace_periods(
+        &self,
+        tx: &mut Tx,
+        periods: &[Period],
+        replacing: &[bool],
+    ) -> Result<()> {
+        const ROWS: usize = 1000;
         self.defer_foreign_keys(tx).await?;
-        for chunk in periods.chunks(ROWS) {
+        let old: Vec<&Period> = periods
+            .iter()
+            .zip(replacing)
+            .filter(|(_, r)| **r)
+            .map(|(p, _)| p)
+            .collect();
+        for chunk in old.chunks(400) {
             for table in ["indicator_splits", "indicator_periods"] {
                 let mut sql = Sql::new(&format!("DELETE FROM {table} WHERE "));
                 for (i, p) in chunk.iter().enumerate() {
@@ -417,10 +429,12 @@ impl Store {
                 }
                 on_tx!(tx, c => bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
             }
-            let json = |f: &Option<Figure>| {
-                f.as_ref()
-                    .map(|f| serde_json::to_string(f).expect("a figure serialises"))
-            };
+        }
+        let json = |f: &Option<Figure>| {
+            f.as_ref()
+                .map(|f| serde_json::to_string(f).expect("a figure serialises"))
+        };
+        for chunk in periods.chunks(ROWS) {
             let insert = self.multi_insert_sql(
                 "indicator_periods",
                 "indicator_id, period_start, period_end, target, actual, target_number, actual_number",
@@ -456,7 +470,7 @@ impl Store {
                 }
             }
             on_tx!(tx, c => bind_args!(sqlx::query(&insert), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-            for part in splits.chunks(ROWS) {
+            for part in splits.chunks(4000) {
                 let sql = self.multi_insert_sql(
                     "indicator_splits",
                     "indicator_id, period_start, figure, dimension, split_key, number",

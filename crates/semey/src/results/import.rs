@@ -234,6 +234,7 @@ pub async fn import_values(
     }
     let place_exists = |p: &PlaceId| places.contains(p);
     let mut to_write = Vec::new();
+    let mut replacing = Vec::new();
     let mut report = ImportReport {
         kind: "indicator values".into(),
         rows: periods.len() as u64,
@@ -280,18 +281,24 @@ pub async fn import_values(
             Some(_) => {
                 report.updated += 1;
                 to_write.push(period);
+                replacing.push(true);
             }
             None => {
                 report.inserted += 1;
                 to_write.push(period);
+                replacing.push(false);
             }
         }
     }
     problems.into_result()?;
     progress.start("saving indicator values", to_write.len() as u64);
     let mut tx = store.begin().await?;
-    for (i, chunk) in to_write.chunks(4_000).enumerate() {
-        store.replace_periods(&mut tx, chunk).await?;
+    for (i, (chunk, flags)) in to_write
+        .chunks(4_000)
+        .zip(replacing.chunks(4_000))
+        .enumerate()
+    {
+        store.replace_periods(&mut tx, chunk, flags).await?;
         progress.set(((i + 1) * 4_000).min(to_write.len()) as u64);
     }
     // The statuses of the indicators whose periods changed, worked out from what is stored
