@@ -51,6 +51,8 @@ impl AppState {
     pub async fn open(config: Config) -> Result<Self, AppError> {
         let store = Store::connect(&config.database).await?;
         store.migrate().await?;
+        // Every write classifies indicators with the configured thresholds.
+        store.set_results_thresholds(config.results).await?;
         Ok(Self {
             heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(config.heavy_requests.max(1))),
             config: std::sync::Arc::new(config),

@@ -231,7 +231,12 @@ impl Store {
             .await?;
         self.replace_programme_lists(tx, p).await?;
         self.adjust_area_cube(tx, &this, crate::rollups::Sign::Add)
-            .await
+            .await?;
+        // Its indicators are counted by the programme's areas and reporting organisation.
+        if self.programme_has_indicators(tx, p.id).await? {
+            self.rebuild_status_rollup(tx).await?;
+        }
+        Ok(())
     }
 
     async fn check_parent(&self, tx: &mut Tx, id: ProgrammeId, parent: ProgrammeId) -> Result<()> {

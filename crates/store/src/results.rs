@@ -43,10 +43,10 @@ fn status_of(s: &str) -> Result<Status> {
 }
 
 /// `Thresholds::classify` as SQL over an indicator's reason and ratio (`$1` on track, `$2` at
-/// risk), for counts by status.
-const STATUS_SQL: &str = "CASE WHEN i.reason = 'compared' AND i.ratio >= $1 THEN 'on_track' \
-    WHEN i.reason = 'compared' AND i.ratio >= $2 THEN 'at_risk' WHEN i.reason = 'compared' THEN 'off_track' \
-    WHEN i.reason IN ('no_actual', 'period_ended_unreported') THEN 'not_reported' ELSE 'not_assessed' END";
+/// risk), for classifying every indicator again when the thresholds change.
+const STATUS_SQL: &str = "CASE WHEN reason = 'compared' AND ratio >= $1 THEN 'on_track' \
+    WHEN reason = 'compared' AND ratio >= $2 THEN 'at_risk' WHEN reason = 'compared' THEN 'off_track' \
+    WHEN reason IN ('no_actual', 'period_ended_unreported') THEN 'not_reported' ELSE 'not_assessed' END";
 
 #[derive(sqlx::FromRow)]
 struct ContentRow {
@@ -120,14 +120,28 @@ impl Store {
             .iter()
             .filter_map(|i| i.id.map(|id| id.to_string()))
             .collect();
-        let existing: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT id FROM indicators WHERE result_id = $1").bind(r.id.to_string()).fetch_all(&mut *c).await)?;
-        for (gone,) in existing.into_iter().filter(|(id,)| !keep.contains(id)) {
+        let existing: Vec<(String, String, String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT id, status, programme_id, shared FROM indicators WHERE result_id = $1").bind(r.id.to_string()).fetch_all(&mut *c).await)?;
+        // Shared indicators whose sums this write may change: the old codes and the new.
+        let mut shared: Vec<String> = existing.iter().filter_map(|e| e.3.clone()).collect();
+        shared.extend(r.indicators.iter().filter_map(|i| i.shared.clone()));
+        let known: Vec<String> = existing.iter().map(|e| e.0.clone()).collect();
+        for (gone, status, programme, _) in existing.iter().filter(|e| !keep.contains(&e.0)) {
+            self.bump_status(tx, programme, status, -1).await?;
             for sql in [
                 "DELETE FROM indicator_splits WHERE indicator_id = $1",
                 "DELETE FROM indicator_periods WHERE indicator_id = $1",
                 "DELETE FROM indicators WHERE id = $1",
             ] {
-                on_tx!(tx, c => sqlx::query(sql).bind(&gone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+                on_tx!(tx, c => sqlx::query(sql).bind(gone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        // An indicator that moves to another programme leaves its old programme's counts.
+        for (id, status, programme, _) in &existing {
+            if keep.contains(id) && *programme != r.programme_id.to_string() {
+                self.bump_status(tx, programme, status, -1).await?;
+                self.bump_status(tx, &r.programme_id.to_string(), status, 1)
+                    .await?;
             }
         }
         for ind in &r.indicators {
@@ -154,6 +168,16 @@ impl Store {
                     _ => StoreError::Db(e),
                 })?;
         }
+        for ind in &r.indicators {
+            let id = ind.id.expect("checked indicators have ids").to_string();
+            if !known.contains(&id) {
+                self.bump_status(tx, &r.programme_id.to_string(), "not_assessed", 1)
+                    .await?;
+            }
+        }
+        shared.sort();
+        shared.dedup();
+        self.refresh_shared_codes(tx, shared).await?;
         Ok(())
     }
 
@@ -296,6 +320,7 @@ impl Store {
                     .execute(&mut *c).await.map(|r| r.rows_affected()))?;
             }
         }
+        self.refresh_shared_totals(tx, &[p.indicator_id]).await?;
         Ok(())
     }
 
@@ -309,7 +334,8 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps an indicator's status as worked out on `on`.
+    /// Keeps where an indicator stands as worked out on `on`, its status under the stored
+    /// thresholds, and the counts by status.
     pub async fn set_assessment(
         &self,
         tx: &mut Tx,
@@ -317,10 +343,145 @@ impl Store {
         a: &Assessment,
         on: Date,
     ) -> Result<()> {
+        let th = self.thresholds_in(tx).await?;
+        let status = th.classify(&a.reason, a.ratio);
         let json = serde_json::to_string(a).expect("an assessment serialises");
-        on_tx!(tx, c => sqlx::query("UPDATE indicators SET reason = $1, ratio = $2, assessment = $3, assessed_on = $4 WHERE id = $5")
-            .bind(&a.reason).bind(a.ratio).bind(json).bind(on).bind(indicator.to_string())
+        let old: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as("SELECT status, programme_id FROM indicators WHERE id = $1")
+            .bind(indicator.to_string()).fetch_optional(&mut *c).await)?;
+        on_tx!(tx, c => sqlx::query("UPDATE indicators SET reason = $1, ratio = $2, assessment = $3, assessed_on = $4, status = $5 WHERE id = $6")
+            .bind(&a.reason).bind(a.ratio).bind(json).bind(on).bind(status.as_str()).bind(indicator.to_string())
             .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        if let Some((was, programme)) = old {
+            if was != status.as_str() {
+                self.bump_status(tx, &programme, &was, -1).await?;
+                self.bump_status(tx, &programme, status.as_str(), 1).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps where many indicators stand (a bulk import), then counts every indicator by status
+    /// again once.
+    pub async fn set_assessments(
+        &self,
+        tx: &mut Tx,
+        items: &[(IndicatorId, Assessment)],
+        on: Date,
+    ) -> Result<()> {
+        let th = self.thresholds_in(tx).await?;
+        for (indicator, a) in items {
+            let status = th.classify(&a.reason, a.ratio);
+            let json = serde_json::to_string(a).expect("an assessment serialises");
+            on_tx!(tx, c => sqlx::query("UPDATE indicators SET reason = $1, ratio = $2, assessment = $3, assessed_on = $4, status = $5 WHERE id = $6")
+                .bind(&a.reason).bind(a.ratio).bind(json).bind(on).bind(status.as_str()).bind(indicator.to_string())
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        self.rebuild_status_rollup(tx).await
+    }
+
+    /// Adds `by` indicators of `programme` with `status` to the counts by area and organisation.
+    pub(crate) async fn bump_status(
+        &self,
+        tx: &mut Tx,
+        programme: &str,
+        status: &str,
+        by: i64,
+    ) -> Result<()> {
+        for sql in [
+            "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'area', area, $2, $3 FROM programme_areas WHERE programme_id = $1 \
+             ON CONFLICT (by_kind, grp, status) DO UPDATE SET n = results_status_rollup.n + excluded.n",
+            "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'organisation', COALESCE(reporting_org_id, ''), $2, $3 FROM programmes WHERE id = $1 \
+             ON CONFLICT (by_kind, grp, status) DO UPDATE SET n = results_status_rollup.n + excluded.n",
+        ] {
+            on_tx!(tx, c => sqlx::query(sql).bind(programme).bind(status).bind(by).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// The status thresholds every write classifies with (the defaults until the application
+    /// sets its configured ones).
+    async fn thresholds_in(&self, tx: &mut Tx) -> Result<Thresholds> {
+        let row: Option<(f64, f64)> = on_tx!(tx, c => sqlx::query_as("SELECT on_track, at_risk FROM results_settings WHERE id = 1").fetch_optional(&mut *c).await)?;
+        Ok(row
+            .map(|(on_track, at_risk)| Thresholds { on_track, at_risk })
+            .unwrap_or_default())
+    }
+
+    /// Sets the configured thresholds. When they differ from the stored ones, every indicator
+    /// is classified again and the counts by status are rebuilt, in one transaction.
+    pub async fn set_results_thresholds(&self, th: Thresholds) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let stored: Option<(f64, f64)> = on_tx!(&mut tx, c => sqlx::query_as("SELECT on_track, at_risk FROM results_settings WHERE id = 1").fetch_optional(&mut *c).await)?;
+        if stored == Some((th.on_track, th.at_risk)) {
+            return Ok(());
+        }
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO results_settings (id, on_track, at_risk) VALUES (1, $1, $2) \
+            ON CONFLICT (id) DO UPDATE SET on_track = excluded.on_track, at_risk = excluded.at_risk")
+            .bind(th.on_track).bind(th.at_risk).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let sql = format!("UPDATE indicators SET status = {STATUS_SQL}");
+        on_tx!(&mut tx, c => sqlx::query(&sql).bind(th.on_track).bind(th.at_risk).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        self.rebuild_status_rollup(&mut tx).await?;
+        tx.commit().await
+    }
+
+    /// Counts every indicator by status again (after the thresholds, or a programme's areas
+    /// or reporting organisation, changed).
+    pub(crate) async fn rebuild_status_rollup(&self, tx: &mut Tx) -> Result<()> {
+        for sql in [
+            "DELETE FROM results_status_rollup",
+            "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'area', pa.area, i.status, COUNT(*) \
+             FROM indicators i JOIN programme_areas pa ON pa.programme_id = i.programme_id GROUP BY pa.area, i.status",
+            "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'organisation', COALESCE(p.reporting_org_id, ''), i.status, COUNT(*) \
+             FROM indicators i JOIN programmes p ON p.id = i.programme_id GROUP BY COALESCE(p.reporting_org_id, ''), i.status",
+        ] {
+            on_tx!(tx, c => sqlx::query(sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Whether a programme has indicators (whose counts by status follow its areas and
+    /// reporting organisation).
+    pub(crate) async fn programme_has_indicators(
+        &self,
+        tx: &mut Tx,
+        programme: ProgrammeId,
+    ) -> Result<bool> {
+        let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM indicators WHERE programme_id = $1").bind(programme.to_string()).fetch_one(&mut *c).await)?;
+        Ok(n > 0)
+    }
+
+    /// Sums the reported actuals of the shared count indicators among `indicators` again, by
+    /// shared indicator, unit and year.
+    pub async fn refresh_shared_totals(
+        &self,
+        tx: &mut Tx,
+        indicators: &[IndicatorId],
+    ) -> Result<()> {
+        let mut codes = std::collections::BTreeSet::new();
+        for chunk in indicators.chunks(500) {
+            let mut sql = Sql::new(
+                "SELECT DISTINCT shared FROM indicators WHERE shared IS NOT NULL AND id IN ",
+            );
+            sql.list(chunk.iter().map(|i| Arg::Text(i.to_string())));
+            let rows: Vec<(String,)> = on_tx!(tx, c => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_all(&mut *c).await)?;
+            codes.extend(rows.into_iter().map(|(c,)| c));
+        }
+        self.refresh_shared_codes(tx, codes.into_iter().collect())
+            .await
+    }
+
+    /// Sums the reported actuals of these shared indicators again.
+    pub(crate) async fn refresh_shared_codes(&self, tx: &mut Tx, codes: Vec<String>) -> Result<()> {
+        let y = self.year_of("p.period_end");
+        for code in codes {
+            on_tx!(tx, c => sqlx::query("DELETE FROM results_shared_rollup WHERE shared = $1").bind(&code).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            let sql = format!(
+                "INSERT INTO results_shared_rollup (shared, unit, year, total) SELECT i.shared, i.unit, {y}, SUM(p.actual_number) \
+                 FROM indicators i JOIN indicator_periods p ON p.indicator_id = i.id \
+                 WHERE i.shared = $1 AND i.measure = 'unit' AND p.actual_number IS NOT NULL GROUP BY i.shared, i.unit, {y}"
+            );
+            on_tx!(tx, c => sqlx::query(&sql).bind(&code).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
         Ok(())
     }
 
@@ -344,13 +505,10 @@ impl Store {
     /// How many indicators have each status, by thematic area of their programme (weighted
     /// not: an indicator of a programme with two areas counts in both) or by the programme's
     /// reporting organisation.
-    pub async fn status_counts(&self, by_area: bool, th: Thresholds) -> Result<Vec<StatusCount>> {
-        let sql = if by_area {
-            format!("SELECT g, s, COUNT(*) FROM (SELECT pa.area AS g, {STATUS_SQL} AS s FROM indicators i JOIN programme_areas pa ON pa.programme_id = i.programme_id) x GROUP BY g, s")
-        } else {
-            format!("SELECT g, s, COUNT(*) FROM (SELECT COALESCE(p.reporting_org_id, '') AS g, {STATUS_SQL} AS s FROM indicators i JOIN programmes p ON p.id = i.programme_id) x GROUP BY g, s")
-        };
-        let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(&sql).bind(th.on_track).bind(th.at_risk).fetch_all(p).await)?;
+    pub async fn status_counts(&self, by_area: bool) -> Result<Vec<StatusCount>> {
+        let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT grp, status, n FROM results_status_rollup WHERE by_kind = $1 AND n > 0 ORDER BY grp, status")
+            .bind(if by_area { "area" } else { "organisation" }).fetch_all(p).await)?;
         rows.into_iter()
             .map(|(group, s, n)| {
                 Ok(StatusCount {
@@ -508,13 +666,9 @@ impl Store {
     /// The reported actuals of shared indicators summed by shared indicator, unit and year (of
     /// the period's end): only counts, which add up.
     pub async fn shared_totals(&self) -> Result<Vec<(String, String, i64, f64)>> {
-        let sql = format!(
-            "SELECT i.shared, i.unit, {y} AS y, SUM(p.actual_number) FROM indicators i JOIN indicator_periods p ON p.indicator_id = i.id \
-             WHERE i.shared IS NOT NULL AND i.measure = 'unit' AND p.actual_number IS NOT NULL GROUP BY i.shared, i.unit, {y} ORDER BY i.shared, i.unit, y",
-            y = self.year_of("p.period_end")
-        );
         Ok(
-            on_pool!(self, p => sqlx::query_as::<_, (String, String, i64, f64)>(&sql).fetch_all(p).await)?,
+            on_pool!(self, p => sqlx::query_as::<_, (String, String, i64, f64)>(
+            "SELECT shared, unit, year, total FROM results_shared_rollup ORDER BY shared, unit, year").fetch_all(p).await)?,
         )
     }
 

@@ -216,7 +216,7 @@ async fn status_counts(
     crate::results::refresh_statuses(&s.store, crate::results::today()).await?;
     Ok(Json(
         s.store
-            .status_counts(by_area, s.config.results)
+            .status_counts(by_area)
             .await?
             .into_iter()
             .map(|c| StatusGroup {

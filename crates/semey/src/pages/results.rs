@@ -357,7 +357,7 @@ pub(super) async fn dashboard(
     let idx = |st: Status| STATUSES.iter().position(|x| *x == st).unwrap_or(4);
     // By thematic area: a stacked bar per area.
     let mut areas: BTreeMap<String, [i64; 5]> = BTreeMap::new();
-    for c in s.store.status_counts(true, th).await? {
+    for c in s.store.status_counts(true).await? {
         areas.entry(c.group).or_default()[idx(c.status)] += c.indicators;
     }
     let statuses: Vec<String> = STATUSES
@@ -386,14 +386,32 @@ pub(super) async fn dashboard(
         let fmt = |v: f64| format::integer(lang, v as i64);
         (Some(chart.stacked_bar(&fmt)), Some(chart.table(&fmt)))
     };
-    // By organisation.
+    // By organisation, named from one list of them.
+    let (all_orgs, _) = s
+        .store
+        .list_organisations(
+            &Default::default(),
+            semey_store::Page::new(Some(semey_store::Page::MAX_LIMIT), None),
+        )
+        .await?;
+    let names: HashMap<String, String> = all_orgs
+        .iter()
+        .map(|o| {
+            (
+                o.id.to_string(),
+                o.name.best(lang).unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
     let mut orgs: BTreeMap<String, [i64; 5]> = BTreeMap::new();
-    for c in s.store.status_counts(false, th).await? {
-        let name = match c.group.parse() {
-            Ok(id) => found(s.store.organisation(id).await)?
-                .and_then(|o| o.name.best(lang).map(str::to_owned))
-                .unwrap_or_else(|| c.group.clone()),
-            Err(_) => t(lang, "results-no-organisation"),
+    for c in s.store.status_counts(false).await? {
+        let name = if c.group.is_empty() {
+            t(lang, "results-no-organisation")
+        } else {
+            names
+                .get(&c.group)
+                .cloned()
+                .unwrap_or_else(|| c.group.clone())
         };
         orgs.entry(name).or_default()[idx(c.status)] += c.indicators;
     }

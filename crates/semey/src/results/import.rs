@@ -309,7 +309,8 @@ pub async fn import_values(
         changed.entry(p.indicator_id).or_default().push(p.clone());
     }
     progress.start("working out statuses", changed.len() as u64);
-    for (n, (indicator, new)) in changed.into_iter().enumerate() {
+    let mut assessed = Vec::with_capacity(changed.len());
+    for (indicator, new) in changed {
         let mut all: Vec<Period> = stored
             .get(&indicator)
             .map(|v| {
@@ -321,12 +322,16 @@ pub async fn import_values(
             .unwrap_or_default();
         all.extend(new);
         all.sort_by_key(|p| p.start);
-        let a = assess(&indicators[&indicator].0, &all, on);
-        store.set_assessment(&mut tx, indicator, &a, on).await?;
-        if n % 1_000 == 0 {
-            progress.set(n as u64);
-        }
+        assessed.push((indicator, assess(&indicators[&indicator].0, &all, on)));
     }
+    store.set_assessments(&mut tx, &assessed, on).await?;
+    let changed_ids: Vec<IndicatorId> = to_write
+        .iter()
+        .map(|p| p.indicator_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    store.refresh_shared_totals(&mut tx, &changed_ids).await?;
     src.audit(store, &mut tx, &report).await?;
     tx.commit().await?;
     progress.finish();

@@ -277,3 +277,59 @@ on_both_backends! {
         assert!(html.contains("Просроченные отчёты") && html.contains(&format!("/programmes/{programme}/results")), "{html}");
     }
 }
+
+/// The counts by status and area, as the API gives them: `(area, status) → indicators`.
+async fn counts(app: &TestApp) -> std::collections::BTreeMap<(String, String), i64> {
+    let (_, c) = app.get("/api/v1/results/status?by=area").await;
+    c.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                (
+                    x["group"].as_str().unwrap().to_owned(),
+                    x["status"].as_str().unwrap().to_owned(),
+                ),
+                x["indicators"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+on_both_backends! {
+    /// The counts by status are kept current by every write: values, a result losing an
+    /// indicator, a programme moving to another thematic area.
+    async fn counts_by_status_follow_every_change(app: TestApp) {
+        let (org, programme, people, schools) = chain(&app).await;
+        let key = |a: &str, s: &str| (a.to_owned(), s.to_owned());
+        assert_eq!(counts(&app).await.get(&key("health", "not_assessed")), Some(&2));
+        let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(json!({"value": "1000"})))).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let c = counts(&app).await;
+        assert_eq!((c.get(&key("health", "on_track")), c.get(&key("health", "not_assessed"))), (Some(&1), Some(&1)), "{c:?}");
+        // The result keeps only the people indicator: the other leaves the counts.
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        let result_id = r["results"][0]["result"]["id"].as_str().unwrap().to_owned();
+        let mut result = r["results"][0]["result"].clone();
+        let kept: Vec<Value> = result["indicators"].as_array().unwrap().iter().filter(|i| i["id"] == people.as_str()).cloned().collect();
+        result["indicators"] = json!(kept);
+        result["result_type"] = json!("outcome");
+        let (s, b) = app.put(&format!("/api/v1/results/{result_id}"), result).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let c = counts(&app).await;
+        assert_eq!(c.get(&key("health", "not_assessed")), None, "{c:?}");
+        let (s, _) = app.get(&format!("/api/v1/indicators/{schools}/periods")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "the removed indicator is gone");
+        // The programme moves from health to psychosocial support.
+        let (_, p) = app.get(&format!("/api/v1/programmes/{programme}")).await;
+        let mut body = p.clone();
+        body["areas"] = json!(["psychosocial_support"]);
+        body["reporting_org_id"] = json!(org);
+        let (s, b) = app.put(&format!("/api/v1/programmes/{programme}"), body).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let c = counts(&app).await;
+        assert_eq!(c.get(&key("health", "on_track")), None, "{c:?}");
+        assert_eq!(c.get(&key("psychosocial_support", "on_track")), Some(&1), "{c:?}");
+    }
+}
