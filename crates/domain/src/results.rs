@@ -754,6 +754,35 @@ pub fn assess(ind: &Indicator, periods: &[Period], today: Date) -> Assessment {
     }
 }
 
+/// How well a programme turns money into results: disbursement rate (disbursed ÷ committed),
+/// absorption (spent ÷ disbursed) and cost per person reached (spent ÷ the people its
+/// people-reached indicator counted, summed over its periods' actuals).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Efficiency {
+    /// Percent.
+    pub disbursement_rate: Option<f64>,
+    /// Percent.
+    pub absorption: Option<f64>,
+    pub people_reached: Option<f64>,
+    /// In the minor units of the money's currency (US cents, tiyn).
+    pub cost_per_person: Option<i64>,
+}
+
+/// The efficiency figures from money in one currency's minor units and the people reached.
+pub fn efficiency(committed: i64, disbursed: i64, spent: i64, people: Option<f64>) -> Efficiency {
+    let pct = |part: i64, whole: i64| {
+        (whole > 0).then(|| ((part as f64) * 1000.0 / (whole as f64)).round() / 10.0)
+    };
+    Efficiency {
+        disbursement_rate: pct(disbursed, committed),
+        absorption: pct(spent, disbursed),
+        people_reached: people,
+        cost_per_person: people
+            .filter(|p| *p > 0.0 && spent > 0)
+            .map(|p| (spent as f64 / p).round() as i64),
+    }
+}
+
 /// A programme's status: the worst of its indicators' (off track, then not reported, then at
 /// risk, then on track); "not assessed" when none of them has a status.
 pub fn programme_status(statuses: impl IntoIterator<Item = Status>) -> Status {
@@ -954,6 +983,29 @@ mod tests {
         assert_eq!(
             assess(&words, &[], date!(2025 - 02 - 01)).status(Thresholds::default()),
             Status::NotAssessed
+        );
+    }
+
+    #[test]
+    fn efficiency_divides_what_it_can() {
+        let e = efficiency(100_000, 80_000, 60_000, Some(300.0));
+        assert_eq!(
+            (e.disbursement_rate, e.absorption),
+            (Some(80.0), Some(75.0))
+        );
+        assert_eq!(
+            e.cost_per_person,
+            Some(200),
+            "$600 for 300 people: $2.00 each"
+        );
+        let none = efficiency(0, 0, 0, None);
+        assert_eq!(
+            (
+                none.disbursement_rate,
+                none.absorption,
+                none.cost_per_person
+            ),
+            (None, None, None)
         );
     }
 

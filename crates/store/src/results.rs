@@ -120,13 +120,32 @@ impl Store {
             .iter()
             .filter_map(|i| i.id.map(|id| id.to_string()))
             .collect();
-        let existing: Vec<(String, String, String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
-            "SELECT id, status, programme_id, shared FROM indicators WHERE result_id = $1").bind(r.id.to_string()).fetch_all(&mut *c).await)?;
-        // Shared indicators whose sums this write may change: the old codes and the new.
-        let mut shared: Vec<String> = existing.iter().filter_map(|e| e.3.clone()).collect();
-        shared.extend(r.indicators.iter().filter_map(|i| i.shared.clone()));
+        let existing: Vec<(String, String, String, Option<String>, String, String)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT id, status, programme_id, shared, unit, measure FROM indicators WHERE result_id = $1").bind(r.id.to_string()).fetch_all(&mut *c).await)?;
+        // Shared indicators whose sums this write changes: those of removed indicators, and the
+        // old and new codes of indicators whose code, unit or measure changed (a new indicator
+        // has no periods yet, so it changes no sum).
+        let mut shared: Vec<String> = Vec::new();
+        for (id, _, _, code, unit, measure) in &existing {
+            match r
+                .indicators
+                .iter()
+                .find(|i| i.id.map(|x| x.to_string()).as_deref() == Some(id.as_str()))
+            {
+                None => shared.extend(code.clone()),
+                Some(now)
+                    if now.shared != *code
+                        || now.unit != *unit
+                        || now.measure.as_str() != measure =>
+                {
+                    shared.extend(code.clone());
+                    shared.extend(now.shared.clone());
+                }
+                Some(_) => {}
+            }
+        }
         let known: Vec<String> = existing.iter().map(|e| e.0.clone()).collect();
-        for (gone, status, programme, _) in existing.iter().filter(|e| !keep.contains(&e.0)) {
+        for (gone, status, programme, ..) in existing.iter().filter(|e| !keep.contains(&e.0)) {
             self.bump_status(tx, programme, status, -1).await?;
             for sql in [
                 "DELETE FROM indicator_splits WHERE indicator_id = $1",
@@ -137,7 +156,7 @@ impl Store {
             }
         }
         // An indicator that moves to another programme leaves its old programme's counts.
-        for (id, status, programme, _) in &existing {
+        for (id, status, programme, ..) in &existing {
             if keep.contains(id) && *programme != r.programme_id.to_string() {
                 self.bump_status(tx, programme, status, -1).await?;
                 self.bump_status(tx, &r.programme_id.to_string(), status, 1)

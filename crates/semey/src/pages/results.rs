@@ -50,6 +50,8 @@ struct ResultsPage {
     status: String,
     rule: String,
     sections: Vec<ResultSection>,
+    /// (label, figure, what it is computed from, link to those records)
+    efficiency: Vec<(String, String, String, String)>,
 }
 
 fn status_code(s: Status) -> &'static str {
@@ -294,7 +296,46 @@ pub(super) async fn results(
                 .collect(),
         })
         .collect();
+    let e = &chain.efficiency;
+    let dash = || "—".to_owned();
+    let efficiency = vec![
+        (
+            t(lang, "results-disbursement-rate"),
+            e.disbursement_rate
+                .map(|v| format::percent(lang, v))
+                .unwrap_or_else(dash),
+            t(lang, "results-disbursement-rate-from"),
+            format!("/programmes/{id}"),
+        ),
+        (
+            t(lang, "results-absorption"),
+            e.absorption
+                .map(|v| format::percent(lang, v))
+                .unwrap_or_else(dash),
+            t(lang, "results-absorption-from"),
+            format!("/programmes/{id}"),
+        ),
+        (
+            t(lang, "results-cost-per-person"),
+            e.cost_per_person
+                .map(|v| format::money(lang, v, "USD"))
+                .unwrap_or_else(dash),
+            match (e.people_reached, chain.people_indicator) {
+                (Some(p), Some(_)) => t_args(
+                    lang,
+                    "results-cost-per-person-from",
+                    &[("people", format::measure(lang, p).into())],
+                ),
+                _ => t(lang, "results-no-people-indicator"),
+            },
+            chain
+                .people_indicator
+                .map(|i| format!("/api/v1/indicators/{i}/periods"))
+                .unwrap_or_else(|| format!("/programmes/{id}")),
+        ),
+    ];
     let template = ResultsPage {
+        efficiency,
         programme_href: format!("/programmes/{id}"),
         title: programme.title.best(lang).unwrap_or_default().to_owned(),
         status_code: status_code(chain.status),

@@ -139,6 +139,11 @@ mod tests {
                             Cow::Borrowed("code"),
                             FluentValue::from("semey:people-screened"),
                         ),
+                        (Cow::Borrowed("people"), FluentValue::from("300")),
+                        (
+                            Cow::Borrowed("code"),
+                            FluentValue::from("semey:people-screened"),
+                        ),
                     ]),
                 );
                 assert!(

@@ -11,8 +11,8 @@ use crate::AppError;
 use semey_domain::ids::{IndicatorId, OrganisationId, ProgrammeId, ResultId};
 use semey_domain::record::RecordKind;
 use semey_domain::results::{
-    assess, programme_status, Assessment, Period, PeriodContext, ProgrammeResult, ResultInput,
-    Status, Thresholds,
+    assess, efficiency, programme_status, value_of, Assessment, Efficiency, Period, PeriodContext,
+    ProgrammeResult, ResultInput, Status, Thresholds,
 };
 use semey_domain::Invalid;
 use semey_store::{Store, StoreError, Tx};
@@ -83,6 +83,11 @@ pub struct ProgrammeResults {
     pub programme_id: ProgrammeId,
     pub status: Status,
     pub results: Vec<ResultView>,
+    /// Disbursement rate, absorption and cost per person reached, from the programme's money in
+    /// USD and its people-reached indicator.
+    pub efficiency: Efficiency,
+    /// The indicator the people reached were counted by.
+    pub people_indicator: Option<IndicatorId>,
 }
 
 /// A programme's results, each indicator with its periods and status.
@@ -117,10 +122,43 @@ pub async fn programme_results_of(
             indicators,
         });
     }
+    // The people reached: the actuals of the people-reached indicator, over its periods.
+    let mut people_indicator = None;
+    let mut people = None;
+    for v in &views {
+        for (ind, view) in v.result.indicators.iter().zip(&v.indicators) {
+            if ind.people_reached && people_indicator.is_none() {
+                people_indicator = ind.id;
+                let sum: f64 = view
+                    .periods
+                    .iter()
+                    .filter_map(|p| p.actual.as_ref())
+                    .filter_map(|f| value_of(ind.measure, &ind.levels, &f.value).ok())
+                    .filter_map(|v| v.number())
+                    .sum();
+                people = Some(sum);
+            }
+        }
+    }
+    let money = crate::funding::summary(
+        store,
+        &[],
+        &semey_store::FundingFilter {
+            programme_id: Some(programme),
+            ..Default::default()
+        },
+        semey_domain::Lang::En,
+    )
+    .await?
+    .total
+    .usd
+    .sums;
     Ok(ProgrammeResults {
         programme_id: programme,
         status: programme_status(statuses),
         results: views,
+        efficiency: efficiency(money.committed, money.disbursed, money.spent, people),
+        people_indicator,
     })
 }
 

@@ -333,3 +333,28 @@ on_both_backends! {
         assert_eq!(c.get(&key("psychosocial_support", "on_track")), Some(&1), "{c:?}");
     }
 }
+
+on_both_backends! {
+    /// Efficiency: disbursement rate, absorption and cost per person reached, from the
+    /// programme's transactions and its people-reached indicator, each saying what it divides.
+    async fn efficiency_figures_come_from_money_and_people(app: TestApp) {
+        app.with_rates().await;
+        let (_, programme, people, _) = chain(&app).await;
+        // Incoming commitment, incoming funds, expenditure.
+        for (ty, amount, reference) in [(11, "1000", "C"), (1, "800", "D"), (4, "600", "E")] {
+            let (s, b) = app.post("/api/v1/transactions", json!({"programme_id": programme, "transaction_type": ty,
+                "date": "2024-06-01", "amount": amount, "currency": "USD", "reference": reference})).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("300"), Some(json!({"value": "300"})))).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        let e = &r["efficiency"];
+        assert_eq!((e["disbursement_rate"].as_f64(), e["absorption"].as_f64()), (Some(80.0), Some(75.0)), "{r}");
+        assert_eq!(e["cost_per_person"], 200, "$600 for 300 people: $2.00 (in cents)");
+        assert_eq!(r["people_indicator"], people.as_str());
+        let html = app.call(Method::GET, &format!("/programmes/{programme}/results?lang=en")).send().await.text();
+        assert!(html.contains("Cost per person reached") && html.contains("300 people reached"), "{html}");
+    }
+}
