@@ -436,20 +436,7 @@ pub async fn import_results(
     use semey_domain::results::{ProgrammeResult, ResultInput};
     use serde_json::Value;
     src.authorise()?;
-    let doc: Value = serde_json::from_slice(src.bytes).map_err(|e| {
-        AppError::Import(vec![semey_domain::FieldError::new(
-            format!("line {}", e.line()),
-            "invalid_json",
-            format!("the file is not JSON: {e}"),
-        )])
-    })?;
-    let Value::Array(entries) = doc else {
-        return Err(AppError::Import(vec![semey_domain::FieldError::new(
-            "file",
-            "not_a_list",
-            "the file must hold a JSON array of results",
-        )]));
-    };
+    let entries = crate::import::fields::json_array(src.bytes, "results")?;
     let programmes = store.programme_ids_by_identifier().await?;
     let mut problems = Problems::default();
     let mut rows = Vec::new();

@@ -139,20 +139,7 @@ pub async fn import_services(
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, AppError> {
     src.authorise()?;
-    let doc: Value = serde_json::from_slice(src.bytes).map_err(|e| {
-        AppError::Import(vec![FieldError::new(
-            format!("line {}", e.line()),
-            "invalid_json",
-            format!("the file is not JSON: {e}"),
-        )])
-    })?;
-    let Value::Array(entries) = doc else {
-        return Err(AppError::Import(vec![FieldError::new(
-            "file",
-            "not_a_list",
-            "the file must hold a JSON array of services",
-        )]));
-    };
+    let entries = crate::import::fields::json_array(src.bytes, "services")?;
     let orgs = OrgIndex::load(store).await?;
     let places = PlaceIndex::load(store).await?;
     let programmes = store.programme_ids_by_identifier().await?;
