@@ -167,9 +167,8 @@ pub fn check_shared(code: &str) -> Result<String, Invalid> {
             let parts: Vec<&str> = rest.split('.').collect();
             parts.len() == 3
                 && parts[0].parse::<u8>().is_ok_and(|g| (1..=17).contains(&g))
-                && parts
+                && parts[1..]
                     .iter()
-                    .skip(1)
                     .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric()))
         }
         Some(("semey", rest)) => {
