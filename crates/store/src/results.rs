@@ -703,4 +703,22 @@ impl Store {
             on_pool!(self, p => sqlx::query_as::<_, (String, f64)>(&sql).bind(shared).bind(year).fetch_all(p).await)?,
         )
     }
+
+    /// The statuses of the indicators of these programmes, as kept by the last writes.
+    pub async fn statuses_of_programmes(
+        &self,
+        programmes: &[ProgrammeId],
+    ) -> Result<Vec<(ProgrammeId, Status)>> {
+        let mut out = Vec::new();
+        for chunk in programmes.chunks(500) {
+            let mut sql =
+                Sql::new("SELECT programme_id, status FROM indicators WHERE programme_id IN ");
+            sql.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            let rows: Vec<(String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_all(p).await)?;
+            for (p, st) in rows {
+                out.push((parse_id(&p)?, status_of(&st)?));
+            }
+        }
+        Ok(out)
+    }
 }

@@ -711,3 +711,4 @@ results-absorption-from = money spent ÷ money disbursed (the programme's transa
 results-cost-per-person = Cost per person reached
 results-cost-per-person-from = money spent ÷ { $people } people reached (the people-reached indicator's actuals)
 results-no-people-indicator = no indicator counts the people reached
+place-results = Results

@@ -705,3 +705,4 @@ results-absorption-from = жұмсалғаны ÷ төленгені (оның �
 results-cost-per-person = Қамтылған бір адамға шығын
 results-cost-per-person-from = жұмсалғаны ÷ { $people } қамтылған адам (қамту көрсеткішінің нақты мәндері)
 results-no-people-indicator = қамтылған адамдарды санайтын көрсеткіш жоқ
+place-results = Нәтижелер

@@ -716,3 +716,4 @@ results-absorption-from = израсходовано ÷ выплачено (её
 results-cost-per-person = Стоимость на охваченного человека
 results-cost-per-person-from = израсходовано ÷ { $people } охваченных человек (факт показателя охвата)
 results-no-people-indicator = ни один показатель не считает охваченных людей
+place-results = Результаты

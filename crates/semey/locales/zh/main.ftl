@@ -703,3 +703,4 @@ results-absorption-from = 已支出资金 ÷ 已拨付资金（其交易）
 results-cost-per-person = 每名受益人的成本
 results-cost-per-person-from = 已支出资金 ÷ { $people } 名受益人（受益人数指标的实际值）
 results-no-people-indicator = 没有指标统计受益人数
+place-results = 成果

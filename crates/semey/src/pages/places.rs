@@ -23,7 +23,8 @@ struct PlacePage {
     population: Option<String>,
     parent: Option<(String, String)>,
     committed: String,
-    programmes: Vec<(String, String)>,
+    /// (page, title, and where its results stand: status code, words, results page)
+    programmes: Vec<(String, String, Option<(&'static str, String, String)>)>,
     children: Vec<(String, String)>,
     map: String,
     /// The place's radiation page.
@@ -99,9 +100,25 @@ pub(super) async fn place_page(
         .store
         .list_programmes(&here, Page::new(Some(Page::MAX_LIMIT), None))
         .await?;
+    // Where each programme's results stand: the worst of its indicators' statuses.
+    let ids: Vec<_> = programmes.iter().map(|p| p.id).collect();
+    let mut statuses: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+    for (p, st) in s.store.statuses_of_programmes(&ids).await? {
+        statuses.entry(p).or_default().push(st);
+    }
     let programmes = programmes
         .iter()
-        .map(|p| (format!("/programmes/{}", p.id), best(&p.title)))
+        .map(|p| {
+            let status = statuses.remove(&p.id).map(|all| {
+                let st = semey_domain::results::programme_status(all);
+                (
+                    st.as_str(),
+                    t(lang, &format!("results-status-{}", st.as_str())),
+                    format!("/programmes/{}/results", p.id),
+                )
+            });
+            (format!("/programmes/{}", p.id), best(&p.title), status)
+        })
         .collect();
     let money = crate::funding::summary(
         &s.store,

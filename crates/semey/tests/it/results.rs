@@ -358,3 +358,26 @@ on_both_backends! {
         assert!(html.contains("Cost per person reached") && html.contains("300 people reached"), "{html}");
     }
 }
+
+on_both_backends! {
+    /// A place's page says where the results of each programme working there stand, linking
+    /// to its results (the demo's screening programme reports results).
+    async fn place_pages_show_where_results_stand(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, p) = app.get("/api/v1/programmes?q=HEALTH-SCREEN").await;
+        let programme = &p["items"][0];
+        let id = programme["id"].as_str().unwrap();
+        let place = programme["places"][0]["place_id"].as_str().expect("the demo programme has places");
+        let html = app.call(Method::GET, &format!("/places/{place}?lang=en")).send().await.text();
+        assert!(html.contains(&format!(r#"href="/programmes/{id}/results">Results: "#)), "{html}");
+        let (_, r) = app.get(&format!("/api/v1/programmes/{id}/results")).await;
+        let words = match r["status"].as_str().unwrap() {
+            "on_track" => "On track",
+            "at_risk" => "At risk",
+            "off_track" => "Off track",
+            "not_reported" => "Not reported",
+            _ => "No status",
+        };
+        assert!(html.contains(&format!("Results: {words}")), "the programme's status: {words}");
+    }
+}
