@@ -13,6 +13,9 @@ use semey_store::{FundingFilter, Page, ProgrammeFilter};
 use super::context::*;
 use super::maps;
 
+/// Where a programme's results stand: status code, its words, the results page.
+type ResultsStand = (&'static str, String, String);
+
 #[derive(Template)]
 #[template(path = "place.html")]
 struct PlacePage {
@@ -23,8 +26,7 @@ struct PlacePage {
     population: Option<String>,
     parent: Option<(String, String)>,
     committed: String,
-    /// (page, title, and where its results stand: status code, words, results page)
-    programmes: Vec<(String, String, Option<(&'static str, String, String)>)>,
+    programmes: Vec<(String, String, Option<ResultsStand>)>,
     children: Vec<(String, String)>,
     map: String,
     /// The place's radiation page.
