@@ -29,6 +29,7 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/programmes", get(programmes::programmes)),
         Route::page("/programmes/{id}", get(programmes::programme)),
         Route::page("/programmes/{id}/results", get(results::results)),
+        Route::action("/programmes/{id}/results.csv", get(results::results_csv)),
         Route::page("/results", get(results::dashboard)),
         Route::page("/stakeholders", get(organisations::stakeholders)),
         Route::page("/stakeholders/{id}", get(organisations::organisation)),

@@ -578,3 +578,107 @@ pub(super) async fn dashboard(
         reader.chosen.then_some(lang),
     ))
 }
+
+/// `/programmes/{id}/results.csv`: the programme's results as a table in the reader's language,
+/// one row per indicator and period (an indicator without periods has one row), with the
+/// indicator's status and its reason in words.
+pub(super) async fn results_csv(
+    State(s): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    let Ok(id) = id.parse::<ProgrammeId>() else {
+        return Ok(reader.not_found());
+    };
+    if found(s.store.programme(id).await)?.is_none() {
+        return Ok(reader.not_found());
+    }
+    let lang = reader.lang;
+    let chain = programme_results_of(&s.store, s.config.results, id).await?;
+    let io = |e: csv::Error| AppError::Io(std::io::Error::other(e.to_string()));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        t(lang, "results-csv-type"),
+        t(lang, "results-csv-result"),
+        t(lang, "results-csv-indicator"),
+        t(lang, "results-unit"),
+        t(lang, "results-csv-status"),
+        t(lang, "results-csv-reason"),
+        t(lang, "results-csv-start"),
+        t(lang, "results-csv-end"),
+        t(lang, "results-target"),
+        t(lang, "results-actual"),
+        t(lang, "results-csv-comment"),
+        t(lang, "results-source"),
+    ])
+    .map_err(io)?;
+    for r in &chain.results {
+        let kind = t(
+            lang,
+            &format!("results-type-{}", r.result.result_type.as_str()),
+        );
+        let title = r.result.title.best(lang).unwrap_or_default().to_owned();
+        for (ind, v) in r.result.indicators.iter().zip(&r.indicators) {
+            let name = ind.title.best(lang).unwrap_or_default().to_owned();
+            let status = t(lang, &format!("results-status-{}", v.status.as_str()));
+            let why = reason(lang, v.assessment.as_ref(), v.status);
+            let head = [
+                kind.clone(),
+                title.clone(),
+                name,
+                ind.unit.clone(),
+                status,
+                why,
+            ];
+            if v.periods.is_empty() {
+                let mut row = head.to_vec();
+                row.extend(std::iter::repeat_n(String::new(), 6));
+                out.write_record(&row).map_err(io)?;
+            }
+            for p in &v.periods {
+                let val = |f: &Option<semey_domain::results::Figure>| {
+                    f.as_ref().map(|f| f.value.clone()).unwrap_or_default()
+                };
+                let notes: Vec<String> = [&p.target, &p.actual]
+                    .into_iter()
+                    .flatten()
+                    .map(|f| f.comment.trim().to_owned())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                let docs: Vec<String> = [&p.target, &p.actual]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|f| f.document.clone())
+                    .collect();
+                let mut row = head.to_vec();
+                row.extend([
+                    p.start.to_string(),
+                    p.end.to_string(),
+                    val(&p.target),
+                    val(&p.actual),
+                    notes.join("; "),
+                    docs.join("; "),
+                ]);
+                out.write_record(&row).map_err(io)?;
+            }
+        }
+    }
+    let body = out
+        .into_inner()
+        .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"results-{id}-{}.csv\"", lang.code()),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -381,3 +381,26 @@ on_both_backends! {
         assert!(html.contains(&format!("Results: {words}")), "the programme's status: {words}");
     }
 }
+
+on_both_backends! {
+    /// A programme's results as a CSV table in the reader's language: a row per indicator and
+    /// period, with the status and its reason in words.
+    async fn results_export_as_csv_in_the_readers_language(app: TestApp) {
+        let (_, programme, people, _) = chain(&app).await;
+        let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(json!({"value": "980", "comment": "registers"})))).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let answer = app.call(Method::GET, &format!("/programmes/{programme}/results.csv?lang=ru")).send().await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(answer.header("content-type").unwrap().starts_with("text/csv"));
+        let text = answer.text();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
+        assert_eq!(header[2], "Показатель");
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 2, "one period of the first indicator, the second has none: {text}");
+        let first = &records[0];
+        assert_eq!((&first[4], &first[6], &first[8], &first[9], &first[10]), ("По плану", "2024-01-01", "1000", "980", "registers"));
+        assert!(first[5].contains("98"), "the reason in words: {}", &first[5]);
+    }
+}
