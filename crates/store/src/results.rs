@@ -516,6 +516,12 @@ impl Store {
 
     /// Marks indicators as assessed on `day` when nothing of theirs changed since.
     pub async fn mark_assessed(&self, day: Date) -> Result<()> {
+        // Pages call this on every read: only the first read of a day writes.
+        let stale: Option<i64> = on_pool!(self, p => sqlx::query_scalar("SELECT 1 FROM indicators WHERE assessed_on < $1 AND assessed_on <> $2 LIMIT 1")
+            .bind(day).bind(NEVER).fetch_optional(p).await)?;
+        if stale.is_none() {
+            return Ok(());
+        }
         on_pool!(self, p => sqlx::query("UPDATE indicators SET assessed_on = $1 WHERE assessed_on < $1 AND assessed_on <> $2")
             .bind(day).bind(NEVER).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
