@@ -370,6 +370,25 @@ impl Store {
         }
     }
 
+    /// These programmes, read in a few queries (for imports that check many records against
+    /// their programmes). Ids of no programme are left out.
+    pub async fn programmes_by_ids(&self, ids: &[ProgrammeId]) -> Result<Vec<Programme>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(&format!(
+                "SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id IN "
+            ));
+            sql.list(chunk.iter().map(|i| Arg::Text(i.to_string())));
+            let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ProgrammeRow>(&sql.text), sql.args).fetch_all(p).await)?;
+            let programmes = rows
+                .into_iter()
+                .map(ProgrammeRow::into_programme)
+                .collect::<Result<Vec<_>>>()?;
+            out.extend(self.with_lists(programmes).await?);
+        }
+        Ok(out)
+    }
+
     /// Ids of every programme by IATI identifier (for imports).
     pub async fn programme_ids_by_identifier(&self) -> Result<HashMap<String, ProgrammeId>> {
         let rows: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as("SELECT iati_identifier, id FROM programmes").fetch_all(p).await)?;

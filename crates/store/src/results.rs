@@ -388,12 +388,26 @@ impl Store {
         on: Date,
     ) -> Result<()> {
         let th = self.thresholds_in(tx).await?;
-        for (indicator, a) in items {
-            let status = th.classify(&a.reason, a.ratio);
-            let json = serde_json::to_string(a).expect("an assessment serialises");
-            on_tx!(tx, c => sqlx::query("UPDATE indicators SET reason = $1, ratio = $2, assessment = $3, assessed_on = $4, status = $5 WHERE id = $6")
-                .bind(&a.reason).bind(a.ratio).bind(json).bind(on).bind(status.as_str()).bind(indicator.to_string())
-                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        // A thousand indicators per statement: one round trip each, not one per indicator.
+        for chunk in items.chunks(1000) {
+            let mut sql = Sql::new("WITH v (id, reason, ratio, assessment, status) AS (VALUES ");
+            for (i, (indicator, a)) in chunk.iter().enumerate() {
+                let status = th.classify(&a.reason, a.ratio);
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.list([
+                    Arg::Text(indicator.to_string()),
+                    Arg::Text(a.reason.clone()),
+                    Arg::Real(a.ratio),
+                    Arg::Text(serde_json::to_string(a).expect("an assessment serialises")),
+                    Arg::Text(status.as_str().to_owned()),
+                ]);
+            }
+            sql.push(") UPDATE indicators SET reason = v.reason, ratio = v.ratio, assessment = v.assessment, status = v.status, assessed_on = ")
+                .arg(Arg::Date(on))
+                .push(" FROM v WHERE indicators.id = v.id");
+            on_tx!(tx, c => bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
         self.rebuild_status_rollup(tx).await
     }
@@ -580,22 +594,16 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes many periods at once, with their splits: for bulk imports. `replacing` says, for
-    /// each period, whether a stored period of its indicator starts the same day (it is
-    /// replaced); new periods need no delete.
-    pub async fn replace_periods(
-        &self,
-        tx: &mut Tx,
-        periods: &[Period],
-        replacing: &[bool],
-    ) -> Result<()> {
+    /// Writes many periods at once, with their splits: for bulk imports. Each period comes with
+    /// whether a stored period of its indicator starts the same day (it is replaced); new
+    /// periods need no delete.
+    pub async fn replace_periods(&self, tx: &mut Tx, periods: &[(&Period, bool)]) -> Result<()> {
         const ROWS: usize = 1000;
         self.defer_foreign_keys(tx).await?;
         let old: Vec<&Period> = periods
             .iter()
-            .zip(replacing)
-            .filter(|(_, r)| **r)
-            .map(|(p, _)| p)
+            .filter(|(_, replacing)| *replacing)
+            .map(|(p, _)| *p)
             .collect();
         for chunk in old.chunks(400) {
             for table in ["indicator_splits", "indicator_periods"] {
@@ -627,7 +635,7 @@ impl Store {
             );
             let mut args = Vec::with_capacity(chunk.len() * 7);
             let mut splits = Vec::new();
-            for p in chunk {
+            for (p, _) in chunk {
                 args.extend([
                     Arg::Text(p.indicator_id.to_string()),
                     Arg::Date(p.start),

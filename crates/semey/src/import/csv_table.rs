@@ -119,6 +119,12 @@ impl CsvTable {
         self.columns.contains_key(column)
     }
 
+    /// Where `column` is in the header: for large files, which read a cell by position
+    /// ([`Row::cell`]) instead of by name.
+    pub fn position(&self, column: &str) -> Option<usize> {
+        self.columns.get(column).copied()
+    }
+
     /// Iterates the data rows with their line numbers. A row that cannot be read (unbalanced
     /// quotes) is an `Err` naming its line.
     pub fn rows(&self) -> impl Iterator<Item = Result<Row<'_>, FieldError>> + '_ {
@@ -137,7 +143,7 @@ impl CsvTable {
                     .unwrap_or((0, 0));
                 Some(Ok(Row {
                     columns: &self.columns,
-                    values: record.iter().map(str::to_owned).collect(),
+                    values: record.clone(),
                     line,
                     byte,
                 }))
@@ -166,7 +172,7 @@ impl CsvTable {
 /// One data row.
 pub struct Row<'a> {
     columns: &'a HashMap<String, usize>,
-    values: Vec<String>,
+    values: csv::StringRecord,
     pub line: u64,
     /// Offset of the row in the text, for progress.
     pub byte: u64,
@@ -185,5 +191,10 @@ impl Row<'_> {
 
     pub fn opt(&self, column: &str) -> Option<&str> {
         Some(self.get(column)).filter(|s| !s.is_empty())
+    }
+
+    /// The trimmed cell at a position from [`CsvTable::position`] (`""` when absent).
+    pub fn cell(&self, at: Option<usize>) -> &str {
+        at.and_then(|i| self.values.get(i)).map_or("", str::trim)
     }
 }

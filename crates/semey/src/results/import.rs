@@ -30,8 +30,23 @@ pub const COLUMNS: [&str; 10] = [
     "document",
 ];
 
+/// What a programme sets for its periods: its start and end when known, its target groups.
+type Frame = (Option<Date>, Option<Date>, Vec<String>);
+
+/// A target or an actual as read from the file, with the lines its parts came from.
+struct ReadFigure {
+    figure: Figure,
+    total_line: Option<u64>,
+    split_lines: Vec<u64>,
+}
+
 /// A period as read from the file: its end, target, actual and first line.
-type Read = (Date, Option<Figure>, Option<Figure>, u64);
+struct ReadPeriod {
+    end: Date,
+    target: Option<ReadFigure>,
+    actual: Option<ReadFigure>,
+    line: u64,
+}
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(
@@ -39,6 +54,24 @@ fn parse_date(s: &str) -> Result<Date, String> {
         &time::format_description::well_known::Iso8601::DATE,
     )
     .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// Parses dates, remembering the last one: the rows of a period follow each other, so most
+/// rows repeat the dates of the row before.
+#[derive(Default)]
+struct DateCache(String, Option<Date>);
+
+impl DateCache {
+    fn parse(&mut self, s: &str) -> Result<Date, String> {
+        if let Some(d) = self.1.filter(|_| self.0 == s) {
+            return Ok(d);
+        }
+        let d = parse_date(s)?;
+        self.0.clear();
+        self.0.push_str(s);
+        self.1 = Some(d);
+        Ok(d)
+    }
 }
 
 /// `semey import indicator-values FILE.csv`.
@@ -59,168 +92,62 @@ pub async fn import_values(
         ],
     )?;
     let indicators = store.all_indicators().await?;
-    let mut problems = Problems::default();
-    let mut periods: BTreeMap<(IndicatorId, Date), Read> = BTreeMap::new();
-    let mut seen: HashMap<(IndicatorId, Date, String, String, String), u64> = HashMap::new();
-    progress.start("checking indicator values", table.len() as u64);
-    for (n, row) in table.rows().enumerate() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(e);
-                continue;
-            }
-        };
-        let line = row.line;
-        if n % 10_000 == 0 {
-            progress.set(n as u64);
-        }
-        let Ok(indicator) = row.get("indicator_id").trim().parse::<IndicatorId>() else {
-            problems.line(
-                line,
-                "indicator_id",
-                "unknown_indicator",
-                format!("{:?} is not an indicator id", row.get("indicator_id")),
-            );
-            continue;
-        };
-        if !indicators.contains_key(&indicator) {
-            problems.line(
-                line,
-                "indicator_id",
-                "unknown_indicator",
-                format!("there is no indicator {indicator}"),
-            );
-            continue;
-        }
-        let (start, end) = match (
-            parse_date(row.get("period_start")),
-            parse_date(row.get("period_end")),
-        ) {
-            (Ok(s), Ok(e)) => (s, e),
-            (Err(m), _) => {
-                problems.line(line, "period_start", "invalid_date", m);
-                continue;
-            }
-            (_, Err(m)) => {
-                problems.line(line, "period_end", "invalid_date", m);
-                continue;
-            }
-        };
-        let figure = row.get("figure").trim().to_lowercase();
-        if figure != "target" && figure != "actual" {
-            problems.line(
-                line,
-                "figure",
-                "unknown_figure",
-                format!("{:?} is not target or actual", row.get("figure")),
-            );
-            continue;
-        }
-        let dimension = row.get("dimension").trim().to_owned();
-        let key = row.get("key").trim().to_owned();
-        let value = row.get("value").trim().to_owned();
-        if value.is_empty() {
-            // A template row left empty: nothing to import.
-            continue;
-        }
-        if let Some(first) = seen.insert(
-            (
-                indicator,
-                start,
-                figure.clone(),
-                dimension.clone(),
-                key.clone(),
-            ),
-            line,
-        ) {
-            problems.line(
-                line,
-                "",
-                "duplicate_row",
-                format!("this value repeats line {first}"),
-            );
-            continue;
-        }
-        let entry = periods
-            .entry((indicator, start))
-            .or_insert((end, None, None, line));
-        if entry.0 != end {
-            problems.line(
-                line,
-                "period_end",
-                "period_end_differs",
-                format!(
-                    "the period starting {start} ends on {} on line {}",
-                    entry.0, entry.3
-                ),
-            );
-            continue;
-        }
-        let slot = if figure == "target" {
-            &mut entry.1
-        } else {
-            &mut entry.2
-        };
-        let fig = slot.get_or_insert_with(|| Figure {
-            value: String::new(),
-            comment: String::new(),
-            document: None,
-            splits: Vec::new(),
-        });
-        if dimension.is_empty() {
-            fig.value = value;
-            fig.comment = row.get("comment").trim().to_owned();
-            fig.document = row.opt("document").map(|d| d.trim().to_owned());
-        } else {
-            fig.splits.push(Split {
-                dimension,
-                key,
-                value,
-            });
-        }
-    }
-    // Figures given only as splits have no total.
-    for ((indicator, start), (_, target, actual, line)) in &periods {
-        for (name, f) in [("target", target), ("actual", actual)] {
-            if f.as_ref().is_some_and(|f| f.value.is_empty()) {
-                problems.line(*line, "value", "total_missing", format!("the {name} of {indicator} from {start} has parts but no total row (a row without dimension)"));
-            }
-        }
-    }
-    problems.into_result()?;
-    let mut problems = Problems::default();
+    let periods = read_values(&table, &indicators, progress)?;
 
-    // Every period against its indicator, programme and neighbours.
-    let ids: Vec<IndicatorId> = periods
-        .keys()
-        .map(|(i, _)| *i)
+    // The periods in order of indicator and start, with the line each begins on.
+    let mut lines = Vec::with_capacity(periods.len());
+    let periods: Vec<Period> = periods
+        .into_iter()
+        .map(|((indicator_id, start), r)| {
+            lines.push(r.line);
+            Period {
+                indicator_id,
+                start,
+                end: r.end,
+                target: r.target.map(|f| f.figure),
+                actual: r.actual.map(|f| f.figure),
+            }
+        })
+        .collect();
+    // Each indicator's periods are a run of that list.
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, p) in periods.iter().enumerate() {
+        match runs.last_mut() {
+            Some(r) if periods[r.start].indicator_id == p.indicator_id => r.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+
+    // What the periods are checked against: the stored periods of their indicators, their
+    // programmes' dates and target groups, the places their splits name.
+    let ids: Vec<IndicatorId> = runs.iter().map(|r| periods[r.start].indicator_id).collect();
+    let stored = store.periods_of_many(&ids).await?;
+    let programme_ids: Vec<ProgrammeId> = ids
+        .iter()
+        .map(|i| indicators[i].1)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let stored = store.periods_of_many(&ids).await?;
-    let programme_ids: HashSet<ProgrammeId> = ids.iter().map(|i| indicators[i].1).collect();
-    let mut programmes = HashMap::new();
-    for p in programme_ids {
-        let programme = store.programme(p).await?;
-        let groups: Vec<String> = programme
-            .target_groups
-            .iter()
-            .map(|g| g.as_str().to_owned())
-            .collect();
-        let d = &programme.dates;
-        programmes.insert(
-            p,
+    let programmes: HashMap<ProgrammeId, Frame> = store
+        .programmes_by_ids(&programme_ids)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let d = &p.dates;
+            let groups = p.target_groups.iter().map(|g| g.as_str().to_owned());
             (
-                d.actual_start.or(d.planned_start),
-                d.actual_end.or(d.planned_end),
-                groups,
-            ),
-        );
-    }
+                p.id,
+                (
+                    d.actual_start.or(d.planned_start),
+                    d.actual_end.or(d.planned_end),
+                    groups.collect(),
+                ),
+            )
+        })
+        .collect();
     let place_keys: HashSet<PlaceId> = periods
-        .values()
-        .flat_map(|(_, t, a, _)| [t, a])
+        .iter()
+        .flat_map(|p| [&p.target, &p.actual])
         .flatten()
         .flat_map(|f| &f.splits)
         .filter(|s| s.dimension == "place")
@@ -233,109 +160,267 @@ pub async fn import_values(
         }
     }
     let place_exists = |p: &PlaceId| places.contains(p);
-    let mut to_write = Vec::new();
-    let mut replacing = Vec::new();
+
+    // Every period against its indicator, programme and neighbours; the status of every
+    // indicator whose periods change, from what will be stored (the stored periods with the
+    // file's in their place).
+    let mut problems = Problems::default();
+    let mut to_write: Vec<(&Period, bool)> = Vec::with_capacity(periods.len());
+    let mut assessed = Vec::new();
     let mut report = ImportReport {
         kind: "indicator values".into(),
         rows: periods.len() as u64,
         ..Default::default()
     };
     report.notes.extend(table.encoding_note.clone());
-    for ((indicator, start), (end, target, actual, line)) in &periods {
-        let (ind, programme) = &indicators[indicator];
+    let on = super::today();
+    progress.start("checking periods", periods.len() as u64);
+    for run in runs {
+        progress.set(run.start as u64);
+        let here = &periods[run.clone()];
+        let indicator = here[0].indicator_id;
+        let (ind, programme) = &indicators[&indicator];
         let (pstart, pend, groups) = &programmes[programme];
-        let stored_here = stored.get(indicator).map(Vec::as_slice).unwrap_or(&[]);
-        // Neighbours: the stored periods this file does not replace, and the file's others.
-        let mut others: Vec<(Date, Date)> = stored_here
+        let stored_here = stored.get(&indicator).map(Vec::as_slice).unwrap_or(&[]);
+        let kept: Vec<&Period> = stored_here
             .iter()
-            .filter(|p| p.start != *start && !periods.contains_key(&(*indicator, p.start)))
-            .map(|p| (p.start, p.end))
+            .filter(|s| here.binary_search_by_key(&s.start, |p| p.start).is_err())
             .collect();
-        others.extend(
-            periods
-                .range((*indicator, Date::MIN)..=(*indicator, Date::MAX))
-                .filter(|((_, s), _)| s != start)
-                .map(|((_, s), (e, ..))| (*s, *e)),
-        );
-        let period = Period {
-            indicator_id: *indicator,
-            start: *start,
-            end: *end,
-            target: target.clone(),
-            actual: actual.clone(),
-        };
-        let cx = PeriodContext {
-            indicator: ind,
-            programme_start: *pstart,
-            programme_end: *pend,
-            target_groups: groups,
-            others: &others,
-            place_exists: &place_exists,
-        };
-        if let Err(e) = period.check(&cx) {
-            problems.invalid(*line, e);
-            continue;
+        let spans: Vec<(Date, Date)> = kept
+            .iter()
+            .map(|p| (p.start, p.end))
+            .chain(here.iter().map(|p| (p.start, p.end)))
+            .collect();
+        let writes_before = to_write.len();
+        for (period, line) in here.iter().zip(&lines[run]) {
+            let others: Vec<(Date, Date)> = spans
+                .iter()
+                .filter(|(s, _)| *s != period.start)
+                .copied()
+                .collect();
+            let cx = PeriodContext {
+                indicator: ind,
+                programme_start: *pstart,
+                programme_end: *pend,
+                target_groups: groups,
+                others: &others,
+                place_exists: &place_exists,
+            };
+            if let Err(e) = period.check(&cx) {
+                problems.invalid(*line, e);
+                continue;
+            }
+            match stored_here.iter().find(|p| p.start == period.start) {
+                Some(old) if old == period => report.unchanged += 1,
+                Some(_) => {
+                    report.updated += 1;
+                    to_write.push((period, true));
+                }
+                None => {
+                    report.inserted += 1;
+                    to_write.push((period, false));
+                }
+            }
         }
-        match stored_here.iter().find(|p| p.start == *start) {
-            Some(old) if *old == period => report.unchanged += 1,
-            Some(_) => {
-                report.updated += 1;
-                to_write.push(period);
-                replacing.push(true);
-            }
-            None => {
-                report.inserted += 1;
-                to_write.push(period);
-                replacing.push(false);
-            }
+        if to_write.len() > writes_before && problems.count() == 0 {
+            let assessment = if kept.is_empty() {
+                assess(ind, here, on)
+            } else {
+                let mut all: Vec<Period> = kept.into_iter().cloned().collect();
+                all.extend(here.iter().cloned());
+                all.sort_by_key(|p| p.start);
+                assess(ind, &all, on)
+            };
+            assessed.push((indicator, assessment));
         }
     }
     problems.into_result()?;
+
     progress.start("saving indicator values", to_write.len() as u64);
     let mut tx = store.begin().await?;
-    for (i, (chunk, flags)) in to_write
-        .chunks(4_000)
-        .zip(replacing.chunks(4_000))
-        .enumerate()
-    {
-        store.replace_periods(&mut tx, chunk, flags).await?;
+    for (i, chunk) in to_write.chunks(4_000).enumerate() {
+        store.replace_periods(&mut tx, chunk).await?;
         progress.set(((i + 1) * 4_000).min(to_write.len()) as u64);
     }
-    // The statuses of the indicators whose periods changed, worked out from what is stored
-    // now (the stored periods with the file's in their place).
-    let on = super::today();
-    let mut changed: HashMap<IndicatorId, Vec<Period>> = HashMap::new();
-    for p in &to_write {
-        changed.entry(p.indicator_id).or_default().push(p.clone());
-    }
-    progress.start("working out statuses", changed.len() as u64);
-    let mut assessed = Vec::with_capacity(changed.len());
-    for (indicator, new) in changed {
-        let mut all: Vec<Period> = stored
-            .get(&indicator)
-            .map(|v| {
-                v.iter()
-                    .filter(|p| !new.iter().any(|q| q.start == p.start))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        all.extend(new);
-        all.sort_by_key(|p| p.start);
-        assessed.push((indicator, assess(&indicators[&indicator].0, &all, on)));
-    }
     store.set_assessments(&mut tx, &assessed, on).await?;
-    let changed_ids: Vec<IndicatorId> = to_write
-        .iter()
-        .map(|p| p.indicator_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    store.refresh_shared_totals(&mut tx, &changed_ids).await?;
+    let changed: Vec<IndicatorId> = assessed.iter().map(|(i, _)| *i).collect();
+    store.refresh_shared_totals(&mut tx, &changed).await?;
     src.audit(store, &mut tx, &report).await?;
     tx.commit().await?;
     progress.finish();
     Ok(report)
+}
+
+/// Reads every row of a values file into periods by indicator and start, naming each problem
+/// with its line: unknown indicators, dates, figures; repeated rows; periods whose end differs
+/// between rows; figures given only as parts.
+fn read_values(
+    table: &CsvTable,
+    indicators: &HashMap<IndicatorId, (semey_domain::results::Indicator, ProgrammeId)>,
+    progress: &mut dyn Progress,
+) -> Result<BTreeMap<(IndicatorId, Date), ReadPeriod>, AppError> {
+    let at = |c: &str| table.position(c);
+    let (c_indicator, c_start, c_end, c_figure) = (
+        at("indicator_id"),
+        at("period_start"),
+        at("period_end"),
+        at("figure"),
+    );
+    let (c_dimension, c_key, c_value, c_comment, c_document) = (
+        at("dimension"),
+        at("key"),
+        at("value"),
+        at("comment"),
+        at("document"),
+    );
+    let mut problems = Problems::default();
+    let mut periods: BTreeMap<(IndicatorId, Date), ReadPeriod> = BTreeMap::new();
+    let (mut starts, mut ends) = (DateCache::default(), DateCache::default());
+    let mut last_indicator: Option<(String, IndicatorId)> = None;
+    progress.start("checking indicator values", table.len() as u64);
+    for (n, row) in table.rows().enumerate() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let line = row.line;
+        if n % 10_000 == 0 {
+            progress.set(row.byte);
+        }
+        let text = row.cell(c_indicator);
+        let indicator = match &last_indicator {
+            Some((t, id)) if t == text => *id,
+            _ => {
+                let Ok(id) = text.parse::<IndicatorId>() else {
+                    problems.line(
+                        line,
+                        "indicator_id",
+                        "unknown_indicator",
+                        format!("{text:?} is not an indicator id"),
+                    );
+                    continue;
+                };
+                if !indicators.contains_key(&id) {
+                    problems.line(
+                        line,
+                        "indicator_id",
+                        "unknown_indicator",
+                        format!("there is no indicator {id}"),
+                    );
+                    continue;
+                }
+                last_indicator = Some((text.to_owned(), id));
+                id
+            }
+        };
+        let (start, end) = match (starts.parse(row.cell(c_start)), ends.parse(row.cell(c_end))) {
+            (Ok(s), Ok(e)) => (s, e),
+            (Err(m), _) => {
+                problems.line(line, "period_start", "invalid_date", m);
+                continue;
+            }
+            (_, Err(m)) => {
+                problems.line(line, "period_end", "invalid_date", m);
+                continue;
+            }
+        };
+        let figure = row.cell(c_figure);
+        let is_target = figure.eq_ignore_ascii_case("target");
+        if !is_target && !figure.eq_ignore_ascii_case("actual") {
+            problems.line(
+                line,
+                "figure",
+                "unknown_figure",
+                format!("{figure:?} is not target or actual"),
+            );
+            continue;
+        }
+        let value = row.cell(c_value);
+        if value.is_empty() {
+            // A template row left empty: nothing to import.
+            continue;
+        }
+        let entry = periods.entry((indicator, start)).or_insert(ReadPeriod {
+            end,
+            target: None,
+            actual: None,
+            line,
+        });
+        if entry.end != end {
+            problems.line(
+                line,
+                "period_end",
+                "period_end_differs",
+                format!(
+                    "the period starting {start} ends on {} on line {}",
+                    entry.end, entry.line
+                ),
+            );
+            continue;
+        }
+        let read = if is_target {
+            &mut entry.target
+        } else {
+            &mut entry.actual
+        }
+        .get_or_insert_with(|| ReadFigure {
+            figure: Figure {
+                value: String::new(),
+                comment: String::new(),
+                document: None,
+                splits: Vec::new(),
+            },
+            total_line: None,
+            split_lines: Vec::new(),
+        });
+        let (dimension, key) = (row.cell(c_dimension), row.cell(c_key));
+        let first = if dimension.is_empty() {
+            read.total_line
+        } else {
+            read.figure
+                .splits
+                .iter()
+                .position(|s| s.dimension == dimension && s.key == key)
+                .map(|i| read.split_lines[i])
+        };
+        if let Some(first) = first {
+            problems.line(
+                line,
+                "",
+                "duplicate_row",
+                format!("this value repeats line {first}"),
+            );
+            continue;
+        }
+        if dimension.is_empty() {
+            read.total_line = Some(line);
+            read.figure.value = value.to_owned();
+            read.figure.comment = row.cell(c_comment).to_owned();
+            read.figure.document = Some(row.cell(c_document))
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned);
+        } else {
+            read.split_lines.push(line);
+            read.figure.splits.push(Split {
+                dimension: dimension.to_owned(),
+                key: key.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+    }
+    // Figures given only as splits have no total.
+    for ((indicator, start), p) in &periods {
+        for (name, f) in [("target", &p.target), ("actual", &p.actual)] {
+            if f.as_ref().is_some_and(|f| f.total_line.is_none()) {
+                problems.line(p.line, "value", "total_missing", format!("the {name} of {indicator} from {start} has parts but no total row (a row without dimension)"));
+            }
+        }
+    }
+    problems.into_result()?;
+    Ok(periods)
 }
 
 /// The values template of a programme: one row per indicator, period and figure held (or one

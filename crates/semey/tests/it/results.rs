@@ -237,6 +237,24 @@ on_both_backends! {
         assert_eq!(r["results"][0]["indicators"][0]["periods"][0]["actual"]["document"], "https://example.kz/r.pdf");
         let again = import(good).await.unwrap();
         assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
+        // A repeated part of a split names the line it repeats.
+        let repeated = format!("{header}{people},,2025-01-01,2025-12-31,actual,,,700,,\n\
+            {people},,2025-01-01,2025-12-31,actual,sex,female,400,,\n\
+            {people},,2025-01-01,2025-12-31,actual,sex,female,300,,\n");
+        let err = import(repeated).await.unwrap_err().to_string();
+        assert!(err.contains("line 4") && err.contains("repeats line 3"), "{err}");
+        // A later file corrects one stored period and adds one beside the stored ones; the
+        // status is worked out over all of them.
+        let later = format!("{header}{schools},,2024-01-01,2024-12-31,actual,,,49,,\n\
+            {people},,2025-01-01,2025-12-31,target,,,1000,,\n\
+            {people},,2025-01-01,2025-12-31,actual,,,200,,\n");
+        let report = import(later).await.unwrap();
+        assert_eq!((report.inserted, report.updated, report.unchanged), (1, 1, 0));
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        let people_periods = r["results"][0]["indicators"][0]["periods"].as_array().unwrap();
+        assert_eq!(people_periods.len(), 2, "the stored 2024 period is kept: {r}");
+        assert_eq!(r["results"][0]["indicators"][0]["status"], "off_track", "200 of 1000 in 2025: {r}");
+        assert_eq!(r["results"][0]["indicators"][1]["periods"][0]["actual"]["value"], "49");
         // The template now carries the stored figures, splits included.
         let template = app.call(Method::GET, &format!("/api/v1/programmes/{programme}/results/template.csv")).send().await.text();
         assert!(template.contains("actual,sex,female,520"), "{template}");
