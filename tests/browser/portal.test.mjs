@@ -103,7 +103,11 @@ async function ids() {
   const requirements = await api("/api/v1/requirements?limit=1");
   const transactions = await api("/api/v1/transactions?limit=1");
   const services = await api("/api/v1/services?category=screening&limit=1");
+  const screening = await api("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN");
+  const chain = await api(`/api/v1/programmes/${screening.items[0].id}/results`);
   return {
+    result: chain.results[0].result.id,
+    indicator: chain.results[0].indicators[0].indicator_id,
     service: services.items[0].id,
     requirement: requirements.items[0].id,
     transaction: transactions.items[0].id,
@@ -129,6 +133,8 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/radiation/datasets/{id}": [`/radiation/datasets/${id.dataset}`],
     "/services/{id}": [`/services/${id.service}`],
     "/workspace/services/{id}": [`/workspace/services/${id.service}`],
+    "/workspace/results/{id}": [`/workspace/results/${id.result}`],
+    "/workspace/indicators/{id}/values": [`/workspace/indicators/${id.indicator}/values`],
     "/workspace/organisations/{id}": [`/workspace/organisations/${id.organisation}`],
     "/workspace/programmes/{id}": [`/workspace/programmes/${id.programme}`],
     "/workspace/requirements/{id}": [`/workspace/requirements/${id.requirement}`],
@@ -350,6 +356,50 @@ test("a resident on a phone finds the nearest screening, calls it and opens its 
   await first.locator("h3 a").click();
   await page.waitForURL(/\/services\/[0-9a-f-]+/);
   await accessible(page, "a service's page on a phone (kk)");
+  await context.close();
+});
+
+test("a coordinator on a phone enters a period's values in the grid by keyboard", async () => {
+  const id = await ids();
+  const { context, page, problems } = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await signIn(page, "ru");
+  const grid = `/workspace/indicators/${id.indicator}/values`;
+  await page.goto(`${base}${grid}?lang=ru`);
+  const stored = await api(`/api/v1/indicators/${id.indicator}/periods`);
+  // The column of the last stored period; its actual is not reported yet.
+  const n = stored.length - 1;
+  assert.equal(stored[n].actual, null, "the demo leaves the last period unreported");
+  // The grid scrolls sideways inside its frame; the page stays as wide as the phone.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the grid page is ${width} px wide on a 360 px phone`);
+  await accessible(page, "values grid on a phone (ru)");
+  // Tab moves along a row, from one period to the next.
+  await page.locator(`#f-c${n}-actual-value`).focus();
+  await page.keyboard.type("1200");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), `f-c${n + 1}-actual-value`);
+  await page.locator(`#f-c${n}-actual-split-sex-female`).focus();
+  await page.keyboard.type("700");
+  await page.locator(`#f-c${n}-actual-split-sex-male`).focus();
+  await page.keyboard.type("400");
+  // Enter saves; parts that do not add up come back named at the actual, nothing stored.
+  await Promise.all([page.waitForLoadState("load"), page.keyboard.press("Enter")]);
+  await page.locator("#error-summary").waitFor();
+  assert.match(await page.locator("#error-summary").innerText(), /1100/);
+  assert.equal(await page.getAttribute(`#f-c${n}-actual-value`, "aria-invalid"), "true");
+  await accessible(page, "values grid with an error (ru)");
+  await shot(page, "values-grid-error-360-ru");
+  assert.equal((await api(`/api/v1/indicators/${id.indicator}/periods`))[n].actual, null, "nothing stored");
+  // The typed values are still there; correcting one part saves the period.
+  await page.locator(`#f-c${n}-actual-split-sex-male`).focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("500");
+  await Promise.all([page.waitForURL(/saved=1/), page.keyboard.press("Enter")]);
+  assert.ok(await page.locator("[role=status]").isVisible());
+  const after = await api(`/api/v1/indicators/${id.indicator}/periods`);
+  assert.equal(after[n].actual.value, "1200");
+  assert.equal(after[n].actual.splits.length, 2);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

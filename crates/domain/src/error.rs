@@ -13,6 +13,10 @@ pub struct FieldError {
     pub code: String,
     /// Human-readable explanation in English.
     pub message: String,
+    /// The values a translated message names (a period, two numbers), for people who read
+    /// another language; the English `message` already carries them.
+    #[serde(skip)]
+    pub args: Vec<(String, String)>,
 }
 
 impl FieldError {
@@ -21,7 +25,14 @@ impl FieldError {
             field: field.into(),
             code: code.to_owned(),
             message: message.into(),
+            args: Vec::new(),
         }
+    }
+
+    /// The same error naming `value` as `name` for its translated message.
+    pub fn with_arg(mut self, name: &str, value: impl ToString) -> Self {
+        self.args.push((name.to_owned(), value.to_string()));
+        self
     }
 
     /// The same error, with its field path placed under `prefix` (`prefix.field`).

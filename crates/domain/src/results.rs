@@ -515,13 +515,19 @@ impl Period {
                     let complete =
                         closed_keys(dim).is_some_and(|all| all.iter().all(|k| keys.contains(k)));
                     if complete && sum != t {
-                        c.push(FieldError::new(
-                            format!("{name}.splits"),
-                            "split_does_not_add_up",
-                            format!(
-                                "period {when}: the {name} split by {dim} adds up to {sum}, but the {name} is {t}"
-                            ),
-                        ));
+                        c.push(
+                            FieldError::new(
+                                format!("{name}.splits"),
+                                "split_does_not_add_up",
+                                format!(
+                                    "period {when}: the {name} split by {dim} adds up to {sum}, but the {name} is {t}"
+                                ),
+                            )
+                            .with_arg("period", &when)
+                            .with_arg("dimension", dim)
+                            .with_arg("sum", sum)
+                            .with_arg("total", t),
+                        );
                     }
                 }
             }

@@ -666,7 +666,12 @@ error-percentage_out_of_range = A percentage is between 0 and 100.
 error-unknown_level = Choose one of the indicator's levels.
 error-overlapping_period = This period overlaps another period of the same indicator.
 error-outside_programme = This period is outside the programme's dates.
-error-split_does_not_add_up = The split does not add up to the total.
+error-split_does_not_add_up = Period { $period }: the parts by { $dimension ->
+    [sex] sex
+    [age_group] age group
+    [place] place
+   *[other] group
+} add up to { $sum }, but the total is { $total }.
 error-not_on_list = This value is not on the dimension's list.
 error-unknown_dimension = Split by sex, age group, place or target group.
 error-levels_required = An ordinal indicator needs its levels, lowest first.
@@ -721,3 +726,27 @@ results-csv-reason = Why
 results-csv-start = Period start
 results-csv-end = Period end
 results-csv-comment = Comment
+
+## Workspace: results chains and the values grid
+form-new-result = New result
+form-edit-result = Edit result
+form-result-type = Level of result
+form-indicators = Indicators
+form-indicators-hint = How the result is measured. For a level (ordinal) indicator, list its levels lowest first, separated by commas. A shared indicator (semey:people-screened, sdg:3.9.1) makes the values add up with other programmes'.
+form-indicator-title = Indicator
+form-measure = Measure
+form-direction = Direction
+form-people-reached = Counts the people reached
+form-levels = Levels
+form-baseline-year = Baseline year
+form-baseline-value = Baseline value
+form-yes = yes
+form-no = no
+workspace-results = Results
+workspace-add-result = Add a result
+workspace-enter-values = Enter values
+values-heading = Values of “{ $indicator }”
+values-hint = One column per period: its dates, then the target and the actual with their comments, source and splits. Leave a split empty if it is not known; when every part of a split is given, the parts must add up to the total. Splits by place come from the CSV import and are kept.
+values-period = Period
+values-new-period = New period
+values-comment = Comment

@@ -660,7 +660,12 @@ error-percentage_out_of_range = Пайыз 0 мен 100 аралығында б�
 error-unknown_level = Көрсеткіштің деңгейлерінің бірін таңдаңыз.
 error-overlapping_period = Бұл кезең сол көрсеткіштің басқа кезеңімен қиылысады.
 error-outside_programme = Бұл кезең бағдарламаның мерзімінен тыс.
-error-split_does_not_add_up = Бөліну жалпы санмен сәйкес келмейді.
+error-split_does_not_add_up = Кезең { $period }: { $dimension ->
+    [sex] жынысы бойынша
+    [age_group] жас тобы бойынша
+    [place] орындар бойынша
+   *[other] топтар бойынша
+} бөліктердің қосындысы { $sum }, ал жалпы мән — { $total }.
 error-not_on_list = Бұл мән өлшем тізімінде жоқ.
 error-unknown_dimension = Жынысы, жас тобы, орны немесе мақсатты топ бойынша бөліңіз.
 error-levels_required = Реттік көрсеткішке оның деңгейлері керек, ең төменгісінен бастап.
@@ -715,3 +720,27 @@ results-csv-reason = Неге
 results-csv-start = Кезең басы
 results-csv-end = Кезең соңы
 results-csv-comment = Түсініктеме
+
+## Жұмыс кеңістігі: нәтижелер тізбегі және мәндер кестесі
+form-new-result = Жаңа нәтиже
+form-edit-result = Нәтижені өзгерту
+form-result-type = Нәтиже деңгейі
+form-indicators = Көрсеткіштер
+form-indicators-hint = Нәтиже қалай өлшенеді. Деңгейлік (реттік) көрсеткіш үшін деңгейлерді ең төменгісінен бастап үтір арқылы жазыңыз. Ортақ көрсеткіш (semey:people-screened, sdg:3.9.1) мәндерді басқа бағдарламалардың мәндерімен қосуға мүмкіндік береді.
+form-indicator-title = Көрсеткіш
+form-measure = Өлшем
+form-direction = Бағыты
+form-people-reached = Қамтылған адамдарды санайды
+form-levels = Деңгейлер
+form-baseline-year = Бастапқы мән жылы
+form-baseline-value = Бастапқы мән
+form-yes = иә
+form-no = жоқ
+workspace-results = Нәтижелер
+workspace-add-result = Нәтиже қосу
+workspace-enter-values = Мәндерді енгізу
+values-heading = «{ $indicator }» көрсеткішінің мәндері
+values-hint = Әр кезеңге бір баған: оның күндері, содан кейін түсініктемелері, дереккөзі және бөлінісі бар мақсат пен нақты мән. Белгісіз бөлікті бос қалдырыңыз; бөліністің барлық бөліктері берілсе, олардың қосындысы жалпы мәнге тең болуы керек. Орындар бойынша бөліністер CSV импортынан келеді және сақталады.
+values-period = Кезең
+values-new-period = Жаңа кезең
+values-comment = Түсініктеме

@@ -671,7 +671,12 @@ error-percentage_out_of_range = Процент — от 0 до 100.
 error-unknown_level = Выберите один из уровней показателя.
 error-overlapping_period = Этот период пересекается с другим периодом того же показателя.
 error-outside_programme = Этот период выходит за сроки программы.
-error-split_does_not_add_up = Разбивка не сходится с итогом.
+error-split_does_not_add_up = Период { $period }: части { $dimension ->
+    [sex] по полу
+    [age_group] по возрасту
+    [place] по местам
+   *[other] по группам
+} дают в сумме { $sum }, а итог — { $total }.
 error-not_on_list = Этого значения нет в списке измерения.
 error-unknown_dimension = Разбивка — по полу, возрасту, месту или целевой группе.
 error-levels_required = Для порядкового показателя нужны его уровни, от низшего.
@@ -726,3 +731,27 @@ results-csv-reason = Почему
 results-csv-start = Начало периода
 results-csv-end = Конец периода
 results-csv-comment = Комментарий
+
+## Рабочее пространство: цепочки результатов и таблица значений
+form-new-result = Новый результат
+form-edit-result = Изменить результат
+form-result-type = Уровень результата
+form-indicators = Показатели
+form-indicators-hint = Как измеряется результат. Для показателя-уровня (порядкового) перечислите уровни от низшего через запятую. Общий показатель (semey:people-screened, sdg:3.9.1) позволяет складывать значения с другими программами.
+form-indicator-title = Показатель
+form-measure = Мера
+form-direction = Направление
+form-people-reached = Считает охваченных людей
+form-levels = Уровни
+form-baseline-year = Год базового значения
+form-baseline-value = Базовое значение
+form-yes = да
+form-no = нет
+workspace-results = Результаты
+workspace-add-result = Добавить результат
+workspace-enter-values = Ввести значения
+values-heading = Значения показателя «{ $indicator }»
+values-hint = Один столбец на период: его даты, затем цель и факт с комментариями, источником и разбивками. Оставьте часть разбивки пустой, если она неизвестна; когда даны все части разбивки, их сумма должна равняться итогу. Разбивки по местам приходят из импорта CSV и сохраняются.
+values-period = Период
+values-new-period = Новый период
+values-comment = Комментарий

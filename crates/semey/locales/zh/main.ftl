@@ -658,7 +658,12 @@ error-percentage_out_of_range = 百分比应在 0 到 100 之间。
 error-unknown_level = 请选择该指标的一个等级。
 error-overlapping_period = 此期间与同一指标的另一期间重叠。
 error-outside_programme = 此期间超出方案的起止日期。
-error-split_does_not_add_up = 分项之和与总数不符。
+error-split_does_not_add_up = 时期 { $period }：按{ $dimension ->
+    [sex] 性别
+    [age_group] 年龄组
+    [place] 地点
+   *[other] 群体
+}的分项合计为 { $sum }，但总数为 { $total }。
 error-not_on_list = 此值不在该维度的列表中。
 error-unknown_dimension = 请按性别、年龄组、地点或目标群体划分。
 error-levels_required = 等级指标需要列出其各等级，从低到高。
@@ -713,3 +718,27 @@ results-csv-reason = 原因
 results-csv-start = 期间开始
 results-csv-end = 期间结束
 results-csv-comment = 备注
+
+## 工作区：成果链与数值表
+form-new-result = 新成果
+form-edit-result = 编辑成果
+form-result-type = 成果层级
+form-indicators = 指标
+form-indicators-hint = 成果如何衡量。对于等级（序数）指标，请从低到高列出等级，以逗号分隔。共享指标（semey:people-screened、sdg:3.9.1）可使数值与其他方案相加。
+form-indicator-title = 指标
+form-measure = 计量方式
+form-direction = 方向
+form-people-reached = 统计覆盖人数
+form-levels = 等级
+form-baseline-year = 基线年份
+form-baseline-value = 基线值
+form-yes = 是
+form-no = 否
+workspace-results = 成果
+workspace-add-result = 添加成果
+workspace-enter-values = 录入数值
+values-heading = “{ $indicator }”的数值
+values-hint = 每个时期一列：先是日期，然后是目标值和实际值及其说明、来源和分项。未知的分项请留空；若分项的各部分都已填写，其总和必须等于总数。按地点的分项来自 CSV 导入，并会保留。
+values-period = 时期
+values-new-period = 新时期
+values-comment = 说明

@@ -47,6 +47,19 @@ pub fn error_message(lang: Lang, code: &str) -> Option<String> {
     LOCALES.try_lookup(&langid(lang), &format!("error-{code}"))
 }
 
+/// The same, with the values the message names.
+pub fn error_message_with(
+    lang: Lang,
+    code: &str,
+    args: &[(&str, FluentValue<'static>)],
+) -> Option<String> {
+    let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone()))
+        .collect();
+    LOCALES.try_lookup_with_args(&langid(lang), &format!("error-{code}"), &args)
+}
+
 /// The best interface language for an `Accept-Language` header: the first of kk, ru, en, zh in
 /// the listener's order of preference, else Russian (the language most residents share).
 pub fn negotiate(accept_language: &str) -> Lang {
@@ -127,6 +140,13 @@ mod tests {
                         (Cow::Borrowed("oldest"), FluentValue::from("2020")),
                         (Cow::Borrowed("newest"), FluentValue::from("2024")),
                         (Cow::Borrowed("year"), FluentValue::from(2023)),
+                        (
+                            Cow::Borrowed("indicator"),
+                            FluentValue::from("People screened"),
+                        ),
+                        (Cow::Borrowed("dimension"), FluentValue::from("sex")),
+                        (Cow::Borrowed("sum"), FluentValue::from("90")),
+                        (Cow::Borrowed("total"), FluentValue::from("100")),
                         (Cow::Borrowed("value"), FluentValue::from("10")),
                         (Cow::Borrowed("period"), FluentValue::from("2024")),
                         (Cow::Borrowed("achieved"), FluentValue::from("60 %")),

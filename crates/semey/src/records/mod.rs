@@ -16,4 +16,4 @@ pub use record::{
     audit, audit_action, audit_import, authorise_in, may_change, proposes, save_in, to_json,
     Channel, ImportAudit, Record, Saved,
 };
-pub use workflow::{write, ProposalView, Written};
+pub use workflow::{write, write_all, ProposalView, Written};

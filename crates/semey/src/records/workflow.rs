@@ -132,6 +132,38 @@ pub async fn write<R: Record>(
     Ok(written)
 }
 
+/// Writes (or proposes) several records of one kind in one database transaction: all of them
+/// or, when one is refused, none. The error says which item it came from.
+pub async fn write_all<R: Record>(
+    store: &Store,
+    actor: &Actor,
+    items: Vec<(Option<R::Id>, R::Input)>,
+    channel: Channel,
+) -> Result<Vec<Written<R::Stored>>, (usize, AppError)> {
+    if !actor.principal.is_signed_in() {
+        return Err((0, AppError::Unauthorized));
+    }
+    let mut tx = store.begin().await.map_err(|e| (0, e.into()))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, (id, input)) in items.into_iter().enumerate() {
+        let new = id.is_none();
+        let written = match proposes(R::KIND, &actor.principal, channel) {
+            Some(state) => propose_in::<R>(store, &mut tx, actor, id, input, state)
+                .await
+                .map(Written::Proposed),
+            None => save_in::<R>(store, &mut tx, actor, id, input)
+                .await
+                .map(|saved| Written::Published {
+                    created: new && saved.before.is_none(),
+                    record: saved.stored,
+                }),
+        };
+        out.push(written.map_err(|e| (i, e))?);
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(out)
+}
+
 /// May `actor` see this proposal? Coordinators all; others their organisation's.
 pub fn may_see(actor: &Actor, p: &Proposal) -> Result<(), AppError> {
     if !actor.principal.is_signed_in() {

@@ -34,7 +34,16 @@ pub(super) struct EditPage {
     pub(super) saved: Option<(String, String)>,
     pub(super) o: Options,
     /// On a programme's form: its requirements and transactions, each linking to its form.
+    pub(super) links: Links,
+}
+
+/// Links an edit page lists below its form: a programme's money and results, a result's
+/// indicators' value grids.
+#[derive(Default)]
+pub(super) struct Links {
     pub(super) money: Vec<Choice>,
+    pub(super) results: Vec<Choice>,
+    pub(super) values: Vec<Choice>,
 }
 
 /// The choices of the selects, each in the reader's language.
@@ -54,6 +63,10 @@ pub(super) struct Options {
     pub(super) categories: Vec<Choice>,
     pub(super) service_statuses: Vec<Choice>,
     pub(super) days: Vec<Choice>,
+    pub(super) result_types: Vec<Choice>,
+    pub(super) measures: Vec<Choice>,
+    pub(super) directions: Vec<Choice>,
+    pub(super) yes_no: Vec<Choice>,
 }
 
 pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Options, AppError> {
@@ -178,6 +191,26 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
             at.sort_by(|a, b| a.1.cmp(&b.1));
             o.places = at;
         }
+        "result" => {
+            use semey_domain::results::{IndicatorMeasure, ResultType};
+            o.programmes = programmes().await?;
+            o.result_types = ResultType::ALL
+                .iter()
+                .map(|r| tr("results-type", r.as_str()))
+                .collect();
+            o.measures = IndicatorMeasure::ALL
+                .iter()
+                .map(|m| tr("results-measure", m.as_str()))
+                .collect();
+            o.directions = vec![
+                ("true".into(), t(lang, "results-ascending")),
+                ("false".into(), t(lang, "results-descending")),
+            ];
+            o.yes_no = vec![
+                ("true".into(), t(lang, "form-yes")),
+                ("false".into(), t(lang, "form-no")),
+            ];
+        }
         _ => {
             o.programmes = programmes().await?;
             o.organisations = organisations().await?;
@@ -214,13 +247,18 @@ pub(super) fn pairs_of(value: &impl Serialize, lists: &[&str]) -> Vec<(String, S
                     walk(v, &n, lists, out);
                 }
             }
-            Value::Array(a) if lists.contains(&name) => out.push((
-                name.to_owned(),
-                a.iter()
-                    .map(|x| x.as_str().map(str::to_owned).unwrap_or(x.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )),
+            Value::Array(a)
+                if lists.contains(&name)
+                    || lists.contains(&super::form::without_indices(name).as_str()) =>
+            {
+                out.push((
+                    name.to_owned(),
+                    a.iter()
+                        .map(|x| x.as_str().map(str::to_owned).unwrap_or(x.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ))
+            }
             Value::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
                     if v.is_object() {
@@ -302,7 +340,7 @@ pub(super) async fn show(
     f: Form,
     saved: Option<(String, String)>,
 ) -> Result<Response, AppError> {
-    show_with(s, cx, kind, heading_key, action, f, saved, Vec::new()).await
+    show_with(s, cx, kind, heading_key, action, f, saved, Links::default()).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -314,7 +352,7 @@ pub(super) async fn show_with(
     action: String,
     f: Form,
     saved: Option<(String, String)>,
-    money: Vec<Choice>,
+    links: Links,
 ) -> Result<Response, AppError> {
     let status = if f.has_errors() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -328,7 +366,7 @@ pub(super) async fn show_with(
         o: options(s, cx.lang, kind).await?,
         f,
         saved,
-        money,
+        links,
         c: cx.chrome,
     };
     Ok(page(&template, status, cx.chosen.then_some(cx.lang)))
@@ -477,6 +515,8 @@ pub(super) const ORG_ARRAYS: &[&str] = &["contacts"];
 pub(super) const SERVICE_LISTS: &[&str] =
     &["languages", "phones", "emails", "urls", "programme_ids"];
 pub(super) const SERVICE_ARRAYS: &[&str] = &["locations", "visits"];
+pub(super) const RESULT_LISTS: &[&str] = &["indicators[].levels"];
+pub(super) const RESULT_ARRAYS: &[&str] = &["indicators"];
 pub(super) const PROGRAMME_LISTS: &[&str] = &["sdg_targets"];
 pub(super) const PROGRAMME_ARRAYS: &[&str] = &[
     "areas",

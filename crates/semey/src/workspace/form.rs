@@ -305,6 +305,25 @@ impl Form {
         out
     }
 
+    /// Hidden inputs carrying the values under `prefix` (a row's id, a text the form does not
+    /// show) from one version of a record to the next.
+    pub fn hidden_under(&self, prefix: &str) -> String {
+        self.values
+            .iter()
+            .filter(|(k, v)| {
+                !v.is_empty()
+                    && (k == prefix || k.strip_prefix(prefix).is_some_and(|r| r.starts_with('.')))
+            })
+            .map(|(k, v)| {
+                format!(
+                    r#"<input type="hidden" name="{}" value="{}">"#,
+                    esc(k),
+                    esc(v)
+                )
+            })
+            .collect()
+    }
+
     /// The errors about a whole group (e.g. sector percentages that do not add up).
     pub fn group_errors(&self, name: &str) -> String {
         self.errors_html(&field_id(name), &self.messages(name))
@@ -399,6 +418,16 @@ use crate::presentation::escape::html as esc;
 
 /// An error in the reader's language: its code's message, else a general one.
 pub fn message(lang: Lang, e: &FieldError) -> String {
+    if !e.args.is_empty() {
+        let args: Vec<(&str, fluent_templates::fluent_bundle::FluentValue<'static>)> = e
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone().into()))
+            .collect();
+        if let Some(text) = i18n::error_message_with(lang, &e.code, &args) {
+            return text;
+        }
+    }
     i18n::error_message(lang, &e.code)
         .or_else(|| i18n::error_message(lang, "invalid_value"))
         .unwrap_or_else(|| e.message.clone())
@@ -435,6 +464,15 @@ pub fn read<T: DeserializeOwned>(
             {
                 push_list(&mut root, name, Value::String(item.to_owned()));
             }
+        } else if lists.contains(&without_indices(name).as_str()) {
+            // A list inside a row (`indicators[0].levels`).
+            let items = value
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_owned()))
+                .collect();
+            set_path(&mut root, name, Value::Array(items));
         } else {
             set_path(&mut root, name, Value::String(value.to_owned()));
         }
@@ -453,6 +491,28 @@ pub struct Read<T> {
     pub values: Vec<(String, String)>,
     pub input: Option<T>,
     pub errors: Vec<FieldError>,
+}
+
+/// A field's name with its rows' indices left out (`indicators[2].levels` →
+/// `indicators[].levels`): how fields inside rows are named in a form's lists.
+pub(super) fn without_indices(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut inside = false;
+    for ch in name.chars() {
+        match ch {
+            '[' => {
+                inside = true;
+                out.push('[');
+            }
+            ']' => {
+                inside = false;
+                out.push(']');
+            }
+            _ if inside => {}
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 fn push_list(root: &mut Map<String, Value>, name: &str, v: Value) {
@@ -700,6 +760,10 @@ fn deserialize<T: DeserializeOwned>(mut doc: Value) -> (Option<T>, Vec<FieldErro
         };
         if text.starts_with("invalid type: string") {
             if let Value::String(s) = slot {
+                if text.contains("expected a boolean") && (s == "true" || s == "false") {
+                    *slot = Value::Bool(s == "true");
+                    continue;
+                }
                 if let Ok(n) = s.trim().replace(',', ".").parse::<serde_json::Number>() {
                     *slot = Value::Number(n);
                     continue;

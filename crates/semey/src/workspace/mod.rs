@@ -11,6 +11,7 @@ mod index;
 mod me;
 mod organisations;
 mod programmes;
+mod results;
 mod services;
 mod signin;
 mod users;
@@ -32,6 +33,7 @@ pub fn form_routes() -> Vec<Route> {
     let mut all = organisations::form_routes();
     all.extend(programmes::form_routes());
     all.extend(funding::form_routes());
+    all.extend(results::form_routes());
     all.extend(services::form_routes());
     all
 }

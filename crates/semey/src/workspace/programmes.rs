@@ -54,7 +54,18 @@ async fn edit_programme(
         .param("saved")
         .and_then(|_| saved_notice(cx.lang, format!("/programmes/{id}")));
     let f = Form::new(cx.lang, pairs_of(&p, PROGRAMME_LISTS));
-    let money = money_of(&s, cx.lang, id).await?;
+    let best = |t: &semey_domain::LocalText| t.best(cx.lang).unwrap_or_default().to_owned();
+    let links = Links {
+        money: money_of(&s, cx.lang, id).await?,
+        results: s
+            .store
+            .results_of(id)
+            .await?
+            .iter()
+            .map(|r| (format!("/workspace/results/{}", r.id), best(&r.title)))
+            .collect(),
+        values: Vec::new(),
+    };
     show_with(
         &s,
         cx,
@@ -63,7 +74,7 @@ async fn edit_programme(
         format!("/workspace/programmes/{id}"),
         f,
         saved,
-        money,
+        links,
     )
     .await
 }

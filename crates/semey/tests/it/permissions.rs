@@ -330,6 +330,21 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
             format!("organisation_id={}&name.en=Matrix+service&category=legal_aid&last_verified=2026-11-01&locations[0].address=Semey", f.owner),
             Rule::Owner,
         ),
+        "POST /workspace/results/new" => form(
+            "/workspace/results/new".into(),
+            format!("programme_id={p}&result_type=output&title.en=Form+result+{tag}&indicators[0].title.en=Form+indicator&indicators[0].measure=unit&indicators[0].baseline.year=2023"),
+            Rule::Owner,
+        ),
+        "POST /workspace/results/{id}" => form(
+            format!("/workspace/results/{}", f.result),
+            format!("programme_id={p}&result_type=output&title.en=Matrix+result&indicators[0].id={}&indicators[0].title.en=Matrix+indicator&indicators[0].measure=unit&indicators[0].baseline.year=2023&indicators[0].baseline.value=0", f.indicator),
+            Rule::Owner,
+        ),
+        "POST /workspace/indicators/{id}/values" => form(
+            format!("/workspace/indicators/{}/values", f.indicator),
+            format!("c0.start=20{0}-01-01&c0.end=20{0}-12-31&c0.target.value=5", 40 + tag.len()),
+            Rule::Owner,
+        ),
         "POST /workspace/requirements/new" => form("/workspace/requirements/new".into(), form_req, Rule::Owner),
         "POST /workspace/requirements/{id}" => form(
             format!("/workspace/requirements/{}", f.requirement),

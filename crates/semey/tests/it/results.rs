@@ -422,3 +422,100 @@ on_both_backends! {
         assert!(first[5].contains("98"), "the reason in words: {}", &first[5]);
     }
 }
+
+on_both_backends! {
+    /// The workspace: a result and its indicators from the chain form (levels of an ordinal
+    /// indicator as a list, the indicators' ids kept when it is edited), then an indicator's
+    /// values grid — periods across, splits down — saved together; a bad cell is named at its
+    /// row and period and nothing is stored; an editor's grid becomes a proposal.
+    async fn the_forms_enter_a_chain_and_its_values(app: TestApp) {
+        let (org, programme, people, _) = chain(&app).await;
+        let coordinator = app.user("c@semey.test", Role::Coordinator, None).await;
+        let form = [
+            ("programme_id", programme.as_str()), ("result_type", "output"), ("title.en", "Clinics equipped"),
+            ("indicators[0].title.en", "Clinics with a dosimeter"), ("indicators[0].measure", "unit"),
+            ("indicators[0].unit", "clinics"), ("indicators[0].ascending", "true"),
+            ("indicators[0].baseline.year", "2023"), ("indicators[0].baseline.value", "2"),
+            ("indicators[1].title.en", "Readiness"), ("indicators[1].measure", "ordinal"),
+            ("indicators[1].levels", "low, medium, high"), ("indicators[1].ascending", "false"),
+            ("indicators[1].baseline.year", "2023"), ("indicators[1].people_reached", ""),
+            ("indicators[2].title.en", ""), ("indicators[2].measure", ""),
+        ];
+        let answer = app.call(Method::POST, "/workspace/results/new").token(&coordinator.token).form(&form).send().await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        let at = answer.location().unwrap();
+        let id = at.trim_start_matches("/workspace/results/").split('?').next().unwrap().to_owned();
+        let (_, r) = app.get(&format!("/api/v1/results/{id}")).await;
+        assert_eq!(r["indicators"].as_array().unwrap().len(), 2, "the empty row is dropped: {r}");
+        assert_eq!(r["indicators"][1]["levels"], json!(["low", "medium", "high"]));
+        assert_eq!(r["indicators"][1]["ascending"], false);
+        let clinics = r["indicators"][0]["id"].as_str().unwrap().to_owned();
+        let html = app.call(Method::GET, &at).token(&coordinator.token).send().await.text();
+        assert!(html.contains(r#"value="low, medium, high""#), "{html}");
+        assert!(html.contains(&format!(r#"type="hidden" name="indicators[0].id" value="{clinics}""#)), "{html}");
+        assert!(html.contains(&format!("/workspace/indicators/{clinics}/values")), "{html}");
+        // Edited with the ids the form carries, the indicator stays the same one.
+        let mut edited = form.to_vec();
+        edited.push(("indicators[0].id", clinics.as_str()));
+        edited[3] = ("indicators[0].title.en", "Clinics with a working dosimeter");
+        let answer = app.call(Method::POST, &format!("/workspace/results/{id}")).token(&coordinator.token).form(&edited).send().await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        let (_, r) = app.get(&format!("/api/v1/results/{id}")).await;
+        assert_eq!(r["indicators"][0]["id"], clinics.as_str());
+        assert_eq!(r["indicators"][0]["title"]["en"], "Clinics with a working dosimeter");
+
+        // The grid, in Russian: a column per period and blank ones for new periods.
+        let grid = format!("/workspace/indicators/{people}/values");
+        let html = app.call(Method::GET, &format!("{grid}?lang=ru")).token(&coordinator.token).send().await.text();
+        assert!(html.contains("Новый период") && html.contains("Женщины"), "{html}");
+        assert!(html.contains(r#"name="c0.actual.split.sex.female""#), "{html}");
+        let before = app.content().await;
+        let bad = [
+            ("c0.start", "2024-01-01"), ("c0.end", "2024-12-31"), ("c0.target.value", "1000"),
+            ("c0.actual.value", "900"), ("c0.actual.split.sex.female", "500"), ("c0.actual.split.sex.male", "300"),
+            ("c1.start", "2025-01-01"), ("c1.end", "2025-13-01"), ("c1.target.value", "1000"),
+        ];
+        let answer = app.call(Method::POST, &format!("{grid}?lang=en")).token(&coordinator.token).form(&bad).send().await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = answer.text();
+        assert!(html.contains(r#"id="f-c1-end" name="c1.end" type="date" value="2025-13-01" aria-label="Period end, 2025-01-01 – 2025-13-01" aria-invalid="true""#), "{html}");
+        assert_eq!(app.content().await, before, "nothing stored");
+        let mut bad = bad.to_vec();
+        bad[7] = ("c1.end", "2025-12-31");
+        let answer = app.call(Method::POST, &format!("{grid}?lang=en")).token(&coordinator.token).form(&bad).send().await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = answer.text();
+        assert!(html.contains(r##"<a href="#f-c0-actual-value">Actual, 2024-01-01 – 2024-12-31</a>"##), "the split that does not add up is named at the actual: {html}");
+        assert!(html.contains("Period 2024-01-01 – 2024-12-31: the parts by sex add up to 800, but the total is 900."), "both numbers, in the reader's words: {html}");
+        assert_eq!(app.content().await, before, "neither period is stored");
+        bad[5] = ("c0.actual.split.sex.male", "400");
+        let answer = app.call(Method::POST, &grid).token(&coordinator.token).form(&bad).send().await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        let (_, periods) = app.get(&format!("/api/v1/indicators/{people}/periods")).await;
+        assert_eq!(periods.as_array().unwrap().len(), 2, "{periods}");
+        assert_eq!(periods[0]["actual"]["splits"].as_array().unwrap().len(), 2);
+        // The grid shows what is stored; a corrected column replaces its period.
+        let html = app.call(Method::GET, &grid).token(&coordinator.token).send().await.text();
+        assert!(html.contains(r#"name="c0.was" value="2024-01-01""#) && html.contains(r#"name="c0.actual.split.sex.female" type="text" value="500""#), "{html}");
+        let fix = [
+            ("c0.was", "2024-01-01"), ("c0.start", "2024-01-01"), ("c0.end", "2024-12-31"), ("c0.target.value", "1000"),
+            ("c0.actual.value", "950"), ("c0.actual.split.sex.female", "550"), ("c0.actual.split.sex.male", "400"),
+            ("c1.was", "2025-01-01"), ("c1.start", "2025-01-01"), ("c1.end", "2025-12-31"), ("c1.target.value", "1000"),
+        ];
+        let answer = app.call(Method::POST, &grid).token(&coordinator.token).form(&fix).send().await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        let (_, periods) = app.get(&format!("/api/v1/indicators/{people}/periods")).await;
+        assert_eq!(periods.as_array().unwrap().len(), 2);
+        assert_eq!(periods[0]["actual"]["value"], "950");
+        // An editor's grid is a proposal; the public figures wait for a coordinator.
+        let editor = app.user("e@ngo.test", Role::Editor, Some(&org)).await;
+        let mut proposal = fix.to_vec();
+        proposal[4] = ("c0.actual.value", "990");
+        proposal[5] = ("c0.actual.split.sex.female", "590");
+        let answer = app.call(Method::POST, &grid).token(&editor.token).form(&proposal).send().await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        assert!(answer.location().unwrap().starts_with("/workspace/proposals/"), "{:?}", answer.location());
+        let (_, periods) = app.get(&format!("/api/v1/indicators/{people}/periods")).await;
+        assert_eq!(periods[0]["actual"]["value"], "950");
+    }
+}

@@ -355,6 +355,8 @@ on_both_backends! {
             ("/services/{id}", vec![format!("/services/{svid}")]),
             ("/programmes/{id}/results", vec![format!("/programmes/{pid}/results")]),
             ("/workspace/services/{id}", vec![format!("/workspace/services/{svid}")]),
+            ("/workspace/results/{id}", vec![format!("/workspace/results/{}", result["id"].as_str().unwrap())]),
+            ("/workspace/indicators/{id}/values", vec![format!("/workspace/indicators/{ind}/values")]),
             ("/radiation/datasets/{id}", vec![format!("/radiation/datasets/{dsid}")]),
             ("/workspace/organisations/{id}", vec![format!("/workspace/organisations/{oid}")]),
             ("/workspace/programmes/{id}", vec![format!("/workspace/programmes/{pid}")]),
