@@ -676,6 +676,42 @@ impl Store {
         Ok(())
     }
 
+    /// The people each programme with a people-reached indicator counts: the sum of that
+    /// indicator's reported actuals (none while nothing is reported).
+    pub async fn people_reached_by_programme(&self) -> Result<HashMap<ProgrammeId, Option<f64>>> {
+        let rows: Vec<(String, Option<f64>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT i.programme_id, SUM(p.actual_number) FROM indicators i LEFT JOIN indicator_periods p ON p.indicator_id = i.id \
+             WHERE i.people_reached = $1 GROUP BY i.programme_id")
+            .bind(true).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(id, n)| Ok((parse_id(&id)?, n)))
+            .collect()
+    }
+
+    /// Each programme's groups of one kind: its thematic areas (`area`), its reporting
+    /// organisation (`organisation`, empty when none) or the districts it works in
+    /// (`district`, from its places at district level or below).
+    pub async fn programme_groups(&self, kind: &str) -> Result<Vec<(ProgrammeId, String)>> {
+        let sql = match kind {
+            "area" => "SELECT programme_id, area FROM programme_areas".to_owned(),
+            "organisation" => {
+                "SELECT id, COALESCE(reporting_org_id, '') FROM programmes".to_owned()
+            }
+            _ => {
+                // Paths are '/'-joined 36-character ids from the country down; the district is
+                // the third.
+                "SELECT DISTINCT pp.programme_id, substr(pl.path, 76, 36) FROM programme_places pp \
+                 JOIN places pl ON pl.id = pp.place_id WHERE length(pl.path) >= 111"
+                    .to_owned()
+            }
+        };
+        let rows: Vec<(String, String)> =
+            on_pool!(self, p => sqlx::query_as(&sql).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(id, g)| Ok((parse_id(&id)?, g)))
+            .collect()
+    }
+
     /// Indicators whose period with a target ended without an actual: the overdue reports,
     /// with the programme and the assessment (which names the period).
     pub async fn overdue_indicators(

@@ -750,3 +750,22 @@ values-hint = One column per period: its dates, then the target and the actual w
 values-period = Period
 values-new-period = New period
 values-comment = Comment
+
+## Results: efficiency by group, and the dashboard as data
+results-csv-grouping = Grouped by
+results-csv-group = Group
+results-csv-indicators = Indicators
+results-csv-programmes = Programmes
+results-csv-committed = Committed (USD)
+results-csv-disbursed = Disbursed (USD)
+results-csv-spent = Spent (USD)
+results-csv-people = People reached
+results-efficiency-by-area = Efficiency by thematic area
+results-efficiency-by-organisation = Efficiency by reporting organisation
+results-efficiency-by-district = Efficiency by district
+results-efficiency-groupings = Group the programmes by
+results-efficiency-chart = Disbursement rate and absorption of each group's programmes.
+results-efficiency-note = The money of each group's programmes from their transactions, in US dollars: disbursement rate is disbursed ÷ committed, absorption is spent ÷ disbursed. Cost per person reached divides what the programmes that count the people they reach spent by those people. A programme counts in each of its areas and districts. Every figure links to the programmes or transactions it comes from.
+results-efficiency-link = Efficiency by area, organisation and district
+results-efficiency-csv = These figures as a table (CSV)
+results-dashboard-csv = Counts by status as a table (CSV)

@@ -744,3 +744,22 @@ values-hint = Әр кезеңге бір баған: оның күндері, с
 values-period = Кезең
 values-new-period = Жаңа кезең
 values-comment = Түсініктеме
+
+## Нәтижелер: топтар бойынша тиімділік және шолу деректер ретінде
+results-csv-grouping = Топтастыру
+results-csv-group = Топ
+results-csv-indicators = Көрсеткіштер
+results-csv-programmes = Бағдарламалар
+results-csv-committed = Міндеттемелер (USD)
+results-csv-disbursed = Төленді (USD)
+results-csv-spent = Жұмсалды (USD)
+results-csv-people = Қамтылған адамдар
+results-efficiency-by-area = Тақырыптық бағыттар бойынша тиімділік
+results-efficiency-by-organisation = Есеп беретін ұйымдар бойынша тиімділік
+results-efficiency-by-district = Аудандар бойынша тиімділік
+results-efficiency-groupings = Бағдарламаларды топтастыру
+results-efficiency-chart = Әр топ бағдарламаларының төлем үлесі мен игерілуі.
+results-efficiency-note = Әр топ бағдарламаларының транзакциялары бойынша қаражаты, АҚШ долларымен: төлем үлесі — төленгені ÷ міндеттемелер, игерілуі — жұмсалғаны ÷ төленгені. Бір қамтылған адамға шаққандағы құн — қамтылған адамдарды санайтын бағдарламалардың шығыстары сол адамдар санына бөлінеді. Бағдарлама өзінің әр бағыты мен ауданында есептеледі. Әр сан өзі алынған бағдарламаларға немесе транзакцияларға апарады.
+results-efficiency-link = Бағыттар, ұйымдар және аудандар бойынша тиімділік
+results-efficiency-csv = Осы сандар кесте түрінде (CSV)
+results-dashboard-csv = Мәртебелер бойынша көрсеткіштер саны кесте түрінде (CSV)

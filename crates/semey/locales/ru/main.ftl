@@ -755,3 +755,22 @@ values-hint = Один столбец на период: его даты, зат
 values-period = Период
 values-new-period = Новый период
 values-comment = Комментарий
+
+## Результаты: эффективность по группам и сводка как данные
+results-csv-grouping = Группировка
+results-csv-group = Группа
+results-csv-indicators = Показатели
+results-csv-programmes = Программы
+results-csv-committed = Обязательства (USD)
+results-csv-disbursed = Выплачено (USD)
+results-csv-spent = Израсходовано (USD)
+results-csv-people = Охвачено людей
+results-efficiency-by-area = Эффективность по тематическим направлениям
+results-efficiency-by-organisation = Эффективность по отчитывающимся организациям
+results-efficiency-by-district = Эффективность по районам
+results-efficiency-groupings = Группировать программы по
+results-efficiency-chart = Доля выплат и освоение средств программ каждой группы.
+results-efficiency-note = Деньги программ каждой группы по их транзакциям, в долларах США: доля выплат — выплачено ÷ обязательства, освоение — израсходовано ÷ выплачено. Стоимость на одного охваченного человека — расходы программ, которые считают охваченных людей, делённые на число этих людей. Программа учитывается в каждом своём направлении и районе. Каждая цифра ведёт к программам или транзакциям, из которых она получена.
+results-efficiency-link = Эффективность по направлениям, организациям и районам
+results-efficiency-csv = Эти цифры таблицей (CSV)
+results-dashboard-csv = Число показателей по статусам таблицей (CSV)

@@ -742,3 +742,22 @@ values-hint = 每个时期一列：先是日期，然后是目标值和实际值
 values-period = 时期
 values-new-period = 新时期
 values-comment = 说明
+
+## 成果：按组的效率，以及作为数据的总览
+results-csv-grouping = 分组方式
+results-csv-group = 组
+results-csv-indicators = 指标数
+results-csv-programmes = 方案数
+results-csv-committed = 承诺（美元）
+results-csv-disbursed = 已拨付（美元）
+results-csv-spent = 已支出（美元）
+results-csv-people = 覆盖人数
+results-efficiency-by-area = 按专题领域的效率
+results-efficiency-by-organisation = 按报告组织的效率
+results-efficiency-by-district = 按区的效率
+results-efficiency-groupings = 方案分组方式
+results-efficiency-chart = 各组方案的拨付率和吸收率。
+results-efficiency-note = 各组方案的资金来自其交易，以美元计：拨付率 = 已拨付 ÷ 承诺，吸收率 = 已支出 ÷ 已拨付。人均覆盖成本 = 统计覆盖人数的方案的支出 ÷ 这些人数。一个方案计入其每个领域和每个区。每个数字都链接到其来源的方案或交易。
+results-efficiency-link = 按领域、组织和区的效率
+results-efficiency-csv = 以表格形式下载这些数字（CSV）
+results-dashboard-csv = 以表格形式下载各状态的指标数（CSV）

@@ -22,6 +22,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(values_template))
         .routes(routes!(list_periods, put_period))
         .routes(routes!(status_counts))
+        .routes(routes!(efficiency_groups))
 }
 
 /// A programme's results chain: results, indicators, periods, statuses.
@@ -226,4 +227,31 @@ async fn status_counts(
             })
             .collect(),
     ))
+}
+
+/// Which programmes the efficiency figures are rolled up by.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct EfficiencyQuery {
+    /// `area` (default), `organisation` or `district`.
+    by: Option<String>,
+}
+
+/// Disbursement rate, absorption and cost per person reached of the programmes of each
+/// thematic area, reporting organisation or district, with the money (US cents) they come from.
+#[utoipa::path(get, path = "/results/efficiency", tag = "results", params(EfficiencyQuery),
+    responses((status = 200, body = Vec<crate::results::efficiency::EfficiencyGroup>), (status = 400, body = crate::error::ErrorBody)))]
+async fn efficiency_groups(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<EfficiencyQuery>,
+) -> Result<Json<Vec<crate::results::efficiency::EfficiencyGroup>>, AppError> {
+    use crate::results::efficiency::{efficiency_by, GroupBy};
+    let by = q.by.as_deref().unwrap_or("area");
+    let Some(by) = GroupBy::parse(by) else {
+        return Err(AppError::bad_parameter(
+            "by",
+            format!("by: {by:?} is not area, organisation or district"),
+        ));
+    };
+    Ok(Json(efficiency_by(&s.store, by).await?))
 }

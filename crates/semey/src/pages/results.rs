@@ -428,22 +428,7 @@ pub(super) async fn dashboard(
         (Some(chart.stacked_bar(&fmt)), Some(chart.table(&fmt)))
     };
     // By organisation, named from one list of them.
-    let (all_orgs, _) = s
-        .store
-        .list_organisations(
-            &Default::default(),
-            semey_store::Page::new(Some(semey_store::Page::MAX_LIMIT), None),
-        )
-        .await?;
-    let names: HashMap<String, String> = all_orgs
-        .iter()
-        .map(|o| {
-            (
-                o.id.to_string(),
-                o.name.best(lang).unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let names = organisation_names(&s, lang).await?;
     let mut orgs: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     for c in s.store.status_counts(false).await? {
         let name = if c.group.is_empty() {
@@ -587,7 +572,6 @@ pub(super) async fn results_csv(
     reader: Reader,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    use axum::response::IntoResponse;
     let Ok(id) = id.parse::<ProgrammeId>() else {
         return Ok(reader.not_found());
     };
@@ -596,9 +580,7 @@ pub(super) async fn results_csv(
     }
     let lang = reader.lang;
     let chain = programme_results_of(&s.store, s.config.results, id).await?;
-    let io = |e: csv::Error| AppError::Io(std::io::Error::other(e.to_string()));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut rows: Vec<Vec<String>> = vec![vec![
         t(lang, "results-csv-type"),
         t(lang, "results-csv-result"),
         t(lang, "results-csv-indicator"),
@@ -611,8 +593,7 @@ pub(super) async fn results_csv(
         t(lang, "results-actual"),
         t(lang, "results-csv-comment"),
         t(lang, "results-source"),
-    ])
-    .map_err(io)?;
+    ]];
     for r in &chain.results {
         let kind = t(
             lang,
@@ -634,7 +615,7 @@ pub(super) async fn results_csv(
             if v.periods.is_empty() {
                 let mut row = head.to_vec();
                 row.extend(std::iter::repeat_n(String::new(), 6));
-                out.write_record(&row).map_err(io)?;
+                rows.push(row);
             }
             for p in &v.periods {
                 let val = |f: &Option<semey_domain::results::Figure>| {
@@ -660,9 +641,20 @@ pub(super) async fn results_csv(
                     notes.join("; "),
                     docs.join("; "),
                 ]);
-                out.write_record(&row).map_err(io)?;
+                rows.push(row);
             }
         }
+    }
+    csv_attachment(&rows, &format!("results-{id}-{}.csv", lang.code()))
+}
+
+/// Rows as a CSV file to download.
+fn csv_attachment(rows: &[Vec<String>], filename: &str) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    let io = |e: csv::Error| AppError::Io(std::io::Error::other(e.to_string()));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        out.write_record(row).map_err(io)?;
     }
     let body = out
         .into_inner()
@@ -675,10 +667,295 @@ pub(super) async fn results_csv(
             ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"results-{id}-{}.csv\"", lang.code()),
+                format!("attachment; filename=\"{filename}\""),
             ),
         ],
         body,
     )
         .into_response())
+}
+
+/// `/results.csv`: the dashboard's counts by status, by thematic area and by organisation,
+/// in the reader's language.
+pub(super) async fn dashboard_csv(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    let lang = reader.lang;
+    crate::results::refresh_statuses(&s.store, crate::results::today()).await?;
+    let names = organisation_names(&s, lang).await?;
+    let mut rows = vec![vec![
+        t(lang, "results-csv-grouping"),
+        t(lang, "results-csv-group"),
+        t(lang, "results-csv-status"),
+        t(lang, "results-csv-indicators"),
+    ]];
+    for by_area in [true, false] {
+        for c in s.store.status_counts(by_area).await? {
+            let (grouping, group) = if by_area {
+                (
+                    t(lang, "filter-area"),
+                    t(lang, &format!("area-{}", c.group)),
+                )
+            } else if c.group.is_empty() {
+                (
+                    t(lang, "results-organisation"),
+                    t(lang, "results-no-organisation"),
+                )
+            } else {
+                (
+                    t(lang, "results-organisation"),
+                    names.get(&c.group).cloned().unwrap_or(c.group.clone()),
+                )
+            };
+            rows.push(vec![
+                grouping,
+                group,
+                t(lang, &format!("results-status-{}", c.status.as_str())),
+                c.indicators.to_string(),
+            ]);
+        }
+    }
+    csv_attachment(&rows, &format!("results-status-{}.csv", lang.code()))
+}
+
+/// Every organisation's name in `lang`, by id.
+async fn organisation_names(
+    s: &AppState,
+    lang: Lang,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let (all, _) = s
+        .store
+        .list_organisations(
+            &Default::default(),
+            semey_store::Page::new(Some(semey_store::Page::MAX_LIMIT), None),
+        )
+        .await?;
+    Ok(all
+        .iter()
+        .map(|o| {
+            (
+                o.id.to_string(),
+                o.name.best(lang).unwrap_or_default().to_owned(),
+            )
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "results_efficiency.html")]
+struct EfficiencyPage {
+    c: Chrome,
+    /// (address, label, current) of each grouping.
+    groupings: Vec<(String, String, bool)>,
+    heading: String,
+    chart: Option<String>,
+    /// Per group: its name and programmes' address, the programmes, then each figure with the
+    /// address of the records it comes from.
+    rows: Vec<EfficiencyRow>,
+    csv_href: String,
+}
+
+struct EfficiencyRow {
+    name: String,
+    programmes_href: String,
+    programmes: String,
+    money_href: Option<String>,
+    committed: String,
+    disbursed: String,
+    spent: String,
+    disbursement_rate: String,
+    absorption: String,
+    people: String,
+    cost_per_person: String,
+}
+
+/// The name of an efficiency group and the address of its programmes and of its money.
+async fn group_names(
+    s: &AppState,
+    lang: Lang,
+    by: crate::results::efficiency::GroupBy,
+) -> Result<impl Fn(&str) -> (String, String, Option<String>), AppError> {
+    use crate::results::efficiency::GroupBy;
+    let names = match by {
+        GroupBy::Organisation => organisation_names(s, lang).await?,
+        GroupBy::District => s
+            .store
+            .places_at_level(semey_domain::place::PlaceLevel::District, false)
+            .await?
+            .iter()
+            .map(|r| {
+                (
+                    r.place.id.to_string(),
+                    r.place.name.best(lang).unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        GroupBy::Area => Default::default(),
+    };
+    Ok(move |g: &str| match by {
+        GroupBy::Area => (
+            t(lang, &format!("area-{g}")),
+            format!("/programmes?area={g}"),
+            Some(format!("/transactions?area={g}")),
+        ),
+        GroupBy::Organisation if g.is_empty() => (
+            t(lang, "results-no-organisation"),
+            "/programmes".to_owned(),
+            None,
+        ),
+        GroupBy::Organisation => (
+            names.get(g).cloned().unwrap_or(g.to_owned()),
+            format!("/programmes?organisation={g}"),
+            None,
+        ),
+        GroupBy::District => (
+            names.get(g).cloned().unwrap_or(g.to_owned()),
+            format!("/programmes?place={g}"),
+            Some(format!("/transactions?place={g}")),
+        ),
+    })
+}
+
+fn grouping_of(reader: &Reader) -> crate::results::efficiency::GroupBy {
+    use crate::results::efficiency::GroupBy;
+    reader
+        .query
+        .iter()
+        .find(|(k, _)| k == "by")
+        .and_then(|(_, v)| GroupBy::parse(v))
+        .unwrap_or(GroupBy::Area)
+}
+
+/// `/results/efficiency?by=area|organisation|district`: the efficiency figures of each
+/// group's programmes, as bars and a table whose figures link to their records.
+pub(super) async fn efficiency_page(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    use crate::results::efficiency::{efficiency_by, GroupBy};
+    let lang = reader.lang;
+    let by = grouping_of(&reader);
+    let groups = efficiency_by(&s.store, by).await?;
+    let name_of = group_names(&s, lang, by).await?;
+    let dash = || "—".to_owned();
+    let pct = |v: Option<f64>| v.map(|v| format::percent(lang, v)).unwrap_or_else(dash);
+    let rows: Vec<EfficiencyRow> = groups
+        .iter()
+        .map(|g| {
+            let (name, programmes_href, money_href) = name_of(&g.group);
+            let e = &g.efficiency;
+            EfficiencyRow {
+                name,
+                programmes_href,
+                programmes: format::integer(lang, g.programmes as i64),
+                money_href,
+                committed: format::money(lang, g.committed, "USD"),
+                disbursed: format::money(lang, g.disbursed, "USD"),
+                spent: format::money(lang, g.spent, "USD"),
+                disbursement_rate: pct(e.disbursement_rate),
+                absorption: pct(e.absorption),
+                people: e
+                    .people_reached
+                    .map(|p| format::measure(lang, p))
+                    .unwrap_or_else(dash),
+                cost_per_person: e
+                    .cost_per_person
+                    .map(|v| format::money(lang, v, "USD"))
+                    .unwrap_or_else(dash),
+            }
+        })
+        .collect();
+    let chart = (!groups.is_empty()).then(|| {
+        Chart {
+            title: t(lang, &format!("results-efficiency-by-{}", by.as_str())),
+            description: t(lang, "results-efficiency-chart"),
+            categories: rows.iter().map(|r| r.name.clone()).collect(),
+            series: vec![
+                Series {
+                    name: t(lang, "results-disbursement-rate"),
+                    values: groups
+                        .iter()
+                        .map(|g| g.efficiency.disbursement_rate.unwrap_or(0.0))
+                        .collect(),
+                },
+                Series {
+                    name: t(lang, "results-absorption"),
+                    values: groups
+                        .iter()
+                        .map(|g| g.efficiency.absorption.unwrap_or(0.0))
+                        .collect(),
+                },
+            ],
+        }
+        .bar(&|v| format::percent(lang, v))
+    });
+    let template = EfficiencyPage {
+        groupings: GroupBy::ALL
+            .iter()
+            .map(|g| {
+                (
+                    format!("/results/efficiency?by={}", g.as_str()),
+                    t(lang, &format!("results-efficiency-by-{}", g.as_str())),
+                    *g == by,
+                )
+            })
+            .collect(),
+        heading: t(lang, &format!("results-efficiency-by-{}", by.as_str())),
+        chart,
+        rows,
+        csv_href: format!(
+            "/results/efficiency.csv?by={}&lang={}",
+            by.as_str(),
+            lang.code()
+        ),
+        c: reader.chrome(),
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}
+
+/// `/results/efficiency.csv?by=…`: the same figures as a table, plain numbers in US dollars.
+pub(super) async fn efficiency_csv(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    use crate::results::efficiency::efficiency_by;
+    let lang = reader.lang;
+    let by = grouping_of(&reader);
+    let name_of = group_names(&s, lang, by).await?;
+    let usd = |cents: i64| format!("{:.2}", cents as f64 / 100.0);
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let mut rows = vec![vec![
+        t(lang, "results-csv-group"),
+        t(lang, "results-csv-programmes"),
+        t(lang, "results-csv-committed"),
+        t(lang, "results-csv-disbursed"),
+        t(lang, "results-csv-spent"),
+        t(lang, "results-disbursement-rate"),
+        t(lang, "results-absorption"),
+        t(lang, "results-csv-people"),
+        t(lang, "results-cost-per-person"),
+    ]];
+    for g in efficiency_by(&s.store, by).await? {
+        let e = &g.efficiency;
+        rows.push(vec![
+            name_of(&g.group).0,
+            g.programmes.to_string(),
+            usd(g.committed),
+            usd(g.disbursed),
+            usd(g.spent),
+            opt(e.disbursement_rate),
+            opt(e.absorption),
+            opt(e.people_reached),
+            e.cost_per_person.map(usd).unwrap_or_default(),
+        ]);
+    }
+    csv_attachment(
+        &rows,
+        &format!("results-efficiency-{}-{}.csv", by.as_str(), lang.code()),
+    )
 }

@@ -4,6 +4,7 @@
 //! and [`refresh_statuses`] reassesses, once a day, only the indicators a period of which has
 //! ended since they were last assessed.
 
+pub mod efficiency;
 pub mod import;
 
 use crate::records::{programme_owner, Record, Saved};

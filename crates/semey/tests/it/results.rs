@@ -374,6 +374,35 @@ on_both_backends! {
         assert_eq!(r["people_indicator"], people.as_str());
         let html = app.call(Method::GET, &format!("/programmes/{programme}/results?lang=en")).send().await.text();
         assert!(html.contains("Cost per person reached") && html.contains("300 people reached"), "{html}");
+
+        // Rolled up by organisation: a second programme of the same organisation spends
+        // without counting people, so it adds to the money but not to the cost per person.
+        let (_, p1) = app.get(&format!("/api/v1/programmes/{programme}")).await;
+        let org = p1["reporting_org_id"].as_str().unwrap().to_owned();
+        let other = app.programme("XM-RESULTS-2", json!({"reporting_org_id": org})).await;
+        for (ty, amount, reference) in [(11, "500", "C2"), (1, "500", "D2"), (4, "400", "E2")] {
+            let (s, b) = app.post("/api/v1/transactions", json!({"programme_id": other, "transaction_type": ty,
+                "date": "2024-06-01", "amount": amount, "currency": "USD", "reference": reference})).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let (s, groups) = app.get("/api/v1/results/efficiency?by=organisation").await;
+        assert_eq!(s, StatusCode::OK, "{groups}");
+        let g = groups.as_array().unwrap().iter().find(|g| g["group"] == org.as_str()).expect("the organisation's group");
+        assert_eq!((g["programmes"].as_i64(), g["committed"].as_i64(), g["spent"].as_i64(), g["spent_counted"].as_i64()),
+            (Some(2), Some(150_000), Some(100_000), Some(60_000)), "{g}");
+        let e = &g["efficiency"];
+        assert_eq!((e["disbursement_rate"].as_f64(), e["absorption"].as_f64()), (Some(86.7), Some(76.9)), "{g}");
+        assert_eq!(e["cost_per_person"], 200, "only the counting programme's $600 over its 300 people");
+        let (s, _) = app.get("/api/v1/results/efficiency?by=planet").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let html = app.call(Method::GET, "/results/efficiency?by=organisation&lang=ru").send().await.text();
+        assert!(html.contains("Screening NGO") && html.contains(&format!("/programmes?organisation={org}")), "{html}");
+        assert!(html.contains("Эффективность по отчитывающимся организациям"), "{html}");
+        let csv = app.call(Method::GET, "/results/efficiency.csv?by=organisation&lang=en").send().await.text();
+        assert!(csv.contains("Screening NGO,2,1500.00,1300.00,1000.00,86.7,76.9,300,2.00"), "{csv}");
+        let csv = app.call(Method::GET, "/results.csv?lang=ru").send().await.text();
+        assert!(csv.starts_with("Группировка,Группа,Состояние,Показатели"), "{csv}");
+        assert!(csv.contains("Тематическое направление,Здравоохранение,По плану,1"), "{csv}");
     }
 }
 
