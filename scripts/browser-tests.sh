@@ -63,4 +63,4 @@ export SEMEY_TEST_PROPOSAL
 SEMEY_PAGES=$("$semey" pages | tr '\n' ' ')
 export SEMEY_PAGES
 cd tests/browser
-node --test --test-concurrency=1 --test-reporter=spec portal.test.mjs || { cat "$work/server.log" >&2; exit 1; }
+node --test --test-concurrency=1 --test-reporter=spec ${SEMEY_BROWSER_ONLY:+--test-name-pattern="$SEMEY_BROWSER_ONLY"} portal.test.mjs || { cat "$work/server.log" >&2; exit 1; }

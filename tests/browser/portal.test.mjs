@@ -357,6 +357,22 @@ test("a resident on a phone finds the nearest screening, calls it and opens its 
   await page.waitForURL(/\/services\/[0-9a-f-]+/);
   await accessible(page, "a service's page on a phone (kk)");
   await context.close();
+
+  // From the phone's own position (in Kurchatov): the nearest services to where they stand.
+  const located = await newPage({
+    viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true,
+    geolocation: { latitude: 50.756, longitude: 78.54 }, permissions: ["geolocation"],
+  });
+  await located.page.goto(`${base}/services?lang=ru`);
+  await located.page.selectOption("#need", "screening");
+  const button = located.page.locator("#use-location");
+  assert.ok(await button.isVisible(), "the button shows where the browser can locate");
+  await Promise.all([located.page.waitForURL(/lat=50\.756/), button.click()]);
+  assert.match(located.page.url(), /need=screening/);
+  await located.page.locator("ol.cards li.card").first().waitFor();
+  assert.match(await located.page.locator("ol.cards li.card").first().innerText(), /км/);
+  assert.deepEqual(located.problems, []);
+  await located.context.close();
 });
 
 test("a coordinator on a phone enters a period's values in the grid by keyboard", async () => {

@@ -769,3 +769,6 @@ results-efficiency-note = The money of each group's programmes from their transa
 results-efficiency-link = Efficiency by area, organisation and district
 results-efficiency-csv = These figures as a table (CSV)
 results-dashboard-csv = Counts by status as a table (CSV)
+services-use-location = Use my location
+services-locating = Finding where you are…
+services-location-refused = Your location is not available; choose your settlement from the list.

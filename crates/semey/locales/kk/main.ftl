@@ -763,3 +763,6 @@ results-efficiency-note = Әр топ бағдарламаларының тра�
 results-efficiency-link = Бағыттар, ұйымдар және аудандар бойынша тиімділік
 results-efficiency-csv = Осы сандар кесте түрінде (CSV)
 results-dashboard-csv = Мәртебелер бойынша көрсеткіштер саны кесте түрінде (CSV)
+services-use-location = Менің орналасқан жерім
+services-locating = Қай жерде екеніңізді анықтап жатырмыз…
+services-location-refused = Орналасқан жеріңіз қолжетімсіз; елді мекеніңізді тізімнен таңдаңыз.

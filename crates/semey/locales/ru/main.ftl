@@ -774,3 +774,6 @@ results-efficiency-note = Деньги программ каждой групп�
 results-efficiency-link = Эффективность по направлениям, организациям и районам
 results-efficiency-csv = Эти цифры таблицей (CSV)
 results-dashboard-csv = Число показателей по статусам таблицей (CSV)
+services-use-location = Моё местоположение
+services-locating = Определяем, где вы находитесь…
+services-location-refused = Местоположение недоступно; выберите свой населённый пункт из списка.

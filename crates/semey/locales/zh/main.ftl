@@ -761,3 +761,6 @@ results-efficiency-note = 各组方案的资金来自其交易，以美元计：
 results-efficiency-link = 按领域、组织和区的效率
 results-efficiency-csv = 以表格形式下载这些数字（CSV）
 results-dashboard-csv = 以表格形式下载各状态的指标数（CSV）
+services-use-location = 使用我的位置
+services-locating = 正在确定您的位置…
+services-location-refused = 无法获取您的位置；请从列表中选择您的居民点。

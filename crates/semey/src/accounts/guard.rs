@@ -149,9 +149,11 @@ pub(crate) fn security_headers(h: &mut HeaderMap, tile_url: &str, docs: bool) {
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "same-origin");
+    // The services finder may ask for the phone's position on the platform's own pages (the
+    // browser asks the person first); no embedded page may.
     set(
         h,
         "permissions-policy",
-        "camera=(), microphone=(), geolocation=()",
+        "camera=(), microphone=(), geolocation=(self)",
     );
 }

@@ -1,5 +1,7 @@
-// Semey portal: draws the interactive maps with Leaflet. Pages work without this script: each
-// map element holds a server-drawn SVG map or a list of links, which this replaces.
+// Semey portal: draws the interactive maps with Leaflet (on pages that load it), and offers the
+// services finder's "use my location". Pages work without this script: each map element holds
+// a server-drawn SVG map or a list of links, which this replaces; the finder has its list of
+// settlements.
 (function () {
   "use strict";
   // Sequential blues, light to dark (ColorBrewer "Blues"); "nothing" is a neutral grey.
@@ -233,6 +235,31 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // The finder's "use my location": shown only where the browser can tell where the phone
+  // is; the position goes to the finder as lat and lon, with the chosen need and language.
+  function locate() {
+    var button = document.getElementById("use-location");
+    if (!button || !navigator.geolocation) return;
+    var status = document.getElementById("location-status");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = button.dataset.locating;
+      navigator.geolocation.getCurrentPosition(
+        function (pos) {
+          var q = new URLSearchParams();
+          q.set("lat", pos.coords.latitude.toFixed(5));
+          q.set("lon", pos.coords.longitude.toFixed(5));
+          var need = document.getElementById("need");
+          if (need && need.value) q.set("need", need.value);
+          q.set("lang", document.documentElement.lang);
+          window.location.assign("/services?" + q.toString());
+        },
+        function () { status.textContent = button.dataset.refused; },
+        { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 },
+      );
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); locate(); });
   document.addEventListener("htmx:afterSettle", function (e) { init(e.target); });
 })();
