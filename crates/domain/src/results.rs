@@ -158,6 +158,79 @@ pub struct ProgrammeResult {
     pub indicators: Vec<Indicator>,
 }
 
+/// A standard indicator of the catalogue programmes report against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedIndicator {
+    pub code: &'static str,
+    pub measure: IndicatorMeasure,
+    /// What a value counts; a programme's indicator reporting against it uses the same.
+    pub unit: &'static str,
+}
+
+impl SharedIndicator {
+    /// The key of its name among the interface's messages (`shared-semey-people-screened`).
+    pub fn message_key(code: &str) -> String {
+        format!("shared-{}", code.replace([':', '.'], "-"))
+    }
+}
+
+/// The catalogue of shared indicators: the platform's own counts, which add up across
+/// programmes, and SDG indicators (global indicator framework, A/RES/71/313) that programmes in
+/// the region report against, which are percentages and never added. Other well-formed codes
+/// are accepted too, and listed as outside the catalogue.
+pub const CATALOGUE: &[SharedIndicator] = &[
+    SharedIndicator {
+        code: "semey:people-screened",
+        measure: IndicatorMeasure::Unit,
+        unit: "people",
+    },
+    SharedIndicator {
+        code: "semey:people-counselled",
+        measure: IndicatorMeasure::Unit,
+        unit: "people",
+    },
+    SharedIndicator {
+        code: "semey:people-with-benefits",
+        measure: IndicatorMeasure::Unit,
+        unit: "people",
+    },
+    SharedIndicator {
+        code: "semey:health-workers-trained",
+        measure: IndicatorMeasure::Unit,
+        unit: "people",
+    },
+    SharedIndicator {
+        code: "semey:settlements-surveyed",
+        measure: IndicatorMeasure::Unit,
+        unit: "settlements",
+    },
+    SharedIndicator {
+        code: "semey:water-sources-tested",
+        measure: IndicatorMeasure::Unit,
+        unit: "water sources",
+    },
+    SharedIndicator {
+        code: "sdg:1.3.1",
+        measure: IndicatorMeasure::Percentage,
+        unit: "",
+    },
+    SharedIndicator {
+        code: "sdg:3.8.1",
+        measure: IndicatorMeasure::Percentage,
+        unit: "",
+    },
+    SharedIndicator {
+        code: "sdg:6.1.1",
+        measure: IndicatorMeasure::Percentage,
+        unit: "",
+    },
+];
+
+/// The catalogue's entry for a code, if it has one.
+pub fn catalogue_entry(code: &str) -> Option<&'static SharedIndicator> {
+    CATALOGUE.iter().find(|e| e.code == code)
+}
+
 /// A shared indicator code: `semey:` then letters, digits and dashes, or an SDG indicator
 /// (`sdg:3.9.1`).
 pub fn check_shared(code: &str) -> Result<String, Invalid> {
@@ -235,6 +308,28 @@ impl ResultInput {
             }
             if let Some(s) = ind.shared.as_deref().filter(|s| !s.trim().is_empty()) {
                 ind.shared = c.take(&f, check_shared(s));
+                // Values add up only when every programme counts the same thing the same way.
+                if let Some(e) = ind.shared.as_deref().and_then(catalogue_entry) {
+                    if e.measure != ind.measure || (!e.unit.is_empty() && e.unit != ind.unit.trim())
+                    {
+                        c.push(
+                            FieldError::new(
+                                format!("{f}.shared"),
+                                "shared_measure_differs",
+                                format!(
+                                    "{} is counted as {} in {:?}; this indicator is {} in {:?}",
+                                    e.code,
+                                    e.measure.as_str(),
+                                    e.unit,
+                                    ind.measure.as_str(),
+                                    ind.unit
+                                ),
+                            )
+                            .with_arg("code", e.code)
+                            .with_arg("unit", if e.unit.is_empty() { "none" } else { e.unit }),
+                        );
+                    }
+                }
             } else {
                 ind.shared = None;
             }

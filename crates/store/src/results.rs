@@ -754,6 +754,40 @@ impl Store {
         )
     }
 
+    /// Every shared indicator code in use, with how many programmes report against it.
+    pub async fn shared_codes_in_use(&self) -> Result<Vec<(String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, (String, i64)>(
+            "SELECT shared, COUNT(DISTINCT programme_id) FROM indicators WHERE shared IS NOT NULL GROUP BY shared ORDER BY shared")
+            .fetch_all(p).await)?)
+    }
+
+    /// A shared indicator's reported actuals summed by thematic area of the programmes, unit
+    /// and year (of the period's end): only counts. A programme of two areas counts in both.
+    pub async fn shared_by_area(&self, shared: &str) -> Result<Vec<(String, String, i64, f64)>> {
+        let y = self.year_of("p.period_end");
+        let sql = format!(
+            "SELECT pa.area, i.unit, {y}, SUM(p.actual_number) FROM indicators i JOIN indicator_periods p ON p.indicator_id = i.id \
+             JOIN programme_areas pa ON pa.programme_id = i.programme_id \
+             WHERE i.shared = $1 AND i.measure = 'unit' AND p.actual_number IS NOT NULL GROUP BY pa.area, i.unit, {y} ORDER BY pa.area, i.unit, {y}"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, (String, String, i64, f64)>(&sql).bind(shared).fetch_all(p).await)?,
+        )
+    }
+
+    /// A shared indicator's reported actuals split by place, summed per place key and year.
+    pub async fn shared_by_place_and_year(&self, shared: &str) -> Result<Vec<(String, i64, f64)>> {
+        let y = self.year_of("p.period_end");
+        let sql = format!(
+            "SELECT s.split_key, {y}, SUM(s.number) FROM indicator_splits s JOIN indicators i ON i.id = s.indicator_id \
+             JOIN indicator_periods p ON p.indicator_id = s.indicator_id AND p.period_start = s.period_start \
+             WHERE i.shared = $1 AND i.measure = 'unit' AND s.figure = 'actual' AND s.dimension = 'place' GROUP BY s.split_key, {y}"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, (String, i64, f64)>(&sql).bind(shared).fetch_all(p).await)?,
+        )
+    }
+
     /// The statuses of the indicators of these programmes, as kept by the last writes.
     pub async fn statuses_of_programmes(
         &self,

@@ -772,3 +772,31 @@ results-dashboard-csv = Counts by status as a table (CSV)
 services-use-location = Use my location
 services-locating = Finding where you are…
 services-location-refused = Your location is not available; choose your settlement from the list.
+
+## The catalogue of shared indicators
+error-shared_measure_differs = The shared indicator { $code } is counted in { $unit ->
+    [none] percent
+   *[other] { $unit }
+}: use the same measure and unit, or no shared indicator.
+shared-semey-people-screened = People screened for radiation-related disease (thyroid, cancer)
+shared-semey-people-counselled = People given psychological or psychosocial support
+shared-semey-people-with-benefits = People receiving the benefits and compensation due to those affected by the tests
+shared-semey-health-workers-trained = Health workers trained
+shared-semey-settlements-surveyed = Settlements with a radiation survey
+shared-semey-water-sources-tested = Drinking water sources tested for radionuclides
+shared-sdg-1-3-1 = SDG 1.3.1: proportion of the population covered by social protection floors or systems
+shared-sdg-3-8-1 = SDG 3.8.1: coverage of essential health services
+shared-sdg-6-1-1 = SDG 6.1.1: proportion of the population using safely managed drinking water services
+results-catalogue = Shared indicators
+results-catalogue-intro = Programmes report against these indicators so that their values can be put together. The platform's own indicators count people, settlements or water sources and add up across programmes by thematic area, place and year. SDG indicators are percentages: they are shown per programme and never added.
+results-catalogue-link = The catalogue of shared indicators, with sums by area, place and year
+results-catalogue-code = Code
+results-catalogue-name = Indicator
+results-catalogue-adds-up = Adds up
+results-catalogue-never-added = never added (a percentage)
+results-catalogue-programmes = Programmes reporting
+results-catalogue-outside = Codes in use outside the catalogue
+results-catalogue-by-area = { $code }: reported values by thematic area and year
+results-catalogue-by-district = { $code }: reported values by district and year (from values split by place)
+results-catalogue-choose = Show the sums of
+results-catalogue-csv = These sums as a table (CSV)

@@ -764,3 +764,31 @@ results-dashboard-csv = 以表格形式下载各状态的指标数（CSV）
 services-use-location = 使用我的位置
 services-locating = 正在确定您的位置…
 services-location-refused = 无法获取您的位置；请从列表中选择您的居民点。
+
+## 共享指标目录
+error-shared_measure_differs = 共享指标 { $code } 以“{ $unit ->
+    [none] 百分比
+   *[other] { $unit }
+}”计：请使用相同的计量方式和单位，或不选共享指标。
+shared-semey-people-screened = 接受辐射相关疾病（甲状腺、癌症）筛查的人数
+shared-semey-people-counselled = 获得心理或心理社会支持的人数
+shared-semey-people-with-benefits = 领取核试验受影响者应得福利和补偿的人数
+shared-semey-health-workers-trained = 接受培训的卫生工作者
+shared-semey-settlements-surveyed = 已进行辐射调查的居民点
+shared-semey-water-sources-tested = 已检测放射性核素的饮用水源
+shared-sdg-1-3-1 = 可持续发展目标 1.3.1：社会保护最低标准或体系覆盖的人口比例
+shared-sdg-3-8-1 = 可持续发展目标 3.8.1：基本卫生服务覆盖率
+shared-sdg-6-1-1 = 可持续发展目标 6.1.1：使用安全管理的饮用水服务的人口比例
+results-catalogue = 共享指标
+results-catalogue-intro = 各方案按这些指标报告，使其数值可以汇总。平台自有指标统计人数、居民点或水源，可按专题领域、地点和年份跨方案相加。可持续发展目标指标是百分比：按方案显示，从不相加。
+results-catalogue-link = 共享指标目录，含按领域、地点和年份的合计
+results-catalogue-code = 代码
+results-catalogue-name = 指标
+results-catalogue-adds-up = 可相加
+results-catalogue-never-added = 不相加（百分比）
+results-catalogue-programmes = 报告的方案
+results-catalogue-outside = 目录外正在使用的代码
+results-catalogue-by-area = { $code }：按专题领域和年份的报告值
+results-catalogue-by-district = { $code }：按区和年份的报告值（来自按地点的分项）
+results-catalogue-choose = 显示其合计
+results-catalogue-csv = 以表格形式下载这些合计（CSV）

@@ -34,6 +34,8 @@ pub fn route_list() -> Vec<Route> {
         Route::action("/results.csv", get(results::dashboard_csv)),
         Route::page("/results/efficiency", get(results::efficiency_page)),
         Route::action("/results/efficiency.csv", get(results::efficiency_csv)),
+        Route::page("/results/shared", get(results::shared_page)),
+        Route::action("/results/shared.csv", get(results::shared_csv)),
         Route::page("/stakeholders", get(organisations::stakeholders)),
         Route::page("/stakeholders/{id}", get(organisations::organisation)),
         Route::page("/places", get(places::places)),

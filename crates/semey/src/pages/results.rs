@@ -959,3 +959,312 @@ pub(super) async fn efficiency_csv(
         &format!("results-efficiency-{}-{}.csv", by.as_str(), lang.code()),
     )
 }
+
+#[derive(Template)]
+#[template(path = "results_shared.html")]
+struct SharedPage {
+    c: Chrome,
+    /// (code, name, measure and unit, adds up, programmes reporting)
+    catalogue: Vec<(String, String, String, bool, String)>,
+    /// (code, programmes reporting) of codes outside the catalogue
+    outside: Vec<(String, String)>,
+    /// (code, selected) of the codes whose values add up
+    choices: Vec<(String, bool)>,
+    chosen: Option<String>,
+    by_area_title: String,
+    by_area_chart: Option<String>,
+    by_area_table: Option<String>,
+    by_district_title: String,
+    by_district_table: Option<String>,
+    csv_href: String,
+}
+
+/// The shared indicator codes whose values add up: the catalogue's counts, and counts in use
+/// outside it.
+async fn addable_codes(s: &AppState) -> Result<Vec<(String, i64)>, AppError> {
+    use semey_domain::results::{catalogue_entry, IndicatorMeasure, CATALOGUE};
+    let in_use = s.store.shared_codes_in_use().await?;
+    let mut codes: Vec<(String, i64)> = CATALOGUE
+        .iter()
+        .filter(|e| e.measure == IndicatorMeasure::Unit)
+        .map(|e| {
+            let n = in_use
+                .iter()
+                .find(|(c, _)| c == e.code)
+                .map_or(0, |(_, n)| *n);
+            (e.code.to_owned(), n)
+        })
+        .collect();
+    codes.extend(
+        in_use
+            .into_iter()
+            .filter(|(c, _)| catalogue_entry(c).is_none()),
+    );
+    Ok(codes)
+}
+
+/// The sums of one shared indicator by thematic area and by district, each by year: (area or
+/// district name, unit, year, total) rows.
+async fn shared_sums(
+    s: &AppState,
+    lang: Lang,
+    code: &str,
+) -> Result<(Vec<(String, String, i64, f64)>, Vec<(String, i64, f64)>), AppError> {
+    use std::collections::{BTreeMap, HashMap};
+    let by_area = s
+        .store
+        .shared_by_area(code)
+        .await?
+        .into_iter()
+        .map(|(area, unit, year, total)| (t(lang, &format!("area-{area}")), unit, year, total))
+        .collect();
+    // Settlements count in their district.
+    let mut parent = HashMap::new();
+    let mut names = HashMap::new();
+    for level in [
+        semey_domain::place::PlaceLevel::District,
+        semey_domain::place::PlaceLevel::Settlement,
+    ] {
+        for r in s.store.places_at_level(level, false).await? {
+            if level == semey_domain::place::PlaceLevel::Settlement {
+                if let Some(d) = r.place.parent_id {
+                    parent.insert(r.place.id.to_string(), d.to_string());
+                }
+            } else {
+                names.insert(
+                    r.place.id.to_string(),
+                    r.place.name.best(lang).unwrap_or_default().to_owned(),
+                );
+            }
+        }
+    }
+    let mut by_district: BTreeMap<(String, i64), f64> = BTreeMap::new();
+    for (key, year, total) in s.store.shared_by_place_and_year(code).await? {
+        let district = parent.get(&key).cloned().unwrap_or(key);
+        let name = names.get(&district).cloned().unwrap_or(district);
+        *by_district.entry((name, year)).or_default() += total;
+    }
+    Ok((
+        by_area,
+        by_district
+            .into_iter()
+            .map(|((name, year), total)| (name, year, total))
+            .collect(),
+    ))
+}
+
+fn chosen_code(reader: &Reader, codes: &[(String, i64)]) -> Option<String> {
+    let asked = reader
+        .query
+        .iter()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.trim().to_lowercase());
+    asked
+        .filter(|a| codes.iter().any(|(c, _)| c == a))
+        .or_else(|| codes.iter().find(|(_, n)| *n > 0).map(|(c, _)| c.clone()))
+}
+
+/// `/results/shared`: the catalogue of shared indicators, and the sums of one of them by
+/// thematic area and by district, each by year.
+pub(super) async fn shared_page(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    use semey_domain::results::{catalogue_entry, IndicatorMeasure, SharedIndicator, CATALOGUE};
+    use std::collections::BTreeSet;
+    let lang = reader.lang;
+    let in_use = s.store.shared_codes_in_use().await?;
+    let count = |code: &str| {
+        in_use
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(0, |(_, n)| *n)
+    };
+    let catalogue = CATALOGUE
+        .iter()
+        .map(|e| {
+            let measure = t(lang, &format!("results-measure-{}", e.measure.as_str()));
+            (
+                e.code.to_owned(),
+                t(lang, &SharedIndicator::message_key(e.code)),
+                if e.unit.is_empty() {
+                    measure
+                } else {
+                    format!("{measure} ({})", e.unit)
+                },
+                e.measure == IndicatorMeasure::Unit,
+                format::integer(lang, count(e.code)),
+            )
+        })
+        .collect();
+    let outside = in_use
+        .iter()
+        .filter(|(c, _)| catalogue_entry(c).is_none())
+        .map(|(c, n)| (c.clone(), format::integer(lang, *n)))
+        .collect();
+    let codes = addable_codes(&s).await?;
+    let chosen = chosen_code(&reader, &codes);
+    let (mut by_area_chart, mut by_area_table, mut by_district_table) = (None, None, None);
+    if let Some(code) = &chosen {
+        let (by_area, by_district) = shared_sums(&s, lang, code).await?;
+        let fmt = |v: f64| format::measure(lang, v);
+        if !by_area.is_empty() {
+            let years: BTreeSet<i64> = by_area.iter().map(|(_, _, y, _)| *y).collect();
+            let areas: BTreeSet<(String, String)> = by_area
+                .iter()
+                .map(|(a, u, _, _)| (a.clone(), u.clone()))
+                .collect();
+            let chart = Chart {
+                title: t_args(
+                    lang,
+                    "results-catalogue-by-area",
+                    &[("code", code.clone().into())],
+                ),
+                description: t(lang, "results-shared-note"),
+                categories: years.iter().map(|y| y.to_string()).collect(),
+                series: areas
+                    .iter()
+                    .map(|(a, u)| Series {
+                        name: format!("{a} ({u})"),
+                        values: years
+                            .iter()
+                            .map(|y| {
+                                by_area
+                                    .iter()
+                                    .filter(|(x, xu, xy, _)| x == a && xu == u && xy == y)
+                                    .map(|(_, _, _, v)| *v)
+                                    .sum()
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            };
+            by_area_chart = Some(chart.bar(&fmt));
+            by_area_table = Some(chart.table(&fmt));
+        }
+        if !by_district.is_empty() {
+            let years: BTreeSet<i64> = by_district.iter().map(|(_, y, _)| *y).collect();
+            let districts: BTreeSet<String> =
+                by_district.iter().map(|(d, _, _)| d.clone()).collect();
+            let chart = Chart {
+                title: t_args(
+                    lang,
+                    "results-catalogue-by-district",
+                    &[("code", code.clone().into())],
+                ),
+                description: t(lang, "results-map-description"),
+                categories: years.iter().map(|y| y.to_string()).collect(),
+                series: districts
+                    .iter()
+                    .map(|d| Series {
+                        name: d.clone(),
+                        values: years
+                            .iter()
+                            .map(|y| {
+                                by_district
+                                    .iter()
+                                    .filter(|(x, xy, _)| x == d && xy == y)
+                                    .map(|(_, _, v)| *v)
+                                    .sum()
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            };
+            by_district_table = Some(chart.table(&fmt));
+        }
+    }
+    let template = SharedPage {
+        catalogue,
+        outside,
+        choices: codes
+            .iter()
+            .map(|(c, _)| (c.clone(), Some(c) == chosen.as_ref()))
+            .collect(),
+        by_area_title: chosen
+            .as_ref()
+            .map(|c| {
+                t_args(
+                    lang,
+                    "results-catalogue-by-area",
+                    &[("code", c.clone().into())],
+                )
+            })
+            .unwrap_or_default(),
+        by_district_title: chosen
+            .as_ref()
+            .map(|c| {
+                t_args(
+                    lang,
+                    "results-catalogue-by-district",
+                    &[("code", c.clone().into())],
+                )
+            })
+            .unwrap_or_default(),
+        csv_href: format!(
+            "/results/shared.csv?code={}&lang={}",
+            chosen.clone().unwrap_or_default(),
+            lang.code()
+        ),
+        chosen,
+        by_area_chart,
+        by_area_table,
+        by_district_table,
+        c: reader.chrome(),
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}
+
+/// `/results/shared.csv?code=…`: a shared indicator's sums by thematic area and by district,
+/// each by year.
+pub(super) async fn shared_csv(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    let lang = reader.lang;
+    let codes = addable_codes(&s).await?;
+    let Some(code) = chosen_code(&reader, &codes) else {
+        return Ok(reader.not_found());
+    };
+    let (by_area, by_district) = shared_sums(&s, lang, &code).await?;
+    let mut rows = vec![vec![
+        t(lang, "results-csv-grouping"),
+        t(lang, "results-csv-group"),
+        t(lang, "results-unit"),
+        t(lang, "results-year"),
+        t(lang, "results-total"),
+    ]];
+    for (area, unit, year, total) in by_area {
+        rows.push(vec![
+            t(lang, "filter-area"),
+            area,
+            unit,
+            year.to_string(),
+            total.to_string(),
+        ]);
+    }
+    let unit = semey_domain::results::catalogue_entry(&code)
+        .map(|e| e.unit.to_owned())
+        .unwrap_or_default();
+    for (district, year, total) in by_district {
+        rows.push(vec![
+            t(lang, "level-district"),
+            district,
+            unit.clone(),
+            year.to_string(),
+            total.to_string(),
+        ]);
+    }
+    csv_attachment(
+        &rows,
+        &format!(
+            "shared-{}-{}.csv",
+            code.replace([':', '.'], "-"),
+            lang.code()
+        ),
+    )
+}

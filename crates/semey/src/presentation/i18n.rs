@@ -145,6 +145,7 @@ mod tests {
                             FluentValue::from("People screened"),
                         ),
                         (Cow::Borrowed("dimension"), FluentValue::from("sex")),
+                        (Cow::Borrowed("unit"), FluentValue::from("people")),
                         (Cow::Borrowed("sum"), FluentValue::from("90")),
                         (Cow::Borrowed("total"), FluentValue::from("100")),
                         (Cow::Borrowed("value"), FluentValue::from("10")),

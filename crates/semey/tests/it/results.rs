@@ -287,6 +287,23 @@ on_both_backends! {
         if let Some(district) = district {
             assert!(html.contains(&format!("/places/{district}")), "the district is on the map");
         }
+        // The catalogue: names in the reader's language, what is never added, and the chosen
+        // indicator's sums by area and by district, each by year.
+        let html = app.call(Method::GET, "/results/shared?code=semey:people-screened&lang=en").send().await.text();
+        assert!(html.contains("People screened for radiation-related disease"), "{html}");
+        assert!(html.contains("never added (a percentage)") && html.contains("sdg:3.8.1"), "{html}");
+        assert!(html.contains("semey:people-screened: reported values by thematic area and year"), "{html}");
+        let html_ru = app.call(Method::GET, "/results/shared?lang=ru").send().await.text();
+        assert!(html_ru.contains("Общие показатели") && html_ru.contains("Люди, обследованные на заболевания"), "{html_ru}");
+        let csv = app.call(Method::GET, "/results/shared.csv?code=semey:people-screened&lang=en").send().await.text();
+        assert!(csv.contains("Thematic area,Health,people,2024,"), "{csv}");
+        assert!(csv.contains("District,") && csv.contains(",2024,700"), "the settlement's 700 counts in its district: {csv}");
+        // A programme's indicator reporting against a catalogue entry counts the same way.
+        let (s, b) = app.post("/api/v1/results", json!({"programme_id": programme, "result_type": "output",
+            "title": {"en": "Mismatched"}, "indicators": [{"title": {"en": "Share screened"}, "measure": "percentage",
+            "shared": "semey:people-screened", "baseline": {"year": 2023, "value": "0"}}]})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(b.to_string().contains("shared_measure_differs"), "{b}");
         // An overdue report is listed with its programme.
         let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
             period(&people, "2025-01-01", "2025-06-30", Some("500"), None)).await;
