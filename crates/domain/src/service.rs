@@ -9,7 +9,7 @@
 //! HSDS, every text is held in the platform's four languages.
 
 use crate::error::{Checker, FieldError, Invalid};
-use crate::ids::{OrganisationId, PlaceId, ProgrammeId, ServiceId};
+use crate::ids::{OrganisationId, PlaceId, ProgrammeId, ResultId, ServiceId};
 use crate::lang::LocalText;
 use crate::place::Point;
 use serde::{Deserialize, Serialize};
@@ -242,6 +242,9 @@ pub struct Service {
     pub urls: Vec<String>,
     /// The programmes that fund the service.
     pub programme_ids: Vec<ProgrammeId>,
+    /// The programmes' results the service serves.
+    #[serde(default)]
+    pub result_ids: Vec<ResultId>,
     /// The day someone last confirmed the entry is right (HSDS `assured_date`).
     #[schema(value_type = String, format = Date)]
     #[serde(with = "crate::iso_date")]
@@ -286,6 +289,8 @@ pub struct ServiceInput {
     pub urls: Vec<String>,
     #[serde(default)]
     pub programme_ids: Vec<ProgrammeId>,
+    #[serde(default)]
+    pub result_ids: Vec<ResultId>,
     #[schema(value_type = String, format = Date)]
     #[serde(with = "crate::iso_date")]
     pub last_verified: Date,
@@ -497,6 +502,9 @@ impl ServiceInput {
         let mut programme_ids = self.programme_ids;
         programme_ids.sort();
         programme_ids.dedup();
+        let mut result_ids = self.result_ids;
+        result_ids.sort();
+        result_ids.dedup();
         let locations = self
             .locations
             .into_iter()
@@ -531,6 +539,7 @@ impl ServiceInput {
             emails,
             urls,
             programme_ids,
+            result_ids,
             last_verified: self.last_verified,
         })
     }
@@ -642,6 +651,7 @@ mod tests {
             emails: vec!["info@example.kz".into()],
             urls: vec!["https://example.kz/screening".into()],
             programme_ids: vec![],
+            result_ids: vec![],
             last_verified: date!(2026 - 06 - 01),
         }
     }

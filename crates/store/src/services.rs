@@ -15,6 +15,8 @@ pub struct ServiceFilter {
     pub status: Option<ServiceStatus>,
     pub organisation: Option<OrganisationId>,
     pub programme: Option<ProgrammeId>,
+    /// Services serving a result of this programme.
+    pub serves_programme: Option<ProgrammeId>,
     /// Services met in this place or anywhere inside it.
     pub place: Option<PlaceId>,
     /// Words of the name, in any language.
@@ -61,6 +63,16 @@ impl Store {
         for (i, p) in s.programme_ids.iter().enumerate() {
             self.check_programme_exists(tx, *p, &format!("programme_ids[{i}]"))
                 .await?;
+        }
+        for (i, r) in s.result_ids.iter().enumerate() {
+            let found: Option<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM results WHERE id = $1").bind(r.to_string()).fetch_optional(&mut *c).await)?;
+            if found.is_none() {
+                return Err(StoreError::Invalid(Invalid::one(
+                    format!("result_ids[{i}]"),
+                    "unknown_result",
+                    format!("there is no result {r}"),
+                )));
+            }
         }
         // The points: a location's own point, else its place's; a visit's village.
         // (location index or none for a visit, its place, its point)
@@ -116,7 +128,7 @@ impl Store {
             Arg::Text(content),
         ];
         on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        for table in ["service_points", "service_programmes"] {
+        for table in ["service_points", "service_programmes", "service_results"] {
             let sql = format!("DELETE FROM {table} WHERE service_id = $1");
             on_tx!(tx, c => sqlx::query(&sql).bind(s.id.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
@@ -134,6 +146,9 @@ impl Store {
         }
         for p in &s.programme_ids {
             on_tx!(tx, c => sqlx::query("INSERT INTO service_programmes (service_id, programme_id) VALUES ($1, $2)").bind(s.id.to_string()).bind(p.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        for r in &s.result_ids {
+            on_tx!(tx, c => sqlx::query("INSERT INTO service_results (service_id, result_id) VALUES ($1, $2)").bind(s.id.to_string()).bind(r.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
@@ -190,6 +205,11 @@ impl Store {
         }
         if let Some(p) = f.programme {
             sql.push(" AND EXISTS (SELECT 1 FROM service_programmes sp WHERE sp.service_id = s.id AND sp.programme_id = ")
+                .arg(Arg::Text(p.to_string()))
+                .push(")");
+        }
+        if let Some(p) = f.serves_programme {
+            sql.push(" AND EXISTS (SELECT 1 FROM service_results sr JOIN results r ON r.id = sr.result_id WHERE sr.service_id = s.id AND r.programme_id = ")
                 .arg(Arg::Text(p.to_string()))
                 .push(")");
         }

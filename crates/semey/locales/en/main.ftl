@@ -800,3 +800,6 @@ results-catalogue-by-area = { $code }: reported values by thematic area and year
 results-catalogue-by-district = { $code }: reported values by district and year (from values split by place)
 results-catalogue-choose = Show the sums of
 results-catalogue-csv = These sums as a table (CSV)
+services-serves-results = Results it serves
+form-result-ids-hint = The ids of the programmes' results the service serves (on each result's page in the workspace), separated by commas.
+results-services = Where people get these services

@@ -794,3 +794,6 @@ results-catalogue-by-area = { $code }: тақырыптық бағыттар м�
 results-catalogue-by-district = { $code }: аудандар мен жылдар бойынша мәндер (орындар бойынша бөліністерден)
 results-catalogue-choose = Қосындыларын көрсету
 results-catalogue-csv = Осы қосындылар кесте түрінде (CSV)
+services-serves-results = Қызмет ететін нәтижелері
+form-result-ids-hint = Қызмет ететін бағдарлама нәтижелерінің идентификаторлары (жұмыс кеңістігіндегі әр нәтиже бетінде), үтір арқылы.
+results-services = Адамдар бұл қызметтерді қайдан алады

@@ -805,3 +805,6 @@ results-catalogue-by-area = { $code }: значения по тематичес�
 results-catalogue-by-district = { $code }: значения по районам и годам (из разбивок по местам)
 results-catalogue-choose = Показать суммы показателя
 results-catalogue-csv = Эти суммы таблицей (CSV)
+services-serves-results = Результаты, которым служит
+form-result-ids-hint = Идентификаторы результатов программ, которым служит услуга (на странице каждого результата в рабочем пространстве), через запятую.
+results-services = Где люди получают эти услуги

@@ -792,3 +792,6 @@ results-catalogue-by-area = { $code }：按专题领域和年份的报告值
 results-catalogue-by-district = { $code }：按区和年份的报告值（来自按地点的分项）
 results-catalogue-choose = 显示其合计
 results-catalogue-csv = 以表格形式下载这些合计（CSV）
+services-serves-results = 所服务的成果
+form-result-ids-hint = 该服务所服务的方案成果的标识符（见工作区中各成果页面），以逗号分隔。
+results-services = 人们在哪里获得这些服务

@@ -39,6 +39,8 @@ pub(super) struct ServiceQuery {
     organisation_id: Option<String>,
     /// Services funded by this programme.
     programme_id: Option<String>,
+    /// Services serving one of this programme's results.
+    serves_programme_id: Option<String>,
     /// Services met in this place or inside it.
     place_id: Option<String>,
     /// Words of the name, in any language.
@@ -71,6 +73,11 @@ impl ServiceQuery {
             programme: param(
                 "programme_id",
                 &self.programme_id,
+                from_str::<ProgrammeId>("a programme id"),
+            )?,
+            serves_programme: param(
+                "serves_programme_id",
+                &self.serves_programme_id,
                 from_str::<ProgrammeId>("a programme id"),
             )?,
             place: param(

@@ -52,6 +52,9 @@ struct ResultsPage {
     sections: Vec<ResultSection>,
     /// (label, figure, what it is computed from, link to those records)
     efficiency: Vec<(String, String, String, String)>,
+    /// (service page, name, kind) of the services the programme funds or whose results they
+    /// serve: where people get what the programme delivers.
+    services: Vec<(String, String, String)>,
 }
 
 fn status_code(s: Status) -> &'static str {
@@ -334,7 +337,34 @@ pub(super) async fn results(
                 .unwrap_or_else(|| format!("/programmes/{id}")),
         ),
     ];
+    let mut services: Vec<(String, String, String)> = Vec::new();
+    for filter in [
+        semey_store::ServiceFilter {
+            programme: Some(id),
+            ..Default::default()
+        },
+        semey_store::ServiceFilter {
+            serves_programme: Some(id),
+            ..Default::default()
+        },
+    ] {
+        let (found, _) = s
+            .store
+            .list_services(&filter, semey_store::Page::new(Some(50), None))
+            .await?;
+        for sv in found {
+            let href = format!("/services/{}", sv.id);
+            if !services.iter().any(|(h, _, _)| *h == href) {
+                services.push((
+                    href,
+                    sv.name.best(lang).unwrap_or_default().to_owned(),
+                    t(lang, &format!("service-category-{}", sv.category.as_str())),
+                ));
+            }
+        }
+    }
     let template = ResultsPage {
+        services,
         efficiency,
         programme_href: format!("/programmes/{id}"),
         title: programme.title.best(lang).unwrap_or_default().to_owned(),

@@ -300,6 +300,8 @@ struct ServicePage {
     emails: Vec<String>,
     urls: Vec<String>,
     programmes: Vec<(String, String)>,
+    /// The results it serves, each linking to its programme's results page.
+    results: Vec<(String, String)>,
     verified: String,
     stale: bool,
 }
@@ -382,6 +384,15 @@ pub(super) async fn service(
             programmes.push((format!("/programmes/{}", p.id), best(lang, &p.title)));
         }
     }
+    let mut results = Vec::new();
+    for r in &sv.result_ids {
+        if let Some(r) = found(s.store.result(*r).await)? {
+            results.push((
+                format!("/programmes/{}/results", r.programme_id),
+                best(lang, &r.title),
+            ));
+        }
+    }
     let today = kazakhstan_time(OffsetDateTime::now_utc()).date();
     let template = ServicePage {
         c: reader.chrome(),
@@ -408,6 +419,7 @@ pub(super) async fn service(
         emails: sv.emails.clone(),
         urls: sv.urls.clone(),
         programmes,
+        results,
         verified: format::date(lang, sv.last_verified),
         stale: sv.needs_verification(today),
     };

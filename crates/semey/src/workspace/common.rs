@@ -512,8 +512,14 @@ where
 }
 
 pub(super) const ORG_ARRAYS: &[&str] = &["contacts"];
-pub(super) const SERVICE_LISTS: &[&str] =
-    &["languages", "phones", "emails", "urls", "programme_ids"];
+pub(super) const SERVICE_LISTS: &[&str] = &[
+    "languages",
+    "phones",
+    "emails",
+    "urls",
+    "programme_ids",
+    "result_ids",
+];
 pub(super) const SERVICE_ARRAYS: &[&str] = &["locations", "visits"];
 pub(super) const RESULT_LISTS: &[&str] = &["indicators[].levels"];
 pub(super) const RESULT_ARRAYS: &[&str] = &["indicators"];

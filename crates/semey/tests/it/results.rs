@@ -565,3 +565,32 @@ on_both_backends! {
         assert_eq!(periods[0]["actual"]["value"], "950");
     }
 }
+
+on_both_backends! {
+    /// A service serves a programme's results: its page names them, the programme's results
+    /// page names the service (and those the programme funds); an unknown result is named and
+    /// nothing is stored.
+    async fn services_and_results_name_each_other(app: TestApp) {
+        let (org, programme, _, _) = chain(&app).await;
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        let result = r["results"][0]["result"]["id"].as_str().unwrap().to_owned();
+        let body = |results: Value| json!({"organisation_id": org, "name": {"en": "Thyroid screening room"}, "category": "screening",
+            "locations": [{"address": "Semey, Abai street 1", "point": {"lon": 80.25, "lat": 50.41}}],
+            "result_ids": results, "last_verified": "2026-11-01"});
+        let before = app.content().await;
+        let (s, b) = app.post("/api/v1/services", body(json!([programme]))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(b.to_string().contains("result_ids[0]"), "{b}");
+        assert_eq!(app.content().await, before, "nothing stored");
+        let (s, sv) = app.post("/api/v1/services", body(json!([result]))).await;
+        assert_eq!(s, StatusCode::CREATED, "{sv}");
+        let id = sv["id"].as_str().unwrap();
+        assert_eq!(sv["result_ids"], json!([result]));
+        let html = app.call(Method::GET, &format!("/services/{id}?lang=en")).send().await.text();
+        assert!(html.contains("Results it serves") && html.contains(&format!("/programmes/{programme}/results")), "{html}");
+        let html = app.call(Method::GET, &format!("/programmes/{programme}/results?lang=kk")).send().await.text();
+        assert!(html.contains("Адамдар бұл қызметтерді қайдан алады") && html.contains(&format!("/services/{id}")), "{html}");
+        let (_, list) = app.get(&format!("/api/v1/services?serves_programme_id={programme}")).await;
+        assert_eq!(list["items"][0]["id"], id);
+    }
+}
