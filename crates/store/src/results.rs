@@ -388,8 +388,8 @@ impl Store {
         on: Date,
     ) -> Result<()> {
         let th = self.thresholds_in(tx).await?;
-        // A thousand indicators per statement: one round trip each, not one per indicator.
-        for chunk in items.chunks(1000) {
+        // Two hundred indicators per statement: one round trip each, not one per indicator.
+        for chunk in items.chunks(200) {
             let mut sql = Sql::new("WITH v (id, reason, ratio, assessment, status) AS (VALUES ");
             for (i, (indicator, a)) in chunk.iter().enumerate() {
                 let status = th.classify(&a.reason, a.ratio);
@@ -598,7 +598,9 @@ impl Store {
     /// whether a stored period of its indicator starts the same day (it is replaced); new
     /// periods need no delete.
     pub async fn replace_periods(&self, tx: &mut Tx, periods: &[(&Period, bool)]) -> Result<()> {
-        const ROWS: usize = 1000;
+        // Rows per statement: SQLite looks a parameter's name up by walking a list of them, so
+        // a statement of thousands of parameters spends its time there (bench/RESULTS.md).
+        const ROWS: usize = 150;
         self.defer_foreign_keys(tx).await?;
         let old: Vec<&Period> = periods
             .iter()
@@ -661,7 +663,7 @@ impl Store {
                 }
             }
             on_tx!(tx, c => bind_args!(sqlx::query(&insert), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-            for part in splits.chunks(4000) {
+            for part in splits.chunks(ROWS) {
                 let sql = self.multi_insert_sql(
                     "indicator_splits",
                     "indicator_id, period_start, figure, dimension, split_key, number",
