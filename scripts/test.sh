@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# xmllint checks exported IATI files against the official schemas.
+if ! command -v xmllint >/dev/null; then
+  echo "installing libxml2-utils (Debian package)…" >&2
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >&2
+  else
+    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >&2
+  fi
+fi
+
 read -r pg_dir pg_url < <(scripts/pg-cluster.sh)
 trap 'scripts/pg-cluster.sh stop "$pg_dir"' EXIT
 export SEMEY_TEST_POSTGRES="$pg_url"

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod funding;
 pub mod generate;
+pub mod iati;
 pub mod import;
 pub mod organisations;
 pub mod pages;

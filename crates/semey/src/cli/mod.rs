@@ -5,6 +5,7 @@
 mod accounts;
 mod funding;
 mod generate;
+mod iati;
 mod imports;
 mod progress;
 mod radiation;
@@ -112,6 +113,9 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Export data in exchange formats.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// List the address of every page (public and workspace; `{id}` where a record's id goes).
     Pages,
     /// Radiation: risk for a place or a point, conversion factors, statistics.
@@ -121,6 +125,20 @@ pub enum Command {
     /// are read from standard input (the first line), never from the command line.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The programmes as an IATI 2.03 `iati-activities` file (every reporting organisation's,
+    /// or one organisation's).
+    IatiActivities {
+        /// Only the programmes this organisation (its id) reports.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +244,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             repeat,
         }) => services::nearest(&state, lon, lat, category, limit, repeat).await?,
         Command::Radiation(cmd) => radiation::radiation_command(&state, cmd).await?,
+        Command::Export(ExportCommand::IatiActivities { organisation, out }) => {
+            iati::export_activities(&state, organisation.as_deref(), &out).await?
+        }
         Command::Generate { .. }
         | Command::GenerateMeasurements { .. }
         | Command::GenerateServices { .. }

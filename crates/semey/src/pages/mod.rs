@@ -7,6 +7,7 @@ pub mod cache;
 pub(crate) mod context;
 mod funding;
 mod home;
+mod iati;
 mod maps;
 mod organisations;
 mod places;
@@ -46,6 +47,7 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),
         Route::action("/map/features.geojson", get(maps::features)),
+        Route::action("/iati/activities.xml", get(iati::activities)),
     ];
     all.extend(radiation::route_list());
     all

@@ -384,3 +384,39 @@ fn radiation_risk_on_the_command_line() {
     assert!(ok);
     assert!(out.contains("LND 7317") && out.contains("334"), "{out}");
 }
+
+#[test]
+fn iati_activities_export_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("i.db").display());
+    let (ok, _, err) = run(&db, &["demo"], "");
+    assert!(ok, "{err}");
+    let out = dir.path().join("activities.xml");
+    let (ok, _, err) = run(
+        &db,
+        &["export", "iati-activities", "--out", out.to_str().unwrap()],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("activities,") && err.contains("bytes written"),
+        "{err}"
+    );
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\""
+    ));
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "export",
+            "iati-activities",
+            "--organisation",
+            "nobody",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!ok && err.contains("--organisation"), "{err}");
+}

@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod binary;
 mod funding;
+mod iati;
 mod imports;
 mod organisations;
 mod permissions;

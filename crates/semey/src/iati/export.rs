@@ -1,0 +1,457 @@
+//! `iati-activities` 2.03: each programme with a reporting organisation as an `iati-activity`,
+//! its elements in the schema's order — identifier, reporting organisation, title and
+//! description in every language held (`xml:lang`), participating organisations with their
+//! roles and types, status, dates, recipient country, locations (the platform's places with
+//! their points), sectors with vocabularies and percentages, SDG targets as tags, policy
+//! markers, budgets from requirements, transactions, and results with indicators, baselines,
+//! periods, targets, actuals and dimensions.
+//!
+//! Programmes without a reporting organisation are left out: IATI needs one for every
+//! activity. An organisation without an IATI identifier is referred to by the platform's own
+//! (`XX-SEMEY-` and its id), so that the file stays valid and the reference stays stable.
+
+use crate::AppError;
+use semey_domain::funding::{Requirement, Transaction};
+use semey_domain::ids::{OrganisationId, PlaceId};
+use semey_domain::organisation::Organisation;
+use semey_domain::place::Place;
+use semey_domain::programme::Programme;
+use semey_domain::results::{Figure, IndicatorMeasure};
+use semey_domain::{Lang, LocalText};
+use semey_store::{Page, ProgrammeFilter, Store, TransactionFilter};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// XML written as it goes: elements, attributes and text escaped by the one escaper.
+struct Xml(String);
+
+impl Xml {
+    fn attrs(&mut self, attrs: &[(&str, String)]) {
+        for (k, v) in attrs {
+            self.0.push_str(&format!(
+                " {k}=\"{}\"",
+                crate::presentation::escape::html(v)
+            ));
+        }
+    }
+
+    fn open(&mut self, tag: &str, attrs: &[(&str, String)]) {
+        self.0.push('<');
+        self.0.push_str(tag);
+        self.attrs(attrs);
+        self.0.push('>');
+    }
+
+    fn close(&mut self, tag: &str) {
+        self.0.push_str(&format!("</{tag}>"));
+    }
+
+    fn empty(&mut self, tag: &str, attrs: &[(&str, String)]) {
+        self.0.push('<');
+        self.0.push_str(tag);
+        self.attrs(attrs);
+        self.0.push_str("/>");
+    }
+
+    fn text(&mut self, tag: &str, attrs: &[(&str, String)], text: &str) {
+        self.open(tag, attrs);
+        self.0.push_str(&crate::presentation::escape::html(text));
+        self.close(tag);
+    }
+
+    /// `<tag>` holding one narrative per language the text is held in (`fallback` when none).
+    fn narratives(&mut self, tag: &str, attrs: &[(&str, String)], t: &LocalText, fallback: &str) {
+        self.open(tag, attrs);
+        let mut any = false;
+        for lang in Lang::ALL {
+            if let Some(s) = t.get(lang).filter(|s| !s.trim().is_empty()) {
+                self.text("narrative", &[("xml:lang", lang.code().to_owned())], s);
+                any = true;
+            }
+        }
+        if !any {
+            self.text("narrative", &[], fallback);
+        }
+        self.close(tag);
+    }
+}
+
+/// An organisation's IATI reference: its identifier, else the platform's stable one.
+fn org_ref(o: &Organisation) -> String {
+    o.iati_id
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| format!("XX-SEMEY-{}", o.id))
+}
+
+fn iso(d: time::Date) -> String {
+    d.to_string()
+}
+
+/// What the export reads once for every activity: organisations and places by id.
+struct Lookups {
+    organisations: HashMap<OrganisationId, Organisation>,
+    places: HashMap<PlaceId, Place>,
+}
+
+/// Every programme with a reporting organisation (or only those `reporting` reports) as an
+/// `iati-activities` 2.03 document, generated at `now`.
+pub async fn activities(
+    store: &Store,
+    reporting: Option<OrganisationId>,
+    now: OffsetDateTime,
+) -> Result<String, AppError> {
+    let mut lookups = Lookups {
+        organisations: HashMap::new(),
+        places: HashMap::new(),
+    };
+    let (orgs, _) = store
+        .list_organisations(&Default::default(), Page::new(Some(Page::MAX_LIMIT), None))
+        .await?;
+    lookups
+        .organisations
+        .extend(orgs.into_iter().map(|o| (o.id, o)));
+    let stamp = now
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    x.open(
+        "iati-activities",
+        &[
+            ("version", "2.03".into()),
+            ("generated-datetime", stamp.clone()),
+        ],
+    );
+    let filter = ProgrammeFilter {
+        organisation: reporting,
+        ..Default::default()
+    };
+    let mut offset = 0;
+    loop {
+        let (page, _) = store
+            .list_programmes(&filter, Page::new(Some(Page::MAX_LIMIT), Some(offset)))
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as i64;
+        for p in &page {
+            let Some(owner) = p.reporting_org_id else {
+                continue;
+            };
+            if reporting.is_some_and(|r| r != owner) {
+                continue;
+            }
+            activity(store, &mut lookups, &mut x, p, owner, &stamp).await?;
+        }
+    }
+    x.close("iati-activities");
+    x.0.push('\n');
+    Ok(x.0)
+}
+
+async fn activity(
+    store: &Store,
+    lookups: &mut Lookups,
+    x: &mut Xml,
+    p: &Programme,
+    owner: OrganisationId,
+    stamp: &str,
+) -> Result<(), AppError> {
+    let Some(reporter) = lookups.organisations.get(&owner).cloned() else {
+        return Ok(());
+    };
+    x.0.push('\n');
+    x.open(
+        "iati-activity",
+        &[
+            ("last-updated-datetime", stamp.to_owned()),
+            ("xml:lang", "en".into()),
+        ],
+    );
+    x.text("iati-identifier", &[], &p.iati_identifier);
+    x.narratives(
+        "reporting-org",
+        &[
+            ("ref", org_ref(&reporter)),
+            ("type", reporter.org_type.code().to_string()),
+        ],
+        &reporter.name,
+        &org_ref(&reporter),
+    );
+    x.narratives("title", &[], &p.title, &p.iati_identifier);
+    if !p.description.is_empty() {
+        x.narratives("description", &[("type", "1".into())], &p.description, "");
+    }
+    for part in &p.participants {
+        if let Some(o) = lookups.organisations.get(&part.organisation_id) {
+            x.narratives(
+                "participating-org",
+                &[
+                    ("ref", org_ref(o)),
+                    ("role", part.role.code().to_string()),
+                    ("type", o.org_type.code().to_string()),
+                ],
+                &o.name,
+                &org_ref(o),
+            );
+        }
+    }
+    x.empty("activity-status", &[("code", p.status.code().to_string())]);
+    let d = &p.dates;
+    for (kind, date) in [
+        (1, d.planned_start),
+        (2, d.actual_start),
+        (3, d.planned_end),
+        (4, d.actual_end),
+    ] {
+        if let Some(date) = date {
+            x.empty(
+                "activity-date",
+                &[("type", kind.to_string()), ("iso-date", iso(date))],
+            );
+        }
+    }
+    x.empty("recipient-country", &[("code", "KZ".into())]);
+    for (i, pp) in p.places.iter().enumerate() {
+        let place = match lookups.places.get(&pp.place_id) {
+            Some(pl) => Some(pl.clone()),
+            None => match store.place(pp.place_id).await {
+                Ok(pl) => {
+                    lookups.places.insert(pp.place_id, pl.clone());
+                    Some(pl)
+                }
+                Err(semey_store::StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            },
+        };
+        let Some(place) = place else { continue };
+        x.open(
+            "location",
+            &[("ref", format!("{}-L{}", p.iati_identifier, i + 1))],
+        );
+        x.narratives("name", &[], &place.name, &place.id.to_string());
+        if let Some(pt) = place.point {
+            x.open(
+                "point",
+                &[(
+                    "srsName",
+                    "http://www.opengis.net/def/crs/EPSG/0/4326".into(),
+                )],
+            );
+            x.text("pos", &[], &format!("{} {}", pt.lat, pt.lon));
+            x.close("point");
+        }
+        x.close("location");
+    }
+    for s in &p.sectors {
+        x.empty(
+            "sector",
+            &[
+                ("vocabulary", s.vocabulary.iati_code().to_owned()),
+                ("code", s.code.clone()),
+                (
+                    "percentage",
+                    rust_decimal::Decimal::from(s.percentage).to_string(),
+                ),
+            ],
+        );
+    }
+    for t in &p.sdg_targets {
+        // TagVocabulary 3: UN Sustainable Development Goals targets.
+        x.empty(
+            "tag",
+            &[("vocabulary", "3".into()), ("code", t.as_str().to_owned())],
+        );
+    }
+    for m in &p.policy_markers {
+        x.empty(
+            "policy-marker",
+            &[
+                ("vocabulary", "1".into()),
+                ("code", m.code.to_string()),
+                ("significance", m.significance.to_string()),
+            ],
+        );
+    }
+    let mut offset = 0;
+    loop {
+        let (reqs, _) = store
+            .list_requirements(
+                &ProgrammeFilter::default(),
+                Some(p.id),
+                None,
+                Page::new(Some(Page::MAX_LIMIT), Some(offset)),
+            )
+            .await?;
+        if reqs.is_empty() {
+            break;
+        }
+        offset += reqs.len() as i64;
+        for r in &reqs {
+            budget(x, r);
+        }
+    }
+    let mut offset = 0;
+    loop {
+        let (txs, _) = store
+            .list_transactions(
+                &TransactionFilter {
+                    programme_id: Some(p.id),
+                    ..Default::default()
+                },
+                Page::new(Some(Page::MAX_LIMIT), Some(offset)),
+            )
+            .await?;
+        if txs.is_empty() {
+            break;
+        }
+        offset += txs.len() as i64;
+        for t in &txs {
+            transaction(x, lookups, t);
+        }
+    }
+    for r in store.results_of(p.id).await? {
+        x.open("result", &[("type", r.result_type.iati_code().to_string())]);
+        x.narratives("title", &[], &r.title, "—");
+        if !r.description.is_empty() {
+            x.narratives("description", &[], &r.description, "");
+        }
+        for ind in &r.indicators {
+            let mut attrs = vec![("measure", ind.measure.iati_code().to_string())];
+            if !matches!(
+                ind.measure,
+                IndicatorMeasure::Nominal | IndicatorMeasure::Qualitative
+            ) {
+                attrs.push(("ascending", if ind.ascending { "1" } else { "0" }.into()));
+            }
+            x.open("indicator", &attrs);
+            x.narratives("title", &[], &ind.title, "—");
+            if !ind.description.is_empty() {
+                x.narratives("description", &[], &ind.description, "");
+            }
+            if let Some(b) = &ind.baseline {
+                let mut attrs = vec![("year", b.year.to_string())];
+                if let Some(v) = b.value.as_deref().filter(|v| !v.trim().is_empty()) {
+                    attrs.push(("value", v.trim().to_owned()));
+                }
+                if b.comment.is_empty() {
+                    x.empty("baseline", &attrs);
+                } else {
+                    x.open("baseline", &attrs);
+                    x.narratives("comment", &[], &b.comment, "");
+                    x.close("baseline");
+                }
+            }
+            let Some(id) = ind.id else {
+                x.close("indicator");
+                continue;
+            };
+            for period in store.periods(id).await? {
+                x.open("period", &[]);
+                x.empty("period-start", &[("iso-date", iso(period.start))]);
+                x.empty("period-end", &[("iso-date", iso(period.end))]);
+                for (tag, f) in [("target", &period.target), ("actual", &period.actual)] {
+                    if let Some(f) = f {
+                        figure(x, tag, ind.measure, f);
+                    }
+                }
+                x.close("period");
+            }
+            x.close("indicator");
+        }
+        x.close("result");
+    }
+    x.close("iati-activity");
+    Ok(())
+}
+
+/// A target or an actual: its value (a comment for values in words), its split as dimensions,
+/// its comment.
+fn figure(x: &mut Xml, tag: &str, measure: IndicatorMeasure, f: &Figure) {
+    let in_words = matches!(
+        measure,
+        IndicatorMeasure::Nominal | IndicatorMeasure::Qualitative
+    );
+    let attrs = if in_words || f.value.trim().is_empty() {
+        vec![]
+    } else {
+        vec![("value", f.value.trim().to_owned())]
+    };
+    x.open(tag, &attrs);
+    for s in &f.splits {
+        x.empty(
+            "dimension",
+            &[("name", s.dimension.clone()), ("value", s.key.clone())],
+        );
+    }
+    let comment = match (in_words, f.comment.trim()) {
+        (true, "") => f.value.trim().to_owned(),
+        (true, c) => format!("{} — {c}", f.value.trim()),
+        (false, c) => c.to_owned(),
+    };
+    if !comment.is_empty() {
+        x.open("comment", &[]);
+        x.text("narrative", &[], &comment);
+        x.close("comment");
+    }
+    x.close(tag);
+}
+
+fn budget(x: &mut Xml, r: &Requirement) {
+    // BudgetType 1 original, BudgetStatus 1 indicative.
+    x.open("budget", &[("type", "1".into()), ("status", "1".into())]);
+    x.empty("period-start", &[("iso-date", iso(r.period_start))]);
+    x.empty("period-end", &[("iso-date", iso(r.period_end))]);
+    x.text(
+        "value",
+        &[
+            ("currency", r.currency.code().to_owned()),
+            ("value-date", iso(r.period_start)),
+        ],
+        &r.money().major().to_string(),
+    );
+    x.close("budget");
+}
+
+fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction) {
+    let attrs = match t.reference.as_deref().filter(|r| !r.trim().is_empty()) {
+        Some(r) => vec![("ref", r.to_owned())],
+        None => vec![],
+    };
+    x.open("transaction", &attrs);
+    x.empty(
+        "transaction-type",
+        &[("code", t.transaction_type.code().to_string())],
+    );
+    x.empty("transaction-date", &[("iso-date", iso(t.date))]);
+    x.text(
+        "value",
+        &[
+            ("currency", t.currency.code().to_owned()),
+            ("value-date", iso(t.value_date)),
+        ],
+        &t.money().major().to_string(),
+    );
+    if !t.description.trim().is_empty() {
+        x.open("description", &[]);
+        x.text("narrative", &[], t.description.trim());
+        x.close("description");
+    }
+    for (tag, org) in [
+        ("provider-org", t.provider_org_id),
+        ("receiver-org", t.receiver_org_id),
+    ] {
+        if let Some(o) = org.and_then(|o| lookups.organisations.get(&o)) {
+            x.narratives(
+                tag,
+                &[("ref", org_ref(o)), ("type", o.org_type.code().to_string())],
+                &o.name,
+                &org_ref(o),
+            );
+        }
+    }
+    x.close("transaction");
+}

@@ -1,0 +1,59 @@
+//! IATI 2.03 export on both backends, checked with xmllint against the official schemas in
+//! `../shared/data/iati/schemas`.
+
+use crate::support::shared;
+use axum::http::{Method, StatusCode};
+
+/// Runs `xmllint --schema` on `xml`; returns its verdict and messages.
+fn validate(xml: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("activities.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(shared("iati/schemas/iati-activities-schema.xsd"))
+        .arg(&file)
+        .output()
+        .expect("xmllint (libxml2-utils; scripts/test.sh installs it)");
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.success(), said)
+}
+
+on_both_backends! {
+    /// The demo's programmes export as IATI 2.03 activities that the official schema accepts:
+    /// titles in every language held, organisations with their roles, sectors, budgets,
+    /// transactions and the results chain with its periods and dimensions.
+    async fn the_demo_exports_valid_iati_activities(app: TestApp) {
+        let app = app.with_demo().await;
+        let answer = app.call(Method::GET, "/iati/activities.xml").send().await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(answer.header("content-type").unwrap().starts_with("application/xml"));
+        let xml = answer.text();
+        let (valid, said) = validate(&xml);
+        assert!(valid, "the official schema refuses the export: {said}");
+        assert!(xml.contains(r#"<iati-activities version="2.03""#));
+        assert!(xml.contains("<iati-identifier>XX-SEMEY-DEMO-HEALTH-SCREEN</iati-identifier>"), "{xml}");
+        assert!(xml.contains(r#"<narrative xml:lang="kk">"#) && xml.contains(r#"<narrative xml:lang="zh">"#));
+        assert!(xml.contains("<participating-org ") && xml.contains("<sector ") && xml.contains("<budget "));
+        assert!(xml.contains("<transaction") && xml.contains("<transaction-type code="));
+        assert!(xml.contains(r#"<result type="1">"#) && xml.contains(r#"<dimension name="sex" value="female"/>"#), "{xml}");
+        // One organisation's file holds only what it reports.
+        let (_, screening) = app.get("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN").await;
+        let org = screening["items"][0]["reporting_org_id"].as_str().unwrap();
+        let (_, mine) = app.get(&format!("/api/v1/programmes?organisation={org}&limit=100")).await;
+        let own = mine["items"].as_array().unwrap().iter().filter(|p| p["reporting_org_id"] == org).count();
+        let one = app.call(Method::GET, &format!("/iati/activities.xml?organisation={org}")).send().await.text();
+        assert_eq!(one.matches("<iati-activity ").count(), own, "{one}");
+        let (valid, said) = validate(&one);
+        assert!(valid, "{said}");
+        assert!(own > 0, "the demo organisation reports programmes");
+        let missing = app.call(Method::GET, "/iati/activities.xml?organisation=not-an-id").send().await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        // An organisation that reports nothing has no file (IATI's holds one activity at least).
+        let (_, orgs) = app.get("/api/v1/organisations?q=Semey%20Medical").await;
+        let implementer = orgs["items"][0]["id"].as_str().unwrap();
+        let none = app.call(Method::GET, &format!("/iati/activities.xml?organisation={implementer}")).send().await;
+        assert_eq!(none.status, StatusCode::NOT_FOUND);
+    }
+}
