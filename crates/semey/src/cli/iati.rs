@@ -1,12 +1,20 @@
-//! `semey export iati-activities`: the programmes as an IATI 2.03 file, for a publisher to
-//! check or register (the same document `/iati/activities.xml` serves).
+//! `semey export iati-activities|iati-organisations`: the IATI 2.03 files, for a publisher to
+//! check or register (the same documents `/iati/activities.xml` and `/iati/organisations.xml`
+//! serve).
 
 use crate::AppState;
 use semey_domain::ids::OrganisationId;
 use std::path::Path;
 
-pub(super) async fn export_activities(
+/// Which IATI file.
+pub(super) enum File {
+    Activities,
+    Organisations,
+}
+
+pub(super) async fn export(
     state: &AppState,
+    file: File,
     organisation: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<()> {
@@ -21,19 +29,26 @@ pub(super) async fn export_activities(
             .await
             .map_err(|e| anyhow::anyhow!("--organisation: {e}"))?;
     }
-    let xml = crate::iati::export::activities(
-        &state.store,
-        organisation,
-        time::OffsetDateTime::now_utc(),
-    )
-    .await?;
-    let activities = xml.matches("<iati-activity ").count();
-    if activities == 0 {
-        anyhow::bail!("no programme to export: an IATI file holds one activity at least");
+    let now = time::OffsetDateTime::now_utc();
+    let (xml, record, name) = match file {
+        File::Activities => (
+            crate::iati::export::activities(&state.store, organisation, now).await?,
+            "<iati-activity ",
+            "activities",
+        ),
+        File::Organisations => (
+            crate::iati::export::organisations(&state.store, organisation, now).await?,
+            "<iati-organisation ",
+            "organisations",
+        ),
+    };
+    let n = xml.matches(record).count();
+    if n == 0 {
+        anyhow::bail!("nothing to export: an IATI file holds one record at least");
     }
     std::fs::write(out, &xml).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     eprintln!(
-        "{activities} activities, {} bytes written to {}",
+        "{n} {name}, {} bytes written to {}",
         xml.len(),
         out.display()
     );

@@ -139,6 +139,16 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The reporting organisations as an IATI 2.03 `iati-organisations` file, with their
+    /// budgets and expenditure per year.
+    IatiOrganisations {
+        /// Only this organisation (its id).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,7 +255,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => services::nearest(&state, lon, lat, category, limit, repeat).await?,
         Command::Radiation(cmd) => radiation::radiation_command(&state, cmd).await?,
         Command::Export(ExportCommand::IatiActivities { organisation, out }) => {
-            iati::export_activities(&state, organisation.as_deref(), &out).await?
+            iati::export(
+                &state,
+                iati::File::Activities,
+                organisation.as_deref(),
+                &out,
+            )
+            .await?
+        }
+        Command::Export(ExportCommand::IatiOrganisations { organisation, out }) => {
+            iati::export(
+                &state,
+                iati::File::Organisations,
+                organisation.as_deref(),
+                &out,
+            )
+            .await?
         }
         Command::Generate { .. }
         | Command::GenerateMeasurements { .. }

@@ -6,6 +6,11 @@
 //! markers, budgets from requirements, transactions, and results with indicators, baselines,
 //! periods, targets, actuals and dimensions.
 //!
+//! `iati-organisations` 2.03: each organisation that reports programmes, with its total budget
+//! (its programmes' requirements), its budget for Kazakhstan (the same: every programme here is
+//! in Kazakhstan) and its total expenditure (its programmes' expenditure transactions), per
+//! calendar year, in US dollars converted at each record's own rate.
+//!
 //! Programmes without a reporting organisation are left out: IATI needs one for every
 //! activity. An organisation without an IATI identifier is referred to by the platform's own
 //! (`XX-SEMEY-` and its id), so that the file stays valid and the reference stays stable.
@@ -18,8 +23,8 @@ use semey_domain::place::Place;
 use semey_domain::programme::Programme;
 use semey_domain::results::{Figure, IndicatorMeasure};
 use semey_domain::{Lang, LocalText};
-use semey_store::{Page, ProgrammeFilter, Store, TransactionFilter};
-use std::collections::HashMap;
+use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter, Store, TransactionFilter};
+use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
 /// XML written as it goes: elements, attributes and text escaped by the one escaper.
@@ -454,4 +459,137 @@ fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction) {
         }
     }
     x.close("transaction");
+}
+
+/// Every organisation that reports programmes (or only `only`) as an `iati-organisations` 2.03
+/// document, generated at `now`.
+pub async fn organisations(
+    store: &Store,
+    only: Option<OrganisationId>,
+    now: OffsetDateTime,
+) -> Result<String, AppError> {
+    let stamp = now
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    // Who reports each programme, and each programme's money by year (US cents).
+    let mut reporter_of = HashMap::new();
+    let mut offset = 0;
+    loop {
+        let (page, _) = store
+            .list_programmes(
+                &ProgrammeFilter::default(),
+                Page::new(Some(Page::MAX_LIMIT), Some(offset)),
+            )
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as i64;
+        for p in page {
+            if let Some(o) = p.reporting_org_id {
+                reporter_of.insert(p.id.to_string(), o);
+            }
+        }
+    }
+    // (organisation → year → (required, spent))
+    let mut money: BTreeMap<OrganisationId, BTreeMap<i32, (i64, i64)>> = BTreeMap::new();
+    for row in store
+        .funding_summary(
+            &[Dimension::Programme, Dimension::Year],
+            &FundingFilter::default(),
+        )
+        .await?
+    {
+        let programme = row.key.get("programme").cloned().flatten();
+        let year = row
+            .key
+            .get("year")
+            .cloned()
+            .flatten()
+            .and_then(|y| y.parse::<i32>().ok());
+        if let (Some(org), Some(year)) = (programme.and_then(|p| reporter_of.get(&p)), year) {
+            let cell = money.entry(*org).or_default().entry(year).or_default();
+            cell.0 += row.usd.required;
+            cell.1 += row.usd.spent;
+        }
+    }
+    let mut reporting: Vec<OrganisationId> = reporter_of.values().copied().collect();
+    reporting.sort();
+    reporting.dedup();
+    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    x.open(
+        "iati-organisations",
+        &[
+            ("version", "2.03".into()),
+            ("generated-datetime", stamp.clone()),
+        ],
+    );
+    let usd = |cents: i64| rust_decimal::Decimal::new(cents, 2).normalize().to_string();
+    for id in reporting {
+        if only.is_some_and(|o| o != id) {
+            continue;
+        }
+        let o = store.organisation(id).await?;
+        x.0.push('\n');
+        x.open(
+            "iati-organisation",
+            &[
+                ("last-updated-datetime", stamp.clone()),
+                ("xml:lang", "en".into()),
+                ("default-currency", "USD".into()),
+            ],
+        );
+        x.text("organisation-identifier", &[], &org_ref(&o));
+        x.narratives("name", &[], &o.name, &org_ref(&o));
+        x.narratives(
+            "reporting-org",
+            &[
+                ("ref", org_ref(&o)),
+                ("type", o.org_type.code().to_string()),
+            ],
+            &o.name,
+            &org_ref(&o),
+        );
+        let years = money.get(&id).cloned().unwrap_or_default();
+        let period = |x: &mut Xml, year: i32| {
+            x.empty("period-start", &[("iso-date", format!("{year}-01-01"))]);
+            x.empty("period-end", &[("iso-date", format!("{year}-12-31"))]);
+        };
+        let value = |x: &mut Xml, year: i32, cents: i64| {
+            x.text(
+                "value",
+                &[
+                    ("currency", "USD".into()),
+                    ("value-date", format!("{year}-01-01")),
+                ],
+                &usd(cents),
+            );
+        };
+        // BudgetStatus 1: indicative.
+        for (year, (required, _)) in years.iter().filter(|(_, (r, _))| *r > 0) {
+            x.open("total-budget", &[("status", "1".into())]);
+            period(&mut x, *year);
+            value(&mut x, *year, *required);
+            x.close("total-budget");
+        }
+        for (year, (required, _)) in years.iter().filter(|(_, (r, _))| *r > 0) {
+            x.open("recipient-country-budget", &[("status", "1".into())]);
+            x.empty("recipient-country", &[("code", "KZ".into())]);
+            period(&mut x, *year);
+            value(&mut x, *year, *required);
+            x.close("recipient-country-budget");
+        }
+        for (year, (_, spent)) in years.iter().filter(|(_, (_, s))| *s > 0) {
+            x.open("total-expenditure", &[]);
+            period(&mut x, *year);
+            value(&mut x, *year, *spent);
+            x.close("total-expenditure");
+        }
+        x.close("iati-organisation");
+    }
+    x.close("iati-organisations");
+    x.0.push('\n');
+    Ok(x.0)
 }

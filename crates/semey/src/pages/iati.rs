@@ -1,6 +1,7 @@
 //! The IATI files at stable addresses, ready to be registered with the IATI Registry:
 //! `/iati/activities.xml` (every reporting organisation's programmes) and
-//! `/iati/activities.xml?organisation=ID` (one organisation's).
+//! `/iati/organisations.xml` (every reporting organisation), each one organisation's with
+//! `?organisation=ID`.
 
 use super::context::Reader;
 use crate::{AppError, AppState};
@@ -8,25 +9,47 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use semey_domain::ids::OrganisationId;
 
+/// The organisation `?organisation=` names: `Err` when it names none.
+async fn organisation_of(s: &AppState, reader: &Reader) -> Result<Option<OrganisationId>, ()> {
+    match reader.query.iter().find(|(k, _)| k == "organisation") {
+        Some((_, v)) => match v.parse::<OrganisationId>() {
+            Ok(id) if s.store.organisation(id).await.is_ok() => Ok(Some(id)),
+            _ => Err(()),
+        },
+        None => Ok(None),
+    }
+}
+
 pub(super) async fn activities(
     State(s): State<AppState>,
     reader: Reader,
 ) -> Result<Response, AppError> {
-    let organisation = match reader.query.iter().find(|(k, _)| k == "organisation") {
-        Some((_, v)) => match v.parse::<OrganisationId>() {
-            Ok(id) => {
-                s.store.organisation(id).await?;
-                Some(id)
-            }
-            Err(_) => return Ok(reader.not_found()),
-        },
-        None => None,
+    let Ok(organisation) = organisation_of(&s, &reader).await else {
+        return Ok(reader.not_found());
     };
     let xml =
         crate::iati::export::activities(&s.store, organisation, time::OffsetDateTime::now_utc())
             .await?;
-    if !xml.contains("<iati-activity ") {
-        // An IATI file holds one activity at least: an organisation reporting none has none.
+    xml_file(&reader, xml, "<iati-activity ")
+}
+
+pub(super) async fn organisations(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    let Ok(organisation) = organisation_of(&s, &reader).await else {
+        return Ok(reader.not_found());
+    };
+    let xml =
+        crate::iati::export::organisations(&s.store, organisation, time::OffsetDateTime::now_utc())
+            .await?;
+    xml_file(&reader, xml, "<iati-organisation ")
+}
+
+/// The file, or not found when it holds no `record` (an IATI file holds one at least: an
+/// organisation reporting nothing has none).
+fn xml_file(reader: &Reader, xml: String, record: &str) -> Result<Response, AppError> {
+    if !xml.contains(record) {
         return Ok(reader.not_found());
     }
     Ok((

@@ -48,6 +48,7 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/map", get(maps::map_page)),
         Route::action("/map/features.geojson", get(maps::features)),
         Route::action("/iati/activities.xml", get(iati::activities)),
+        Route::action("/iati/organisations.xml", get(iati::organisations)),
     ];
     all.extend(radiation::route_list());
     all

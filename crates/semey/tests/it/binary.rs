@@ -386,7 +386,7 @@ fn radiation_risk_on_the_command_line() {
 }
 
 #[test]
-fn iati_activities_export_on_the_command_line() {
+fn iati_exports_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("i.db").display());
     let (ok, _, err) = run(&db, &["demo"], "");
@@ -419,4 +419,20 @@ fn iati_activities_export_on_the_command_line() {
         "",
     );
     assert!(!ok && err.contains("--organisation"), "{err}");
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "export",
+            "iati-organisations",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        xml.contains("<iati-organisations version=\"2.03\"") && xml.contains("<total-budget "),
+        "{xml}"
+    );
 }

@@ -4,15 +4,19 @@
 use crate::support::shared;
 use axum::http::{Method, StatusCode};
 
-/// Runs `xmllint --schema` on `xml`; returns its verdict and messages.
+/// Runs `xmllint --schema` (the activities' schema) on `xml`; returns its verdict and messages.
 fn validate(xml: &str) -> (bool, String) {
+    validate_with(xml, "iati/schemas/iati-activities-schema.xsd")
+}
+
+fn validate_with(xml: &str, schema: &str) -> (bool, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("activities.xml");
     std::fs::write(&file, xml).unwrap();
     let out = std::process::Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
-        .arg(shared("iati/schemas/iati-activities-schema.xsd"))
+        .arg(shared(schema))
         .arg(&file)
         .output()
         .expect("xmllint (libxml2-utils; scripts/test.sh installs it)");
@@ -55,5 +59,26 @@ on_both_backends! {
         let implementer = orgs["items"][0]["id"].as_str().unwrap();
         let none = app.call(Method::GET, &format!("/iati/activities.xml?organisation={implementer}")).send().await;
         assert_eq!(none.status, StatusCode::NOT_FOUND);
+    }
+}
+
+on_both_backends! {
+    /// Each reporting organisation as an IATI 2.03 organisation the official schema accepts,
+    /// with its budgets (its programmes' requirements) and expenditure per year in US dollars.
+    async fn the_demo_exports_valid_iati_organisations(app: TestApp) {
+        let app = app.with_demo().await;
+        let xml = app.call(Method::GET, "/iati/organisations.xml").send().await.text();
+        let (valid, said) = validate_with(&xml, "iati/schemas/iati-organisations-schema.xsd");
+        assert!(valid, "the official schema refuses the export: {said}");
+        let (_, screening) = app.get("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN").await;
+        let org = screening["items"][0]["reporting_org_id"].as_str().unwrap();
+        let (_, o) = app.get(&format!("/api/v1/organisations/{org}")).await;
+        let reference = o["iati_id"].as_str().map(str::to_owned).unwrap_or(format!("XX-SEMEY-{org}"));
+        assert!(xml.contains(&format!("<organisation-identifier>{reference}</organisation-identifier>")), "{xml}");
+        assert!(xml.contains(r#"<total-budget status="1"><period-start iso-date="2024-01-01"/>"#), "{xml}");
+        assert!(xml.contains(r#"<recipient-country code="KZ"/>"#));
+        let one = app.call(Method::GET, &format!("/iati/organisations.xml?organisation={org}")).send().await.text();
+        assert_eq!(one.matches("<iati-organisation ").count(), 1);
+        assert!(validate_with(&one, "iati/schemas/iati-organisations-schema.xsd").0);
     }
 }
