@@ -82,3 +82,77 @@ on_both_backends! {
         assert!(validate_with(&one, "iati/schemas/iati-organisations-schema.xsd").0);
     }
 }
+
+/// The codes of an IATI codelist of `../shared/data/iati/codelists`.
+fn codelist(name: &str) -> std::collections::HashSet<String> {
+    let text = std::fs::read_to_string(shared(&format!("iati/codelists/{name}.xml"))).unwrap();
+    let mut parts = text.split("<code>");
+    parts.next(); // what comes before the first code
+    parts
+        .filter_map(|rest| rest.split("</code>").next())
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
+/// The values of attribute `attr` on every `<tag …>` of `xml`.
+fn attribute_values(xml: &str, tag: &str, attr: &str) -> Vec<String> {
+    let open = format!("<{tag} ");
+    let key = format!(" {attr}=\"");
+    let mut parts = xml.split(&open);
+    parts.next(); // what comes before the first tag
+    parts
+        .filter_map(|rest| {
+            let head = rest.split('>').next()?;
+            let value = format!(" {head}");
+            let start = value.find(&key)? + key.len();
+            Some(value[start..].split('"').next()?.to_owned())
+        })
+        .collect()
+}
+
+on_both_backends! {
+    /// What the schema cannot check: every code in the demo's IATI files is on its IATI
+    /// codelist (statuses, dates, organisation types and roles, transaction types, currencies,
+    /// DAC sectors, indicator measures, policy markers, budgets, countries).
+    async fn every_exported_code_is_on_its_codelist(app: TestApp) {
+        let app = app.with_demo().await;
+        let activities = app.call(Method::GET, "/iati/activities.xml").send().await.text();
+        let organisations = app.call(Method::GET, "/iati/organisations.xml").send().await.text();
+        let both = format!("{activities}{organisations}");
+        let checks: [(&str, &str, &str, &str); 14] = [
+            ("activity-status", "code", "ActivityStatus", &activities),
+            ("activity-date", "type", "ActivityDateType", &activities),
+            ("reporting-org", "type", "OrganisationType", &both),
+            ("participating-org", "type", "OrganisationType", &activities),
+            ("participating-org", "role", "OrganisationRole", &activities),
+            ("provider-org", "type", "OrganisationType", &activities),
+            ("receiver-org", "type", "OrganisationType", &activities),
+            ("transaction-type", "code", "TransactionType", &activities),
+            ("value", "currency", "Currency", &both),
+            ("indicator", "measure", "IndicatorMeasure", &activities),
+            ("budget", "type", "BudgetType", &activities),
+            ("budget", "status", "BudgetStatus", &activities),
+            ("recipient-country", "code", "Country", &both),
+            ("policy-marker", "significance", "PolicySignificance", &activities),
+        ];
+        for (tag, attr, list, xml) in checks {
+            let allowed = codelist(list);
+            let used = attribute_values(xml, tag, attr);
+            assert!(!used.is_empty() || ["policy-marker", "receiver-org"].contains(&tag), "the demo uses {tag}/@{attr}");
+            for v in used {
+                assert!(allowed.contains(&v), "{tag}/@{attr} = {v:?} is not on the {list} codelist");
+            }
+        }
+        // DAC sectors (vocabulary 1) are on the Sector codelist.
+        let sectors = codelist("Sector");
+        let mut parts = activities.split("<sector ");
+        parts.next(); // what comes before the first sector
+        for s in parts {
+            let head = s.split("/>").next().unwrap();
+            if head.contains(r#"vocabulary="1""#) {
+                let code = head.split(r#"code=""#).nth(1).unwrap().split('"').next().unwrap();
+                assert!(sectors.contains(code), "sector {code} is not a DAC code");
+            }
+        }
+    }
+}
