@@ -743,19 +743,6 @@ impl Store {
         )
     }
 
-    /// A shared indicator's reported actuals split by place, summed per place key, for `year`.
-    pub async fn shared_by_place(&self, shared: &str, year: i64) -> Result<Vec<(String, f64)>> {
-        let sql = format!(
-            "SELECT s.split_key, SUM(s.number) FROM indicator_splits s JOIN indicators i ON i.id = s.indicator_id \
-             JOIN indicator_periods p ON p.indicator_id = s.indicator_id AND p.period_start = s.period_start \
-             WHERE i.shared = $1 AND i.measure = 'unit' AND s.figure = 'actual' AND s.dimension = 'place' AND {} = $2 GROUP BY s.split_key",
-            self.year_of("p.period_end")
-        );
-        Ok(
-            on_pool!(self, p => sqlx::query_as::<_, (String, f64)>(&sql).bind(shared).bind(year).fetch_all(p).await)?,
-        )
-    }
-
     /// Every shared indicator code in use, with how many programmes report against it.
     pub async fn shared_codes_in_use(&self) -> Result<Vec<(String, i64)>> {
         Ok(on_pool!(self, p => sqlx::query_as::<_, (String, i64)>(

@@ -89,6 +89,14 @@ fn org_ref(o: &Organisation) -> String {
         .unwrap_or_else(|| format!("XX-SEMEY-{}", o.id))
 }
 
+/// A file's generated and last-updated time, to the second.
+fn stamp(now: OffsetDateTime) -> String {
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 fn iso(d: time::Date) -> String {
     d.to_string()
 }
@@ -116,11 +124,7 @@ pub async fn activities(
     lookups
         .organisations
         .extend(orgs.into_iter().map(|o| (o.id, o)));
-    let stamp = now
-        .replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let stamp = stamp(now);
     let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
     x.open(
         "iati-activities",
@@ -468,11 +472,7 @@ pub async fn organisations(
     only: Option<OrganisationId>,
     now: OffsetDateTime,
 ) -> Result<String, AppError> {
-    let stamp = now
-        .replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let stamp = stamp(now);
     // Who reports each programme, and each programme's money by year (US cents).
     let mut reporter_of = HashMap::new();
     let mut offset = 0;

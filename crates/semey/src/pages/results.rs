@@ -521,19 +521,15 @@ pub(super) async fn dashboard(
     let map = match pick.as_deref().and_then(|p| p.rsplit_once('@')) {
         Some((code, year)) => {
             let year: i64 = year.parse().unwrap_or(0);
-            // Settlements count in their district.
-            let mut parent = HashMap::new();
-            for r in s
-                .store
-                .places_at_level(semey_domain::place::PlaceLevel::Settlement, false)
-                .await?
-            {
-                if let Some(d) = r.place.parent_id {
-                    parent.insert(r.place.id, d);
-                }
-            }
+            let parent = districts_of_settlements(&s).await?;
             let mut values: HashMap<semey_domain::ids::PlaceId, f64> = HashMap::new();
-            for (key, v) in s.store.shared_by_place(code, year).await? {
+            for (key, _, v) in s
+                .store
+                .shared_by_place_and_year(code)
+                .await?
+                .into_iter()
+                .filter(|(_, y, _)| *y == year)
+            {
                 if let Ok(id) = key.parse() {
                     *values
                         .entry(parent.get(&id).copied().unwrap_or(id))
@@ -1048,29 +1044,26 @@ async fn shared_sums(
         .into_iter()
         .map(|(area, unit, year, total)| (t(lang, &format!("area-{area}")), unit, year, total))
         .collect();
-    // Settlements count in their district.
-    let mut parent = HashMap::new();
-    let mut names = HashMap::new();
-    for level in [
-        semey_domain::place::PlaceLevel::District,
-        semey_domain::place::PlaceLevel::Settlement,
-    ] {
-        for r in s.store.places_at_level(level, false).await? {
-            if level == semey_domain::place::PlaceLevel::Settlement {
-                if let Some(d) = r.place.parent_id {
-                    parent.insert(r.place.id.to_string(), d.to_string());
-                }
-            } else {
-                names.insert(
-                    r.place.id.to_string(),
-                    r.place.name.best(lang).unwrap_or_default().to_owned(),
-                );
-            }
-        }
-    }
+    let parent = districts_of_settlements(s).await?;
+    let names: HashMap<String, String> = s
+        .store
+        .places_at_level(semey_domain::place::PlaceLevel::District, false)
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                r.place.id.to_string(),
+                r.place.name.best(lang).unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
     let mut by_district: BTreeMap<(String, i64), f64> = BTreeMap::new();
     for (key, year, total) in s.store.shared_by_place_and_year(code).await? {
-        let district = parent.get(&key).cloned().unwrap_or(key);
+        let district = key
+            .parse()
+            .ok()
+            .and_then(|id| parent.get(&id))
+            .map_or(key, |d| d.to_string());
         let name = names.get(&district).cloned().unwrap_or(district);
         *by_district.entry((name, year)).or_default() += total;
     }
@@ -1081,6 +1074,21 @@ async fn shared_sums(
             .map(|((name, year), total)| (name, year, total))
             .collect(),
     ))
+}
+
+/// Each settlement's district: values split by settlement count in their district.
+async fn districts_of_settlements(
+    s: &AppState,
+) -> Result<
+    std::collections::HashMap<semey_domain::ids::PlaceId, semey_domain::ids::PlaceId>,
+    AppError,
+> {
+    Ok(s.store
+        .places_at_level(semey_domain::place::PlaceLevel::Settlement, false)
+        .await?
+        .iter()
+        .filter_map(|r| Some((r.place.id, r.place.parent_id?)))
+        .collect())
 }
 
 fn chosen_code(reader: &Reader, codes: &[(String, i64)]) -> Option<String> {
