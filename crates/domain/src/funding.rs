@@ -17,6 +17,7 @@ use crate::currency::{Currency, Money};
 use crate::error::{Checker, FieldError, Invalid};
 use crate::fx::Converted;
 use crate::ids::{OrganisationId, ProgrammeId, RequirementId, TransactionId};
+use crate::terms::FinanceTerms;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
@@ -296,6 +297,9 @@ pub struct TransactionInput {
     pub receiver_programme_id: Option<ProgrammeId>,
     #[serde(default)]
     pub description: String,
+    /// Aid, finance and flow type and tied status, where they differ from the programme's.
+    #[serde(default)]
+    pub terms: FinanceTerms,
 }
 
 /// A checked transaction, normalised so that a flow between two platform programmes is always
@@ -314,6 +318,7 @@ pub struct CheckedTransaction {
     pub provider_programme_id: Option<ProgrammeId>,
     pub receiver_programme_id: Option<ProgrammeId>,
     pub description: String,
+    pub terms: FinanceTerms,
 }
 
 impl CheckedTransaction {
@@ -366,6 +371,7 @@ impl TransactionInput {
             .reference
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty());
+        let terms = c.take("terms", self.terms.checked());
         c.finish(|| {
             let mut t = CheckedTransaction {
                 id: TransactionId(Uuid::nil()),
@@ -384,6 +390,7 @@ impl TransactionInput {
                     .receiver_programme_id
                     .filter(|p| *p != self.programme_id),
                 description: self.description.trim().to_owned(),
+                terms: terms.expect("checked"),
             };
             // An outgoing flow to another platform programme is recorded as that programme's
             // incoming flow, so both sides' reports of it become one record.
@@ -456,6 +463,9 @@ pub struct Transaction {
     pub receiver_org_id: Option<OrganisationId>,
     pub provider_programme_id: Option<ProgrammeId>,
     pub description: String,
+    /// Its own aid, finance and flow type and tied status (the programme's apply where absent).
+    #[serde(default)]
+    pub terms: FinanceTerms,
     pub converted: Converted,
 }
 
@@ -689,6 +699,7 @@ mod tests {
             provider_programme_id: None,
             receiver_programme_id: None,
             description: String::new(),
+            terms: FinanceTerms::default(),
         }
     }
 

@@ -66,6 +66,7 @@ pub mod radiation;
 pub mod record;
 pub mod results;
 pub mod service;
+pub mod terms;
 pub mod workflow;
 
 pub use error::{FieldError, Invalid};

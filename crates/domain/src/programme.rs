@@ -4,6 +4,7 @@
 use crate::error::{Checker, FieldError, Invalid};
 use crate::ids::{OrganisationId, PlaceId, ProgrammeId};
 use crate::lang::LocalText;
+use crate::terms::FinanceTerms;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -349,6 +350,10 @@ pub struct Programme {
     pub target_groups: Vec<TargetGroup>,
     pub participants: Vec<Participant>,
     pub policy_markers: Vec<PolicyMarker>,
+    /// Aid, finance and flow type and tied status of its money, unless a transaction says
+    /// otherwise.
+    #[serde(default)]
+    pub terms: FinanceTerms,
     /// The programme this project belongs to.
     pub parent_id: Option<ProgrammeId>,
     /// The organisation that reports (owns) this record.
@@ -372,6 +377,8 @@ pub struct ProgrammeInput {
     pub target_groups: Vec<String>,
     pub participants: Vec<Participant>,
     pub policy_markers: Vec<PolicyMarker>,
+    /// Default aid, finance and flow type and tied status of the programme's money.
+    pub terms: FinanceTerms,
     pub parent_id: Option<ProgrammeId>,
     pub reporting_org_id: Option<OrganisationId>,
 }
@@ -613,6 +620,7 @@ impl ProgrammeInput {
                 ));
             }
         }
+        let terms = c.take("terms", self.terms.checked());
         if self.parent_id == Some(id) {
             c.push(FieldError::new(
                 "parent_id",
@@ -635,6 +643,7 @@ impl ProgrammeInput {
                 target_groups,
                 participants: self.participants,
                 policy_markers: self.policy_markers,
+                terms: terms.expect("checked"),
                 parent_id: self.parent_id,
                 reporting_org_id: self.reporting_org_id,
             }

@@ -17,6 +17,7 @@ use semey_domain::funding::{
 use semey_domain::fx::{AppliedRate, Converted};
 use semey_domain::ids::{OrganisationId, ProgrammeId, RequirementId, TransactionId};
 use semey_domain::place::PlaceLevel;
+use semey_domain::terms::FinanceTerms;
 use semey_domain::Invalid;
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -110,7 +111,8 @@ pub struct SummaryRow {
 }
 
 const TX_COLUMNS: &str = "id, programme_id, reference, transaction_type, measure, internal, origin, tx_date, value_date, year, amount, \
-     currency, provider_org_id, receiver_org_id, provider_programme_id, description, amount_usd, usd_rate_id, amount_kzt, kzt_rate_id";
+     currency, provider_org_id, receiver_org_id, provider_programme_id, description, amount_usd, usd_rate_id, amount_kzt, kzt_rate_id, \
+     aid_type, finance_type, flow_type, tied_status";
 
 /// Converted amounts are read with the rate records they were converted with.
 const RATE_COLUMNS: &str = "ur.id AS usd_rate_id, ur.per_usd AS usd_rate, ur.rate_date AS usd_rate_date, ur.source AS usd_rate_source, \
@@ -134,7 +136,7 @@ fn rate_joins(alias: &str) -> String {
         " LEFT JOIN exchange_rates ur ON ur.id = {alias}.usd_rate_id JOIN exchange_rates kr ON kr.id = {alias}.kzt_rate_id"
     )
 }
-const TX_COLUMN_COUNT: usize = 20;
+const TX_COLUMN_COUNT: usize = 24;
 
 #[derive(sqlx::FromRow)]
 struct TxRow {
@@ -163,6 +165,10 @@ struct TxRow {
     kzt_rate: String,
     kzt_rate_date: Date,
     kzt_rate_source: String,
+    aid_type: Option<String>,
+    finance_type: Option<String>,
+    flow_type: Option<String>,
+    tied_status: Option<String>,
 }
 
 fn corrupt(e: impl ToString) -> StoreError {
@@ -222,6 +228,12 @@ impl TxRow {
                 .map(parse_id)
                 .transpose()?,
             description: self.description,
+            terms: FinanceTerms {
+                aid_type: self.aid_type,
+                finance_type: self.finance_type,
+                flow_type: self.flow_type,
+                tied_status: self.tied_status,
+            },
             converted: Converted {
                 usd: self.amount_usd,
                 kzt: self.amount_kzt,
@@ -267,6 +279,10 @@ fn tx_args(w: &TransactionWrite, out: &mut Vec<Arg>) {
         Arg::OptInt(c.usd_rate.rate_id),
         Arg::Int(c.kzt),
         Arg::OptInt(c.kzt_rate.rate_id),
+        Arg::OptText(t.terms.aid_type.clone()),
+        Arg::OptText(t.terms.finance_type.clone()),
+        Arg::OptText(t.terms.flow_type.clone()),
+        Arg::OptText(t.terms.tied_status.clone()),
     ]);
 }
 

@@ -7,6 +7,7 @@ use semey_domain::programme::{
     ActivityStatus, OrgRole, Participant, Percentage, PolicyMarker, Programme, ProgrammeDates,
     ProgrammePlace, SdgTarget, SectorShare, SectorVocabulary, TargetGroup, ThematicArea,
 };
+use semey_domain::terms::FinanceTerms;
 use semey_domain::Invalid;
 use std::collections::HashMap;
 use time::Date;
@@ -121,10 +122,15 @@ struct ProgrammeRow {
     planned_end: Option<Date>,
     actual_start: Option<Date>,
     actual_end: Option<Date>,
+    aid_type: Option<String>,
+    finance_type: Option<String>,
+    flow_type: Option<String>,
+    tied_status: Option<String>,
 }
 
 const PROGRAMME_COLUMNS: &str =
-    "id, iati_identifier, parent_id, reporting_org_id, title, description, status, planned_start, planned_end, actual_start, actual_end";
+    "id, iati_identifier, parent_id, reporting_org_id, title, description, status, planned_start, planned_end, actual_start, actual_end, \
+     aid_type, finance_type, flow_type, tied_status";
 
 fn corrupt(e: impl ToString) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -152,6 +158,12 @@ impl ProgrammeRow {
             target_groups: Vec::new(),
             participants: Vec::new(),
             policy_markers: Vec::new(),
+            terms: FinanceTerms {
+                aid_type: self.aid_type,
+                finance_type: self.finance_type,
+                flow_type: self.flow_type,
+                tied_status: self.tied_status,
+            },
             parent_id: self.parent_id.as_deref().map(parse_id).transpose()?,
             reporting_org_id: self.reporting_org_id.as_deref().map(parse_id).transpose()?,
         })
@@ -203,15 +215,20 @@ impl Store {
             Arg::OptDate(p.dates.planned_end),
             Arg::OptDate(p.dates.actual_start),
             Arg::OptDate(p.dates.actual_end),
+            Arg::OptText(p.terms.aid_type.clone()),
+            Arg::OptText(p.terms.finance_type.clone()),
+            Arg::OptText(p.terms.flow_type.clone()),
+            Arg::OptText(p.terms.tied_status.clone()),
         ];
         let sql = "INSERT INTO programmes (id, iati_identifier, parent_id, reporting_org_id, title, description, search, status, \
-                   planned_start, planned_end, actual_start, actual_end, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                   planned_start, planned_end, actual_start, actual_end, aid_type, finance_type, flow_type, tied_status, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
                    ON CONFLICT (id) DO UPDATE SET iati_identifier = excluded.iati_identifier, parent_id = excluded.parent_id, \
                    reporting_org_id = excluded.reporting_org_id, title = excluded.title, description = excluded.description, \
                    search = excluded.search, status = excluded.status, planned_start = excluded.planned_start, \
                    planned_end = excluded.planned_end, actual_start = excluded.actual_start, actual_end = excluded.actual_end, \
-                   updated_at = excluded.updated_at";
+                   aid_type = excluded.aid_type, finance_type = excluded.finance_type, flow_type = excluded.flow_type, \
+                   tied_status = excluded.tied_status, updated_at = excluded.updated_at";
         on_tx!(tx, c => bind_args!(sqlx::query(sql), args).bind(now()).execute(&mut *c).await.map(|r| r.rows_affected())).map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
                 "iati_identifier",

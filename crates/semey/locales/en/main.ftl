@@ -282,6 +282,14 @@ form-amount = Amount
 form-amount-hint = In the currency below, for example 1250000.50.
 form-currency = Currency
 form-currency-hint = Three-letter ISO 4217 code, for example KZT, USD, EUR.
+form-terms = Terms of the money (IATI)
+form-terms-hint = Defaults for the programme's transactions; a transaction may state its own.
+form-terms-transaction-hint = Leave empty to use the programme's defaults.
+form-aid-type = Aid type
+form-finance-type = Finance type
+form-flow-type = Flow type
+form-tied-status = Tied status
+error-unknown_code = { $code } is not on the IATI codelist for this field; choose a code from the list.
 form-note = Note
 
 ## Field errors

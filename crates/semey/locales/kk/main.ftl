@@ -282,6 +282,14 @@ form-amount = Сомасы
 form-amount-hint = Төменде көрсетілген валютада, мысалы 1250000.50.
 form-currency = Валюта
 form-currency-hint = Үш әріпті ISO 4217 коды, мысалы KZT, USD, EUR.
+form-terms = Қаражат шарттары (IATI)
+form-terms-hint = Бағдарлама операцияларына әдепкі мәндер; операцияның өз мәні болуы мүмкін.
+form-terms-transaction-hint = Бағдарлама мәндерін алу үшін бос қалдырыңыз.
+form-aid-type = Көмек түрі
+form-finance-type = Қаржыландыру түрі
+form-flow-type = Ағын түрі
+form-tied-status = Көмектің байланыстылығы
+error-unknown_code = { $code } коды осы өріске арналған IATI анықтамалығында жоқ; тізімнен код таңдаңыз.
 form-note = Ескертпе
 
 ## Өрістердегі қателер

@@ -286,6 +286,14 @@ form-amount = Сумма
 form-amount-hint = В валюте, указанной ниже, например 1250000.50.
 form-currency = Валюта
 form-currency-hint = Трёхбуквенный код ISO 4217, например KZT, USD, EUR.
+form-terms = Условия средств (IATI)
+form-terms-hint = Значения по умолчанию для операций программы; у операции могут быть свои.
+form-terms-transaction-hint = Оставьте пустым, чтобы взять значения программы.
+form-aid-type = Вид помощи
+form-finance-type = Вид финансирования
+form-flow-type = Вид потока
+form-tied-status = Связанность помощи
+error-unknown_code = Кода { $code } нет в справочнике IATI для этого поля; выберите код из списка.
 form-note = Примечание
 
 ## Ошибки в полях

@@ -280,6 +280,14 @@ form-amount = 金额
 form-amount-hint = 以下方所填货币计，例如 1250000.50。
 form-currency = 货币
 form-currency-hint = 三个字母的 ISO 4217 代码，例如 KZT、USD、EUR。
+form-terms = 资金条件（IATI）
+form-terms-hint = 方案交易的默认值；单笔交易可另行填写。
+form-terms-transaction-hint = 留空则使用方案的默认值。
+form-aid-type = 援助类型
+form-finance-type = 融资类型
+form-flow-type = 资金流类型
+form-tied-status = 捆绑状态
+error-unknown_code = { $code } 不在此字段的 IATI 代码表中；请从列表中选择代码。
 form-note = 备注
 
 ## 字段错误

@@ -179,6 +179,7 @@ pub async fn import_transactions(
             provider_programme_id,
             receiver_programme_id,
             description: row.get("description").to_owned(),
+            terms: row.terms(),
         };
         let t = match input.check() {
             Ok(t) => t,

@@ -22,6 +22,7 @@ use semey_domain::organisation::Organisation;
 use semey_domain::place::Place;
 use semey_domain::programme::Programme;
 use semey_domain::results::{Figure, IndicatorMeasure};
+use semey_domain::terms::{FinanceTerms, Term};
 use semey_domain::{Lang, LocalText};
 use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter, Store, TransactionFilter};
 use std::collections::{BTreeMap, HashMap};
@@ -285,6 +286,19 @@ async fn activity(
             ],
         );
     }
+    // The programme's defaults; its transactions state theirs only where they differ.
+    for term in Term::ALL {
+        if let Some(code) = p.terms.get(term) {
+            let mut attrs = vec![("code", code.to_owned())];
+            if term == Term::AidType {
+                attrs.push(("vocabulary", "1".into()));
+            }
+            x.empty(
+                &format!("default-{}", term.field().replace('_', "-")),
+                &attrs,
+            );
+        }
+    }
     let mut offset = 0;
     loop {
         let (reqs, _) = store
@@ -319,7 +333,7 @@ async fn activity(
         }
         offset += txs.len() as i64;
         for t in &txs {
-            transaction(x, lookups, t);
+            transaction(x, lookups, t, &p.terms);
         }
     }
     for r in store.results_of(p.id).await? {
@@ -425,7 +439,7 @@ fn budget(x: &mut Xml, r: &Requirement) {
     x.close("budget");
 }
 
-fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction) {
+fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction, defaults: &FinanceTerms) {
     let attrs = match t.reference.as_deref().filter(|r| !r.trim().is_empty()) {
         Some(r) => vec![("ref", r.to_owned())],
         None => vec![],
@@ -460,6 +474,16 @@ fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction) {
                 &o.name,
                 &org_ref(o),
             );
+        }
+    }
+    for term in Term::ALL {
+        // Stated only where it differs from the activity's default.
+        if let Some(code) = t.terms.get(term).filter(|c| defaults.get(term) != Some(*c)) {
+            let mut attrs = vec![("code", code.to_owned())];
+            if term == Term::AidType {
+                attrs.push(("vocabulary", "1".into()));
+            }
+            x.empty(&term.field().replace('_', "-"), &attrs);
         }
     }
     x.close("transaction");

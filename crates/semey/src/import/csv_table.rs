@@ -198,3 +198,18 @@ impl Row<'_> {
         at.and_then(|i| self.values.get(i)).map_or("", str::trim)
     }
 }
+
+impl Row<'_> {
+    /// The optional columns `aid_type`, `finance_type`, `flow_type` and `tied_status` (checked
+    /// with the record they belong to).
+    pub fn terms(&self) -> semey_domain::terms::FinanceTerms {
+        use semey_domain::terms::Term;
+        let get = |t: Term| self.opt(t.field()).map(str::to_owned);
+        semey_domain::terms::FinanceTerms {
+            aid_type: get(Term::AidType),
+            finance_type: get(Term::FinanceType),
+            flow_type: get(Term::FlowType),
+            tied_status: get(Term::TiedStatus),
+        }
+    }
+}

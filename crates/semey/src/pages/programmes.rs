@@ -230,6 +230,8 @@ struct ProgrammePage {
     groups: String,
     sdgs: String,
     sectors: String,
+    /// Aid, finance and flow type and tied status: label and "code — IATI name".
+    terms: Vec<(String, String)>,
     parent: Option<(String, String)>,
     partners: Vec<(String, String)>,
     projects: Vec<(String, String)>,
@@ -408,6 +410,16 @@ pub(super) async fn programme(
                 })
                 .collect(),
         ),
+        terms: semey_domain::terms::Term::ALL
+            .iter()
+            .filter_map(|term| {
+                let code = p.terms.get(*term)?;
+                Some((
+                    t(lang, &format!("form-{}", term.field().replace('_', "-"))),
+                    format!("{code} — {}", term.name(code).unwrap_or("")),
+                ))
+            })
+            .collect(),
         parent,
         partners,
         projects,

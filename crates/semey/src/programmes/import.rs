@@ -235,6 +235,7 @@ pub async fn import_programmes(
             target_groups: list(row.get("target_groups")).map(str::to_owned).collect(),
             participants,
             policy_markers,
+            terms: row.terms(),
             parent_id,
             reporting_org_id,
         };

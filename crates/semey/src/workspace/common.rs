@@ -67,6 +67,26 @@ pub(super) struct Options {
     pub(super) measures: Vec<Choice>,
     pub(super) directions: Vec<Choice>,
     pub(super) yes_no: Vec<Choice>,
+    /// Aid, finance and flow type and tied status: each field's name, label and choices.
+    pub(super) terms: Vec<(String, String, Vec<Choice>)>,
+}
+
+/// The choices of the four IATI classifications of money, each code with its IATI name.
+fn terms_choices() -> Vec<(String, String, Vec<Choice>)> {
+    use semey_domain::terms::Term;
+    Term::ALL
+        .iter()
+        .map(|term| {
+            (
+                format!("terms.{}", term.field()),
+                format!("form-{}", term.field().replace('_', "-")),
+                term.codes()
+                    .iter()
+                    .map(|(code, name)| ((*code).to_owned(), format!("{code} — {name}")))
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Options, AppError> {
@@ -168,6 +188,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 })
                 .collect();
             o.programmes = programmes().await?;
+            o.terms = terms_choices();
         }
         "service" => {
             use semey_domain::service::{ServiceCategory, ServiceStatus, DAYS};
@@ -217,6 +238,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
             o.transaction_types = (1..=TransactionType::NAMES.len())
                 .map(|code| tr("txtype", &code.to_string()))
                 .collect();
+            o.terms = terms_choices();
         }
     }
     Ok(o)

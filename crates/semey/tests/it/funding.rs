@@ -244,3 +244,29 @@ on_both_backends! {
         assert_eq!(health_2024["usd"]["committed"], child["groups"].as_array().unwrap().iter().find(|g| g["key"]["area"] == "health").unwrap()["usd"]["committed"]);
     }
 }
+
+on_both_backends! {
+    /// Aid, finance and flow type and tied status: a programme's defaults and a transaction's
+    /// own are stored and read back; a code that is not on its IATI codelist is refused with
+    /// its field named, and nothing is stored.
+    async fn terms_of_money_are_kept_and_checked(app: TestApp) {
+        app.with_rates().await;
+        let p = app
+            .programme("XX-T-TERMS", json!({"terms": {"aid_type": "c01", "finance_type": "110", "flow_type": "10", "tied_status": "5"}}))
+            .await;
+        let (_, read) = app.get(&format!("/api/v1/programmes/{p}")).await;
+        assert_eq!(read["terms"], json!({"aid_type": "C01", "finance_type": "110", "flow_type": "10", "tied_status": "5"}));
+        let mut experts = tx(&p, 11, "2024-01-05", "100", "USD", None);
+        experts["terms"] = json!({"aid_type": "D01"});
+        let (s, body) = app.post("/api/v1/transactions", experts).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        assert_eq!(body["terms"]["aid_type"], "D01");
+        let mut bad = tx(&p, 11, "2024-01-06", "100", "USD", None);
+        bad["terms"] = json!({"flow_type": "20", "aid_type": "Z99"});
+        let (s, body) = app.post("/api/v1/transactions", bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["terms.flow_type", "terms.aid_type"], "withdrawn and unknown codes: {body}");
+        assert_eq!(app.count("transactions").await, 1);
+    }
+}

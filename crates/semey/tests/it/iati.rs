@@ -41,6 +41,9 @@ on_both_backends! {
         assert!(xml.contains(r#"<narrative xml:lang="kk">"#) && xml.contains(r#"<narrative xml:lang="zh">"#));
         assert!(xml.contains("<participating-org ") && xml.contains("<sector ") && xml.contains("<budget "));
         assert!(xml.contains("<transaction") && xml.contains("<transaction-type code="));
+        // Terms: the programme's defaults, and a transaction's own where it differs.
+        assert!(xml.contains(r#"<default-flow-type code="10"/><default-finance-type code="110"/><default-aid-type code="D02" vocabulary="1"/><default-tied-status code="5"/>"#), "{xml}");
+        assert!(xml.contains(r#"<aid-type code="D01" vocabulary="1"/></transaction>"#), "{xml}");
         assert!(xml.contains(r#"<result type="1">"#) && xml.contains(r#"<dimension name="sex" value="female"/>"#), "{xml}");
         // One organisation's file holds only what it reports.
         let (_, screening) = app.get("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN").await;
@@ -113,13 +116,18 @@ fn attribute_values(xml: &str, tag: &str, attr: &str) -> Vec<String> {
 on_both_backends! {
     /// What the schema cannot check: every code in the demo's IATI files is on its IATI
     /// codelist (statuses, dates, organisation types and roles, transaction types, currencies,
-    /// DAC sectors, indicator measures, policy markers, budgets, countries).
+    /// DAC sectors, indicator measures, policy markers, budgets, countries, aid, finance and
+    /// flow types).
     async fn every_exported_code_is_on_its_codelist(app: TestApp) {
         let app = app.with_demo().await;
         let activities = app.call(Method::GET, "/iati/activities.xml").send().await.text();
         let organisations = app.call(Method::GET, "/iati/organisations.xml").send().await.text();
         let both = format!("{activities}{organisations}");
-        let checks: [(&str, &str, &str, &str); 14] = [
+        let checks: [(&str, &str, &str, &str); 18] = [
+            ("default-aid-type", "code", "AidType", &activities),
+            ("default-finance-type", "code", "FinanceType", &activities),
+            ("default-flow-type", "code", "FlowType", &activities),
+            ("aid-type", "code", "AidType", &activities),
             ("activity-status", "code", "ActivityStatus", &activities),
             ("activity-date", "type", "ActivityDateType", &activities),
             ("reporting-org", "type", "OrganisationType", &both),
