@@ -35,6 +35,12 @@ impl FieldError {
         self
     }
 
+    /// The same error naming every value of `args` for its translated message.
+    pub fn with_args(mut self, args: Vec<(String, String)>) -> Self {
+        self.args.extend(args);
+        self
+    }
+
     /// The same error, with its field path placed under `prefix` (`prefix.field`).
     pub fn under(mut self, prefix: &str) -> Self {
         self.field = match (prefix.is_empty(), self.field.is_empty()) {

@@ -76,21 +76,14 @@ impl std::fmt::Display for DemoReport {
 /// Loads the demo dataset, each file through its import (in the order the files depend on
 /// each other). Running it again changes nothing.
 pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
-    use crate::funding::import::{import_exchange_rates, import_requirements, import_transactions};
+    use crate::funding::import::{import_requirements, import_transactions};
     let file = |name: &str, bytes: &'static [u8]| Source::new(name, bytes, Actor::command_line());
-    let mut report = DemoReport::default();
-    load_places(store, &mut report).await?;
+    let mut report = load_reference(store).await?;
     let orgs = file("demo/organisations.csv", ORGANISATIONS);
     report.organisations =
         crate::organisations::import::import_organisations(store, &orgs, &mut Quiet)
             .await?
             .rows as usize;
-    import_exchange_rates(
-        store,
-        &file("demo/exchange-rates.csv", EXCHANGE_RATES),
-        &mut Quiet,
-    )
-    .await?;
     let programmes = file("demo/programmes.csv", PROGRAMMES);
     report.programmes = crate::programmes::import::import_programmes(store, &programmes, &mut Quiet)
         .await?
@@ -115,6 +108,24 @@ pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
     report.indicator_periods = crate::results::import::import_values(store, &values, &mut Quiet)
         .await?
         .rows as usize;
+    Ok(report)
+}
+
+/// The demo's reference data alone: its places and exchange rates (what a file from elsewhere,
+/// such as an IATI export, needs in order to be read into an empty platform).
+pub async fn load_reference(store: &Store) -> Result<DemoReport, AppError> {
+    let mut report = DemoReport::default();
+    load_places(store, &mut report).await?;
+    crate::funding::import::import_exchange_rates(
+        store,
+        &Source::new(
+            "demo/exchange-rates.csv",
+            EXCHANGE_RATES,
+            Actor::command_line(),
+        ),
+        &mut Quiet,
+    )
+    .await?;
     Ok(report)
 }
 

@@ -727,6 +727,46 @@ impl MoneyKind for Transaction {
     }
 }
 
+impl Store {
+    /// Removes a programme's transactions and requirements (an activity replaced by an IATI
+    /// import); the caller refreshes its roll-ups once the new ones are written.
+    pub async fn clear_programme_money(&self, tx: &mut Tx, programme: ProgrammeId) -> Result<()> {
+        for sql in [
+            "DELETE FROM transactions WHERE programme_id = $1",
+            "DELETE FROM requirements WHERE programme_id = $1",
+        ] {
+            on_tx!(tx, c => sqlx::query(sql).bind(programme.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// The ids of a programme's transactions and requirements, each list sorted.
+    pub async fn money_ids_of(
+        &self,
+        tx: &mut Tx,
+        programme: ProgrammeId,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let t: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT id FROM transactions WHERE programme_id = $1 ORDER BY id").bind(programme.to_string()).fetch_all(&mut *c).await)?;
+        let r: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT id FROM requirements WHERE programme_id = $1 ORDER BY id").bind(programme.to_string()).fetch_all(&mut *c).await)?;
+        Ok((
+            t.into_iter().map(|(x,)| x).collect(),
+            r.into_iter().map(|(x,)| x).collect(),
+        ))
+    }
+
+    /// Inserts converted requirements without refreshing roll-ups (bulk imports refresh once).
+    pub async fn insert_requirements(
+        &self,
+        tx: &mut Tx,
+        rows: &[(CheckedRequirement, Converted)],
+    ) -> Result<()> {
+        for (r, c) in rows {
+            <Requirement as MoneyKind>::insert(self, tx, r.clone(), c.clone()).await?;
+        }
+        Ok(())
+    }
+}
+
 impl MoneyKind for Requirement {
     type Id = RequirementId;
     type Checked = CheckedRequirement;

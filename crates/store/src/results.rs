@@ -483,6 +483,41 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Makes way for a programme's results as an IATI import brings them: every period (with
+    /// its splits) of the programme's indicators goes, to be written again, and the results not
+    /// in `keep` go with their indicators and the links services had to them. Status counts and
+    /// shared sums follow.
+    pub async fn delete_results_of(
+        &self,
+        tx: &mut Tx,
+        programme: ProgrammeId,
+        keep: &[ResultId],
+    ) -> Result<()> {
+        let id = programme.to_string();
+        let codes: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT DISTINCT shared FROM indicators WHERE programme_id = $1 AND shared IS NOT NULL").bind(&id).fetch_all(&mut *c).await)?;
+        for sql in [
+            "DELETE FROM indicator_splits WHERE indicator_id IN (SELECT id FROM indicators WHERE programme_id = $1)",
+            "DELETE FROM indicator_periods WHERE indicator_id IN (SELECT id FROM indicators WHERE programme_id = $1)",
+        ] {
+            on_tx!(tx, c => sqlx::query(sql).bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        let held: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT id FROM results WHERE programme_id = $1").bind(&id).fetch_all(&mut *c).await)?;
+        let keep: Vec<String> = keep.iter().map(ToString::to_string).collect();
+        for (gone,) in held.into_iter().filter(|(r,)| !keep.contains(r)) {
+            for sql in [
+                "DELETE FROM indicators WHERE result_id = $1",
+                "DELETE FROM service_results WHERE result_id = $1",
+                "DELETE FROM results WHERE id = $1",
+            ] {
+                on_tx!(tx, c => sqlx::query(sql).bind(&gone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        self.rebuild_status_rollup(tx).await?;
+        self.refresh_shared_codes(tx, codes.into_iter().map(|(c,)| c).collect())
+            .await
+    }
+
     /// Sums the reported actuals of the shared count indicators among `indicators` again, by
     /// shared indicator, unit and year.
     pub async fn refresh_shared_totals(

@@ -5,6 +5,7 @@
 mod common;
 mod extract;
 mod funding;
+pub mod iati;
 mod organisations;
 mod places;
 mod programmes;
@@ -42,6 +43,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "workflow", description = "What editors propose, and its approval by coordinators"),
         (name = "results", description = "Results chains, indicators, their periods' targets and actuals, and whether programmes are on track"),
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
+        (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
         (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
 )]
@@ -58,6 +60,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(radiation::routes())
         .merge(services::routes())
         .merge(results::routes())
+        .merge(iati::routes())
 }
 
 /// The API's OpenAPI description.

@@ -54,3 +54,25 @@ pub(super) async fn export(
     );
     Ok(())
 }
+
+/// `semey import iati FILE`: an IATI 2.01–2.03 activity file, streamed from disk.
+pub(super) async fn import(
+    state: &AppState,
+    file: &Path,
+    bar: &mut super::progress::Bar,
+) -> Result<crate::import::ImportReport, crate::AppError> {
+    let f = std::fs::File::open(file).map_err(|e| {
+        crate::AppError::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", file.display()),
+        ))
+    })?;
+    crate::iati::import::import_activities(
+        &state.store,
+        std::io::BufReader::with_capacity(1 << 16, f),
+        &file.display().to_string(),
+        &crate::accounts::Actor::operator(),
+        bar,
+    )
+    .await
+}

@@ -57,6 +57,10 @@ pub enum ImportCommand {
     /// Indicators' targets and actuals from CSV (the template of a programme's results page:
     /// indicator_id,indicator,period_start,period_end,figure,dimension,key,value,comment,document).
     IndicatorValues { file: PathBuf },
+    /// IATI 2.01–2.03 activities (an iati-activities XML file from any publisher): programmes
+    /// by iati-identifier, organisations, budgets, transactions, places and results. Streamed;
+    /// all or nothing; a re-import changes nothing.
+    Iati { file: PathBuf },
     /// Radiation measurements: Safecast bulk CSV, Safecast API CSV or JSON, bGeigie logs, a
     /// CSV of any layout (--map), GeoJSON points. All or nothing; a re-import adds nothing.
     Measurements {
@@ -262,6 +266,7 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                     )
                     .await
                 }
+                ImportCommand::Iati { file } => super::iati::import(state, &file, &mut bar).await,
                 ImportCommand::Measurements { .. } => unreachable!("handled above"),
             };
             bar.finish();

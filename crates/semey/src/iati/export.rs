@@ -17,7 +17,7 @@
 
 use crate::AppError;
 use semey_domain::funding::{Requirement, Transaction};
-use semey_domain::ids::{OrganisationId, PlaceId};
+use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::organisation::Organisation;
 use semey_domain::place::Place;
 use semey_domain::programme::Programme;
@@ -106,6 +106,8 @@ fn iso(d: time::Date) -> String {
 struct Lookups {
     organisations: HashMap<OrganisationId, Organisation>,
     places: HashMap<PlaceId, Place>,
+    /// The identifiers of programmes money came from (internal flows).
+    identifiers: HashMap<ProgrammeId, String>,
 }
 
 /// Every programme with a reporting organisation (or only those `reporting` reports) as an
@@ -118,6 +120,7 @@ pub async fn activities(
     let mut lookups = Lookups {
         organisations: HashMap::new(),
         places: HashMap::new(),
+        identifiers: HashMap::new(),
     };
     let (orgs, _) = store
         .list_organisations(&Default::default(), Page::new(Some(Page::MAX_LIMIT), None))
@@ -225,7 +228,7 @@ async fn activity(
         }
     }
     x.empty("recipient-country", &[("code", "KZ".into())]);
-    for (i, pp) in p.places.iter().enumerate() {
+    for pp in &p.places {
         let place = match lookups.places.get(&pp.place_id) {
             Some(pl) => Some(pl.clone()),
             None => match store.place(pp.place_id).await {
@@ -238,10 +241,13 @@ async fn activity(
             },
         };
         let Some(place) = place else { continue };
-        x.open(
-            "location",
-            &[("ref", format!("{}-L{}", p.iati_identifier, i + 1))],
-        );
+        // KATO, Kazakhstan's classifier of administrative units, is no IATI geographic
+        // vocabulary: the place's code (or the platform's id) is the location's own reference.
+        let reference = match &place.kato {
+            Some(k) => format!("KATO-{k}"),
+            None => format!("SEMEY-PLACE-{}", place.id),
+        };
+        x.open("location", &[("ref", reference)]);
         x.narratives("name", &[], &place.name, &place.id.to_string());
         if let Some(pt) = place.point {
             x.open(
@@ -257,14 +263,35 @@ async fn activity(
         x.close("location");
     }
     for s in &p.sectors {
+        let mut attrs = vec![("vocabulary", s.vocabulary.iati_code().to_owned())];
+        if s.vocabulary == semey_domain::programme::SectorVocabulary::Custom {
+            attrs.push((
+                "vocabulary-uri",
+                super::import::SECTORS_VOCABULARY_URI.into(),
+            ));
+        }
+        attrs.extend([
+            ("code", s.code.clone()),
+            (
+                "percentage",
+                rust_decimal::Decimal::from(s.percentage).to_string(),
+            ),
+        ]);
+        x.empty("sector", &attrs);
+    }
+    // The platform's thematic areas, as the reporter's second vocabulary (98) with its address.
+    for (area, share) in p.area_shares() {
         x.empty(
             "sector",
             &[
-                ("vocabulary", s.vocabulary.iati_code().to_owned()),
-                ("code", s.code.clone()),
+                ("vocabulary", "98".into()),
+                ("vocabulary-uri", super::import::AREAS_VOCABULARY_URI.into()),
+                ("code", area.as_str().to_owned()),
                 (
                     "percentage",
-                    rust_decimal::Decimal::from(s.percentage).to_string(),
+                    rust_decimal::Decimal::new(i64::from(share), 2)
+                        .normalize()
+                        .to_string(),
                 ),
             ],
         );
@@ -333,6 +360,13 @@ async fn activity(
         }
         offset += txs.len() as i64;
         for t in &txs {
+            if let Some(from) = t.provider_programme_id {
+                if let std::collections::hash_map::Entry::Vacant(e) =
+                    lookups.identifiers.entry(from)
+                {
+                    e.insert(store.programme(from).await?.iati_identifier);
+                }
+            }
             transaction(x, lookups, t, &p.terms);
         }
     }
@@ -391,8 +425,9 @@ async fn activity(
     Ok(())
 }
 
-/// A target or an actual: its value (a comment for values in words), its split as dimensions,
-/// its comment.
+/// A target or an actual: its value (a comment for values in words) and comment, then each
+/// part of its split as a target or actual of its own with the dimension it counts (IATI's
+/// disaggregation).
 fn figure(x: &mut Xml, tag: &str, measure: IndicatorMeasure, f: &Figure) {
     let in_words = matches!(
         measure,
@@ -403,24 +438,28 @@ fn figure(x: &mut Xml, tag: &str, measure: IndicatorMeasure, f: &Figure) {
     } else {
         vec![("value", f.value.trim().to_owned())]
     };
-    x.open(tag, &attrs);
-    for s in &f.splits {
-        x.empty(
-            "dimension",
-            &[("name", s.dimension.clone()), ("value", s.key.clone())],
-        );
-    }
     let comment = match (in_words, f.comment.trim()) {
         (true, "") => f.value.trim().to_owned(),
         (true, c) => format!("{} — {c}", f.value.trim()),
         (false, c) => c.to_owned(),
     };
-    if !comment.is_empty() {
+    if comment.is_empty() {
+        x.empty(tag, &attrs);
+    } else {
+        x.open(tag, &attrs);
         x.open("comment", &[]);
         x.text("narrative", &[], &comment);
         x.close("comment");
+        x.close(tag);
     }
-    x.close(tag);
+    for s in &f.splits {
+        x.open(tag, &[("value", s.value.trim().to_owned())]);
+        x.empty(
+            "dimension",
+            &[("name", s.dimension.clone()), ("value", s.key.clone())],
+        );
+        x.close(tag);
+    }
 }
 
 fn budget(x: &mut Xml, r: &Requirement) {
@@ -463,17 +502,32 @@ fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction, defaults: &Finan
         x.text("narrative", &[], t.description.trim());
         x.close("description");
     }
+    // A flow from another programme of the platform names that programme's activity.
+    let from = t
+        .provider_programme_id
+        .and_then(|p| lookups.identifiers.get(&p))
+        .map(|i| ("provider-activity-id", i.clone()));
     for (tag, org) in [
         ("provider-org", t.provider_org_id),
         ("receiver-org", t.receiver_org_id),
     ] {
-        if let Some(o) = org.and_then(|o| lookups.organisations.get(&o)) {
-            x.narratives(
-                tag,
-                &[("ref", org_ref(o)), ("type", o.org_type.code().to_string())],
-                &o.name,
-                &org_ref(o),
-            );
+        let activity = if tag == "provider-org" {
+            from.clone()
+        } else {
+            None
+        };
+        match org.and_then(|o| lookups.organisations.get(&o)) {
+            Some(o) => {
+                let mut attrs = vec![("ref", org_ref(o))];
+                attrs.extend(activity);
+                attrs.push(("type", o.org_type.code().to_string()));
+                x.narratives(tag, &attrs, &o.name, &org_ref(o));
+            }
+            None => {
+                if let Some(a) = activity {
+                    x.empty(tag, &[a]);
+                }
+            }
         }
     }
     for term in Term::ALL {

@@ -2,3 +2,5 @@
 //! published records only, in the order and shape of the official schema.
 
 pub mod export;
+pub mod import;
+pub mod xml;

@@ -4,7 +4,7 @@ use semey_domain::FieldError;
 use serde::Serialize;
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub kind: String,
     pub rows: u64,

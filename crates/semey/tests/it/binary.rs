@@ -406,6 +406,21 @@ fn iati_exports_on_the_command_line() {
     assert!(xml.starts_with(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\""
     ));
+    // Read back by `semey import iati`: the platform holds it already, nothing changes.
+    let (ok, said, err) = run(&db, &["import", "iati", out.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("iati activities: 8 read, 0 new, 0 updated, 8 already present"),
+        "{said}"
+    );
+    // A broken file: nothing is imported and the line is named.
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(&broken, xml.replacen("</iati-identifier>", "", 1)).unwrap();
+    let (ok, _, err) = run(&db, &["import", "iati", broken.to_str().unwrap()], "");
+    assert!(
+        !ok && err.contains("nothing was imported") && err.contains("line 3"),
+        "{err}"
+    );
     let (ok, _, err) = run(
         &db,
         &[

@@ -248,6 +248,8 @@ struct Call {
     path: String,
     json: Option<serde_json::Value>,
     form: Option<String>,
+    /// An XML document (IATI files).
+    xml: Option<String>,
     rule: Rule,
 }
 
@@ -277,12 +279,14 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         path,
         json: Some(body),
         form: None,
+        xml: None,
         rule,
     };
     let form = |path: String, body: String, rule| Call {
         path,
         json: None,
         form: Some(body),
+        xml: None,
         rule,
     };
     let org_body =
@@ -311,6 +315,16 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
             json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),
             Rule::Coordination,
         ),
+        // An IATI file writes shared data of many owners at once: coordinators only.
+        "POST /api/v1/iati/activities" => Call {
+            path: "/api/v1/iati/activities".into(),
+            json: None,
+            form: None,
+            xml: Some(format!(
+                r#"<iati-activities version="2.03"><iati-activity default-currency="USD"><iati-identifier>XM-MATRIX-IATI-{tag}</iati-identifier><reporting-org ref="XM-MATRIX" type="40"><narrative>Matrix agency</narrative></reporting-org><title><narrative>Matrix</narrative></title><activity-status code="2"/><sector vocabulary="1" code="12220"/></iati-activity></iati-activities>"#
+            )),
+            rule: Rule::Coordination,
+        },
         "POST /api/v1/exchange-rates" => json("/api/v1/exchange-rates".into(), json!([{"currency": "EUR", "date": "2024-06-01", "per_usd": "0.93", "source": format!("matrix {tag}")}]), Rule::Coordination),
         "POST /workspace/organisations/new" => form("/workspace/organisations/new".into(), format!("name.en=Form+org+{tag}&org_type=22&country=KZ"), Rule::Coordination),
         "POST /workspace/organisations/{id}" => form(format!("/workspace/organisations/{}", f.owner), "name.en=Owner+organisation&org_type=22&country=KZ".into(), Rule::Owner),
@@ -449,7 +463,10 @@ on_both_backends! {
                         "application/x-www-form-urlencoded",
                         form.replace('[', "%5B").replace(']', "%5D").into_bytes(),
                     ),
-                    _ => request,
+                    _ => match &c.xml {
+                        Some(x) => request.body("application/xml", x.clone().into_bytes()),
+                        None => request,
+                    },
                 };
                 let allowed = c.rule.allows(who);
                 let before = if allowed { Vec::new() } else { app.content().await };

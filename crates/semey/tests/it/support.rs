@@ -446,6 +446,15 @@ impl TestApp {
     }
 
     /// Loads the demo dataset.
+    /// Another platform on a fresh database of the same kind.
+    pub async fn sibling(&self) -> TestApp {
+        TestApp::new(match self.store().backend() {
+            semey_store::Backend::Sqlite => Db::Sqlite,
+            semey_store::Backend::Postgres => Db::Postgres,
+        })
+        .await
+    }
+
     pub async fn with_demo(self) -> Self {
         semey::demo::load(self.store()).await.expect("demo loads");
         self
