@@ -41,6 +41,27 @@ pub struct Config {
     /// risk; below, off track).
     #[serde(default)]
     pub results: semey_domain::results::Thresholds,
+    /// The open data's licence (`[open_data]`: `licence`, an SPDX identifier, and
+    /// `licence_url`), shown in the catalogue and its DCAT-AP metadata.
+    #[serde(default)]
+    pub open_data: OpenDataConfig,
+}
+
+/// The licence of the open data (CC BY 4.0 unless configured).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpenDataConfig {
+    pub licence: String,
+    pub licence_url: String,
+}
+
+impl Default for OpenDataConfig {
+    fn default() -> Self {
+        Self {
+            licence: "CC-BY-4.0".to_owned(),
+            licence_url: "https://creativecommons.org/licenses/by/4.0/".to_owned(),
+        }
+    }
 }
 
 /// Every constant of the radiation risk estimate (see docs/radiation-model.md for their sources), shown on
@@ -99,6 +120,7 @@ impl Default for Config {
             public_export_rows: 1_000_000,
             radiation: RadiationConfig::default(),
             results: Default::default(),
+            open_data: Default::default(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! append-only audit trail. Secrets are never stored: sessions and tokens by the SHA-256 of
 //! their secret (computed by the caller), passwords as Argon2id PHC strings.
 
-use crate::db::{on_pool, on_tx, parse_id, Page, Store, Tx};
+use crate::db::{bind_args, on_pool, on_tx, parse_id, Page, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::access::Role;
 use semey_domain::ids::{OrganisationId, TokenId, UserId};
@@ -163,12 +163,46 @@ pub struct AuditEntry {
     pub new_value: Option<String>,
 }
 
+/// The tables behind the open datasets (their row counts are public).
+#[derive(Debug, Clone, Copy)]
+pub enum OpenTable {
+    Places,
+    Organisations,
+    Programmes,
+    Transactions,
+    Requirements,
+    ExchangeRates,
+    Indicators,
+    IndicatorPeriods,
+    Services,
+    Audit,
+}
+
+impl OpenTable {
+    fn name(self) -> &'static str {
+        match self {
+            OpenTable::Places => "places",
+            OpenTable::Organisations => "organisations",
+            OpenTable::Programmes => "programmes",
+            OpenTable::Transactions => "transactions",
+            OpenTable::Requirements => "requirements",
+            OpenTable::ExchangeRates => "exchange_rates",
+            OpenTable::Indicators => "indicators",
+            OpenTable::IndicatorPeriods => "indicator_periods",
+            OpenTable::Services => "services",
+            OpenTable::Audit => "audit_log",
+        }
+    }
+}
+
 /// Filters on the audit trail.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub record_type: Option<String>,
     pub record_id: Option<String>,
     pub user_id: Option<UserId>,
+    /// Only lines older than this sequence number.
+    pub before_seq: Option<i64>,
 }
 
 impl Store {
@@ -443,6 +477,48 @@ impl Store {
         Ok(())
     }
 
+    /// Up to `limit` audit lines a filter selects, newest first, older than `before` (a
+    /// sequence number): for reading the whole trail, which grows while it is read, without
+    /// rows shifting between batches.
+    pub async fn audit_before(
+        &self,
+        f: &AuditFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut all = Vec::new();
+        let mut f = f.clone();
+        f.before_seq = before;
+        all.extend(
+            self.list_audit(&f, crate::db::Page { limit, offset: 0 })
+                .await?,
+        );
+        Ok(all)
+    }
+
+    /// When records of these kinds (or files of these import formats) last changed, from the
+    /// audit trail.
+    pub async fn last_changed(&self, kinds: &[&str], imports: &[&str]) -> Result<Option<String>> {
+        let mut sql = crate::db::Sql::new("SELECT MAX(at) FROM audit_log WHERE record_type IN ");
+        sql.list(kinds.iter().map(|k| crate::db::Arg::Text((*k).to_owned())));
+        if !imports.is_empty() {
+            sql.push(" OR record_type IN ");
+            sql.list(
+                imports
+                    .iter()
+                    .map(|k| crate::db::Arg::Text(format!("import:{k}"))),
+            );
+        }
+        let row: (Option<String>,) = on_pool!(self, p => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_one(p).await)?;
+        Ok(row.0)
+    }
+
+    /// How many rows one of the open datasets' tables holds.
+    pub async fn table_rows(&self, table: OpenTable) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM {}", table.name());
+        Ok(on_pool!(self, p => sqlx::query_scalar::<_, i64>(&sql).fetch_one(p).await)?)
+    }
+
     /// The audit trail, newest first.
     pub async fn list_audit(&self, f: &AuditFilter, page: Page) -> Result<Vec<AuditEntry>> {
         let mut sql = crate::db::Sql::new(
@@ -460,6 +536,9 @@ impl Store {
         if let Some(u) = f.user_id {
             sql.push(" AND user_id = ")
                 .arg(crate::db::Arg::Text(u.to_string()));
+        }
+        if let Some(b) = f.before_seq {
+            sql.push(" AND seq < ").arg(crate::db::Arg::Int(b));
         }
         sql.push(" ORDER BY seq DESC");
         page.apply(&mut sql);

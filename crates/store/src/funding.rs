@@ -286,6 +286,51 @@ fn tx_args(w: &TransactionWrite, out: &mut Vec<Arg>) {
     ]);
 }
 
+/// The conditions of a transaction filter, after `FROM transactions t WHERE 1 = 1`.
+fn tx_conditions(f: &TransactionFilter) -> Sql {
+    let mut sql = Sql::new(" FROM transactions t WHERE 1 = 1");
+    f.programmes
+        .push_conditions(&mut sql, "t.programme_id", false);
+    if let Some(p) = f.programme_id {
+        sql.push(" AND t.programme_id = ")
+            .arg(Arg::Text(p.to_string()));
+    }
+    if let Some(tt) = f.transaction_type {
+        sql.push(" AND t.transaction_type = ")
+            .arg(Arg::Int(tt.code().into()));
+    }
+    if let Some(m) = f.measure {
+        sql.push(" AND t.measure = ")
+            .arg(Arg::Text(m.as_str().to_owned()));
+    }
+    if let Some(y) = f.year {
+        sql.push(" AND t.year = ").arg(Arg::Int(y.into()));
+    }
+    if let Some(o) = f.organisation {
+        sql.push(" AND (t.provider_org_id = ")
+            .arg(Arg::Text(o.to_string()))
+            .push(" OR t.receiver_org_id = ")
+            .arg(Arg::Text(o.to_string()))
+            .push(")");
+    }
+    if let Some(o) = f.provider_org_id {
+        sql.push(" AND t.provider_org_id = ")
+            .arg(Arg::Text(o.to_string()));
+    }
+    if let Some(o) = f.origin {
+        sql.push(" AND t.origin = ")
+            .arg(Arg::Text(o.as_str().to_owned()));
+    }
+    if let Some(c) = f.currency {
+        sql.push(" AND t.currency = ")
+            .arg(Arg::Text(c.code().to_owned()));
+    }
+    if let Some(i) = f.internal {
+        sql.push(" AND t.internal = ").arg(Arg::Bool(i));
+    }
+    sql
+}
+
 /// Rows per multi-row INSERT: within SQLite's and PostgreSQL's limits on bound values.
 const BATCH_ROWS: usize = 500;
 
@@ -367,46 +412,7 @@ impl Store {
         f: &TransactionFilter,
         page: Page,
     ) -> Result<(Vec<Transaction>, i64)> {
-        let mut sql = Sql::new(" FROM transactions t WHERE 1 = 1");
-        f.programmes
-            .push_conditions(&mut sql, "t.programme_id", false);
-        if let Some(p) = f.programme_id {
-            sql.push(" AND t.programme_id = ")
-                .arg(Arg::Text(p.to_string()));
-        }
-        if let Some(tt) = f.transaction_type {
-            sql.push(" AND t.transaction_type = ")
-                .arg(Arg::Int(tt.code().into()));
-        }
-        if let Some(m) = f.measure {
-            sql.push(" AND t.measure = ")
-                .arg(Arg::Text(m.as_str().to_owned()));
-        }
-        if let Some(y) = f.year {
-            sql.push(" AND t.year = ").arg(Arg::Int(y.into()));
-        }
-        if let Some(o) = f.organisation {
-            sql.push(" AND (t.provider_org_id = ")
-                .arg(Arg::Text(o.to_string()))
-                .push(" OR t.receiver_org_id = ")
-                .arg(Arg::Text(o.to_string()))
-                .push(")");
-        }
-        if let Some(o) = f.provider_org_id {
-            sql.push(" AND t.provider_org_id = ")
-                .arg(Arg::Text(o.to_string()));
-        }
-        if let Some(o) = f.origin {
-            sql.push(" AND t.origin = ")
-                .arg(Arg::Text(o.as_str().to_owned()));
-        }
-        if let Some(c) = f.currency {
-            sql.push(" AND t.currency = ")
-                .arg(Arg::Text(c.code().to_owned()));
-        }
-        if let Some(i) = f.internal {
-            sql.push(" AND t.internal = ").arg(Arg::Bool(i));
-        }
+        let sql = tx_conditions(f);
         let (rows, total) = self
             .page_of::<TxRow>(
                 &read_columns(TX_COLUMNS, "t"),
@@ -422,6 +428,29 @@ impl Store {
                 .collect::<Result<_>>()?,
             total,
         ))
+    }
+
+    /// Up to `limit` transactions a filter selects, in id order after `after`: for reading
+    /// them all (downloads, exports) without counting or skipping rows.
+    pub async fn transactions_after(
+        &self,
+        f: &TransactionFilter,
+        after: Option<TransactionId>,
+        limit: i64,
+    ) -> Result<Vec<Transaction>> {
+        let mut sql = tx_conditions(f);
+        if let Some(a) = after {
+            sql.push(" AND t.id > ").arg(Arg::Text(a.to_string()));
+        }
+        sql.push(" ORDER BY t.id LIMIT ").arg(Arg::Int(limit));
+        let text = format!(
+            "SELECT {}{}{}",
+            read_columns(TX_COLUMNS, "t"),
+            rate_joins("t").replace(" LEFT JOIN", " FROM transactions t LEFT JOIN"),
+            sql.text.trim_start_matches(" FROM transactions t")
+        );
+        let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, TxRow>(&text), sql.args).fetch_all(p).await)?;
+        rows.into_iter().map(TxRow::into_transaction).collect()
     }
 
     async fn requirements_on(

@@ -25,7 +25,7 @@ mod results;
 mod rollups;
 mod services;
 
-pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, Session, Token, User};
+pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, Token, User};
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{

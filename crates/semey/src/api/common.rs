@@ -14,6 +14,43 @@ pub struct List<T: ToSchema> {
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
+    /// The whole list with the same filters as files: `csv`, `xlsx`, `json` (and `geojson`
+    /// for places and services) → address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downloads: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The download addresses of a list: the dataset's files with the request's filters (its
+/// page left out).
+pub(super) fn downloads(
+    dataset: crate::opendata::Dataset,
+    query: &Option<String>,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    // The request's own pairs, still encoded, but for its page.
+    let qs = query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| {
+            let key = p.split('=').next().unwrap_or("");
+            !p.is_empty() && key != "limit" && key != "offset"
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    Some(
+        dataset
+            .formats()
+            .into_iter()
+            .map(|f| {
+                let mut href = format!("/api/v1/data/{}.{}", dataset.slug(), f.ext());
+                if !qs.is_empty() {
+                    href.push('?');
+                    href.push_str(&qs);
+                }
+                (f.ext().to_owned(), href)
+            })
+            .collect(),
+    )
 }
 
 /// The page a list request asks for (`limit`, `offset`), checked.

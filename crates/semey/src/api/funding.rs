@@ -76,8 +76,26 @@ async fn list_transactions(
     ApiQuery(pq): ApiQuery<ProgrammeQuery>,
     ApiQuery(q): ApiQuery<TransactionQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Json<List<Transaction>>, AppError> {
-    let filter = TransactionFilter {
+    let filter = transaction_filter(&pq, &q)?;
+    let page = page.page()?;
+    let (items, total) = s.store.list_transactions(&filter, page).await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Transactions, &raw),
+    }))
+}
+
+/// The transactions a query selects.
+pub(super) fn transaction_filter(
+    pq: &ProgrammeQuery,
+    q: &TransactionQuery,
+) -> Result<TransactionFilter, AppError> {
+    Ok(TransactionFilter {
         programmes: pq.filter()?,
         programme_id: param("programme_id", &q.programme_id, from_str("a programme id"))?,
         transaction_type: param("transaction_type", &q.transaction_type, |v| {
@@ -92,15 +110,7 @@ async fn list_transactions(
         origin: param("origin", &q.origin, parse_origin)?,
         currency: param("currency", &q.currency, |v| Currency::parse(v).map_err(err))?,
         internal: param("internal", &q.internal, from_str("true or false"))?,
-    };
-    let page = page.page()?;
-    let (items, total) = s.store.list_transactions(&filter, page).await?;
-    Ok(Json(List {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    })
 }
 
 /// One transaction, with the exchange rates it was converted at.
@@ -176,9 +186,10 @@ async fn list_requirements(
     ApiQuery(pq): ApiQuery<ProgrammeQuery>,
     ApiQuery(q): ApiQuery<RequirementQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Json<List<Requirement>>, AppError> {
     let page = page.page()?;
-    let programme_id = param("programme_id", &q.programme_id, from_str("a programme id"))?;
+    let programme_id = q.programme_id()?;
     let (items, total) = s
         .store
         .list_requirements(&pq.filter()?, programme_id, pq.year()?, page)
@@ -188,7 +199,18 @@ async fn list_requirements(
         total,
         limit: page.limit,
         offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Requirements, &raw),
     }))
+}
+
+impl RequirementQuery {
+    pub(super) fn programme_id(&self) -> Result<Option<semey_domain::ids::ProgrammeId>, AppError> {
+        param(
+            "programme_id",
+            &self.programme_id,
+            from_str("a programme id"),
+        )
+    }
 }
 
 /// Records a funding requirement.
@@ -246,16 +268,25 @@ async fn list_rates(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<RateQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Json<List<FxRate>>, AppError> {
     let page = page.page()?;
-    let currency = param("currency", &q.currency, |v| Currency::parse(v).map_err(err))?;
-    let (items, total) = s.store.list_rates(currency, page).await?;
+    let (items, total) = s.store.list_rates(q.currency()?, page).await?;
     Ok(Json(List {
         items,
         total,
         limit: page.limit,
         offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::ExchangeRates, &raw),
     }))
+}
+
+impl RateQuery {
+    pub(super) fn currency(&self) -> Result<Option<Currency>, AppError> {
+        param("currency", &self.currency, |v| {
+            Currency::parse(v).map_err(err)
+        })
+    }
 }
 
 /// An exchange rate as entered.

@@ -3,6 +3,7 @@
 //! Handlers only translate: parse the request, call a service or the store, shape the answer.
 
 mod common;
+pub mod data;
 mod extract;
 mod funding;
 pub mod iati;
@@ -43,6 +44,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "workflow", description = "What editors propose, and its approval by coordinators"),
         (name = "results", description = "Results chains, indicators, their periods' targets and actuals, and whether programmes are on track"),
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
+        (name = "data", description = "Open data: the catalogue (DCAT-AP) and every public list as CSV, XLSX, JSON and GeoJSON, with the list's filters"),
         (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
         (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
@@ -61,6 +63,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(services::routes())
         .merge(results::routes())
         .merge(iati::routes())
+        .merge(data::routes())
 }
 
 /// The API's OpenAPI description.

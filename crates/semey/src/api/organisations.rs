@@ -4,6 +4,7 @@ use super::common::List;
 use super::common::{page, parse_path_id};
 use super::extract::{from_str, param, ApiJson, ApiQuery};
 use crate::{AppError, AppState};
+use axum::extract::RawQuery;
 use axum::extract::{Path, State};
 use axum::Json;
 use semey_domain::ids::OrganisationId;
@@ -41,19 +42,9 @@ pub(super) struct OrganisationQuery {
 async fn list_organisations(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<OrganisationQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<List<Organisation>>, AppError> {
-    let filter = OrganisationFilter {
-        org_type: param(
-            "org_type",
-            &q.org_type,
-            from_str("an IATI OrganisationType code"),
-        )?,
-        mechanism_role: param("role", &q.role, |v| {
-            MechanismRole::parse(v).map_err(|e| e.to_string())
-        })?,
-        country: q.country.clone(),
-        q: q.q.clone(),
-    };
+    let filter = q.filter()?;
     let page = page(&q.limit, &q.offset)?;
     let (items, total) = s.store.list_organisations(&filter, page).await?;
     Ok(Json(List {
@@ -61,7 +52,25 @@ async fn list_organisations(
         total,
         limit: page.limit,
         offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Organisations, &raw),
     }))
+}
+
+impl OrganisationQuery {
+    pub(super) fn filter(&self) -> Result<OrganisationFilter, AppError> {
+        Ok(OrganisationFilter {
+            org_type: param(
+                "org_type",
+                &self.org_type,
+                from_str("an IATI OrganisationType code"),
+            )?,
+            mechanism_role: param("role", &self.role, |v| {
+                MechanismRole::parse(v).map_err(|e| e.to_string())
+            })?,
+            country: self.country.clone(),
+            q: self.q.clone(),
+        })
+    }
 }
 
 /// One organisation.

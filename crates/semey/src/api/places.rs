@@ -3,6 +3,7 @@
 use super::common::{page, parse_path_id, List};
 use super::extract::{from_str, param, ApiJson, ApiQuery};
 use crate::{AppError, AppState};
+use axum::extract::RawQuery;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -44,16 +45,9 @@ pub(super) struct PlaceQuery {
 async fn list_places(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<List<Place>>, AppError> {
-    let filter = PlaceFilter {
-        level: param("level", &q.level, |v| {
-            PlaceLevel::parse(v).map_err(|e| e.to_string())
-        })?,
-        parent_id: param("parent", &q.parent, from_str("a place id"))?,
-        within: param("within", &q.within, from_str("a place id"))?,
-        kato: q.kato.clone(),
-        q: q.q.clone(),
-    };
+    let filter = q.filter()?;
     let page = page(&q.limit, &q.offset)?;
     let (items, total) = s.store.list_places(&filter, page).await?;
     Ok(Json(List {
@@ -61,7 +55,22 @@ async fn list_places(
         total,
         limit: page.limit,
         offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Places, &raw),
     }))
+}
+
+impl PlaceQuery {
+    pub(super) fn filter(&self) -> Result<PlaceFilter, AppError> {
+        Ok(PlaceFilter {
+            level: param("level", &self.level, |v| {
+                PlaceLevel::parse(v).map_err(|e| e.to_string())
+            })?,
+            parent_id: param("parent", &self.parent, from_str("a place id"))?,
+            within: param("within", &self.within, from_str("a place id"))?,
+            kato: self.kato.clone(),
+            q: self.q.clone(),
+        })
+    }
 }
 
 /// One place.

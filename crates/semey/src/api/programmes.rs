@@ -165,6 +165,7 @@ async fn list_programmes(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ProgrammeQuery>,
     ApiQuery(p): ApiQuery<PageQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Json<List<Programme>>, AppError> {
     let page = p.page()?;
     let (items, total) = s.store.list_programmes(&q.filter()?, page).await?;
@@ -173,6 +174,7 @@ async fn list_programmes(
         total,
         limit: page.limit,
         offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Programmes, &raw),
     }))
 }
 

@@ -57,7 +57,7 @@ fn parse_date(v: &str) -> Result<Date, String> {
 }
 
 impl ServiceQuery {
-    fn filter(&self) -> Result<ServiceFilter, AppError> {
+    pub(super) fn filter(&self) -> Result<ServiceFilter, AppError> {
         Ok(ServiceFilter {
             category: param("category", &self.category, |v| {
                 ServiceCategory::parse(v).map_err(|e| e.to_string())
@@ -97,6 +97,7 @@ impl ServiceQuery {
 async fn list_services(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ServiceQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Json<List<Service>>, AppError> {
     let page = page(&q.limit, &q.offset)?;
     let (items, total) = s.store.list_services(&q.filter()?, page).await?;
@@ -105,6 +106,7 @@ async fn list_services(
         total,
         limit: page.limit,
         offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Services, &raw),
     }))
 }
 

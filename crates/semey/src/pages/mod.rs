@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod cache;
 pub(crate) mod context;
+mod data;
 mod funding;
 mod home;
 mod iati;
@@ -47,6 +48,7 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),
         Route::action("/map/features.geojson", get(maps::features)),
+        Route::page("/data", get(data::data)),
         Route::action("/iati/activities.xml", get(iati::activities)),
         Route::action("/iati/organisations.xml", get(iati::organisations)),
     ];

@@ -32,6 +32,7 @@ fn filter(query: &[(String, String)]) -> (AuditFilter, Vec<(String, String)>) {
         record_type: get("record_type"),
         record_id: get("record_id"),
         user_id: get("user").and_then(|u| u.parse().ok()),
+        before_seq: None,
     };
     let kept = ["record_type", "record_id", "user"]
         .iter()

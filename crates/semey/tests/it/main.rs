@@ -10,6 +10,7 @@ mod binary;
 mod funding;
 mod iati;
 mod imports;
+mod opendata;
 mod organisations;
 mod permissions;
 mod places;

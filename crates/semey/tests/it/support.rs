@@ -379,7 +379,7 @@ impl TestApp {
                 &semey_store::AuditFilter {
                     record_type: Some(record_type.into()),
                     record_id: Some(record_id.into()),
-                    user_id: None,
+                    ..Default::default()
                 },
                 semey_store::Page::new(Some(1000), None),
             )
