@@ -475,6 +475,42 @@ impl Store {
         rows.into_iter().map(ReqRow::into_requirement).collect()
     }
 
+    /// The transactions and the requirements of these programmes, each programme's together,
+    /// in an order that follows from what they say (not from their ids, which differ from one
+    /// platform to another): for writing many programmes out at once.
+    pub async fn money_of_programmes(
+        &self,
+        programmes: &[ProgrammeId],
+    ) -> Result<(Vec<Transaction>, Vec<Requirement>)> {
+        let mut txs = Vec::new();
+        let mut reqs = Vec::new();
+        for chunk in programmes.chunks(500) {
+            let mut sql = Sql::new(&format!(
+                "SELECT {} FROM transactions t{} WHERE t.programme_id IN ",
+                read_columns(TX_COLUMNS, "t"),
+                rate_joins("t")
+            ));
+            sql.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            sql.push(" ORDER BY t.programme_id, t.tx_date DESC, t.transaction_type, t.reference, t.value_date, t.amount, t.currency, t.description, t.id");
+            let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, TxRow>(&sql.text), sql.args).fetch_all(p).await)?;
+            for r in rows {
+                txs.push(r.into_transaction()?);
+            }
+            let mut sql = Sql::new(&format!(
+                "SELECT {} FROM requirements r{} WHERE r.programme_id IN ",
+                read_columns(REQ_COLUMNS, "r"),
+                rate_joins("r")
+            ));
+            sql.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            sql.push(" ORDER BY r.programme_id, r.period_start, r.period_end, r.amount, r.currency, r.description, r.id");
+            let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ReqRow>(&sql.text), sql.args).fetch_all(p).await)?;
+            for r in rows {
+                reqs.push(r.into_requirement()?);
+            }
+        }
+        Ok((txs, reqs))
+    }
+
     pub async fn list_requirements(
         &self,
         f: &ProgrammeFilter,

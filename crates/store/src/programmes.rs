@@ -355,6 +355,34 @@ impl Store {
         Ok(())
     }
 
+    /// When each programme last changed (itself, or its money: see [`Store::touch_programmes`]).
+    pub async fn programme_stamps(&self) -> Result<HashMap<ProgrammeId, time::OffsetDateTime>> {
+        let rows: Vec<(String, time::OffsetDateTime)> = on_pool!(self, p => sqlx::query_as("SELECT id, updated_at FROM programmes").fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(id, at)| Ok((parse_id(&id)?, at)))
+            .collect()
+    }
+
+    /// Marks programmes changed now: their money or results changed.
+    pub async fn touch_programmes(
+        &self,
+        tx: &mut Tx,
+        programmes: &std::collections::BTreeSet<ProgrammeId>,
+    ) -> Result<()> {
+        let ids: Vec<&ProgrammeId> = programmes.iter().collect();
+        for chunk in ids.chunks(500) {
+            let mut ids = Sql::new(" WHERE id IN ");
+            ids.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            let text = format!(
+                "UPDATE programmes SET updated_at = ${}{}",
+                ids.args.len() + 1,
+                ids.text
+            );
+            on_tx!(tx, c => bind_args!(sqlx::query(&text), ids.args).bind(now()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
     pub async fn programme(&self, id: ProgrammeId) -> Result<Programme> {
         self.programme_on(Db::Pool(self), id).await
     }

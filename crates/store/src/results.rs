@@ -225,6 +225,28 @@ impl Store {
         Ok(out)
     }
 
+    /// The results of these programmes, by programme, each programme's in the order of
+    /// [`Store::results_of`].
+    pub async fn results_of_programmes(
+        &self,
+        programmes: &[ProgrammeId],
+    ) -> Result<HashMap<ProgrammeId, Vec<ProgrammeResult>>> {
+        let mut out: HashMap<ProgrammeId, Vec<ProgrammeResult>> = HashMap::new();
+        for chunk in programmes.chunks(500) {
+            let mut sql = Sql::new("SELECT content FROM results WHERE programme_id IN ");
+            sql.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, ContentRow>(&sql.text), sql.args).fetch_all(p).await)?;
+            for r in rows {
+                let r: ProgrammeResult = serde_json::from_str(&r.content).map_err(corrupt)?;
+                out.entry(r.programme_id).or_default().push(r);
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_by_key(|r| (r.result_type.iati_code(), r.id));
+        }
+        Ok(out)
+    }
+
     /// An indicator with its result, programme and status.
     pub async fn indicator_in(&self, tx: &mut Tx, id: IndicatorId) -> Result<IndicatorRow> {
         self.indicator_on(Db::Tx(tx), id).await

@@ -236,6 +236,7 @@ impl Store {
         programmes: &BTreeSet<ProgrammeId>,
     ) -> Result<()> {
         let (cols, sums) = sum_columns();
+        self.touch_programmes(tx, programmes).await?;
         self.adjust_area_cube(tx, programmes, Sign::Remove).await?;
         for cond in programme_conditions(programmes) {
             let statements = [

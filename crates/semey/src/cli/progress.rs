@@ -42,3 +42,15 @@ impl Progress for Bar {
         }
     }
 }
+
+/// A spinner counting bytes written, for writing files of unknown size.
+pub(super) fn bytes_bar(phase: &str) -> ProgressBar {
+    let b = ProgressBar::new_spinner();
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {bytes} ({bytes_per_sec}) {elapsed_precise}")
+            .expect("valid template"),
+    );
+    b.enable_steady_tick(Duration::from_millis(120));
+    b.set_message(phase.to_owned());
+    b
+}

@@ -16,6 +16,7 @@
 //! (`XX-SEMEY-` and its id), so that the file stays valid and the reference stays stable.
 
 use crate::AppError;
+use axum::body::Bytes;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::organisation::Organisation;
@@ -24,7 +25,7 @@ use semey_domain::programme::Programme;
 use semey_domain::results::{Figure, IndicatorMeasure};
 use semey_domain::terms::{FinanceTerms, Term};
 use semey_domain::{Lang, LocalText};
-use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter, Store, TransactionFilter};
+use semey_store::{Dimension, FundingFilter, Page, ProgrammeFilter, Store};
 use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
@@ -102,41 +103,37 @@ fn iso(d: time::Date) -> String {
     d.to_string()
 }
 
-/// What the export reads once for every activity: organisations and places by id.
+/// What the export reads once for every activity: organisations, places and programme
+/// identifiers by id, and when each programme last changed.
 struct Lookups {
     organisations: HashMap<OrganisationId, Organisation>,
     places: HashMap<PlaceId, Place>,
-    /// The identifiers of programmes money came from (internal flows).
+    /// The identifiers of programmes (money from one to another names the giver's).
     identifiers: HashMap<ProgrammeId, String>,
+    stamps: HashMap<ProgrammeId, OffsetDateTime>,
 }
 
-/// Every programme with a reporting organisation (or only those `reporting` reports) as an
-/// `iati-activities` 2.03 document, generated at `now`.
-pub async fn activities(
+/// What one batch of programmes holds besides themselves.
+#[derive(Default)]
+struct Batch {
+    transactions: HashMap<ProgrammeId, Vec<Transaction>>,
+    requirements: HashMap<ProgrammeId, Vec<Requirement>>,
+    results: HashMap<ProgrammeId, Vec<semey_domain::results::ProgrammeResult>>,
+    periods: HashMap<semey_domain::ids::IndicatorId, Vec<semey_domain::results::Period>>,
+}
+
+/// Programmes written per batch (their money and results are read together).
+const BATCH: i64 = 200;
+
+/// Bytes gathered before they are handed on.
+const CHUNK: usize = 256 * 1024;
+
+/// Whether `reporting` (or anyone) reports a programme: an IATI file holds one activity at
+/// least.
+pub async fn has_activities(
     store: &Store,
     reporting: Option<OrganisationId>,
-    now: OffsetDateTime,
-) -> Result<String, AppError> {
-    let mut lookups = Lookups {
-        organisations: HashMap::new(),
-        places: HashMap::new(),
-        identifiers: HashMap::new(),
-    };
-    let (orgs, _) = store
-        .list_organisations(&Default::default(), Page::new(Some(Page::MAX_LIMIT), None))
-        .await?;
-    lookups
-        .organisations
-        .extend(orgs.into_iter().map(|o| (o.id, o)));
-    let stamp = stamp(now);
-    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
-    x.open(
-        "iati-activities",
-        &[
-            ("version", "2.03".into()),
-            ("generated-datetime", stamp.clone()),
-        ],
-    );
+) -> Result<bool, AppError> {
     let filter = ProgrammeFilter {
         organisation: reporting,
         ..Default::default()
@@ -147,40 +144,161 @@ pub async fn activities(
             .list_programmes(&filter, Page::new(Some(Page::MAX_LIMIT), Some(offset)))
             .await?;
         if page.is_empty() {
+            return Ok(false);
+        }
+        offset += page.len() as i64;
+        if page.iter().any(|p| {
+            p.reporting_org_id.is_some() && reporting.is_none_or(|r| p.reporting_org_id == Some(r))
+        }) {
+            return Ok(true);
+        }
+    }
+}
+
+/// Every programme with a reporting organisation (or only those `reporting` reports) as an
+/// `iati-activities` 2.03 document, generated at `now`, whole (for tests and small files;
+/// [`write_activities`] streams).
+pub async fn activities(
+    store: &Store,
+    reporting: Option<OrganisationId>,
+    now: OffsetDateTime,
+) -> Result<String, AppError> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+    let store = store.clone();
+    let writer = tokio::spawn(async move { write_activities(&store, reporting, now, &tx).await });
+    let mut out = Vec::new();
+    while let Some(chunk) = rx.recv().await {
+        out.extend_from_slice(&chunk);
+    }
+    writer
+        .await
+        .map_err(|e| AppError::Io(std::io::Error::other(e)))??;
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// Writes the `iati-activities` document into `out` as it goes, a batch of programmes at a
+/// time (their money and results read together); returns how many activities it holds. Stops
+/// quietly when the reader goes away.
+pub async fn write_activities(
+    store: &Store,
+    reporting: Option<OrganisationId>,
+    now: OffsetDateTime,
+    out: &tokio::sync::mpsc::Sender<Bytes>,
+) -> Result<u64, AppError> {
+    let mut lookups = Lookups {
+        organisations: store.all_organisations().await?,
+        places: HashMap::new(),
+        identifiers: store
+            .programme_ids_by_identifier()
+            .await?
+            .into_iter()
+            .map(|(ident, id)| (id, ident))
+            .collect(),
+        stamps: store.programme_stamps().await?,
+    };
+    let (places, _) = store
+        .list_places(
+            &Default::default(),
+            Page {
+                limit: i64::MAX,
+                offset: 0,
+            },
+        )
+        .await?;
+    lookups.places = places.into_iter().map(|p| (p.id, p)).collect();
+    let stamp = stamp(now);
+    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    x.open(
+        "iati-activities",
+        &[("version", "2.03".into()), ("generated-datetime", stamp)],
+    );
+    let filter = ProgrammeFilter {
+        organisation: reporting,
+        ..Default::default()
+    };
+    let mut offset = 0;
+    let mut written = 0;
+    loop {
+        let (page, _) = store
+            .list_programmes(&filter, Page::new(Some(BATCH), Some(offset)))
+            .await?;
+        if page.is_empty() {
             break;
         }
         offset += page.len() as i64;
+        let page: Vec<Programme> = page
+            .into_iter()
+            .filter(|p| {
+                p.reporting_org_id.is_some()
+                    && reporting.is_none_or(|r| p.reporting_org_id == Some(r))
+            })
+            .collect();
+        let ids: Vec<ProgrammeId> = page.iter().map(|p| p.id).collect();
+        let (txs, reqs) = store.money_of_programmes(&ids).await?;
+        let mut batch = Batch {
+            results: store.results_of_programmes(&ids).await?,
+            ..Default::default()
+        };
+        for t in txs {
+            batch
+                .transactions
+                .entry(t.programme_id)
+                .or_default()
+                .push(t);
+        }
+        for r in reqs {
+            batch
+                .requirements
+                .entry(r.programme_id)
+                .or_default()
+                .push(r);
+        }
+        let indicators: Vec<semey_domain::ids::IndicatorId> = batch
+            .results
+            .values()
+            .flatten()
+            .flat_map(|r| r.indicators.iter().filter_map(|i| i.id))
+            .collect();
+        batch.periods = store.periods_of_many(&indicators).await?;
+        for list in batch.periods.values_mut() {
+            list.sort_by_key(|p| p.start);
+        }
         for p in &page {
-            let Some(owner) = p.reporting_org_id else {
-                continue;
-            };
-            if reporting.is_some_and(|r| r != owner) {
-                continue;
+            activity(&lookups, &batch, &mut x, p);
+            written += 1;
+            if x.0.len() >= CHUNK
+                && out
+                    .send(Bytes::from(std::mem::take(&mut x.0)))
+                    .await
+                    .is_err()
+            {
+                return Ok(written);
             }
-            activity(store, &mut lookups, &mut x, p, owner, &stamp).await?;
         }
     }
     x.close("iati-activities");
     x.0.push('\n');
-    Ok(x.0)
+    let _ = out.send(Bytes::from(x.0)).await;
+    Ok(written)
 }
 
-async fn activity(
-    store: &Store,
-    lookups: &mut Lookups,
-    x: &mut Xml,
-    p: &Programme,
-    owner: OrganisationId,
-    stamp: &str,
-) -> Result<(), AppError> {
-    let Some(reporter) = lookups.organisations.get(&owner).cloned() else {
-        return Ok(());
+fn activity(lookups: &Lookups, batch: &Batch, x: &mut Xml, p: &Programme) {
+    let Some(reporter) = p
+        .reporting_org_id
+        .and_then(|o| lookups.organisations.get(&o))
+    else {
+        return;
     };
+    let updated = lookups
+        .stamps
+        .get(&p.id)
+        .map(|t| stamp(*t))
+        .unwrap_or_default();
     x.0.push('\n');
     x.open(
         "iati-activity",
         &[
-            ("last-updated-datetime", stamp.to_owned()),
+            ("last-updated-datetime", updated),
             ("xml:lang", "en".into()),
         ],
     );
@@ -229,18 +347,9 @@ async fn activity(
     }
     x.empty("recipient-country", &[("code", "KZ".into())]);
     for pp in &p.places {
-        let place = match lookups.places.get(&pp.place_id) {
-            Some(pl) => Some(pl.clone()),
-            None => match store.place(pp.place_id).await {
-                Ok(pl) => {
-                    lookups.places.insert(pp.place_id, pl.clone());
-                    Some(pl)
-                }
-                Err(semey_store::StoreError::NotFound { .. }) => None,
-                Err(e) => return Err(e.into()),
-            },
+        let Some(place) = lookups.places.get(&pp.place_id) else {
+            continue;
         };
-        let Some(place) = place else { continue };
         // KATO, Kazakhstan's classifier of administrative units, is no IATI geographic
         // vocabulary: the place's code (or the platform's id) is the location's own reference.
         let reference = match &place.kato {
@@ -326,51 +435,22 @@ async fn activity(
             );
         }
     }
-    let mut offset = 0;
-    loop {
-        let (reqs, _) = store
-            .list_requirements(
-                &ProgrammeFilter::default(),
-                Some(p.id),
-                None,
-                Page::new(Some(Page::MAX_LIMIT), Some(offset)),
-            )
-            .await?;
-        if reqs.is_empty() {
-            break;
-        }
-        offset += reqs.len() as i64;
-        for r in &reqs {
-            budget(x, r);
-        }
+    for r in batch.requirements.get(&p.id).into_iter().flatten() {
+        budget(x, r);
     }
-    let mut offset = 0;
-    loop {
-        let (txs, _) = store
-            .list_transactions(
-                &TransactionFilter {
-                    programme_id: Some(p.id),
-                    ..Default::default()
-                },
-                Page::new(Some(Page::MAX_LIMIT), Some(offset)),
-            )
-            .await?;
-        if txs.is_empty() {
-            break;
-        }
-        offset += txs.len() as i64;
-        for t in &txs {
-            if let Some(from) = t.provider_programme_id {
-                if let std::collections::hash_map::Entry::Vacant(e) =
-                    lookups.identifiers.entry(from)
-                {
-                    e.insert(store.programme(from).await?.iati_identifier);
-                }
-            }
-            transaction(x, lookups, t, &p.terms);
-        }
+    for t in batch.transactions.get(&p.id).into_iter().flatten() {
+        transaction(x, lookups, t, &p.terms);
     }
-    for r in store.results_of(p.id).await? {
+    // Results in an order that follows from what they say (ids differ between platforms).
+    let mut results: Vec<&semey_domain::results::ProgrammeResult> =
+        batch.results.get(&p.id).into_iter().flatten().collect();
+    results.sort_by_key(|r| {
+        (
+            r.result_type.iati_code(),
+            r.title.best(Lang::En).unwrap_or("").to_owned(),
+        )
+    });
+    for r in results {
         x.open("result", &[("type", r.result_type.iati_code().to_string())]);
         x.narratives("title", &[], &r.title, "—");
         if !r.description.is_empty() {
@@ -406,7 +486,7 @@ async fn activity(
                 x.close("indicator");
                 continue;
             };
-            for period in store.periods(id).await? {
+            for period in batch.periods.get(&id).into_iter().flatten() {
                 x.open("period", &[]);
                 x.empty("period-start", &[("iso-date", iso(period.start))]);
                 x.empty("period-end", &[("iso-date", iso(period.end))]);
@@ -422,7 +502,6 @@ async fn activity(
         x.close("result");
     }
     x.close("iati-activity");
-    Ok(())
 }
 
 /// A target or an actual: its value (a comment for values in words) and comment, then each
@@ -551,7 +630,10 @@ pub async fn organisations(
     now: OffsetDateTime,
 ) -> Result<String, AppError> {
     let stamp = stamp(now);
-    // Who reports each programme, and each programme's money by year (US cents).
+    // Who reports each programme, and each programme's money by year (US cents); an
+    // organisation's record changed when one of its programmes last did.
+    let stamps = store.programme_stamps().await?;
+    let mut latest: HashMap<OrganisationId, OffsetDateTime> = HashMap::new();
     let mut reporter_of = HashMap::new();
     let mut offset = 0;
     loop {
@@ -568,6 +650,10 @@ pub async fn organisations(
         for p in page {
             if let Some(o) = p.reporting_org_id {
                 reporter_of.insert(p.id.to_string(), o);
+                if let Some(t) = stamps.get(&p.id) {
+                    let l = latest.entry(o).or_insert(*t);
+                    *l = (*l).max(*t);
+                }
             }
         }
     }
@@ -614,7 +700,12 @@ pub async fn organisations(
         x.open(
             "iati-organisation",
             &[
-                ("last-updated-datetime", stamp.clone()),
+                (
+                    "last-updated-datetime",
+                    latest
+                        .get(&id)
+                        .map_or_else(|| stamp.clone(), |t| self::stamp(*t)),
+                ),
                 ("xml:lang", "en".into()),
                 ("default-currency", "USD".into()),
             ],

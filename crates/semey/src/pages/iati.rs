@@ -27,10 +27,30 @@ pub(super) async fn activities(
     let Ok(organisation) = organisation_of(&s, &reader).await else {
         return Ok(reader.not_found());
     };
-    let xml =
-        crate::iati::export::activities(&s.store, organisation, time::OffsetDateTime::now_utc())
-            .await?;
-    xml_file(&reader, xml, "<iati-activity ")
+    if !crate::iati::export::has_activities(&s.store, organisation).await? {
+        return Ok(reader.not_found());
+    }
+    // Written as it is read: a large file never sits whole in memory.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+    let store = s.store.clone();
+    tokio::spawn(async move {
+        let now = time::OffsetDateTime::now_utc();
+        if let Err(e) = crate::iati::export::write_activities(&store, organisation, now, &tx).await
+        {
+            tracing::error!(error = %e, "IATI export failed");
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx).map(|b| b.map(Ok::<_, std::io::Error>))
+    });
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/xml; charset=utf-8",
+        )],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 pub(super) async fn organisations(

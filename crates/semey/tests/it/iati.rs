@@ -37,6 +37,10 @@ on_both_backends! {
         let (valid, said) = validate(&xml);
         assert!(valid, "the official schema refuses the export: {said}");
         assert!(xml.contains(r#"<iati-activities version="2.03""#));
+        // And the standard's rules that the schema cannot express.
+        let (problems, n) = semey::iati::rules::check(xml.as_bytes(), semey::results::today(), 100);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(n as usize, xml.matches("<iati-activity ").count());
         assert!(xml.contains("<iati-identifier>XX-SEMEY-DEMO-HEALTH-SCREEN</iati-identifier>"), "{xml}");
         assert!(xml.contains(r#"<narrative xml:lang="kk">"#) && xml.contains(r#"<narrative xml:lang="zh">"#));
         assert!(xml.contains("<participating-org ") && xml.contains("<sector ") && xml.contains("<budget "));
