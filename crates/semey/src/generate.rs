@@ -88,7 +88,7 @@ pub fn generate(
     w.flush()?;
 
     let mut w = BufWriter::new(File::create(dir.join("programmes.csv"))?);
-    writeln!(w, "iati_identifier,title_en,title_ru,status,planned_start,planned_end,areas,sectors,places,funding_orgs,implementing_orgs")?;
+    writeln!(w, "iati_identifier,title_en,title_ru,status,planned_start,planned_end,areas,sectors,places,funding_orgs,implementing_orgs,reporting_org")?;
     let mut funders: Vec<[usize; 2]> = Vec::with_capacity(programmes);
     let mut currency: Vec<&str> = Vec::with_capacity(programmes);
     for i in 0..programmes {
@@ -116,7 +116,7 @@ pub fn generate(
         currency.push(CURRENCIES[[0, 0, 1, 1, 2, 3][rng.below(6) as usize]]);
         writeln!(
             w,
-            "XX-BENCH-P{i:05},Benchmark programme {i},Тестовая программа {i},2,{FIRST_YEAR}-01-01,{}-12-31,{areas},12220:60;16010:40,{places},XX-BENCH-ORG{:04};XX-BENCH-ORG{:04},XX-BENCH-ORG{imp:04}",
+            "XX-BENCH-P{i:05},Benchmark programme {i},Тестовая программа {i},2,{FIRST_YEAR}-01-01,{}-12-31,{areas},12220:60;16010:40,{places},XX-BENCH-ORG{:04};XX-BENCH-ORG{:04},XX-BENCH-ORG{imp:04},XX-BENCH-ORG{imp:04}",
             FIRST_YEAR + YEARS - 1,
             f[0],
             f[1]
@@ -157,7 +157,8 @@ pub fn generate(
                 break 'outer;
             }
             let ty = [11, 11, 11, 1, 1, 1, 4, 4, 13, 3][rng.below(10) as usize];
-            let year = FIRST_YEAR + rng.below(YEARS as u64) as i32;
+            // Money that moved: never after the last full year (IATI refuses future dates).
+            let year = FIRST_YEAR + rng.below((YEARS - 1) as u64) as i32;
             let month = 1 + rng.below(12);
             let day = 1 + rng.below(28);
             let cur = currency[p];

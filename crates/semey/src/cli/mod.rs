@@ -7,6 +7,7 @@ mod funding;
 mod generate;
 mod iati;
 mod imports;
+mod opendata;
 mod progress;
 mod radiation;
 mod server;
@@ -149,6 +150,18 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A whole dataset of the open data catalogue (places, organisations, programmes,
+    /// transactions, requirements, exchange-rates, indicators, indicator-values, services,
+    /// audit) as a file.
+    Data {
+        dataset: String,
+        /// csv, xlsx, json (geojson for places and services).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -272,6 +285,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?
         }
+        Command::Export(ExportCommand::Data {
+            dataset,
+            format,
+            out,
+        }) => opendata::export(&state, &dataset, &format, &out).await?,
         Command::Generate { .. }
         | Command::GenerateMeasurements { .. }
         | Command::GenerateServices { .. }

@@ -306,11 +306,11 @@ fn activity(lookups: &Lookups, batch: &Batch, x: &mut Xml, p: &Programme) {
     x.narratives(
         "reporting-org",
         &[
-            ("ref", org_ref(&reporter)),
+            ("ref", org_ref(reporter)),
             ("type", reporter.org_type.code().to_string()),
         ],
         &reporter.name,
-        &org_ref(&reporter),
+        &org_ref(reporter),
     );
     x.narratives("title", &[], &p.title, &p.iati_identifier);
     if !p.description.is_empty() {

@@ -23,6 +23,11 @@ pub struct Entry {
     pub modified: Option<String>,
 }
 
+/// The table a dataset's rows are counted in.
+pub fn table_of(d: Dataset) -> OpenTable {
+    d.table()
+}
+
 impl Dataset {
     fn table(self) -> OpenTable {
         match self {
