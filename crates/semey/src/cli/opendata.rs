@@ -25,7 +25,11 @@ pub(super) async fn export(
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "--format {format:?}: {dataset} comes as {}",
-                d.formats().iter().map(|f| f.ext()).collect::<Vec<_>>().join(", ")
+                d.formats()
+                    .iter()
+                    .map(|f| f.ext())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
     let started = std::time::Instant::now();

@@ -7,6 +7,7 @@ mod audit;
 mod common;
 mod form;
 mod funding;
+mod iati;
 mod index;
 mod me;
 mod organisations;
@@ -46,6 +47,7 @@ pub fn signed_in_routes() -> Vec<Route> {
     all.extend(admin_routes());
     all.extend(proposal_routes());
     all.extend(audit::route_list());
+    all.extend(iati::route_list());
     all
 }
 

@@ -331,3 +331,49 @@ on_both_backends! {
         assert_eq!(app.count("organisations").await, organisations);
     }
 }
+
+/// A multipart body holding one file field.
+fn multipart(file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "semey-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"activities.xml\"\r\nContent-Type: application/xml\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+on_both_backends! {
+    /// A coordinator sends a file from the workspace: the problems come back at their line and
+    /// location in the reader's language and nothing is stored; a good file is imported and
+    /// its counts shown.
+    async fn the_workspace_imports_iati_files_in_the_readers_language(app: TestApp) {
+        app.with_rates().await;
+        let token = app.admin_token.clone();
+        let form = app.call(Method::GET, "/workspace/iati?lang=ru").token(&token).send().await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.text().contains("Импорт файла мероприятий IATI"));
+        let bad = "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<iati-activities version=\"2.03\"/>";
+        let (kind, body) = multipart(bad.as_bytes());
+        let answer = app.call(Method::POST, "/workspace/iati?lang=ru").token(&token).body(&kind, body).send().await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = answer.text();
+        assert!(html.contains("Ничего не импортировано") && html.contains("line 2: /"), "{html}");
+        assert!(html.contains("объявление типа документа (DTD)"), "{html}");
+        assert_eq!(app.count("programmes").await, 0);
+        let good = one_activity(r#"<sector vocabulary="1" code="12220" percentage="100"/><transaction><transaction-type code="3"/><transaction-date iso-date="2024-02-01"/><value value-date="2024-02-01">100</value></transaction>"#);
+        let (kind, body) = multipart(good.as_bytes());
+        let answer = app.call(Method::POST, "/workspace/iati?lang=zh").token(&token).body(&kind, body).send().await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        let html = answer.text();
+        assert!(html.contains("文件已导入") && html.contains("<dd>1</dd>"), "{html}");
+        assert_eq!(app.count("programmes").await, 1);
+        // Editors may not import files.
+        let org = app.organisation("Editors' organisation", 22, "KZ").await;
+        let editor = app.user("editor@example.org", semey_domain::access::Role::Editor, Some(&org)).await;
+        let (kind, body) = multipart(good.as_bytes());
+        let refused = app.call(Method::POST, "/workspace/iati").token(&editor.token).body(&kind, body).send().await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+}
