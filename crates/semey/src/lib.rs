@@ -63,4 +63,19 @@ impl AppState {
             sign_ins: Default::default(),
         })
     }
+
+    /// A permit for a heavy request (a streamed export or download), held until it ends: at
+    /// most `heavy_requests` run at once; one that waits five seconds is told to come back.
+    pub async fn heavy_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            self.heavy.clone().acquire_owned(),
+        )
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or(AppError::Busy(
+            "the server is busy with other exports; try again in a few seconds",
+        ))
+    }
 }

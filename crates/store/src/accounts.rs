@@ -175,6 +175,7 @@ pub enum OpenTable {
     Indicators,
     IndicatorPeriods,
     Services,
+    Measurements,
     Audit,
 }
 
@@ -190,6 +191,7 @@ impl OpenTable {
             OpenTable::Indicators => "indicators",
             OpenTable::IndicatorPeriods => "indicator_periods",
             OpenTable::Services => "services",
+            OpenTable::Measurements => "measurements",
             OpenTable::Audit => "audit_log",
         }
     }
@@ -499,16 +501,17 @@ impl Store {
     /// When records of these kinds (or files of these import formats) last changed, from the
     /// audit trail.
     pub async fn last_changed(&self, kinds: &[&str], imports: &[&str]) -> Result<Option<String>> {
-        let mut sql = crate::db::Sql::new("SELECT MAX(at) FROM audit_log WHERE record_type IN ");
-        sql.list(kinds.iter().map(|k| crate::db::Arg::Text((*k).to_owned())));
-        if !imports.is_empty() {
-            sql.push(" OR record_type IN ");
-            sql.list(
-                imports
-                    .iter()
-                    .map(|k| crate::db::Arg::Text(format!("import:{k}"))),
-            );
+        // Record kinds, and the import lines of the formats (`import:…`).
+        let types: Vec<String> = kinds
+            .iter()
+            .map(|k| (*k).to_owned())
+            .chain(imports.iter().map(|f| format!("import:{f}")))
+            .collect();
+        if types.is_empty() {
+            return Ok(None);
         }
+        let mut sql = crate::db::Sql::new("SELECT MAX(at) FROM audit_log WHERE record_type IN ");
+        sql.list(types.into_iter().map(crate::db::Arg::Text));
         let row: (Option<String>,) = on_pool!(self, p => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_one(p).await)?;
         Ok(row.0)
     }

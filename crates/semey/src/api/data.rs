@@ -62,6 +62,9 @@ fn selection(s: &AppState, dataset: Dataset, uri: &Uri) -> Result<Selection, App
         Dataset::Indicators => Selection::Indicators(programmes()?.filter()?, s.config.results),
         Dataset::IndicatorValues => Selection::IndicatorValues(programmes()?.filter()?),
         Dataset::Services => Selection::Services(query::<ServiceQuery>(uri)?.filter()?),
+        Dataset::Measurements => {
+            Selection::Measurements(query::<super::radiation::ExportQuery>(uri)?.filter()?)
+        }
         Dataset::Audit => {
             let pairs = crate::pages::context::query_pairs(uri.query().unwrap_or(""));
             let get = |k: &str| {
@@ -160,18 +163,30 @@ async fn download(
     }
     let selection = selection(&s, dataset, &uri)?;
     // Held until the file is sent, so at most `heavy_requests` downloads read at once.
-    let permit = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        s.heavy.clone().acquire_owned(),
-    )
-    .await
-    .ok()
-    .and_then(Result::ok)
-    .ok_or(AppError::Busy(
-        "the server is busy with other downloads; try again in a few seconds",
-    ))?;
-    let d = crate::opendata::download(&s.store, selection, format).await?;
+    let permit = s.heavy_permit().await?;
+    let d = match selection {
+        // Readings come from the radiation export (the public's stop at `public_export_rows`).
+        Selection::Measurements(filter) => {
+            let row_limit =
+                (!actor.principal.is_signed_in()).then_some(s.config.public_export_rows);
+            let rx = crate::radiation::export::measurements(
+                &s.store,
+                filter,
+                format == TableFormat::GeoJson,
+                row_limit,
+                permit,
+            )
+            .await?;
+            crate::opendata::from_export(rx, dataset, format)
+        }
+        selection => {
+            let mut d = crate::opendata::download(&s.store, selection, format).await?;
+            d.permit = Some(permit);
+            d
+        }
+    };
     let mut rx = d.body;
+    let permit = d.permit;
     let stream = futures_util::stream::poll_fn(move |cx| {
         let _held = &permit;
         rx.poll_recv(cx)

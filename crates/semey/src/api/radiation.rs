@@ -196,6 +196,19 @@ pub(super) struct ExportQuery {
     format: Option<String>,
 }
 
+impl ExportQuery {
+    /// The readings a query selects.
+    pub(super) fn filter(&self) -> Result<MeasurementFilter, AppError> {
+        Ok(MeasurementFilter {
+            bbox: param("bbox", &self.bbox, parse_bbox)?,
+            from: param("from", &self.from, parse_when)?,
+            to: param("to", &self.to, parse_when)?,
+            dataset_id: param("dataset", &self.dataset, from_str("a dataset id"))?,
+            ..Default::default()
+        })
+    }
+}
+
 /// Measurements in a bounding box and time window, streamed as CSV or GeoJSON: the raw value
 /// and unit, the dose rate in µSv/h through the current factor of the device's tube (empty for
 /// activities and for tubes without a factor), nuclide, device, tube, dataset, height, position
@@ -211,13 +224,7 @@ async fn measurements(
     actor: crate::accounts::Actor,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let filter = MeasurementFilter {
-        bbox: param("bbox", &q.bbox, parse_bbox)?,
-        from: param("from", &q.from, parse_when)?,
-        to: param("to", &q.to, parse_when)?,
-        dataset_id: param("dataset", &q.dataset, from_str("a dataset id"))?,
-        ..Default::default()
-    };
+    let filter = q.filter()?;
     let geojson = match q.format.as_deref().unwrap_or("csv") {
         "csv" => false,
         "geojson" => true,
@@ -232,16 +239,7 @@ async fn measurements(
     let row_limit = (!actor.principal.is_signed_in()).then_some(s.config.public_export_rows);
     // Held until the stream ends (or its reader goes away), so at most `heavy_requests`
     // exports read the database at once.
-    let permit = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        s.heavy.clone().acquire_owned(),
-    )
-    .await
-    .ok()
-    .and_then(Result::ok)
-    .ok_or(AppError::Busy(
-        "the server is busy with other exports; try again in a few seconds",
-    ))?;
+    let permit = s.heavy_permit().await?;
     let rx = crate::radiation::export::measurements(&s.store, filter, geojson, row_limit, permit)
         .await?;
     // A stream that keeps answering "ended" once it has ended: compression layers poll a body

@@ -33,7 +33,20 @@ pub(super) async fn export(
             )
         })?;
     let started = std::time::Instant::now();
-    let download = crate::opendata::download(&state.store, Selection::all(d), f).await?;
+    let download = if d == Dataset::Measurements {
+        let permit = state.heavy_permit().await?;
+        let rx = crate::radiation::export::measurements(
+            &state.store,
+            Default::default(),
+            f == TableFormat::GeoJson,
+            None,
+            permit,
+        )
+        .await?;
+        crate::opendata::from_export(rx, d, f)
+    } else {
+        crate::opendata::download(&state.store, Selection::all(d), f).await?
+    };
     let mut rx = download.body;
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?,

@@ -922,20 +922,7 @@ impl Context {
         let mut budgets = Vec::new();
         for (i, b) in a.all("budget").enumerate() {
             let here = format!("{at}/budget[{}]", i + 1);
-            let (Some(start), Some(end)) = (
-                b.child("period-start").and_then(|d| {
-                    self.date(d, "iso-date", &format!("{here}/period-start"), problems)
-                }),
-                b.child("period-end").and_then(|d| {
-                    self.date(d, "iso-date", &format!("{here}/period-end"), problems)
-                }),
-            ) else {
-                problems.push(problem(
-                    b.line,
-                    &here,
-                    "required",
-                    "a budget needs its period's start and end",
-                ));
+            let Some((start, end)) = self.period(b, &here, problems) else {
                 continue;
             };
             let Some((amount, currency)) =
@@ -1208,20 +1195,7 @@ impl Context {
                 });
                 for (pi, p) in n.all("period").enumerate() {
                     let phere = format!("{ihere}/period[{}]", pi + 1);
-                    let (Some(start), Some(end)) = (
-                        p.child("period-start").and_then(|d| {
-                            self.date(d, "iso-date", &format!("{phere}/period-start"), problems)
-                        }),
-                        p.child("period-end").and_then(|d| {
-                            self.date(d, "iso-date", &format!("{phere}/period-end"), problems)
-                        }),
-                    ) else {
-                        problems.push(problem(
-                            p.line,
-                            &phere,
-                            "required",
-                            "a period needs its start and end",
-                        ));
+                    let Some((start, end)) = self.period(p, &phere, problems) else {
                         continue;
                     };
                     if end < start {
@@ -1389,6 +1363,34 @@ impl Context {
             Ok(d) => Some(d),
             Err(m) => {
                 problems.push(problem(node.line, at, "invalid_date", m));
+                None
+            }
+        }
+    }
+
+    /// The dates of a budget's or a result's period (`period-start`, `period-end`), both
+    /// required.
+    fn period(
+        &self,
+        n: &Node,
+        at: &str,
+        problems: &mut Problems,
+    ) -> Option<(time::Date, time::Date)> {
+        let start = n
+            .child("period-start")
+            .and_then(|d| self.date(d, "iso-date", &format!("{at}/period-start"), problems));
+        let end = n
+            .child("period-end")
+            .and_then(|d| self.date(d, "iso-date", &format!("{at}/period-end"), problems));
+        match (start, end) {
+            (Some(s), Some(e)) => Some((s, e)),
+            _ => {
+                problems.push(problem(
+                    n.line,
+                    at,
+                    "required",
+                    "a period needs its start and end dates",
+                ));
                 None
             }
         }

@@ -40,6 +40,7 @@ impl Dataset {
             Dataset::Indicators => OpenTable::Indicators,
             Dataset::IndicatorValues => OpenTable::IndicatorPeriods,
             Dataset::Services => OpenTable::Services,
+            Dataset::Measurements => OpenTable::Measurements,
             Dataset::Audit => OpenTable::Audit,
         }
     }
@@ -59,6 +60,7 @@ impl Dataset {
                 &["indicator values", "iati activities"],
             ),
             Dataset::Services => (&["service"], &["services"]),
+            Dataset::Measurements => (&[], &["measurements"]),
             Dataset::Audit => (&[], &[]),
         }
     }

@@ -31,6 +31,9 @@ pub enum Dataset {
     Indicators,
     IndicatorValues,
     Services,
+    /// Radiation readings: served by the radiation export (CSV and GeoJSON; JSON and XLSX made
+    /// from its CSV), whose columns are documented with it.
+    Measurements,
     Audit,
 }
 
@@ -206,6 +209,23 @@ const SERVICES: Columns = &[
     ("last_verified", At("/last_verified")),
 ];
 
+/// The radiation export's columns (its CSV header), read back from its rows.
+const MEASUREMENTS: Columns = &[
+    ("captured_at", At("/captured_at")),
+    ("latitude", At("/latitude")),
+    ("longitude", At("/longitude")),
+    ("value", At("/value")),
+    ("unit", At("/unit")),
+    ("usv_h", At("/usv_h")),
+    ("nuclide", At("/nuclide")),
+    ("device", At("/device")),
+    ("tube", At("/tube")),
+    ("dataset_id", At("/dataset_id")),
+    ("height_m", At("/height_m")),
+    ("precision_m", At("/precision_m")),
+    ("flags", At("/flags")),
+];
+
 const AUDIT: Columns = &[
     ("seq", At("/seq")),
     ("at", At("/at")),
@@ -220,7 +240,7 @@ const AUDIT: Columns = &[
 ];
 
 impl Dataset {
-    pub const ALL: [Dataset; 10] = [
+    pub const ALL: [Dataset; 11] = [
         Dataset::Places,
         Dataset::Organisations,
         Dataset::Programmes,
@@ -230,6 +250,7 @@ impl Dataset {
         Dataset::Indicators,
         Dataset::IndicatorValues,
         Dataset::Services,
+        Dataset::Measurements,
         Dataset::Audit,
     ];
 
@@ -245,6 +266,7 @@ impl Dataset {
             Dataset::Indicators => "indicators",
             Dataset::IndicatorValues => "indicator-values",
             Dataset::Services => "services",
+            Dataset::Measurements => "measurements",
             Dataset::Audit => "audit",
         }
     }
@@ -264,6 +286,7 @@ impl Dataset {
             Dataset::Indicators => INDICATORS,
             Dataset::IndicatorValues => INDICATOR_VALUES,
             Dataset::Services => SERVICES,
+            Dataset::Measurements => MEASUREMENTS,
             Dataset::Audit => AUDIT,
         }
     }
@@ -278,6 +301,7 @@ impl Dataset {
         match self {
             Dataset::Places => Some(("/point/lat", "/point/lon")),
             Dataset::Services => Some(("/locations/0/point/lat", "/locations/0/point/lon")),
+            Dataset::Measurements => Some(("/latitude", "/longitude")),
             _ => None,
         }
     }
@@ -313,6 +337,7 @@ pub enum Selection {
     Indicators(ProgrammeFilter, Thresholds),
     IndicatorValues(ProgrammeFilter),
     Services(ServiceFilter),
+    Measurements(semey_store::MeasurementFilter),
     Audit(AuditFilter),
 }
 
@@ -328,6 +353,7 @@ impl Selection {
             Selection::Indicators(..) => Dataset::Indicators,
             Selection::IndicatorValues(_) => Dataset::IndicatorValues,
             Selection::Services(_) => Dataset::Services,
+            Selection::Measurements(_) => Dataset::Measurements,
             Selection::Audit(_) => Dataset::Audit,
         }
     }
@@ -348,6 +374,7 @@ impl Selection {
             Dataset::Indicators => Selection::Indicators(Default::default(), Default::default()),
             Dataset::IndicatorValues => Selection::IndicatorValues(Default::default()),
             Dataset::Services => Selection::Services(Default::default()),
+            Dataset::Measurements => Selection::Measurements(Default::default()),
             Dataset::Audit => Selection::Audit(Default::default()),
         }
     }
@@ -471,6 +498,7 @@ impl Reader {
                     ),
                     Selection::ExchangeRates(c) => json(store.list_rates(*c, p).await?.0),
                     Selection::Services(f) => json(store.list_services(f, p).await?.0),
+                    // Readings go through the radiation export (`from_export`).
                     _ => Vec::new(),
                 };
                 *offset += rows.len() as i64;
@@ -565,6 +593,8 @@ pub struct Download {
     pub content_type: &'static str,
     pub file_name: String,
     pub body: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
+    /// The permit for a heavy request, held until the file is sent.
+    pub permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// Bytes gathered before they are sent on.
@@ -622,7 +652,148 @@ pub async fn download(
         content_type: format.content_type(),
         file_name,
         body: rx,
+        permit: None,
     })
+}
+
+/// A download made of another export's CSV (the radiation export's): CSV and GeoJSON pass
+/// through as they are; JSON and XLSX are written from its rows, numbers as numbers.
+pub fn from_export(
+    mut rx: tokio::sync::mpsc::Receiver<Bytes>,
+    dataset: Dataset,
+    format: TableFormat,
+) -> Download {
+    let (tx, out) = tokio::sync::mpsc::channel(4);
+    let file_name = format!("semey-{}.{}", dataset.slug(), format.ext());
+    if matches!(format, TableFormat::Csv | TableFormat::GeoJson) {
+        tokio::spawn(async move {
+            while let Some(b) = rx.recv().await {
+                if tx.send(Ok(b)).await.is_err() {
+                    break;
+                }
+            }
+        });
+    } else {
+        tokio::task::spawn_blocking(move || {
+            let reader = ChannelReader {
+                rx,
+                chunk: Bytes::new(),
+            };
+            let mut csv = ::csv::ReaderBuilder::new().from_reader(reader);
+            let numeric: Vec<bool> = match csv.headers() {
+                Ok(h) => h
+                    .iter()
+                    .map(|c| {
+                        matches!(
+                            c,
+                            "latitude"
+                                | "longitude"
+                                | "value"
+                                | "usv_h"
+                                | "height_m"
+                                | "precision_m"
+                        )
+                    })
+                    .collect(),
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                    return;
+                }
+            };
+            let rows = csv.into_records().map_while(Result::ok).map(|r| TableRow {
+                cells: r
+                    .iter()
+                    .zip(&numeric)
+                    .map(|(v, num)| match (v.is_empty(), num, v.parse::<f64>()) {
+                        (true, _, _) => Cell::Empty,
+                        (false, true, Ok(n)) => Cell::Number(n),
+                        _ => Cell::Text(v.to_owned()),
+                    })
+                    .collect(),
+                point: None,
+            });
+            if format == TableFormat::Json {
+                let mut table = TextTable::new(format, &dataset.columns());
+                let mut buf = Vec::with_capacity(CHUNK * 2);
+                table.head(&mut buf);
+                for r in rows {
+                    table.row(&r, &mut buf);
+                    if buf.len() >= CHUNK
+                        && tx
+                            .blocking_send(Ok(Bytes::from(std::mem::take(&mut buf))))
+                            .is_err()
+                    {
+                        return;
+                    }
+                }
+                table.tail(&mut buf);
+                let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+            } else {
+                let dir = match tempfile::tempdir() {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(e));
+                        return;
+                    }
+                };
+                let path = dir.path().join("download.xlsx");
+                let mut rows = rows.peekable();
+                let batches = std::iter::from_fn(move || {
+                    let batch: Vec<TableRow> = rows.by_ref().take(BATCH as usize).collect();
+                    (!batch.is_empty()).then_some(batch)
+                });
+                match crate::presentation::table::write_xlsx(
+                    &path,
+                    dataset.slug(),
+                    &dataset.columns(),
+                    batches,
+                ) {
+                    Ok(_) => match std::fs::read(&path) {
+                        Ok(bytes) => {
+                            for chunk in bytes.chunks(CHUNK) {
+                                if tx.blocking_send(Ok(Bytes::copy_from_slice(chunk))).is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.blocking_send(Err(e));
+                        }
+                    },
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                    }
+                }
+            }
+        });
+    }
+    Download {
+        content_type: format.content_type(),
+        file_name,
+        body: out,
+        permit: None,
+    }
+}
+
+/// The bytes of a channel as a blocking reader (for a blocking thread).
+struct ChannelReader {
+    rx: tokio::sync::mpsc::Receiver<Bytes>,
+    chunk: Bytes,
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(b) => self.chunk = b,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk[..n]);
+        self.chunk = self.chunk.slice(n..);
+        Ok(n)
+    }
 }
 
 /// Writes the workbook in a blocking thread (rows reach it batch by batch through a channel),

@@ -154,7 +154,9 @@ on_both_backends! {
         assert!(text.lines().count() > 10, "the demo's imports and sign-ups are audited");
         let dcat: Value = app.call(Method::GET, "/api/v1/data").send().await.json();
         let ids: Vec<&str> = dcat["dcat:dataset"].as_array().unwrap().iter().map(|d| d["dct:identifier"].as_str().unwrap()).collect();
-        assert_eq!(ids, PUBLIC);
+        let mut catalogue = PUBLIC.to_vec();
+        catalogue.push("measurements");
+        assert_eq!(ids, catalogue);
     }
 }
 
@@ -183,5 +185,34 @@ on_both_backends! {
         let urls: Vec<&str> = programmes["dcat:distribution"].as_array().unwrap().iter().map(|d| d["dcat:downloadURL"]["@id"].as_str().unwrap()).collect();
         assert!(urls.contains(&"https://data.example.kz/api/v1/data/programmes.csv"), "{urls:?}");
         assert_eq!(urls.len(), 3);
+    }
+}
+
+on_both_backends! {
+    /// Radiation readings come from the radiation export: CSV and GeoJSON as it writes them,
+    /// JSON and XLSX made from its rows with numbers as numbers; the catalogue counts them.
+    async fn measurements_download_in_every_format(app: TestApp) {
+        let msg = semey::demo::load_radiation(app.store(), &app.state.config.radiation).await.unwrap();
+        assert!(msg.contains("24000 readings"), "{msg}");
+        let token = app.admin_token.clone();
+        let csv = app.call(Method::GET, "/api/v1/data/measurements.csv").token(&token).send().await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let text = csv.text();
+        assert!(text.starts_with("captured_at,latitude,longitude,value,unit,usv_h,"));
+        let rows = text.lines().count() - 1;
+        assert!(rows > 20_000, "{rows}");
+        let json = app.call(Method::GET, "/api/v1/data/measurements.json").token(&token).send().await.json();
+        let items = json.as_array().unwrap();
+        assert_eq!(items.len(), rows);
+        assert!(items[0]["latitude"].is_f64(), "{}", items[0]);
+        let xlsx = app.call(Method::GET, "/api/v1/data/measurements.xlsx?dataset=1").token(&token).send().await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert_eq!(xlsx_rows(&xlsx.body).len() - 1, rows);
+        let geo = app.call(Method::GET, "/api/v1/data/measurements.geojson").token(&token).send().await.json();
+        assert_eq!(geo["features"].as_array().unwrap().len(), rows);
+        let dcat = app.call(Method::GET, "/api/v1/data").send().await.json();
+        let m = dcat["dcat:dataset"].as_array().unwrap().iter().find(|d| d["dct:identifier"] == "measurements").unwrap().clone();
+        assert_eq!(m["dcat:distribution"].as_array().unwrap().len(), 4);
+        assert!(m["dct:modified"]["@value"].is_string(), "{m}");
     }
 }
