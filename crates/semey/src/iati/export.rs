@@ -441,6 +441,13 @@ fn activity(lookups: &Lookups, batch: &Batch, x: &mut Xml, p: &Programme) {
     for t in batch.transactions.get(&p.id).into_iter().flatten() {
         transaction(x, lookups, t, &p.terms);
     }
+    // RelatedActivityType 1: the programme this project belongs to.
+    if let Some(parent) = p.parent_id.and_then(|id| lookups.identifiers.get(&id)) {
+        x.empty(
+            "related-activity",
+            &[("ref", parent.clone()), ("type", "1".into())],
+        );
+    }
     // Results in an order that follows from what they say (ids differ between platforms).
     let mut results: Vec<&semey_domain::results::ProgrammeResult> =
         batch.results.get(&p.id).into_iter().flatten().collect();

@@ -192,6 +192,22 @@ pub async fn import_activities(
         }
     }
     problems.into_result()?;
+    // Parents that came later in the file.
+    for (child, parent, line) in std::mem::take(&mut cx.pending_parents) {
+        match cx.programmes.get(&parent) {
+            Some(p) => {
+                let mut programme = store.programme_in(&mut tx, child).await?;
+                programme.parent_id = Some(*p);
+                store
+                    .save_programme(&mut tx, &programme)
+                    .await
+                    .map_err(|e| store_problem(e, line, "/iati-activities/iati-activity/related-activity"))?;
+            }
+            None => cx.notes.push(format!(
+                "line {line}: the parent activity {parent} is not on the platform; the programme has no parent"
+            )),
+        }
+    }
     if !batch.is_empty() {
         store
             .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
@@ -307,6 +323,9 @@ struct Context {
     notes: Vec<String>,
     /// Flows from activities further on in the file, waiting for them.
     deferred: Vec<Deferred>,
+    /// Programmes whose parent activity comes further on: (programme, parent's identifier,
+    /// line).
+    pending_parents: Vec<(ProgrammeId, String, u64)>,
 }
 
 /// A transaction whose provider activity was not read yet.
@@ -352,6 +371,7 @@ impl Context {
             default_lang: Lang::En,
             notes: Vec::new(),
             deferred: Vec::new(),
+            pending_parents: Vec::new(),
         })
     }
 
@@ -833,6 +853,17 @@ impl Context {
             let tag = format!("default-{}", term.field().replace('_', "-"));
             set_term(&mut terms, term, a.child(&tag).and_then(|n| n.attr("code")));
         }
+        // The parent activity (related-activity type 1): a programme held or read earlier in
+        // this file, or one further on (set once the whole file is read).
+        let parent_ref = a
+            .all("related-activity")
+            .find(|r| r.attr("type") == Some("1"))
+            .and_then(|r| r.attr("ref"))
+            .filter(|r| *r != ident)
+            .map(str::to_owned);
+        let parent = parent_ref
+            .as_ref()
+            .and_then(|r| self.programmes.get(r).copied());
         let held = match self.programmes.get(&ident) {
             Some(pid) => Some(store.programme_in(tx, *pid).await?),
             None => None,
@@ -855,7 +886,7 @@ impl Context {
             participants,
             policy_markers,
             terms,
-            parent_id: None,
+            parent_id: parent,
             reporting_org_id,
         };
         // What IATI cannot carry is kept from the programme held: its target groups, its
@@ -866,7 +897,9 @@ impl Context {
                 .iter()
                 .map(|g| g.as_str().to_owned())
                 .collect();
-            input.parent_id = h.parent_id;
+            if parent_ref.is_none() {
+                input.parent_id = h.parent_id;
+            }
             let ids = |p: &[ProgrammePlace]| {
                 let mut v: Vec<PlaceId> = p.iter().map(|x| x.place_id).collect();
                 v.sort();
@@ -1099,6 +1132,9 @@ impl Context {
             Some(h) => store.results_of(h.id).await?,
             None => Vec::new(),
         };
+        if let (Some(r), None) = (&parent_ref, parent) {
+            self.pending_parents.push((programme.id, r.clone(), a.line));
+        }
         let results = self.results(a, at, &programme, &held_results, problems);
         let _ = report;
         Ok(Some(Read {

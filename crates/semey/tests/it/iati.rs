@@ -127,7 +127,8 @@ on_both_backends! {
         let activities = app.call(Method::GET, "/iati/activities.xml").send().await.text();
         let organisations = app.call(Method::GET, "/iati/organisations.xml").send().await.text();
         let both = format!("{activities}{organisations}");
-        let checks: [(&str, &str, &str, &str); 18] = [
+        let checks: [(&str, &str, &str, &str); 19] = [
+            ("related-activity", "type", "RelatedActivityType", &activities),
             ("default-aid-type", "code", "AidType", &activities),
             ("default-finance-type", "code", "FinanceType", &activities),
             ("default-flow-type", "code", "FlowType", &activities),
@@ -203,6 +204,7 @@ on_both_backends! {
         let app = app.with_demo().await;
         let first = app.call(Method::GET, "/iati/activities.xml").send().await.text();
         let activities = first.matches("<iati-activity ").count();
+        assert!(first.contains(r#"<related-activity ref="XX-SEMEY-DEMO-SEMEY-2030" type="1"/>"#), "the projects name their programme");
         let empty = app.sibling().await;
         semey::demo::load_reference(empty.store()).await.unwrap();
         let answer = import_xml(&empty, first.as_bytes()).await;
