@@ -844,6 +844,8 @@ data-indicator-values = Indicator values
 data-indicator-values-description = Each indicator's targets and actuals per period, with their comments.
 data-services = Services
 data-services-description = Services for residents: what, who provides them, for whom, where, and how to reach them.
+data-measurements = Radiation measurements
+data-measurements-description = Readings of dose rates and activities with their place, time, device, raw value and unit, the dose rate through the current tube factor and quality flags.
 data-audit = Audit trail
 data-audit-description = Every change: who, when, how and what it was before and after.
 

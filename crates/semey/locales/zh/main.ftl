@@ -836,6 +836,8 @@ data-indicator-values = 指标数值
 data-indicator-values-description = 每项指标各期间的目标值和实际值，附说明。
 data-services = 服务
 data-services-description = 面向居民的服务：内容、提供方、对象、地点和办理方式。
+data-measurements = 辐射测量
+data-measurements-description = 剂量率和活度读数，附地点、时间、仪器、原始数值和单位、按现行计数管系数换算的剂量率以及质量标记。
 data-audit = 审计记录
 data-audit-description = 每一项更改：何人、何时、以何种方式，以及更改前后的内容。
 
