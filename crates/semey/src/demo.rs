@@ -136,7 +136,12 @@ pub async fn load_radiation(
     store: &Store,
     cfg: &crate::config::RadiationConfig,
 ) -> Result<String, AppError> {
-    let path = std::env::temp_dir().join(format!("semey-demo-survey-{}.csv", std::process::id()));
+    // A file of its own: two loads at once (tests in one process) must not share it.
+    let file = tempfile::Builder::new()
+        .prefix("semey-demo-survey-")
+        .suffix(".csv")
+        .tempfile()?;
+    let path = file.path().to_path_buf();
     crate::generate::generate_measurements(
         &path,
         24_000,
@@ -163,7 +168,7 @@ pub async fn load_radiation(
         &mut crate::import::Quiet,
     )
     .await;
-    let _ = std::fs::remove_file(&path);
+    drop(file);
     let r = report?;
     Ok(format!(
         "demo radiation survey (synthetic): {} readings, {} new",
