@@ -20,7 +20,7 @@
 //! - **Money** is converted at the exchange rates stored for each value date; a missing rate is
 //!   an error that names it.
 
-use super::xml::{problem, Activities, Node};
+use super::xml::{problem, unknown_code, Activities, Node};
 use crate::accounts::Actor;
 use crate::import::{ImportReport, Problems, Progress};
 use crate::AppError;
@@ -676,18 +676,12 @@ impl Context {
             let here = format!("{at}/participating-org[{}]", i + 1);
             let role = p.attr("role").and_then(|r| r.parse::<u8>().ok());
             let Some(role) = role.and_then(|r| OrgRole::from_code(r).ok()) else {
-                problems.push(
-                    problem(
-                        p.line,
-                        &format!("{here}/@role"),
-                        "unknown_code",
-                        format!(
-                            "{:?} is not an IATI OrganisationRole code (1–4)",
-                            p.attr("role").unwrap_or("")
-                        ),
-                    )
-                    .with_arg("code", p.attr("role").unwrap_or("").to_owned()),
-                );
+                problems.push(unknown_code(
+                    p,
+                    &here,
+                    "role",
+                    "OrganisationRole code (1–4)",
+                ));
                 continue;
             };
             if let Some(id) = self.organisation(store, tx, p, &here, problems).await? {
@@ -716,18 +710,12 @@ impl Context {
                 Some("2") => dates.actual_start = Some(date),
                 Some("3") => dates.planned_end = Some(date),
                 Some("4") => dates.actual_end = Some(date),
-                other => problems.push(
-                    problem(
-                        d.line,
-                        &format!("{at}/activity-date/@type"),
-                        "unknown_code",
-                        format!(
-                            "{:?} is not an IATI ActivityDateType code (1–4)",
-                            other.unwrap_or("")
-                        ),
-                    )
-                    .with_arg("code", other.unwrap_or("").to_owned()),
-                ),
+                _ => problems.push(unknown_code(
+                    d,
+                    &format!("{at}/activity-date"),
+                    "type",
+                    "ActivityDateType code (1–4)",
+                )),
             }
         }
         let mut places = Vec::new();
@@ -835,15 +823,12 @@ impl Context {
                     .and_then(|c| c.parse().ok())
                     .or(Some(0)),
             ) else {
-                problems.push(
-                    problem(
-                        m.line,
-                        &format!("{at}/policy-marker/@code"),
-                        "unknown_code",
-                        "a policy marker needs an IATI PolicyMarker code (1–12)",
-                    )
-                    .with_arg("code", m.attr("code").unwrap_or("").to_owned()),
-                );
+                problems.push(unknown_code(
+                    m,
+                    &format!("{at}/policy-marker"),
+                    "code",
+                    "PolicyMarker code (1–12)",
+                ));
                 continue;
             };
             policy_markers.push(PolicyMarker { code, significance });
@@ -1161,18 +1146,12 @@ impl Context {
                 .and_then(|c| c.parse::<u8>().ok())
                 .and_then(|c| ResultType::ALL.iter().copied().find(|t| t.iati_code() == c));
             let Some(result_type) = result_type else {
-                problems.push(
-                    problem(
-                        r.line,
-                        &format!("{here}/@type"),
-                        "unknown_code",
-                        format!(
-                            "{:?} is not an IATI ResultType code (1, 2, 3, 9)",
-                            r.attr("type").unwrap_or("")
-                        ),
-                    )
-                    .with_arg("code", r.attr("type").unwrap_or("").to_owned()),
-                );
+                problems.push(unknown_code(
+                    r,
+                    &here,
+                    "type",
+                    "ResultType code (1, 2, 3, 9)",
+                ));
                 continue;
             };
             // The result held with the same type and title keeps its id, and its indicators of
@@ -1196,18 +1175,12 @@ impl Context {
                             .find(|m| m.iati_code() == c)
                     });
                 let Some(measure) = measure else {
-                    problems.push(
-                        problem(
-                            n.line,
-                            &format!("{ihere}/@measure"),
-                            "unknown_code",
-                            format!(
-                                "{:?} is not an IATI IndicatorMeasure code (1–5)",
-                                n.attr("measure").unwrap_or("")
-                            ),
-                        )
-                        .with_arg("code", n.attr("measure").unwrap_or("").to_owned()),
-                    );
+                    problems.push(unknown_code(
+                        n,
+                        &ihere,
+                        "measure",
+                        "IndicatorMeasure code (1–5)",
+                    ));
                     continue;
                 };
                 let in_words = matches!(

@@ -49,6 +49,19 @@ pub fn problem(line: u64, path: &str, code: &str, message: impl Into<String>) ->
     FieldError::new(format!("line {line}: {path}"), code, message).with_arg("line", line)
 }
 
+/// An attribute of `n` whose value is not on its IATI codelist (`list`), at `{at}/@{attr}`,
+/// the value named for the translated message.
+pub fn unknown_code(n: &Node, at: &str, attr: &str, list: &str) -> FieldError {
+    let value = n.attr(attr).unwrap_or("");
+    problem(
+        n.line,
+        &format!("{at}/@{attr}"),
+        "unknown_code",
+        format!("{value:?} is not an IATI {list}"),
+    )
+    .with_arg("code", value)
+}
+
 /// The activities of one file, read one after the other.
 pub struct Activities<R: BufRead> {
     reader: quick_xml::Reader<R>,
