@@ -102,6 +102,7 @@ async function ids() {
   const datasets = await api("/api/v1/radiation/datasets");
   const requirements = await api("/api/v1/requirements?limit=1");
   const transactions = await api("/api/v1/transactions?limit=1");
+  const contributions = await api("/api/v1/contributions?limit=1");
   const services = await api("/api/v1/services?category=screening&limit=1");
   const screening = await api("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN");
   const chain = await api(`/api/v1/programmes/${screening.items[0].id}/results`);
@@ -111,6 +112,8 @@ async function ids() {
     service: services.items[0].id,
     requirement: requirements.items[0].id,
     transaction: transactions.items[0].id,
+    contribution: contributions.items[0].id,
+    given: contributions.items[0].programme_id,
     proposal: process.env.SEMEY_TEST_PROPOSAL,
     dataset: datasets[0].id,
     programme: programmes.items[0].id,
@@ -125,7 +128,8 @@ test("every page type, in two languages, has no serious accessibility problem", 
   // Every page the router has, from `semey pages`; a page whose `{id}` has no record here fails
   // the test, so a new page cannot be forgotten.
   const records = {
-    "/programmes/{id}": [`/programmes/${id.programme}`],
+    // The second shows what was given in kind.
+    "/programmes/{id}": [`/programmes/${id.programme}`, `/programmes/${id.given}`],
     "/programmes/{id}/results": [`/programmes/${id.programme}/results`],
     "/stakeholders/{id}": [`/stakeholders/${id.organisation}`],
     "/places/{id}": [`/places/${id.district}`, `/places/${id.settlement}`],
@@ -139,6 +143,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/workspace/programmes/{id}": [`/workspace/programmes/${id.programme}`],
     "/workspace/requirements/{id}": [`/workspace/requirements/${id.requirement}`],
     "/workspace/transactions/{id}": [`/workspace/transactions/${id.transaction}`],
+    "/workspace/contributions/{id}": [`/workspace/contributions/${id.contribution}`],
     "/workspace/proposals/{id}": [`/workspace/proposals/${id.proposal}`],
     "/workspace/proposals/{id}/edit": [`/workspace/proposals/${id.proposal}/edit`],
   };

@@ -24,7 +24,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Namespace of Semey's deterministic record keys (UUID v5), which make imports idempotent.
-const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x5e3e_7a00_0000_4c1b_9a7d_0000_0075_0210);
+pub(crate) const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x5e3e_7a00_0000_4c1b_9a7d_0000_0075_0210);
 
 /// IATI TransactionType (codes 1–13).
 #[derive(

@@ -81,3 +81,7 @@ entity_id!(
     /// Identifies an API token.
     TokenId
 );
+entity_id!(
+    /// Identifies an in-kind contribution (experts' time, equipment, training).
+    ContributionId
+);

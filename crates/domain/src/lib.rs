@@ -53,6 +53,7 @@ macro_rules! string_enum {
 
 pub mod access;
 pub mod account;
+pub mod contribution;
 pub mod currency;
 pub mod error;
 pub mod funding;

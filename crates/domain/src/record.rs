@@ -13,6 +13,7 @@ pub enum RecordKind {
     Programme,
     Transaction,
     Requirement,
+    Contribution,
     Service,
     Result,
     IndicatorPeriod,
@@ -33,12 +34,13 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 11] = [
+    pub const ALL: [RecordKind; 12] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
         RecordKind::Transaction,
         RecordKind::Requirement,
+        RecordKind::Contribution,
         RecordKind::Service,
         RecordKind::Result,
         RecordKind::IndicatorPeriod,
@@ -55,6 +57,7 @@ impl RecordKind {
             RecordKind::Programme => "programme",
             RecordKind::Transaction => "transaction",
             RecordKind::Requirement => "requirement",
+            RecordKind::Contribution => "contribution",
             RecordKind::Service => "service",
             RecordKind::Result => "result",
             RecordKind::IndicatorPeriod => "indicator_period",
@@ -75,6 +78,7 @@ impl RecordKind {
             | RecordKind::Programme
             | RecordKind::Transaction
             | RecordKind::Requirement
+            | RecordKind::Contribution
             | RecordKind::Service
             | RecordKind::Result
             | RecordKind::IndicatorPeriod => Stewards::Organisations,
@@ -117,6 +121,7 @@ mod tests {
                 RecordKind::Programme,
                 RecordKind::Transaction,
                 RecordKind::Requirement,
+                RecordKind::Contribution,
                 RecordKind::Service,
                 RecordKind::Result,
                 RecordKind::IndicatorPeriod

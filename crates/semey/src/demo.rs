@@ -45,6 +45,7 @@ const EXCHANGE_RATES: &[u8] = include_bytes!("../demo/exchange-rates.csv");
 const PROGRAMMES: &[u8] = include_bytes!("../demo/programmes.csv");
 const REQUIREMENTS: &[u8] = include_bytes!("../demo/requirements.csv");
 const TRANSACTIONS: &[u8] = include_bytes!("../demo/transactions.csv");
+const CONTRIBUTIONS: &[u8] = include_bytes!("../demo/contributions.csv");
 const SERVICES: &[u8] = include_bytes!("../demo/services.json");
 const RESULTS: &[u8] = include_bytes!("../demo/results.json");
 const INDICATOR_VALUES: &[u8] = include_bytes!("../demo/indicator-values.csv");
@@ -57,6 +58,7 @@ pub struct DemoReport {
     pub programmes: usize,
     pub requirements: usize,
     pub transactions: usize,
+    pub contributions: usize,
     pub services: usize,
     pub results: usize,
     pub indicator_periods: usize,
@@ -66,8 +68,8 @@ impl std::fmt::Display for DemoReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "demo data: {} places, {} organisations, {} programmes (illustrative), {} requirements, {} transactions, {} services, {} results with {} indicator periods (illustrative)",
-            self.places, self.organisations, self.programmes, self.requirements, self.transactions, self.services,
+            "demo data: {} places, {} organisations, {} programmes (illustrative), {} requirements, {} transactions, {} in-kind contributions, {} services, {} results with {} indicator periods (illustrative)",
+            self.places, self.organisations, self.programmes, self.requirements, self.transactions, self.contributions, self.services,
             self.results, self.indicator_periods
         )
     }
@@ -76,7 +78,7 @@ impl std::fmt::Display for DemoReport {
 /// Loads the demo dataset, each file through its import (in the order the files depend on
 /// each other). Running it again changes nothing.
 pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
-    use crate::funding::import::{import_requirements, import_transactions};
+    use crate::funding::import::{import_contributions, import_requirements, import_transactions};
     let file = |name: &str, bytes: &'static [u8]| Source::new(name, bytes, Actor::command_line());
     let mut report = load_reference(store).await?;
     let orgs = file("demo/organisations.csv", ORGANISATIONS);
@@ -94,6 +96,10 @@ pub async fn load(store: &Store) -> Result<DemoReport, AppError> {
         .rows as usize;
     let transactions = file("demo/transactions.csv", TRANSACTIONS);
     report.transactions = import_transactions(store, &transactions, &mut Quiet)
+        .await?
+        .rows as usize;
+    let contributions = file("demo/contributions.csv", CONTRIBUTIONS);
+    report.contributions = import_contributions(store, &contributions, &mut Quiet)
         .await?
         .rows as usize;
     let services = file("demo/services.json", SERVICES);

@@ -119,7 +119,7 @@ const RATE_COLUMNS: &str = "ur.id AS usd_rate_id, ur.per_usd AS usd_rate, ur.rat
      kr.id AS kzt_rate_id, kr.per_usd AS kzt_rate, kr.rate_date AS kzt_rate_date, kr.source AS kzt_rate_source";
 
 /// The columns of `alias` read back, without the rate ids (read with the rates instead).
-fn read_columns(columns: &str, alias: &str) -> String {
+pub(crate) fn read_columns(columns: &str, alias: &str) -> String {
     let own = columns
         .split(", ")
         .map(str::trim)
@@ -131,7 +131,7 @@ fn read_columns(columns: &str, alias: &str) -> String {
 }
 
 /// The joins that bring the rates of `alias`'s converted amounts.
-fn rate_joins(alias: &str) -> String {
+pub(crate) fn rate_joins(alias: &str) -> String {
     format!(
         " LEFT JOIN exchange_rates ur ON ur.id = {alias}.usd_rate_id JOIN exchange_rates kr ON kr.id = {alias}.kzt_rate_id"
     )
@@ -171,11 +171,11 @@ struct TxRow {
     tied_status: Option<String>,
 }
 
-fn corrupt(e: impl ToString) -> StoreError {
+pub(crate) fn corrupt(e: impl ToString) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn applied(id: i64, rate: &str, date: Date, source: String) -> Result<AppliedRate> {
+pub(crate) fn applied(id: i64, rate: &str, date: Date, source: String) -> Result<AppliedRate> {
     Ok(AppliedRate {
         rate_id: Some(id),
         per_usd: rust_decimal::Decimal::from_str(rate).map_err(corrupt)?,
@@ -186,7 +186,7 @@ fn applied(id: i64, rate: &str, date: Date, source: String) -> Result<AppliedRat
 
 /// The USD rate of a converted amount: none stored means the amount was in USD.
 #[allow(clippy::too_many_arguments)]
-fn applied_usd(
+pub(crate) fn applied_usd(
     id: Option<i64>,
     rate: Option<String>,
     date: Option<Date>,
@@ -793,12 +793,13 @@ impl MoneyKind for Transaction {
 }
 
 impl Store {
-    /// Removes a programme's transactions and requirements (an activity replaced by an IATI
+    /// Removes a programme's transactions, requirements and contributions (an activity replaced by an IATI
     /// import); the caller refreshes its roll-ups once the new ones are written.
     pub async fn clear_programme_money(&self, tx: &mut Tx, programme: ProgrammeId) -> Result<()> {
         for sql in [
             "DELETE FROM transactions WHERE programme_id = $1",
             "DELETE FROM requirements WHERE programme_id = $1",
+            "DELETE FROM contributions WHERE programme_id = $1",
         ] {
             on_tx!(tx, c => sqlx::query(sql).bind(programme.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }

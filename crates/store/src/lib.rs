@@ -8,6 +8,7 @@
 //! - Every write that changes money keeps the funding roll-ups in the same database transaction.
 
 mod accounts;
+mod contributions;
 mod db;
 mod dialect;
 mod error;
@@ -26,6 +27,7 @@ mod rollups;
 mod services;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, Token, User};
+pub use contributions::{ContributionFilter, InKindSums};
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{

@@ -3,7 +3,9 @@
 //! (`/api/v1/programmes?area=health` → `/api/v1/data/programmes.csv?area=health`). Files are
 //! streamed; the audit trail is for coordinators only.
 
-use super::funding::{transaction_filter, RateQuery, RequirementQuery, TransactionQuery};
+use super::funding::{
+    transaction_filter, ContributionQuery, RateQuery, RequirementQuery, TransactionQuery,
+};
 use super::organisations::OrganisationQuery;
 use super::places::PlaceQuery;
 use super::programmes::ProgrammeQuery;
@@ -57,6 +59,9 @@ fn selection(s: &AppState, dataset: Dataset, uri: &Uri) -> Result<Selection, App
                 programme_id: query::<RequirementQuery>(uri)?.programme_id()?,
                 year: pq.year()?,
             }
+        }
+        Dataset::Contributions => {
+            Selection::Contributions(query::<ContributionQuery>(uri)?.filter(&programmes()?)?)
         }
         Dataset::ExchangeRates => Selection::ExchangeRates(query::<RateQuery>(uri)?.currency()?),
         Dataset::Indicators => Selection::Indicators(programmes()?.filter()?, s.config.results),

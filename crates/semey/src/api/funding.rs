@@ -1,4 +1,5 @@
-//! `/api/v1/transactions`, `/requirements`, `/exchange-rates` and `/funding/summary`.
+//! `/api/v1/transactions`, `/requirements`, `/contributions` (in kind), `/exchange-rates` and
+//! `/funding/summary`.
 
 use super::common::parse_path_id;
 use super::common::List;
@@ -9,15 +10,16 @@ use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
 use rust_decimal::Decimal;
+use semey_domain::contribution::{Contribution, ContributionInput, InKind};
 use semey_domain::currency::Currency;
 use semey_domain::funding::{
     Measure, Origin, Requirement, RequirementInput, Transaction, TransactionInput, TransactionType,
 };
 use semey_domain::fx::FxRate;
-use semey_domain::ids::TransactionId;
+use semey_domain::ids::{ContributionId, TransactionId};
 use semey_domain::place::PlaceLevel;
 use semey_domain::Lang;
-use semey_store::{Dimension, FundingFilter, TransactionFilter};
+use semey_store::{ContributionFilter, Dimension, FundingFilter, TransactionFilter};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -30,6 +32,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_transaction, correct_transaction))
         .routes(routes!(list_requirements, create_requirement))
         .routes(routes!(correct_requirement))
+        .routes(routes!(list_contributions, create_contribution))
+        .routes(routes!(get_contribution, correct_contribution))
         .routes(routes!(list_rates, create_rates))
         .routes(routes!(funding_summary))
 }
@@ -244,6 +248,121 @@ async fn correct_requirement(
 ) -> Result<axum::response::Response, AppError> {
     let id = parse_path_id::<semey_domain::ids::RequirementId>("requirement", &id)?;
     Ok(crate::records::write::<Requirement>(
+        &s.store,
+        &actor,
+        Some(id),
+        input,
+        crate::records::Channel::Api,
+    )
+    .await?
+    .respond())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ContributionQuery {
+    /// A programme id: only what was given to it.
+    programme_id: Option<String>,
+    /// An organisation id: only what it gave.
+    provider: Option<String>,
+    /// `domestic`, `external` or `unspecified`: by the provider.
+    origin: Option<String>,
+    /// `experts`, `equipment`, `training` or `other`.
+    category: Option<String>,
+}
+
+impl ContributionQuery {
+    /// The contributions the query selects (`year`: given in that year).
+    pub(super) fn filter(&self, pq: &ProgrammeQuery) -> Result<ContributionFilter, AppError> {
+        let mut programmes = pq.filter()?;
+        let year = programmes.year.take();
+        Ok(ContributionFilter {
+            money: FundingFilter {
+                programmes,
+                programme_id: param(
+                    "programme_id",
+                    &self.programme_id,
+                    from_str("a programme id"),
+                )?,
+                year,
+                origin: param("origin", &self.origin, parse_origin)?,
+                provider_org_id: param("provider", &self.provider, from_str("an organisation id"))?,
+            },
+            category: param("category", &self.category, |v| {
+                InKind::parse(v).map_err(err)
+            })?,
+        })
+    }
+}
+
+/// Lists in-kind contributions (experts' time, equipment, training), newest first. Their
+/// declared values are never counted as money received.
+#[utoipa::path(get, path = "/contributions", tag = "funding", params(ProgrammeQuery, ContributionQuery, PageQuery),
+    responses((status = 200, body = List<Contribution>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_contributions(
+    State(s): State<AppState>,
+    ApiQuery(pq): ApiQuery<ProgrammeQuery>,
+    ApiQuery(q): ApiQuery<ContributionQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Json<List<Contribution>>, AppError> {
+    let page = page.page()?;
+    let (items, total) = s.store.list_contributions(&q.filter(&pq)?, page).await?;
+    Ok(Json(List {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+        downloads: super::common::downloads(crate::opendata::Dataset::Contributions, &raw),
+    }))
+}
+
+/// One in-kind contribution, with the exchange rates its declared value was converted at.
+#[utoipa::path(get, path = "/contributions/{id}", tag = "funding", params(("id" = String, Path, description = "Contribution id")),
+    responses((status = 200, body = Contribution), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_contribution(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Contribution>, AppError> {
+    Ok(Json(
+        s.store
+            .money_record::<Contribution>(parse_path_id::<ContributionId>("contribution", &id)?)
+            .await?,
+    ))
+}
+
+/// Records an in-kind contribution. Recording the same one again (same programme and
+/// reference, or the same details) answers 200 with the stored record and changes nothing.
+#[utoipa::path(post, path = "/contributions", tag = "funding", request_body = ContributionInput,
+    responses((status = 201, body = Contribution), (status = 200, body = Contribution, description = "Already recorded"),
+        (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_contribution(
+    State(s): State<AppState>,
+    actor: crate::accounts::Actor,
+    ApiJson(input): ApiJson<ContributionInput>,
+) -> Result<axum::response::Response, AppError> {
+    Ok(crate::records::write::<Contribution>(
+        &s.store,
+        &actor,
+        None,
+        input,
+        crate::records::Channel::Api,
+    )
+    .await?
+    .respond())
+}
+
+/// Corrects an in-kind contribution: the record is replaced by the corrected entry.
+#[utoipa::path(put, path = "/contributions/{id}", tag = "funding", request_body = ContributionInput, params(("id" = String, Path, description = "Contribution id")),
+    responses((status = 200, body = Contribution), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn correct_contribution(
+    State(s): State<AppState>,
+    actor: crate::accounts::Actor,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ContributionInput>,
+) -> Result<axum::response::Response, AppError> {
+    let id = parse_path_id::<ContributionId>("contribution", &id)?;
+    Ok(crate::records::write::<Contribution>(
         &s.store,
         &actor,
         Some(id),

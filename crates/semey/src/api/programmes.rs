@@ -241,6 +241,8 @@ pub(super) struct ProgrammeFunding {
     pub total: MoneyTotals,
     pub by_year: Vec<crate::funding::SummaryGroup>,
     pub by_origin: Vec<crate::funding::SummaryGroup>,
+    /// What was given in kind, by declared value: apart from the money, never in it.
+    pub in_kind: crate::funding::InKindSummary,
 }
 
 /// The funding of one programme.
@@ -262,5 +264,6 @@ async fn programme_funding(
         total: summary.total,
         by_year: summary.groups,
         by_origin: summary.by_origin,
+        in_kind: summary.in_kind,
     }))
 }

@@ -46,6 +46,9 @@ pub enum ImportCommand {
     Transactions { file: PathBuf },
     /// Funding requirements from CSV (programme,period_start,period_end,amount,currency,description).
     Requirements { file: PathBuf },
+    /// In-kind contributions from CSV (programme,category,provider_org,date,description,
+    /// quantity,unit,value,currency[,reference]).
+    Contributions { file: PathBuf },
     /// Exchange rates from CSV (currency,date,per_usd,source).
     ExchangeRates { file: PathBuf },
     /// Services of the directory from a JSON array (organisations, places and programmes by
@@ -236,6 +239,9 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                 ImportCommand::Requirements { file } => {
                     import_table(state, Table::Requirements, &file, &mut bar).await
                 }
+                ImportCommand::Contributions { file } => {
+                    import_table(state, Table::Contributions, &file, &mut bar).await
+                }
                 ImportCommand::ExchangeRates { file } => {
                     import_table(state, Table::ExchangeRates, &file, &mut bar).await
                 }
@@ -295,6 +301,7 @@ enum Table {
     Programmes,
     Transactions,
     Requirements,
+    Contributions,
     ExchangeRates,
 }
 
@@ -315,6 +322,9 @@ async fn import_table(
         Table::Programmes => crate::programmes::import::import_programmes(store, &src, bar).await,
         Table::Transactions => crate::funding::import::import_transactions(store, &src, bar).await,
         Table::Requirements => crate::funding::import::import_requirements(store, &src, bar).await,
+        Table::Contributions => {
+            crate::funding::import::import_contributions(store, &src, bar).await
+        }
         Table::ExchangeRates => {
             crate::funding::import::import_exchange_rates(store, &src, bar).await
         }

@@ -1,10 +1,11 @@
-//! `semey import transactions FILE.csv` and `semey import exchange-rates FILE.csv` (layouts in
-//! `docs/import-formats.md`).
+//! `semey import transactions FILE.csv`, `requirements`, `contributions` (in kind) and
+//! `exchange-rates` (layouts in `docs/import-formats.md`).
 
 use crate::import::CsvTable;
 use crate::import::{ImportReport, Problems, Progress, Source};
 use crate::AppError;
 use rust_decimal::Decimal;
+use semey_domain::contribution::{Contribution, ContributionInput, InKind};
 use semey_domain::currency::Currency;
 use semey_domain::funding::Sums;
 use semey_domain::funding::{AmountInput, Origin, Requirement, RequirementInput, TransactionInput};
@@ -427,5 +428,112 @@ pub async fn import_requirements(
         .map(|(line, input)| (format!("line {line}"), None, input))
         .collect();
     crate::import::records::save_rows::<Requirement>(store, src, report, rows, problems, progress)
+        .await
+}
+
+/// `semey import contributions FILE.csv`: in-kind contributions, columns `programme,category,
+/// provider_org,date,description,quantity,unit,value,currency[,reference]`. Like requirements,
+/// each row goes through the record path and is audited on its own, besides the file.
+pub async fn import_contributions(
+    store: &Store,
+    src: &Source<'_>,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport, AppError> {
+    src.authorise()?;
+    let table = CsvTable::parse(
+        src.bytes,
+        &[
+            "programme",
+            "category",
+            "provider_org",
+            "date",
+            "description",
+            "quantity",
+            "unit",
+            "value",
+            "currency",
+        ],
+    )?;
+    let orgs = OrgIndex::load(store).await?;
+    let programme_ids = store.programme_ids_by_identifier().await?;
+    let by_id: HashMap<String, ProgrammeId> = programme_ids
+        .values()
+        .map(|id| (id.to_string(), *id))
+        .collect();
+    let mut problems = Problems::default();
+    let mut rows = Vec::new();
+    progress.start("checking contributions", table.len() as u64);
+    for row in table.rows() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let line = row.line;
+        let key = row.get("programme");
+        let programme = programme_ids.get(key).or_else(|| by_id.get(key)).copied();
+        if programme.is_none() {
+            problems.line(
+                line,
+                "programme",
+                "unknown_programme",
+                format!("no programme with identifier or id {key:?}: import programmes first"),
+            );
+        }
+        let provider = resolve_org(
+            &orgs,
+            &mut problems,
+            line,
+            "provider_org",
+            row.opt("provider_org"),
+        );
+        if provider.is_none() && row.opt("provider_org").is_none() {
+            problems.line(
+                line,
+                "provider_org",
+                "required",
+                "say who gave it: an organisation's IATI identifier or name",
+            );
+        }
+        let category = InKind::parse(row.get("category"))
+            .map_err(|e| problems.invalid(line, e))
+            .ok();
+        let date = parse_date(row.get("date"))
+            .map_err(|m| problems.line(line, "date", "invalid_date", m))
+            .ok();
+        if let (Some(programme_id), Some(provider_org_id), Some(category), Some(date)) =
+            (programme, provider, category, date)
+        {
+            let input = ContributionInput {
+                programme_id,
+                reference: row.opt("reference").map(str::to_owned),
+                category,
+                provider_org_id,
+                date,
+                description: row.get("description").to_owned(),
+                quantity: AmountInput::Text(row.get("quantity").to_owned()),
+                unit: row.get("unit").to_owned(),
+                value: AmountInput::Text(row.get("value").to_owned()),
+                currency: row.get("currency").to_owned(),
+            };
+            match input.clone().check() {
+                Ok(_) => rows.push((line, input)),
+                Err(e) => problems.invalid(line, e),
+            }
+        }
+    }
+    let mut report = ImportReport {
+        kind: "contributions".into(),
+        rows: rows.len() as u64,
+        ..Default::default()
+    };
+    report.notes.extend(table.encoding_note.clone());
+    let rows = rows
+        .into_iter()
+        .map(|(line, input)| (format!("line {line}"), None, input))
+        .collect();
+    crate::import::records::save_rows::<Contribution>(store, src, report, rows, problems, progress)
         .await
 }

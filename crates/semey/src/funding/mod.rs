@@ -1,13 +1,15 @@
-//! Funding: requirements, transactions and exchange rates on the record path (`record.rs`,
-//! `rates.rs`), and the funding summary.
+//! Funding: requirements, transactions, in-kind contributions and exchange rates on the record
+//! path (`record.rs`, `rates.rs`), and the funding summary (in-kind contributions beside the
+//! money, never in it).
 
 use crate::accounts::Actor;
 use crate::error::AppError;
+use semey_domain::contribution::InKind;
 use semey_domain::funding::{Sums, Totals};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::Lang;
-use semey_store::{Dimension, FundingFilter, RateReport, Store};
+use semey_store::{ContributionFilter, Dimension, FundingFilter, RateReport, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
@@ -76,6 +78,49 @@ pub struct FundingSummary {
     pub total: MoneyTotals,
     /// The same money split into domestic (Kazakhstan's public bodies) and external.
     pub by_origin: Vec<SummaryGroup>,
+    /// What was given in kind, by its declared value: apart from the money, never in it.
+    pub in_kind: InKindSummary,
+}
+
+/// The in-kind contributions of one kind: how many, and their declared value.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct InKindGroup {
+    pub category: Option<InKind>,
+    pub count: i64,
+    /// US cents.
+    pub usd: i64,
+    /// Tiyn.
+    pub kzt: i64,
+}
+
+/// In-kind contributions by kind, and all of them (`total`, without a category).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct InKindSummary {
+    pub groups: Vec<InKindGroup>,
+    pub total: InKindGroup,
+}
+
+/// The in-kind contributions the filter selects, by kind.
+pub async fn in_kind(store: &Store, filter: &FundingFilter) -> Result<InKindSummary, AppError> {
+    let sums = store
+        .in_kind_sums(&ContributionFilter {
+            money: filter.clone(),
+            category: None,
+        })
+        .await?;
+    let mut out = InKindSummary::default();
+    for (category, s) in sums {
+        out.total.count += s.count;
+        out.total.usd += s.usd;
+        out.total.kzt += s.kzt;
+        out.groups.push(InKindGroup {
+            category: Some(category),
+            count: s.count,
+            usd: s.usd,
+            kzt: s.kzt,
+        });
+    }
+    Ok(out)
 }
 
 /// Builds the funding summary grouped by `dims`.
@@ -115,6 +160,7 @@ pub async fn summary(
         groups,
         total: MoneyTotals::new(usd, kzt),
         by_origin,
+        in_kind: in_kind(store, filter).await?,
     })
 }
 

@@ -1,15 +1,16 @@
-//! Transactions and requirements on the record path. Both are a programme's money, owned by
-//! the programme's reporting organisation, recorded idempotently (recording the same flow
-//! again changes nothing) and corrected by replacing the record; one macro gives both kinds
-//! the same implementation.
+//! Transactions, requirements and in-kind contributions on the record path. All three are a
+//! programme's resources, owned by the programme's reporting organisation, recorded
+//! idempotently (recording the same one again changes nothing) and corrected by replacing the
+//! record; one macro gives the three kinds the same implementation.
 
 use crate::records::{programme_owner, Record, Saved};
 use crate::AppError;
+use semey_domain::contribution::{CheckedContribution, Contribution, ContributionInput};
 use semey_domain::funding::{
     CheckedRequirement, CheckedTransaction, Requirement, RequirementInput, Transaction,
     TransactionInput,
 };
-use semey_domain::ids::{OrganisationId, RequirementId, TransactionId};
+use semey_domain::ids::{ContributionId, OrganisationId, RequirementId, TransactionId};
 use semey_domain::record::RecordKind;
 use semey_domain::Invalid;
 use semey_store::{Store, StoreError, Tx};
@@ -96,4 +97,13 @@ money_record!(
     RequirementInput,
     CheckedRequirement,
     clash: "the corrected requirement has the same programme, period and description as another recorded requirement; correct that one instead"
+);
+
+money_record!(
+    Contribution,
+    RecordKind::Contribution,
+    ContributionId,
+    ContributionInput,
+    CheckedContribution,
+    clash: "the corrected contribution has the same programme and reference (or details) as another recorded contribution; correct that one instead"
 );

@@ -15,8 +15,10 @@
 //! activity. An organisation without an IATI identifier is referred to by the platform's own
 //! (`XX-SEMEY-` and its id), so that the file stays valid and the reference stays stable.
 
+use super::{IN_KIND_FINANCE_TYPE, IN_KIND_NAMESPACE, IN_KIND_PREFIX, XMLNS_IN_KIND};
 use crate::AppError;
 use axum::body::Bytes;
+use semey_domain::contribution::Contribution;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::organisation::Organisation;
@@ -118,6 +120,7 @@ struct Lookups {
 struct Batch {
     transactions: HashMap<ProgrammeId, Vec<Transaction>>,
     requirements: HashMap<ProgrammeId, Vec<Requirement>>,
+    contributions: HashMap<ProgrammeId, Vec<Contribution>>,
     results: HashMap<ProgrammeId, Vec<semey_domain::results::ProgrammeResult>>,
     periods: HashMap<semey_domain::ids::IndicatorId, Vec<semey_domain::results::Period>>,
 }
@@ -252,6 +255,13 @@ pub async fn write_activities(
                 .entry(r.programme_id)
                 .or_default()
                 .push(r);
+        }
+        for c in store.contributions_of_programmes(&ids).await? {
+            batch
+                .contributions
+                .entry(c.programme_id)
+                .or_default()
+                .push(c);
         }
         let indicators: Vec<semey_domain::ids::IndicatorId> = batch
             .results
@@ -441,6 +451,9 @@ fn activity(lookups: &Lookups, batch: &Batch, x: &mut Xml, p: &Programme) {
     for t in batch.transactions.get(&p.id).into_iter().flatten() {
         transaction(x, lookups, t, &p.terms);
     }
+    for c in batch.contributions.get(&p.id).into_iter().flatten() {
+        contribution(x, lookups, c, &p.terms);
+    }
     // RelatedActivityType 1: the programme this project belongs to.
     if let Some(parent) = p.parent_id.and_then(|id| lookups.identifiers.get(&id)) {
         x.empty(
@@ -626,6 +639,63 @@ fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction, defaults: &Finan
             x.empty(&term.field().replace('_', "-"), &attrs);
         }
     }
+    x.close("transaction");
+}
+
+/// An in-kind contribution as IATI reports one: a transaction of incoming funds (type 1) whose
+/// value is the value the provider declares, its aid type from what was given (D01 experts,
+/// C01 equipment, D02 training), finance type 110 (a grant: "transfers in cash or in kind"),
+/// and Semey's extension element saying it is in kind, with its quantity and unit; readers
+/// that do not know the extension see the declared value with its aid type.
+fn contribution(x: &mut Xml, lookups: &Lookups, c: &Contribution, defaults: &FinanceTerms) {
+    let attrs = match &c.reference {
+        Some(r) => vec![("ref", r.clone())],
+        None => vec![],
+    };
+    x.open("transaction", &attrs);
+    x.empty("transaction-type", &[("code", "1".into())]);
+    x.empty("transaction-date", &[("iso-date", iso(c.date))]);
+    x.text(
+        "value",
+        &[
+            ("currency", c.currency.code().to_owned()),
+            ("value-date", iso(c.date)),
+        ],
+        &c.money().major().to_string(),
+    );
+    x.open("description", &[]);
+    x.text("narrative", &[], &c.description);
+    x.close("description");
+    if let Some(o) = lookups.organisations.get(&c.provider_org_id) {
+        x.narratives(
+            "provider-org",
+            &[("ref", org_ref(o)), ("type", o.org_type.code().to_string())],
+            &o.name,
+            &org_ref(o),
+        );
+    }
+    if defaults.get(Term::FinanceType) != Some(IN_KIND_FINANCE_TYPE) {
+        x.empty("finance-type", &[("code", IN_KIND_FINANCE_TYPE.into())]);
+    }
+    if let Some(aid) = c
+        .category
+        .aid_type()
+        .filter(|a| defaults.get(Term::AidType) != Some(*a))
+    {
+        x.empty(
+            "aid-type",
+            &[("code", aid.into()), ("vocabulary", "1".into())],
+        );
+    }
+    x.empty(
+        &format!("{IN_KIND_PREFIX}:in-kind"),
+        &[
+            (XMLNS_IN_KIND, IN_KIND_NAMESPACE.into()),
+            ("category", c.category.as_str().into()),
+            ("quantity", c.quantity.clone()),
+            ("unit", c.unit.clone()),
+        ],
+    );
     x.close("transaction");
 }
 

@@ -21,9 +21,11 @@
 //!   an error that names it.
 
 use super::xml::{problem, unknown_code, Activities, Node};
+use super::IN_KIND_NAMESPACE;
 use crate::accounts::Actor;
 use crate::import::{ImportReport, Problems, Progress};
 use crate::AppError;
+use semey_domain::contribution::{CheckedContribution, ContributionInput, InKind};
 use semey_domain::currency::Currency;
 use semey_domain::funding::{AmountInput, Origin, RequirementInput, TransactionInput};
 use semey_domain::fx::FxTable;
@@ -144,6 +146,9 @@ pub async fn import_activities(
             .insert(read.programme.iati_identifier.clone(), id);
         touched.insert(id);
         store.insert_requirements(&mut tx, &read.budgets).await?;
+        store
+            .insert_contributions(&mut tx, &read.contributions)
+            .await?;
         batch.extend(read.transactions);
         if batch.len() >= BATCH {
             store
@@ -308,7 +313,18 @@ struct Read {
         semey_domain::fx::Converted,
     )>,
     transactions: Vec<TransactionWrite>,
+    /// Transactions marked with Semey's in-kind extension.
+    contributions: Vec<(CheckedContribution, semey_domain::fx::Converted)>,
     results: Vec<(ProgrammeResult, Vec<Period>)>,
+}
+
+/// Semey's in-kind extension element of a transaction, if it carries one: an element named
+/// `in-kind` in [`IN_KIND_NAMESPACE`], declared on the element itself.
+fn in_kind_mark(t: &Node) -> Option<&Node> {
+    t.children.iter().find(|c| match c.name.split_once(':') {
+        Some((prefix, "in-kind")) => c.attr(&format!("xmlns:{prefix}")) == Some(IN_KIND_NAMESPACE),
+        _ => false,
+    })
 }
 
 /// What the import looks things up in, and the organisations it created.
@@ -571,6 +587,15 @@ impl Context {
         new_tx.sort();
         new_req.sort();
         if held_tx != new_tx || held_req != new_req {
+            return Ok(false);
+        }
+        let mut new_given: Vec<String> = read
+            .contributions
+            .iter()
+            .map(|(c, _)| c.id.to_string())
+            .collect();
+        new_given.sort();
+        if store.contribution_ids_of(tx, read.programme.id).await? != new_given {
             return Ok(false);
         }
         // Results compare without their generated ids.
@@ -974,7 +999,9 @@ impl Context {
             }
         }
         let mut transactions = Vec::new();
+        let mut contributions = Vec::new();
         let mut ids = BTreeSet::new();
+        let mut given = BTreeSet::new();
         for (i, t) in a.all("transaction").enumerate() {
             let here = format!("{at}/transaction[{}]", i + 1);
             let ttype = t
@@ -1042,6 +1069,62 @@ impl Context {
                 receiver_org_id = self
                     .organisation(store, tx, n, &format!("{here}/receiver-org"), problems)
                     .await?;
+            }
+            if let Some(mark) = in_kind_mark(t) {
+                let mark_at = format!("{here}/{}", mark.name);
+                let Some(provider) = provider_org_id else {
+                    problems.push(problem(
+                        t.line,
+                        &format!("{here}/provider-org"),
+                        "in_kind_without_provider",
+                        "a contribution in kind names who gave it (provider-org)",
+                    ));
+                    continue;
+                };
+                let category = match InKind::parse(mark.attr("category").unwrap_or("")) {
+                    Ok(k) => k,
+                    Err(inv) => {
+                        self.invalid(problems, mark.line, &format!("{mark_at}/@category"), inv);
+                        continue;
+                    }
+                };
+                let input = ContributionInput {
+                    programme_id: id,
+                    reference: t.attr("ref").map(str::to_owned),
+                    category,
+                    provider_org_id: provider,
+                    date,
+                    description: self
+                        .text(t.child("description"))
+                        .best(self.default_lang)
+                        .unwrap_or("")
+                        .to_owned(),
+                    quantity: AmountInput::Text(mark.attr("quantity").unwrap_or("").to_owned()),
+                    unit: mark.attr("unit").unwrap_or("").to_owned(),
+                    value: AmountInput::Text(amount),
+                    currency,
+                };
+                let checked = match input.check() {
+                    Ok(c) => c,
+                    Err(inv) => {
+                        self.invalid(problems, t.line, &here, inv);
+                        continue;
+                    }
+                };
+                if !given.insert(checked.id) {
+                    problems.push(problem(
+                        t.line,
+                        &here,
+                        "duplicate_row",
+                        "this contribution repeats another of the activity",
+                    ));
+                    continue;
+                }
+                match self.fx.convert(checked.value, checked.date) {
+                    Ok(c) => contributions.push((checked, c)),
+                    Err(inv) => self.invalid(problems, value.line, &format!("{here}/value"), inv),
+                }
+                continue;
             }
             let mut own = FinanceTerms::default();
             for term in Term::ALL {
@@ -1126,6 +1209,7 @@ impl Context {
             programme,
             budgets,
             transactions,
+            contributions,
             results,
         }))
     }

@@ -36,6 +36,7 @@ impl Dataset {
             Dataset::Programmes => OpenTable::Programmes,
             Dataset::Transactions => OpenTable::Transactions,
             Dataset::Requirements => OpenTable::Requirements,
+            Dataset::Contributions => OpenTable::Contributions,
             Dataset::ExchangeRates => OpenTable::ExchangeRates,
             Dataset::Indicators => OpenTable::Indicators,
             Dataset::IndicatorValues => OpenTable::IndicatorPeriods,
@@ -53,6 +54,7 @@ impl Dataset {
             Dataset::Programmes => (&["programme"], &["programmes", "iati activities"]),
             Dataset::Transactions => (&["transaction"], &["transactions", "iati activities"]),
             Dataset::Requirements => (&["requirement"], &["requirements", "iati activities"]),
+            Dataset::Contributions => (&["contribution"], &["iati activities"]),
             Dataset::ExchangeRates => (&["exchange_rate"], &["exchange rates"]),
             Dataset::Indicators => (&["result"], &["results", "iati activities"]),
             Dataset::IndicatorValues => (

@@ -14,8 +14,8 @@ use axum::body::Bytes;
 use semey_domain::ids::{IndicatorId, ProgrammeId, TransactionId};
 use semey_domain::results::Thresholds;
 use semey_store::{
-    AuditFilter, OrganisationFilter, Page, PlaceFilter, ProgrammeFilter, ServiceFilter, Store,
-    TransactionFilter,
+    AuditFilter, ContributionFilter, OrganisationFilter, Page, PlaceFilter, ProgrammeFilter,
+    ServiceFilter, Store, TransactionFilter,
 };
 use serde_json::Value;
 
@@ -27,6 +27,8 @@ pub enum Dataset {
     Programmes,
     Transactions,
     Requirements,
+    /// In-kind contributions (never counted as money).
+    Contributions,
     ExchangeRates,
     Indicators,
     IndicatorValues,
@@ -151,6 +153,22 @@ const REQUIREMENTS: Columns = &[
     ("description", At("/description")),
 ];
 
+const CONTRIBUTIONS: Columns = &[
+    ("id", At("/id")),
+    ("programme_id", At("/programme_id")),
+    ("reference", At("/reference")),
+    ("category", At("/category")),
+    ("provider_org_id", At("/provider_org_id")),
+    ("date", At("/date")),
+    ("description", At("/description")),
+    ("quantity", At("/quantity")),
+    ("unit", At("/unit")),
+    ("declared_value", Major("/amount", "/currency")),
+    ("currency", At("/currency")),
+    ("declared_value_usd", Hundredths("/converted/usd")),
+    ("declared_value_kzt", Hundredths("/converted/kzt")),
+];
+
 const EXCHANGE_RATES: Columns = &[
     ("currency", At("/currency")),
     ("date", At("/date")),
@@ -240,12 +258,13 @@ const AUDIT: Columns = &[
 ];
 
 impl Dataset {
-    pub const ALL: [Dataset; 11] = [
+    pub const ALL: [Dataset; 12] = [
         Dataset::Places,
         Dataset::Organisations,
         Dataset::Programmes,
         Dataset::Transactions,
         Dataset::Requirements,
+        Dataset::Contributions,
         Dataset::ExchangeRates,
         Dataset::Indicators,
         Dataset::IndicatorValues,
@@ -262,6 +281,7 @@ impl Dataset {
             Dataset::Programmes => "programmes",
             Dataset::Transactions => "transactions",
             Dataset::Requirements => "requirements",
+            Dataset::Contributions => "contributions",
             Dataset::ExchangeRates => "exchange-rates",
             Dataset::Indicators => "indicators",
             Dataset::IndicatorValues => "indicator-values",
@@ -282,6 +302,7 @@ impl Dataset {
             Dataset::Programmes => PROGRAMMES,
             Dataset::Transactions => TRANSACTIONS,
             Dataset::Requirements => REQUIREMENTS,
+            Dataset::Contributions => CONTRIBUTIONS,
             Dataset::ExchangeRates => EXCHANGE_RATES,
             Dataset::Indicators => INDICATORS,
             Dataset::IndicatorValues => INDICATOR_VALUES,
@@ -332,6 +353,7 @@ pub enum Selection {
         programme_id: Option<ProgrammeId>,
         year: Option<i32>,
     },
+    Contributions(ContributionFilter),
     ExchangeRates(Option<semey_domain::currency::Currency>),
     /// With the thresholds that turn an assessment into a status.
     Indicators(ProgrammeFilter, Thresholds),
@@ -349,6 +371,7 @@ impl Selection {
             Selection::Programmes(_) => Dataset::Programmes,
             Selection::Transactions(_) => Dataset::Transactions,
             Selection::Requirements { .. } => Dataset::Requirements,
+            Selection::Contributions(_) => Dataset::Contributions,
             Selection::ExchangeRates(_) => Dataset::ExchangeRates,
             Selection::Indicators(..) => Dataset::Indicators,
             Selection::IndicatorValues(_) => Dataset::IndicatorValues,
@@ -370,6 +393,7 @@ impl Selection {
                 programme_id: None,
                 year: None,
             },
+            Dataset::Contributions => Selection::Contributions(Default::default()),
             Dataset::ExchangeRates => Selection::ExchangeRates(None),
             Dataset::Indicators => Selection::Indicators(Default::default(), Default::default()),
             Dataset::IndicatorValues => Selection::IndicatorValues(Default::default()),
@@ -496,6 +520,7 @@ impl Reader {
                             .await?
                             .0,
                     ),
+                    Selection::Contributions(f) => json(store.list_contributions(f, p).await?.0),
                     Selection::ExchangeRates(c) => json(store.list_rates(*c, p).await?.0),
                     Selection::Services(f) => json(store.list_services(f, p).await?.0),
                     // Readings go through the radiation export (`from_export`).

@@ -90,6 +90,7 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         RecordKind::Programme => format!("/programmes/{id}"),
         RecordKind::Transaction => format!("/workspace/transactions/{id}"),
         RecordKind::Requirement => format!("/workspace/requirements/{id}"),
+        RecordKind::Contribution => format!("/workspace/contributions/{id}"),
         RecordKind::Service => format!("/services/{id}"),
         RecordKind::Result => format!("/api/v1/results/{id}"),
         RecordKind::IndicatorPeriod => format!(

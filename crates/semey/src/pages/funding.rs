@@ -36,6 +36,34 @@ struct FundingTable {
 struct FundingPage {
     c: Chrome,
     tables: Vec<FundingTable>,
+    /// In-kind contributions by kind: kind, how many, declared value; the last row all of them.
+    in_kind: Vec<(String, String, String)>,
+}
+
+/// In-kind contributions by kind as table rows (kind, number, declared value in USD), with a
+/// row for all of them; none when nothing was given in kind.
+fn in_kind_rows(
+    lang: semey_domain::Lang,
+    summary: &crate::funding::InKindSummary,
+) -> Vec<(String, String, String)> {
+    if summary.total.count == 0 {
+        return Vec::new();
+    }
+    summary
+        .groups
+        .iter()
+        .chain([&summary.total])
+        .map(|g| {
+            (
+                match g.category {
+                    Some(k) => t(lang, &format!("inkind-{}", k.as_str())),
+                    None => t(lang, "funding-in-kind-total"),
+                },
+                format::integer(lang, g.count),
+                format::money(lang, g.usd, "USD"),
+            )
+        })
+        .collect()
 }
 
 /// The measures of a funding table, with the transaction measure each figure links to.
@@ -199,7 +227,9 @@ pub(super) async fn funding(
             rows,
         });
     }
+    let in_kind = crate::funding::in_kind(&s.store, &FundingFilter::default()).await?;
     let template = FundingPage {
+        in_kind: in_kind_rows(lang, &in_kind),
         tables,
         c: Chrome::new(lang, &uri, query),
     };

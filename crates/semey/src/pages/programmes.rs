@@ -212,6 +212,16 @@ pub(super) async fn programmes(
     Ok(page(&template, StatusCode::OK, chosen.then_some(lang)))
 }
 
+/// One in-kind contribution as a programme's page shows it.
+struct InKindLine {
+    kind: String,
+    date: String,
+    description: String,
+    quantity: String,
+    provider: String,
+    value: String,
+}
+
 #[derive(Template)]
 #[template(path = "programme.html")]
 struct ProgrammePage {
@@ -237,6 +247,8 @@ struct ProgrammePage {
     projects: Vec<(String, String)>,
     figures: Vec<(String, String)>,
     internal: Option<String>,
+    /// What was given in kind: kind, date, what, how much, who, declared value.
+    in_kind: Vec<InKindLine>,
     chart_svg: String,
     chart_table: String,
 }
@@ -359,8 +371,35 @@ pub(super) async fn programme(
             },
         ],
     };
+    let (given, _) = s
+        .store
+        .list_contributions(
+            &semey_store::ContributionFilter {
+                money: filter.clone(),
+                category: None,
+            },
+            Page::new(Some(Page::MAX_LIMIT), None),
+        )
+        .await?;
+    let mut in_kind = Vec::with_capacity(given.len());
+    for g in given {
+        let value = format::amount(lang, g.amount, g.currency);
+        in_kind.push(InKindLine {
+            kind: t(lang, &format!("inkind-{}", g.category.as_str())),
+            date: format::date(lang, g.date),
+            description: g.description,
+            quantity: format!("{} {}", format::decimal_text(lang, &g.quantity), g.unit),
+            provider: best(&s.store.organisation(g.provider_org_id).await?.name),
+            value: if g.currency.code() == "USD" {
+                value
+            } else {
+                format!("{value} ({})", money(g.converted.usd))
+            },
+        });
+    }
     let join = |items: Vec<String>| items.join(", ");
     let template = ProgrammePage {
+        in_kind,
         identifier_id: p.id.to_string(),
         title: best(&p.title),
         description: best(&p.description),

@@ -58,6 +58,29 @@ pub fn amount(lang: Lang, minor: i64, currency: semey_domain::currency::Currency
     }
 }
 
+/// A decimal number held as text ("1250.5") with grouped digits and the language's decimal
+/// mark: "1,250.5" or "1 250,5"; text that is not such a number is shown as it is.
+pub fn decimal_text(lang: Lang, text: &str) -> String {
+    let (unsigned, negative) = match text.strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let Ok(n) = whole.parse::<i64>() else {
+        return text.to_owned();
+    };
+    if !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return text.to_owned();
+    }
+    let (_, decimal) = separators(lang);
+    let mut out = integer(lang, if negative { -n } else { n });
+    if !fraction.is_empty() {
+        out.push(decimal);
+        out.push_str(fraction);
+    }
+    out
+}
+
 /// A percentage with one decimal: 35.5 % or 35,5 %.
 pub fn percent(lang: Lang, p: f64) -> String {
     let (_, decimal) = separators(lang);
@@ -104,6 +127,15 @@ pub fn compact(lang: Lang, v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_text_is_grouped_with_the_languages_marks() {
+        assert_eq!(decimal_text(Lang::En, "1250.5"), "1,250.5");
+        assert_eq!(decimal_text(Lang::Ru, "1250.5"), "1\u{a0}250,5");
+        assert_eq!(decimal_text(Lang::Zh, "40"), "40");
+        assert_eq!(decimal_text(Lang::Kk, "-3.25"), "−3,25");
+        assert_eq!(decimal_text(Lang::En, "many"), "many");
+    }
 
     #[test]
     fn numbers_follow_each_language() {

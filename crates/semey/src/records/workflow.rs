@@ -8,6 +8,7 @@ use super::record::{authorise_in, id_of, input_of, proposes, save_in, to_json, C
 use crate::accounts::actor::Actor;
 use crate::AppError;
 use semey_domain::account::Account;
+use semey_domain::contribution::Contribution;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::OrganisationId;
@@ -207,6 +208,9 @@ async fn apply(
         RecordKind::Requirement => {
             apply_as::<Requirement>(store, tx, actor, p, content, publish).await
         }
+        RecordKind::Contribution => {
+            apply_as::<Contribution>(store, tx, actor, p, content, publish).await
+        }
         RecordKind::Service => apply_as::<Service>(store, tx, actor, p, content, publish).await,
         RecordKind::Result => {
             apply_as::<ProgrammeResult>(store, tx, actor, p, content, publish).await
@@ -262,6 +266,7 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::Programme => now::<Programme>(store, p).await,
         RecordKind::Transaction => now::<Transaction>(store, p).await,
         RecordKind::Requirement => now::<Requirement>(store, p).await,
+        RecordKind::Contribution => now::<Contribution>(store, p).await,
         RecordKind::Service => now::<Service>(store, p).await,
         RecordKind::Result => now::<ProgrammeResult>(store, p).await,
         RecordKind::IndicatorPeriod => now::<Period>(store, p).await,

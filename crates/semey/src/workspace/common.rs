@@ -233,6 +233,12 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
             ];
         }
         _ => {
+            if kind == "contribution" {
+                o.categories = semey_domain::contribution::InKind::ALL
+                    .iter()
+                    .map(|k| tr("inkind", k.as_str()))
+                    .collect();
+            }
             o.programmes = programmes().await?;
             o.organisations = organisations().await?;
             o.transaction_types = (1..=TransactionType::NAMES.len())
@@ -405,7 +411,8 @@ pub(super) fn posted(body: &Bytes) -> Vec<(String, String)> {
 /// "1,250,000.50" in English and Chinese) in the plain form the input takes ("1250000.50").
 pub(super) fn plain_amounts(lang: Lang, mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     for (k, v) in pairs.iter_mut() {
-        if k == "amount" {
+        // A contribution's declared value and quantity are typed the same way.
+        if matches!(k.as_str(), "amount" | "value" | "quantity") {
             let digits: String = v
                 .chars()
                 .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
@@ -641,7 +648,7 @@ pub(super) async fn private(mut r: Response) -> Response {
     r
 }
 
-/// A programme's requirements and transactions as links to their forms.
+/// A programme's requirements, transactions and in-kind contributions as links to their forms.
 pub(super) async fn money_of(
     s: &AppState,
     lang: Lang,
@@ -685,6 +692,32 @@ pub(super) async fn money_of(
                 t(lang, &format!("txtype-{}", tr.transaction_type.code())),
                 tr.date,
                 crate::presentation::format::amount(lang, tr.amount, tr.currency)
+            ),
+        )
+    }));
+    let (given, _) = s
+        .store
+        .list_contributions(
+            &semey_store::ContributionFilter {
+                money: semey_store::FundingFilter {
+                    programme_id: Some(id),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            page,
+        )
+        .await?;
+    out.extend(given.iter().map(|c| {
+        (
+            format!("/workspace/contributions/{}", c.id),
+            format!(
+                "{} {}: {} {} ({})",
+                t(lang, &format!("inkind-{}", c.category.as_str())),
+                c.date,
+                crate::presentation::format::decimal_text(lang, &c.quantity),
+                c.unit,
+                crate::presentation::format::amount(lang, c.amount, c.currency)
             ),
         )
     }));

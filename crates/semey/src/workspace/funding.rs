@@ -1,6 +1,6 @@
-//! The money forms: requirements and transactions, recorded and corrected (amounts typed the
-//! way the reader's language writes them). Both kinds share every handler; [`MoneyForms`] says
-//! what differs (the fields a stored record fills the form with).
+//! The money forms: requirements, transactions and in-kind contributions, recorded and
+//! corrected (amounts typed the way the reader's language writes them). The kinds share every
+//! handler; [`MoneyForms`] says what differs (the fields a stored record fills the form with).
 
 use super::common::*;
 use super::form::Form;
@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
+use semey_domain::contribution::Contribution;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::ids::ProgrammeId;
 use semey_store::{Store, StoreError};
@@ -35,6 +36,14 @@ pub(super) fn form_routes() -> Vec<Route> {
         Route::page(
             "/workspace/transactions/{id}",
             get(edit_form::<Transaction>).post(post_correction::<Transaction>),
+        ),
+        Route::page(
+            "/workspace/contributions/new",
+            get(new_form::<Contribution>).post(post_new::<Contribution>),
+        ),
+        Route::page(
+            "/workspace/contributions/{id}",
+            get(edit_form::<Contribution>).post(post_correction::<Contribution>),
         ),
     ]
 }
@@ -99,6 +108,37 @@ impl MoneyForms for Requirement {
             ("amount".to_owned(), self.money().major().to_string()),
             ("currency".to_owned(), self.currency.code().to_owned()),
             ("description".to_owned(), self.description.clone()),
+        ]
+    }
+
+    async fn find(store: &Store, id: Self::Id) -> Result<Self, StoreError> {
+        store.money_record::<Self>(id).await
+    }
+}
+
+impl MoneyForms for Contribution {
+    fn programme(&self) -> ProgrammeId {
+        self.programme_id
+    }
+
+    fn values(&self) -> Vec<(String, String)> {
+        vec![
+            ("programme_id".to_owned(), self.programme_id.to_string()),
+            (
+                "reference".to_owned(),
+                self.reference.clone().unwrap_or_default(),
+            ),
+            ("category".to_owned(), self.category.as_str().to_owned()),
+            (
+                "provider_org_id".to_owned(),
+                self.provider_org_id.to_string(),
+            ),
+            ("date".to_owned(), self.date.to_string()),
+            ("description".to_owned(), self.description.clone()),
+            ("quantity".to_owned(), self.quantity.clone()),
+            ("unit".to_owned(), self.unit.clone()),
+            ("value".to_owned(), self.money().major().to_string()),
+            ("currency".to_owned(), self.currency.code().to_owned()),
         ]
     }
 

@@ -325,6 +325,7 @@ fn proposal_form(
         RecordKind::Organisation => Some(("organisation", "form-edit-organisation", &[])),
         RecordKind::Programme => Some(("programme", "form-edit-programme", PROGRAMME_LISTS)),
         RecordKind::Requirement => Some(("requirement", "form-edit-requirement", &[])),
+        RecordKind::Contribution => Some(("contribution", "form-edit-contribution", &[])),
         RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
         RecordKind::Service => Some(("service", "form-edit-service", SERVICE_LISTS)),
         // Results and their values are entered through the API and the values import.
@@ -368,6 +369,10 @@ async fn post_proposal_edit(
         RecordKind::Requirement => checked(form::read::<RequirementInput>(&plain, &[], &[]), |i| {
             i.check().map(drop)
         }),
+        RecordKind::Contribution => checked(
+            form::read::<semey_domain::contribution::ContributionInput>(&plain, &[], &[]),
+            |i| i.check().map(drop),
+        ),
         RecordKind::Transaction => checked(
             form::read::<semey_domain::funding::TransactionInput>(&plain, &[], &[]),
             |i| i.check().map(drop),

@@ -270,3 +270,77 @@ on_both_backends! {
         assert_eq!(app.count("transactions").await, 1);
     }
 }
+
+on_both_backends! {
+    /// An in-kind contribution (experts' time) is recorded with what was given, how much and
+    /// its declared value, converted; recording it again changes nothing; the summary shows it
+    /// apart and no money figure counts it; the programme's and the funding pages show it.
+    async fn in_kind_contributions_are_shown_apart_and_never_counted_as_money(app: TestApp) {
+        app.with_rates().await;
+        let iaea = app.organisation("IAEA", 40, "AT").await;
+        let p = app.programme("XX-T-INKIND", json!({})).await;
+        let (s, b) = app.post("/api/v1/transactions", tx(&p, 1, "2024-03-01", "150000", "USD", Some(&iaea))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (_, before) = app.get("/api/v1/funding/summary").await;
+
+        let experts = json!({"programme_id": p, "category": "experts", "provider_org_id": iaea,
+            "date": "2024-04-15", "description": "Two dosimetry experts", "quantity": "40",
+            "unit": "person-days", "value": "43200", "currency": "EUR"});
+        let (s, c) = app.post("/api/v1/contributions", experts.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        assert_eq!(c["quantity"], "40");
+        assert_eq!(c["converted"]["usd"], 4_800_000, "EUR 43 200 at 0.9 per dollar: $48 000");
+        let (s, again) = app.post("/api/v1/contributions", experts).await;
+        assert_eq!(s, StatusCode::OK, "the same contribution again: {again}");
+        assert_eq!(again["id"], c["id"]);
+        assert_eq!(app.count("contributions").await, 1);
+
+        let (_, after) = app.get("/api/v1/funding/summary").await;
+        assert_eq!(after["total"], before["total"], "no money figure moves");
+        assert_eq!(after["in_kind"]["total"]["count"], 1);
+        assert_eq!(after["in_kind"]["total"]["usd"], 4_800_000);
+        assert_eq!(after["in_kind"]["groups"][0]["category"], "experts");
+        let (_, own) = app.get(&format!("/api/v1/programmes/{p}/funding")).await;
+        assert_eq!(own["total"]["usd"]["disbursed"], 15_000_000, "only the cash is received");
+        assert_eq!(own["in_kind"]["total"]["usd"], 4_800_000);
+
+        let (_, by_kind) = app.get("/api/v1/contributions?category=equipment").await;
+        assert_eq!(by_kind["total"], 0);
+        let (_, by_provider) = app.get(&format!("/api/v1/contributions?provider={iaea}&year=2024")).await;
+        assert_eq!(by_provider["total"], 1);
+        assert!(by_provider["downloads"].to_string().contains("/api/v1/data/contributions.csv"), "{by_provider}");
+
+        let page = app.call(axum::http::Method::GET, &format!("/programmes/{p}?lang=ru")).send().await.text();
+        assert!(page.contains("Время экспертов"), "the kind, in Russian");
+        assert!(page.contains("40 person-days"));
+        assert!(page.contains("43\u{a0}200,00\u{a0}EUR (48\u{a0}000\u{a0}USD)"), "declared value and its dollars");
+        let funding = app.call(axum::http::Method::GET, "/funding?lang=en").send().await.text();
+        assert!(funding.contains(r#"<h2 id="in-kind">In kind</h2>"#));
+        assert!(funding.contains("<th scope=\"row\">Experts&#39; time</th><td>1</td><td>USD\u{a0}48,000</td>"), "{funding}");
+    }
+}
+
+on_both_backends! {
+    /// A contribution with no description, a quantity that is not a number, a zero value and
+    /// a provider that does not exist is refused naming each field; nothing is stored.
+    async fn bad_in_kind_contributions_are_refused_field_by_field(app: TestApp) {
+        app.with_rates().await;
+        let p = app.programme("XX-T-INKIND-BAD", json!({})).await;
+        let (s, b) = app.post("/api/v1/contributions", json!({"programme_id": p, "category": "equipment",
+            "provider_org_id": "00000000-0000-4000-8000-000000000001", "date": "2024-04-15",
+            "description": " ", "quantity": "several", "unit": "units", "value": "0", "currency": "USD"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+        assert_eq!(fields, ["description", "quantity", "value"], "{b}");
+        let (s, b) = app.post("/api/v1/contributions", json!({"programme_id": p, "category": "equipment",
+            "provider_org_id": "00000000-0000-4000-8000-000000000001", "date": "2024-04-15",
+            "description": "Spectrometers", "quantity": "3", "unit": "units", "value": "36000", "currency": "USD"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(b["errors"][0]["field"], "provider_org_id", "{b}");
+        let (s, b) = app.post("/api/v1/contributions", json!({"programme_id": p, "category": "cash",
+            "provider_org_id": "00000000-0000-4000-8000-000000000001", "date": "2024-04-15",
+            "description": "Spectrometers", "quantity": "3", "unit": "units", "value": "36000", "currency": "USD"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(app.count("contributions").await, 0);
+    }
+}

@@ -205,6 +205,8 @@ on_both_backends! {
         let first = app.call(Method::GET, "/iati/activities.xml").send().await.text();
         let activities = first.matches("<iati-activity ").count();
         assert!(first.contains(r#"<related-activity ref="XX-SEMEY-DEMO-SEMEY-2030" type="1"/>"#), "the projects name their programme");
+        // Experts' time travels as a transaction with aid type D01 marked in kind.
+        assert!(first.contains(r#"<aid-type code="D01" vocabulary="1"/><semey:in-kind xmlns:semey="https://semey.kz/ns/iati" category="experts" quantity="40" unit="person-days"/></transaction>"#), "the in-kind mark");
         let empty = app.sibling().await;
         semey::demo::load_reference(empty.store()).await.unwrap();
         let answer = import_xml(&empty, first.as_bytes()).await;
@@ -222,6 +224,10 @@ on_both_backends! {
         let (_, before) = app.get("/api/v1/funding/summary").await;
         let (_, after) = empty.get("/api/v1/funding/summary").await;
         assert_eq!(before["total"], after["total"]);
+        // What was given in kind came back as such, not as money.
+        assert_eq!(empty.count("contributions").await, app.count("contributions").await);
+        assert_eq!(before["in_kind"]["total"], after["in_kind"]["total"]);
+        assert_eq!(empty.count("transactions").await, app.count("transactions").await);
     }
 }
 
@@ -284,7 +290,8 @@ on_both_backends! {
     /// Every kind of bad file is refused with its line and location, and nothing is stored:
     /// malformed XML, another root, IATI 1.0x, a DTD (an external entity is never read), an
     /// unknown code, sector percentages that do not add up, a transaction without a value
-    /// date, an organisation with neither identifier nor name, text that is not UTF-8.
+    /// date, an organisation with neither identifier nor name, text that is not UTF-8, an
+    /// in-kind contribution without its provider or quantity.
     async fn bad_iati_files_are_refused_whole(app: TestApp) {
         app.with_rates().await;
         let good_tx = r#"<sector vocabulary="1" code="12220" percentage="100"/><transaction><transaction-type code="3"/><transaction-date iso-date="2024-02-01"/><value value-date="2024-02-01">100</value></transaction>"#;
@@ -307,6 +314,9 @@ on_both_backends! {
             (one_activity(&good_tx.replace("<transaction-date", "<provider-org/><transaction-date").replace("<provider-org/><transaction-date iso-date=\"2024-02-01\"/>", "<transaction-date iso-date=\"2024-02-01\"/>").replace("</value>", "</value><provider-org type=\"10\"/>")), "organisation_unnamed", "provider-org"),
             (one_activity(&good_tx.replace("<value value-date=\"2024-02-01\">", "<value currency=\"XYZ\" value-date=\"2024-02-01\">")), "unknown_currency", "@currency"),
             (one_activity(&format!(r#"<default-flow-type code="20"/>{good_tx}"#).replace(r#"<activity-status code="2"/>"#, r#"<activity-status code="2"/>"#)), "unknown_code", "default-flow-type"),
+            // Marked in kind, but without who gave it, or without a quantity.
+            (one_activity(&good_tx.replace("</value>", r#"</value><s:in-kind xmlns:s="https://semey.kz/ns/iati" category="experts" quantity="3" unit="person-days"/>"#)), "in_kind_without_provider", "transaction[1]/provider-org"),
+            (one_activity(&good_tx.replace("</value>", r#"</value><provider-org ref="XM-DAC-41107"><narrative>IAEA</narrative></provider-org><s:in-kind xmlns:s="https://semey.kz/ns/iati" category="experts" unit="person-days"/>"#)), "not_a_number", "transaction[1] (quantity)"),
         ];
         for (xml, code, place) in cases {
             let answer = import_xml(&app, xml.as_bytes()).await;

@@ -5,12 +5,13 @@ use axum::http::{Method, StatusCode};
 use semey_domain::access::Role;
 use serde_json::Value;
 
-const PUBLIC: [&str; 9] = [
+const PUBLIC: [&str; 10] = [
     "places",
     "organisations",
     "programmes",
     "transactions",
     "requirements",
+    "contributions",
     "exchange-rates",
     "indicators",
     "indicator-values",

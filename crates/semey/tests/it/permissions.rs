@@ -65,6 +65,7 @@ struct Fixture {
     programme: String,
     transaction: String,
     requirement: String,
+    contribution: String,
     service: String,
     result: String,
     indicator: String,
@@ -107,6 +108,13 @@ async fn fixture(app: &TestApp) -> Fixture {
         .post("/api/v1/requirements", requirement_body(&programme))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, c) = app
+        .post(
+            "/api/v1/contributions",
+            contribution_body(&programme, &owner, "MATRIX-C"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
     let (s, sv) = app
         .post("/api/v1/services", service_body(&owner, "Matrix service"))
         .await;
@@ -207,6 +215,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         programme,
         transaction: t["id"].as_str().unwrap().to_owned(),
         requirement: r["id"].as_str().unwrap().to_owned(),
+        contribution: c["id"].as_str().unwrap().to_owned(),
         service,
         result,
         indicator,
@@ -241,6 +250,11 @@ fn transaction_body(programme: &str, reference: &str) -> serde_json::Value {
 
 fn requirement_body(programme: &str) -> serde_json::Value {
     json!({"programme_id": programme, "period_start": "2026-01-01", "period_end": "2026-12-31", "amount": "900", "currency": "USD"})
+}
+
+fn contribution_body(programme: &str, provider: &str, reference: &str) -> serde_json::Value {
+    json!({"programme_id": programme, "reference": reference, "category": "training", "provider_org_id": provider,
+           "date": "2025-03-01", "description": "Matrix course", "quantity": "12", "unit": "trainees", "value": "900", "currency": "USD"})
 }
 
 /// One call of the matrix: its address, body (JSON or a form) and rule.
@@ -302,6 +316,8 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "PUT /api/v1/transactions/{id}" => json(format!("/api/v1/transactions/{}", f.transaction), transaction_body(p, "MATRIX-T"), Rule::Owner),
         "POST /api/v1/requirements" => json("/api/v1/requirements".into(), json!({"programme_id": p, "period_start": "2028-01-01", "period_end": "2028-12-31", "amount": tag.len().to_string(), "currency": "USD"}), Rule::Owner),
         "PUT /api/v1/requirements/{id}" => json(format!("/api/v1/requirements/{}", f.requirement), requirement_body(p), Rule::Owner),
+        "POST /api/v1/contributions" => json("/api/v1/contributions".into(), contribution_body(p, &f.owner, &format!("MATRIX-{tag}")), Rule::Owner),
+        "PUT /api/v1/contributions/{id}" => json(format!("/api/v1/contributions/{}", f.contribution), contribution_body(p, &f.owner, "MATRIX-C"), Rule::Owner),
         "POST /api/v1/services" => json("/api/v1/services".into(), service_body(&f.owner, &format!("Matrix service {tag}")), Rule::Owner),
         "PUT /api/v1/services/{id}" => json(format!("/api/v1/services/{}", f.service), service_body(&f.owner, "Matrix service"), Rule::Owner),
         "POST /api/v1/results" => json("/api/v1/results".into(), result_body(p), Rule::Owner),
@@ -363,6 +379,16 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "POST /workspace/requirements/{id}" => form(
             format!("/workspace/requirements/{}", f.requirement),
             format!("programme_id={p}&period_start=2026-01-01&period_end=2026-12-31&amount=900&currency=USD"),
+            Rule::Owner,
+        ),
+        "POST /workspace/contributions/new" => form(
+            "/workspace/contributions/new".into(),
+            format!("programme_id={p}&reference=FORM-{tag}&category=equipment&provider_org_id={}&date=2025-02-01&description=Form+kit&quantity=2&unit=units&value=300&currency=USD", f.owner),
+            Rule::Owner,
+        ),
+        "POST /workspace/contributions/{id}" => form(
+            format!("/workspace/contributions/{}", f.contribution),
+            format!("programme_id={p}&reference=MATRIX-C&category=training&provider_org_id={}&date=2025-03-01&description=Matrix+course&quantity=12&unit=trainees&value=900&currency=USD", f.owner),
             Rule::Owner,
         ),
         "POST /workspace/transactions/new" => form("/workspace/transactions/new".into(), form_tx, Rule::Owner),

@@ -318,6 +318,8 @@ on_both_backends! {
         let tid = t["items"][0]["id"].as_str().unwrap().to_owned();
         let (_, r) = app.get(&format!("/api/v1/requirements?programme_id={pid}&limit=1")).await;
         let rid = r["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, c) = app.get(&format!("/api/v1/contributions?programme_id={pid}&limit=1")).await;
+        let cid = c["items"][0]["id"].as_str().unwrap().to_owned();
         let (_, st) = app.get("/api/v1/places?level=settlement&q=Kurchatov").await;
         let sid = st["items"][0]["id"].as_str().unwrap().to_owned();
         semey::demo::load_radiation(app.store(), &app.state.config.radiation).await.unwrap();
@@ -362,6 +364,7 @@ on_both_backends! {
             ("/workspace/programmes/{id}", vec![format!("/workspace/programmes/{pid}")]),
             ("/workspace/requirements/{id}", vec![format!("/workspace/requirements/{rid}")]),
             ("/workspace/transactions/{id}", vec![format!("/workspace/transactions/{tid}")]),
+            ("/workspace/contributions/{id}", vec![format!("/workspace/contributions/{cid}")]),
             ("/workspace/proposals/{id}", vec![format!("/workspace/proposals/{prid}")]),
             ("/workspace/proposals/{id}/edit", vec![format!("/workspace/proposals/{prid}/edit")]),
         ]

@@ -186,7 +186,7 @@ on_both_backends! {
 on_both_backends! {
     /// Money: a requirement and a transaction recorded from the forms, converted with the
     /// platform's rates; an amount that is not a number is refused beside the field.
-    async fn requirements_and_transactions_through_the_forms(app: TestApp) {
+    async fn requirements_transactions_and_contributions_through_the_forms(app: TestApp) {
         let app = app.with_demo().await;
         let (_, list) = app.get("/api/v1/programmes?q=Dose-rate").await;
         let pid = list["items"][0]["id"].as_str().unwrap().to_owned();
@@ -223,6 +223,32 @@ on_both_backends! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("A budget period can be at most one year long."), "{html}");
         assert_eq!(total(&app, &format!("/api/v1/requirements?programme_id={pid}")).await, requirements + 1);
+
+        // In kind: the quantity and declared value typed the Russian way; a quantity that is
+        // not a number comes back beside its field in Kazakh, and nothing is stored.
+        let (_, orgs) = app.get("/api/v1/organisations?q=Atomic").await;
+        let iaea = orgs["items"][0]["id"].as_str().unwrap().to_owned();
+        let given = total(&app, &format!("/api/v1/contributions?programme_id={pid}")).await;
+        let (status, html) = get_page(&app, &format!("/workspace/contributions/new?programme={pid}&lang=ru")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Заявленная стоимость"), "the form in Russian");
+        let (status, location, html) = post_form(&app, "/workspace/contributions/new?lang=ru", &[
+            ("programme_id", &pid), ("reference", ""), ("category", "equipment"), ("provider_org_id", &iaea),
+            ("date", "2025-05-20"), ("description", "Дозиметры"), ("quantity", "1 250,5"), ("unit", "кг"),
+            ("value", "43 200,50"), ("currency", "USD"),
+        ]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        assert_eq!(location.unwrap(), format!("/workspace/contributions/new?programme={pid}&saved=1"));
+        let (_, list) = app.get(&format!("/api/v1/contributions?programme_id={pid}&category=equipment&year=2025")).await;
+        assert_eq!(list["items"][0]["quantity"], "1250.5");
+        assert_eq!(list["items"][0]["amount"], 4_320_050);
+        let (status, _, html) = post_form(&app, "/workspace/contributions/new?lang=kk", &[
+            ("programme_id", &pid), ("category", "training"), ("provider_org_id", &iaea), ("date", "2025-05-20"),
+            ("description", "Курс"), ("quantity", "көп"), ("unit", "адам"), ("value", "100"), ("currency", "USD"),
+        ]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains(r#"id="f-quantity-error">"#), "{html}");
+        assert_eq!(total(&app, &format!("/api/v1/contributions?programme_id={pid}")).await, given + 1);
     }
 }
 
