@@ -369,7 +369,7 @@ impl TransactionInput {
         }
         let reference = self
             .reference
-            .map(|r| r.trim().to_owned())
+            .map(|r| plain_text(&r))
             .filter(|r| !r.is_empty());
         let terms = c.take("terms", self.terms.checked());
         c.finish(|| {
@@ -389,7 +389,7 @@ impl TransactionInput {
                 receiver_programme_id: self
                     .receiver_programme_id
                     .filter(|p| *p != self.programme_id),
-                description: self.description.trim().to_owned(),
+                description: plain_text(&self.description),
                 terms: terms.expect("checked"),
             };
             // An outgoing flow to another platform programme is recorded as that programme's
@@ -407,6 +407,21 @@ impl TransactionInput {
             t
         })
     }
+}
+
+/// Text as recorded: trimmed, and control characters other than line breaks and tabs (which
+/// no one types, and which exports use as separators) turned into spaces.
+pub fn plain_text(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The deterministic id of a transaction: from its programme and reference when it has one,

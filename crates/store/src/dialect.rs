@@ -125,9 +125,16 @@ impl Store {
     }
 
     pub(crate) fn text_agg(&self, expr: &str) -> String {
+        self.text_agg_by(expr, 31)
+    }
+
+    /// The values of `expr` in the rows' `id` order, joined by the character `separator`.
+    pub(crate) fn text_agg_by(&self, expr: &str, separator: u8) -> String {
         match self.pool {
-            Pool::Sqlite(_) => format!("group_concat({expr}, char(31))"),
-            Pool::Postgres(_) => format!("string_agg(CAST({expr} AS TEXT), chr(31) ORDER BY id)"),
+            Pool::Sqlite(_) => format!("group_concat({expr}, char({separator}))"),
+            Pool::Postgres(_) => {
+                format!("string_agg(CAST({expr} AS TEXT), chr({separator}) ORDER BY id)")
+            }
         }
     }
 

@@ -31,8 +31,8 @@ pub use contributions::{ContributionFilter, InKindSums};
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{
-    Dimension, FundingFilter, RollupKey, SummaryRow, TransactionFilter, TransactionWrite,
-    WriteReport,
+    Dimension, FundingFilter, RollupKey, SummaryRow, TextChunk, TransactionFilter,
+    TransactionWrite, WriteReport, TRANSACTION_TEXT_COLUMNS,
 };
 pub use organisations::OrganisationFilter;
 pub use places::{PlaceFilter, PlaceRecord, PlaceWrite, Upserted};

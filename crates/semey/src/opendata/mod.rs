@@ -8,10 +8,12 @@
 
 pub mod catalogue;
 
-use crate::presentation::table::{Cell, TableFormat, TableRow, TextTable};
+use crate::presentation::table::{
+    Cell, CellRef, ChannelWriter, EachRow, RowBatch, TableFormat, TableRow, TextTable,
+};
 use crate::AppError;
 use axum::body::Bytes;
-use semey_domain::ids::{IndicatorId, ProgrammeId, TransactionId};
+use semey_domain::ids::{IndicatorId, ProgrammeId};
 use semey_domain::results::Thresholds;
 use semey_store::{
     AuditFilter, ContributionFilter, OrganisationFilter, Page, PlaceFilter, ProgrammeFilter,
@@ -410,12 +412,18 @@ const BATCH: i64 = 1000;
 /// Where a reader of a selection is: an offset, a key, or a queue of programmes to walk.
 enum Cursor {
     Offset(i64),
-    After(Option<TransactionId>),
+    /// The last key read of a dataset the database renders as text.
+    After(Option<String>),
     Before(Option<i64>),
-    Programmes { offset: i64, done: bool },
+    Programmes {
+        offset: i64,
+        done: bool,
+    },
 }
 
-/// Reads a selection batch by batch as JSON records (the API's documents).
+/// Reads a selection batch by batch as rows of its dataset's columns: most datasets from the
+/// API's JSON documents; transactions, the largest, from text the database renders (the same
+/// values, checked against the documents by the tests).
 pub struct Reader {
     store: Store,
     selection: Selection,
@@ -442,19 +450,43 @@ impl Reader {
         }
     }
 
-    /// The next batch; empty at the end.
-    pub async fn next_batch(&mut self) -> Result<Vec<Value>, AppError> {
+    /// The next batch of rows; empty at the end.
+    pub async fn next_batch(&mut self) -> Result<Batch, AppError> {
+        if let (Selection::Transactions(f), Cursor::After(after)) =
+            (&self.selection, &mut self.cursor)
+        {
+            if self.finished {
+                return Ok(Batch::Rows(Vec::new()));
+            }
+            let Some(chunk) = self
+                .store
+                .transactions_text_after(f, after.as_deref(), TEXT_BATCH)
+                .await?
+            else {
+                self.finished = true;
+                return Ok(Batch::Rows(Vec::new()));
+            };
+            *after = Some(chunk.last.clone());
+            return Ok(Batch::Transactions(chunk));
+        }
+        let dataset = self.selection.dataset();
+        Ok(Batch::Rows(
+            self.next_documents()
+                .await?
+                .iter()
+                .map(|v| row_of(dataset, v))
+                .collect(),
+        ))
+    }
+
+    /// The next batch of the API's JSON documents; empty at the end.
+    async fn next_documents(&mut self) -> Result<Vec<Value>, AppError> {
         if self.finished {
             return Ok(Vec::new());
         }
         let page = |offset| Page::new(Some(BATCH), Some(offset));
         let store = &self.store;
         let out: Vec<Value> = match (&self.selection, &mut self.cursor) {
-            (Selection::Transactions(f), Cursor::After(after)) => {
-                let rows = store.transactions_after(f, *after, BATCH).await?;
-                *after = rows.last().map(|t| t.id);
-                json(rows)
-            }
             (Selection::Audit(f), Cursor::Before(before)) => {
                 let rows = store.audit_before(f, *before, BATCH).await?;
                 *before = rows.last().map(|e| e.seq);
@@ -539,6 +571,94 @@ impl Reader {
         }
         Ok(out)
     }
+}
+
+/// A batch of a download's rows: made from the records' documents, or transactions as the
+/// database rendered them (read into cells as they are written, without copying).
+pub enum Batch {
+    Rows(Vec<TableRow>),
+    Transactions(semey_store::TextChunk),
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Batch::Rows(r) => r.is_empty(),
+            Batch::Transactions(c) => c.count == 0,
+        }
+    }
+
+    /// Its rows as owned values (for tests and small files).
+    pub fn into_rows(self) -> std::io::Result<Vec<TableRow>> {
+        match self {
+            Batch::Rows(r) => Ok(r),
+            Batch::Transactions(_) => {
+                let mut rows = Vec::new();
+                self.each_row(&mut |cells, point| {
+                    rows.push(TableRow {
+                        cells: cells.iter().map(CellRef::to_owned_cell).collect(),
+                        point,
+                    })
+                })?;
+                Ok(rows)
+            }
+        }
+    }
+}
+
+impl RowBatch for Batch {
+    fn each_row(&self, each: &mut EachRow<'_>) -> std::io::Result<()> {
+        match self {
+            Batch::Rows(r) => r.each_row(each),
+            Batch::Transactions(chunk) => {
+                let mut cells = Vec::with_capacity(TRANSACTIONS.len());
+                chunk
+                    .for_each(|fields| {
+                        cells.clear();
+                        transaction_cells(fields, &mut cells);
+                        each(&cells, None);
+                    })
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            }
+        }
+    }
+}
+
+/// Transactions read per rendered chunk.
+const TEXT_BATCH: i64 = 2000;
+
+/// A transaction as the database rendered it (the fields of
+/// `semey_store::TRANSACTION_TEXT_COLUMNS`, in the order of [`TRANSACTIONS`]) as the cells its
+/// JSON document would give: amounts in major units, the dollar rate of a dollar amount 1.
+fn transaction_cells<'a>(f: &[Option<&'a str>], cells: &mut Vec<CellRef<'a>>) {
+    let text = |i: usize| f[i].map_or(CellRef::Empty, CellRef::Text);
+    let int = |i: usize| f[i].and_then(|s| s.parse::<i64>().ok());
+    let scaled = |m: Option<i64>, d: u32| {
+        m.map_or(CellRef::Empty, |m| {
+            CellRef::Decimal(rust_decimal::Decimal::new(m, d).to_string().into())
+        })
+    };
+    let decimals = f[10]
+        .and_then(|c| semey_domain::currency::Currency::parse(c).ok())
+        .map(|c| c.decimals());
+    cells.extend([
+        text(0),
+        text(1),
+        text(2),
+        int(3).map_or(CellRef::Empty, CellRef::Int),
+        text(4),
+        CellRef::Bool(matches!(f[5], Some("1" | "true" | "t"))),
+        text(6),
+        text(7),
+        text(8),
+        decimals.map_or(CellRef::Empty, |d| scaled(int(9), d)),
+        text(10),
+        scaled(int(11), 2),
+        scaled(int(12), 2),
+        // A dollar amount was converted at no rate: its rate is 1.
+        CellRef::Text(f[13].unwrap_or("1")),
+    ]);
+    cells.extend((14..23).map(text));
 }
 
 /// Records as the API's JSON documents.
@@ -650,8 +770,11 @@ pub async fn download(
                 if batch.is_empty() {
                     break;
                 }
-                for v in &batch {
-                    table.row(&row_of(dataset, v), &mut buf);
+                if let Err(e) =
+                    batch.each_row(&mut |cells, point| table.cells(cells, point, &mut buf))
+                {
+                    let _ = tx.send(Err(e)).await;
+                    return;
                 }
                 if buf.len() >= CHUNK
                     && tx
@@ -754,40 +877,19 @@ pub fn from_export(
                 table.tail(&mut buf);
                 let _ = tx.blocking_send(Ok(Bytes::from(buf)));
             } else {
-                let dir = match tempfile::tempdir() {
-                    Ok(d) => d,
-                    Err(e) => {
-                        let _ = tx.blocking_send(Err(e));
-                        return;
-                    }
-                };
-                let path = dir.path().join("download.xlsx");
                 let mut rows = rows.peekable();
                 let batches = std::iter::from_fn(move || {
                     let batch: Vec<TableRow> = rows.by_ref().take(BATCH as usize).collect();
                     (!batch.is_empty()).then_some(batch)
                 });
-                match crate::presentation::table::write_xlsx(
-                    &path,
+                let sink = ChannelWriter::new(tx.clone());
+                if let Err(e) = crate::presentation::table::write_xlsx(
+                    sink,
                     dataset.slug(),
                     &dataset.columns(),
                     batches,
                 ) {
-                    Ok(_) => match std::fs::read(&path) {
-                        Ok(bytes) => {
-                            for chunk in bytes.chunks(CHUNK) {
-                                if tx.blocking_send(Ok(Bytes::copy_from_slice(chunk))).is_err() {
-                                    break;
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            let _ = tx.blocking_send(Err(e));
-                        }
-                    },
-                    Err(e) => {
-                        let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-                    }
+                    let _ = tx.blocking_send(Err(e));
                 }
             }
         });
@@ -821,36 +923,28 @@ impl std::io::Read for ChannelReader {
     }
 }
 
-/// Writes the workbook in a blocking thread (rows reach it batch by batch through a channel),
-/// then sends the file.
+/// Writes the workbook in a blocking thread (rows reach it batch by batch through a channel)
+/// straight into the download.
 async fn xlsx(
     mut reader: Reader,
-    first: Vec<Value>,
+    first: Batch,
     dataset: Dataset,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
 ) {
-    let fail = |e: String| std::io::Error::other(e);
-    let dir = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = tx.send(Err(e)).await;
-            return;
-        }
-    };
-    let path = dir.path().join("download.xlsx");
-    let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel::<Vec<TableRow>>(4);
-    let target = path.clone();
+    let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let sink = ChannelWriter::new(tx.clone());
     let writer = tokio::task::spawn_blocking(move || {
         crate::presentation::table::write_xlsx(
-            &target,
+            sink,
             dataset.slug(),
             &dataset.columns(),
             rows_rx.into_iter(),
         )
     });
     let mut batch = first;
+    let mut failed = None;
     while !batch.is_empty() {
-        let rows: Vec<TableRow> = batch.iter().map(|v| row_of(dataset, v)).collect();
+        let rows = std::mem::replace(&mut batch, Batch::Rows(Vec::new()));
         let sender = rows_tx.clone();
         // The channel is bounded: hand the batch over without blocking the runtime.
         if tokio::task::spawn_blocking(move || sender.send(rows))
@@ -863,48 +957,18 @@ async fn xlsx(
         batch = match reader.next_batch().await {
             Ok(b) => b,
             Err(e) => {
-                drop(rows_tx);
-                let _ = writer.await;
-                let _ = tx.send(Err(fail(e.to_string()))).await;
-                return;
+                failed = Some(std::io::Error::other(e.to_string()));
+                break;
             }
         };
     }
     drop(rows_tx);
-    match writer.await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => {
-            let _ = tx.send(Err(fail(e.to_string()))).await;
-            return;
-        }
-        Err(e) => {
-            let _ = tx.send(Err(fail(e.to_string()))).await;
-            return;
-        }
+    let written = writer
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+    // A file that could not be finished ends with an error, so the reader never takes it for
+    // a whole one.
+    if let Some(e) = failed.or(written.err()) {
+        let _ = tx.send(Err(e)).await;
     }
-    let mut file = match tokio::fs::File::open(&path).await {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = tx.send(Err(e)).await;
-            return;
-        }
-    };
-    use tokio::io::AsyncReadExt;
-    loop {
-        let mut buf = vec![0u8; CHUNK];
-        match file.read(&mut buf).await {
-            Ok(0) => break,
-            Ok(n) => {
-                buf.truncate(n);
-                if tx.send(Ok(Bytes::from(buf))).await.is_err() {
-                    break;
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(Err(e)).await;
-                break;
-            }
-        }
-    }
-    drop(dir);
 }

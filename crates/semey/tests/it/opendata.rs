@@ -217,3 +217,40 @@ on_both_backends! {
         assert!(m["dct:modified"]["@value"].is_string(), "{m}");
     }
 }
+
+on_both_backends! {
+    /// Transactions are downloaded from text the database renders, not from their documents:
+    /// every row is the one the transaction's API document gives, whatever its text holds
+    /// (control characters, which the rendering uses as separators, are recorded as spaces).
+    async fn rendered_transactions_are_their_documents(app: TestApp) {
+        use semey::opendata::{row_of, Dataset, Reader, Selection};
+        let app = app.with_demo().await;
+        let (_, list) = app.get("/api/v1/programmes?q=Dose-rate").await;
+        let pid = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let (s, b) = app.post("/api/v1/transactions", serde_json::json!({"programme_id": pid, "transaction_type": 3,
+            "date": "2025-01-10", "amount": "1250.5", "currency": "EUR",
+            "description": "Kits, \"dosimeters\"\u{1f}and\u{1e}spares\u{1d}— =SUM(A1)"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (_, all) = app.get("/api/v1/transactions?limit=1000").await;
+        let items = all["items"].as_array().unwrap();
+        assert!(items.len() > 10);
+        let mut expected: Vec<_> = items.iter().map(|t| row_of(Dataset::Transactions, t)).collect();
+        let mut reader = Reader::new(app.store(), Selection::all(Dataset::Transactions));
+        let mut rows = Vec::new();
+        loop {
+            let batch = reader.next_batch().await.unwrap();
+            if batch.is_empty() {
+                break;
+            }
+            rows.extend(batch.into_rows().unwrap());
+        }
+        let key = |r: &semey::presentation::table::TableRow| format!("{:?}", r.cells[0]);
+        expected.sort_by_key(key);
+        rows.sort_by_key(key);
+        let odd = rows.iter().find(|r| format!("{:?}", r.cells[18]).contains("dosimeters")).unwrap();
+        assert_eq!(odd.cells[18], semey::presentation::table::Cell::Text("Kits, \"dosimeters\" and spares — =SUM(A1)".into()),
+            "control characters were recorded as spaces");
+        assert_eq!(rows, expected);
+        assert_eq!(rows.len(), expected.len());
+    }
+}
