@@ -138,6 +138,28 @@ impl Store {
         }
     }
 
+    /// The values of `expr` in the order the rows come (the subquery's `ORDER BY`), joined by
+    /// the character `separator`.
+    pub(crate) fn text_agg_in_order(&self, expr: &str, separator: u8) -> String {
+        match self.pool {
+            Pool::Sqlite(_) => format!("group_concat({expr}, char({separator}))"),
+            // PostgreSQL does not promise to keep a subquery's order in an aggregate: the rows'
+            // numbers ([`Store::row_numbers`]) state it again.
+            Pool::Postgres(_) => {
+                format!("string_agg(CAST({expr} AS TEXT), chr({separator}) ORDER BY n)")
+            }
+        }
+    }
+
+    /// For [`Store::text_agg_in_order`]: a column `n` numbering the rows in `order` where the
+    /// backend needs it (`, row_number() OVER (…) AS n`), nothing on SQLite.
+    pub(crate) fn row_numbers(&self, order: &str) -> String {
+        match self.pool {
+            Pool::Sqlite(_) => String::new(),
+            Pool::Postgres(_) => format!(", row_number() OVER (ORDER BY {order}) AS n"),
+        }
+    }
+
     /// `expr` as text, empty when NULL.
     pub(crate) fn text_or_empty(&self, expr: &str) -> String {
         match self.pool {

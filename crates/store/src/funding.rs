@@ -23,8 +23,46 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use time::Date;
 
-/// The fields of a transaction in a [`TextChunk`] of [`Store::transactions_text_after`].
+/// The fields of a transaction in a [`TextChunk`] of [`Store::transactions_text_after`]: id,
+/// programme_id, reference, transaction_type, measure, internal, origin, tx_date, value_date,
+/// amount, currency, amount_usd, amount_kzt, the USD and KZT rates, provider_org_id,
+/// receiver_org_id, provider_programme_id, description, aid_type, finance_type, flow_type,
+/// tied_status.
 pub const TRANSACTION_TEXT_COLUMNS: usize = 23;
+
+/// A transaction `t` (with its rates `ur` and `kr`) as one line of text: one `format` per row
+/// (a concatenation of 23 values costs SQLite three times as much), the separators written
+/// into the statement, a missing value U+001E. Free text holds no separator: the domain turns
+/// control characters into spaces.
+fn transaction_line() -> String {
+    let fields = [
+        "t.id",
+        "t.programme_id",
+        "coalesce(t.reference, '\u{1e}')",
+        "t.transaction_type",
+        "t.measure",
+        "t.internal",
+        "t.origin",
+        "t.tx_date",
+        "t.value_date",
+        "t.amount",
+        "t.currency",
+        "t.amount_usd",
+        "t.amount_kzt",
+        "coalesce(ur.per_usd, '\u{1e}')",
+        "kr.per_usd",
+        "coalesce(t.provider_org_id, '\u{1e}')",
+        "coalesce(t.receiver_org_id, '\u{1e}')",
+        "coalesce(t.provider_programme_id, '\u{1e}')",
+        "t.description",
+        "coalesce(t.aid_type, '\u{1e}')",
+        "coalesce(t.finance_type, '\u{1e}')",
+        "coalesce(t.flow_type, '\u{1e}')",
+        "coalesce(t.tied_status, '\u{1e}')",
+    ];
+    let pattern = vec!["%s"; fields.len()].join("\u{1f}");
+    format!("format('{pattern}', {})", fields.join(", "))
+}
 
 /// Rows the database rendered as text: rows separated by U+001D, fields by U+001F, a missing
 /// value written U+001E.
@@ -488,38 +526,9 @@ impl Store {
             sql.push(" AND t.id > ").arg(Arg::Text(a.to_owned()));
         }
         sql.push(" ORDER BY t.id LIMIT ").arg(Arg::Int(limit));
-        // One `format` per row (a concatenation of 23 values costs SQLite three times as
-        // much); the separators are written into the statement, and a missing value is U+001E.
-        // Free text holds no separator: the domain turns control characters into spaces.
-        let fields = [
-            "t.id",
-            "t.programme_id",
-            "coalesce(t.reference, '\u{1e}')",
-            "t.transaction_type",
-            "t.measure",
-            "t.internal",
-            "t.origin",
-            "t.tx_date",
-            "t.value_date",
-            "t.amount",
-            "t.currency",
-            "t.amount_usd",
-            "t.amount_kzt",
-            "coalesce(ur.per_usd, '\u{1e}')",
-            "kr.per_usd",
-            "coalesce(t.provider_org_id, '\u{1e}')",
-            "coalesce(t.receiver_org_id, '\u{1e}')",
-            "coalesce(t.provider_programme_id, '\u{1e}')",
-            "t.description",
-            "coalesce(t.aid_type, '\u{1e}')",
-            "coalesce(t.finance_type, '\u{1e}')",
-            "coalesce(t.flow_type, '\u{1e}')",
-            "coalesce(t.tied_status, '\u{1e}')",
-        ];
-        let pattern = vec!["%s"; fields.len()].join("\u{1f}");
         let inner = format!(
-            "SELECT t.id AS id, format('{pattern}', {}) AS line{}{}",
-            fields.join(", "),
+            "SELECT t.id AS id, {} AS line{}{}",
+            transaction_line(),
             rate_joins("t").replace(" LEFT JOIN", " FROM transactions t LEFT JOIN"),
             sql.text.trim_start_matches(" FROM transactions t")
         );
@@ -562,26 +571,40 @@ impl Store {
         rows.into_iter().map(ReqRow::into_requirement).collect()
     }
 
-    /// The transactions and the requirements of these programmes, each programme's together,
-    /// in an order that follows from what they say (not from their ids, which differ from one
-    /// platform to another): for writing many programmes out at once.
+    /// The transactions (as rendered text, see [`TextChunk`]) and the requirements of these
+    /// programmes, each programme's together, in an order that follows from what they say
+    /// (not from their ids, which differ from one platform to another): for writing many
+    /// programmes out at once.
     pub async fn money_of_programmes(
         &self,
         programmes: &[ProgrammeId],
-    ) -> Result<(Vec<Transaction>, Vec<Requirement>)> {
+    ) -> Result<(Vec<TextChunk>, Vec<Requirement>)> {
         let mut txs = Vec::new();
         let mut reqs = Vec::new();
         for chunk in programmes.chunks(500) {
+            // The transactions as rendered text (see `TextChunk`), in content order.
+            let order = "t.programme_id, t.tx_date DESC, t.transaction_type, t.reference, t.value_date, t.amount, t.currency, t.description, t.id";
             let mut sql = Sql::new(&format!(
-                "SELECT {} FROM transactions t{} WHERE t.programme_id IN ",
-                read_columns(TX_COLUMNS, "t"),
-                rate_joins("t")
+                "SELECT t.id AS k{}, {} AS line FROM transactions t{} WHERE t.programme_id IN ",
+                self.row_numbers(order),
+                transaction_line(),
+                rate_joins("t"),
             ));
             sql.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
-            sql.push(" ORDER BY t.programme_id, t.tx_date DESC, t.transaction_type, t.reference, t.value_date, t.amount, t.currency, t.description, t.id");
-            let rows = on_pool!(self, p => bind_args!(sqlx::query_as::<_, TxRow>(&sql.text), sql.args).fetch_all(p).await)?;
-            for r in rows {
-                txs.push(r.into_transaction()?);
+            sql.push(" ORDER BY ").push(order);
+            let text = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT), MAX(k), {} FROM ({}) chunk",
+                self.text_agg_in_order("line", 29),
+                sql.text
+            );
+            let (count, last, lines): (i64, Option<String>, Option<String>) = on_pool!(self, p => bind_args!(sqlx::query_as(&text), sql.args).fetch_one(p).await)?;
+            if count > 0 {
+                txs.push(TextChunk {
+                    count: count as usize,
+                    fields: TRANSACTION_TEXT_COLUMNS,
+                    last: last.unwrap_or_default(),
+                    text: lines.unwrap_or_default(),
+                });
             }
             let mut sql = Sql::new(&format!(
                 "SELECT {} FROM requirements r{} WHERE r.programme_id IN ",

@@ -19,7 +19,8 @@ use super::{IN_KIND_FINANCE_TYPE, IN_KIND_NAMESPACE, IN_KIND_PREFIX, XMLNS_IN_KI
 use crate::AppError;
 use axum::body::Bytes;
 use semey_domain::contribution::Contribution;
-use semey_domain::funding::{Requirement, Transaction};
+use semey_domain::currency::Currency;
+use semey_domain::funding::Requirement;
 use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::organisation::Organisation;
 use semey_domain::place::Place;
@@ -37,10 +38,21 @@ struct Xml(String);
 impl Xml {
     fn attrs(&mut self, attrs: &[(&str, String)]) {
         for (k, v) in attrs {
-            self.0.push_str(&format!(
-                " {k}=\"{}\"",
-                crate::presentation::escape::html(v)
-            ));
+            self.0.push(' ');
+            self.0.push_str(k);
+            self.0.push_str("=\"");
+            self.escaped(v);
+            self.0.push('"');
+        }
+    }
+
+    /// Text escaped (the one escaper's rules), written without an intermediate string when it
+    /// needs no escaping.
+    fn escaped(&mut self, text: &str) {
+        if text.contains(['&', '<', '>', '"', '\'']) {
+            self.0.push_str(&crate::presentation::escape::html(text));
+        } else {
+            self.0.push_str(text);
         }
     }
 
@@ -52,7 +64,9 @@ impl Xml {
     }
 
     fn close(&mut self, tag: &str) {
-        self.0.push_str(&format!("</{tag}>"));
+        self.0.push_str("</");
+        self.0.push_str(tag);
+        self.0.push('>');
     }
 
     fn empty(&mut self, tag: &str, attrs: &[(&str, String)]) {
@@ -64,7 +78,7 @@ impl Xml {
 
     fn text(&mut self, tag: &str, attrs: &[(&str, String)], text: &str) {
         self.open(tag, attrs);
-        self.0.push_str(&crate::presentation::escape::html(text));
+        self.escaped(text);
         self.close(tag);
     }
 
@@ -113,12 +127,46 @@ struct Lookups {
     /// The identifiers of programmes (money from one to another names the giver's).
     identifiers: HashMap<ProgrammeId, String>,
     stamps: HashMap<ProgrammeId, OffsetDateTime>,
+    /// Each organisation (by its id as text) as a transaction's `provider-org` and
+    /// `receiver-org`, written once.
+    parties: HashMap<String, [String; 2]>,
 }
+
+impl Lookups {
+    fn parties_of(
+        organisations: &HashMap<OrganisationId, Organisation>,
+    ) -> HashMap<String, [String; 2]> {
+        organisations
+            .values()
+            .map(|o| {
+                let party = |tag: &str| {
+                    let mut x = Xml(String::new());
+                    x.narratives(
+                        tag,
+                        &[("ref", org_ref(o)), ("type", o.org_type.code().to_string())],
+                        &o.name,
+                        &org_ref(o),
+                    );
+                    x.0
+                };
+                (
+                    o.id.to_string(),
+                    [party("provider-org"), party("receiver-org")],
+                )
+            })
+            .collect()
+    }
+}
+
+/// A transaction as the database rendered it: the fields of
+/// `semey_store::TRANSACTION_TEXT_COLUMNS`.
+type TxFields<'a> = [Option<&'a str>; semey_store::TRANSACTION_TEXT_COLUMNS];
 
 /// What one batch of programmes holds besides themselves.
 #[derive(Default)]
-struct Batch {
-    transactions: HashMap<ProgrammeId, Vec<Transaction>>,
+struct Batch<'a> {
+    /// Each programme's transactions (by the programme's id as text), in content order.
+    transactions: HashMap<&'a str, Vec<TxFields<'a>>>,
     requirements: HashMap<ProgrammeId, Vec<Requirement>>,
     contributions: HashMap<ProgrammeId, Vec<Contribution>>,
     results: HashMap<ProgrammeId, Vec<semey_domain::results::ProgrammeResult>>,
@@ -188,8 +236,10 @@ pub async fn write_activities(
     now: OffsetDateTime,
     out: &tokio::sync::mpsc::Sender<Bytes>,
 ) -> Result<u64, AppError> {
+    let organisations = store.all_organisations().await?;
     let mut lookups = Lookups {
-        organisations: store.all_organisations().await?,
+        parties: Lookups::parties_of(&organisations),
+        organisations,
         places: HashMap::new(),
         identifiers: store
             .programme_ids_by_identifier()
@@ -215,65 +265,56 @@ pub async fn write_activities(
         "iati-activities",
         &[("version", "2.03".into()), ("generated-datetime", stamp)],
     );
-    let filter = ProgrammeFilter {
-        organisation: reporting,
-        ..Default::default()
-    };
-    let mut offset = 0;
-    let mut written = 0;
-    loop {
-        let (page, _) = store
-            .list_programmes(&filter, Page::new(Some(BATCH), Some(offset)))
-            .await?;
-        if page.is_empty() {
-            break;
+    // The next batches are read (two at a time, on two connections) while this one is
+    // written.
+    let (loaded_tx, mut loaded_rx) = tokio::sync::mpsc::channel::<Result<Loaded, AppError>>(1);
+    let reader_store = store.clone();
+    let reader = tokio::spawn(async move {
+        use futures_util::StreamExt;
+        let mut batches = futures_util::stream::iter((0..).map(|i| i * BATCH))
+            .map(|offset| load_batch(&reader_store, reporting, offset))
+            .buffered(2);
+        while let Some(loaded) = batches.next().await {
+            let done = matches!(&loaded, Ok(l) if l.read == 0) || loaded.is_err();
+            if done || loaded_tx.send(loaded).await.is_err() {
+                break;
+            }
         }
-        offset += page.len() as i64;
-        let page: Vec<Programme> = page
-            .into_iter()
-            .filter(|p| {
-                p.reporting_org_id.is_some()
-                    && reporting.is_none_or(|r| p.reporting_org_id == Some(r))
-            })
-            .collect();
-        let ids: Vec<ProgrammeId> = page.iter().map(|p| p.id).collect();
-        let (txs, reqs) = store.money_of_programmes(&ids).await?;
+    });
+    let mut written = 0;
+    while let Some(loaded) = loaded_rx.recv().await {
+        let loaded = loaded?;
         let mut batch = Batch {
-            results: store.results_of_programmes(&ids).await?,
+            results: loaded.results,
+            periods: loaded.periods,
             ..Default::default()
         };
-        for t in txs {
-            batch
-                .transactions
-                .entry(t.programme_id)
-                .or_default()
-                .push(t);
+        for chunk in &loaded.chunks {
+            chunk.for_each(|f| {
+                if let (Some(programme), Ok(fields)) = (f[1], TxFields::try_from(f)) {
+                    batch
+                        .transactions
+                        .entry(programme)
+                        .or_default()
+                        .push(fields);
+                }
+            })?;
         }
-        for r in reqs {
+        for r in loaded.requirements {
             batch
                 .requirements
                 .entry(r.programme_id)
                 .or_default()
                 .push(r);
         }
-        for c in store.contributions_of_programmes(&ids).await? {
+        for c in loaded.contributions {
             batch
                 .contributions
                 .entry(c.programme_id)
                 .or_default()
                 .push(c);
         }
-        let indicators: Vec<semey_domain::ids::IndicatorId> = batch
-            .results
-            .values()
-            .flatten()
-            .flat_map(|r| r.indicators.iter().filter_map(|i| i.id))
-            .collect();
-        batch.periods = store.periods_of_many(&indicators).await?;
-        for list in batch.periods.values_mut() {
-            list.sort_by_key(|p| p.start);
-        }
-        for p in &page {
+        for p in &loaded.page {
             activity(&lookups, &batch, &mut x, p);
             written += 1;
             if x.0.len() >= CHUNK
@@ -282,6 +323,7 @@ pub async fn write_activities(
                     .await
                     .is_err()
             {
+                reader.abort();
                 return Ok(written);
             }
         }
@@ -290,6 +332,73 @@ pub async fn write_activities(
     x.0.push('\n');
     let _ = out.send(Bytes::from(x.0)).await;
     Ok(written)
+}
+
+/// One batch of programmes as read from the store, with their money and results.
+struct Loaded {
+    /// How many programmes the page held (0 at the end), of which `page` are reported.
+    read: usize,
+    page: Vec<Programme>,
+    chunks: Vec<semey_store::TextChunk>,
+    requirements: Vec<Requirement>,
+    contributions: Vec<Contribution>,
+    results: HashMap<ProgrammeId, Vec<semey_domain::results::ProgrammeResult>>,
+    periods: HashMap<semey_domain::ids::IndicatorId, Vec<semey_domain::results::Period>>,
+}
+
+/// Reads the page of programmes at `offset`, those that `reporting` (or anyone) reports with
+/// their money and results.
+async fn load_batch(
+    store: &Store,
+    reporting: Option<OrganisationId>,
+    offset: i64,
+) -> Result<Loaded, AppError> {
+    let filter = ProgrammeFilter {
+        organisation: reporting,
+        ..Default::default()
+    };
+    let (page, _) = store
+        .list_programmes(&filter, Page::new(Some(BATCH), Some(offset)))
+        .await?;
+    let read = page.len();
+    let page: Vec<Programme> = page
+        .into_iter()
+        .filter(|p| {
+            p.reporting_org_id.is_some() && reporting.is_none_or(|r| p.reporting_org_id == Some(r))
+        })
+        .collect();
+    if page.is_empty() {
+        return Ok(Loaded {
+            read,
+            page,
+            chunks: Vec::new(),
+            requirements: Vec::new(),
+            contributions: Vec::new(),
+            results: HashMap::new(),
+            periods: HashMap::new(),
+        });
+    }
+    let ids: Vec<ProgrammeId> = page.iter().map(|p| p.id).collect();
+    let (chunks, requirements) = store.money_of_programmes(&ids).await?;
+    let results = store.results_of_programmes(&ids).await?;
+    let indicators: Vec<semey_domain::ids::IndicatorId> = results
+        .values()
+        .flatten()
+        .flat_map(|r| r.indicators.iter().filter_map(|i| i.id))
+        .collect();
+    let mut periods = store.periods_of_many(&indicators).await?;
+    for list in periods.values_mut() {
+        list.sort_by_key(|p| p.start);
+    }
+    Ok(Loaded {
+        contributions: store.contributions_of_programmes(&ids).await?,
+        read,
+        page,
+        chunks,
+        requirements,
+        results,
+        periods,
+    })
 }
 
 fn activity(lookups: &Lookups, batch: &Batch, x: &mut Xml, p: &Programme) {
@@ -448,7 +557,12 @@ fn activity(lookups: &Lookups, batch: &Batch, x: &mut Xml, p: &Programme) {
     for r in batch.requirements.get(&p.id).into_iter().flatten() {
         budget(x, r);
     }
-    for t in batch.transactions.get(&p.id).into_iter().flatten() {
+    for t in batch
+        .transactions
+        .get(p.id.to_string().as_str())
+        .into_iter()
+        .flatten()
+    {
         transaction(x, lookups, t, &p.terms);
     }
     for c in batch.contributions.get(&p.id).into_iter().flatten() {
@@ -577,61 +691,77 @@ fn budget(x: &mut Xml, r: &Requirement) {
     x.close("budget");
 }
 
-fn transaction(x: &mut Xml, lookups: &Lookups, t: &Transaction, defaults: &FinanceTerms) {
-    let attrs = match t.reference.as_deref().filter(|r| !r.trim().is_empty()) {
-        Some(r) => vec![("ref", r.to_owned())],
-        None => vec![],
+/// A transaction as the database rendered it (see [`TxFields`]).
+fn transaction(x: &mut Xml, lookups: &Lookups, t: &TxFields<'_>, defaults: &FinanceTerms) {
+    let text = |i: usize| t[i].unwrap_or("");
+    match t[2].filter(|r| !r.trim().is_empty()) {
+        Some(r) => x.open("transaction", &[("ref", r.to_owned())]),
+        None => x.open("transaction", &[]),
+    }
+    x.0.push_str("<transaction-type code=\"");
+    x.escaped(text(3));
+    x.0.push_str("\"/><transaction-date iso-date=\"");
+    x.escaped(text(7));
+    x.0.push_str("\"/>");
+    let currency = Currency::parse(text(10)).ok();
+    let amount = match (text(9).parse::<i64>(), currency) {
+        (Ok(minor), Some(c)) => rust_decimal::Decimal::new(minor, c.decimals()).to_string(),
+        _ => text(9).to_owned(),
     };
-    x.open("transaction", &attrs);
-    x.empty(
-        "transaction-type",
-        &[("code", t.transaction_type.code().to_string())],
-    );
-    x.empty("transaction-date", &[("iso-date", iso(t.date))]);
     x.text(
         "value",
         &[
-            ("currency", t.currency.code().to_owned()),
-            ("value-date", iso(t.value_date)),
+            ("currency", text(10).to_owned()),
+            ("value-date", text(8).to_owned()),
         ],
-        &t.money().major().to_string(),
+        &amount,
     );
-    if !t.description.trim().is_empty() {
-        x.open("description", &[]);
-        x.text("narrative", &[], t.description.trim());
-        x.close("description");
+    let description = text(18).trim();
+    if !description.is_empty() {
+        x.0.push_str("<description>");
+        x.text("narrative", &[], description);
+        x.0.push_str("</description>");
     }
     // A flow from another programme of the platform names that programme's activity.
-    let from = t
-        .provider_programme_id
+    let from = t[17]
+        .and_then(|p| p.parse::<ProgrammeId>().ok())
         .and_then(|p| lookups.identifiers.get(&p))
         .map(|i| ("provider-activity-id", i.clone()));
-    for (tag, org) in [
-        ("provider-org", t.provider_org_id),
-        ("receiver-org", t.receiver_org_id),
-    ] {
-        let activity = if tag == "provider-org" {
-            from.clone()
-        } else {
-            None
-        };
-        match org.and_then(|o| lookups.organisations.get(&o)) {
-            Some(o) => {
-                let mut attrs = vec![("ref", org_ref(o))];
-                attrs.extend(activity);
-                attrs.push(("type", o.org_type.code().to_string()));
-                x.narratives(tag, &attrs, &o.name, &org_ref(o));
-            }
-            None => {
-                if let Some(a) = activity {
-                    x.empty(tag, &[a]);
+    for (i, (tag, org)) in [("provider-org", t[15]), ("receiver-org", t[16])]
+        .into_iter()
+        .enumerate()
+    {
+        let activity = if i == 0 { from.clone() } else { None };
+        let party = org.and_then(|o| lookups.parties.get(o));
+        match (party, activity) {
+            (Some(party), None) => x.0.push_str(&party[i]),
+            (Some(_), Some(a)) => {
+                // Rare (a flow between programmes): written in full.
+                if let Some(o) = org
+                    .and_then(|o| o.parse::<OrganisationId>().ok())
+                    .and_then(|o| lookups.organisations.get(&o))
+                {
+                    let attrs = vec![
+                        ("ref", org_ref(o)),
+                        a,
+                        ("type", o.org_type.code().to_string()),
+                    ];
+                    x.narratives(tag, &attrs, &o.name, &org_ref(o));
                 }
             }
+            (None, Some(a)) => x.empty(tag, &[a]),
+            (None, None) => {}
         }
     }
     for term in Term::ALL {
+        let field = match term {
+            Term::AidType => 19,
+            Term::FinanceType => 20,
+            Term::FlowType => 21,
+            Term::TiedStatus => 22,
+        };
         // Stated only where it differs from the activity's default.
-        if let Some(code) = t.terms.get(term).filter(|c| defaults.get(term) != Some(*c)) {
+        if let Some(code) = t[field].filter(|c| defaults.get(term) != Some(*c)) {
             let mut attrs = vec![("code", code.to_owned())];
             if term == Term::AidType {
                 attrs.push(("vocabulary", "1".into()));
