@@ -102,7 +102,7 @@ impl Store {
     /// Around a bulk load: on SQLite a smaller page cache while it runs (a load touches many
     /// pages once; the pool's connections otherwise keep 256 MB for reading), the reading size
     /// after. PostgreSQL's buffers are the server's.
-    pub(crate) async fn bulk_load_cache(&self, tx: &mut Tx, loading: bool) -> Result<()> {
+    pub async fn bulk_load_cache(&self, tx: &mut Tx, loading: bool) -> Result<()> {
         if let TxConn::Sqlite(t) = &mut tx.conn {
             let sql = if loading {
                 "PRAGMA cache_size = -65536"
@@ -114,8 +114,6 @@ impl Store {
         Ok(())
     }
 
-    /// An aggregate joining `expr` as text over a group's rows in id order, separated by the
-    /// unit separator (U+001F).
     /// The year of a date column, as an integer.
     pub(crate) fn year_of(&self, expr: &str) -> String {
         match self.pool {
@@ -124,6 +122,8 @@ impl Store {
         }
     }
 
+    /// An aggregate joining `expr` as text over a group's rows in id order, separated by the
+    /// unit separator (U+001F).
     pub(crate) fn text_agg(&self, expr: &str) -> String {
         self.text_agg_by(expr, 31)
     }

@@ -85,6 +85,8 @@ pub async fn import_activities(
     };
     let mut problems = Problems::default();
     let mut tx = store.begin().await?;
+    // A file of a million transactions touches many pages once: a smaller page cache.
+    store.bulk_load_cache(&mut tx, true).await?;
     let mut touched: BTreeSet<ProgrammeId> = BTreeSet::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut batch: Vec<TransactionWrite> = Vec::new();
@@ -231,6 +233,7 @@ pub async fn import_activities(
         .map(|h| h.clone().finish())
         .unwrap_or_default();
     crate::import::audit_file(store, &mut tx, actor, file, &sha, &report).await?;
+    store.bulk_load_cache(&mut tx, false).await?;
     tx.commit().await?;
     progress.finish();
     Ok(report)
