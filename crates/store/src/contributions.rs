@@ -4,7 +4,7 @@
 
 use crate::db::{bind_args, on_db, on_pool, on_tx, parse_id, Arg, Db, Page, Sql, Store, Tx};
 use crate::error::Result;
-use crate::funding::{applied, applied_usd, corrupt, rate_joins, read_columns, FundingFilter};
+use crate::funding::{corrupt, rate_joins, read_columns, ConvertedCols, FundingFilter};
 use crate::money::MoneyKind;
 use semey_domain::contribution::{CheckedContribution, Contribution, InKind};
 use semey_domain::currency::{Currency, Money};
@@ -51,16 +51,8 @@ struct Row {
     unit: String,
     amount: i64,
     currency: String,
-    amount_usd: i64,
-    usd_rate_id: Option<i64>,
-    usd_rate: Option<String>,
-    usd_rate_date: Option<Date>,
-    usd_rate_source: Option<String>,
-    amount_kzt: i64,
-    kzt_rate_id: i64,
-    kzt_rate: String,
-    kzt_rate_date: Date,
-    kzt_rate_source: String,
+    #[sqlx(flatten)]
+    converted: ConvertedCols,
 }
 
 impl Row {
@@ -77,23 +69,7 @@ impl Row {
             unit: self.unit,
             amount: self.amount,
             currency: Currency::parse(&self.currency).map_err(corrupt)?,
-            converted: Converted {
-                usd: self.amount_usd,
-                kzt: self.amount_kzt,
-                usd_rate: applied_usd(
-                    self.usd_rate_id,
-                    self.usd_rate,
-                    self.usd_rate_date,
-                    self.usd_rate_source,
-                    self.given_on,
-                )?,
-                kzt_rate: applied(
-                    self.kzt_rate_id,
-                    &self.kzt_rate,
-                    self.kzt_rate_date,
-                    self.kzt_rate_source,
-                )?,
-            },
+            converted: self.converted.converted(self.given_on)?,
         })
     }
 }

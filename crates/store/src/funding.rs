@@ -236,16 +236,8 @@ struct TxRow {
     receiver_org_id: Option<String>,
     provider_programme_id: Option<String>,
     description: String,
-    amount_usd: i64,
-    usd_rate_id: Option<i64>,
-    usd_rate: Option<String>,
-    usd_rate_date: Option<Date>,
-    usd_rate_source: Option<String>,
-    amount_kzt: i64,
-    kzt_rate_id: i64,
-    kzt_rate: String,
-    kzt_rate_date: Date,
-    kzt_rate_source: String,
+    #[sqlx(flatten)]
+    converted: ConvertedCols,
     aid_type: Option<String>,
     finance_type: Option<String>,
     flow_type: Option<String>,
@@ -256,7 +248,46 @@ pub(crate) fn corrupt(e: impl ToString) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-pub(crate) fn applied(id: i64, rate: &str, date: Date, source: String) -> Result<AppliedRate> {
+/// A money row's converted amounts with the rates they were converted at (read with
+/// [`RATE_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ConvertedCols {
+    amount_usd: i64,
+    usd_rate_id: Option<i64>,
+    usd_rate: Option<String>,
+    usd_rate_date: Option<Date>,
+    usd_rate_source: Option<String>,
+    amount_kzt: i64,
+    kzt_rate_id: i64,
+    kzt_rate: String,
+    kzt_rate_date: Date,
+    kzt_rate_source: String,
+}
+
+impl ConvertedCols {
+    /// The conversion; `date` is the day a dollar amount (converted at no rate) counts from.
+    pub(crate) fn converted(self, date: Date) -> Result<Converted> {
+        Ok(Converted {
+            usd: self.amount_usd,
+            kzt: self.amount_kzt,
+            usd_rate: applied_usd(
+                self.usd_rate_id,
+                self.usd_rate,
+                self.usd_rate_date,
+                self.usd_rate_source,
+                date,
+            )?,
+            kzt_rate: applied(
+                self.kzt_rate_id,
+                &self.kzt_rate,
+                self.kzt_rate_date,
+                self.kzt_rate_source,
+            )?,
+        })
+    }
+}
+
+fn applied(id: i64, rate: &str, date: Date, source: String) -> Result<AppliedRate> {
     Ok(AppliedRate {
         rate_id: Some(id),
         per_usd: rust_decimal::Decimal::from_str(rate).map_err(corrupt)?,
@@ -267,7 +298,7 @@ pub(crate) fn applied(id: i64, rate: &str, date: Date, source: String) -> Result
 
 /// The USD rate of a converted amount: none stored means the amount was in USD.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn applied_usd(
+fn applied_usd(
     id: Option<i64>,
     rate: Option<String>,
     date: Option<Date>,
@@ -315,23 +346,7 @@ impl TxRow {
                 flow_type: self.flow_type,
                 tied_status: self.tied_status,
             },
-            converted: Converted {
-                usd: self.amount_usd,
-                kzt: self.amount_kzt,
-                usd_rate: applied_usd(
-                    self.usd_rate_id,
-                    self.usd_rate,
-                    self.usd_rate_date,
-                    self.usd_rate_source,
-                    self.value_date,
-                )?,
-                kzt_rate: applied(
-                    self.kzt_rate_id,
-                    &self.kzt_rate,
-                    self.kzt_rate_date,
-                    self.kzt_rate_source,
-                )?,
-            },
+            converted: self.converted.converted(self.value_date)?,
         })
     }
 }
@@ -1007,16 +1022,8 @@ struct ReqRow {
     amount: i64,
     currency: String,
     description: String,
-    amount_usd: i64,
-    usd_rate_id: Option<i64>,
-    usd_rate: Option<String>,
-    usd_rate_date: Option<Date>,
-    usd_rate_source: Option<String>,
-    amount_kzt: i64,
-    kzt_rate_id: i64,
-    kzt_rate: String,
-    kzt_rate_date: Date,
-    kzt_rate_source: String,
+    #[sqlx(flatten)]
+    converted: ConvertedCols,
 }
 
 impl ReqRow {
@@ -1029,23 +1036,7 @@ impl ReqRow {
             amount: self.amount,
             currency: Currency::parse(&self.currency).map_err(corrupt)?,
             description: self.description,
-            converted: Converted {
-                usd: self.amount_usd,
-                kzt: self.amount_kzt,
-                usd_rate: applied_usd(
-                    self.usd_rate_id,
-                    self.usd_rate,
-                    self.usd_rate_date,
-                    self.usd_rate_source,
-                    self.period_start,
-                )?,
-                kzt_rate: applied(
-                    self.kzt_rate_id,
-                    &self.kzt_rate,
-                    self.kzt_rate_date,
-                    self.kzt_rate_source,
-                )?,
-            },
+            converted: self.converted.converted(self.period_start)?,
         })
     }
 }
