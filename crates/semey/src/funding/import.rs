@@ -19,6 +19,47 @@ use time::Date;
 use crate::import::fields::parse_date;
 use crate::organisations::import::{resolve_org, OrgIndex};
 
+/// The platform's programmes by IATI identifier and by id, as a money file names them.
+struct ProgrammeIndex {
+    by_identifier: HashMap<String, ProgrammeId>,
+    by_id: HashMap<String, ProgrammeId>,
+}
+
+impl ProgrammeIndex {
+    async fn load(store: &Store) -> Result<Self, AppError> {
+        let by_identifier = store.programme_ids_by_identifier().await?;
+        let by_id = by_identifier
+            .values()
+            .map(|id| (id.to_string(), *id))
+            .collect();
+        Ok(Self {
+            by_identifier,
+            by_id,
+        })
+    }
+
+    fn find(&self, key: &str) -> Option<ProgrammeId> {
+        self.by_identifier
+            .get(key)
+            .or_else(|| self.by_id.get(key))
+            .copied()
+    }
+
+    /// The programme a row's `programme` column names; a problem at `line` when there is none.
+    fn require(&self, problems: &mut Problems, line: u64, key: &str) -> Option<ProgrammeId> {
+        let found = self.find(key);
+        if found.is_none() {
+            problems.line(
+                line,
+                "programme",
+                "unknown_programme",
+                format!("no programme with identifier or id {key:?}: import programmes first"),
+            );
+        }
+        found
+    }
+}
+
 /// Rows written per batch inside the import's one database transaction.
 const BATCH: usize = 5000;
 
@@ -43,18 +84,9 @@ pub async fn import_transactions(
         ],
     )?;
     let orgs = OrgIndex::load(store).await?;
-    let programme_ids = store.programme_ids_by_identifier().await?;
-    let programme_by_id: HashMap<String, ProgrammeId> = programme_ids
-        .values()
-        .map(|id| (id.to_string(), *id))
-        .collect();
+    let programmes = ProgrammeIndex::load(store).await?;
     let fx = store.fx_table().await?;
-    let find_programme = |s: &str| {
-        programme_ids
-            .get(s)
-            .or_else(|| programme_by_id.get(s))
-            .copied()
-    };
+    let find_programme = |s: &str| programmes.find(s);
     let mut problems = Problems::default();
     let mut seen: HashMap<uuid::Uuid, u64> = HashMap::new();
     let mut batch: Vec<TransactionWrite> = Vec::with_capacity(BATCH);
@@ -365,11 +397,7 @@ pub async fn import_requirements(
             "currency",
         ],
     )?;
-    let programme_ids = store.programme_ids_by_identifier().await?;
-    let by_id: HashMap<String, ProgrammeId> = programme_ids
-        .values()
-        .map(|id| (id.to_string(), *id))
-        .collect();
+    let programmes = ProgrammeIndex::load(store).await?;
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     progress.start("checking requirements", table.len() as u64);
@@ -382,16 +410,7 @@ pub async fn import_requirements(
             }
         };
         let line = row.line;
-        let key = row.get("programme");
-        let programme = programme_ids.get(key).or_else(|| by_id.get(key)).copied();
-        if programme.is_none() {
-            problems.line(
-                line,
-                "programme",
-                "unknown_programme",
-                format!("no programme with identifier or id {key:?}: import programmes first"),
-            );
-        }
+        let programme = programmes.require(&mut problems, line, row.get("programme"));
         let mut date = |col: &str| {
             parse_date(row.get(col))
                 .map_err(|m| problems.line(line, col, "invalid_date", m))
@@ -455,11 +474,7 @@ pub async fn import_contributions(
         ],
     )?;
     let orgs = OrgIndex::load(store).await?;
-    let programme_ids = store.programme_ids_by_identifier().await?;
-    let by_id: HashMap<String, ProgrammeId> = programme_ids
-        .values()
-        .map(|id| (id.to_string(), *id))
-        .collect();
+    let programmes = ProgrammeIndex::load(store).await?;
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     progress.start("checking contributions", table.len() as u64);
@@ -472,16 +487,7 @@ pub async fn import_contributions(
             }
         };
         let line = row.line;
-        let key = row.get("programme");
-        let programme = programme_ids.get(key).or_else(|| by_id.get(key)).copied();
-        if programme.is_none() {
-            problems.line(
-                line,
-                "programme",
-                "unknown_programme",
-                format!("no programme with identifier or id {key:?}: import programmes first"),
-            );
-        }
+        let programme = programmes.require(&mut problems, line, row.get("programme"));
         let provider = resolve_org(
             &orgs,
             &mut problems,

@@ -796,13 +796,8 @@ fn contribution(x: &mut Xml, lookups: &Lookups, c: &Contribution, defaults: &Fin
     x.open("description", &[]);
     x.text("narrative", &[], &c.description);
     x.close("description");
-    if let Some(o) = lookups.organisations.get(&c.provider_org_id) {
-        x.narratives(
-            "provider-org",
-            &[("ref", org_ref(o)), ("type", o.org_type.code().to_string())],
-            &o.name,
-            &org_ref(o),
-        );
+    if let Some([provider, _]) = lookups.parties.get(&c.provider_org_id.to_string()) {
+        x.0.push_str(provider);
     }
     if defaults.get(Term::FinanceType) != Some(IN_KIND_FINANCE_TYPE) {
         x.empty("finance-type", &[("code", IN_KIND_FINANCE_TYPE.into())]);
