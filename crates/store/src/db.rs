@@ -145,6 +145,7 @@ pub(crate) enum Arg {
     Date(Date),
     OptDate(Option<Date>),
     Bool(bool),
+    Time(time::OffsetDateTime),
 }
 
 /// Binds every `Arg` of `$args` to `$q` (a `sqlx::query` or `query_as`), on either backend.
@@ -161,6 +162,7 @@ macro_rules! bind_args {
                 $crate::db::Arg::Date(v) => q.bind(v),
                 $crate::db::Arg::OptDate(v) => q.bind(v),
                 $crate::db::Arg::Bool(v) => q.bind(v),
+                $crate::db::Arg::Time(v) => q.bind(v),
             };
         }
         q
@@ -212,6 +214,8 @@ impl Sql {
 /// What a multi-row insert does with a row that conflicts with a stored one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OnConflict<'a> {
+    /// A row that breaks a constraint fails the statement.
+    Refuse,
     /// A row whose `id` is stored already is skipped.
     SkipSameId,
     /// A row that breaks any unique constraint is skipped (`INSERT OR IGNORE` on SQLite, which

@@ -2,7 +2,10 @@
 //! writes one SQL text for both: how a write transaction starts, multi-row inserts that skip
 //! present rows, bulk-load settings, and text aggregation for exports.
 
-use crate::db::{OnConflict, Pool, Store, Tx, TxConn};
+use crate::db::{bind_args, on_tx, Arg, OnConflict, Pool, Store, Tx, TxConn};
+
+/// Values bound to one statement at most: under SQLite's limit (32 766) and PostgreSQL's (65 535).
+const MAX_BOUND_VALUES: usize = 30_000;
 use crate::error::Result;
 
 impl Store {
@@ -78,13 +81,44 @@ impl Store {
         match conflict {
             OnConflict::SkipSameId if !sqlite => s.push_str(" ON CONFLICT (id) DO NOTHING"),
             OnConflict::SkipAnyConflict if !sqlite => s.push_str(" ON CONFLICT DO NOTHING"),
-            OnConflict::SkipSameId | OnConflict::SkipAnyConflict => {}
+            OnConflict::SkipSameId | OnConflict::SkipAnyConflict | OnConflict::Refuse => {}
             OnConflict::Clause(clause) => {
                 s.push(' ');
                 s.push_str(clause);
             }
         }
         s
+    }
+
+    /// Inserts rows of `cols` values each, given one after another in `args`, in as few
+    /// statements as the backends' limits on bound values allow. Returns the rows inserted.
+    pub(crate) async fn insert_all(
+        &self,
+        tx: &mut Tx,
+        table: &str,
+        columns: &str,
+        cols: usize,
+        args: &[Arg],
+        conflict: OnConflict<'_>,
+    ) -> Result<u64> {
+        debug_assert_eq!(args.len() % cols, 0, "{table}: whole rows");
+        let per_statement = (MAX_BOUND_VALUES / cols).clamp(1, 500);
+        let mut inserted = 0;
+        let mut full: Option<String> = None;
+        for chunk in args.chunks(per_statement * cols) {
+            let rows = chunk.len() / cols;
+            let partial;
+            let sql = if rows == per_statement {
+                full.get_or_insert_with(|| {
+                    self.multi_insert_sql(table, columns, cols, rows, conflict)
+                })
+            } else {
+                partial = self.multi_insert_sql(table, columns, cols, rows, conflict);
+                &partial
+            };
+            inserted += on_tx!(tx, c => bind_args!(sqlx::query(sql), chunk).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(inserted)
     }
 
     /// Before a bulk write: on SQLite, foreign keys are checked at the commit (still enforced:

@@ -374,27 +374,6 @@ impl Store {
             .collect::<Result<_>>()?;
         Ok((places, total))
     }
-
-    /// Fails with a field error unless every id names a stored place.
-    pub(crate) async fn check_places_exist(
-        &self,
-        tx: &mut Tx,
-        ids: &[PlaceId],
-        field: &str,
-    ) -> Result<()> {
-        for (i, id) in ids.iter().enumerate() {
-            let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM places WHERE id = $1").bind(id.to_string()).fetch_one(&mut *c).await)?;
-            if n == 0 {
-                return Err(Invalid::one(
-                    format!("{field}[{i}].place_id"),
-                    "unknown_place",
-                    format!("no place with id {id}"),
-                )
-                .into());
-            }
-        }
-        Ok(())
-    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -12,6 +12,49 @@ use semey_domain::Invalid;
 use std::collections::HashMap;
 use time::Date;
 
+/// The columns a programme write sets, in the order of [`programme_args`].
+const PROGRAMME_WRITE_COLUMNS: &str = "id, iati_identifier, parent_id, reporting_org_id, title, description, search, status, \
+     planned_start, planned_end, actual_start, actual_end, aid_type, finance_type, flow_type, tied_status, updated_at";
+const PROGRAMME_WRITE_COUNT: usize = 17;
+
+/// The values of [`PROGRAMME_WRITE_COLUMNS`] for a programme changed at `at`.
+fn programme_args(p: &Programme, at: time::OffsetDateTime, args: &mut Vec<Arg>) {
+    let search = format!(
+        "{} {} {}",
+        p.title.search_key(),
+        p.description.search_key(),
+        p.iati_identifier.to_lowercase()
+    );
+    args.extend([
+        Arg::Text(p.id.to_string()),
+        Arg::Text(p.iati_identifier.clone()),
+        Arg::OptText(p.parent_id.map(|x| x.to_string())),
+        Arg::OptText(p.reporting_org_id.map(|x| x.to_string())),
+        Arg::Text(serde_json::to_string(&p.title).expect("serialises")),
+        Arg::Text(serde_json::to_string(&p.description).expect("serialises")),
+        Arg::Text(search),
+        Arg::Int(i64::from(p.status.code())),
+        Arg::OptDate(p.dates.planned_start),
+        Arg::OptDate(p.dates.planned_end),
+        Arg::OptDate(p.dates.actual_start),
+        Arg::OptDate(p.dates.actual_end),
+        Arg::OptText(p.terms.aid_type.clone()),
+        Arg::OptText(p.terms.finance_type.clone()),
+        Arg::OptText(p.terms.flow_type.clone()),
+        Arg::OptText(p.terms.tied_status.clone()),
+        Arg::Time(at),
+    ]);
+}
+
+/// The refusal of an IATI identifier another programme holds.
+fn duplicate_identifier(identifier: &str) -> StoreError {
+    StoreError::Invalid(Invalid::one(
+        "iati_identifier",
+        "duplicate_iati_identifier",
+        format!("another programme already has the identifier {identifier}"),
+    ))
+}
+
 /// Filters shared by programme lists and funding summaries.
 #[derive(Debug, Clone, Default)]
 pub struct ProgrammeFilter {
@@ -174,72 +217,33 @@ impl Store {
     /// Creates or replaces a programme and its lists. References (places, organisations, parent)
     /// must exist; the IATI identifier must be unique.
     pub async fn save_programme(&self, tx: &mut Tx, p: &Programme) -> Result<()> {
-        self.check_places_exist(
-            tx,
-            &p.places.iter().map(|x| x.place_id).collect::<Vec<_>>(),
-            "places",
-        )
-        .await?;
-        for (i, part) in p.participants.iter().enumerate() {
-            self.check_organisation_exists(
-                tx,
-                part.organisation_id,
-                &format!("participants[{i}].organisation_id"),
-            )
+        self.check_references(tx, std::slice::from_ref(p), false)
             .await?;
-        }
-        if let Some(o) = p.reporting_org_id {
-            self.check_organisation_exists(tx, o, "reporting_org_id")
-                .await?;
-        }
         if let Some(parent) = p.parent_id {
             self.check_parent(tx, p.id, parent).await?;
         }
         let existed: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE id = $1").bind(p.id.to_string()).fetch_one(&mut *c).await)?;
-        let search = format!(
-            "{} {} {}",
-            p.title.search_key(),
-            p.description.search_key(),
-            p.iati_identifier.to_lowercase()
+        let mut args = Vec::with_capacity(PROGRAMME_WRITE_COUNT);
+        programme_args(p, now(), &mut args);
+        let sql = format!(
+            "INSERT INTO programmes ({PROGRAMME_WRITE_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             ON CONFLICT (id) DO UPDATE SET iati_identifier = excluded.iati_identifier, parent_id = excluded.parent_id, \
+             reporting_org_id = excluded.reporting_org_id, title = excluded.title, description = excluded.description, \
+             search = excluded.search, status = excluded.status, planned_start = excluded.planned_start, \
+             planned_end = excluded.planned_end, actual_start = excluded.actual_start, actual_end = excluded.actual_end, \
+             aid_type = excluded.aid_type, finance_type = excluded.finance_type, flow_type = excluded.flow_type, \
+             tied_status = excluded.tied_status, updated_at = excluded.updated_at"
         );
-        let args = vec![
-            Arg::Text(p.id.to_string()),
-            Arg::Text(p.iati_identifier.clone()),
-            Arg::OptText(p.parent_id.map(|x| x.to_string())),
-            Arg::OptText(p.reporting_org_id.map(|x| x.to_string())),
-            Arg::Text(serde_json::to_string(&p.title).expect("serialises")),
-            Arg::Text(serde_json::to_string(&p.description).expect("serialises")),
-            Arg::Text(search),
-            Arg::Int(i64::from(p.status.code())),
-            Arg::OptDate(p.dates.planned_start),
-            Arg::OptDate(p.dates.planned_end),
-            Arg::OptDate(p.dates.actual_start),
-            Arg::OptDate(p.dates.actual_end),
-            Arg::OptText(p.terms.aid_type.clone()),
-            Arg::OptText(p.terms.finance_type.clone()),
-            Arg::OptText(p.terms.flow_type.clone()),
-            Arg::OptText(p.terms.tied_status.clone()),
-        ];
-        let sql = "INSERT INTO programmes (id, iati_identifier, parent_id, reporting_org_id, title, description, search, status, \
-                   planned_start, planned_end, actual_start, actual_end, aid_type, finance_type, flow_type, tied_status, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-                   ON CONFLICT (id) DO UPDATE SET iati_identifier = excluded.iati_identifier, parent_id = excluded.parent_id, \
-                   reporting_org_id = excluded.reporting_org_id, title = excluded.title, description = excluded.description, \
-                   search = excluded.search, status = excluded.status, planned_start = excluded.planned_start, \
-                   planned_end = excluded.planned_end, actual_start = excluded.actual_start, actual_end = excluded.actual_end, \
-                   aid_type = excluded.aid_type, finance_type = excluded.finance_type, flow_type = excluded.flow_type, \
-                   tied_status = excluded.tied_status, updated_at = excluded.updated_at";
-        on_tx!(tx, c => bind_args!(sqlx::query(sql), args).bind(now()).execute(&mut *c).await.map(|r| r.rows_affected())).map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(Invalid::one(
-                "iati_identifier",
-                "duplicate_iati_identifier",
-                format!("another programme already has the identifier {}", p.iati_identifier),
-            )),
+        on_tx!(tx, c => bind_args!(sqlx::query(&sql), args).execute(&mut *c).await.map(|r| r.rows_affected())).map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => duplicate_identifier(&p.iati_identifier),
             _ => StoreError::Db(e),
         })?;
         if existed == 0 {
             // A new programme has no lists to replace and no money in the area cube yet.
-            return self.insert_programme_lists(tx, p).await;
+            return self
+                .insert_programme_lists(tx, std::slice::from_ref(p))
+                .await;
         }
         // The programme's areas may change: its money leaves the area cube under the old areas
         // and comes back under the new ones.
@@ -252,6 +256,147 @@ impl Store {
         // Its indicators are counted by the programme's areas and reporting organisation.
         if self.programme_has_indicators(tx, p.id).await? {
             self.rebuild_status_rollup(tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Programmes that are all new, with their lists, in a few statements for the lot (imports
+    /// of thousands of activities), instead of a dozen for each as [`Store::save_programme`]
+    /// takes. The same rules hold: references exist (a parent may be a programme earlier in
+    /// `ps`), identifiers are unique; and neither an id nor an identifier may be stored already.
+    /// New programmes have no money yet, so no roll-up changes.
+    pub async fn insert_new_programmes(&self, tx: &mut Tx, ps: &[Programme]) -> Result<()> {
+        if ps.is_empty() {
+            return Ok(());
+        }
+        self.check_references(tx, ps, true).await?;
+        let mut seen_ids = std::collections::HashSet::new();
+        let mut seen_identifiers = std::collections::HashSet::new();
+        for p in ps {
+            if !seen_identifiers.insert(p.iati_identifier.as_str()) || !seen_ids.insert(p.id) {
+                return Err(duplicate_identifier(&p.iati_identifier));
+            }
+        }
+        let ids: Vec<String> = ps.iter().map(|p| p.id.to_string()).collect();
+        if let Some(id) = self
+            .present(tx, "programmes", "id", &ids)
+            .await?
+            .into_iter()
+            .next()
+        {
+            let p = ps
+                .iter()
+                .find(|p| p.id.to_string() == id)
+                .expect("asked for");
+            return Err(duplicate_identifier(&p.iati_identifier));
+        }
+        let identifiers: Vec<String> = ps.iter().map(|p| p.iati_identifier.clone()).collect();
+        if let Some(i) = self
+            .present(tx, "programmes", "iati_identifier", &identifiers)
+            .await?
+            .into_iter()
+            .next()
+        {
+            return Err(duplicate_identifier(&i));
+        }
+        // Parents: stored ones, or programmes earlier in the batch (new programmes cannot close a
+        // cycle: nothing stored points at them).
+        let mut earlier = std::collections::HashSet::new();
+        let mut outside = Vec::new();
+        for p in ps {
+            if let Some(parent) = p.parent_id {
+                if !earlier.contains(&parent) {
+                    outside.push((parent.to_string(), p));
+                }
+            }
+            earlier.insert(p.id);
+        }
+        let wanted: Vec<String> = outside.iter().map(|(id, _)| id.clone()).collect();
+        let stored = self.present(tx, "programmes", "id", &wanted).await?;
+        if let Some((parent, p)) = outside.iter().find(|(id, _)| !stored.contains(id)) {
+            return Err(Invalid::one(
+                "parent_id",
+                "unknown_programme",
+                format!("{}: no programme with id {parent}", p.iati_identifier),
+            )
+            .into());
+        }
+        let at = now();
+        let mut args = Vec::with_capacity(ps.len() * PROGRAMME_WRITE_COUNT);
+        for p in ps {
+            programme_args(p, at, &mut args);
+        }
+        self.insert_all(
+            tx,
+            "programmes",
+            PROGRAMME_WRITE_COLUMNS,
+            PROGRAMME_WRITE_COUNT,
+            &args,
+            crate::db::OnConflict::Refuse,
+        )
+        .await?;
+        self.insert_programme_lists(tx, ps).await
+    }
+
+    /// The places, organisations and reporting organisations that programmes name exist, in
+    /// one query for each table. `named` puts the programme's identifier in a refusal (for a
+    /// batch).
+    async fn check_references(&self, tx: &mut Tx, ps: &[Programme], named: bool) -> Result<()> {
+        let places: Vec<String> = ps
+            .iter()
+            .flat_map(|p| p.places.iter().map(|x| x.place_id.to_string()))
+            .collect();
+        let orgs: Vec<String> = ps
+            .iter()
+            .flat_map(|p| {
+                p.participants
+                    .iter()
+                    .map(|x| x.organisation_id)
+                    .chain(p.reporting_org_id)
+                    .map(|o| o.to_string())
+            })
+            .collect();
+        let stored_places = self.present(tx, "places", "id", &places).await?;
+        let stored_orgs = self.present(tx, "organisations", "id", &orgs).await?;
+        let whose = |p: &Programme, msg: String| {
+            if named {
+                format!("{}: {msg}", p.iati_identifier)
+            } else {
+                msg
+            }
+        };
+        for p in ps {
+            for (i, x) in p.places.iter().enumerate() {
+                if !stored_places.contains(&x.place_id.to_string()) {
+                    return Err(Invalid::one(
+                        format!("places[{i}].place_id"),
+                        "unknown_place",
+                        whose(p, format!("no place with id {}", x.place_id)),
+                    )
+                    .into());
+                }
+            }
+            let unknown = |field: String, id: OrganisationId| -> StoreError {
+                Invalid::one(
+                    field,
+                    "unknown_organisation",
+                    whose(p, format!("no organisation with id {id}")),
+                )
+                .into()
+            };
+            for (i, part) in p.participants.iter().enumerate() {
+                if !stored_orgs.contains(&part.organisation_id.to_string()) {
+                    return Err(unknown(
+                        format!("participants[{i}].organisation_id"),
+                        part.organisation_id,
+                    ));
+                }
+            }
+            if let Some(o) = p.reporting_org_id {
+                if !stored_orgs.contains(&o.to_string()) {
+                    return Err(unknown("reporting_org_id".into(), o));
+                }
+            }
         }
         Ok(())
     }
@@ -301,58 +446,133 @@ impl Store {
             let sql = format!("DELETE FROM {table} WHERE programme_id = $1");
             on_tx!(tx, c => sqlx::query(&sql).bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
-        self.insert_programme_lists(tx, p).await
+        self.insert_programme_lists(tx, std::slice::from_ref(p))
+            .await
     }
 
-    async fn insert_programme_lists(&self, tx: &mut Tx, p: &Programme) -> Result<()> {
-        let id = p.id.to_string();
-        let mut rows: Vec<(&str, Vec<Arg>)> = Vec::new();
-        for (area, share) in p.area_shares() {
-            rows.push((
-                "INSERT INTO programme_areas (programme_id, area, share) VALUES ($1, $2, $3)",
-                vec![Arg::Text(area.as_str().into()), Arg::Int(share.into())],
-            ));
+    /// The lists of new (or just cleared) programmes: one multi-row insert per list table for
+    /// all of them.
+    async fn insert_programme_lists(&self, tx: &mut Tx, ps: &[Programme]) -> Result<()> {
+        let mut areas = Vec::new();
+        let mut sectors = Vec::new();
+        let mut sdgs = Vec::new();
+        let mut places = Vec::new();
+        let mut groups = Vec::new();
+        let mut participants = Vec::new();
+        let mut markers = Vec::new();
+        for p in ps {
+            let id = || Arg::Text(p.id.to_string());
+            for (area, share) in p.area_shares() {
+                areas.extend([
+                    id(),
+                    Arg::Text(area.as_str().into()),
+                    Arg::Int(share.into()),
+                ]);
+            }
+            for s in &p.sectors {
+                sectors.extend([
+                    id(),
+                    Arg::Text(s.vocabulary.as_str().into()),
+                    Arg::Text(s.code.clone()),
+                    Arg::Int(s.percentage.hundredths().into()),
+                ]);
+            }
+            for t in &p.sdg_targets {
+                sdgs.extend([id(), Arg::Text(t.as_str().into())]);
+            }
+            for ((place, share), given) in p.place_shares().into_iter().zip(&p.places) {
+                places.extend([
+                    id(),
+                    Arg::Text(place.to_string()),
+                    Arg::OptInt(given.percentage.map(|x| x.hundredths().into())),
+                    Arg::Int(share.into()),
+                ]);
+            }
+            for g in &p.target_groups {
+                groups.extend([id(), Arg::Text(g.as_str().into())]);
+            }
+            for part in &p.participants {
+                participants.extend([
+                    id(),
+                    Arg::Text(part.organisation_id.to_string()),
+                    Arg::Int(part.role.code().into()),
+                ]);
+            }
+            for m in &p.policy_markers {
+                markers.extend([
+                    id(),
+                    Arg::Int(m.code.into()),
+                    Arg::Int(m.significance.into()),
+                ]);
+            }
         }
-        for s in &p.sectors {
-            rows.push((
-                "INSERT INTO programme_sectors (programme_id, vocabulary, code, percentage) VALUES ($1, $2, $3, $4)",
-                vec![Arg::Text(s.vocabulary.as_str().into()), Arg::Text(s.code.clone()), Arg::Int(s.percentage.hundredths().into())],
-            ));
-        }
-        for t in &p.sdg_targets {
-            rows.push((
-                "INSERT INTO programme_sdg_targets (programme_id, target) VALUES ($1, $2)",
-                vec![Arg::Text(t.as_str().into())],
-            ));
-        }
-        for ((place, share), given) in p.place_shares().into_iter().zip(&p.places) {
-            rows.push((
-                "INSERT INTO programme_places (programme_id, place_id, percentage, share) VALUES ($1, $2, $3, $4)",
-                vec![Arg::Text(place.to_string()), Arg::OptInt(given.percentage.map(|x| x.hundredths().into())), Arg::Int(share.into())],
-            ));
-        }
-        for g in &p.target_groups {
-            rows.push((
-                "INSERT INTO programme_target_groups (programme_id, target_group) VALUES ($1, $2)",
-                vec![Arg::Text(g.as_str().into())],
-            ));
-        }
-        for part in &p.participants {
-            rows.push((
-                "INSERT INTO programme_participants (programme_id, organisation_id, role) VALUES ($1, $2, $3)",
-                vec![Arg::Text(part.organisation_id.to_string()), Arg::Int(part.role.code().into())],
-            ));
-        }
-        for m in &p.policy_markers {
-            rows.push((
-                "INSERT INTO programme_policy_markers (programme_id, code, significance) VALUES ($1, $2, $3)",
-                vec![Arg::Int(m.code.into()), Arg::Int(m.significance.into())],
-            ));
-        }
-        for (sql, args) in rows {
-            on_tx!(tx, c => bind_args!(sqlx::query(sql).bind(&id), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let tables: [(&str, &str, usize, Vec<Arg>); 7] = [
+            ("programme_areas", "programme_id, area, share", 3, areas),
+            (
+                "programme_sectors",
+                "programme_id, vocabulary, code, percentage",
+                4,
+                sectors,
+            ),
+            ("programme_sdg_targets", "programme_id, target", 2, sdgs),
+            (
+                "programme_places",
+                "programme_id, place_id, percentage, share",
+                4,
+                places,
+            ),
+            (
+                "programme_target_groups",
+                "programme_id, target_group",
+                2,
+                groups,
+            ),
+            (
+                "programme_participants",
+                "programme_id, organisation_id, role",
+                3,
+                participants,
+            ),
+            (
+                "programme_policy_markers",
+                "programme_id, code, significance",
+                3,
+                markers,
+            ),
+        ];
+        for (table, columns, cols, args) in tables {
+            self.insert_all(
+                tx,
+                table,
+                columns,
+                cols,
+                &args,
+                crate::db::OnConflict::Refuse,
+            )
+            .await?;
         }
         Ok(())
+    }
+
+    /// Which of `values` the column `column` of `table` holds (one query per 500 values).
+    async fn present(
+        &self,
+        tx: &mut Tx,
+        table: &str,
+        column: &str,
+        values: &[String],
+    ) -> Result<std::collections::HashSet<String>> {
+        let mut distinct: Vec<&String> = values.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        let mut found = std::collections::HashSet::new();
+        for chunk in distinct.chunks(500) {
+            let mut sql = Sql::new(&format!("SELECT {column} FROM {table} WHERE {column} IN "));
+            sql.list(chunk.iter().map(|v| Arg::Text((*v).clone())));
+            let rows: Vec<String> = on_tx!(tx, c => bind_args!(sqlx::query_scalar(&sql.text), sql.args).fetch_all(&mut *c).await)?;
+            found.extend(rows);
+        }
+        Ok(found)
     }
 
     /// When each programme last changed (itself, or its money: see [`Store::touch_programmes`]).

@@ -92,7 +92,7 @@ pub async fn import_transactions(
     let mut batch: Vec<TransactionWrite> = Vec::with_capacity(BATCH);
     let mut touched: BTreeSet<ProgrammeId> = BTreeSet::new();
     // What the file adds to the funding roll-up, per programme, year and origin.
-    let mut deltas: HashMap<RollupKey, (Sums, Sums)> = HashMap::new();
+    let mut deltas = RollupDeltas::default();
     let mut report = ImportReport {
         kind: "transactions".into(),
         ..Default::default()
@@ -246,19 +246,13 @@ pub async fn import_transactions(
             continue;
         }
         touched.insert(t.programme_id);
-        let key = RollupKey {
-            programme_id: t.programme_id,
-            year: t.year(),
-            origin,
-        };
-        let sums = deltas.entry(key).or_default();
-        sums.0.add(t.measure(), t.is_internal(), converted.usd);
-        sums.1.add(t.measure(), t.is_internal(), converted.kzt);
-        batch.push(TransactionWrite {
+        let write = TransactionWrite {
             t,
             origin,
             converted,
-        });
+        };
+        deltas.add(&write);
+        batch.push(write);
         if batch.len() == BATCH {
             if sender
                 .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
@@ -290,9 +284,7 @@ pub async fn import_transactions(
     progress.start("updating funding totals", 0);
     if report.unchanged == 0 {
         // Every row is new: the roll-ups grow by exactly what was read.
-        let deltas: Vec<(RollupKey, Sums, Sums)> =
-            deltas.into_iter().map(|(k, (u, z))| (k, u, z)).collect();
-        store.add_to_rollups(&mut tx, &deltas).await?;
+        store.add_to_rollups(&mut tx, &deltas.rows()).await?;
     } else if report.inserted > 0 {
         store.refresh_rollups(&mut tx, &touched).await?;
     }
@@ -302,6 +294,31 @@ pub async fn import_transactions(
     tracing::debug!(elapsed = ?started.elapsed(), "committed");
     progress.finish();
     Ok(report)
+}
+
+/// What new transactions add to the roll-up, by programme, year and origin (in USD and KZT),
+/// counted by the domain's rules: an import that inserted every row it read adds these
+/// instead of recomputing the roll-up from the tables.
+#[derive(Default)]
+pub(crate) struct RollupDeltas(HashMap<RollupKey, (Sums, Sums)>);
+
+impl RollupDeltas {
+    pub(crate) fn add(&mut self, w: &TransactionWrite) {
+        let key = RollupKey {
+            programme_id: w.t.programme_id,
+            year: w.t.year(),
+            origin: w.origin,
+        };
+        let sums = self.0.entry(key).or_default();
+        sums.0
+            .add(w.t.measure(), w.t.is_internal(), w.converted.usd);
+        sums.1
+            .add(w.t.measure(), w.t.is_internal(), w.converted.kzt);
+    }
+
+    pub(crate) fn rows(self) -> Vec<(RollupKey, Sums, Sums)> {
+        self.0.into_iter().map(|(k, (u, z))| (k, u, z)).collect()
+    }
 }
 
 /// `semey import exchange-rates FILE.csv`: columns `currency,date,per_usd,source`.

@@ -55,6 +55,10 @@ pub const SECTORS_VOCABULARY_URI: &str = "https://semey.kz/vocabularies/sectors"
 
 /// Transactions written per statement batch.
 const BATCH: usize = 5000;
+/// Above this many programmes to recompute, the roll-up is recomputed whole.
+const MAX_REFRESHED: usize = 2000;
+/// New programmes written in one go.
+const PROGRAMMES_PER_WRITE: usize = 250;
 
 /// The split dimensions Semey keeps (others in a file are noted and left out).
 const DIMENSIONS: [&str; 4] = ["sex", "age_group", "target_group", "place"];
@@ -63,7 +67,7 @@ const DIMENSIONS: [&str; 4] = ["sex", "age_group", "target_group", "place"];
 /// the SHA-256 of what was read), run by `actor`.
 pub async fn import_activities(
     store: &Store,
-    reader: impl BufRead + Send,
+    reader: impl BufRead + Send + 'static,
     file: &str,
     actor: &Actor,
     progress: &mut dyn Progress,
@@ -72,13 +76,15 @@ pub async fn import_activities(
     let hashing = Hashing::new(reader);
     let digest = hashing.digest.clone();
     let stream = super::xml::utf8_stream(hashing).map_err(AppError::Io)?;
-    let mut activities = Activities::open(stream).map_err(|e| AppError::Import(vec![e]))?;
+    let activities = Activities::open(stream).map_err(|e| AppError::Import(vec![e]))?;
     let mut cx = Context::load(store).await?;
     cx.default_lang = activities
         .lang
         .as_deref()
         .and_then(|l| Lang::from_str(l).ok())
         .unwrap_or(Lang::En);
+    // The XML is read on a thread of its own while this task checks and writes what it read.
+    let (reading, mut read_activities) = read_apart(activities);
     let mut report = ImportReport {
         kind: "iati activities".into(),
         ..Default::default()
@@ -91,20 +97,27 @@ pub async fn import_activities(
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut batch: Vec<TransactionWrite> = Vec::new();
     let mut reassess: Vec<IndicatorId> = Vec::new();
+    let mut pending = Pending::default();
+    // What new programmes' transactions add to the roll-up; programmes whose roll-up is
+    // recomputed from the tables instead; transaction rows found stored already.
+    let mut deltas = crate::funding::import::RollupDeltas::default();
+    let mut refresh: BTreeSet<ProgrammeId> = BTreeSet::new();
+    let mut skipped = 0u64;
     progress.start("importing activities", 0);
     loop {
-        let node = match activities.next_activity() {
-            Ok(Some(n)) => n,
-            Ok(None) => break,
-            Err(e) => {
+        let (node, count) = match read_activities.recv().await {
+            Some(Ok(Some(n))) => n,
+            Some(Ok(None)) => break,
+            Some(Err(e)) => {
                 problems.push(e);
                 break;
             }
+            None => break,
         };
-        let at = format!("/iati-activities/iati-activity[{}]", activities.count);
+        let at = format!("/iati-activities/iati-activity[{count}]");
         report.rows += 1;
         let before = problems.count();
-        let Some(read) = cx
+        let Some(mut read) = cx
             .activity(store, &mut tx, &node, &at, &mut problems, &mut report)
             .await?
         else {
@@ -128,43 +141,61 @@ pub async fn import_activities(
         }
         let id = read.programme.id;
         let existed = cx.programmes.contains_key(&read.programme.iati_identifier);
-        if existed && cx.unchanged(store, &mut tx, &read).await? {
+        if !existed {
+            // New programmes are written a few hundred at a time, with what hangs on them.
+            report.inserted += 1;
+            cx.programmes
+                .insert(read.programme.iati_identifier.clone(), id);
+            cx.new_in_file.insert(id);
+            touched.insert(id);
+            if read.budgets.is_empty() {
+                read.transactions.iter().for_each(|w| deltas.add(w));
+            } else {
+                // Budgets count in the roll-up too: the programme's is computed from its rows.
+                refresh.insert(id);
+            }
+            batch.extend(std::mem::take(&mut read.transactions));
+            pending.push(read, node.line);
+            if pending.programmes.len() >= PROGRAMMES_PER_WRITE || batch.len() >= BATCH {
+                pending.write(store, &mut tx, &mut reassess).await?;
+            }
+            if batch.len() >= BATCH {
+                skipped += store
+                    .insert_transaction_rows(&mut tx, &std::mem::take(&mut batch), &mut |_| {})
+                    .await?
+                    .already_present;
+            }
+            progress.set(report.rows);
+            continue;
+        }
+        // A programme held before the import: anything it may name is written first.
+        pending.write(store, &mut tx, &mut reassess).await?;
+        if cx.unchanged(store, &mut tx, &read).await? {
             report.unchanged += 1;
             continue;
         }
-        if existed {
-            report.updated += 1;
-            store.clear_programme_money(&mut tx, id).await?;
-            let keep: Vec<ResultId> = read.results.iter().map(|(r, _)| r.id).collect();
-            store.delete_results_of(&mut tx, id, &keep).await?;
-        } else {
-            report.inserted += 1;
-        }
+        report.updated += 1;
+        refresh.insert(id);
+        store.clear_programme_money(&mut tx, id).await?;
+        let keep: Vec<ResultId> = read.results.iter().map(|(r, _)| r.id).collect();
+        store.delete_results_of(&mut tx, id, &keep).await?;
         store
             .save_programme(&mut tx, &read.programme)
             .await
             .map_err(|e| store_problem(e, node.line, &at))?;
-        cx.programmes
-            .insert(read.programme.iati_identifier.clone(), id);
         touched.insert(id);
-        store.insert_requirements(&mut tx, &read.budgets).await?;
-        store
-            .insert_contributions(&mut tx, &read.contributions)
-            .await?;
-        batch.extend(read.transactions);
-        if batch.len() >= BATCH {
-            store
-                .insert_transaction_rows(&mut tx, &std::mem::take(&mut batch), &mut |_| {})
-                .await?;
-        }
-        for (result, periods) in &read.results {
-            store.save_result(&mut tx, result).await?;
-            let rows: Vec<(&Period, bool)> = periods.iter().map(|p| (p, false)).collect();
-            store.replace_periods(&mut tx, &rows).await?;
-            reassess.extend(result.indicators.iter().filter_map(|i| i.id));
-        }
+        batch.extend(std::mem::take(&mut read.transactions));
+        pending.push_lists(read);
+        pending.write_lists(store, &mut tx, &mut reassess).await?;
         progress.set(report.rows);
     }
+    drop(read_activities);
+    if reading.join().is_err() {
+        return Err(AppError::Io(std::io::Error::other(
+            "the IATI reader stopped",
+        )));
+    }
+    pending.write(store, &mut tx, &mut reassess).await?;
     // Flows from activities that came later in the file.
     for d in std::mem::take(&mut cx.deferred) {
         let mut input = d.input;
@@ -189,11 +220,19 @@ pub async fn import_activities(
                     .and_then(|o| cx.orgs.get(&o))
                     .map_or(Origin::Unspecified, Organisation::origin);
                 touched.insert(checked.programme_id);
-                batch.push(TransactionWrite {
+                let write = TransactionWrite {
                     t: checked,
                     origin,
                     converted,
-                });
+                };
+                if refresh.contains(&write.t.programme_id)
+                    || !cx.new_in_file.contains(&write.t.programme_id)
+                {
+                    refresh.insert(write.t.programme_id);
+                } else {
+                    deltas.add(&write);
+                }
+                batch.push(write);
             }
             Err(inv) => cx.invalid(&mut problems, d.line, &d.at, inv),
         }
@@ -216,12 +255,21 @@ pub async fn import_activities(
         }
     }
     if !batch.is_empty() {
-        store
+        skipped += store
             .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
-            .await?;
+            .await?
+            .already_present;
     }
     progress.start("updating funding totals", 0);
-    store.refresh_rollups(&mut tx, &touched).await?;
+    if skipped > 0 || refresh.len() > MAX_REFRESHED {
+        // Rows the deltas counted may not all be stored, or most programmes are recomputed
+        // anyway: one pass over the tables.
+        store.refresh_rollups(&mut tx, &touched).await?;
+    } else {
+        // New programmes' money adds to the roll-up as read; the others are recomputed.
+        store.refresh_rollups(&mut tx, &refresh).await?;
+        store.add_to_rollups(&mut tx, &deltas.rows()).await?;
+    }
     let today = crate::results::today();
     for id in &reassess {
         crate::results::reassess_in(store, &mut tx, *id, today).await?;
@@ -237,6 +285,108 @@ pub async fn import_activities(
     tx.commit().await?;
     progress.finish();
     Ok(report)
+}
+
+/// What the reading thread hands over: an activity with its position in the file, the end
+/// (`None`), or the problem that stopped the reading.
+type ReadActivity = Result<Option<(Node, u64)>, semey_domain::FieldError>;
+
+/// Reads the activities on a thread of its own, a few dozen ahead of their writing (parsing
+/// is about half the work of an import, and the writer waits on the database the other half).
+/// The thread stops after the last activity or the first problem, or when the receiver is
+/// dropped.
+fn read_apart<R: BufRead + Send + 'static>(
+    mut activities: Activities<R>,
+) -> (
+    std::thread::JoinHandle<()>,
+    tokio::sync::mpsc::Receiver<ReadActivity>,
+) {
+    let (send, receive) = tokio::sync::mpsc::channel::<ReadActivity>(64);
+    let thread = std::thread::spawn(move || loop {
+        let next = activities
+            .next_activity()
+            .map(|n| n.map(|n| (n, activities.count)));
+        let last = !matches!(next, Ok(Some(_)));
+        if send.blocking_send(next).is_err() || last {
+            return;
+        }
+    });
+    (thread, receive)
+}
+
+/// New programmes read and not written yet, with their budgets, contributions and results:
+/// written together, a few statements for hundreds of activities.
+#[derive(Default)]
+struct Pending {
+    programmes: Vec<semey_domain::programme::Programme>,
+    /// The line of each programme's activity.
+    lines: Vec<u64>,
+    budgets: Vec<(
+        semey_domain::funding::CheckedRequirement,
+        semey_domain::fx::Converted,
+    )>,
+    contributions: Vec<(CheckedContribution, semey_domain::fx::Converted)>,
+    results: Vec<(ProgrammeResult, Vec<Period>)>,
+}
+
+impl Pending {
+    /// A new programme and what hangs on it.
+    fn push(&mut self, read: Read, line: u64) {
+        let Read {
+            programme,
+            budgets,
+            transactions: _,
+            contributions,
+            results,
+        } = read;
+        self.programmes.push(programme);
+        self.lines.push(line);
+        self.budgets.extend(budgets);
+        self.contributions.extend(contributions);
+        self.results.extend(results);
+    }
+
+    /// The budgets, contributions and results of a programme (its transactions go apart).
+    fn push_lists(&mut self, read: Read) {
+        self.budgets.extend(read.budgets);
+        self.contributions.extend(read.contributions);
+        self.results.extend(read.results);
+    }
+
+    /// Writes the new programmes, then what hangs on them.
+    async fn write(
+        &mut self,
+        store: &Store,
+        tx: &mut Tx,
+        reassess: &mut Vec<IndicatorId>,
+    ) -> Result<(), AppError> {
+        if !self.programmes.is_empty() {
+            store
+                .insert_new_programmes(tx, &self.programmes)
+                .await
+                .map_err(|e| store_problem(e, self.lines[0], "/iati-activities/iati-activity"))?;
+        }
+        self.write_lists(store, tx, reassess).await
+    }
+
+    /// Writes the budgets, contributions and results of programmes that are written already.
+    async fn write_lists(
+        &mut self,
+        store: &Store,
+        tx: &mut Tx,
+        reassess: &mut Vec<IndicatorId>,
+    ) -> Result<(), AppError> {
+        store.insert_requirements(tx, &self.budgets).await?;
+        store.insert_contributions(tx, &self.contributions).await?;
+        for (result, periods) in &self.results {
+            store.save_result(tx, result).await?;
+            let rows: Vec<(&Period, bool)> = periods.iter().map(|p| (p, false)).collect();
+            store.replace_periods(tx, &rows).await?;
+            reassess.extend(result.indicators.iter().filter_map(|i| i.id));
+        }
+        *self = Self::default();
+        Ok(())
+    }
 }
 
 /// A store refusal placed at the activity it concerns.
@@ -345,6 +495,8 @@ struct Context {
     /// Programmes whose parent activity comes further on: (programme, parent's identifier,
     /// line).
     pending_parents: Vec<(ProgrammeId, String, u64)>,
+    /// Programmes this file created (an activity repeated in it is refused, not compared).
+    new_in_file: std::collections::HashSet<ProgrammeId>,
 }
 
 /// A transaction whose provider activity was not read yet.
@@ -391,6 +543,7 @@ impl Context {
             notes: Vec::new(),
             deferred: Vec::new(),
             pending_parents: Vec::new(),
+            new_in_file: Default::default(),
         })
     }
 
@@ -878,8 +1031,10 @@ impl Context {
             .as_ref()
             .and_then(|r| self.programmes.get(r).copied());
         let held = match self.programmes.get(&ident) {
-            Some(pid) => Some(store.programme_in(tx, *pid).await?),
-            None => None,
+            Some(pid) if !self.new_in_file.contains(pid) => {
+                Some(store.programme_in(tx, *pid).await?)
+            }
+            _ => None,
         };
         let id = held.as_ref().map(|p| p.id).unwrap_or_default();
         let mut input = ProgrammeInput {

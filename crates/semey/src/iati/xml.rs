@@ -153,11 +153,11 @@ impl<R: BufRead> Read for Utf16<R> {
     }
 }
 
-fn text_of(bytes: &[u8], line: u64, path: &str) -> Result<String, FieldError> {
+fn text_of(bytes: &[u8], line: u64, path: impl FnOnce() -> String) -> Result<String, FieldError> {
     String::from_utf8(bytes.to_vec()).map_err(|_| {
         problem(
             line,
-            path,
+            &path(),
             "not_utf8",
             "the text is not UTF-8 (the file must be UTF-8, or UTF-16 with a byte order mark, as its declaration says)",
         )
@@ -211,7 +211,7 @@ impl<R: BufRead> Activities<R> {
                     ))
                 }
                 Event::Start(e) => {
-                    let name = text_of(e.name().as_ref(), line, "/")?;
+                    let name = text_of(e.name().as_ref(), line, || "/".into())?;
                     if name != "iati-activities" {
                         return Err(problem(
                             line,
@@ -222,7 +222,7 @@ impl<R: BufRead> Activities<R> {
                     }
                     for a in e.attributes() {
                         let a = a.map_err(|e| problem(line, "/iati-activities", "malformed_xml", e.to_string()))?;
-                        let key = text_of(a.key.as_ref(), line, "/iati-activities")?;
+                        let key = text_of(a.key.as_ref(), line, || "/iati-activities".into())?;
                         let value = a
                             .unescape_value()
                             .map_err(|e| problem(line, "/iati-activities", "entity_refused", e.to_string()))?
@@ -277,6 +277,7 @@ impl<R: BufRead> Activities<R> {
         loop {
             self.buf.clear();
             let line = self.line;
+            // Where the reader is, for a problem (worked out only then).
             let here = |stack: &[Node], count: u64| path_of(stack, count);
             let event = self.reader.read_event_into(&mut self.buf).map_err(|e| {
                 problem(
@@ -294,7 +295,7 @@ impl<R: BufRead> Activities<R> {
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let empty = matches!(event_kind, Kind::Empty);
-                    let node = start_node(&e, line, &here(&stack, self.count))?;
+                    let node = start_node(&e, line, &|| here(&stack, self.count))?;
                     if stack.is_empty() && node.name != "iati-activity" {
                         return Err(problem(
                             line,
@@ -327,19 +328,19 @@ impl<R: BufRead> Activities<R> {
                     continue;
                 }
                 Event::Text(t) => {
-                    let text = text_of(&t, line, &path_of(&stack, self.count))?;
+                    let text = text_of(&t, line, || path_of(&stack, self.count))?;
                     if let Some(top) = stack.last_mut() {
                         top.text.push_str(&text);
                     }
                 }
                 Event::CData(t) => {
-                    let text = text_of(&t, line, &path_of(&stack, self.count))?;
+                    let text = text_of(&t, line, || path_of(&stack, self.count))?;
                     if let Some(top) = stack.last_mut() {
                         top.text.push_str(&text);
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let at = path_of(&stack, self.count);
+                    let at = || path_of(&stack, self.count);
                     let ch = match r.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
                         Ok(None) => match &*r {
@@ -351,7 +352,7 @@ impl<R: BufRead> Activities<R> {
                             other => {
                                 return Err(problem(
                                     line,
-                                    &at,
+                                    &at(),
                                     "entity_refused",
                                     format!(
                                         "the entity &{}; is not XML's own: entities are refused",
@@ -360,7 +361,7 @@ impl<R: BufRead> Activities<R> {
                                 ))
                             }
                         },
-                        Err(e) => return Err(problem(line, &at, "malformed_xml", e.to_string())),
+                        Err(e) => return Err(problem(line, &at(), "malformed_xml", e.to_string())),
                     };
                     if let Some(top) = stack.last_mut() {
                         top.text.push_str(&ch);
@@ -399,7 +400,7 @@ enum Kind {
 fn start_node(
     e: &quick_xml::events::BytesStart<'_>,
     line: u64,
-    at: &str,
+    at: &dyn Fn() -> String,
 ) -> Result<Node, FieldError> {
     let mut node = Node {
         name: text_of(e.name().as_ref(), line, at)?,
@@ -407,14 +408,14 @@ fn start_node(
         ..Default::default()
     };
     for a in e.attributes() {
-        let a = a.map_err(|e| problem(line, at, "malformed_xml", e.to_string()))?;
+        let a = a.map_err(|e| problem(line, &at(), "malformed_xml", e.to_string()))?;
         let key = text_of(a.key.as_ref(), line, at)?;
         let value = a
             .unescape_value()
             .map_err(|e| {
                 problem(
                     line,
-                    at,
+                    &at(),
                     "entity_refused",
                     format!("{e}: only XML's own entities and character references are read"),
                 )
