@@ -98,12 +98,16 @@ pub async fn import_activities(
     let mut batch: Vec<TransactionWrite> = Vec::new();
     let mut reassess: Vec<IndicatorId> = Vec::new();
     let mut pending = Pending::default();
+    let tx = tx;
     // What new programmes' transactions add to the roll-up; programmes whose roll-up is
     // recomputed from the tables instead; transaction rows found stored already.
     let mut deltas = crate::funding::import::RollupDeltas::default();
     let mut refresh: BTreeSet<ProgrammeId> = BTreeSet::new();
     let mut skipped = 0u64;
     progress.start("importing activities", 0);
+    // The transaction goes to a writer task: new programmes and transaction rows are written
+    // there while the next activities are checked here.
+    let mut writer = Writer::start(store.clone(), tx);
     loop {
         let (node, count) = match read_activities.recv().await {
             Some(Ok(Some(n))) => n,
@@ -117,10 +121,43 @@ pub async fn import_activities(
         let at = format!("/iati-activities/iati-activity[{count}]");
         report.rows += 1;
         let before = problems.count();
-        let Some(mut read) = cx
-            .activity(store, &mut tx, &node, &at, &mut problems, &mut report)
-            .await?
-        else {
+        // An activity of a programme held before the import is compared with it and replaced
+        // here, on the transaction lent back by the writer once it wrote what came before.
+        let held_id = node
+            .child("iati-identifier")
+            .and_then(Node::value)
+            .and_then(|i| cx.programmes.get(i).copied())
+            .filter(|p| !cx.new_in_file.contains(p));
+        let mut lent = match held_id {
+            Some(_) => {
+                if !pending.programmes.is_empty() {
+                    writer
+                        .send(Job::Programmes(std::mem::take(&mut pending)))
+                        .await?;
+                }
+                Some(writer.lend().await?)
+            }
+            None => None,
+        };
+        let held = match (held_id, lent.as_mut()) {
+            (Some(id), Some(l)) => Some(store.programme_in(l.tx(), id).await?),
+            _ => None,
+        };
+        let read = cx
+            .activity(store, held, &node, &at, &mut problems, &mut report)
+            .await?;
+        let orgs = std::mem::take(&mut cx.new_orgs);
+        if !orgs.is_empty() {
+            match lent.as_mut() {
+                Some(l) => {
+                    for o in &orgs {
+                        store.save_organisation(l.tx(), o).await?;
+                    }
+                }
+                None => writer.send(Job::Organisations(orgs)).await?,
+            }
+        }
+        let Some(mut read) = read else {
             continue;
         };
         if let Some(first) = seen.insert(read.programme.iati_identifier.clone(), node.line) {
@@ -140,8 +177,7 @@ pub async fn import_activities(
             continue;
         }
         let id = read.programme.id;
-        let existed = cx.programmes.contains_key(&read.programme.iati_identifier);
-        if !existed {
+        let Some(lent) = lent.as_mut() else {
             // New programmes are written a few hundred at a time, with what hangs on them.
             report.inserted += 1;
             cx.programmes
@@ -157,36 +193,37 @@ pub async fn import_activities(
             batch.extend(std::mem::take(&mut read.transactions));
             pending.push(read, node.line);
             if pending.programmes.len() >= PROGRAMMES_PER_WRITE || batch.len() >= BATCH {
-                pending.write(store, &mut tx, &mut reassess).await?;
+                writer
+                    .send(Job::Programmes(std::mem::take(&mut pending)))
+                    .await?;
             }
             if batch.len() >= BATCH {
-                skipped += store
-                    .insert_transaction_rows(&mut tx, &std::mem::take(&mut batch), &mut |_| {})
-                    .await?
-                    .already_present;
+                writer
+                    .send(Job::Transactions(std::mem::take(&mut batch)))
+                    .await?;
             }
             progress.set(report.rows);
             continue;
-        }
-        // A programme held before the import: anything it may name is written first.
-        pending.write(store, &mut tx, &mut reassess).await?;
-        if cx.unchanged(store, &mut tx, &read).await? {
+        };
+        let tx = lent.tx();
+        if cx.unchanged(store, tx, &read).await? {
             report.unchanged += 1;
             continue;
         }
         report.updated += 1;
         refresh.insert(id);
-        store.clear_programme_money(&mut tx, id).await?;
+        store.clear_programme_money(tx, id).await?;
         let keep: Vec<ResultId> = read.results.iter().map(|(r, _)| r.id).collect();
-        store.delete_results_of(&mut tx, id, &keep).await?;
+        store.delete_results_of(tx, id, &keep).await?;
         store
-            .save_programme(&mut tx, &read.programme)
+            .save_programme(tx, &read.programme)
             .await
             .map_err(|e| store_problem(e, node.line, &at))?;
         touched.insert(id);
         batch.extend(std::mem::take(&mut read.transactions));
-        pending.push_lists(read);
-        pending.write_lists(store, &mut tx, &mut reassess).await?;
+        let mut lists = Pending::default();
+        lists.push_lists(read);
+        lists.write_lists(store, tx, &mut reassess).await?;
         progress.set(report.rows);
     }
     drop(read_activities);
@@ -195,7 +232,11 @@ pub async fn import_activities(
             "the IATI reader stopped",
         )));
     }
-    pending.write(store, &mut tx, &mut reassess).await?;
+    writer.send(Job::Programmes(pending)).await?;
+    let written = writer.finish().await?;
+    let mut tx = written.tx;
+    reassess.extend(written.reassess);
+    skipped += written.skipped;
     // Flows from activities that came later in the file.
     for d in std::mem::take(&mut cx.deferred) {
         let mut input = d.input;
@@ -312,6 +353,134 @@ fn read_apart<R: BufRead + Send + 'static>(
         }
     });
     (thread, receive)
+}
+
+/// What the writer task does, in the order asked.
+enum Job {
+    Organisations(Vec<Organisation>),
+    Programmes(Pending),
+    Transactions(Vec<TransactionWrite>),
+    /// Hands the transaction over until the [`Lent`] is dropped.
+    Lend(tokio::sync::oneshot::Sender<Lent>),
+}
+
+/// The import's transaction, owned by a task of its own while the activities are read: the
+/// heavy writes (new programmes, a million transaction rows) run there while this side
+/// checks the next activities. Jobs run in the order sent; the first error stops the task and
+/// is what [`Writer::finish`] (or the next send) returns.
+struct Writer {
+    jobs: tokio::sync::mpsc::Sender<Job>,
+    task: tokio::task::JoinHandle<Result<Written, AppError>>,
+}
+
+/// What the writer hands back at the end.
+struct Written {
+    tx: Tx,
+    reassess: Vec<IndicatorId>,
+    /// Transaction rows found stored already.
+    skipped: u64,
+}
+
+/// The transaction lent by the writer: it goes back when this is dropped.
+struct Lent {
+    tx: Option<Tx>,
+    back: Option<tokio::sync::oneshot::Sender<Tx>>,
+}
+
+impl Lent {
+    fn tx(&mut self) -> &mut Tx {
+        self.tx.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if let (Some(tx), Some(back)) = (self.tx.take(), self.back.take()) {
+            let _ = back.send(tx);
+        }
+    }
+}
+
+impl Writer {
+    fn start(store: Store, mut tx: Tx) -> Self {
+        // Two jobs ahead at most: memory stays bounded whatever the file's size.
+        let (jobs, mut receive) = tokio::sync::mpsc::channel::<Job>(2);
+        let task = tokio::spawn(async move {
+            let mut reassess = Vec::new();
+            let mut skipped = 0;
+            while let Some(job) = receive.recv().await {
+                match job {
+                    Job::Organisations(orgs) => {
+                        for o in &orgs {
+                            store.save_organisation(&mut tx, o).await?;
+                        }
+                    }
+                    Job::Programmes(mut p) => p.write(&store, &mut tx, &mut reassess).await?,
+                    Job::Transactions(rows) => {
+                        skipped += store
+                            .insert_transaction_rows(&mut tx, &rows, &mut |_| {})
+                            .await?
+                            .already_present;
+                    }
+                    Job::Lend(to) => {
+                        let (back, returned) = tokio::sync::oneshot::channel();
+                        let lent = Lent {
+                            tx: Some(tx),
+                            back: Some(back),
+                        };
+                        if to.send(lent).is_err() {
+                            return Err(stopped());
+                        }
+                        tx = returned.await.map_err(|_| stopped())?;
+                    }
+                }
+            }
+            Ok(Written {
+                tx,
+                reassess,
+                skipped,
+            })
+        });
+        Self { jobs, task }
+    }
+
+    async fn send(&mut self, job: Job) -> Result<(), AppError> {
+        if self.jobs.send(job).await.is_err() {
+            return Err(self.failure().await);
+        }
+        Ok(())
+    }
+
+    /// The transaction, once everything sent before is written.
+    async fn lend(&mut self) -> Result<Lent, AppError> {
+        let (to, lent) = tokio::sync::oneshot::channel();
+        self.send(Job::Lend(to)).await?;
+        match lent.await {
+            Ok(l) => Ok(l),
+            Err(_) => Err(self.failure().await),
+        }
+    }
+
+    /// Why the task stopped early.
+    async fn failure(&mut self) -> AppError {
+        match (&mut self.task).await {
+            Ok(Err(e)) => e,
+            Ok(Ok(_)) => stopped(),
+            Err(e) => AppError::Io(std::io::Error::other(e)),
+        }
+    }
+
+    async fn finish(self) -> Result<Written, AppError> {
+        drop(self.jobs);
+        self.task
+            .await
+            .map_err(|e| AppError::Io(std::io::Error::other(e)))?
+    }
+}
+
+/// The writer task stopped: its own error is what the import reports.
+fn stopped() -> AppError {
+    AppError::Io(std::io::Error::other("the import's writer stopped"))
 }
 
 /// New programmes read and not written yet, with their budgets, contributions and results:
@@ -495,6 +664,8 @@ struct Context {
     /// Programmes whose parent activity comes further on: (programme, parent's identifier,
     /// line).
     pending_parents: Vec<(ProgrammeId, String, u64)>,
+    /// Organisations created for the activity just read, for the writer to store before it.
+    new_orgs: Vec<Organisation>,
     /// Programmes this file created (an activity repeated in it is refused, not compared).
     new_in_file: std::collections::HashSet<ProgrammeId>,
 }
@@ -544,6 +715,7 @@ impl Context {
             deferred: Vec::new(),
             pending_parents: Vec::new(),
             new_in_file: Default::default(),
+            new_orgs: Vec::new(),
         })
     }
 
@@ -575,10 +747,8 @@ impl Context {
     }
 
     /// The organisation an element names: by IATI identifier, then by name; created when new.
-    async fn organisation(
+    fn organisation(
         &mut self,
-        store: &Store,
-        tx: &mut Tx,
         node: &Node,
         at: &str,
         problems: &mut Problems,
@@ -652,7 +822,7 @@ impl Context {
                 return Ok(None);
             }
         };
-        store.save_organisation(tx, &org).await?;
+        self.new_orgs.push(org.clone());
         if let Some(r) = &org.iati_id {
             self.by_ref.insert(r.to_lowercase(), org.id);
         }
@@ -799,7 +969,7 @@ impl Context {
     async fn activity(
         &mut self,
         store: &Store,
-        tx: &mut Tx,
+        held: Option<semey_domain::programme::Programme>,
         a: &Node,
         at: &str,
         problems: &mut Problems,
@@ -813,7 +983,7 @@ impl Context {
         {
             self.default_lang = l;
         }
-        let out = self.activity_in(store, tx, a, at, problems, report).await;
+        let out = self.activity_in(store, held, a, at, problems, report).await;
         self.default_lang = lang_before;
         let out = out?;
         Ok(out.filter(|_| problems.count() == before))
@@ -822,7 +992,7 @@ impl Context {
     async fn activity_in(
         &mut self,
         store: &Store,
-        tx: &mut Tx,
+        held: Option<semey_domain::programme::Programme>,
         a: &Node,
         at: &str,
         problems: &mut Problems,
@@ -848,9 +1018,7 @@ impl Context {
 
         let mut reporting_org_id = None;
         if let Some(r) = a.child("reporting-org") {
-            reporting_org_id = self
-                .organisation(store, tx, r, &format!("{at}/reporting-org"), problems)
-                .await?;
+            reporting_org_id = self.organisation(r, &format!("{at}/reporting-org"), problems)?;
         }
         let mut participants = Vec::new();
         for (i, p) in a.all("participating-org").enumerate() {
@@ -865,7 +1033,7 @@ impl Context {
                 ));
                 continue;
             };
-            if let Some(id) = self.organisation(store, tx, p, &here, problems).await? {
+            if let Some(id) = self.organisation(p, &here, problems)? {
                 let part = Participant {
                     organisation_id: id,
                     role,
@@ -1030,12 +1198,6 @@ impl Context {
         let parent = parent_ref
             .as_ref()
             .and_then(|r| self.programmes.get(r).copied());
-        let held = match self.programmes.get(&ident) {
-            Some(pid) if !self.new_in_file.contains(pid) => {
-                Some(store.programme_in(tx, *pid).await?)
-            }
-            _ => None,
-        };
         let id = held.as_ref().map(|p| p.id).unwrap_or_default();
         let mut input = ProgrammeInput {
             iati_identifier: ident.clone(),
@@ -1218,15 +1380,13 @@ impl Context {
             if let Some(n) = t.child("provider-org") {
                 let named = n.attr("ref").is_some() || !self.text(Some(n)).is_empty();
                 if named || from.is_none() {
-                    provider_org_id = self
-                        .organisation(store, tx, n, &format!("{here}/provider-org"), problems)
-                        .await?;
+                    provider_org_id =
+                        self.organisation(n, &format!("{here}/provider-org"), problems)?;
                 }
             }
             if let Some(n) = t.child("receiver-org") {
-                receiver_org_id = self
-                    .organisation(store, tx, n, &format!("{here}/receiver-org"), problems)
-                    .await?;
+                receiver_org_id =
+                    self.organisation(n, &format!("{here}/receiver-org"), problems)?;
             }
             if let Some(mark) = in_kind_mark(t) {
                 let mark_at = format!("{here}/{}", mark.name);
