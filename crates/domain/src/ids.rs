@@ -85,3 +85,12 @@ entity_id!(
     /// Identifies an in-kind contribution (experts' time, equipment, training).
     ContributionId
 );
+entity_id!(
+    /// Identifies a resolution of the General Assembly (derived from its symbol).
+    ResolutionId
+);
+entity_id!(
+    /// Identifies a mandate: an operative paragraph of a resolution (derived from the
+    /// resolution's symbol and the paragraph's number).
+    MandateId
+);

@@ -60,6 +60,7 @@ pub mod funding;
 pub mod fx;
 pub mod ids;
 pub mod lang;
+pub mod mandate;
 pub mod organisation;
 pub mod place;
 pub mod programme;
