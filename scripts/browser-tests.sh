@@ -35,6 +35,8 @@ geo="$root/../shared/data/geo"
 for f in kaz_adm1_2024.geojson kaz_adm2_2024.geojson places-abai-east-kazakhstan.geojson; do
   "$semey" import places "$geo/$f" >/dev/null
 done
+seeds="$root/../shared/seeds"
+"$semey" import resolution "$seeds/A-RES-75-210.en.txt" "$seeds/A-RES-75-210.zh.txt" >/dev/null
 # An administrator for the workspace pages, with a password made up for this run.
 export SEMEY_TEST_EMAIL="browser-tests@semey.test"
 SEMEY_TEST_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')

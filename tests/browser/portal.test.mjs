@@ -106,7 +106,10 @@ async function ids() {
   const services = await api("/api/v1/services?category=screening&limit=1");
   const screening = await api("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN");
   const chain = await api(`/api/v1/programmes/${screening.items[0].id}/results`);
+  const resolutions = await api("/api/v1/resolutions");
   return {
+    resolution: resolutions.items[0].id,
+    mandate: resolutions.items[0].mandates[6].id,
     result: chain.results[0].result.id,
     indicator: chain.results[0].indicators[0].indicator_id,
     service: services.items[0].id,
@@ -136,6 +139,8 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/radiation/places/{id}": [`/radiation/places/${id.settlement}`],
     "/radiation/datasets/{id}": [`/radiation/datasets/${id.dataset}`],
     "/services/{id}": [`/services/${id.service}`],
+    "/resolutions/{id}": [`/resolutions/${id.resolution}`],
+    "/mandates/{id}": [`/mandates/${id.mandate}`],
     "/workspace/services/{id}": [`/workspace/services/${id.service}`],
     "/workspace/results/{id}": [`/workspace/results/${id.result}`],
     "/workspace/indicators/{id}/values": [`/workspace/indicators/${id.indicator}/values`],

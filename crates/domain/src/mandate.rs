@@ -248,9 +248,16 @@ pub struct MandateInput {
     pub deadline: Option<String>,
 }
 
+/// A checked correction: applied to the mandate held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MandateCorrection {
+    pub action: Action,
+    pub addressees: Vec<Addressee>,
+    pub deadline: Option<Date>,
+}
+
 impl MandateInput {
-    /// The corrected mandate: `held` with this action, these addressees and this deadline.
-    pub fn check(self, held: &Mandate) -> Result<Mandate, Invalid> {
+    pub fn check(self) -> Result<MandateCorrection, Invalid> {
         let mut c = Checker::new();
         let action = c.take("", Action::parse(&self.action));
         let mut addressees = Vec::new();
@@ -291,13 +298,25 @@ impl MandateInput {
                 ),
             ),
         };
-        c.finish(|| Mandate {
+        c.finish(|| MandateCorrection {
             action: action.expect("checked"),
             addressees,
             deadline,
+        })
+    }
+}
+
+impl MandateCorrection {
+    /// The mandate `held` with this action, these addressees and this deadline, marked
+    /// corrected (a new import of the text keeps them).
+    pub fn apply(self, held: &Mandate) -> Mandate {
+        Mandate {
+            action: self.action,
+            addressees: self.addressees,
+            deadline: self.deadline,
             corrected: true,
             ..held.clone()
-        })
+        }
     }
 }
 
@@ -1006,8 +1025,9 @@ mod tests {
             addressees: vec!["donors".into(), "member_states".into(), "donors".into()],
             deadline: Some("2026-09-01".into()),
         }
-        .check(&held)
-        .expect("valid");
+        .check()
+        .expect("valid")
+        .apply(&held);
         assert_eq!(fixed.action, Action::Requests);
         assert_eq!(
             fixed.addressees,
@@ -1020,7 +1040,7 @@ mod tests {
             addressees: vec!["everyone".into()],
             deadline: Some("2026-13-01".into()),
         }
-        .check(&held)
+        .check()
         .expect_err("refused");
         let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["action", "addressees[0]", "deadline"]);

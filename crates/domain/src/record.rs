@@ -19,6 +19,7 @@ pub enum RecordKind {
     IndicatorPeriod,
     ExchangeRate,
     TubeFactor,
+    Mandate,
     Account,
 }
 
@@ -34,7 +35,7 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 12] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
@@ -46,6 +47,7 @@ impl RecordKind {
         RecordKind::IndicatorPeriod,
         RecordKind::ExchangeRate,
         RecordKind::TubeFactor,
+        RecordKind::Mandate,
         RecordKind::Account,
     ];
 
@@ -63,6 +65,7 @@ impl RecordKind {
             RecordKind::IndicatorPeriod => "indicator_period",
             RecordKind::ExchangeRate => "exchange_rate",
             RecordKind::TubeFactor => "tube_factor",
+            RecordKind::Mandate => "mandate",
             RecordKind::Account => "account",
         }
     }
@@ -82,9 +85,10 @@ impl RecordKind {
             | RecordKind::Service
             | RecordKind::Result
             | RecordKind::IndicatorPeriod => Stewards::Organisations,
-            RecordKind::Place | RecordKind::ExchangeRate | RecordKind::TubeFactor => {
-                Stewards::Coordinators
-            }
+            RecordKind::Place
+            | RecordKind::ExchangeRate
+            | RecordKind::TubeFactor
+            | RecordKind::Mandate => Stewards::Coordinators,
             RecordKind::Account => Stewards::Administrators,
         }
     }

@@ -34,6 +34,9 @@ pub struct Config {
     /// Rows one export may stream to someone not signed in (signed-in accounts and API
     /// tokens have no limit); the response says it in `Semey-Row-Limit`.
     pub public_export_rows: u64,
+    /// Where the demo finds the texts of the General Assembly's resolutions to import (one file
+    /// per language, `A-RES-75-210.en.txt`); nothing is imported when it does not exist.
+    pub resolutions_dir: String,
     /// The radiation estimate's parameters (`[radiation]` in the file).
     pub radiation: RadiationConfig,
     /// The thresholds of the results' status rule (`[results]`: `on_track`, `at_risk`: the
@@ -118,6 +121,7 @@ impl Default for Config {
             session_hours: 12,
             heavy_requests: 2,
             public_export_rows: 1_000_000,
+            resolutions_dir: "../shared/seeds".to_owned(),
             radiation: RadiationConfig::default(),
             results: Default::default(),
             open_data: Default::default(),

@@ -138,6 +138,54 @@ pub async fn load_reference(store: &Store) -> Result<DemoReport, AppError> {
 /// Loads a synthetic radiation survey (drives around the test site's settlements since 2024,
 /// labelled as synthetic in its dataset), so the radiation pages have something to show.
 /// Running it again adds nothing.
+/// The resolutions whose texts are in `dir` (files `SYMBOL.LANG.txt`, one resolution per
+/// symbol), imported as `semey import resolution` would; a note when there are none.
+pub async fn load_resolutions(store: &Store, dir: &std::path::Path) -> Result<String, AppError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(format!(
+            "no resolution texts in {} (import them with `semey import resolution FILE…`)",
+            dir.display()
+        ));
+    };
+    let mut groups: std::collections::BTreeMap<String, Vec<std::path::PathBuf>> =
+        std::collections::BTreeMap::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let parts: Vec<&str> = name.split('.').collect();
+        if parts.len() == 3 && parts[2] == "txt" && name.starts_with("A-RES-") {
+            groups
+                .entry(parts[0].to_owned())
+                .or_default()
+                .push(path.clone());
+        }
+    }
+    let mut lines = Vec::new();
+    for (symbol, mut files) in groups {
+        files.sort();
+        let bytes = files
+            .iter()
+            .map(std::fs::read)
+            .collect::<Result<Vec<_>, _>>()?;
+        let sources: Vec<Source<'_>> = files
+            .iter()
+            .zip(&bytes)
+            .map(|(f, b)| {
+                let name = f.file_name().and_then(|n| n.to_str()).unwrap_or(&symbol);
+                Source::new(name, b, Actor::command_line())
+            })
+            .collect();
+        let report =
+            crate::mandates::import::import_resolution(store, &sources, &mut Quiet).await?;
+        lines.extend(report.notes);
+    }
+    Ok(if lines.is_empty() {
+        format!("no resolution texts in {}", dir.display())
+    } else {
+        format!("resolutions: {}", lines.join("; "))
+    })
+}
+
 pub async fn load_radiation(
     store: &Store,
     cfg: &crate::config::RadiationConfig,

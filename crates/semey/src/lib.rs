@@ -16,6 +16,7 @@ pub mod funding;
 pub mod generate;
 pub mod iati;
 pub mod import;
+pub mod mandates;
 pub mod opendata;
 pub mod organisations;
 pub mod pages;

@@ -17,6 +17,7 @@ mod fx;
 mod money;
 pub use fx::RateReport;
 pub use money::MoneyKind;
+mod mandates;
 mod organisations;
 mod places;
 mod programmes;

@@ -7,6 +7,7 @@ pub mod data;
 mod extract;
 mod funding;
 pub mod iati;
+mod mandates;
 mod organisations;
 mod places;
 mod programmes;
@@ -43,6 +44,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "funding", description = "Requirements, transactions, exchange rates and funding summaries"),
         (name = "workflow", description = "What editors propose, and its approval by coordinators"),
         (name = "results", description = "Results chains, indicators, their periods' targets and actuals, and whether programmes are on track"),
+        (name = "mandates", description = "The General Assembly's resolutions on the region, their operative paragraphs as mandates, and who is asked to do what by when"),
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "data", description = "Open data: the catalogue (DCAT-AP) and every public list as CSV, XLSX, JSON and GeoJSON, with the list's filters"),
         (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
@@ -61,6 +63,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(workflow::routes())
         .merge(radiation::routes())
         .merge(services::routes())
+        .merge(mandates::routes())
         .merge(results::routes())
         .merge(iati::routes())
         .merge(data::routes())

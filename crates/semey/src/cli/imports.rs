@@ -51,6 +51,12 @@ pub enum ImportCommand {
     Contributions { file: PathBuf },
     /// Exchange rates from CSV (currency,date,per_usd,source).
     ExchangeRates { file: PathBuf },
+    /// A General Assembly resolution from its plain text, one file per language (the language
+    /// from the name, `A-RES-75-210.en.txt`, else from the script).
+    Resolution {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Services of the directory from a JSON array (organisations, places and programmes by
     /// name; see docs/import-formats.md).
     Services { file: PathBuf },
@@ -262,6 +268,16 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                         &mut bar,
                     )
                     .await
+                }
+                ImportCommand::Resolution { files } => {
+                    let bytes = files.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+                    let sources: Vec<import::Source<'_>> = files
+                        .iter()
+                        .zip(&bytes)
+                        .map(|(f, b)| import_source(f, b))
+                        .collect();
+                    crate::mandates::import::import_resolution(&state.store, &sources, &mut bar)
+                        .await
                 }
                 ImportCommand::Services { file } => {
                     let bytes = read(&file)?;

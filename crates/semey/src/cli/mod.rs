@@ -251,6 +251,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 crate::demo::load_radiation(&state.store, &state.config.radiation).await?
             );
+            println!(
+                "{}",
+                crate::demo::load_resolutions(
+                    &state.store,
+                    std::path::Path::new(&state.config.resolutions_dir)
+                )
+                .await?
+            );
         }
         Command::User(cmd) => accounts::user_command(&state, cmd).await?,
         Command::Import(cmd) => imports::import(&state, cmd).await?,

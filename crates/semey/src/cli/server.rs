@@ -13,6 +13,14 @@ pub(super) async fn serve(
                 "{}",
                 crate::demo::load_radiation(&state.store, &state.config.radiation).await?
             );
+            println!(
+                "{}",
+                crate::demo::load_resolutions(
+                    &state.store,
+                    std::path::Path::new(&state.config.resolutions_dir)
+                )
+                .await?
+            );
         }
         let addr = addr.unwrap_or_else(|| state.config.addr.clone());
         let listener = tokio::net::TcpListener::bind(&addr).await?;

@@ -99,6 +99,7 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         ),
         RecordKind::ExchangeRate => "/api/v1/exchange-rates".to_owned(),
         RecordKind::TubeFactor => "/radiation/datasets".to_owned(),
+        RecordKind::Mandate => format!("/mandates/{id}"),
         RecordKind::Account => "/workspace/users".to_owned(),
     }
 }

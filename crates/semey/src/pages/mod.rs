@@ -9,6 +9,7 @@ mod data;
 mod funding;
 mod home;
 mod iati;
+mod mandates;
 mod maps;
 mod organisations;
 mod places;
@@ -44,6 +45,9 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/places/{id}", get(places::place)),
         Route::page("/funding", get(funding::funding)),
         Route::page("/transactions", get(funding::transactions)),
+        Route::page("/resolutions", get(mandates::resolutions)),
+        Route::page("/resolutions/{id}", get(mandates::resolution)),
+        Route::page("/mandates/{id}", get(mandates::mandate)),
         Route::page("/services", get(services::finder)),
         Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),

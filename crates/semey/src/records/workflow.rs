@@ -221,6 +221,7 @@ async fn apply(
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
+        | RecordKind::Mandate
         | RecordKind::Account => Err(AppError::Conflict(
             "records of this kind are written by coordinators or administrators, never proposed",
         )),
@@ -273,6 +274,7 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::Place => now::<Place>(store, p).await,
         RecordKind::ExchangeRate => now::<FxRate>(store, p).await,
         RecordKind::TubeFactor => now::<Factor>(store, p).await,
+        RecordKind::Mandate => now::<semey_domain::mandate::Mandate>(store, p).await,
         RecordKind::Account => now::<Account>(store, p).await,
     }
 }

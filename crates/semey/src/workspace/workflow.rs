@@ -333,6 +333,7 @@ fn proposal_form(
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
+        | RecordKind::Mandate
         | RecordKind::Account => None,
     }
 }
@@ -386,6 +387,7 @@ async fn post_proposal_edit(
         | RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
+        | RecordKind::Mandate
         | RecordKind::Account => return Ok(cx.not_found()),
     };
     match read {

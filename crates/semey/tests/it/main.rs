@@ -10,6 +10,7 @@ mod binary;
 mod funding;
 mod iati;
 mod imports;
+mod mandates;
 mod opendata;
 mod organisations;
 mod permissions;

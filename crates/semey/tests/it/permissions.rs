@@ -69,6 +69,8 @@ struct Fixture {
     service: String,
     result: String,
     indicator: String,
+    /// A mandate of the seed resolution.
+    mandate: String,
     tokens: Vec<(Who, Option<String>)>,
     /// Per caller, two drafts of the owning organisation's editor: one to submit through the
     /// API, one to edit and then submit through the workspace (so every allowed step succeeds).
@@ -124,6 +126,24 @@ async fn fixture(app: &TestApp) -> Fixture {
     assert_eq!(s, StatusCode::CREATED, "{res}");
     let result = res["id"].as_str().unwrap().to_owned();
     let indicator = res["indicators"][0]["id"].as_str().unwrap().to_owned();
+    let texts = [
+        (
+            "A-RES-75-210.en.txt",
+            crate::support::seed("A-RES-75-210.en.txt"),
+        ),
+        (
+            "A-RES-75-210.zh.txt",
+            crate::support::seed("A-RES-75-210.zh.txt"),
+        ),
+    ];
+    let sources: Vec<_> = texts
+        .iter()
+        .map(|(n, b)| crate::support::import_file(n, b))
+        .collect();
+    semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet)
+        .await
+        .expect("the seed resolution");
+    let mandate = semey_domain::ids::MandateId::of("A/RES/75/210", 2).to_string();
     let tokens = vec![
         (Who::Public, None),
         (
@@ -219,6 +239,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         service,
         result,
         indicator,
+        mandate,
         tokens,
     }
 }
@@ -326,6 +347,9 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
                    "indicators": [{"id": f.indicator, "title": {"en": "Matrix indicator"}, "measure": "unit", "baseline": {"year": 2023, "value": "0"}}]}), Rule::Owner),
         "PUT /api/v1/indicators/{id}/periods" => json(format!("/api/v1/indicators/{}/periods", f.indicator),
             json!({"indicator_id": f.indicator, "start": format!("20{}-01-01", 30 + tag.len()), "end": format!("20{}-12-31", 30 + tag.len()), "target": {"value": "5"}}), Rule::Owner),
+        // What a resolution's paragraph asks is corrected by coordinators.
+        "PUT /api/v1/mandates/{id}" => json(format!("/api/v1/mandates/{}", f.mandate),
+            json!({"action": "welcomes", "addressees": ["government_of_kazakhstan"], "deadline": format!("20{}-09-01", 30 + tag.len())}), Rule::Coordination),
         "POST /api/v1/places" => json(
             "/api/v1/places".into(),
             json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),

@@ -279,7 +279,7 @@ impl TestApp {
     /// Sessions and the audit trail are left out: refusals are recorded there on purpose.
     pub async fn content(&self) -> Vec<String> {
         use sqlx::{Connection, Row};
-        const TABLES: [&str; 21] = [
+        const TABLES: [&str; 23] = [
             "organisations",
             "places",
             "programmes",
@@ -301,6 +301,8 @@ impl TestApp {
             "proposals",
             "radiation_factors",
             "radiation_datasets",
+            "resolutions",
+            "mandates",
         ];
         macro_rules! cell {
             ($row:expr, $i:expr) => {{
@@ -529,6 +531,14 @@ impl TestApp {
 /// A file to import, run from the command line.
 pub fn import_file<'a>(name: &str, bytes: &'a [u8]) -> semey::import::Source<'a> {
     semey::import::Source::new(name, bytes, semey::accounts::Actor::command_line())
+}
+
+/// A seed text (`../shared/seeds` beside the repository): the resolution's texts.
+pub fn seed(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seeds")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A path in the shared reference data (`../shared/data` beside the repository).

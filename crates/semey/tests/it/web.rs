@@ -347,6 +347,13 @@ on_both_backends! {
             "start": "2024-01-01", "end": "2024-12-31", "target": {"value": "100"},
             "actual": {"value": "90", "comment": "logbook", "splits": [{"dimension": "sex", "key": "female", "value": "50"}, {"dimension": "sex", "key": "male", "value": "40"}]}})).await;
         assert!(status.is_success(), "{b}");
+        let texts = [("A-RES-75-210.en.txt", crate::support::seed("A-RES-75-210.en.txt")),
+            ("A-RES-75-210.zh.txt", crate::support::seed("A-RES-75-210.zh.txt"))];
+        let sources: Vec<_> = texts.iter().map(|(n, b)| crate::support::import_file(n, b)).collect();
+        semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet).await.unwrap();
+        let (_, res) = app.get("/api/v1/resolutions").await;
+        let resid = res["items"][0]["id"].as_str().unwrap().to_owned();
+        let mid = res["items"][0]["mandates"][6]["id"].as_str().unwrap().to_owned();
         // Every page of the router (`semey::page_paths`); one whose `{id}` has no record here
         // fails the test, so no page is forgotten.
         let records: std::collections::HashMap<&str, Vec<String>> = [
@@ -355,6 +362,8 @@ on_both_backends! {
             ("/places/{id}", vec![format!("/places/{did}"), format!("/places/{sid}")]),
             ("/radiation/places/{id}", vec![format!("/radiation/places/{sid}")]),
             ("/services/{id}", vec![format!("/services/{svid}")]),
+            ("/resolutions/{id}", vec![format!("/resolutions/{resid}")]),
+            ("/mandates/{id}", vec![format!("/mandates/{mid}")]),
             ("/programmes/{id}/results", vec![format!("/programmes/{pid}/results")]),
             ("/workspace/services/{id}", vec![format!("/workspace/services/{svid}")]),
             ("/workspace/results/{id}", vec![format!("/workspace/results/{}", result["id"].as_str().unwrap())]),

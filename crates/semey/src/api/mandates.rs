@@ -1,0 +1,84 @@
+//! `/api/v1/resolutions` and `/api/v1/mandates`: the General Assembly's resolutions on the
+//! region, paragraph by paragraph in every language held, and a coordinator's corrections of
+//! what a mandate asks, of whom and by when.
+
+use super::common::{parse_path_id, List};
+use super::extract::ApiJson;
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::Json;
+use semey_domain::ids::{MandateId, ResolutionId};
+use semey_domain::mandate::{Mandate, MandateInput, Resolution};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_resolutions))
+        .routes(routes!(get_resolution))
+        .routes(routes!(get_mandate, correct_mandate))
+}
+
+/// Every resolution held, the latest session first, with its mandates.
+#[utoipa::path(get, path = "/resolutions", tag = "mandates",
+    responses((status = 200, body = List<Resolution>)))]
+async fn list_resolutions(State(s): State<AppState>) -> Result<Json<List<Resolution>>, AppError> {
+    let items = s.store.resolutions().await?;
+    let total = items.len() as i64;
+    Ok(Json(List {
+        items,
+        total,
+        limit: total,
+        offset: 0,
+        downloads: None,
+    }))
+}
+
+/// One resolution: its title, preambular paragraphs and mandates in every language held.
+#[utoipa::path(get, path = "/resolutions/{id}", tag = "mandates", params(("id" = String, Path, description = "Resolution id")),
+    responses((status = 200, body = Resolution), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_resolution(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Resolution>, AppError> {
+    Ok(Json(
+        s.store
+            .resolution(parse_path_id::<ResolutionId>("resolution", &id)?)
+            .await?,
+    ))
+}
+
+/// One mandate (an operative paragraph).
+#[utoipa::path(get, path = "/mandates/{id}", tag = "mandates", params(("id" = String, Path, description = "Mandate id")),
+    responses((status = 200, body = Mandate), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_mandate(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Mandate>, AppError> {
+    let id = parse_path_id::<MandateId>("mandate", &id)?;
+    let mut tx = s.store.begin_read().await?;
+    Ok(Json(s.store.mandate_in(&mut tx, id).await?))
+}
+
+/// Corrects what the text was read to ask: the action, the addressees and a report's deadline
+/// (coordinators). A new import of the resolution keeps the correction.
+#[utoipa::path(put, path = "/mandates/{id}", tag = "mandates", request_body = MandateInput, params(("id" = String, Path, description = "Mandate id")),
+    responses((status = 200, body = Mandate), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn correct_mandate(
+    State(s): State<AppState>,
+    actor: crate::accounts::Actor,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MandateInput>,
+) -> Result<axum::response::Response, AppError> {
+    let id = parse_path_id::<MandateId>("mandate", &id)?;
+    Ok(crate::records::write::<Mandate>(
+        &s.store,
+        &actor,
+        Some(id),
+        input,
+        crate::records::Channel::Api,
+    )
+    .await?
+    .respond())
+}

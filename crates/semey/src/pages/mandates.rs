@@ -1,0 +1,204 @@
+//! The General Assembly's resolutions on the region: the list, and each resolution paragraph
+//! by paragraph in the reader's language, every operative paragraph with what it asks, of whom
+//! and by when.
+
+use super::context::*;
+use crate::presentation::format;
+use crate::presentation::i18n::t;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use semey_domain::ids::{MandateId, ResolutionId};
+use semey_domain::lang::Lang;
+use semey_domain::mandate::{Mandate, Resolution};
+use semey_domain::LocalText;
+
+/// A text in the reader's language, else in another held one (with that language's code).
+fn text_in(lang: Lang, text: &LocalText) -> (String, Option<String>) {
+    match text.get(lang) {
+        Some(v) => (v.to_owned(), None),
+        None => Lang::ALL
+            .into_iter()
+            .find_map(|l| {
+                text.get(l)
+                    .map(|v| (v.to_owned(), Some(l.code().to_owned())))
+            })
+            .unwrap_or_default(),
+    }
+}
+
+struct Row {
+    href: String,
+    symbol: String,
+    title: String,
+    adopted: String,
+    mandates: usize,
+    reports: usize,
+}
+
+#[derive(Template)]
+#[template(path = "resolutions.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<Row>,
+}
+
+pub(super) async fn resolutions(
+    State(s): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    let lang = reader.lang;
+    let rows = s
+        .store
+        .resolutions()
+        .await?
+        .into_iter()
+        .map(|r| Row {
+            href: format!("/resolutions/{}", r.id),
+            title: text_in(lang, &r.title).0,
+            adopted: r
+                .adopted_on
+                .map(|d| format::date(lang, d))
+                .unwrap_or_default(),
+            mandates: r.mandates.len(),
+            reports: r.mandates.iter().filter(|m| m.deadline.is_some()).count(),
+            symbol: r.symbol,
+        })
+        .collect();
+    let template = ListPage {
+        c: reader.chrome(),
+        rows,
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}
+
+struct Paragraph {
+    anchor: String,
+    number: u16,
+    text: String,
+    /// The language the text is shown in when the reader's is not held.
+    other_lang: Option<String>,
+    action: String,
+    addressees: String,
+    deadline: Option<String>,
+    corrected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "resolution.html")]
+struct ResolutionPage {
+    c: Chrome,
+    symbol: String,
+    title: String,
+    adopted: Option<String>,
+    languages: String,
+    previous: Option<(String, String)>,
+    recalls: String,
+    preamble: Vec<(String, Option<String>)>,
+    paragraphs: Vec<Paragraph>,
+}
+
+fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
+    let (text, other_lang) = text_in(lang, &m.text);
+    Paragraph {
+        anchor: format!("p{}", m.number),
+        number: m.number,
+        text,
+        other_lang,
+        action: t(lang, &format!("mandate-action-{}", m.action.as_str())),
+        addressees: m
+            .addressees
+            .iter()
+            .map(|a| t(lang, &format!("mandate-addressee-{}", a.as_str())))
+            .collect::<Vec<_>>()
+            .join(", "),
+        deadline: m.deadline.map(|d| format::date(lang, d)),
+        corrected: m.corrected,
+    }
+}
+
+pub(super) async fn resolution(
+    State(s): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<ResolutionId>() else {
+        return Ok(reader.not_found());
+    };
+    let Some(r): Option<Resolution> = found(s.store.resolution(id).await)? else {
+        return Ok(reader.not_found());
+    };
+    let lang = reader.lang;
+    let previous = match r.previous_id {
+        Some(p) => found(s.store.resolution(p).await)?
+            .map(|p| (format!("/resolutions/{}", p.id), p.symbol)),
+        None => None,
+    };
+    let template = ResolutionPage {
+        c: reader.chrome(),
+        title: text_in(lang, &r.title).0,
+        adopted: r.adopted_on.map(|d| format::date(lang, d)),
+        languages: Lang::ALL
+            .into_iter()
+            .filter(|l| r.title.get(*l).is_some())
+            .map(|l| t(lang, &format!("language-{}", l.code())))
+            .collect::<Vec<_>>()
+            .join(", "),
+        previous,
+        recalls: r.recalls.join(", "),
+        preamble: r.preamble.iter().map(|p| text_in(lang, p)).collect(),
+        paragraphs: r.mandates.iter().map(|m| paragraph(lang, m)).collect(),
+        symbol: r.symbol,
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "mandate.html")]
+struct MandatePage {
+    c: Chrome,
+    symbol: String,
+    resolution: String,
+    p: Paragraph,
+}
+
+/// One mandate: its paragraph, what it asks, of whom and by when, and its resolution.
+pub(super) async fn mandate(
+    State(s): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let Ok(id) = id.parse::<MandateId>() else {
+        return Ok(reader.not_found());
+    };
+    let m = {
+        let mut tx = s.store.begin_read().await?;
+        found(s.store.mandate_in(&mut tx, id).await)?
+    };
+    let Some(m) = m else {
+        return Ok(reader.not_found());
+    };
+    let r = s.store.resolution(m.resolution_id).await?;
+    let lang = reader.lang;
+    let template = MandatePage {
+        c: reader.chrome(),
+        symbol: r.symbol,
+        resolution: format!("/resolutions/{}#p{}", r.id, m.number),
+        p: paragraph(lang, &m),
+    };
+    Ok(page(
+        &template,
+        StatusCode::OK,
+        reader.chosen.then_some(lang),
+    ))
+}

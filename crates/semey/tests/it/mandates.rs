@@ -1,0 +1,172 @@
+//! Resolutions and mandates on both backends: the seed texts of A/RES/75/210 imported and
+//! aligned, imported again without change, a language added later, a coordinator's correction
+//! kept across imports, and every bad text refused by file and line with nothing stored.
+
+use crate::support::{import_file, seed, TestApp};
+use axum::http::StatusCode;
+use semey_domain::access::Role;
+use serde_json::json;
+
+const EN: &str = "A-RES-75-210.en.txt";
+const ZH: &str = "A-RES-75-210.zh.txt";
+
+async fn import(
+    app: &TestApp,
+    files: &[(&str, Vec<u8>)],
+) -> Result<semey::import::ImportReport, semey::AppError> {
+    let sources: Vec<semey::import::Source<'_>> =
+        files.iter().map(|(n, b)| import_file(n, b)).collect();
+    semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet)
+        .await
+}
+
+fn problems(
+    r: Result<semey::import::ImportReport, semey::AppError>,
+) -> Vec<(String, String, String)> {
+    match r {
+        Err(semey::AppError::Import(errors)) => errors
+            .into_iter()
+            .map(|e| (e.field, e.code, e.message))
+            .collect(),
+        other => panic!("refused expected, got {other:?}"),
+    }
+}
+
+on_both_backends! {
+    /// The English and Chinese texts make one resolution: seven mandates with their verbs,
+    /// addressees and the report's deadline, every paragraph in both languages, on the API and
+    /// on its page; importing them again changes nothing.
+    async fn the_resolution_is_read_from_its_texts(app: TestApp) {
+        let files = [(EN, seed(EN)), (ZH, seed(ZH))];
+        let r = import(&app, &files).await.expect("imported");
+        assert_eq!((r.inserted, r.unchanged), (1, 0), "{r}");
+        let (s, list) = app.get("/api/v1/resolutions").await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        assert_eq!(list["total"], 1);
+        let res = &list["items"][0];
+        assert_eq!(res["symbol"], "A/RES/75/210");
+        assert_eq!(res["adopted_on"], "2020-12-21");
+        assert_eq!(res["preamble"].as_array().unwrap().len(), 14);
+        let mandates = res["mandates"].as_array().unwrap();
+        assert_eq!(mandates.len(), 7);
+        assert_eq!(mandates[3]["action"], "calls_upon");
+        assert_eq!(mandates[4]["addressees"], json!(["secretary_general"]));
+        assert_eq!(mandates[6]["deadline"], "2023-09-01");
+        assert_eq!(mandates[6]["report_session"], 78);
+        assert!(mandates[6]["text"]["zh"].as_str().unwrap().contains("第七十八届会议"));
+        assert!(mandates[6]["text"]["en"].as_str().unwrap().contains("seventy-eighth session"));
+        assert_eq!(res["recalls"].as_array().unwrap().last().unwrap(), "A/RES/72/213");
+
+        let before = app.content().await;
+        let again = import(&app, &files).await.expect("imported again");
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 1), "{again}");
+        assert_eq!(app.content().await, before);
+
+        let id = res["id"].as_str().unwrap();
+        let page = app.call(axum::http::Method::GET, &format!("/resolutions/{id}?lang=zh")).send().await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(html.contains("A/RES/75/210"));
+        assert!(html.contains("向大会第七十八届会议报告"), "the Chinese text for a Chinese reader");
+        assert!(html.contains("id=\"p7\""));
+        let en = app.call(axum::http::Method::GET, "/resolutions?lang=en").send().await.text();
+        assert!(en.contains("International cooperation and coordination"), "{en}");
+        // A mandate's page: its paragraph with what it asks, and where it stands.
+        let m = mandates[6]["id"].as_str().unwrap();
+        let one = app.call(axum::http::Method::GET, &format!("/mandates/{m}?lang=ru")).send().await;
+        assert_eq!(one.status, StatusCode::OK);
+        let html = one.text();
+        assert!(html.contains(&format!("/resolutions/{id}#p7")));
+        assert!(html.contains("Генеральный секретарь"), "addressees in the reader's language");
+        assert!(html.contains("lang=\"en\""), "the English text, marked as such, for a Russian reader");
+    }
+}
+
+on_both_backends! {
+    /// A language imported later joins the paragraphs held; the one held stays.
+    async fn a_language_added_later_joins_the_paragraphs(app: TestApp) {
+        let r = import(&app, &[(EN, seed(EN))]).await.expect("English");
+        assert_eq!(r.inserted, 1);
+        let r = import(&app, &[(ZH, seed(ZH))]).await.expect("Chinese");
+        assert_eq!(r.updated, 1, "{r}");
+        let (_, list) = app.get("/api/v1/resolutions").await;
+        let res = &list["items"][0];
+        assert!(res["title"]["en"].as_str().unwrap().starts_with("International cooperation"));
+        assert!(res["title"]["zh"].as_str().unwrap().contains("塞米巴拉金斯克"));
+        for m in res["mandates"].as_array().unwrap() {
+            assert!(m["text"]["en"].is_string() && m["text"]["zh"].is_string(), "{m}");
+        }
+    }
+}
+
+on_both_backends! {
+    /// A coordinator corrects what a mandate asks (audited); an editor may not; bad fields are
+    /// named and nothing changes; a new import of the text keeps the correction.
+    async fn a_coordinators_correction_is_kept(app: TestApp) {
+        let files = [(EN, seed(EN)), (ZH, seed(ZH))];
+        import(&app, &files).await.expect("imported");
+        let (_, list) = app.get("/api/v1/resolutions").await;
+        let m = list["items"][0]["mandates"][2]["id"].as_str().unwrap().to_owned();
+        let uri = format!("/api/v1/mandates/{m}");
+
+        let org = app.organisation("NGO", 22, "KZ").await;
+        let editor = app.user("editor@example.kz", Role::Editor, Some(&org)).await;
+        let (s, b) = app
+            .request_as(Some(&editor.token), axum::http::Method::PUT, &uri,
+                Some(json!({"action": "requests", "addressees": ["donors"]}).to_string()))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+
+        let before = app.content().await;
+        let (s, b) = app.put(&uri, json!({"action": "asks", "addressees": ["everyone"], "deadline": "2026-02-30"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["action", "addressees[0]", "deadline"]);
+        assert_eq!(app.content().await, before);
+
+        let (s, b) = app.put(&uri, json!({"action": "urges", "addressees": ["donors", "international_community"], "deadline": "2026-06-30"})).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(b["addressees"], json!(["international_community", "donors"]));
+        assert_eq!(b["corrected"], true);
+        assert_eq!(app.audit_of("mandate", &m).await.len(), 1);
+
+        let again = import(&app, &files).await.expect("imported again");
+        assert_eq!(again.unchanged, 1, "{again}");
+        let (_, after) = app.get(&uri).await;
+        assert_eq!(after["deadline"], "2026-06-30");
+        assert_eq!(after["addressees"], json!(["international_community", "donors"]));
+    }
+}
+
+on_both_backends! {
+    /// Numbering that jumps or repeats, languages that part, and files that are not UTF-8 are
+    /// refused with the file and line, and nothing is stored.
+    async fn bad_texts_are_refused_by_file_and_line(app: TestApp) {
+        let before = app.content().await;
+        let en = String::from_utf8(seed(EN)).unwrap();
+        let jumped = en.replace(" 5. Requests the Secretary-General", " 6. Requests the Secretary-General");
+        let p = problems(import(&app, &[("jumped.en.txt", jumped.into_bytes())]).await);
+        assert_eq!(p[0].1, "paragraph_skipped", "{p:?}");
+        assert!(p[0].0.starts_with("jumped.en.txt:"), "{p:?}");
+        assert_eq!(p[1].1, "paragraph_repeated", "{p:?}");
+
+        let zh = String::from_utf8(seed(ZH)).unwrap();
+        let cut = &zh[..zh.find(" 7. 请秘书长").expect("paragraph 7")];
+        let p = problems(import(&app, &[(EN, seed(EN)), ("short.zh.txt", cut.as_bytes().to_vec())]).await);
+        assert_eq!(p[0].1, "paragraphs_differ", "{p:?}");
+        assert!(p[0].2.starts_with("operative paragraph 7:"), "{p:?}");
+
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(en.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let p = problems(import(&app, &[("utf16.en.txt", utf16)]).await);
+        assert_eq!(p[0].1, "not_utf8");
+        assert!(p[0].2.contains("UTF-16"), "{p:?}");
+        // "Просит Генерального секретаря" in Windows-1251.
+        let cp1251: Vec<u8> = " 1. \u{041f}\u{0440}\u{043e}\u{0441}\u{0438}\u{0442}".chars().map(|c| match c {
+            'П' => 0xCF, 'р' => 0xF0, 'о' => 0xEE, 'с' => 0xF1, 'и' => 0xE8, 'т' => 0xF2, c => c as u8,
+        }).collect();
+        let p = problems(import(&app, &[("cp1251.ru.txt", cp1251)]).await);
+        assert!(p[0].2.contains("Windows-1251"), "{p:?}");
+        assert_eq!(p[0].0, "cp1251.ru.txt:1");
+        assert_eq!(app.content().await, before);
+    }
+}

@@ -1,0 +1,236 @@
+//! Resolutions and their mandates (operative paragraphs), texts kept in every language.
+
+use crate::db::{on_db, on_pool, on_tx, parse_id, Db, Store, Tx};
+use crate::error::{Result, StoreError};
+use semey_domain::ids::{MandateId, ResolutionId};
+use semey_domain::mandate::{Action, Addressee, Mandate, Resolution};
+use semey_domain::LocalText;
+use time::Date;
+
+#[derive(sqlx::FromRow)]
+struct ResolutionRow {
+    id: String,
+    symbol: String,
+    session: i64,
+    title: String,
+    adopted_on: Option<Date>,
+    recalls: String,
+    previous_id: Option<String>,
+    preamble: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct MandateRow {
+    id: String,
+    resolution_id: String,
+    number: i64,
+    text: String,
+    action: String,
+    addressees: String,
+    report_session: Option<i64>,
+    deadline: Option<Date>,
+    corrected: bool,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialises")
+}
+
+fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl MandateRow {
+    fn into_mandate(self) -> Result<Mandate> {
+        let addressees: Vec<String> = json(&self.addressees)?;
+        Ok(Mandate {
+            id: parse_id(&self.id)?,
+            resolution_id: parse_id(&self.resolution_id)?,
+            number: u16::try_from(self.number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            text: json::<LocalText>(&self.text)?,
+            action: Action::parse(&self.action).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            addressees: addressees
+                .iter()
+                .map(|a| Addressee::parse(a).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect::<Result<_>>()?,
+            report_session: self.report_session.and_then(|s| u16::try_from(s).ok()),
+            deadline: self.deadline,
+            corrected: self.corrected,
+        })
+    }
+}
+
+const MANDATE_COLUMNS: &str =
+    "id, resolution_id, number, text, action, addressees, report_session, deadline, corrected";
+const RESOLUTION_COLUMNS: &str =
+    "id, symbol, session, title, adopted_on, recalls, previous_id, preamble";
+
+impl Store {
+    /// Creates or replaces a resolution with its mandates (a paragraph no longer in it is
+    /// removed). The previous resolution it names must be stored.
+    pub async fn save_resolution(&self, tx: &mut Tx, r: &Resolution) -> Result<()> {
+        let sql = "INSERT INTO resolutions (id, symbol, session, title, adopted_on, recalls, previous_id, preamble, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                   ON CONFLICT (id) DO UPDATE SET symbol = excluded.symbol, session = excluded.session, title = excluded.title, \
+                   adopted_on = excluded.adopted_on, recalls = excluded.recalls, previous_id = excluded.previous_id, \
+                   preamble = excluded.preamble, updated_at = excluded.updated_at";
+        on_tx!(tx, c => sqlx::query(sql)
+            .bind(r.id.to_string())
+            .bind(&r.symbol)
+            .bind(i64::from(r.session))
+            .bind(to_json(&r.title))
+            .bind(r.adopted_on)
+            .bind(to_json(&r.recalls))
+            .bind(r.previous_id.map(|p| p.to_string()))
+            .bind(to_json(&r.preamble))
+            .bind(crate::db::now())
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let numbers: Vec<i64> = r.mandates.iter().map(|m| i64::from(m.number)).collect();
+        let max = numbers.iter().copied().max().unwrap_or(0);
+        on_tx!(tx, c => sqlx::query("DELETE FROM mandates WHERE resolution_id = $1 AND number > $2").bind(r.id.to_string()).bind(max).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        for m in &r.mandates {
+            self.save_mandate(tx, m).await?;
+        }
+        Ok(())
+    }
+
+    /// Creates or replaces one mandate (a coordinator's correction goes through here).
+    pub async fn save_mandate(&self, tx: &mut Tx, m: &Mandate) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO mandates ({MANDATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (id) DO UPDATE SET text = excluded.text, action = excluded.action, \
+             addressees = excluded.addressees, report_session = excluded.report_session, \
+             deadline = excluded.deadline, corrected = excluded.corrected"
+        );
+        let addressees: Vec<&str> = m.addressees.iter().map(|a| a.as_str()).collect();
+        on_tx!(tx, c => sqlx::query(&sql)
+            .bind(m.id.to_string())
+            .bind(m.resolution_id.to_string())
+            .bind(i64::from(m.number))
+            .bind(to_json(&m.text))
+            .bind(m.action.as_str())
+            .bind(to_json(&addressees))
+            .bind(m.report_session.map(i64::from))
+            .bind(m.deadline)
+            .bind(m.corrected)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn resolution(&self, id: ResolutionId) -> Result<Resolution> {
+        self.resolution_on(Db::Pool(self), id).await
+    }
+
+    /// The resolution, `None` when it is not stored, read inside a transaction.
+    pub async fn resolution_in(&self, tx: &mut Tx, id: ResolutionId) -> Result<Option<Resolution>> {
+        match self.resolution_on(Db::Tx(tx), id).await {
+            Ok(r) => Ok(Some(r)),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn resolution_on(&self, mut db: Db<'_>, id: ResolutionId) -> Result<Resolution> {
+        let sql = format!("SELECT {RESOLUTION_COLUMNS} FROM resolutions WHERE id = $1");
+        let row = on_db!(&mut db, c => sqlx::query_as::<_, ResolutionRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?
+            .ok_or_else(|| StoreError::not_found("resolution", id))?;
+        let sql = format!(
+            "SELECT {MANDATE_COLUMNS} FROM mandates WHERE resolution_id = $1 ORDER BY number"
+        );
+        let mandates = on_db!(&mut db, c => sqlx::query_as::<_, MandateRow>(&sql).bind(id.to_string()).fetch_all(&mut *c).await)?;
+        into_resolution(
+            row,
+            mandates
+                .into_iter()
+                .map(MandateRow::into_mandate)
+                .collect::<Result<_>>()?,
+        )
+    }
+
+    /// Every stored resolution with its mandates, the latest session first.
+    pub async fn resolutions(&self) -> Result<Vec<Resolution>> {
+        let sql =
+            format!("SELECT {RESOLUTION_COLUMNS} FROM resolutions ORDER BY session DESC, symbol");
+        let rows =
+            on_pool!(self, p => sqlx::query_as::<_, ResolutionRow>(&sql).fetch_all(p).await)?;
+        let sql = format!("SELECT {MANDATE_COLUMNS} FROM mandates ORDER BY number");
+        let mut mandates: Vec<Mandate> =
+            on_pool!(self, p => sqlx::query_as::<_, MandateRow>(&sql).fetch_all(p).await)?
+                .into_iter()
+                .map(MandateRow::into_mandate)
+                .collect::<Result<_>>()?;
+        rows.into_iter()
+            .map(|row| {
+                let id: ResolutionId = parse_id(&row.id)?;
+                let (mine, rest): (Vec<Mandate>, Vec<Mandate>) =
+                    mandates.drain(..).partition(|m| m.resolution_id == id);
+                mandates = rest;
+                into_resolution(row, mine)
+            })
+            .collect()
+    }
+
+    /// The stored resolutions among these symbols: (symbol, id, session).
+    pub async fn resolutions_by_symbol(
+        &self,
+        tx: &mut Tx,
+        symbols: &[String],
+    ) -> Result<Vec<(String, ResolutionId, u16)>> {
+        let mut out = Vec::new();
+        for s in symbols {
+            let row: Option<(String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT id, session FROM resolutions WHERE symbol = $1").bind(s).fetch_optional(&mut *c).await)?;
+            if let Some((id, session)) = row {
+                out.push((
+                    s.clone(),
+                    parse_id(&id)?,
+                    u16::try_from(session).unwrap_or(0),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stored resolutions that recall `symbol` and name no earlier resolution of their series
+    /// yet (imported before the one they follow).
+    pub async fn resolutions_recalling(
+        &self,
+        tx: &mut Tx,
+        symbol: &str,
+    ) -> Result<Vec<ResolutionId>> {
+        let pattern = format!("%{}%", serde_json::to_string(symbol).expect("serialises"));
+        let ids: Vec<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM resolutions WHERE previous_id IS NULL AND recalls LIKE $1").bind(&pattern).fetch_all(&mut *c).await)?;
+        ids.iter().map(|i| parse_id(i)).collect()
+    }
+
+    /// Sets the resolution a stored one follows.
+    pub async fn set_previous_resolution(
+        &self,
+        tx: &mut Tx,
+        id: ResolutionId,
+        previous: ResolutionId,
+    ) -> Result<()> {
+        on_tx!(tx, c => sqlx::query("UPDATE resolutions SET previous_id = $1 WHERE id = $2").bind(previous.to_string()).bind(id.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn mandate_in(&self, tx: &mut Tx, id: MandateId) -> Result<Mandate> {
+        let sql = format!("SELECT {MANDATE_COLUMNS} FROM mandates WHERE id = $1");
+        on_tx!(tx, c => sqlx::query_as::<_, MandateRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?
+            .ok_or_else(|| StoreError::not_found("mandate", id))?
+            .into_mandate()
+    }
+}
+
+fn into_resolution(row: ResolutionRow, mandates: Vec<Mandate>) -> Result<Resolution> {
+    Ok(Resolution {
+        id: parse_id(&row.id)?,
+        symbol: row.symbol,
+        session: u16::try_from(row.session).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        title: json(&row.title)?,
+        adopted_on: row.adopted_on,
+        recalls: json(&row.recalls)?,
+        previous_id: row.previous_id.as_deref().map(parse_id).transpose()?,
+        preamble: json(&row.preamble)?,
+        mandates,
+    })
+}
