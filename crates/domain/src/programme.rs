@@ -2,7 +2,7 @@
 //! partners and policy markers.
 
 use crate::error::{Checker, FieldError, Invalid};
-use crate::ids::{OrganisationId, PlaceId, ProgrammeId};
+use crate::ids::{MandateId, OrganisationId, PlaceId, ProgrammeId};
 use crate::lang::LocalText;
 use crate::terms::FinanceTerms;
 use rust_decimal::Decimal;
@@ -358,6 +358,9 @@ pub struct Programme {
     pub parent_id: Option<ProgrammeId>,
     /// The organisation that reports (owns) this record.
     pub reporting_org_id: Option<OrganisationId>,
+    /// The mandates (operative paragraphs of the General Assembly's resolutions) it serves.
+    #[serde(default)]
+    pub mandate_ids: Vec<MandateId>,
 }
 
 /// Input for creating or updating a programme. Enumerations arrive as strings and numbers and
@@ -381,6 +384,8 @@ pub struct ProgrammeInput {
     pub terms: FinanceTerms,
     pub parent_id: Option<ProgrammeId>,
     pub reporting_org_id: Option<OrganisationId>,
+    /// The mandates it serves (ids of operative paragraphs).
+    pub mandate_ids: Vec<MandateId>,
 }
 
 /// A sector as entered: the percentage as a decimal number.
@@ -646,6 +651,7 @@ impl ProgrammeInput {
                 terms: terms.expect("checked"),
                 parent_id: self.parent_id,
                 reporting_org_id: self.reporting_org_id,
+                mandate_ids: self.mandate_ids,
             }
             .canonical()
         })
@@ -677,6 +683,8 @@ impl Programme {
         self.participants
             .sort_by_key(|p| (p.role, p.organisation_id));
         self.policy_markers.sort_by_key(|m| m.code);
+        self.mandate_ids.sort();
+        self.mandate_ids.dedup();
         self
     }
 

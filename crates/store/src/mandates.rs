@@ -2,6 +2,9 @@
 
 use crate::db::{on_db, on_pool, on_tx, parse_id, Db, Store, Tx};
 use crate::error::{Result, StoreError};
+use crate::rollups::MEASURES;
+use semey_domain::funding::Sums;
+use semey_domain::ids::ProgrammeId;
 use semey_domain::ids::{MandateId, ResolutionId};
 use semey_domain::mandate::{Action, Addressee, Mandate, Resolution};
 use semey_domain::LocalText;
@@ -213,12 +216,87 @@ impl Store {
         Ok(())
     }
 
+    /// The programmes linked to each mandate of a resolution: (mandate, programme).
+    pub async fn mandate_programmes(
+        &self,
+        resolution: ResolutionId,
+    ) -> Result<Vec<(MandateId, ProgrammeId)>> {
+        let rows: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT pm.mandate_id, pm.programme_id FROM programme_mandates pm \
+             JOIN mandates m ON m.id = pm.mandate_id WHERE m.resolution_id = $1 ORDER BY m.number, pm.programme_id")
+            .bind(resolution.to_string()).fetch_all(p).await)?;
+        rows.iter()
+            .map(|(m, p)| Ok((parse_id(m)?, parse_id(p)?)))
+            .collect()
+    }
+
+    /// The money (in USD) of the programmes linked to each mandate of a resolution, and of all
+    /// of them with each programme counted once however many paragraphs it serves.
+    pub async fn mandate_money(
+        &self,
+        resolution: ResolutionId,
+    ) -> Result<(Vec<(MandateId, Sums)>, Sums)> {
+        let sums = MEASURES
+            .iter()
+            .map(|m| format!("CAST(COALESCE(SUM(r.{m}_usd), 0) AS BIGINT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let per = format!(
+            "SELECT pm.mandate_id, {sums} FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id \
+             JOIN funding_rollup_year r ON r.programme_id = pm.programme_id WHERE m.resolution_id = $1 GROUP BY pm.mandate_id"
+        );
+        let rows = on_pool!(self, p => sqlx::query(&per).bind(resolution.to_string()).fetch_all(p).await.map(|rows| rows.iter().map(sums_row).collect::<Vec<_>>()))?;
+        let per_mandate = rows
+            .into_iter()
+            .map(|(id, s)| Ok((parse_id(&id?)?, s?)))
+            .collect::<Result<Vec<_>>>()?;
+        let once = format!(
+            "SELECT '' AS id, {sums} FROM funding_rollup_year r WHERE r.programme_id IN \
+             (SELECT pm.programme_id FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id WHERE m.resolution_id = $1)"
+        );
+        let total = on_pool!(self, p => sqlx::query(&once).bind(resolution.to_string()).fetch_one(p).await.map(|row| sums_row(&row)))?;
+        Ok((per_mandate, total.1?))
+    }
+
     pub async fn mandate_in(&self, tx: &mut Tx, id: MandateId) -> Result<Mandate> {
         let sql = format!("SELECT {MANDATE_COLUMNS} FROM mandates WHERE id = $1");
         on_tx!(tx, c => sqlx::query_as::<_, MandateRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?
             .ok_or_else(|| StoreError::not_found("mandate", id))?
             .into_mandate()
     }
+}
+
+/// A row of (id, the eight sums in the roll-up's order).
+fn sums_row<R: sqlx::Row>(row: &R) -> (Result<String>, Result<Sums>)
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let id = row.try_get::<String, _>(0).map_err(StoreError::Db);
+    let mut v = [0i64; 8];
+    for (i, x) in v.iter_mut().enumerate() {
+        match row.try_get::<i64, _>(i + 1) {
+            Ok(n) => *x = n,
+            Err(e) => return (id, Err(StoreError::Db(e))),
+        }
+    }
+    let [required, pledged, committed, disbursed, spent, internal_committed, internal_disbursed, outgoing] =
+        v;
+    (
+        id,
+        Ok(Sums {
+            required,
+            pledged,
+            committed,
+            disbursed,
+            spent,
+            internal_committed,
+            internal_disbursed,
+            outgoing,
+        }),
+    )
 }
 
 fn into_resolution(row: ResolutionRow, mandates: Vec<Mandate>) -> Result<Resolution> {

@@ -209,6 +209,7 @@ impl ProgrammeRow {
             },
             parent_id: self.parent_id.as_deref().map(parse_id).transpose()?,
             reporting_org_id: self.reporting_org_id.as_deref().map(parse_id).transpose()?,
+            mandate_ids: Vec::new(),
         })
     }
 }
@@ -356,6 +357,11 @@ impl Store {
                     .map(|o| o.to_string())
             })
             .collect();
+        let mandates: Vec<String> = ps
+            .iter()
+            .flat_map(|p| p.mandate_ids.iter().map(|m| m.to_string()))
+            .collect();
+        let stored_mandates = self.present(tx, "mandates", "id", &mandates).await?;
         let stored_places = self.present(tx, "places", "id", &places).await?;
         let stored_orgs = self.present(tx, "organisations", "id", &orgs).await?;
         let whose = |p: &Programme, msg: String| {
@@ -395,6 +401,17 @@ impl Store {
             if let Some(o) = p.reporting_org_id {
                 if !stored_orgs.contains(&o.to_string()) {
                     return Err(unknown("reporting_org_id".into(), o));
+                }
+            }
+            // Named by id: the list is kept sorted, so a position would not be the sender's.
+            for m in &p.mandate_ids {
+                if !stored_mandates.contains(&m.to_string()) {
+                    return Err(Invalid::one(
+                        "mandate_ids",
+                        "unknown_mandate",
+                        whose(p, format!("no mandate with id {m}")),
+                    )
+                    .into());
                 }
             }
         }
@@ -442,6 +459,7 @@ impl Store {
             "programme_target_groups",
             "programme_participants",
             "programme_policy_markers",
+            "programme_mandates",
         ] {
             let sql = format!("DELETE FROM {table} WHERE programme_id = $1");
             on_tx!(tx, c => sqlx::query(&sql).bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -460,6 +478,7 @@ impl Store {
         let mut groups = Vec::new();
         let mut participants = Vec::new();
         let mut markers = Vec::new();
+        let mut mandates = Vec::new();
         for p in ps {
             let id = || Arg::Text(p.id.to_string());
             for (area, share) in p.area_shares() {
@@ -505,8 +524,11 @@ impl Store {
                     Arg::Int(m.significance.into()),
                 ]);
             }
+            for m in &p.mandate_ids {
+                mandates.extend([id(), Arg::Text(m.to_string())]);
+            }
         }
-        let tables: [(&str, &str, usize, Vec<Arg>); 7] = [
+        let tables: [(&str, &str, usize, Vec<Arg>); 8] = [
             ("programme_areas", "programme_id, area, share", 3, areas),
             (
                 "programme_sectors",
@@ -538,6 +560,12 @@ impl Store {
                 "programme_id, code, significance",
                 3,
                 markers,
+            ),
+            (
+                "programme_mandates",
+                "programme_id, mandate_id",
+                2,
+                mandates,
             ),
         ];
         for (table, columns, cols, args) in tables {
@@ -781,6 +809,11 @@ impl Store {
                 code: u8::try_from(code).unwrap_or(0),
                 significance: u8::try_from(sig).unwrap_or(0),
             });
+        }
+        let s = fetch("SELECT programme_id, mandate_id, mandate_id FROM programme_mandates");
+        let rows: Vec<(String, String, String)> = on_db!(&mut db, c => bind_args!(sqlx::query_as(&s.text), s.args).fetch_all(&mut *c).await)?;
+        for (pid, m, _) in rows {
+            programmes[index[&pid]].mandate_ids.push(parse_id(&m)?);
         }
         Ok(programmes.into_iter().map(Programme::canonical).collect())
     }

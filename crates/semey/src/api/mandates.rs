@@ -16,6 +16,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_resolutions))
         .routes(routes!(get_resolution))
+        .routes(routes!(resolution_coverage))
         .routes(routes!(get_mandate, correct_mandate))
 }
 
@@ -45,6 +46,24 @@ async fn get_resolution(
         s.store
             .resolution(parse_path_id::<ResolutionId>("resolution", &id)?)
             .await?,
+    ))
+}
+
+/// What serves each operative paragraph: the programmes linked to it, their money in USD (each
+/// programme counted once in the resolution's total) and their indicators by status; a
+/// paragraph with nothing behind it is a gap.
+#[utoipa::path(get, path = "/resolutions/{id}/coverage", tag = "mandates", params(("id" = String, Path, description = "Resolution id")),
+    responses((status = 200, body = crate::mandates::coverage::Coverage), (status = 404, body = crate::error::ErrorBody)))]
+async fn resolution_coverage(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<crate::mandates::coverage::Coverage>, AppError> {
+    let r = s
+        .store
+        .resolution(parse_path_id::<ResolutionId>("resolution", &id)?)
+        .await?;
+    Ok(Json(
+        crate::mandates::coverage::coverage(&s.store, &r, s.config.results).await?,
     ))
 }
 

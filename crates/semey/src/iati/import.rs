@@ -1218,10 +1218,12 @@ impl Context {
             terms,
             parent_id: parent,
             reporting_org_id,
+            mandate_ids: Vec::new(),
         };
         // What IATI cannot carry is kept from the programme held: its target groups, its
         // parent, and its places' shares while the places stay the same.
         if let Some(h) = &held {
+            input.mandate_ids = h.mandate_ids.clone();
             input.target_groups = h
                 .target_groups
                 .iter()

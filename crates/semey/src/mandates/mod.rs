@@ -2,6 +2,7 @@
 //! (`import.rs`), each operative paragraph a mandate whose action, addressees and deadline a
 //! coordinator may correct on the record path.
 
+pub mod coverage;
 pub mod import;
 
 use crate::records::{Record, Saved};

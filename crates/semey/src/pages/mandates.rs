@@ -3,6 +3,7 @@
 //! and by when.
 
 use super::context::*;
+use crate::mandates::coverage::{Coverage, ParagraphCoverage};
 use crate::presentation::format;
 use crate::presentation::i18n::t;
 use crate::{AppError, AppState};
@@ -88,6 +89,13 @@ struct Paragraph {
     addressees: String,
     deadline: Option<String>,
     corrected: bool,
+    /// (address, title) of the programmes that serve it.
+    programmes: Vec<(String, String)>,
+    committed: String,
+    disbursed: String,
+    /// (status's words, its code, how many indicators).
+    indicators: Vec<(String, String, usize)>,
+    gap: bool,
 }
 
 #[derive(Template)]
@@ -102,6 +110,11 @@ struct ResolutionPage {
     recalls: String,
     preamble: Vec<(String, Option<String>)>,
     paragraphs: Vec<Paragraph>,
+    /// "N of M paragraphs have programmes behind them".
+    served: String,
+    gaps: String,
+    committed: String,
+    disbursed: String,
 }
 
 fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
@@ -120,7 +133,37 @@ fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
             .join(", "),
         deadline: m.deadline.map(|d| format::date(lang, d)),
         corrected: m.corrected,
+        programmes: Vec::new(),
+        committed: String::new(),
+        disbursed: String::new(),
+        indicators: Vec::new(),
+        gap: false,
     }
+}
+
+/// A paragraph with what serves it.
+fn covered(lang: Lang, c: &Coverage, p: &ParagraphCoverage) -> Paragraph {
+    let mut out = paragraph(lang, &p.mandate);
+    out.programmes = p
+        .programme_ids
+        .iter()
+        .filter_map(|id| c.programmes.get(id))
+        .map(|prog| {
+            (
+                format!("/programmes/{}", prog.id),
+                text_in(lang, &prog.title).0,
+            )
+        })
+        .collect();
+    out.committed = format::money(lang, p.usd.committed, "USD");
+    out.disbursed = format::money(lang, p.usd.disbursed, "USD");
+    out.indicators = p
+        .indicators
+        .iter()
+        .map(|(code, n)| (t(lang, &format!("results-status-{code}")), code.clone(), *n))
+        .collect();
+    out.gap = p.gap;
+    out
 }
 
 pub(super) async fn resolution(
@@ -135,6 +178,7 @@ pub(super) async fn resolution(
         return Ok(reader.not_found());
     };
     let lang = reader.lang;
+    let cov = crate::mandates::coverage::coverage(&s.store, &r, s.config.results).await?;
     let previous = match r.previous_id {
         Some(p) => found(s.store.resolution(p).await)?
             .map(|p| (format!("/resolutions/{}", p.id), p.symbol)),
@@ -153,7 +197,30 @@ pub(super) async fn resolution(
         previous,
         recalls: r.recalls.join(", "),
         preamble: r.preamble.iter().map(|p| text_in(lang, p)).collect(),
-        paragraphs: r.mandates.iter().map(|m| paragraph(lang, m)).collect(),
+        paragraphs: cov
+            .paragraphs
+            .iter()
+            .map(|p| covered(lang, &cov, p))
+            .collect(),
+        served: crate::presentation::i18n::t_args(
+            lang,
+            "mandates-served",
+            &[
+                (
+                    "served",
+                    (cov.paragraphs.iter().filter(|p| !p.gap).count() as i64).into(),
+                ),
+                ("all", (cov.paragraphs.len() as i64).into()),
+            ],
+        ),
+        gaps: cov
+            .gaps()
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        committed: format::money(lang, cov.usd.committed, "USD"),
+        disbursed: format::money(lang, cov.usd.disbursed, "USD"),
         symbol: r.symbol,
     };
     Ok(page(

@@ -161,6 +161,8 @@ mod tests {
                             FluentValue::from("semey:people-screened"),
                         ),
                         (Cow::Borrowed("people"), FluentValue::from("300")),
+                        (Cow::Borrowed("served"), FluentValue::from(2)),
+                        (Cow::Borrowed("all"), FluentValue::from(7)),
                         (
                             Cow::Borrowed("code"),
                             FluentValue::from("semey:people-screened"),

@@ -4,7 +4,7 @@ use crate::import::CsvTable;
 use crate::import::{ImportReport, Problems, Progress, Source};
 use crate::AppError;
 use rust_decimal::Decimal;
-use semey_domain::ids::ProgrammeId;
+use semey_domain::ids::{MandateId, ProgrammeId};
 use semey_domain::place::KatoCode;
 use semey_domain::programme::{
     OrgRole, Participant, PolicyMarker, ProgrammeDates, ProgrammeInput, ProgrammePlace, SectorInput,
@@ -222,6 +222,25 @@ pub async fn import_programmes(
                 continue;
             }
         };
+        // Mandates as "A/RES/75/210 7" (symbol and paragraph) or ids.
+        let mut mandate_ids = Vec::new();
+        for m in list(row.get("mandates")) {
+            let parsed = m.parse::<MandateId>().ok().or_else(|| {
+                let (symbol, n) = m.trim().rsplit_once(' ')?;
+                Some(MandateId::of(symbol.trim(), n.parse().ok()?))
+            });
+            match parsed {
+                Some(id) => mandate_ids.push(id),
+                None => problems.line(
+                    line,
+                    "mandates",
+                    "invalid_mandate",
+                    format!(
+                        "{m:?} is not a resolution's symbol and paragraph (\"A/RES/75/210 7\")"
+                    ),
+                ),
+            }
+        }
         let input = ProgrammeInput {
             iati_identifier: ident.clone(),
             title: local_text(&row, "title"),
@@ -238,6 +257,7 @@ pub async fn import_programmes(
             terms: row.terms(),
             parent_id,
             reporting_org_id,
+            mandate_ids,
         };
         match input.check(file_ids[&ident]) {
             Ok(p) => programmes.push((p, existing.contains_key(&ident))),
@@ -256,9 +276,15 @@ pub async fn import_programmes(
     programmes.sort_by_key(|(p, _)| p.parent_id.is_some());
     progress.start("saving programmes", programmes.len() as u64);
     let mut tx = store.begin().await?;
-    for (i, (p, exists)) in programmes.iter().enumerate() {
+    let keeps_mandates = !table.has("mandates");
+    for (i, (p, exists)) in programmes.iter_mut().enumerate() {
         if *exists {
-            if store.programme_in(&mut tx, p.id).await? == *p {
+            let held = store.programme_in(&mut tx, p.id).await?;
+            if keeps_mandates {
+                // A file without the column leaves the programme's mandates as they are.
+                p.mandate_ids = held.mandate_ids.clone();
+            }
+            if held == *p {
                 report.unchanged += 1;
                 continue;
             }

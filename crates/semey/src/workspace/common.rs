@@ -54,6 +54,8 @@ pub(super) struct Options {
     pub(super) statuses: Vec<Choice>,
     pub(super) areas: Vec<Choice>,
     pub(super) groups: Vec<Choice>,
+    /// Every mandate of every resolution held: "A/RES/75/210 ¶ 7 — requests: the Secretary-General".
+    pub(super) mandates: Vec<Choice>,
     pub(super) vocabularies: Vec<Choice>,
     pub(super) places: Vec<Choice>,
     pub(super) organisations: Vec<Choice>,
@@ -149,6 +151,29 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .iter()
                 .map(|g| tr("group", g.as_str()))
                 .collect();
+            for r in s.store.resolutions().await? {
+                for m in &r.mandates {
+                    let who: Vec<String> = m
+                        .addressees
+                        .iter()
+                        .map(|a| t(lang, &format!("mandate-addressee-{}", a.as_str())))
+                        .collect();
+                    o.mandates.push((
+                        m.id.to_string(),
+                        format!(
+                            "{} ¶ {} — {}{}",
+                            r.symbol,
+                            m.number,
+                            t(lang, &format!("mandate-action-{}", m.action.as_str())),
+                            if who.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", who.join(", "))
+                            }
+                        ),
+                    ));
+                }
+            }
             o.vocabularies = vec![
                 ("dac5".into(), t(lang, "vocabulary-dac5")),
                 ("custom".into(), t(lang, "vocabulary-custom")),

@@ -170,3 +170,74 @@ on_both_backends! {
         assert_eq!(app.content().await, before);
     }
 }
+
+on_both_backends! {
+    /// Programmes linked to paragraphs: the coverage view lists them with their money (each
+    /// programme once in the resolution's total) and the paragraphs nothing serves; a link to a
+    /// mandate that does not exist is refused; an editor's link is proposed, not published.
+    async fn the_coverage_shows_what_serves_each_paragraph_and_the_gaps(app: TestApp) {
+        let app = app.with_demo().await;
+        import(&app, &[(EN, seed(EN)), (ZH, seed(ZH))]).await.expect("imported");
+        let (_, list) = app.get("/api/v1/resolutions").await;
+        let res = &list["items"][0];
+        let rid = res["id"].as_str().unwrap().to_owned();
+        let m = |n: usize| res["mandates"][n - 1]["id"].as_str().unwrap().to_owned();
+
+        let (_, progs) = app.get("/api/v1/programmes?limit=2").await;
+        let mut a = progs["items"][0].clone();
+        let mut b = progs["items"][1].clone();
+        let (aid, bid) = (a["id"].as_str().unwrap().to_owned(), b["id"].as_str().unwrap().to_owned());
+
+        let before = app.content().await;
+        a["mandate_ids"] = json!([m(3), "00000000-0000-7000-8000-000000000000"]);
+        let (s, e) = app.put(&format!("/api/v1/programmes/{aid}"), a.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "mandate_ids");
+        assert!(e["errors"][0]["message"].as_str().unwrap().contains("00000000-0000-7000-8000-000000000000"), "{e}");
+        assert_eq!(app.content().await, before);
+
+        a["mandate_ids"] = json!([m(3), m(4)]);
+        b["mandate_ids"] = json!([m(3)]);
+        for (id, body) in [(&aid, &a), (&bid, &b)] {
+            let (s, r) = app.put(&format!("/api/v1/programmes/{id}"), body.clone()).await;
+            assert_eq!(s, StatusCode::OK, "{r}");
+        }
+        let (_, held) = app.get(&format!("/api/v1/programmes/{aid}")).await;
+        let mut linked: Vec<String> = vec![m(3), m(4)];
+        linked.sort();
+        assert_eq!(held["mandate_ids"], json!(linked));
+
+        let (s, cov) = app.get(&format!("/api/v1/resolutions/{rid}/coverage")).await;
+        assert_eq!(s, StatusCode::OK, "{cov}");
+        let mut committed = Vec::new();
+        for id in [&aid, &bid] {
+            let (_, f) = app.get(&format!("/api/v1/programmes/{id}/funding")).await;
+            committed.push(f["total"]["usd"]["committed"].as_i64().unwrap_or_else(|| panic!("{f}")));
+        }
+        let (ca, cb) = (committed[0], committed[1]);
+        let p3 = &cov["paragraphs"][2];
+        assert_eq!(p3["programme_ids"].as_array().unwrap().len(), 2);
+        assert_eq!(p3["usd"]["committed"].as_i64().unwrap(), ca + cb);
+        assert_eq!(cov["paragraphs"][3]["usd"]["committed"].as_i64().unwrap(), ca);
+        // Programme A serves two paragraphs but is counted once in the total.
+        assert_eq!(cov["usd"]["committed"].as_i64().unwrap(), ca + cb);
+        let gaps: Vec<i64> = cov["paragraphs"].as_array().unwrap().iter()
+            .filter(|p| p["gap"] == true).map(|p| p["mandate"]["number"].as_i64().unwrap()).collect();
+        assert_eq!(gaps, [1, 2, 5, 6, 7]);
+
+        let html = app.call(axum::http::Method::GET, &format!("/resolutions/{rid}?lang=en")).send().await.text();
+        assert!(html.contains("2 of 7 operative paragraphs have programmes behind them"), "{html}");
+        assert!(html.contains("Paragraphs with nothing behind them: 1, 2, 5, 6, 7."));
+        assert!(html.contains(&format!("/programmes/{bid}")));
+
+        // An editor of the programme's organisation proposes a link; it waits for approval.
+        let org = held["reporting_org_id"].as_str().unwrap().to_owned();
+        let editor = app.user("linker@example.kz", Role::Editor, Some(&org)).await;
+        let mut c = held.clone();
+        c["mandate_ids"] = json!([m(3), m(4), m(7)]);
+        let (s, p) = app.request_as(Some(&editor.token), axum::http::Method::PUT, &format!("/api/v1/programmes/{aid}"), Some(c.to_string())).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{p}");
+        let (_, cov) = app.get(&format!("/api/v1/resolutions/{rid}/coverage")).await;
+        assert_eq!(cov["paragraphs"][6]["gap"], true, "not linked before approval");
+    }
+}

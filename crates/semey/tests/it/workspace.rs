@@ -59,6 +59,10 @@ on_both_backends! {
         let kurchatov = places["items"][0]["id"].as_str().unwrap().to_owned();
         let (_, orgs) = app.get("/api/v1/organisations?q=National%20Nuclear").await;
         let nnc = orgs["items"][0]["id"].as_str().unwrap().to_owned();
+        let texts = [("A-RES-75-210.en.txt", crate::support::seed("A-RES-75-210.en.txt"))];
+        let sources: Vec<_> = texts.iter().map(|(n, b)| crate::support::import_file(n, b)).collect();
+        semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet).await.unwrap();
+        let m7 = semey_domain::ids::MandateId::of("A/RES/75/210", 7).to_string();
         let before = app.count("programmes").await;
         let (status, location, _) = post_form(&app, "/workspace/programmes/new", &[
             ("iati_identifier", "KZ-BIN-000000000001-WELLS-01"),
@@ -77,6 +81,7 @@ on_both_backends! {
             ("places[0].place_id", &kurchatov), ("places[0].percentage", ""),
             ("places[1].place_id", ""), ("places[1].percentage", ""),
             ("target_groups[]", "rural_residents"),
+            ("mandate_ids[]", &m7),
             ("participants[0].organisation_id", &nnc), ("participants[0].role", "implementing"),
             ("participants[1].organisation_id", ""), ("participants[1].role", ""),
             ("reporting_org_id", &nnc),
@@ -103,6 +108,9 @@ on_both_backends! {
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("Saved.") && html.contains(r#"value="Clean wells""#) && html.contains(r#"value="3.9, 6.1""#), "{html}");
         assert!(html.contains(r#"value="health" checked"#));
+        assert_eq!(p["mandate_ids"], serde_json::json!([m7]), "the paragraph the programme serves");
+        assert!(html.contains(&format!(r#"value="{m7}" checked"#)), "the mandate's box is ticked");
+        assert!(html.contains("A/RES/75/210 ¶ 7 — requests: the Secretary-General"));
         let (status, _, _) = post_form(&app, &format!("/workspace/programmes/{id}"), &[
             ("iati_identifier", "KZ-BIN-000000000001-WELLS-01"),
             ("title.en", "Clean wells for twelve villages"),
