@@ -1064,3 +1064,133 @@ mod tests {
         assert_eq!(adoption_date(Lang::En, "Recalling 21 things now"), None);
     }
 }
+
+/// How an operative paragraph of a resolution compares with the one it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum Change {
+    /// The same text (up to the resolutions' numbers it names).
+    Same {
+        previous: u16,
+    },
+    /// Mostly the same words: an edited paragraph.
+    Changed {
+        previous: u16,
+    },
+    New,
+}
+
+/// The comparison of a resolution with the one before it in its series: for each operative
+/// paragraph its [`Change`], and the previous paragraphs no longer there.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Changes {
+    pub paragraphs: Vec<(u16, Change)>,
+    pub dropped: Vec<u16>,
+}
+
+/// Words of a paragraph for comparison: lower case, numbers and symbols out (a later
+/// resolution names later resolutions and sessions); Chinese as character pairs.
+fn words(lang: Lang, text: &str) -> std::collections::BTreeSet<String> {
+    let lower = text.to_lowercase();
+    if lang == Lang::Zh {
+        let chars: Vec<char> = lower.chars().filter(|c| c.is_alphabetic()).collect();
+        return chars.windows(2).map(|w| w.iter().collect()).collect();
+    }
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.len() > 2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Share of words two texts have in common (Jaccard), 0–1.
+fn likeness(lang: Lang, a: &str, b: &str) -> f64 {
+    let (a, b) = (words(lang, a), words(lang, b));
+    let union = a.union(&b).count();
+    if union == 0 {
+        return 1.0;
+    }
+    a.intersection(&b).count() as f64 / union as f64
+}
+
+/// Compares `current` with `previous` in a language both hold (English first): each paragraph
+/// matched with the most alike previous one not matched yet; 0.95 and above is the same text,
+/// 0.4 and above an edited one, below a new paragraph.
+pub fn compare(previous: &Resolution, current: &Resolution) -> Changes {
+    let lang = [Lang::En, Lang::Ru, Lang::Zh, Lang::Kk]
+        .into_iter()
+        .find(|l| {
+            current.mandates.iter().all(|m| m.text.get(*l).is_some())
+                && previous.mandates.iter().all(|m| m.text.get(*l).is_some())
+        })
+        .unwrap_or(Lang::En);
+    let text = |m: &Mandate| m.text.get(lang).unwrap_or("").to_owned();
+    let mut taken = vec![false; previous.mandates.len()];
+    let mut paragraphs = Vec::new();
+    for m in &current.mandates {
+        let best = previous
+            .mandates
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !taken[*i])
+            .map(|(i, p)| (i, likeness(lang, &text(m), &text(p))))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let change = match best {
+            Some((i, score)) if score >= 0.4 => {
+                taken[i] = true;
+                let previous = previous.mandates[i].number;
+                if score >= 0.95 {
+                    Change::Same { previous }
+                } else {
+                    Change::Changed { previous }
+                }
+            }
+            _ => Change::New,
+        };
+        paragraphs.push((m.number, change));
+    }
+    let dropped = previous
+        .mandates
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(m, _)| m.number)
+        .collect();
+    Changes {
+        paragraphs,
+        dropped,
+    }
+}
+
+#[cfg(test)]
+mod series_tests {
+    use super::*;
+
+    fn seed(name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/seeds")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn a_later_resolution_shows_new_changed_and_dropped_paragraphs() {
+        let en = seed("A-RES-75-210.en.txt");
+        let previous = align(vec![read_text(Lang::En, &en).unwrap()]).unwrap();
+        // A later text: paragraph 2 edited, paragraph 6 dropped, a new last paragraph.
+        let later = en
+            .replace("75/210. International", "78/150. International")
+            .replace("Welcomes and recognizes the important role", "Welcomes and strongly recognizes the essential role")
+            .replace(" 6. Calls upon the Secretary-General to continue his efforts to enhance world \n\npublic awareness of the problems and needs of the Semipalatinsk region;  \n\n", "")
+            .replace(" 7. Requests the Secretary-General to report", " 6. Requests the Secretary-General to report")
+            .replace("progress made in the implementation of the present resolution.", "progress made in the implementation of the present resolution;\n\n 7. Decides to include in the provisional agenda of its eighty-first session the item entitled \"Sustainable development\".");
+        let current = align(vec![read_text(Lang::En, &later).unwrap()]).unwrap();
+        assert_eq!(current.symbol, "A/RES/78/150");
+        let c = compare(&previous, &current);
+        assert_eq!(c.paragraphs[0], (1, Change::Same { previous: 1 }));
+        assert_eq!(c.paragraphs[1], (2, Change::Changed { previous: 2 }));
+        assert_eq!(c.paragraphs[5], (6, Change::Same { previous: 7 }));
+        assert_eq!(c.paragraphs[6], (7, Change::New));
+        assert_eq!(c.dropped, [6]);
+    }
+}

@@ -17,6 +17,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_resolutions))
         .routes(routes!(get_resolution))
         .routes(routes!(resolution_coverage))
+        .routes(routes!(resolution_changes))
         .routes(routes!(get_mandate, correct_mandate))
 }
 
@@ -65,6 +66,27 @@ async fn resolution_coverage(
     Ok(Json(
         crate::mandates::coverage::coverage(&s.store, &r, s.config.results).await?,
     ))
+}
+
+/// How a resolution's operative paragraphs compare with the resolution it follows in its
+/// series: each paragraph the same, changed (with the previous paragraph's number) or new, and
+/// the previous paragraphs dropped. 404 when it follows none held.
+#[utoipa::path(get, path = "/resolutions/{id}/changes", tag = "mandates", params(("id" = String, Path, description = "Resolution id")),
+    responses((status = 200, body = semey_domain::mandate::Changes), (status = 404, body = crate::error::ErrorBody)))]
+async fn resolution_changes(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<semey_domain::mandate::Changes>, AppError> {
+    let r = s
+        .store
+        .resolution(parse_path_id::<ResolutionId>("resolution", &id)?)
+        .await?;
+    let previous = r.previous_id.ok_or(AppError::NotFound {
+        entity: "previous resolution",
+        id: id.clone(),
+    })?;
+    let previous = s.store.resolution(previous).await?;
+    Ok(Json(semey_domain::mandate::compare(&previous, &r)))
 }
 
 /// One mandate (an operative paragraph).

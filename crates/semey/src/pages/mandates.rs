@@ -6,6 +6,7 @@ use super::context::*;
 use crate::mandates::coverage::{Coverage, ParagraphCoverage};
 use crate::presentation::format;
 use crate::presentation::i18n::t;
+use crate::presentation::i18n::t_args;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use semey_domain::ids::{MandateId, ResolutionId};
 use semey_domain::lang::Lang;
-use semey_domain::mandate::{Mandate, Resolution};
+use semey_domain::mandate::{compare, Change, Mandate, Resolution};
 use semey_domain::LocalText;
 
 /// A text in the reader's language, else in another held one (with that language's code).
@@ -96,6 +97,8 @@ struct Paragraph {
     /// (status's words, its code, how many indicators).
     indicators: Vec<(String, String, usize)>,
     gap: bool,
+    /// How it compares with the previous resolution's paragraphs, in words.
+    change: Option<String>,
 }
 
 #[derive(Template)]
@@ -107,6 +110,8 @@ struct ResolutionPage {
     adopted: Option<String>,
     languages: String,
     previous: Option<(String, String)>,
+    /// The previous resolution's paragraphs this one no longer has: (address, number).
+    dropped: Vec<(String, u16)>,
     recalls: String,
     preamble: Vec<(String, Option<String>)>,
     paragraphs: Vec<Paragraph>,
@@ -138,6 +143,7 @@ fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
         disbursed: String::new(),
         indicators: Vec::new(),
         gap: false,
+        change: None,
     }
 }
 
@@ -179,10 +185,41 @@ pub(super) async fn resolution(
     };
     let lang = reader.lang;
     let cov = crate::mandates::coverage::coverage(&s.store, &r, s.config.results).await?;
-    let previous = match r.previous_id {
-        Some(p) => found(s.store.resolution(p).await)?
-            .map(|p| (format!("/resolutions/{}", p.id), p.symbol)),
+    let before = match r.previous_id {
+        Some(p) => found(s.store.resolution(p).await)?,
         None => None,
+    };
+    let changes = before.as_ref().map(|b| compare(b, &r));
+    let previous = before
+        .as_ref()
+        .map(|p| (format!("/resolutions/{}", p.id), p.symbol.clone()));
+    let mut paragraphs: Vec<Paragraph> = cov
+        .paragraphs
+        .iter()
+        .map(|p| covered(lang, &cov, p))
+        .collect();
+    if let Some(c) = &changes {
+        for (p, (_, change)) in paragraphs.iter_mut().zip(&c.paragraphs) {
+            p.change = Some(match change {
+                Change::Same { previous } => {
+                    t_args(lang, "mandates-same", &[("n", i64::from(*previous).into())])
+                }
+                Change::Changed { previous } => t_args(
+                    lang,
+                    "mandates-changed",
+                    &[("n", i64::from(*previous).into())],
+                ),
+                Change::New => t(lang, "mandates-new"),
+            });
+        }
+    }
+    let dropped = match (&changes, &before) {
+        (Some(c), Some(b)) => c
+            .dropped
+            .iter()
+            .map(|n| (format!("/resolutions/{}#p{n}", b.id), *n))
+            .collect(),
+        _ => Vec::new(),
     };
     let template = ResolutionPage {
         c: reader.chrome(),
@@ -197,12 +234,9 @@ pub(super) async fn resolution(
         previous,
         recalls: r.recalls.join(", "),
         preamble: r.preamble.iter().map(|p| text_in(lang, p)).collect(),
-        paragraphs: cov
-            .paragraphs
-            .iter()
-            .map(|p| covered(lang, &cov, p))
-            .collect(),
-        served: crate::presentation::i18n::t_args(
+        paragraphs,
+        dropped,
+        served: t_args(
             lang,
             "mandates-served",
             &[

@@ -241,3 +241,48 @@ on_both_backends! {
         assert_eq!(cov["paragraphs"][6]["gap"], true, "not linked before approval");
     }
 }
+
+/// A later resolution of the series, made from the English seed: it recalls 75/210, edits
+/// paragraph 2, drops paragraph 6 and adds a last one.
+fn later_text() -> Vec<u8> {
+    String::from_utf8(seed(EN))
+        .unwrap()
+        .replace("75/210. International", "78/150. International")
+        .replace("72/213 of 20 December 2017, ", "72/213 of 20 December 2017 and 75/210 of 21 December 2020, ")
+        .replace("Welcomes and recognizes the important role", "Welcomes and strongly recognizes the essential role")
+        .replace(" 6. Calls upon the Secretary-General to continue his efforts to enhance world \n\npublic awareness of the problems and needs of the Semipalatinsk region;  \n\n", "")
+        .replace(" 7. Requests the Secretary-General to report", " 6. Requests the Secretary-General to report")
+        .replace(
+            "progress made in the implementation of the present resolution.",
+            "progress made in the implementation of the present resolution;\n\n 7. Decides to include in the provisional agenda of its eighty-first session the item entitled \"Sustainable development\".",
+        )
+        .into_bytes()
+}
+
+on_both_backends! {
+    /// A later resolution links to the one it follows, whichever is imported first, and shows
+    /// which paragraphs are the same, changed, new or dropped.
+    async fn a_later_resolution_shows_what_changed(app: TestApp) {
+        // The later one first: it is linked when the earlier one arrives.
+        import(&app, &[("A-RES-78-150.en.txt", later_text())]).await.expect("later");
+        import(&app, &[(EN, seed(EN)), (ZH, seed(ZH))]).await.expect("earlier");
+        let (_, list) = app.get("/api/v1/resolutions").await;
+        assert_eq!(list["items"][0]["symbol"], "A/RES/78/150", "the latest session first");
+        let later = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let earlier = list["items"][1]["id"].as_str().unwrap().to_owned();
+        assert_eq!(list["items"][0]["previous_id"], earlier.as_str());
+
+        let (s, c) = app.get(&format!("/api/v1/resolutions/{later}/changes")).await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["paragraphs"][0], json!([1, {"change": "same", "previous": 1}]));
+        assert_eq!(c["paragraphs"][1], json!([2, {"change": "changed", "previous": 2}]));
+        assert_eq!(c["paragraphs"][6], json!([7, {"change": "new"}]));
+        assert_eq!(c["dropped"], json!([6]));
+        let (s, _) = app.get(&format!("/api/v1/resolutions/{earlier}/changes")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "the first of the series follows nothing held");
+
+        let html = app.call(axum::http::Method::GET, &format!("/resolutions/{later}?lang=en")).send().await.text();
+        assert!(html.contains("Changed (from paragraph 2)") && html.contains("New paragraph"), "{html}");
+        assert!(html.contains(&format!("/resolutions/{earlier}#p6")), "the dropped paragraph is linked");
+    }
+}
