@@ -279,6 +279,30 @@ impl Store {
         })
     }
 
+    /// Where each indicator of these programmes stands (`None` until first assessed), in a
+    /// query per 500 programmes.
+    pub async fn assessments_of(
+        &self,
+        programmes: &[ProgrammeId],
+    ) -> Result<Vec<(ProgrammeId, Option<Assessment>)>> {
+        let mut out = Vec::new();
+        for chunk in programmes.chunks(500) {
+            let mut sql =
+                Sql::new("SELECT programme_id, assessment FROM indicators WHERE programme_id IN ");
+            sql.list(chunk.iter().map(|p| Arg::Text(p.to_string())));
+            let rows: Vec<(String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_all(p).await)?;
+            for (p, a) in rows {
+                let assessment = if a == "{}" {
+                    None
+                } else {
+                    Some(serde_json::from_str(&a).map_err(corrupt)?)
+                };
+                out.push((parse_id(&p)?, assessment));
+            }
+        }
+        Ok(out)
+    }
+
     /// The indicators of a programme, with their statuses.
     pub async fn indicators_of(&self, programme: ProgrammeId) -> Result<Vec<IndicatorRow>> {
         let ids: Vec<(String,)> = on_pool!(self, p => sqlx::query_as("SELECT id FROM indicators WHERE programme_id = $1").bind(programme.to_string()).fetch_all(p).await)?;

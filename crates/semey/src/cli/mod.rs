@@ -7,6 +7,7 @@ mod funding;
 mod generate;
 mod iati;
 mod imports;
+mod mandates;
 mod opendata;
 mod progress;
 mod radiation;
@@ -72,6 +73,13 @@ pub enum Command {
         currency: String,
         /// Compute the summary this many times and report the median and 95th-percentile time
         /// (for benchmarks).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
+    /// What serves each paragraph of a resolution (its symbol, `A/RES/75/210`).
+    Coverage {
+        symbol: String,
+        /// Compute it this many times and report the median and 95th-percentile time.
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
@@ -267,6 +275,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             currency,
             repeat,
         } => funding::summary(&state, group_by, currency, repeat).await?,
+        Command::Coverage { symbol, repeat } => mandates::coverage(&state, symbol, repeat).await?,
         Command::Services(ServicesCommand::Nearest {
             lon,
             lat,

@@ -76,19 +76,11 @@ pub async fn coverage(
         .map(|p| (p.id, p))
         .collect();
     let mut statuses: BTreeMap<ProgrammeId, Vec<Status>> = BTreeMap::new();
-    for id in &ids {
-        let indicators = store.indicators_of(*id).await?;
-        statuses.insert(
-            *id,
-            indicators
-                .iter()
-                .map(|i| {
-                    i.assessment
-                        .as_ref()
-                        .map_or(Status::NotAssessed, |a| a.status(th))
-                })
-                .collect(),
-        );
+    for (p, a) in store.assessments_of(&ids).await? {
+        statuses
+            .entry(p)
+            .or_default()
+            .push(a.as_ref().map_or(Status::NotAssessed, |a| a.status(th)));
     }
     let paragraphs = resolution
         .mandates

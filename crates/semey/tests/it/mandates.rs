@@ -286,3 +286,35 @@ on_both_backends! {
         assert!(html.contains(&format!("/resolutions/{earlier}#p6")), "the dropped paragraph is linked");
     }
 }
+
+on_both_backends! {
+    /// The programmes CSV names the paragraphs a programme serves by symbol and number; a bad
+    /// reference is refused at its line, and a file without the column keeps the links held.
+    async fn the_programmes_csv_links_mandates(app: TestApp) {
+        import(&app, &[(EN, seed(EN))]).await.expect("imported");
+        let csv = |rows: &str| format!("iati_identifier,title_en,status,areas,mandates\n{rows}").into_bytes();
+        let bad = csv("XM-CSV-1,Wells,2,health,A/RES/75/210 4\nXM-CSV-2,Clinics,2,health,A/RES/75/210\n");
+        let before = app.content().await;
+        let r = semey::programmes::import::import_programmes(app.store(), &import_file("p.csv", &bad), &mut semey::import::Quiet).await;
+        let p = problems(r);
+        assert_eq!(p[0].1, "invalid_mandate", "{p:?}");
+        assert!(p[0].0.contains('3'), "the line: {p:?}");
+        assert_eq!(app.content().await, before);
+
+        let good = csv("XM-CSV-1,Wells,2,health,A/RES/75/210 4;A/RES/75/210 3\n");
+        semey::programmes::import::import_programmes(app.store(), &import_file("p.csv", &good), &mut semey::import::Quiet).await.expect("imported");
+        let (_, list) = app.get("/api/v1/programmes?q=XM-CSV-1").await;
+        let mut expected = vec![
+            semey_domain::ids::MandateId::of("A/RES/75/210", 3).to_string(),
+            semey_domain::ids::MandateId::of("A/RES/75/210", 4).to_string(),
+        ];
+        expected.sort();
+        assert_eq!(list["items"][0]["mandate_ids"], json!(expected));
+
+        let without = b"iati_identifier,title_en,status,areas\nXM-CSV-1,Wells for villages,2,health\n".to_vec();
+        semey::programmes::import::import_programmes(app.store(), &import_file("p.csv", &without), &mut semey::import::Quiet).await.expect("imported");
+        let (_, list) = app.get("/api/v1/programmes?q=XM-CSV-1").await;
+        assert_eq!(list["items"][0]["title"]["en"], "Wells for villages");
+        assert_eq!(list["items"][0]["mandate_ids"], json!(expected), "the links are kept");
+    }
+}
