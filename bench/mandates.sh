@@ -11,8 +11,8 @@ transactions=${2:-1000000}
 seeds=../shared/seeds
 cargo build --release --locked -p semey >&2
 bin=$PWD/target/release/semey
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${KEEP:-$(mktemp -d)}
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 export SEMEY_DATABASE="sqlite://$work/bench.db"
 "$bin" generate --programmes "$programmes" --transactions "$transactions" --out "$work/data" >&2
 "$bin" generate-results --programmes "$programmes" --out "$work/results" >&2

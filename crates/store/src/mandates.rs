@@ -258,6 +258,42 @@ impl Store {
         Ok((per_mandate, total.1?))
     }
 
+    /// The indicators of the programmes linked to each mandate of a resolution, counted by
+    /// their status: (mandate, status, count).
+    pub async fn mandate_indicator_counts(
+        &self,
+        resolution: ResolutionId,
+    ) -> Result<Vec<(MandateId, String, i64)>> {
+        let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT pm.mandate_id, i.status, CAST(COUNT(*) AS BIGINT) FROM programme_mandates pm \
+             JOIN mandates m ON m.id = pm.mandate_id JOIN indicators i ON i.programme_id = pm.programme_id \
+             WHERE m.resolution_id = $1 GROUP BY pm.mandate_id, i.status")
+            .bind(resolution.to_string()).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(m, s, n)| Ok((parse_id(&m)?, s, n)))
+            .collect()
+    }
+
+    /// The titles of the first `per_mandate` programmes (by IATI identifier) linked to each
+    /// mandate of a resolution: (mandate, programme, title).
+    pub async fn mandate_programme_titles(
+        &self,
+        resolution: ResolutionId,
+        per_mandate: i64,
+    ) -> Result<Vec<(MandateId, ProgrammeId, LocalText)>> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT mandate_id, programme_id, title FROM (\
+               SELECT pm.mandate_id, pm.programme_id, p.title, \
+                 ROW_NUMBER() OVER (PARTITION BY pm.mandate_id ORDER BY p.iati_identifier) AS n \
+               FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id \
+               JOIN programmes p ON p.id = pm.programme_id WHERE m.resolution_id = $1) ranked \
+             WHERE n <= $2 ORDER BY mandate_id, n")
+            .bind(resolution.to_string()).bind(per_mandate).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(m, p, t)| Ok((parse_id(&m)?, parse_id(&p)?, json(&t)?)))
+            .collect()
+    }
+
     pub async fn mandate_in(&self, tx: &mut Tx, id: MandateId) -> Result<Mandate> {
         let sql = format!("SELECT {MANDATE_COLUMNS} FROM mandates WHERE id = $1");
         on_tx!(tx, c => sqlx::query_as::<_, MandateRow>(&sql).bind(id.to_string()).fetch_optional(&mut *c).await)?

@@ -585,6 +585,7 @@ mandates-money-once = Money of the programmes linked (each counted once)
 mandates-gap = Gap: no programme serves this paragraph yet.
 mandates-programmes = Programmes serving it
 mandates-indicators = Their indicators
+mandates-more = and more:
 mandate-action-takes_note = takes note
 mandate-action-welcomes = welcomes
 mandate-action-recognizes = recognizes

@@ -579,6 +579,7 @@ mandates-money-once = Байланысты бағдарламалардың қа
 mandates-gap = Олқылық: бұл тармаққа әзірге бірде-бір бағдарлама қызмет етпейді.
 mandates-programmes = Осы тармаққа қызмет ететін бағдарламалар
 mandates-indicators = Олардың көрсеткіштері
+mandates-more = және тағы:
 mandate-action-takes_note = назарға алады
 mandate-action-welcomes = құптайды
 mandate-action-recognizes = мойындайды

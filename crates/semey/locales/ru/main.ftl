@@ -590,6 +590,7 @@ mandates-money-once = Средства связанных программ (ка
 mandates-gap = Пробел: ни одна программа пока не служит этому пункту.
 mandates-programmes = Программы по этому пункту
 mandates-indicators = Их показатели
+mandates-more = и ещё:
 mandate-action-takes_note = принимает к сведению
 mandate-action-welcomes = приветствует
 mandate-action-recognizes = признаёт

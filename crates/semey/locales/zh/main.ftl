@@ -577,6 +577,7 @@ mandates-money-once = 所关联方案的资金（每个方案只计一次）
 mandates-gap = 空白：尚无方案落实本段。
 mandates-programmes = 落实本段的方案
 mandates-indicators = 其指标
+mandates-more = 另有：
 mandate-action-takes_note = 表示注意到
 mandate-action-welcomes = 欢迎
 mandate-action-recognizes = 确认

@@ -64,7 +64,7 @@ async fn resolution_coverage(
         .resolution(parse_path_id::<ResolutionId>("resolution", &id)?)
         .await?;
     Ok(Json(
-        crate::mandates::coverage::coverage(&s.store, &r, s.config.results).await?,
+        crate::mandates::coverage::coverage(&s.store, &r).await?,
     ))
 }
 

@@ -17,9 +17,7 @@ pub(super) async fn coverage(
         let started = Instant::now();
         // What the coverage page and API do: the resolution, then its coverage.
         let r = state.store.resolution(id).await?;
-        last = Some(
-            crate::mandates::coverage::coverage(&state.store, &r, state.config.results).await?,
-        );
+        last = Some(crate::mandates::coverage::coverage(&state.store, &r).await?);
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     let c = last.expect("computed at least once");

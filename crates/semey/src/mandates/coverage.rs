@@ -6,8 +6,7 @@ use crate::AppError;
 use semey_domain::funding::Sums;
 use semey_domain::ids::{MandateId, ProgrammeId, ResolutionId};
 use semey_domain::mandate::{Mandate, Resolution};
-use semey_domain::programme::Programme;
-use semey_domain::results::{Status, Thresholds};
+use semey_domain::LocalText;
 use semey_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -27,6 +26,9 @@ pub struct ParagraphCoverage {
     pub indicators: BTreeMap<String, usize>,
     /// Nothing serves it yet.
     pub gap: bool,
+    /// The first programmes (by identifier) with their titles, for the page.
+    #[serde(skip)]
+    pub shown: Vec<(ProgrammeId, LocalText)>,
 }
 
 /// A resolution's coverage.
@@ -38,9 +40,6 @@ pub struct Coverage {
     pub paragraphs: Vec<ParagraphCoverage>,
     /// The money of every programme linked to any paragraph, each counted once.
     pub usd: Sums,
-    /// The programmes linked, with their titles (for the page).
-    #[serde(skip)]
-    pub programmes: BTreeMap<ProgrammeId, Programme>,
 }
 
 impl Coverage {
@@ -54,55 +53,41 @@ impl Coverage {
     }
 }
 
+/// Programmes named on a paragraph of the page (the API lists them all).
+const SHOWN: i64 = 10;
+
 /// The coverage of a stored resolution.
-pub async fn coverage(
-    store: &Store,
-    resolution: &Resolution,
-    th: Thresholds,
-) -> Result<Coverage, AppError> {
+pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage, AppError> {
     let links = store.mandate_programmes(resolution.id).await?;
     let (money, total) = store.mandate_money(resolution.id).await?;
     let money: BTreeMap<MandateId, Sums> = money.into_iter().collect();
-    let ids: Vec<ProgrammeId> = {
-        let mut v: Vec<ProgrammeId> = links.iter().map(|(_, p)| *p).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let programmes: BTreeMap<ProgrammeId, Programme> = store
-        .programmes_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut statuses: BTreeMap<ProgrammeId, Vec<Status>> = BTreeMap::new();
-    for (p, a) in store.assessments_of(&ids).await? {
-        statuses
-            .entry(p)
+    let mut counts: BTreeMap<MandateId, BTreeMap<String, usize>> = BTreeMap::new();
+    for (m, status, n) in store.mandate_indicator_counts(resolution.id).await? {
+        counts
+            .entry(m)
             .or_default()
-            .push(a.as_ref().map_or(Status::NotAssessed, |a| a.status(th)));
+            .insert(status, usize::try_from(n).unwrap_or(0));
+    }
+    let mut shown: BTreeMap<MandateId, Vec<(ProgrammeId, LocalText)>> = BTreeMap::new();
+    for (m, p, title) in store.mandate_programme_titles(resolution.id, SHOWN).await? {
+        shown.entry(m).or_default().push((p, title));
+    }
+    let mut by_mandate: BTreeMap<MandateId, Vec<ProgrammeId>> = BTreeMap::new();
+    for (m, p) in links {
+        by_mandate.entry(m).or_default().push(p);
     }
     let paragraphs = resolution
         .mandates
         .iter()
         .map(|m| {
-            let programme_ids: Vec<ProgrammeId> = links
-                .iter()
-                .filter(|(mid, _)| *mid == m.id)
-                .map(|(_, p)| *p)
-                .collect();
-            let mut indicators: BTreeMap<String, usize> = BTreeMap::new();
-            for p in &programme_ids {
-                for s in statuses.get(p).into_iter().flatten() {
-                    *indicators.entry(s.as_str().to_owned()).or_default() += 1;
-                }
-            }
+            let programme_ids = by_mandate.remove(&m.id).unwrap_or_default();
             ParagraphCoverage {
                 mandate: m.clone(),
                 gap: programme_ids.is_empty(),
                 usd: money.get(&m.id).copied().unwrap_or_default(),
                 programme_ids,
-                indicators,
+                indicators: counts.remove(&m.id).unwrap_or_default(),
+                shown: shown.remove(&m.id).unwrap_or_default(),
             }
         })
         .collect();
@@ -111,6 +96,5 @@ pub async fn coverage(
         symbol: resolution.symbol.clone(),
         paragraphs,
         usd: total,
-        programmes,
     })
 }

@@ -3,7 +3,7 @@
 //! and by when.
 
 use super::context::*;
-use crate::mandates::coverage::{Coverage, ParagraphCoverage};
+use crate::mandates::coverage::ParagraphCoverage;
 use crate::presentation::format;
 use crate::presentation::i18n::t;
 use crate::presentation::i18n::t_args;
@@ -90,8 +90,9 @@ struct Paragraph {
     addressees: String,
     deadline: Option<String>,
     corrected: bool,
-    /// (address, title) of the programmes that serve it.
+    /// (address, title) of the first programmes that serve it, and how many more do.
     programmes: Vec<(String, String)>,
+    more: usize,
     committed: String,
     disbursed: String,
     /// (status's words, its code, how many indicators).
@@ -139,6 +140,7 @@ fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
         deadline: m.deadline.map(|d| format::date(lang, d)),
         corrected: m.corrected,
         programmes: Vec::new(),
+        more: 0,
         committed: String::new(),
         disbursed: String::new(),
         indicators: Vec::new(),
@@ -148,19 +150,14 @@ fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
 }
 
 /// A paragraph with what serves it.
-fn covered(lang: Lang, c: &Coverage, p: &ParagraphCoverage) -> Paragraph {
+fn covered(lang: Lang, p: &ParagraphCoverage) -> Paragraph {
     let mut out = paragraph(lang, &p.mandate);
     out.programmes = p
-        .programme_ids
+        .shown
         .iter()
-        .filter_map(|id| c.programmes.get(id))
-        .map(|prog| {
-            (
-                format!("/programmes/{}", prog.id),
-                text_in(lang, &prog.title).0,
-            )
-        })
+        .map(|(id, title)| (format!("/programmes/{id}"), text_in(lang, title).0))
         .collect();
+    out.more = p.programme_ids.len().saturating_sub(p.shown.len());
     out.committed = format::money(lang, p.usd.committed, "USD");
     out.disbursed = format::money(lang, p.usd.disbursed, "USD");
     out.indicators = p
@@ -184,7 +181,7 @@ pub(super) async fn resolution(
         return Ok(reader.not_found());
     };
     let lang = reader.lang;
-    let cov = crate::mandates::coverage::coverage(&s.store, &r, s.config.results).await?;
+    let cov = crate::mandates::coverage::coverage(&s.store, &r).await?;
     let before = match r.previous_id {
         Some(p) => found(s.store.resolution(p).await)?,
         None => None,
@@ -193,11 +190,7 @@ pub(super) async fn resolution(
     let previous = before
         .as_ref()
         .map(|p| (format!("/resolutions/{}", p.id), p.symbol.clone()));
-    let mut paragraphs: Vec<Paragraph> = cov
-        .paragraphs
-        .iter()
-        .map(|p| covered(lang, &cov, p))
-        .collect();
+    let mut paragraphs: Vec<Paragraph> = cov.paragraphs.iter().map(|p| covered(lang, p)).collect();
     if let Some(c) = &changes {
         for (p, (_, change)) in paragraphs.iter_mut().zip(&c.paragraphs) {
             p.change = Some(match change {
