@@ -243,7 +243,7 @@ impl Store {
             .join(", ");
         let per = format!(
             "SELECT pm.mandate_id, {sums} FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id \
-             JOIN funding_rollup_year r ON r.programme_id = pm.programme_id WHERE m.resolution_id = $1 GROUP BY pm.mandate_id"
+             JOIN funding_rollup_programme r ON r.programme_id = pm.programme_id WHERE m.resolution_id = $1 GROUP BY pm.mandate_id"
         );
         let rows = on_pool!(self, p => sqlx::query(&per).bind(resolution.to_string()).fetch_all(p).await.map(|rows| rows.iter().map(sums_row).collect::<Vec<_>>()))?;
         let per_mandate = rows
@@ -251,7 +251,7 @@ impl Store {
             .map(|(id, s)| Ok((parse_id(&id?)?, s?)))
             .collect::<Result<Vec<_>>>()?;
         let once = format!(
-            "SELECT '' AS id, {sums} FROM funding_rollup_year r WHERE r.programme_id IN \
+            "SELECT '' AS id, {sums} FROM funding_rollup_programme r WHERE r.programme_id IN \
              (SELECT pm.programme_id FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id WHERE m.resolution_id = $1)"
         );
         let total = on_pool!(self, p => sqlx::query(&once).bind(resolution.to_string()).fetch_one(p).await.map(|row| sums_row(&row)))?;

@@ -178,6 +178,9 @@ impl Store {
             on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
 
+        let touched: BTreeSet<ProgrammeId> =
+            deltas.iter().map(|(k, _, _)| k.programme_id).collect();
+        self.refresh_programme_totals(tx, &touched).await?;
         // The cube grows by each delta split over its programme's areas.
         let shares: Vec<(String, String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT programme_id, area, share FROM programme_areas").fetch_all(&mut *c).await)?;
         let mut areas: std::collections::HashMap<String, Vec<(String, f64)>> =
@@ -251,7 +254,32 @@ impl Store {
                 on_tx!(tx, c => bind_args!(sqlx::query(s), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
             }
         }
+        self.refresh_programme_totals(tx, programmes).await?;
         self.adjust_area_cube(tx, programmes, Sign::Add).await
+    }
+
+    /// Each of `programmes`' totals over all years and origins, summed again from its roll-up
+    /// rows (all programmes' when the set is large).
+    async fn refresh_programme_totals(
+        &self,
+        tx: &mut Tx,
+        programmes: &BTreeSet<ProgrammeId>,
+    ) -> Result<()> {
+        let (cols, sums) = sum_columns();
+        for cond in programme_conditions(programmes) {
+            let statements = [
+                format!("DELETE FROM funding_rollup_programme{}", cond.text),
+                format!(
+                    "INSERT INTO funding_rollup_programme (programme_id, {cols}) \
+                     SELECT programme_id, {sums} FROM funding_rollup_year{} GROUP BY programme_id",
+                    cond.text
+                ),
+            ];
+            for s in &statements {
+                on_tx!(tx, c => bind_args!(sqlx::query(s), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        Ok(())
     }
 
     /// Takes the money of `programmes` out of the area cube (`Sign::Remove`, before their
