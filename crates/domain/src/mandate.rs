@@ -350,13 +350,18 @@ pub fn read_text(lang: Lang, text: &str) -> Result<ResolutionText, Invalid> {
         });
     };
     let opening = ASSEMBLY.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s);
-    let Some(assembly) = lines.iter().enumerate().skip(start).find_map(|(i, l)| {
-        let t = l.trim().trim_end_matches([',', '，', ' ']);
-        match opening {
-            Some(o) => (t == o).then_some(i),
-            None => ASSEMBLY.iter().any(|(_, o)| t == *o).then_some(i),
-        }
-    }) else {
+    // The preamble opens after the title, on the line naming the Assembly.
+    let Some(assembly) = lines[start..]
+        .iter()
+        .position(|l| {
+            let t = l.trim().trim_end_matches([',', '，', ' ']);
+            match opening {
+                Some(o) => t == o,
+                None => ASSEMBLY.iter().any(|(_, o)| t == *o),
+            }
+        })
+        .map(|i| start + i)
+    else {
         return Err(Invalid {
             errors: vec![problem(
                 lang,
