@@ -94,3 +94,19 @@ entity_id!(
     /// resolution's symbol and the paragraph's number).
     MandateId
 );
+entity_id!(
+    /// Identifies a body of the coordination mechanism (a steering committee, a working group).
+    BodyId
+);
+entity_id!(
+    /// Identifies a meeting of a coordination body.
+    MeetingId
+);
+entity_id!(
+    /// Identifies a decision taken at a meeting.
+    DecisionId
+);
+entity_id!(
+    /// Identifies an action item: work someone owns, with a deadline.
+    ActionItemId
+);

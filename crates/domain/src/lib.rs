@@ -54,6 +54,7 @@ macro_rules! string_enum {
 pub mod access;
 pub mod account;
 pub mod contribution;
+pub mod coordination;
 pub mod currency;
 pub mod error;
 pub mod funding;

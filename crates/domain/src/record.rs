@@ -20,6 +20,10 @@ pub enum RecordKind {
     ExchangeRate,
     TubeFactor,
     Mandate,
+    Body,
+    Meeting,
+    Decision,
+    ActionItem,
     Account,
 }
 
@@ -35,7 +39,7 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 17] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
@@ -48,6 +52,10 @@ impl RecordKind {
         RecordKind::ExchangeRate,
         RecordKind::TubeFactor,
         RecordKind::Mandate,
+        RecordKind::Body,
+        RecordKind::Meeting,
+        RecordKind::Decision,
+        RecordKind::ActionItem,
         RecordKind::Account,
     ];
 
@@ -66,6 +74,10 @@ impl RecordKind {
             RecordKind::ExchangeRate => "exchange_rate",
             RecordKind::TubeFactor => "tube_factor",
             RecordKind::Mandate => "mandate",
+            RecordKind::Body => "body",
+            RecordKind::Meeting => "meeting",
+            RecordKind::Decision => "decision",
+            RecordKind::ActionItem => "action_item",
             RecordKind::Account => "account",
         }
     }
@@ -84,11 +96,15 @@ impl RecordKind {
             | RecordKind::Contribution
             | RecordKind::Service
             | RecordKind::Result
-            | RecordKind::IndicatorPeriod => Stewards::Organisations,
+            | RecordKind::IndicatorPeriod
+            | RecordKind::ActionItem => Stewards::Organisations,
             RecordKind::Place
             | RecordKind::ExchangeRate
             | RecordKind::TubeFactor
-            | RecordKind::Mandate => Stewards::Coordinators,
+            | RecordKind::Mandate
+            | RecordKind::Body
+            | RecordKind::Meeting
+            | RecordKind::Decision => Stewards::Coordinators,
             RecordKind::Account => Stewards::Administrators,
         }
     }
@@ -128,7 +144,8 @@ mod tests {
                 RecordKind::Contribution,
                 RecordKind::Service,
                 RecordKind::Result,
-                RecordKind::IndicatorPeriod
+                RecordKind::IndicatorPeriod,
+                RecordKind::ActionItem
             ]
         );
     }

@@ -10,6 +10,7 @@ pub mod api;
 mod app;
 pub mod cli;
 pub mod config;
+pub mod coordination;
 pub mod demo;
 pub mod error;
 pub mod funding;

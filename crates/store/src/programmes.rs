@@ -583,7 +583,7 @@ impl Store {
     }
 
     /// Which of `values` the column `column` of `table` holds (one query per 500 values).
-    async fn present(
+    pub(crate) async fn present(
         &self,
         tx: &mut Tx,
         table: &str,

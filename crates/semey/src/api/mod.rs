@@ -3,6 +3,7 @@
 //! Handlers only translate: parse the request, call a service or the store, shape the answer.
 
 mod common;
+mod coordination;
 pub mod data;
 mod extract;
 mod funding;
@@ -45,6 +46,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "workflow", description = "What editors propose, and its approval by coordinators"),
         (name = "results", description = "Results chains, indicators, their periods' targets and actuals, and whether programmes are on track"),
         (name = "mandates", description = "The General Assembly's resolutions on the region, their operative paragraphs as mandates, and who is asked to do what by when"),
+        (name = "coordination", description = "The coordination mechanism: bodies and their members, meetings (public once published), decisions and action items"),
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "data", description = "Open data: the catalogue (DCAT-AP) and every public list as CSV, XLSX, JSON and GeoJSON, with the list's filters"),
         (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
@@ -64,6 +66,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(radiation::routes())
         .merge(services::routes())
         .merge(mandates::routes())
+        .merge(coordination::routes())
         .merge(results::routes())
         .merge(iati::routes())
         .merge(data::routes())

@@ -3,6 +3,7 @@
 //! and the paragraphs with nothing behind them, which are the gaps.
 
 use crate::AppError;
+use semey_domain::coordination::{ActionItem, Decision};
 use semey_domain::funding::Sums;
 use semey_domain::ids::{MandateId, ProgrammeId, ResolutionId};
 use semey_domain::mandate::{Mandate, Resolution};
@@ -24,7 +25,11 @@ pub struct ParagraphCoverage {
     /// Their indicators by status (`on_track`, `at_risk`, `off_track`, `not_reported`,
     /// `not_assessed`).
     pub indicators: BTreeMap<String, usize>,
-    /// Nothing serves it yet.
+    /// The published decisions of the coordination mechanism that serve it.
+    pub decisions: Vec<Decision>,
+    /// The published action items that serve it.
+    pub actions: Vec<ActionItem>,
+    /// Nothing serves it yet: no programme, decision or action item.
     pub gap: bool,
     /// The first programmes (by identifier) with their titles, for the page.
     #[serde(skip)]
@@ -72,6 +77,15 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
     for (m, p, title) in store.mandate_programme_titles(resolution.id, SHOWN).await? {
         shown.entry(m).or_default().push((p, title));
     }
+    let (decided, acted) = store.mandate_followups(resolution.id).await?;
+    let mut decisions: BTreeMap<MandateId, Vec<Decision>> = BTreeMap::new();
+    for (m, d) in decided {
+        decisions.entry(m).or_default().push(d);
+    }
+    let mut actions: BTreeMap<MandateId, Vec<ActionItem>> = BTreeMap::new();
+    for (m, a) in acted {
+        actions.entry(m).or_default().push(a);
+    }
     let mut by_mandate: BTreeMap<MandateId, Vec<ProgrammeId>> = BTreeMap::new();
     for (m, p) in links {
         by_mandate.entry(m).or_default().push(p);
@@ -81,9 +95,13 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
         .iter()
         .map(|m| {
             let programme_ids = by_mandate.remove(&m.id).unwrap_or_default();
+            let decisions = decisions.remove(&m.id).unwrap_or_default();
+            let actions = actions.remove(&m.id).unwrap_or_default();
             ParagraphCoverage {
                 mandate: m.clone(),
-                gap: programme_ids.is_empty(),
+                gap: programme_ids.is_empty() && decisions.is_empty() && actions.is_empty(),
+                decisions,
+                actions,
                 usd: money.get(&m.id).copied().unwrap_or_default(),
                 programme_ids,
                 indicators: counts.remove(&m.id).unwrap_or_default(),

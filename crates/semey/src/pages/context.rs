@@ -100,6 +100,10 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         RecordKind::ExchangeRate => "/api/v1/exchange-rates".to_owned(),
         RecordKind::TubeFactor => "/radiation/datasets".to_owned(),
         RecordKind::Mandate => format!("/mandates/{id}"),
+        RecordKind::Body => format!("/coordination/bodies/{id}"),
+        RecordKind::Meeting => format!("/meetings/{id}"),
+        RecordKind::Decision => format!("/api/v1/decisions/{id}"),
+        RecordKind::ActionItem => format!("/workspace/action-items/{id}"),
         RecordKind::Account => "/workspace/users".to_owned(),
     }
 }

@@ -98,6 +98,8 @@ struct Paragraph {
     /// (status's words, its code, how many indicators).
     indicators: Vec<(String, String, usize)>,
     gap: bool,
+    /// (address, words) of the decisions and action items of the mechanism that serve it.
+    followups: Vec<(String, String)>,
     /// How it compares with the previous resolution's paragraphs, in words.
     change: Option<String>,
 }
@@ -145,6 +147,7 @@ fn paragraph(lang: Lang, m: &Mandate) -> Paragraph {
         disbursed: String::new(),
         indicators: Vec::new(),
         gap: false,
+        followups: Vec::new(),
         change: None,
     }
 }
@@ -166,6 +169,37 @@ fn covered(lang: Lang, p: &ParagraphCoverage) -> Paragraph {
         .map(|(code, n)| (t(lang, &format!("results-status-{code}")), code.clone(), *n))
         .collect();
     out.gap = p.gap;
+    let today = crate::results::today();
+    out.followups = p
+        .decisions
+        .iter()
+        .map(|d| {
+            (
+                format!("/meetings/{}#decision-{}", d.meeting_id, d.number),
+                format!(
+                    "{} {}: {}",
+                    t(lang, "coordination-decision"),
+                    d.number,
+                    text_in(lang, &d.text).0
+                ),
+            )
+        })
+        .chain(p.actions.iter().map(|a| {
+            let overdue = if a.overdue(today) {
+                format!(" — {}", t(lang, "coordination-overdue"))
+            } else {
+                String::new()
+            };
+            (
+                format!("/meetings/{}#action-{}", a.meeting_id, a.id),
+                format!(
+                    "{} ({}){overdue}",
+                    text_in(lang, &a.title).0,
+                    t(lang, &format!("action-status-{}", a.status.as_str()))
+                ),
+            )
+        }))
+        .collect();
     out
 }
 

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod cache;
 pub(crate) mod context;
+pub(crate) mod coordination;
 mod data;
 mod funding;
 mod home;
@@ -48,6 +49,11 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/resolutions", get(mandates::resolutions)),
         Route::page("/resolutions/{id}", get(mandates::resolution)),
         Route::page("/mandates/{id}", get(mandates::mandate)),
+        Route::page("/coordination", get(coordination::overview)),
+        Route::page("/coordination/bodies/{id}", get(coordination::body)),
+        Route::page("/coordination/actions", get(coordination::action_items)),
+        Route::action("/coordination/meetings.ics", get(coordination::calendar)),
+        Route::page("/meetings/{id}", get(coordination::meeting)),
         Route::page("/services", get(services::finder)),
         Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),

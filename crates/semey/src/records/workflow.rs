@@ -9,6 +9,7 @@ use crate::accounts::actor::Actor;
 use crate::AppError;
 use semey_domain::account::Account;
 use semey_domain::contribution::Contribution;
+use semey_domain::coordination::{ActionItem, Body, Decision, Meeting};
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::OrganisationId;
@@ -218,10 +219,16 @@ async fn apply(
         RecordKind::IndicatorPeriod => {
             apply_as::<Period>(store, tx, actor, p, content, publish).await
         }
+        RecordKind::ActionItem => {
+            apply_as::<ActionItem>(store, tx, actor, p, content, publish).await
+        }
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
         | RecordKind::Mandate
+        | RecordKind::Body
+        | RecordKind::Meeting
+        | RecordKind::Decision
         | RecordKind::Account => Err(AppError::Conflict(
             "records of this kind are written by coordinators or administrators, never proposed",
         )),
@@ -275,6 +282,10 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::ExchangeRate => now::<FxRate>(store, p).await,
         RecordKind::TubeFactor => now::<Factor>(store, p).await,
         RecordKind::Mandate => now::<semey_domain::mandate::Mandate>(store, p).await,
+        RecordKind::Body => now::<Body>(store, p).await,
+        RecordKind::Meeting => now::<Meeting>(store, p).await,
+        RecordKind::Decision => now::<Decision>(store, p).await,
+        RecordKind::ActionItem => now::<ActionItem>(store, p).await,
         RecordKind::Account => now::<Account>(store, p).await,
     }
 }

@@ -69,6 +69,14 @@ pub(super) struct Options {
     pub(super) measures: Vec<Choice>,
     pub(super) directions: Vec<Choice>,
     pub(super) yes_no: Vec<Choice>,
+    /// The coordination mechanism's forms: kinds of body, members' roles, bodies, meetings,
+    /// decisions and action items' statuses.
+    pub(super) body_kinds: Vec<Choice>,
+    pub(super) member_roles: Vec<Choice>,
+    pub(super) bodies: Vec<Choice>,
+    pub(super) meetings: Vec<Choice>,
+    pub(super) decisions: Vec<Choice>,
+    pub(super) action_statuses: Vec<Choice>,
     /// Aid, finance and flow type and tied status: each field's name, label and choices.
     pub(super) terms: Vec<(String, String, Vec<Choice>)>,
 }
@@ -130,6 +138,68 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .collect::<Vec<_>>(),
         )
     };
+    let mandates = || async {
+        let mut list: Vec<Choice> = Vec::new();
+        for r in s.store.resolutions().await? {
+            for m in &r.mandates {
+                let who: Vec<String> = m
+                    .addressees
+                    .iter()
+                    .map(|a| t(lang, &format!("mandate-addressee-{}", a.as_str())))
+                    .collect();
+                list.push((
+                    m.id.to_string(),
+                    format!(
+                        "{} ¶ {} — {}{}",
+                        r.symbol,
+                        m.number,
+                        t(lang, &format!("mandate-action-{}", m.action.as_str())),
+                        if who.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", who.join(", "))
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok::<_, AppError>(list)
+    };
+    let meetings = || async {
+        let bodies: std::collections::HashMap<_, _> = s
+            .store
+            .bodies()
+            .await?
+            .into_iter()
+            .map(|b| (b.id, best(&b.name)))
+            .collect();
+        let (list, _) = s
+            .store
+            .meetings(
+                &semey_store::MeetingFilter {
+                    latest_first: true,
+                    ..Default::default()
+                },
+                semey_store::Audience::All,
+                Page::new(Some(Page::MAX_LIMIT), None),
+            )
+            .await?;
+        Ok::<_, AppError>(
+            list.iter()
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        format!(
+                            "{} — {} ({})",
+                            semey_store::local_time(m.starts_at).replace('T', " "),
+                            best(&m.title),
+                            bodies.get(&m.body_id).cloned().unwrap_or_default()
+                        ),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
     match kind {
         "organisation" => {
             o.org_types = semey_domain::organisation::OrganisationType::CODES
@@ -151,29 +221,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .iter()
                 .map(|g| tr("group", g.as_str()))
                 .collect();
-            for r in s.store.resolutions().await? {
-                for m in &r.mandates {
-                    let who: Vec<String> = m
-                        .addressees
-                        .iter()
-                        .map(|a| t(lang, &format!("mandate-addressee-{}", a.as_str())))
-                        .collect();
-                    o.mandates.push((
-                        m.id.to_string(),
-                        format!(
-                            "{} ¶ {} — {}{}",
-                            r.symbol,
-                            m.number,
-                            t(lang, &format!("mandate-action-{}", m.action.as_str())),
-                            if who.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {}", who.join(", "))
-                            }
-                        ),
-                    ));
-                }
-            }
+            o.mandates = mandates().await?;
             o.vocabularies = vec![
                 ("dac5".into(), t(lang, "vocabulary-dac5")),
                 ("custom".into(), t(lang, "vocabulary-custom")),
@@ -214,6 +262,77 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .collect();
             o.programmes = programmes().await?;
             o.terms = terms_choices();
+        }
+        "body" => {
+            use semey_domain::coordination::{BodyKind, MemberRole};
+            o.organisations = organisations().await?;
+            o.areas = ThematicArea::ALL
+                .iter()
+                .map(|a| tr("area", a.as_str()))
+                .collect();
+            o.body_kinds = BodyKind::ALL
+                .iter()
+                .map(|k| tr("body-kind", k.as_str()))
+                .collect();
+            o.member_roles = MemberRole::ALL
+                .iter()
+                .map(|r| tr("member-role", r.as_str()))
+                .collect();
+        }
+        "meeting" => {
+            o.bodies = s
+                .store
+                .bodies()
+                .await?
+                .iter()
+                .map(|b| (b.id.to_string(), best(&b.name)))
+                .collect();
+            o.organisations = organisations().await?;
+            let mut at: Vec<Choice> = s
+                .store
+                .places_at_level(PlaceLevel::Settlement, false)
+                .await?
+                .iter()
+                .map(|r| (r.place.id.to_string(), best(&r.place.name)))
+                .collect();
+            at.sort_by(|a, b| a.1.cmp(&b.1));
+            o.places = at;
+            o.yes_no = vec![
+                ("true".into(), t(lang, "form-yes")),
+                ("false".into(), t(lang, "form-no")),
+            ];
+        }
+        "decision" => {
+            o.meetings = meetings().await?;
+            o.mandates = mandates().await?;
+        }
+        "action_item" => {
+            use semey_domain::coordination::ActionStatus;
+            o.meetings = meetings().await?;
+            o.organisations = organisations().await?;
+            o.mandates = mandates().await?;
+            o.action_statuses = ActionStatus::ALL
+                .iter()
+                .map(|a| tr("action-status", a.as_str()))
+                .collect();
+            let (decisions, _) = s
+                .store
+                .decisions(
+                    None,
+                    None,
+                    None,
+                    semey_store::Audience::All,
+                    Page::new(Some(Page::MAX_LIMIT), None),
+                )
+                .await?;
+            o.decisions = decisions
+                .iter()
+                .map(|d| {
+                    let text = best(&d.text);
+                    let short: String = text.chars().take(80).collect();
+                    (d.id.to_string(), format!("{} — {short}", d.number))
+                })
+                .collect();
         }
         "service" => {
             use semey_domain::service::{ServiceCategory, ServiceStatus, DAYS};
@@ -575,6 +694,10 @@ pub(super) const SERVICE_LISTS: &[&str] = &[
     "result_ids",
 ];
 pub(super) const SERVICE_ARRAYS: &[&str] = &["locations", "visits"];
+pub(super) const BODY_ARRAYS: &[&str] = &["members"];
+pub(super) const MEETING_ARRAYS: &[&str] = &["agenda", "participants", "documents"];
+pub(super) const DECISION_LISTS: &[&str] = &["programme_ids"];
+pub(super) const ACTION_ARRAYS: &[&str] = &["notes"];
 pub(super) const RESULT_LISTS: &[&str] = &["indicators[].levels"];
 pub(super) const RESULT_ARRAYS: &[&str] = &["indicators"];
 pub(super) const PROGRAMME_LISTS: &[&str] = &["sdg_targets"];

@@ -20,9 +20,16 @@ pub(super) struct IndexPage {
     services: Vec<Choice>,
     /// Services nobody has confirmed for more than a year, for coordinators to check.
     to_check: Vec<Choice>,
+    /// Action items past their deadline: all of them for coordinators, the reader's
+    /// organisation's for its people.
+    overdue: Vec<crate::pages::coordination::ActionView>,
 }
 
-pub(super) async fn index(State(s): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+pub(super) async fn index(
+    State(s): State<AppState>,
+    reader: Reader,
+    actor: crate::accounts::Actor,
+) -> Result<Response, AppError> {
     let (lang, query, chosen) = (reader.lang, reader.query.clone(), reader.chosen);
     let uri = &reader.uri;
     let q = query.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone());
@@ -66,7 +73,27 @@ pub(super) async fn index(State(s): State<AppState>, reader: Reader) -> Result<R
             .map(|sv| (sv.id.to_string(), best(&sv.name)))
             .collect()
     };
+    let overdue = match crate::coordination::audience(&actor) {
+        semey_store::Audience::Public => Vec::new(),
+        seen => {
+            let owner = match seen {
+                semey_store::Audience::Organisation(o) => Some(o),
+                _ => None,
+            };
+            let f = semey_store::ActionFilter {
+                owner,
+                overdue_on: Some(crate::results::today()),
+                ..Default::default()
+            };
+            let (items, _) = s
+                .store
+                .action_items(&f, seen, Page::new(Some(100), None))
+                .await?;
+            crate::pages::coordination::action_views(&s.store, lang, &items).await?
+        }
+    };
     let template = IndexPage {
+        overdue,
         services: choices(&services),
         to_check: choices(&to_check),
         organisations: orgs

@@ -5,6 +5,7 @@
 
 mod audit;
 mod common;
+mod coordination;
 mod form;
 mod funding;
 mod iati;
@@ -36,6 +37,7 @@ pub fn form_routes() -> Vec<Route> {
     all.extend(funding::form_routes());
     all.extend(results::form_routes());
     all.extend(services::form_routes());
+    all.extend(coordination::form_routes());
     all
 }
 

@@ -328,12 +328,16 @@ fn proposal_form(
         RecordKind::Contribution => Some(("contribution", "form-edit-contribution", &[])),
         RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
         RecordKind::Service => Some(("service", "form-edit-service", SERVICE_LISTS)),
+        RecordKind::ActionItem => Some(("action_item", "form-edit-action_item", &[])),
         // Results and their values are entered through the API and the values import.
         RecordKind::Result | RecordKind::IndicatorPeriod => None,
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
         | RecordKind::Mandate
+        | RecordKind::Body
+        | RecordKind::Meeting
+        | RecordKind::Decision
         | RecordKind::Account => None,
     }
 }
@@ -382,8 +386,15 @@ async fn post_proposal_edit(
             form::read::<ServiceInput>(&plain, SERVICE_LISTS, SERVICE_ARRAYS),
             |i| i.check(Default::default()).map(drop),
         ),
+        RecordKind::ActionItem => checked(
+            form::read::<semey_domain::coordination::ActionItemInput>(&plain, &[], ACTION_ARRAYS),
+            |i| i.check(Default::default()).map(drop),
+        ),
         RecordKind::Result
         | RecordKind::IndicatorPeriod
+        | RecordKind::Body
+        | RecordKind::Meeting
+        | RecordKind::Decision
         | RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
