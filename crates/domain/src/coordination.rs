@@ -413,10 +413,15 @@ pub struct DecisionInput {
     pub programme_ids: Vec<ProgrammeId>,
 }
 
-fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort();
-    v.dedup();
-    v
+/// The list as given, each value once (so an error's index names the value as sent).
+fn once<T: PartialEq>(v: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(v.len());
+    for x in v {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 impl DecisionInput {
@@ -442,8 +447,8 @@ impl DecisionInput {
             meeting_id: self.meeting_id,
             number: self.number,
             text,
-            mandate_ids: sorted(self.mandate_ids),
-            programme_ids: sorted(self.programme_ids),
+            mandate_ids: once(self.mandate_ids),
+            programme_ids: once(self.programme_ids),
         })
     }
 }
@@ -586,7 +591,7 @@ impl ActionItemInput {
             deadline: deadline.expect("checked"),
             status: status.expect("checked"),
             notes,
-            mandate_ids: sorted(self.mandate_ids),
+            mandate_ids: once(self.mandate_ids),
         })
     }
 }

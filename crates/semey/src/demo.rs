@@ -49,6 +49,42 @@ const CONTRIBUTIONS: &[u8] = include_bytes!("../demo/contributions.csv");
 const SERVICES: &[u8] = include_bytes!("../demo/services.json");
 const RESULTS: &[u8] = include_bytes!("../demo/results.json");
 const INDICATOR_VALUES: &[u8] = include_bytes!("../demo/indicator-values.csv");
+const COORDINATION: &[u8] = include_bytes!("../demo/coordination.json");
+
+/// Everything the demo holds, in the order it depends on itself: the demo dataset, the
+/// synthetic radiation survey, the resolutions in `config.resolutions_dir`, and the
+/// coordination mechanism (whose decisions name the resolution's paragraphs). A line for each.
+pub async fn load_all(
+    store: &Store,
+    config: &crate::config::Config,
+) -> Result<Vec<String>, AppError> {
+    Ok(vec![
+        load(store).await?.to_string(),
+        load_radiation(store, &config.radiation).await?,
+        load_resolutions(store, std::path::Path::new(&config.resolutions_dir)).await?,
+        load_coordination(store).await?,
+    ])
+}
+
+/// The illustrative bodies, meetings, decisions and action items, through the import users
+/// run (`semey import coordination`); without the resolution they serve, nothing.
+pub async fn load_coordination(store: &Store) -> Result<String, AppError> {
+    if store.resolutions().await?.is_empty() {
+        return Ok(
+            "no coordination mechanism: its decisions serve A/RES/75/210, which is not held".into(),
+        );
+    }
+    let src = Source::new(
+        "demo/coordination.json",
+        COORDINATION,
+        Actor::command_line(),
+    );
+    let report = crate::coordination::import::import_coordination(store, &src, &mut Quiet).await?;
+    Ok(format!(
+        "coordination mechanism (illustrative): {} bodies, meetings, decisions and action items",
+        report.rows
+    ))
+}
 
 /// What the demo loaded.
 #[derive(Debug, Default)]

@@ -90,7 +90,7 @@ impl Store {
         }
         let id = b.id.to_string();
         on_tx!(tx, c => sqlx::query("INSERT INTO bodies (id, doc, updated_at) VALUES ($1, $2, $3) \
-            ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at")
+            ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at WHERE bodies.doc <> excluded.doc")
             .bind(&id).bind(to_json(b)).bind(crate::db::now()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         on_tx!(tx, c => sqlx::query("DELETE FROM body_members WHERE body_id = $1").bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         for o in orgs {
@@ -168,7 +168,7 @@ impl Store {
         }
         on_tx!(tx, c => sqlx::query("INSERT INTO meetings (id, body_id, starts_at, published, doc, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
             ON CONFLICT (id) DO UPDATE SET body_id = excluded.body_id, starts_at = excluded.starts_at, published = excluded.published, \
-            doc = excluded.doc, updated_at = excluded.updated_at")
+            doc = excluded.doc, updated_at = excluded.updated_at WHERE meetings.doc <> excluded.doc")
             .bind(m.id.to_string()).bind(m.body_id.to_string()).bind(local(m.starts_at)).bind(m.published)
             .bind(to_json(m)).bind(crate::db::now()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -262,7 +262,7 @@ impl Store {
         }
         let id = d.id.to_string();
         on_tx!(tx, c => sqlx::query("INSERT INTO decisions (id, meeting_id, number, doc, updated_at) VALUES ($1, $2, $3, $4, $5) \
-            ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, number = excluded.number, doc = excluded.doc, updated_at = excluded.updated_at")
+            ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, number = excluded.number, doc = excluded.doc, updated_at = excluded.updated_at WHERE decisions.doc <> excluded.doc")
             .bind(&id).bind(d.meeting_id.to_string()).bind(i64::from(d.number)).bind(to_json(d)).bind(crate::db::now())
             .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         on_tx!(tx, c => sqlx::query("DELETE FROM decision_programmes WHERE decision_id = $1").bind(&id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -381,7 +381,7 @@ impl Store {
         on_tx!(tx, c => sqlx::query("INSERT INTO action_items (id, meeting_id, decision_id, owner_organisation_id, deadline, status, doc, updated_at) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, decision_id = excluded.decision_id, \
             owner_organisation_id = excluded.owner_organisation_id, deadline = excluded.deadline, status = excluded.status, doc = excluded.doc, \
-            updated_at = excluded.updated_at")
+            updated_at = excluded.updated_at WHERE action_items.doc <> excluded.doc")
             .bind(&id).bind(a.meeting_id.to_string()).bind(a.decision_id.map(|d| d.to_string()))
             .bind(a.owner_organisation_id.to_string()).bind(a.deadline).bind(a.status.as_str())
             .bind(to_json(a)).bind(crate::db::now()).execute(&mut *c).await.map(|r| r.rows_affected()))?;

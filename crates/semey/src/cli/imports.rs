@@ -60,6 +60,10 @@ pub enum ImportCommand {
     /// Services of the directory from a JSON array (organisations, places and programmes by
     /// name; see docs/import-formats.md).
     Services { file: PathBuf },
+    /// The coordination mechanism from JSON: bodies, their meetings with decisions and action
+    /// items (organisations, places, programmes and mandates by name; see
+    /// docs/import-formats.md).
+    Coordination { file: PathBuf },
     /// Programmes' results chains from a JSON array (programmes by IATI identifier; see
     /// docs/import-formats.md).
     Results { file: PathBuf },
@@ -282,6 +286,15 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                 ImportCommand::Services { file } => {
                     let bytes = read(&file)?;
                     crate::services::import::import_services(
+                        &state.store,
+                        &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Coordination { file } => {
+                    let bytes = read(&file)?;
+                    crate::coordination::import::import_coordination(
                         &state.store,
                         &import_source(&file, &bytes),
                         &mut bar,

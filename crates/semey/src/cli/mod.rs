@@ -254,19 +254,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => println!("database is up to date"),
         Command::Serve { addr, demo } => server::serve(&state, addr, demo).await?,
         Command::Demo => {
-            println!("{}", crate::demo::load(&state.store).await?);
-            println!(
-                "{}",
-                crate::demo::load_radiation(&state.store, &state.config.radiation).await?
-            );
-            println!(
-                "{}",
-                crate::demo::load_resolutions(
-                    &state.store,
-                    std::path::Path::new(&state.config.resolutions_dir)
-                )
-                .await?
-            );
+            for line in crate::demo::load_all(&state.store, &state.config).await? {
+                println!("{line}");
+            }
         }
         Command::User(cmd) => accounts::user_command(&state, cmd).await?,
         Command::Import(cmd) => imports::import(&state, cmd).await?,

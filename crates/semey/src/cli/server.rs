@@ -8,19 +8,9 @@ pub(super) async fn serve(
 ) -> anyhow::Result<()> {
     {
         if demo {
-            println!("{}", crate::demo::load(&state.store).await?);
-            println!(
-                "{}",
-                crate::demo::load_radiation(&state.store, &state.config.radiation).await?
-            );
-            println!(
-                "{}",
-                crate::demo::load_resolutions(
-                    &state.store,
-                    std::path::Path::new(&state.config.resolutions_dir)
-                )
-                .await?
-            );
+            for line in crate::demo::load_all(&state.store, &state.config).await? {
+                println!("{line}");
+            }
         }
         let addr = addr.unwrap_or_else(|| state.config.addr.clone());
         let listener = tokio::net::TcpListener::bind(&addr).await?;

@@ -16,9 +16,15 @@ pub struct Entry<'a> {
     pub place: Option<String>,
 }
 
-/// The calendar of `entries` in `lang`; `site` is the platform's public address (links to the
-/// meetings' pages), `now` stamps the entries.
-pub fn calendar(entries: &[Entry<'_>], lang: Lang, site: &str, now: OffsetDateTime) -> String {
+/// The calendar `name`d, of `entries` in `lang`; `site` is the platform's public address
+/// (links to the meetings' pages), `now` stamps the entries.
+pub fn calendar(
+    name: &str,
+    entries: &[Entry<'_>],
+    lang: Lang,
+    site: &str,
+    now: OffsetDateTime,
+) -> String {
     let mut out = String::new();
     let mut line = |s: String| fold(&mut out, &s);
     line("BEGIN:VCALENDAR".into());
@@ -26,10 +32,7 @@ pub fn calendar(entries: &[Entry<'_>], lang: Lang, site: &str, now: OffsetDateTi
     line("PRODID:-//Semey//Coordination mechanism//EN".into());
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
-    line(format!(
-        "X-WR-CALNAME:{}",
-        escape(&format!("Semey — {}", lang.code()))
-    ));
+    line(format!("X-WR-CALNAME:{}", escape(name)));
     for e in entries {
         let m = e.meeting;
         let title = m.title.best(lang).unwrap_or_default();
@@ -160,6 +163,7 @@ mod tests {
         let body = "Басқарушы комитет".to_owned();
         let now = time::macros::datetime!(2026-01-05 08:00 UTC);
         let ics = calendar(
+            "Semey",
             &[Entry {
                 meeting: &m,
                 body,

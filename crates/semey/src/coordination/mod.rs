@@ -4,6 +4,7 @@
 //! that owns it, whose editors propose its progress for a coordinator to approve.
 
 pub mod ical;
+pub mod import;
 
 use crate::accounts::Actor;
 use crate::records::{Record, Saved};

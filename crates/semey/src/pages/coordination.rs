@@ -617,7 +617,14 @@ pub(super) async fn calendar(
         "http"
     };
     let site = format!("{scheme}://{host}");
-    let body = ical::calendar(&entries, lang, &site, time::OffsetDateTime::now_utc());
+    let name = format!("Semey — {}", t(lang, "coordination-heading"));
+    let body = ical::calendar(
+        &name,
+        &entries,
+        lang,
+        &site,
+        time::OffsetDateTime::now_utc(),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -18,10 +18,10 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// Settlements (and districts, regions) by id, KATO code and name in every language.
-struct PlaceIndex(HashMap<String, PlaceId>);
+pub(crate) struct PlaceIndex(HashMap<String, PlaceId>);
 
 impl PlaceIndex {
-    async fn load(store: &Store) -> Result<Self, AppError> {
+    pub(crate) async fn load(store: &Store) -> Result<Self, AppError> {
         let mut by = HashMap::new();
         // Settlements last, so a settlement's name wins over a district of the same name.
         for level in [
@@ -45,7 +45,7 @@ impl PlaceIndex {
         Ok(Self(by))
     }
 
-    fn find(&self, key: &str) -> Option<PlaceId> {
+    pub(crate) fn find(&self, key: &str) -> Option<PlaceId> {
         self.0.get(&key.trim().to_lowercase()).copied()
     }
 }

@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod api;
 mod binary;
+mod coordination;
 mod funding;
 mod iati;
 mod imports;

@@ -279,7 +279,7 @@ impl TestApp {
     /// Sessions and the audit trail are left out: refusals are recorded there on purpose.
     pub async fn content(&self) -> Vec<String> {
         use sqlx::{Connection, Row};
-        const TABLES: [&str; 23] = [
+        const TABLES: [&str; 30] = [
             "organisations",
             "places",
             "programmes",
@@ -303,6 +303,13 @@ impl TestApp {
             "radiation_datasets",
             "resolutions",
             "mandates",
+            "bodies",
+            "body_members",
+            "meetings",
+            "decisions",
+            "decision_programmes",
+            "action_items",
+            "mandate_links",
         ];
         macro_rules! cell {
             ($row:expr, $i:expr) => {{
