@@ -37,6 +37,7 @@ for f in kaz_adm1_2024.geojson kaz_adm2_2024.geojson places-abai-east-kazakhstan
 done
 seeds="$root/../shared/seeds"
 "$semey" import resolution "$seeds/A-RES-75-210.en.txt" "$seeds/A-RES-75-210.zh.txt" >/dev/null
+"$semey" import coordination "$root/crates/semey/demo/coordination.json" >/dev/null
 # An administrator for the workspace pages, with a password made up for this run.
 export SEMEY_TEST_EMAIL="browser-tests@semey.test"
 SEMEY_TEST_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')

@@ -107,7 +107,15 @@ async function ids() {
   const screening = await api("/api/v1/programmes?q=XX-SEMEY-DEMO-HEALTH-SCREEN");
   const chain = await api(`/api/v1/programmes/${screening.items[0].id}/results`);
   const resolutions = await api("/api/v1/resolutions");
+  const bodies = await api("/api/v1/bodies");
+  const meetings = await api("/api/v1/meetings?order=soonest");
+  const decisions = await api("/api/v1/decisions?limit=1");
+  const actions = await api("/api/v1/action-items?limit=1");
   return {
+    body: bodies.items[0].id,
+    meeting: meetings.items[0].id,
+    decision: decisions.items[0].id,
+    action: actions.items[0].id,
     resolution: resolutions.items[0].id,
     mandate: resolutions.items[0].mandates[6].id,
     result: chain.results[0].result.id,
@@ -141,6 +149,12 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/services/{id}": [`/services/${id.service}`],
     "/resolutions/{id}": [`/resolutions/${id.resolution}`],
     "/mandates/{id}": [`/mandates/${id.mandate}`],
+    "/coordination/bodies/{id}": [`/coordination/bodies/${id.body}`],
+    "/meetings/{id}": [`/meetings/${id.meeting}`],
+    "/workspace/bodies/{id}": [`/workspace/bodies/${id.body}`],
+    "/workspace/meetings/{id}": [`/workspace/meetings/${id.meeting}`],
+    "/workspace/decisions/{id}": [`/workspace/decisions/${id.decision}`],
+    "/workspace/action-items/{id}": [`/workspace/action-items/${id.action}`],
     "/workspace/services/{id}": [`/workspace/services/${id.service}`],
     "/workspace/results/{id}": [`/workspace/results/${id.result}`],
     "/workspace/indicators/{id}/values": [`/workspace/indicators/${id.indicator}/values`],

@@ -1055,3 +1055,4 @@ error-unknown_decision = There is no such decision.
 error-decision_of_another_meeting = This decision was taken at another meeting.
 error-decision_number_taken = The meeting already has a decision with this number.
 error-unknown_mandate = There is no such mandate.
+coordination-serves = Serves the mandates

@@ -1049,3 +1049,4 @@ error-unknown_decision = Мұндай шешім жоқ.
 error-decision_of_another_meeting = Бұл шешім басқа отырыста қабылданған.
 error-decision_number_taken = Отырыста бұл нөмірлі шешім бар.
 error-unknown_mandate = Мұндай мандат жоқ.
+coordination-serves = Қызмет ететін мандаттар

@@ -1060,3 +1060,4 @@ error-unknown_decision = Такого решения нет.
 error-decision_of_another_meeting = Это решение принято на другом заседании.
 error-decision_number_taken = На заседании уже есть решение с этим номером.
 error-unknown_mandate = Такого мандата нет.
+coordination-serves = Служит мандатам

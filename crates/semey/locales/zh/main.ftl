@@ -1047,3 +1047,4 @@ error-unknown_decision = 没有这项决定。
 error-decision_of_another_meeting = 该决定是在另一次会议上作出的。
 error-decision_number_taken = 该会议已有此编号的决定。
 error-unknown_mandate = 没有这项任务授权。
+coordination-serves = 所落实的任务授权

@@ -311,7 +311,7 @@ async fn list_action_items(
         status: param("status", &q.status, |v| {
             ActionStatus::parse(v).map_err(|e| e.to_string())
         })?,
-        overdue_on: overdue.unwrap_or(false).then(|| crate::results::today()),
+        overdue_on: overdue.unwrap_or(false).then(crate::results::today),
         mandate: param(
             "mandate_id",
             &q.mandate_id,

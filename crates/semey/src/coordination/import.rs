@@ -201,8 +201,7 @@ async fn save<R: Record>(
     at: &str,
     id: Option<R::Id>,
     input: R::Input,
-    report: &mut ImportReport,
-    problems: &mut Problems,
+    (report, problems): (&mut ImportReport, &mut Problems),
 ) -> Result<Option<R::Stored>, AppError> {
     match save_in::<R>(store, tx, &src.actor, id, input).await {
         Ok(saved) => {
@@ -288,8 +287,7 @@ pub async fn import_coordination(
             &at,
             held,
             input,
-            &mut report,
-            &mut r.problems,
+            (&mut report, &mut r.problems),
         )
         .await?
         {
@@ -364,8 +362,7 @@ pub async fn import_coordination(
             &at,
             held,
             input,
-            &mut report,
-            &mut r.problems,
+            (&mut report, &mut r.problems),
         )
         .await?
         else {
@@ -412,8 +409,7 @@ pub async fn import_coordination(
                 &at,
                 held,
                 input,
-                &mut report,
-                &mut r.problems,
+                (&mut report, &mut r.problems),
             )
             .await?
             {
@@ -478,8 +474,7 @@ pub async fn import_coordination(
                 &at,
                 held,
                 input,
-                &mut report,
-                &mut r.problems,
+                (&mut report, &mut r.problems),
             )
             .await?;
         }

@@ -366,6 +366,9 @@ pub(crate) async fn action_views(
     Ok(out)
 }
 
+/// A participant as the page shows one: the organisation's page and name, the person.
+type Attendee = (Option<(String, String)>, Option<String>);
+
 #[derive(Template)]
 #[template(path = "meeting.html")]
 struct MeetingPage {
@@ -381,8 +384,7 @@ struct MeetingPage {
     online: Option<String>,
     published: bool,
     agenda: Vec<(String, Option<String>)>,
-    /// (organisation's page and name, person).
-    participants: Vec<(Option<(String, String)>, Option<String>)>,
+    participants: Vec<Attendee>,
     minutes: (String, Option<String>),
     documents: Vec<(String, String)>,
     decisions: Vec<DecisionView>,

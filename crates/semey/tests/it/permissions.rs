@@ -8,7 +8,7 @@ use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use semey::accounts::{self, Actor};
 use semey_domain::access::Role;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,6 +71,12 @@ struct Fixture {
     indicator: String,
     /// A mandate of the seed resolution.
     mandate: String,
+    /// A body of the coordination mechanism, a published meeting of it, a decision taken there
+    /// and an action item the owning organisation owns.
+    body: String,
+    meeting: String,
+    decision: String,
+    action_item: String,
     tokens: Vec<(Who, Option<String>)>,
     /// Per caller, two drafts of the owning organisation's editor: one to submit through the
     /// API, one to edit and then submit through the workspace (so every allowed step succeeds).
@@ -144,6 +150,28 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .expect("the seed resolution");
     let mandate = semey_domain::ids::MandateId::of("A/RES/75/210", 2).to_string();
+    let (s, b) = app
+        .post(
+            "/api/v1/bodies",
+            json!({"name": {"en": "Matrix body"}, "kind": "working_group"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let body = b["id"].as_str().unwrap().to_owned();
+    let (s, m) = app.post("/api/v1/meetings", meeting_body(&body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let meeting = m["id"].as_str().unwrap().to_owned();
+    let (s, dec) = app
+        .post("/api/v1/decisions", json!({"meeting_id": meeting, "number": 1, "text": {"en": "Matrix decision"}, "mandate_ids": [mandate]}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{dec}");
+    let (s, a) = app
+        .post(
+            "/api/v1/action-items",
+            action_body(&meeting, &owner, "Matrix action"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
     let tokens = vec![
         (Who::Public, None),
         (
@@ -240,8 +268,20 @@ async fn fixture(app: &TestApp) -> Fixture {
         result,
         indicator,
         mandate,
+        body,
+        meeting,
+        decision: dec["id"].as_str().unwrap().to_owned(),
+        action_item: a["id"].as_str().unwrap().to_owned(),
         tokens,
     }
+}
+
+fn meeting_body(body: &str) -> Value {
+    json!({"body_id": body, "title": {"en": "Matrix meeting"}, "starts_at": "2030-05-05T10:00", "published": true})
+}
+
+fn action_body(meeting: &str, owner: &str, title: &str) -> Value {
+    json!({"meeting_id": meeting, "title": {"en": title}, "owner_organisation_id": owner, "owner_person": "Matrix person", "deadline": "2030-06-30"})
 }
 
 /// The two drafts a caller works on.
@@ -350,6 +390,24 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         // What a resolution's paragraph asks is corrected by coordinators.
         "PUT /api/v1/mandates/{id}" => json(format!("/api/v1/mandates/{}", f.mandate),
             json!({"action": "welcomes", "addressees": ["government_of_kazakhstan"], "deadline": format!("20{}-09-01", 30 + tag.len())}), Rule::Coordination),
+        // The mechanism's bodies, meetings and decisions are the coordinators'; an action
+        // item belongs to the organisation that owns it.
+        "POST /api/v1/bodies" => json("/api/v1/bodies".into(), json!({"name": {"en": format!("Matrix body {tag}")}, "kind": "other"}), Rule::Coordination),
+        "PUT /api/v1/bodies/{id}" => json(format!("/api/v1/bodies/{}", f.body), json!({"name": {"en": "Matrix body"}, "kind": "working_group"}), Rule::Coordination),
+        "POST /api/v1/meetings" => json("/api/v1/meetings".into(), meeting_body(&f.body), Rule::Coordination),
+        "PUT /api/v1/meetings/{id}" => json(format!("/api/v1/meetings/{}", f.meeting), meeting_body(&f.body), Rule::Coordination),
+        "POST /api/v1/decisions" => json("/api/v1/decisions".into(), json!({"meeting_id": f.meeting, "number": 10 + tag.len(), "text": {"en": "Matrix"}}), Rule::Coordination),
+        "PUT /api/v1/decisions/{id}" => json(format!("/api/v1/decisions/{}", f.decision), json!({"meeting_id": f.meeting, "number": 1, "text": {"en": "Matrix decision"}}), Rule::Coordination),
+        "POST /api/v1/action-items" => json("/api/v1/action-items".into(), action_body(&f.meeting, &f.owner, &format!("Matrix action {tag}")), Rule::Owner),
+        "PUT /api/v1/action-items/{id}" => json(format!("/api/v1/action-items/{}", f.action_item), action_body(&f.meeting, &f.owner, "Matrix action"), Rule::Owner),
+        "POST /workspace/bodies/new" => form("/workspace/bodies/new".into(), format!("name.en=Matrix+body+{tag}&kind=other"), Rule::Coordination),
+        "POST /workspace/bodies/{id}" => form(format!("/workspace/bodies/{}", f.body), "name.en=Matrix+body&kind=working_group".into(), Rule::Coordination),
+        "POST /workspace/meetings/new" => form("/workspace/meetings/new".into(), format!("body_id={}&title.en=Matrix+meeting&starts_at=2030-05-05T10:00&published=true", f.body), Rule::Coordination),
+        "POST /workspace/meetings/{id}" => form(format!("/workspace/meetings/{}", f.meeting), format!("body_id={}&title.en=Matrix+meeting&starts_at=2030-05-05T10:00&published=true", f.body), Rule::Coordination),
+        "POST /workspace/decisions/new" => form("/workspace/decisions/new".into(), format!("meeting_id={}&number={}&text.en=Matrix", f.meeting, 100 + tag.len()), Rule::Coordination),
+        "POST /workspace/decisions/{id}" => form(format!("/workspace/decisions/{}", f.decision), format!("meeting_id={}&number=1&text.en=Matrix+decision", f.meeting), Rule::Coordination),
+        "POST /workspace/action-items/new" => form("/workspace/action-items/new".into(), format!("meeting_id={}&title.en=Matrix+action+form+{tag}&owner_organisation_id={}&owner_person=P&deadline=2030-06-30&status=open", f.meeting, f.owner), Rule::Owner),
+        "POST /workspace/action-items/{id}" => form(format!("/workspace/action-items/{}", f.action_item), format!("meeting_id={}&title.en=Matrix+action&owner_organisation_id={}&owner_person=Matrix+person&deadline=2030-06-30&status=in_progress", f.meeting, f.owner), Rule::Owner),
         "POST /api/v1/places" => json(
             "/api/v1/places".into(),
             json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),

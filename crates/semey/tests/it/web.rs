@@ -354,6 +354,12 @@ on_both_backends! {
         let (_, res) = app.get("/api/v1/resolutions").await;
         let resid = res["items"][0]["id"].as_str().unwrap().to_owned();
         let mid = res["items"][0]["mandates"][6]["id"].as_str().unwrap().to_owned();
+        semey::demo::load_coordination(app.store()).await.expect("the demo's mechanism");
+        let first = |v: &serde_json::Value| v["items"][0]["id"].as_str().unwrap().to_owned();
+        let body = first(&app.get("/api/v1/bodies").await.1);
+        let meeting = first(&app.get("/api/v1/meetings").await.1);
+        let decision = first(&app.get("/api/v1/decisions").await.1);
+        let action = first(&app.get("/api/v1/action-items").await.1);
         // Every page of the router (`semey::page_paths`); one whose `{id}` has no record here
         // fails the test, so no page is forgotten.
         let records: std::collections::HashMap<&str, Vec<String>> = [
@@ -364,6 +370,12 @@ on_both_backends! {
             ("/services/{id}", vec![format!("/services/{svid}")]),
             ("/resolutions/{id}", vec![format!("/resolutions/{resid}")]),
             ("/mandates/{id}", vec![format!("/mandates/{mid}")]),
+            ("/coordination/bodies/{id}", vec![format!("/coordination/bodies/{body}")]),
+            ("/meetings/{id}", vec![format!("/meetings/{meeting}")]),
+            ("/workspace/bodies/{id}", vec![format!("/workspace/bodies/{body}")]),
+            ("/workspace/meetings/{id}", vec![format!("/workspace/meetings/{meeting}")]),
+            ("/workspace/decisions/{id}", vec![format!("/workspace/decisions/{decision}")]),
+            ("/workspace/action-items/{id}", vec![format!("/workspace/action-items/{action}")]),
             ("/programmes/{id}/results", vec![format!("/programmes/{pid}/results")]),
             ("/workspace/services/{id}", vec![format!("/workspace/services/{svid}")]),
             ("/workspace/results/{id}", vec![format!("/workspace/results/{}", result["id"].as_str().unwrap())]),
