@@ -290,3 +290,18 @@ pub(crate) fn role_key(role: OrgRole) -> &'static str {
         OrgRole::Implementing => "role-implementing",
     }
 }
+
+/// A text in the reader's language, else in another held one (with that language's code, for
+/// the page to mark it `lang`).
+pub(crate) fn text_in(lang: Lang, text: &semey_domain::LocalText) -> (String, Option<String>) {
+    match text.get(lang) {
+        Some(v) => (v.to_owned(), None),
+        None => Lang::ALL
+            .into_iter()
+            .find_map(|l| {
+                text.get(l)
+                    .map(|v| (v.to_owned(), Some(l.code().to_owned())))
+            })
+            .unwrap_or_default(),
+    }
+}

@@ -18,24 +18,9 @@ use axum::response::{IntoResponse, Response};
 use semey_domain::coordination::{ActionItem, ActionStatus, Body, Decision, Meeting};
 use semey_domain::ids::{BodyId, MandateId, MeetingId, OrganisationId, ProgrammeId};
 use semey_domain::lang::Lang;
-use semey_domain::LocalText;
 use semey_store::{ActionFilter, Audience, MeetingFilter, Page, Store};
 use std::collections::HashMap;
 use time::PrimitiveDateTime;
-
-/// A text in the reader's language, else in another held one (with that language's code).
-fn text_in(lang: Lang, text: &LocalText) -> (String, Option<String>) {
-    match text.get(lang) {
-        Some(v) => (v.to_owned(), None),
-        None => Lang::ALL
-            .into_iter()
-            .find_map(|l| {
-                text.get(l)
-                    .map(|v| (v.to_owned(), Some(l.code().to_owned())))
-            })
-            .unwrap_or_default(),
-    }
-}
 
 fn when(lang: Lang, at: PrimitiveDateTime) -> String {
     format!(

@@ -15,21 +15,6 @@ use axum::response::Response;
 use semey_domain::ids::{MandateId, ResolutionId};
 use semey_domain::lang::Lang;
 use semey_domain::mandate::{compare, Change, Mandate, Resolution};
-use semey_domain::LocalText;
-
-/// A text in the reader's language, else in another held one (with that language's code).
-fn text_in(lang: Lang, text: &LocalText) -> (String, Option<String>) {
-    match text.get(lang) {
-        Some(v) => (v.to_owned(), None),
-        None => Lang::ALL
-            .into_iter()
-            .find_map(|l| {
-                text.get(l)
-                    .map(|v| (v.to_owned(), Some(l.code().to_owned())))
-            })
-            .unwrap_or_default(),
-    }
-}
 
 struct Row {
     href: String,
