@@ -9,7 +9,7 @@
 //! HSDS, every text is held in the platform's four languages.
 
 use crate::error::{Checker, FieldError, Invalid};
-use crate::ids::{OrganisationId, PlaceId, ProgrammeId, ResultId, ServiceId};
+use crate::ids::{MandateId, OrganisationId, PlaceId, ProgrammeId, ResultId, ServiceId};
 use crate::lang::LocalText;
 use crate::place::Point;
 use serde::{Deserialize, Serialize};
@@ -245,6 +245,9 @@ pub struct Service {
     /// The programmes' results the service serves.
     #[serde(default)]
     pub result_ids: Vec<ResultId>,
+    /// The mandates (paragraphs of the General Assembly's resolutions) the service serves.
+    #[serde(default)]
+    pub mandate_ids: Vec<MandateId>,
     /// The day someone last confirmed the entry is right (HSDS `assured_date`).
     #[schema(value_type = String, format = Date)]
     #[serde(with = "crate::iso_date")]
@@ -291,6 +294,8 @@ pub struct ServiceInput {
     pub programme_ids: Vec<ProgrammeId>,
     #[serde(default)]
     pub result_ids: Vec<ResultId>,
+    #[serde(default)]
+    pub mandate_ids: Vec<MandateId>,
     #[schema(value_type = String, format = Date)]
     #[serde(with = "crate::iso_date")]
     pub last_verified: Date,
@@ -505,6 +510,13 @@ impl ServiceInput {
         let mut result_ids = self.result_ids;
         result_ids.sort();
         result_ids.dedup();
+        // As given (an unknown one is named by its place in the list), each once.
+        let mut mandate_ids: Vec<MandateId> = Vec::new();
+        for m in self.mandate_ids {
+            if !mandate_ids.contains(&m) {
+                mandate_ids.push(m);
+            }
+        }
         let locations = self
             .locations
             .into_iter()
@@ -540,6 +552,7 @@ impl ServiceInput {
             urls,
             programme_ids,
             result_ids,
+            mandate_ids,
             last_verified: self.last_verified,
         })
     }
@@ -652,6 +665,7 @@ mod tests {
             urls: vec!["https://example.kz/screening".into()],
             programme_ids: vec![],
             result_ids: vec![],
+            mandate_ids: vec![],
             last_verified: date!(2026 - 06 - 01),
         }
     }

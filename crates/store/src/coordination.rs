@@ -12,6 +12,15 @@ use semey_domain::ids::{
 use semey_domain::Invalid;
 use time::Date;
 
+/// What serves a resolution's mandates besides programmes: published decisions and action
+/// items of the mechanism, and services of the directory, each with the mandate it serves.
+#[derive(Debug, Default)]
+pub struct Followups {
+    pub decisions: Vec<(MandateId, Decision)>,
+    pub actions: Vec<(MandateId, ActionItem)>,
+    pub services: Vec<(MandateId, semey_domain::service::Service)>,
+}
+
 /// Who is reading: what of the mechanism they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -456,12 +465,9 @@ impl Store {
         ))
     }
 
-    /// The published decisions and action items serving each mandate of a resolution:
-    /// (mandate, kind `decision` or `action_item`, the record's JSON).
-    pub async fn mandate_followups(
-        &self,
-        resolution: ResolutionId,
-    ) -> Result<(Vec<(MandateId, Decision)>, Vec<(MandateId, ActionItem)>)> {
+    /// The published decisions and action items, and the services, serving each mandate of a
+    /// resolution.
+    pub async fn mandate_followups(&self, resolution: ResolutionId) -> Result<Followups> {
         let decisions: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
             "SELECT l.mandate_id, d.doc FROM mandate_links l JOIN mandates md ON md.id = l.mandate_id \
              JOIN decisions d ON l.kind = 'decision' AND d.id = l.record_id JOIN meetings m ON m.id = d.meeting_id \
@@ -472,19 +478,26 @@ impl Store {
              JOIN action_items a ON l.kind = 'action_item' AND a.id = l.record_id JOIN meetings m ON m.id = a.meeting_id \
              WHERE md.resolution_id = $1 AND m.published = $2 ORDER BY a.deadline, a.id")
             .bind(resolution.to_string()).bind(true).fetch_all(p).await)?;
-        Ok((
-            decisions
-                .iter()
+        let services: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT l.mandate_id, s.content FROM mandate_links l JOIN mandates md ON md.id = l.mandate_id \
+             JOIN services s ON l.kind = 'service' AND s.id = l.record_id \
+             WHERE md.resolution_id = $1 ORDER BY s.id")
+            .bind(resolution.to_string()).fetch_all(p).await)?;
+        fn read<T: serde::de::DeserializeOwned>(
+            rows: &[(String, String)],
+        ) -> Result<Vec<(MandateId, T)>> {
+            rows.iter()
                 .map(|(m, d)| Ok((parse_id(m)?, from_doc(d)?)))
-                .collect::<Result<_>>()?,
-            actions
-                .iter()
-                .map(|(m, d)| Ok((parse_id(m)?, from_doc(d)?)))
-                .collect::<Result<_>>()?,
-        ))
+                .collect()
+        }
+        Ok(Followups {
+            decisions: read(&decisions)?,
+            actions: read(&actions)?,
+            services: read(&services)?,
+        })
     }
 
-    async fn check_mandates(&self, tx: &mut Tx, mandates: &[MandateId]) -> Result<()> {
+    pub(crate) async fn check_mandates(&self, tx: &mut Tx, mandates: &[MandateId]) -> Result<()> {
         let ids: Vec<String> = mandates.iter().map(|m| m.to_string()).collect();
         let stored = self.present(tx, "mandates", "id", &ids).await?;
         for (i, m) in ids.iter().enumerate() {
@@ -499,7 +512,7 @@ impl Store {
         Ok(())
     }
 
-    async fn link_mandates(
+    pub(crate) async fn link_mandates(
         &self,
         tx: &mut Tx,
         kind: &str,

@@ -30,7 +30,7 @@ mod services;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, Token, User};
 pub use contributions::{ContributionFilter, InKindSums};
-pub use coordination::{local as local_time, ActionFilter, Audience, MeetingFilter};
+pub use coordination::{local as local_time, ActionFilter, Audience, Followups, MeetingFilter};
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{

@@ -64,6 +64,7 @@ impl Store {
             self.check_programme_exists(tx, *p, &format!("programme_ids[{i}]"))
                 .await?;
         }
+        self.check_mandates(tx, &s.mandate_ids).await?;
         for (i, r) in s.result_ids.iter().enumerate() {
             let found: Option<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM results WHERE id = $1").bind(r.to_string()).fetch_optional(&mut *c).await)?;
             if found.is_none() {
@@ -150,7 +151,8 @@ impl Store {
         for r in &s.result_ids {
             on_tx!(tx, c => sqlx::query("INSERT INTO service_results (service_id, result_id) VALUES ($1, $2)").bind(s.id.to_string()).bind(r.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
-        Ok(())
+        self.link_mandates(tx, "service", &s.id.to_string(), &s.mandate_ids)
+            .await
     }
 
     pub async fn service(&self, id: ServiceId) -> Result<Service> {

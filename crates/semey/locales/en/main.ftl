@@ -1056,3 +1056,4 @@ error-decision_of_another_meeting = This decision was taken at another meeting.
 error-decision_number_taken = The meeting already has a decision with this number.
 error-unknown_mandate = There is no such mandate.
 coordination-serves = Serves the mandates
+mandates-followups = Decisions, action items and services

@@ -1050,3 +1050,4 @@ error-decision_of_another_meeting = Бұл шешім басқа отырыст�
 error-decision_number_taken = Отырыста бұл нөмірлі шешім бар.
 error-unknown_mandate = Мұндай мандат жоқ.
 coordination-serves = Қызмет ететін мандаттар
+mandates-followups = Шешімдер, тапсырмалар және қызметтер

@@ -1061,3 +1061,4 @@ error-decision_of_another_meeting = Это решение принято на д
 error-decision_number_taken = На заседании уже есть решение с этим номером.
 error-unknown_mandate = Такого мандата нет.
 coordination-serves = Служит мандатам
+mandates-followups = Решения, поручения и услуги

@@ -1048,3 +1048,4 @@ error-decision_of_another_meeting = 该决定是在另一次会议上作出的�
 error-decision_number_taken = 该会议已有此编号的决定。
 error-unknown_mandate = 没有这项任务授权。
 coordination-serves = 所落实的任务授权
+mandates-followups = 决定、行动事项和服务

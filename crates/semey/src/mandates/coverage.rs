@@ -5,7 +5,7 @@
 use crate::AppError;
 use semey_domain::coordination::{ActionItem, Decision};
 use semey_domain::funding::Sums;
-use semey_domain::ids::{MandateId, ProgrammeId, ResolutionId};
+use semey_domain::ids::{MandateId, ProgrammeId, ResolutionId, ServiceId};
 use semey_domain::mandate::{Mandate, Resolution};
 use semey_domain::LocalText;
 use semey_store::Store;
@@ -29,7 +29,13 @@ pub struct ParagraphCoverage {
     pub decisions: Vec<Decision>,
     /// The published action items that serve it.
     pub actions: Vec<ActionItem>,
-    /// Nothing serves it yet: no programme, decision or action item.
+    /// The services of the directory that serve it.
+    #[schema(value_type = Vec<String>)]
+    pub service_ids: Vec<ServiceId>,
+    /// Their names, for the page.
+    #[serde(skip)]
+    pub services: Vec<(ServiceId, LocalText)>,
+    /// Nothing serves it yet: no programme, decision, action item or service.
     pub gap: bool,
     /// The first programmes (by identifier) with their titles, for the page.
     #[serde(skip)]
@@ -77,14 +83,18 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
     for (m, p, title) in store.mandate_programme_titles(resolution.id, SHOWN).await? {
         shown.entry(m).or_default().push((p, title));
     }
-    let (decided, acted) = store.mandate_followups(resolution.id).await?;
+    let followups = store.mandate_followups(resolution.id).await?;
     let mut decisions: BTreeMap<MandateId, Vec<Decision>> = BTreeMap::new();
-    for (m, d) in decided {
+    for (m, d) in followups.decisions {
         decisions.entry(m).or_default().push(d);
     }
     let mut actions: BTreeMap<MandateId, Vec<ActionItem>> = BTreeMap::new();
-    for (m, a) in acted {
+    for (m, a) in followups.actions {
         actions.entry(m).or_default().push(a);
+    }
+    let mut services: BTreeMap<MandateId, Vec<(ServiceId, LocalText)>> = BTreeMap::new();
+    for (m, s) in followups.services {
+        services.entry(m).or_default().push((s.id, s.name));
     }
     let mut by_mandate: BTreeMap<MandateId, Vec<ProgrammeId>> = BTreeMap::new();
     for (m, p) in links {
@@ -97,9 +107,15 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
             let programme_ids = by_mandate.remove(&m.id).unwrap_or_default();
             let decisions = decisions.remove(&m.id).unwrap_or_default();
             let actions = actions.remove(&m.id).unwrap_or_default();
+            let services = services.remove(&m.id).unwrap_or_default();
             ParagraphCoverage {
                 mandate: m.clone(),
-                gap: programme_ids.is_empty() && decisions.is_empty() && actions.is_empty(),
+                gap: programme_ids.is_empty()
+                    && decisions.is_empty()
+                    && actions.is_empty()
+                    && services.is_empty(),
+                service_ids: services.iter().map(|(id, _)| *id).collect(),
+                services,
                 decisions,
                 actions,
                 usd: money.get(&m.id).copied().unwrap_or_default(),

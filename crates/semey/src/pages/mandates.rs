@@ -184,6 +184,12 @@ fn covered(lang: Lang, p: &ParagraphCoverage) -> Paragraph {
                 ),
             )
         }))
+        .chain(p.services.iter().map(|(id, name)| {
+            (
+                format!("/services/{id}"),
+                format!("{}: {}", t(lang, "nav-services"), text_in(lang, name).0),
+            )
+        }))
         .collect();
     out
 }

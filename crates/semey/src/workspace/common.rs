@@ -346,6 +346,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .map(|c| tr("service-status", c.as_str()))
                 .collect();
             o.days = DAYS.iter().map(|d| tr("day", d)).collect();
+            o.mandates = mandates().await?;
             let mut at: Vec<Choice> = s
                 .store
                 .places_at_level(PlaceLevel::Settlement, false)

@@ -293,3 +293,29 @@ on_both_backends! {
         assert!(overview.contains("First meeting") && !overview.contains("draft"), "the public overview shows no draft");
     }
 }
+
+on_both_backends! {
+    /// A service of the directory names the paragraphs it serves: the coverage lists it and the
+    /// paragraph is no longer a gap; an unknown mandate is named by its place, nothing stored.
+    async fn a_service_serving_a_paragraph_fills_its_gap(app: TestApp) {
+        let mandates = resolution(&app).await;
+        let org = app.organisation("Red Crescent", 22, "KZ").await;
+        let service = |mandate_ids: Vec<&String>| json!({"organisation_id": org, "name": {"en": "Legal aid desk", "kk": "Заң көмегі"},
+            "category": "legal_aid", "last_verified": "2026-11-01", "mandate_ids": mandate_ids,
+            "locations": [{"address": "Semey, Abai street 1", "point": {"lon": 80.25, "lat": 50.42}}]});
+        let missing = uuid::Uuid::now_v7().to_string();
+        let before = app.content().await;
+        let (s, b) = app.post("/api/v1/services", service(vec![&mandates[2], &missing])).await;
+        assert_eq!(refused(s, &b), [("mandate_ids[1]".to_owned(), "unknown_mandate".to_owned())]);
+        assert_eq!(app.content().await, before, "nothing stored");
+        let (s, b) = app.post("/api/v1/services", service(vec![&mandates[2]])).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let res = app.get("/api/v1/resolutions").await.1["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, cov) = app.get(&format!("/api/v1/resolutions/{res}/coverage")).await;
+        assert_eq!(cov["paragraphs"][2]["service_ids"], json!([b["id"]]), "{cov}");
+        assert_eq!(cov["paragraphs"][2]["gap"], false);
+        let html = app.call(Method::GET, &format!("/resolutions/{res}?lang=kk")).send().await.text();
+        assert!(html.contains(&format!("/services/{}", b["id"].as_str().unwrap())));
+        assert!(html.contains("Заң көмегі"), "the service by its Kazakh name");
+    }
+}

@@ -50,7 +50,8 @@ CREATE TABLE action_items (
 CREATE INDEX action_items_owner ON action_items (owner_organisation_id, status, deadline);
 CREATE INDEX action_items_meeting ON action_items (meeting_id);
 CREATE INDEX action_items_deadline ON action_items (status, deadline);
--- The mandates a decision or an action item serves (kind 'decision' or 'action_item').
+-- The mandates a decision, an action item or a service serves (kind 'decision', 'action_item'
+-- or 'service').
 CREATE TABLE mandate_links (
     kind TEXT NOT NULL,
     record_id TEXT NOT NULL,
