@@ -65,8 +65,8 @@ string_enum!(
 );
 
 /// The opening verbs of operative paragraphs in each language, longest first where one
-/// begins another ("calls upon" before "calls"). Kazakh texts are read by their numbers and
-/// left `Other` until a coordinator names the verb.
+/// begins another ("calls upon" before "calls"). Kazakh puts the verb last: its entries are
+/// the paragraph's closing verb (see [`action_of`]).
 const VERBS: &[(Lang, &str, Action)] = &[
     (Lang::En, "takes note", Action::TakesNote),
     (Lang::En, "welcomes", Action::Welcomes),
@@ -105,6 +105,30 @@ const VERBS: &[(Lang, &str, Action)] = &[
     (Lang::Zh, "决定", Action::Decides),
     (Lang::Zh, "强调", Action::Stresses),
     (Lang::Zh, "请", Action::Requests),
+    // Kazakh (the verb closes the main clause; longer phrases first where one ends another).
+    (Lang::Kk, "назарға алады", Action::TakesNote),
+    (Lang::Kk, "назарға ала отырып", Action::TakesNote),
+    (Lang::Kk, "құптайды", Action::Welcomes),
+    (Lang::Kk, "қуана қарсы алады", Action::Welcomes),
+    (Lang::Kk, "мойындайды", Action::Recognizes),
+    (Lang::Kk, "таниды", Action::Recognizes),
+    (Lang::Kk, "қайта растайды", Action::Reaffirms),
+    (Lang::Kk, "тағы да растайды", Action::Reaffirms),
+    (Lang::Kk, "табанды түрде шақырады", Action::Urges),
+    (Lang::Kk, "қатаң шақырады", Action::Urges),
+    (Lang::Kk, "шақырады", Action::CallsUpon),
+    (Lang::Kk, "үндейді", Action::CallsUpon),
+    (Lang::Kk, "сұрайды", Action::Requests),
+    (Lang::Kk, "өтінеді", Action::Requests),
+    (Lang::Kk, "тапсырады", Action::Requests),
+    (Lang::Kk, "көтермелейді", Action::Encourages),
+    (Lang::Kk, "ынталандырады", Action::Encourages),
+    (Lang::Kk, "ұсынады", Action::Invites),
+    (Lang::Kk, "шешім қабылдайды", Action::Decides),
+    (Lang::Kk, "шешеді", Action::Decides),
+    (Lang::Kk, "атап өтеді", Action::Stresses),
+    (Lang::Kk, "баса назар аударады", Action::Stresses),
+    (Lang::Kk, "баса айтады", Action::Stresses),
 ];
 
 /// Words naming addressees, in the part of a paragraph before what they are asked to do.
@@ -166,6 +190,27 @@ const ADDRESSEES: &[(Lang, &str, Addressee)] = &[
     (
         Lang::Zh,
         "哈萨克斯坦政府",
+        Addressee::GovernmentOfKazakhstan,
+    ),
+    // Kazakh stems, which take case endings ("Бас хатшыдан", "мүше мемлекеттерді").
+    (Lang::Kk, "бас хатшы", Addressee::SecretaryGeneral),
+    (Lang::Kk, "мүше мемлекет", Addressee::MemberStates),
+    (
+        Lang::Kk,
+        "халықаралық қоғамдастық",
+        Addressee::InternationalCommunity,
+    ),
+    (Lang::Kk, "біріккен ұлттар", Addressee::UnitedNationsSystem),
+    (Lang::Kk, "бұұ", Addressee::UnitedNationsSystem),
+    (Lang::Kk, "донор", Addressee::Donors),
+    (Lang::Kk, "қаржы ұйым", Addressee::FinancialInstitutions),
+    (Lang::Kk, "қаржы институт", Addressee::FinancialInstitutions),
+    (Lang::Kk, "үкіметтік емес", Addressee::CivilSociety),
+    (Lang::Kk, "азаматтық қоғам", Addressee::CivilSociety),
+    (Lang::Kk, "ғылыми", Addressee::Academia),
+    (
+        Lang::Kk,
+        "қазақстан үкімет",
         Addressee::GovernmentOfKazakhstan,
     ),
 ];
@@ -600,12 +645,24 @@ fn month_named(w: &str) -> Option<u8> {
         .map(|i| i as u8 + 1)
 }
 
-/// The verb an operative paragraph opens with.
+/// The verb an operative paragraph opens with — or, in Kazakh, where the verb comes last, the
+/// verb that ends latest in the paragraph (the main clause's; a longer phrase wins over one it
+/// ends with, "табанды түрде шақырады" over "шақырады").
 pub fn action_of(lang: Lang, text: &str) -> Action {
     let lower = text.to_lowercase();
-    VERBS
-        .iter()
-        .filter(|(l, _, _)| *l == lang)
+    let verbs = VERBS.iter().filter(|(l, _, _)| *l == lang);
+    if lang == Lang::Kk {
+        return verbs
+            .filter_map(|(_, verb, a)| {
+                lower
+                    .rfind(verb)
+                    .map(|at| (at + verb.len(), verb.len(), *a))
+            })
+            .max_by_key(|(end, len, _)| (*end, *len))
+            .map_or(Action::Other, |(_, _, a)| a);
+    }
+    verbs
+        .clone()
         .find(|(_, verb, _)| lower.starts_with(verb))
         .map_or(Action::Other, |(_, _, a)| *a)
 }
@@ -877,6 +934,49 @@ mod tests {
             .join("../../../shared/seeds")
             .join(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Kazakh closes the main clause with its verb: the paragraph's last verb is what it asks,
+    /// and the addressees are found by their stems whatever case ending they take. (The
+    /// sentences are written for this test, in the shape of the resolution's paragraphs.)
+    #[test]
+    fn kazakh_paragraphs_are_read_by_their_closing_verb() {
+        let cases = [
+            (
+                "Бас хатшыдан Бас Ассамблеяның сексенінші сессиясына осы қарардың орындалуы туралы баяндама ұсынуды сұрайды;",
+                Action::Requests,
+                vec![Addressee::SecretaryGeneral],
+            ),
+            (
+                "Халықаралық қоғамдастықты Семей өңірін оңалтуға көмек көрсетуге табанды түрде шақырады;",
+                Action::Urges,
+                vec![Addressee::InternationalCommunity],
+            ),
+            (
+                "Мүше мемлекеттерді, көпжақты қаржы ұйымдарын және азаматтық қоғамды тәжірибе алмасуға шақырады;",
+                Action::CallsUpon,
+                vec![
+                    Addressee::MemberStates,
+                    Addressee::FinancialInstitutions,
+                    Addressee::CivilSociety,
+                ],
+            ),
+            (
+                "Қазақстан Үкіметінің өңірдің әлеуметтік-экономикалық дамуы үшін атқарған жұмысын құптайды;",
+                Action::Welcomes,
+                vec![Addressee::GovernmentOfKazakhstan],
+            ),
+            (
+                "Бас хатшының баяндамасын назарға алады;",
+                Action::TakesNote,
+                vec![Addressee::SecretaryGeneral],
+            ),
+            ("Өңірдің болашағы туралы ойланады;", Action::Other, vec![]),
+        ];
+        for (text, action, addressees) in cases {
+            assert_eq!(action_of(Lang::Kk, text), action, "{text}");
+            assert_eq!(addressees_of(Lang::Kk, text), addressees, "{text}");
+        }
     }
 
     #[test]
