@@ -20,6 +20,31 @@ pub struct List<T: ToSchema> {
     pub downloads: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl<T: ToSchema> List<T> {
+    /// One page of a list of `total` records, without downloads.
+    pub(super) fn page(items: Vec<T>, total: i64, page: Page) -> Self {
+        Self {
+            items,
+            total,
+            limit: page.limit,
+            offset: page.offset,
+            downloads: None,
+        }
+    }
+
+    /// A whole list in one answer (a few dozen records at most).
+    pub(super) fn whole(items: Vec<T>) -> Self {
+        let total = items.len() as i64;
+        Self {
+            items,
+            total,
+            limit: total,
+            offset: 0,
+            downloads: None,
+        }
+    }
+}
+
 /// The download addresses of a list: the dataset's files with the request's filters (its
 /// page left out).
 pub(super) fn downloads(

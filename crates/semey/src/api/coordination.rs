@@ -111,22 +111,11 @@ writes!(
     "action item"
 );
 
-fn all<T: utoipa::ToSchema>(items: Vec<T>) -> List<T> {
-    let total = items.len() as i64;
-    List {
-        items,
-        total,
-        limit: total,
-        offset: 0,
-        downloads: None,
-    }
-}
-
 /// Every body of the mechanism with its members.
 #[utoipa::path(get, path = "/bodies", tag = "coordination",
     responses((status = 200, body = List<Body>)))]
 async fn list_bodies(State(s): State<AppState>) -> Result<Json<List<Body>>, AppError> {
-    Ok(Json(all(s.store.bodies().await?)))
+    Ok(Json(List::whole(s.store.bodies().await?)))
 }
 
 /// One body.
@@ -188,13 +177,7 @@ async fn list_meetings(
         .unwrap_or(false),
     };
     let (items, total) = s.store.meetings(&f, audience(&actor), page).await?;
-    Ok(Json(List {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-        downloads: None,
-    }))
+    Ok(Json(List::page(items, total, page)))
 }
 
 /// One meeting (an unpublished one only for coordinators).
@@ -250,13 +233,7 @@ async fn list_decisions(
             page,
         )
         .await?;
-    Ok(Json(List {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-        downloads: None,
-    }))
+    Ok(Json(List::page(items, total, page)))
 }
 
 /// One decision.
@@ -319,13 +296,7 @@ async fn list_action_items(
         )?,
     };
     let (items, total) = s.store.action_items(&f, audience(&actor), page).await?;
-    Ok(Json(List {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-        downloads: None,
-    }))
+    Ok(Json(List::page(items, total, page)))
 }
 
 /// One action item.

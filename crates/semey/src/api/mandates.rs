@@ -26,14 +26,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, body = List<Resolution>)))]
 async fn list_resolutions(State(s): State<AppState>) -> Result<Json<List<Resolution>>, AppError> {
     let items = s.store.resolutions().await?;
-    let total = items.len() as i64;
-    Ok(Json(List {
-        items,
-        total,
-        limit: total,
-        offset: 0,
-        downloads: None,
-    }))
+    Ok(Json(List::whole(items)))
 }
 
 /// One resolution: its title, preambular paragraphs and mandates in every language held.

@@ -251,6 +251,8 @@ struct ProgrammePage {
     in_kind: Vec<InKindLine>,
     chart_svg: String,
     chart_table: String,
+    /// The published decisions of the coordination mechanism that concern it: (address, words).
+    decisions: Vec<(String, String)>,
 }
 
 pub(super) fn date_range(lang: Lang, start: Option<time::Date>, end: Option<time::Date>) -> String {
@@ -398,7 +400,33 @@ pub(super) async fn programme(
         });
     }
     let join = |items: Vec<String>| items.join(", ");
+    // The public's view: a page cached for everyone shows only published meetings' decisions.
+    let (concerning, _) = s
+        .store
+        .decisions(
+            None,
+            None,
+            Some(p.id),
+            semey_store::Audience::Public,
+            semey_store::Page::new(Some(50), None),
+        )
+        .await?;
+    let decisions = concerning
+        .iter()
+        .map(|d| {
+            (
+                format!("/meetings/{}#decision-{}", d.meeting_id, d.number),
+                format!(
+                    "{} {}: {}",
+                    crate::presentation::i18n::t(lang, "coordination-decision"),
+                    d.number,
+                    text_in(lang, &d.text).0
+                ),
+            )
+        })
+        .collect();
     let template = ProgrammePage {
+        decisions,
         in_kind,
         identifier_id: p.id.to_string(),
         title: best(&p.title),

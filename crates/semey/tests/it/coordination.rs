@@ -257,6 +257,13 @@ on_both_backends! {
         assert_eq!(meetings["total"], 3);
         let (_, decisions) = app.get("/api/v1/decisions").await;
         assert_eq!(decisions["total"], 2);
+        // The programme a decision concerns lists it on its page.
+        let (_, found) = app.get("/api/v1/programmes?q=XX-SEMEY-DEMO-SEMEY-2030").await;
+        let pid = found["items"][0]["id"].as_str().unwrap();
+        let (_, concerning) = app.get(&format!("/api/v1/decisions?programme_id={pid}")).await;
+        assert_eq!(concerning["total"], 1);
+        let page = app.call(Method::GET, &format!("/programmes/{pid}?lang=ru")).send().await.text();
+        assert!(page.contains("#decision-1") && page.contains("Совместный план"), "the decision on the programme's page");
 
         let text = String::from_utf8(bytes).unwrap()
             .replace("\"organisation\": \"World Health Organization\", \"role\": \"observer\"", "\"organisation\": \"No Such Agency\", \"role\": \"observer\"")
