@@ -51,6 +51,26 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The site's address as a request reached it (`https://host` when cookies are secure,
+    /// else `http://host`), for absolute links in feeds and catalogues; a Host header with
+    /// anything but a host name and port reads as `localhost`.
+    pub fn site_address(&self, headers: &axum::http::HeaderMap) -> String {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            })
+            .unwrap_or("localhost");
+        let scheme = if self.config.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}")
+    }
+
     /// Opens (creating when needed) and migrates the configured database.
     pub async fn open(config: Config) -> Result<Self, AppError> {
         let store = Store::connect(&config.database).await?;

@@ -88,24 +88,6 @@ fn selection(s: &AppState, dataset: Dataset, uri: &Uri) -> Result<Selection, App
     })
 }
 
-/// The site's address as the request reached it, for the catalogue's absolute links.
-fn base(s: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let scheme = if s.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
-}
-
 /// The open data catalogue as DCAT-AP 3.0 metadata (JSON-LD), for data portals to harvest:
 /// every public dataset with its titles and descriptions in four languages, last change,
 /// licence and a distribution per format.
@@ -113,7 +95,8 @@ fn base(s: &AppState, headers: &HeaderMap) -> String {
     responses((status = 200, description = "DCAT-AP catalogue", content_type = "application/ld+json", body = Object)))]
 async fn catalogue(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     let entries = crate::opendata::catalogue::entries(&s.store, false).await?;
-    let doc = crate::opendata::catalogue::dcat(&entries, &base(&s, &headers), &s.config.open_data);
+    let doc =
+        crate::opendata::catalogue::dcat(&entries, &s.site_address(&headers), &s.config.open_data);
     Ok((
         [(header::CONTENT_TYPE, "application/ld+json")],
         doc.to_string(),

@@ -590,20 +590,7 @@ pub(super) async fn calendar(
         })
         .collect();
     // The entries link to the meetings' pages on the address the feed was asked from.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let scheme = if s.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let site = format!("{scheme}://{host}");
+    let site = s.site_address(&headers);
     let name = format!("Semey — {}", t(lang, "coordination-heading"));
     let body = ical::calendar(
         &name,
