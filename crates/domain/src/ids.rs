@@ -110,3 +110,7 @@ entity_id!(
     /// Identifies an action item: work someone owns, with a deadline.
     ActionItemId
 );
+entity_id!(
+    /// Identifies a progress report on the resolution's implementation.
+    ReportId
+);

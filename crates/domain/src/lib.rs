@@ -67,6 +67,7 @@ pub mod place;
 pub mod programme;
 pub mod radiation;
 pub mod record;
+pub mod report;
 pub mod results;
 pub mod service;
 pub mod terms;

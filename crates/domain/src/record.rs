@@ -24,6 +24,7 @@ pub enum RecordKind {
     Meeting,
     Decision,
     ActionItem,
+    Report,
     Account,
 }
 
@@ -39,7 +40,7 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 17] = [
+    pub const ALL: [RecordKind; 18] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
@@ -56,6 +57,7 @@ impl RecordKind {
         RecordKind::Meeting,
         RecordKind::Decision,
         RecordKind::ActionItem,
+        RecordKind::Report,
         RecordKind::Account,
     ];
 
@@ -78,6 +80,7 @@ impl RecordKind {
             RecordKind::Meeting => "meeting",
             RecordKind::Decision => "decision",
             RecordKind::ActionItem => "action_item",
+            RecordKind::Report => "report",
             RecordKind::Account => "account",
         }
     }
@@ -104,7 +107,8 @@ impl RecordKind {
             | RecordKind::Mandate
             | RecordKind::Body
             | RecordKind::Meeting
-            | RecordKind::Decision => Stewards::Coordinators,
+            | RecordKind::Decision
+            | RecordKind::Report => Stewards::Coordinators,
             RecordKind::Account => Stewards::Administrators,
         }
     }

@@ -48,6 +48,14 @@ pub struct Config {
     /// `licence_url`), shown in the catalogue and its DCAT-AP metadata.
     #[serde(default)]
     pub open_data: OpenDataConfig,
+    /// Where PDF reports find their fonts: Noto Sans (Debian `fonts-noto-core`) and Noto Sans
+    /// CJK (`fonts-noto-cjk`), searched for by file name under this folder.
+    #[serde(default = "default_font_dir")]
+    pub font_dir: String,
+}
+
+fn default_font_dir() -> String {
+    "/usr/share/fonts".to_owned()
 }
 
 /// The licence of the open data (CC BY 4.0 unless configured).
@@ -125,6 +133,7 @@ impl Default for Config {
             radiation: RadiationConfig::default(),
             results: Default::default(),
             open_data: Default::default(),
+            font_dir: default_font_dir(),
         }
     }
 }

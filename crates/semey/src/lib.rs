@@ -26,6 +26,7 @@ pub mod presentation;
 pub mod programmes;
 pub mod radiation;
 pub mod records;
+pub mod reports;
 pub mod results;
 pub mod routes;
 pub mod services;

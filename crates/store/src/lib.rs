@@ -24,6 +24,7 @@ mod places;
 mod programmes;
 mod proposals;
 mod radiation;
+mod reports;
 mod results;
 mod rollups;
 mod services;
@@ -45,6 +46,7 @@ pub use radiation::{
     Aggregates, Bin, Dataset, Device, Factor, ImportRecord, MeasurementChunk, MeasurementFilter,
     MeasurementText, NewMeasurement,
 };
+pub use reports::ReportVersion;
 pub use results::{IndicatorRow, StatusCount};
 pub use services::{ServiceFilter, ServicePoint};
 

@@ -68,6 +68,9 @@ pub struct ProgrammeFilter {
     pub target_group: Option<TargetGroup>,
     /// Programmes running at some point of this year (by actual dates, else planned).
     pub year: Option<i32>,
+    /// Programmes running at some point between these two days (by actual dates, else
+    /// planned), both included: a report's period.
+    pub period: Option<(Date, Date)>,
     pub parent_id: Option<ProgrammeId>,
     /// Text search on titles and descriptions in every language and on the identifier.
     pub q: Option<String>,
@@ -83,6 +86,7 @@ impl ProgrammeFilter {
             && self.sdg_target.is_none()
             && self.target_group.is_none()
             && self.year.is_none()
+            && self.period.is_none()
             && self.parent_id.is_none()
             && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
     }
@@ -128,16 +132,17 @@ impl ProgrammeFilter {
                 .arg(Arg::Text(g.as_str().to_owned()))
                 .push(")");
         }
-        if let (Some(y), true) = (self.year, year_on_dates) {
-            let first = Date::from_calendar_date(y, time::Month::January, 1).ok();
-            let last = Date::from_calendar_date(y, time::Month::December, 31).ok();
-            if let (Some(first), Some(last)) = (first, last) {
-                sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fy WHERE fy.id = {id_expr} AND COALESCE(fy.actual_start, fy.planned_start) <= "))
-                    .arg(Arg::Date(last))
-                    .push(" AND (COALESCE(fy.actual_end, fy.planned_end) IS NULL OR COALESCE(fy.actual_end, fy.planned_end) >= ")
-                    .arg(Arg::Date(first))
-                    .push("))");
-            }
+        let year = self.year.filter(|_| year_on_dates).and_then(|y| {
+            let first = Date::from_calendar_date(y, time::Month::January, 1).ok()?;
+            let last = Date::from_calendar_date(y, time::Month::December, 31).ok()?;
+            Some((first, last))
+        });
+        for (first, last) in year.into_iter().chain(self.period) {
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fy WHERE fy.id = {id_expr} AND COALESCE(fy.actual_start, fy.planned_start) <= "))
+                .arg(Arg::Date(last))
+                .push(" AND (COALESCE(fy.actual_end, fy.planned_end) IS NULL OR COALESCE(fy.actual_end, fy.planned_end) >= ")
+                .arg(Arg::Date(first))
+                .push("))");
         }
         if let Some(p) = self.parent_id {
             sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fpa WHERE fpa.id = {id_expr} AND fpa.parent_id = "))

@@ -96,3 +96,39 @@ pub(super) fn parse_path_id<T: std::str::FromStr>(
         id: s.to_owned(),
     })
 }
+
+/// A create and a replace of one kind on the record path (`POST /things`, `PUT /things/{id}`).
+macro_rules! writes {
+    ($tag:literal, $create:ident, $update:ident, $t:ty, $id:ty, $input:ty, $list:literal, $one:literal, $what:literal) => {
+        #[doc = concat!("Adds a ", $what, ".")]
+        #[utoipa::path(post, path = $list, tag = $tag, request_body = $input,
+            responses((status = 201, body = $t), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
+                (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+        async fn $create(
+            axum::extract::State(s): axum::extract::State<$crate::AppState>,
+            actor: $crate::accounts::Actor,
+            $crate::api::extract::ApiJson(input): $crate::api::extract::ApiJson<$input>,
+        ) -> Result<axum::response::Response, $crate::AppError> {
+            Ok(crate::records::write::<$t>(&s.store, &actor, None, input, crate::records::Channel::Api)
+                .await?
+                .respond())
+        }
+
+        #[doc = concat!("Replaces a ", $what, ".")]
+        #[utoipa::path(put, path = $one, tag = $tag, request_body = $input, params(("id" = String, Path, description = "Id")),
+            responses((status = 200, body = $t), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
+                (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+        async fn $update(
+            axum::extract::State(s): axum::extract::State<$crate::AppState>,
+            actor: $crate::accounts::Actor,
+            axum::extract::Path(id): axum::extract::Path<String>,
+            $crate::api::extract::ApiJson(input): $crate::api::extract::ApiJson<$input>,
+        ) -> Result<axum::response::Response, $crate::AppError> {
+            let id = $crate::api::common::parse_path_id::<$id>($what, &id)?;
+            Ok(crate::records::write::<$t>(&s.store, &actor, Some(id), input, crate::records::Channel::Api)
+                .await?
+                .respond())
+        }
+    };
+}
+pub(super) use writes;

@@ -3,8 +3,8 @@
 //! everything; an organisation's people also read the action items it owns, and its editors
 //! propose their progress.
 
-use super::common::{page, parse_path_id, List};
-use super::extract::{from_str, param, ApiJson, ApiQuery};
+use super::common::{page, parse_path_id, writes, List};
+use super::extract::{from_str, param, ApiQuery};
 use crate::accounts::Actor;
 use crate::coordination::{audience, visible_action_item, visible_decision, visible_meeting};
 use crate::{AppError, AppState};
@@ -35,42 +35,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_action_item, update_action_item))
 }
 
-/// A create and a replace of one kind on the record path (`POST /things`, `PUT /things/{id}`).
-macro_rules! writes {
-    ($create:ident, $update:ident, $t:ty, $id:ty, $input:ty, $list:literal, $one:literal, $what:literal) => {
-        #[doc = concat!("Adds a ", $what, ".")]
-        #[utoipa::path(post, path = $list, tag = "coordination", request_body = $input,
-            responses((status = 201, body = $t), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
-                (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-        async fn $create(
-            State(s): State<AppState>,
-            actor: Actor,
-            ApiJson(input): ApiJson<$input>,
-        ) -> Result<axum::response::Response, AppError> {
-            Ok(crate::records::write::<$t>(&s.store, &actor, None, input, crate::records::Channel::Api)
-                .await?
-                .respond())
-        }
-
-        #[doc = concat!("Replaces a ", $what, ".")]
-        #[utoipa::path(put, path = $one, tag = "coordination", request_body = $input, params(("id" = String, Path, description = "Id")),
-            responses((status = 200, body = $t), (status = 202, body = crate::records::workflow::ProposalView, description = "Proposed for approval (editors)"),
-                (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-        async fn $update(
-            State(s): State<AppState>,
-            actor: Actor,
-            Path(id): Path<String>,
-            ApiJson(input): ApiJson<$input>,
-        ) -> Result<axum::response::Response, AppError> {
-            let id = parse_path_id::<$id>($what, &id)?;
-            Ok(crate::records::write::<$t>(&s.store, &actor, Some(id), input, crate::records::Channel::Api)
-                .await?
-                .respond())
-        }
-    };
-}
-
 writes!(
+    "coordination",
     create_body,
     update_body,
     Body,
@@ -81,6 +47,7 @@ writes!(
     "body"
 );
 writes!(
+    "coordination",
     create_meeting,
     update_meeting,
     Meeting,
@@ -91,6 +58,7 @@ writes!(
     "meeting"
 );
 writes!(
+    "coordination",
     create_decision,
     update_decision,
     Decision,
@@ -101,6 +69,7 @@ writes!(
     "decision"
 );
 writes!(
+    "coordination",
     create_action_item,
     update_action_item,
     ActionItem,

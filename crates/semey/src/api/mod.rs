@@ -13,6 +13,7 @@ mod organisations;
 mod places;
 mod programmes;
 pub mod radiation;
+mod reports;
 mod results;
 mod services;
 mod workflow;
@@ -47,6 +48,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "results", description = "Results chains, indicators, their periods' targets and actuals, and whether programmes are on track"),
         (name = "mandates", description = "The General Assembly's resolutions on the region, their operative paragraphs as mandates, and who is asked to do what by when"),
         (name = "coordination", description = "The coordination mechanism: bodies and their members, meetings (public once published), decisions and action items"),
+        (name = "reports", description = "Progress reports on the resolution's implementation: drafts computed from the data for a period, versions frozen on publishing"),
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "data", description = "Open data: the catalogue (DCAT-AP) and every public list as CSV, XLSX, JSON and GeoJSON, with the list's filters"),
         (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
@@ -67,6 +69,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(services::routes())
         .merge(mandates::routes())
         .merge(coordination::routes())
+        .merge(reports::routes())
         .merge(results::routes())
         .merge(iati::routes())
         .merge(data::routes())

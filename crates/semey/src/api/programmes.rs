@@ -44,6 +44,8 @@ pub struct ProgrammeQuery {
     pub target_group: Option<String>,
     /// A year: programmes running then (for funding: money of that year).
     pub year: Option<String>,
+    /// Programmes running at some point of a period, `2021-01-01..2023-12-31`.
+    pub period: Option<String>,
     /// A programme id: its projects.
     pub parent: Option<String>,
     /// Text search on titles, descriptions and identifiers.
@@ -90,6 +92,7 @@ impl ProgrammeQuery {
             sdg_target: get("sdg_target"),
             target_group: get("target_group"),
             year: get("year"),
+            period: get("period"),
             parent: get("parent"),
             q: get("q"),
         }
@@ -113,6 +116,7 @@ impl ProgrammeQuery {
                         "sdg_target" => &mut self.sdg_target,
                         "target_group" => &mut self.target_group,
                         "year" => &mut self.year,
+                        "period" => &mut self.period,
                         "parent" => &mut self.parent,
                         _ => &mut self.q,
                     };
@@ -145,6 +149,11 @@ impl ProgrammeQuery {
                 TargetGroup::parse(v).map_err(err)
             })?,
             year: self.year()?,
+            period: param("period", &self.period, |v| {
+                semey_domain::report::Period::parse(v)
+                    .map(|p| (p.start, p.end))
+                    .map_err(err)
+            })?,
             parent_id: param("parent", &self.parent, from_str("a programme id"))?,
             q: self.q.clone(),
         })

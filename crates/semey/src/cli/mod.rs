@@ -11,6 +11,7 @@ mod mandates;
 mod opendata;
 mod progress;
 mod radiation;
+mod reports;
 mod server;
 mod services;
 
@@ -80,6 +81,32 @@ pub enum Command {
     Coverage {
         symbol: String,
         /// Compute it this many times and report the median and 95th-percentile time.
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
+    /// A progress report as PDF, HTML, JSON or Typst source: drafted from today's data for a
+    /// period (`--period 2021-01-01..2023-12-31`), or a stored report (`--report ID`), or one
+    /// of its published versions (`--version N`).
+    Report {
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        report: Option<String>,
+        #[arg(long)]
+        version: Option<i64>,
+        /// kk, ru, en or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// pdf, html, json or typ (the Typst source).
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// Write here (standard output when not given).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The site the figures' sources link to.
+        #[arg(long, default_value = "http://localhost:8080")]
+        site: String,
+        /// Draft and render it this many times and report the times (for benchmarks).
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
@@ -266,6 +293,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             repeat,
         } => funding::summary(&state, group_by, currency, repeat).await?,
         Command::Coverage { symbol, repeat } => mandates::coverage(&state, symbol, repeat).await?,
+        Command::Report {
+            period,
+            report,
+            version,
+            lang,
+            format,
+            output,
+            site,
+            repeat,
+        } => {
+            let args = reports::ReportArgs {
+                report,
+                period,
+                lang,
+                format,
+                version,
+                output,
+                site,
+                repeat,
+            };
+            reports::report(&state, args).await?
+        }
         Command::Services(ServicesCommand::Nearest {
             lon,
             lat,

@@ -7,71 +7,14 @@ pub mod ical;
 pub mod import;
 
 use crate::accounts::Actor;
-use crate::records::{Record, Saved};
+use crate::records::{kept_whole, Owned};
 use crate::AppError;
 use semey_domain::coordination::{
     ActionItem, ActionItemInput, Body, BodyInput, Decision, DecisionInput, Meeting, MeetingInput,
 };
 use semey_domain::ids::{ActionItemId, BodyId, DecisionId, MeetingId, OrganisationId};
 use semey_domain::record::RecordKind;
-use semey_domain::Invalid;
-use semey_store::{Audience, Store, Tx};
-
-/// The record path's knowledge of a kind kept whole by the store: its id, input, and the
-/// store's save and load.
-macro_rules! kept_whole {
-    ($t:ty, $kind:expr, $id:ty, $input:ty, $save:ident, $load:ident) => {
-        impl Record for $t {
-            const KIND: RecordKind = $kind;
-            type Id = $id;
-            type Input = $input;
-            type Checked = $t;
-            type Stored = $t;
-
-            fn id_of(stored: &$t) -> $id {
-                stored.id
-            }
-
-            async fn load(store: &Store, tx: &mut Tx, id: $id) -> Result<$t, AppError> {
-                Ok(store.$load(tx, id).await?)
-            }
-
-            fn check(input: $input, id: Option<$id>) -> Result<$t, Invalid> {
-                input.check(id.unwrap_or_default())
-            }
-
-            async fn save(
-                store: &Store,
-                tx: &mut Tx,
-                old: Option<&$t>,
-                r: $t,
-            ) -> Result<Saved<$t>, AppError> {
-                store.$save(tx, &r).await?;
-                Ok(Saved {
-                    stored: store.$load(tx, r.id).await?,
-                    before: old.cloned(),
-                })
-            }
-
-            async fn owner_of_stored(
-                _: &Store,
-                _: &mut Tx,
-                stored: &$t,
-            ) -> Result<Option<OrganisationId>, AppError> {
-                Ok(Owned::owner(stored))
-            }
-
-            async fn owner_of_input(
-                _: &Store,
-                _: &mut Tx,
-                _: Option<$id>,
-                input: &$input,
-            ) -> Result<Option<OrganisationId>, AppError> {
-                Ok(Owned::owner(input))
-            }
-        }
-    };
-}
+use semey_store::{Audience, Store};
 
 kept_whole!(
     Body,
@@ -106,13 +49,6 @@ kept_whole!(
     action_item_in
 );
 
-/// Which organisation owns a record of the mechanism: only action items have an owner (the
-/// rest are the coordinators').
-trait Owned {
-    fn owner(&self) -> Option<OrganisationId> {
-        None
-    }
-}
 impl Owned for Body {}
 impl Owned for Meeting {}
 impl Owned for Decision {}

@@ -104,6 +104,7 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         RecordKind::Meeting => format!("/meetings/{id}"),
         RecordKind::Decision => format!("/api/v1/decisions/{id}"),
         RecordKind::ActionItem => format!("/workspace/action-items/{id}"),
+        RecordKind::Report => format!("/reports/{id}"),
         RecordKind::Account => "/workspace/users".to_owned(),
     }
 }

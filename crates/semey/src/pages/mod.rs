@@ -16,6 +16,7 @@ mod organisations;
 mod places;
 mod programmes;
 mod radiation;
+mod reports;
 mod results;
 mod services;
 
@@ -54,6 +55,14 @@ pub fn route_list() -> Vec<Route> {
         Route::page("/coordination/actions", get(coordination::action_items)),
         Route::action("/coordination/meetings.ics", get(coordination::calendar)),
         Route::page("/meetings/{id}", get(coordination::meeting)),
+        Route::page("/reports", get(reports::list)),
+        Route::page("/reports/{id}", get(reports::report)),
+        Route::page("/reports/{id}/versions/{number}", get(reports::version)),
+        Route::action(
+            "/reports/{id}/versions/{number}/pdf",
+            get(reports::version_pdf),
+        ),
+        Route::action("/reports/{id}/draft/pdf", get(reports::draft_pdf)),
         Route::page("/services", get(services::finder)),
         Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),

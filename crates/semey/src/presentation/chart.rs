@@ -22,14 +22,14 @@ const TOP: f64 = 16.0;
 const BOTTOM: f64 = 96.0;
 
 /// One named series of values, one value per category.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     pub name: String,
     pub values: Vec<f64>,
 }
 
 /// The figures a chart shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Chart {
     /// Short name, read first by screen readers.
     pub title: String,

@@ -163,6 +163,9 @@ mod tests {
                         (Cow::Borrowed("people"), FluentValue::from("300")),
                         (Cow::Borrowed("served"), FluentValue::from(2)),
                         (Cow::Borrowed("all"), FluentValue::from(7)),
+                        (Cow::Borrowed("start"), FluentValue::from("2023-12-31")),
+                        (Cow::Borrowed("end"), FluentValue::from("2021-01-01")),
+                        (Cow::Borrowed("languages"), FluentValue::from("ru, en")),
                         (
                             Cow::Borrowed("code"),
                             FluentValue::from("semey:people-screened"),

@@ -229,6 +229,7 @@ async fn apply(
         | RecordKind::Body
         | RecordKind::Meeting
         | RecordKind::Decision
+        | RecordKind::Report
         | RecordKind::Account => Err(AppError::Conflict(
             "records of this kind are written by coordinators or administrators, never proposed",
         )),
@@ -286,6 +287,7 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::Meeting => now::<Meeting>(store, p).await,
         RecordKind::Decision => now::<Decision>(store, p).await,
         RecordKind::ActionItem => now::<ActionItem>(store, p).await,
+        RecordKind::Report => now::<semey_domain::report::Report>(store, p).await,
         RecordKind::Account => now::<Account>(store, p).await,
     }
 }

@@ -77,6 +77,10 @@ pub(super) struct Options {
     pub(super) meetings: Vec<Choice>,
     pub(super) decisions: Vec<Choice>,
     pub(super) action_statuses: Vec<Choice>,
+    /// The report's form: resolutions, languages and sections.
+    pub(super) resolutions: Vec<Choice>,
+    pub(super) languages: Vec<Choice>,
+    pub(super) sections: Vec<Choice>,
     /// Aid, finance and flow type and tied status: each field's name, label and choices.
     pub(super) terms: Vec<(String, String, Vec<Choice>)>,
 }
@@ -305,6 +309,26 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
         "decision" => {
             o.meetings = meetings().await?;
             o.mandates = mandates().await?;
+        }
+        "report" => {
+            o.resolutions = s
+                .store
+                .resolutions()
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let title = best(&r.title);
+                    (r.id.to_string(), format!("{} — {title}", r.symbol))
+                })
+                .collect();
+            o.languages = semey_domain::Lang::ALL
+                .iter()
+                .map(|l| tr("language", l.code()))
+                .collect();
+            o.sections = semey_domain::report::Section::ALL
+                .iter()
+                .map(|sec| tr("report-section", sec.as_str()))
+                .collect();
         }
         "action_item" => {
             use semey_domain::coordination::ActionStatus;

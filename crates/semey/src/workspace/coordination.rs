@@ -17,8 +17,9 @@ use semey_domain::coordination::{ActionItem, Body, Decision, Meeting};
 use semey_store::{Audience, Store};
 use std::future::Future;
 
-/// What the shared form steps need to know of one kind of the mechanism.
-trait MechanismForm: Record {
+/// What the shared form steps need to know of one kind kept whole (the mechanism's kinds and
+/// reports).
+pub(super) trait WholeForm: Record {
     const FORM: FormOf;
     /// The form's two addresses: a new record's and one record's.
     const ROUTES: [&'static str; 2];
@@ -32,6 +33,10 @@ trait MechanismForm: Record {
     ) -> impl Future<Output = Result<Self::Stored, AppError>> + Send;
     /// A new record's first values, from the page's parameters (`?meeting=`).
     fn start(cx: &Ctx) -> Vec<(String, String)>;
+    /// The form's values for a stored record.
+    fn pairs(stored: &Self::Stored) -> Vec<(String, String)> {
+        pairs_of(stored, Self::FORM.lists)
+    }
 }
 
 /// The record, or `None` when it is not there (or not for this reader).
@@ -49,7 +54,7 @@ fn from_meeting(cx: &Ctx) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-impl MechanismForm for Body {
+impl WholeForm for Body {
     const ROUTES: [&'static str; 2] = ["/workspace/bodies/new", "/workspace/bodies/{id}"];
     const FORM: FormOf = FormOf {
         kind: "body",
@@ -68,7 +73,7 @@ impl MechanismForm for Body {
     }
 }
 
-impl MechanismForm for Meeting {
+impl WholeForm for Meeting {
     const ROUTES: [&'static str; 2] = ["/workspace/meetings/new", "/workspace/meetings/{id}"];
     const FORM: FormOf = FormOf {
         kind: "meeting",
@@ -91,7 +96,7 @@ impl MechanismForm for Meeting {
     }
 }
 
-impl MechanismForm for Decision {
+impl WholeForm for Decision {
     const ROUTES: [&'static str; 2] = ["/workspace/decisions/new", "/workspace/decisions/{id}"];
     const FORM: FormOf = FormOf {
         kind: "decision",
@@ -110,7 +115,7 @@ impl MechanismForm for Decision {
     }
 }
 
-impl MechanismForm for ActionItem {
+impl WholeForm for ActionItem {
     const ROUTES: [&'static str; 2] = [
         "/workspace/action-items/new",
         "/workspace/action-items/{id}",
@@ -134,15 +139,17 @@ impl MechanismForm for ActionItem {
     }
 }
 
-/// This feature's forms: a GET shows one, a POST saves it.
+/// A kind's two forms: a GET shows one, a POST saves it.
+pub(super) fn both<R: WholeForm>() -> [Route; 2] {
+    let [new, one] = R::ROUTES;
+    [
+        Route::page(new, get(new_form::<R>).post(post_new::<R>)),
+        Route::page(one, get(edit_form::<R>).post(post_edit::<R>)),
+    ]
+}
+
+/// This feature's forms.
 pub(super) fn form_routes() -> Vec<Route> {
-    fn both<R: MechanismForm>() -> [Route; 2] {
-        let [new, one] = R::ROUTES;
-        [
-            Route::page(new, get(new_form::<R>).post(post_new::<R>)),
-            Route::page(one, get(edit_form::<R>).post(post_edit::<R>)),
-        ]
-    }
     let mut all = Vec::new();
     all.extend(both::<Body>());
     all.extend(both::<Meeting>());
@@ -151,10 +158,7 @@ pub(super) fn form_routes() -> Vec<Route> {
     all
 }
 
-async fn new_form<R: MechanismForm>(
-    State(s): State<AppState>,
-    cx: Ctx,
-) -> Result<Response, AppError> {
+async fn new_form<R: WholeForm>(State(s): State<AppState>, cx: Ctx) -> Result<Response, AppError> {
     let f = Form::new(cx.lang, R::start(&cx));
     let of = R::FORM;
     show(
@@ -169,7 +173,7 @@ async fn new_form<R: MechanismForm>(
     .await
 }
 
-async fn edit_form<R: MechanismForm>(
+async fn edit_form<R: WholeForm>(
     State(s): State<AppState>,
     actor: Actor,
     cx: Ctx,
@@ -185,7 +189,7 @@ async fn edit_form<R: MechanismForm>(
         .param("saved")
         .and_then(|_| saved_notice(cx.lang, R::public_href(&record)));
     let of = R::FORM;
-    let f = Form::new(cx.lang, pairs_of(&record, of.lists));
+    let f = Form::new(cx.lang, R::pairs(&record));
     show(
         &s,
         cx,
@@ -198,7 +202,7 @@ async fn edit_form<R: MechanismForm>(
     .await
 }
 
-async fn post_new<R: MechanismForm>(
+async fn post_new<R: WholeForm>(
     State(s): State<AppState>,
     actor: Actor,
     cx: Ctx,
@@ -207,7 +211,7 @@ async fn post_new<R: MechanismForm>(
     save_form::<R>(&s, &actor, cx, None, body, R::FORM).await
 }
 
-async fn post_edit<R: MechanismForm>(
+async fn post_edit<R: WholeForm>(
     State(s): State<AppState>,
     actor: Actor,
     cx: Ctx,

@@ -13,6 +13,7 @@ mod index;
 mod me;
 mod organisations;
 mod programmes;
+mod reports;
 mod results;
 mod services;
 mod signin;
@@ -38,6 +39,7 @@ pub fn form_routes() -> Vec<Route> {
     all.extend(results::form_routes());
     all.extend(services::form_routes());
     all.extend(coordination::form_routes());
+    all.extend(reports::form_routes());
     all
 }
 

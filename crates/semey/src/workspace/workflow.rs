@@ -338,6 +338,7 @@ fn proposal_form(
         | RecordKind::Body
         | RecordKind::Meeting
         | RecordKind::Decision
+        | RecordKind::Report
         | RecordKind::Account => None,
     }
 }
@@ -395,6 +396,7 @@ async fn post_proposal_edit(
         | RecordKind::Body
         | RecordKind::Meeting
         | RecordKind::Decision
+        | RecordKind::Report
         | RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor

@@ -19,6 +19,7 @@ mod places;
 mod programmes;
 mod radiation;
 mod records;
+mod reports;
 mod results;
 mod services;
 mod web;
