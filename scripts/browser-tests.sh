@@ -62,6 +62,20 @@ curl -fs "$SEMEY_URL/api/v1/organisations/$owner" >"$work/owner.json"
 SEMEY_TEST_PROPOSAL=$(curl -fs -X PUT -H "Authorization: Bearer $token" -H 'content-type: application/json' \
   --data @"$work/owner.json" "$SEMEY_URL/api/v1/organisations/$owner" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
 export SEMEY_TEST_PROPOSAL
+# A report with a published version (every section written in English and Kazakh), for the
+# version's pages; the demo's own report stays a draft for the editor's test.
+admin_token=$("$semey" user token "$SEMEY_TEST_EMAIL" --name browser-tests | grep -o 'semey_[0-9a-f]*')
+python3 -c '
+import json
+sections = ["summary", "introduction", "general_situation", "health", "socio_psychological", "economic",
+            "environment", "advocacy", "resources", "coordination", "conclusions"]
+print(json.dumps({"title": {"en": "Browser test report", "kk": "Сынақ баяндамасы"}, "period_start": "2021-01-01",
+    "period_end": "2026-12-31", "languages": ["en", "kk"],
+    "narratives": {s: {"en": "Text of " + s, "kk": "Мәтін " + s} for s in sections}}))' >"$work/report.json"
+SEMEY_TEST_REPORT=$(curl -fs -X POST -H "Authorization: Bearer $admin_token" -H 'content-type: application/json' \
+  --data @"$work/report.json" "$SEMEY_URL/api/v1/reports" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+curl -fs -X POST -H "Authorization: Bearer $admin_token" "$SEMEY_URL/api/v1/reports/$SEMEY_TEST_REPORT/publish" >/dev/null
+export SEMEY_TEST_REPORT
 # Every page the router has (`{id}` where a record's id goes): the tests visit each one.
 SEMEY_PAGES=$("$semey" pages | tr '\n' ' ')
 export SEMEY_PAGES

@@ -4,13 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# xmllint checks exported IATI files against the official schemas.
-if ! command -v xmllint >/dev/null; then
-  echo "installing libxml2-utils (Debian package)…" >&2
+# Debian packages the tests use: xmllint checks exported IATI files against the official
+# schemas; the Noto fonts (Latin, Cyrillic with the Kazakh letters, CJK) are embedded in PDF
+# reports; pdftotext (poppler-utils) reads the PDFs back.
+need=()
+command -v xmllint >/dev/null || need+=(libxml2-utils)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+[ -n "$(find /usr/share/fonts -name NotoSans-Regular.ttf -print -quit 2>/dev/null)" ] || need+=(fonts-noto-core)
+[ -n "$(find /usr/share/fonts -name 'NotoSansCJK-Regular.ttc' -print -quit 2>/dev/null)" ] || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages)…" >&2
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
   else
-    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >&2
+    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
   fi
 fi
 

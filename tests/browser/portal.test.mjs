@@ -151,6 +151,9 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/mandates/{id}": [`/mandates/${id.mandate}`],
     "/coordination/bodies/{id}": [`/coordination/bodies/${id.body}`],
     "/meetings/{id}": [`/meetings/${id.meeting}`],
+    "/reports/{id}": [`/reports/${process.env.SEMEY_TEST_REPORT}`],
+    "/reports/{id}/versions/{number}": [`/reports/${process.env.SEMEY_TEST_REPORT}/versions/1`],
+    "/workspace/reports/{id}": [`/workspace/reports/${process.env.SEMEY_TEST_REPORT}`],
     "/workspace/bodies/{id}": [`/workspace/bodies/${id.body}`],
     "/workspace/meetings/{id}": [`/workspace/meetings/${id.meeting}`],
     "/workspace/decisions/{id}": [`/workspace/decisions/${id.decision}`],
@@ -504,4 +507,52 @@ test("an editor's change waits for a coordinator, then the public sees it", asyn
   await reader.page.goto(`${base}/programmes/${programme}?lang=en`);
   assert.equal((await reader.page.locator("h1").textContent()).trim(), title, "the public sees the published change");
   await reader.context.close();
+});
+
+test("a coordinator writes the report in Kazakh, sees what is missing, and publishes a frozen version", async () => {
+  const sections = ["summary", "introduction", "general_situation", "health", "socio_psychological", "economic",
+    "environment", "advocacy", "resources", "coordination", "conclusions"];
+  const { context, page, problems } = await newPage();
+  await signIn(page, "kk");
+  // The demo's draft: the row that says it is a draft.
+  await page.goto(`${base}/reports?lang=kk`);
+  await page.locator("tr", { hasText: "Жоба" }).locator("a").first().click();
+  await page.waitForSelector("#missing-h");
+  const id = page.url().split("/reports/")[1].split("?")[0];
+  assert.match(await page.locator(".notice.draft").textContent(), /Бұл — жоба/);
+  assert.ok(await page.locator("article.report svg.chart").count() > 0, "the draft's charts are drawn");
+  await accessible(page, "report draft");
+  await shot(page, "report-draft-kk");
+
+  // The editor: published in Kazakh only, every section written.
+  await page.goto(`${base}/workspace/reports/${id}?lang=kk`);
+  await accessible(page, "report editor");
+  await page.check('input[name="languages[]"][value="kk"]');
+  await page.uncheck('input[name="languages[]"][value="en"]');
+  await page.uncheck('input[name="languages[]"][value="ru"]');
+  for (const s of sections) {
+    await page.fill(`[name="narratives.${s}.kk"]`, `${s}: өңірдегі жұмыс туралы мәтін (сынақ).`);
+  }
+  await Promise.all([
+    page.waitForURL(/saved=1/),
+    page.click(`form[action="/workspace/reports/${id}"] button[type=submit]`),
+  ]);
+  await shot(page, "report-editor-kk");
+
+  // Nothing is missing now: the draft offers to publish; publishing opens version 1.
+  await page.goto(`${base}/reports/${id}?lang=kk`);
+  assert.equal(await page.locator("#missing-h").count(), 0);
+  await Promise.all([
+    page.waitForURL(/\/versions\/1/),
+    page.click(`form[action="/workspace/reports/${id}/publish"] button[type=submit]`),
+  ]);
+  assert.match(await page.locator("article.report .state").textContent(), /Нұсқа 1/);
+  assert.match(await page.locator("#health").textContent(), /health: өңірдегі жұмыс туралы мәтін/);
+  await accessible(page, "report version");
+  await shot(page, "report-version-kk");
+  const pdf = await fetch(new URL(await page.locator('a[href$="/pdf?lang=kk"]').getAttribute("href"), base));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get("content-type"), "application/pdf");
+  assert.deepEqual(problems, []);
+  await context.close();
 });

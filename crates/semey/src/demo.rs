@@ -50,6 +50,7 @@ const SERVICES: &[u8] = include_bytes!("../demo/services.json");
 const RESULTS: &[u8] = include_bytes!("../demo/results.json");
 const INDICATOR_VALUES: &[u8] = include_bytes!("../demo/indicator-values.csv");
 const COORDINATION: &[u8] = include_bytes!("../demo/coordination.json");
+const REPORT: &[u8] = include_bytes!("../demo/report.json");
 
 /// Everything the demo holds, in the order it depends on itself: the demo dataset, the
 /// synthetic radiation survey, the resolutions in `config.resolutions_dir`, and the
@@ -63,7 +64,36 @@ pub async fn load_all(
         load_radiation(store, &config.radiation).await?,
         load_resolutions(store, std::path::Path::new(&config.resolutions_dir)).await?,
         load_coordination(store).await?,
+        load_report(store).await?,
     ])
+}
+
+/// An illustrative draft of the progress report on the resolution, with a few sections
+/// written; once any report is held, nothing.
+pub async fn load_report(store: &Store) -> Result<String, AppError> {
+    if !store.reports().await?.is_empty() {
+        return Ok("progress report: already held".into());
+    }
+    let mut input: semey_domain::report::ReportInput =
+        serde_json::from_slice(REPORT).map_err(|e| {
+            AppError::Invalid(semey_domain::Invalid::one(
+                "demo/report.json",
+                "invalid_json",
+                e.to_string(),
+            ))
+        })?;
+    input.resolution_id = store.resolutions().await?.first().map(|r| r.id);
+    let mut tx = store.begin().await?;
+    crate::records::save_in::<semey_domain::report::Report>(
+        store,
+        &mut tx,
+        &Actor::command_line(),
+        None,
+        input,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok("progress report (illustrative): a draft for 2023–2025".into())
 }
 
 /// The illustrative bodies, meetings, decisions and action items, through the import users

@@ -3,8 +3,9 @@
 //! charts of the one chart module embedded as vectors (SVG), every figure's source in a
 //! footnote, and page numbers. Fonts are Noto Sans (Latin, Cyrillic with the Kazakh letters)
 //! and Noto Sans CJK (Chinese), read from the folder the configuration names (Debian's
-//! `fonts-noto-core` and `fonts-noto-cjk` put them under `/usr/share/fonts`) once per process,
-//! and embedded (subset) in every PDF. Nothing is fetched at run time.
+//! `fonts-noto-core` and `fonts-noto-cjk` put them under `/usr/share/fonts`; DejaVu Sans stands
+//! in for Latin and Cyrillic where they are missing) once per process, and embedded (subset) in
+//! every PDF. Nothing is fetched at run time.
 //!
 //! Everything that comes from data enters the Typst source as a string literal (only `\` and
 //! `"` need escaping there), never as markup, so no text can change the document's structure.
@@ -20,15 +21,20 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt};
 
-/// The font files a report needs, by name; the first three are required.
-const FONT_FILES: [&str; 5] = [
+/// The font files a report uses, by name: Noto Sans and Noto Sans CJK (Debian's
+/// `fonts-noto-core` and `fonts-noto-cjk`), and DejaVu Sans (on most systems) for Latin and
+/// Cyrillic where Noto is missing.
+const FONT_FILES: [&str; 7] = [
     "NotoSans-Regular.ttf",
     "NotoSans-Bold.ttf",
-    "NotoSansCJK-Regular.ttc",
     "NotoSans-Italic.ttf",
+    "NotoSansCJK-Regular.ttc",
     "NotoSansCJK-Bold.ttc",
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
 ];
-const REQUIRED_FONTS: usize = 3;
+/// The families, in the order text falls back through them.
+const FAMILIES: &str = "(\"Noto Sans\", \"DejaVu Sans\", \"Noto Sans CJK SC\")";
 
 /// A folder's fonts, once read.
 type Loaded = (String, Arc<Fonts>);
@@ -59,13 +65,8 @@ fn find(dir: &Path, name: &str, depth: usize) -> Option<PathBuf> {
 fn load_fonts(dir: &str) -> Result<Fonts, String> {
     let mut book = FontBook::new();
     let mut fonts = Vec::new();
-    for (i, name) in FONT_FILES.iter().enumerate() {
+    for name in FONT_FILES {
         let Some(path) = find(Path::new(dir), name, 4) else {
-            if i < REQUIRED_FONTS {
-                return Err(format!(
-                    "the font {name} is not under {dir}: install the Debian packages fonts-noto-core and fonts-noto-cjk, or set font_dir"
-                ));
-            }
             continue;
         };
         let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -73,6 +74,11 @@ fn load_fonts(dir: &str) -> Result<Fonts, String> {
             book.push(font.info().clone());
             fonts.push(font);
         }
+    }
+    if fonts.is_empty() {
+        return Err(format!(
+            "no font for PDF reports under {dir}: install the Debian packages fonts-noto-core and fonts-noto-cjk, or set font_dir"
+        ));
     }
     Ok(Fonts {
         book: LazyHash::new(book),
@@ -176,7 +182,7 @@ pub fn source(doc: &Document) -> String {
     );
     let _ = writeln!(
         s,
-        "#set text(font: (\"Noto Sans\", \"Noto Sans CJK SC\"), size: 10pt, lang: {})",
+        "#set text(font: {FAMILIES}, size: 10pt, lang: {})",
         lit(lang.code())
     );
     s.push_str("#set par(justify: true)\n#set heading(numbering: \"1.\")\n");
@@ -289,7 +295,7 @@ pub fn source(doc: &Document) -> String {
                     };
                     let svg = svg.replacen(
                         "<svg ",
-                        "<svg font-family=\"Noto Sans, Noto Sans CJK SC\" ",
+                        "<svg font-family=\"Noto Sans, DejaVu Sans, Noto Sans CJK SC\" ",
                         1,
                     );
                     let _ = writeln!(

@@ -26,10 +26,9 @@ impl WholeForm for Report {
     async fn visible(store: &Store, id: Self::Id, a: Audience) -> Result<Report, AppError> {
         // Drafts are the coordinators'.
         if a != Audience::All {
-            return Err(AppError::NotFound {
-                entity: "report",
-                id: id.to_string(),
-            });
+            return Err(AppError::Forbidden(
+                "reports are written by coordinators",
+            ));
         }
         Ok(store.report(id).await?)
     }

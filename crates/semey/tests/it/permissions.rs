@@ -77,6 +77,8 @@ struct Fixture {
     meeting: String,
     decision: String,
     action_item: String,
+    /// A report with every section written in English, ready to publish.
+    report: String,
     tokens: Vec<(Who, Option<String>)>,
     /// Per caller, two drafts of the owning organisation's editor: one to submit through the
     /// API, one to edit and then submit through the workspace (so every allowed step succeeds).
@@ -172,6 +174,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
+    let (s, rep) = app.post("/api/v1/reports", report_body("Matrix report")).await;
+    assert_eq!(s, StatusCode::CREATED, "{rep}");
     let tokens = vec![
         (Who::Public, None),
         (
@@ -272,8 +276,26 @@ async fn fixture(app: &TestApp) -> Fixture {
         meeting,
         decision: dec["id"].as_str().unwrap().to_owned(),
         action_item: a["id"].as_str().unwrap().to_owned(),
+        report: rep["id"].as_str().unwrap().to_owned(),
         tokens,
     }
+}
+
+fn report_body(title: &str) -> Value {
+    let narratives: serde_json::Map<String, Value> = semey_domain::report::Section::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), json!({"en": "Matrix text"})))
+        .collect();
+    json!({"title": {"en": title}, "period_start": "2021-01-01", "period_end": "2023-12-31",
+           "languages": ["en"], "narratives": narratives})
+}
+
+/// Every section's text in English, as form fields.
+fn report_form_texts() -> String {
+    semey_domain::report::Section::ALL
+        .iter()
+        .map(|s| format!("&narratives.{}.en=Matrix+text", s.as_str()))
+        .collect()
 }
 
 fn meeting_body(body: &str) -> Value {
@@ -408,6 +430,13 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "POST /workspace/decisions/{id}" => form(format!("/workspace/decisions/{}", f.decision), format!("meeting_id={}&number=1&text.en=Matrix+decision", f.meeting), Rule::Coordination),
         "POST /workspace/action-items/new" => form("/workspace/action-items/new".into(), format!("meeting_id={}&title.en=Matrix+action+form+{tag}&owner_organisation_id={}&owner_person=P&deadline=2030-06-30&status=open", f.meeting, f.owner), Rule::Owner),
         "POST /workspace/action-items/{id}" => form(format!("/workspace/action-items/{}", f.action_item), format!("meeting_id={}&title.en=Matrix+action&owner_organisation_id={}&owner_person=Matrix+person&deadline=2030-06-30&status=in_progress", f.meeting, f.owner), Rule::Owner),
+        // Reports are the coordinators': written, and published as frozen versions.
+        "POST /api/v1/reports" => json("/api/v1/reports".into(), report_body(&format!("Matrix report {tag}")), Rule::Coordination),
+        "PUT /api/v1/reports/{id}" => json(format!("/api/v1/reports/{}", f.report), report_body("Matrix report"), Rule::Coordination),
+        "POST /api/v1/reports/{id}/publish" => json(format!("/api/v1/reports/{}/publish", f.report), json!({}), Rule::Coordination),
+        "POST /workspace/reports/new" => form("/workspace/reports/new".into(), format!("title.en=Matrix+report+{tag}&period_start=2021-01-01&period_end=2023-12-31&languages[]=en"), Rule::Coordination),
+        "POST /workspace/reports/{id}" => form(format!("/workspace/reports/{}", f.report), format!("title.en=Matrix+report&period_start=2021-01-01&period_end=2023-12-31&languages[]=en{}", report_form_texts()), Rule::Coordination),
+        "POST /workspace/reports/{id}/publish" => form(format!("/workspace/reports/{}/publish", f.report), String::new(), Rule::Coordination),
         "POST /api/v1/places" => json(
             "/api/v1/places".into(),
             json!({"level": "settlement", "parent_id": f.district, "name": {"en": format!("Matrix village {tag}")}, "point": {"lon": 78.5, "lat": 50.8}}),

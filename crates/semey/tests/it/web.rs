@@ -360,6 +360,18 @@ on_both_backends! {
         let meeting = first(&app.get("/api/v1/meetings").await.1);
         let decision = first(&app.get("/api/v1/decisions").await.1);
         let action = first(&app.get("/api/v1/action-items").await.1);
+        // A report with a published version (every section written in English and Kazakh).
+        let narratives: serde_json::Map<String, serde_json::Value> = semey_domain::report::Section::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), serde_json::json!({"en": "Text", "kk": "Мәтін"})))
+            .collect();
+        let (status, rep) = app.post("/api/v1/reports", serde_json::json!({"title": {"en": "Report"},
+            "period_start": "2021-01-01", "period_end": "2026-12-31", "resolution_id": resid,
+            "languages": ["en", "kk"], "narratives": narratives})).await;
+        assert_eq!(status, StatusCode::CREATED, "{rep}");
+        let report = rep["id"].as_str().unwrap().to_owned();
+        let (status, v) = app.post(&format!("/api/v1/reports/{report}/publish"), serde_json::json!({})).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
         // Every page of the router (`semey::page_paths`); one whose `{id}` has no record here
         // fails the test, so no page is forgotten.
         let records: std::collections::HashMap<&str, Vec<String>> = [
@@ -372,6 +384,9 @@ on_both_backends! {
             ("/mandates/{id}", vec![format!("/mandates/{mid}")]),
             ("/coordination/bodies/{id}", vec![format!("/coordination/bodies/{body}")]),
             ("/meetings/{id}", vec![format!("/meetings/{meeting}")]),
+            ("/reports/{id}", vec![format!("/reports/{report}")]),
+            ("/reports/{id}/versions/{number}", vec![format!("/reports/{report}/versions/1")]),
+            ("/workspace/reports/{id}", vec![format!("/workspace/reports/{report}")]),
             ("/workspace/bodies/{id}", vec![format!("/workspace/bodies/{body}")]),
             ("/workspace/meetings/{id}", vec![format!("/workspace/meetings/{meeting}")]),
             ("/workspace/decisions/{id}", vec![format!("/workspace/decisions/{decision}")]),
