@@ -121,7 +121,7 @@ impl Default for Config {
             database: "sqlite://semey.db".to_owned(),
             addr: "127.0.0.1:8080".to_owned(),
             max_body_bytes: 2 * 1024 * 1024,
-            log: "info,geo=error".to_owned(),
+            log: "info,geo=error,usvg=error".to_owned(),
             tile_url: String::new(),
             tile_attribution: String::new(),
             secure_cookies: true,

@@ -1101,6 +1101,7 @@ report-mechanism = The coordination mechanism in the period
 report-actions-by-status = Action items by status
 report-meetings = Meetings held
 report-money-by-year = Money by year (USD)
+report-money-by-area = Money by thematic area (USD; a programme of several areas split by their shares)
 report-money-by-origin = Domestic and external money (USD)
 report-donors = Money by provider (USD)
 report-coverage = What stands behind each paragraph of the resolution

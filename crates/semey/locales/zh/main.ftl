@@ -1093,6 +1093,7 @@ report-mechanism = 期间内的协调机制
 report-actions-by-status = 按状态分列的行动事项
 report-meetings = 已举行的会议
 report-money-by-year = 按年份分列的资金（美元）
+report-money-by-area = 按专题领域分列的资金（美元；涉及多个领域的方案按其份额拆分）
 report-money-by-origin = 国内和外部资金（美元）
 report-donors = 按提供方分列的资金（美元）
 report-coverage = 决议每一段背后有什么

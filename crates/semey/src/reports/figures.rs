@@ -424,6 +424,7 @@ impl Writer<'_> {
             Section::GeneralSituation => vec![self.by_area(key("programmes_by_area"))],
             Section::Resources => vec![
                 self.money_by_year(key("money_by_year")),
+                self.areas(key("money_by_area")),
                 self.origins(key("money_by_origin")),
                 self.donors(key("donors")),
             ],
@@ -884,6 +885,31 @@ impl Writer<'_> {
             self.money(s.disbursed),
             self.money(s.required - s.committed),
         ]
+    }
+
+    fn areas(&self, key: String) -> Block {
+        let rows = self
+            .data
+            .money_by_area
+            .iter()
+            .map(|(a, s)| {
+                let name = if a.is_empty() {
+                    self.t("funding-unspecified")
+                } else {
+                    self.t(&format!("area-{a}"))
+                };
+                self.money_row(name, s)
+            })
+            .collect();
+        Block {
+            key,
+            caption: self.t("report-money-by-area"),
+            source: self.money_source("area"),
+            content: Content::Table {
+                columns: self.money_columns("report-col-area"),
+                rows,
+            },
+        }
     }
 
     fn origins(&self, key: String) -> Block {

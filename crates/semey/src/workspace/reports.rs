@@ -26,9 +26,7 @@ impl WholeForm for Report {
     async fn visible(store: &Store, id: Self::Id, a: Audience) -> Result<Report, AppError> {
         // Drafts are the coordinators'.
         if a != Audience::All {
-            return Err(AppError::Forbidden(
-                "reports are written by coordinators",
-            ));
+            return Err(AppError::Forbidden("reports are written by coordinators"));
         }
         Ok(store.report(id).await?)
     }

@@ -174,7 +174,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
-    let (s, rep) = app.post("/api/v1/reports", report_body("Matrix report")).await;
+    let (s, rep) = app
+        .post("/api/v1/reports", report_body("Matrix report"))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{rep}");
     let tokens = vec![
         (Who::Public, None),
