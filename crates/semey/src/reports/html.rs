@@ -3,7 +3,6 @@
 //! with its table; every figure links to the page or API query listing what it counts.
 
 use super::{Content, Document};
-use crate::presentation::format;
 use crate::presentation::i18n::t;
 use askama::Template;
 
@@ -111,27 +110,11 @@ impl ArticleView {
                     .collect(),
             })
             .collect();
-        let state = match doc.version {
-            Some(n) => format!(
-                "{} {n} · {}",
-                t(lang, "report-version"),
-                doc.published_at.as_deref().unwrap_or_default()
-            ),
-            None => format!(
-                "{} · {}",
-                t(lang, "report-draft"),
-                format::date(lang, doc.as_of)
-            ),
-        };
         Self {
             lang: lang.code(),
             title: doc.title.clone(),
-            period: format!(
-                "{} — {}",
-                format::date(lang, doc.period.start),
-                format::date(lang, doc.period.end)
-            ),
-            state,
+            period: doc.period_line(),
+            state: doc.state_line(),
             contents: t(lang, "report-contents"),
             source_label: t(lang, "report-source"),
             missing: t(lang, "report-narrative-missing"),

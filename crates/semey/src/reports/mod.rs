@@ -135,6 +135,33 @@ impl Document {
         format!("{}{source}", self.site.trim_end_matches('/'))
     }
 
+    /// "01.01.2021 — 31.12.2023" in the document's language.
+    pub fn period_line(&self) -> String {
+        use crate::presentation::format::date;
+        format!(
+            "{} — {}",
+            date(self.lang, self.period.start),
+            date(self.lang, self.period.end)
+        )
+    }
+
+    /// "Version 2 · 2026-12-02T10:00:00Z", or "Draft · 02.12.2026" (the figures' day).
+    pub fn state_line(&self) -> String {
+        use crate::presentation::i18n::t;
+        match self.version {
+            Some(n) => format!(
+                "{} {n} · {}",
+                t(self.lang, "report-version"),
+                self.published_at.as_deref().unwrap_or_default()
+            ),
+            None => format!(
+                "{} · {}",
+                t(self.lang, "report-draft"),
+                crate::presentation::format::date(self.lang, self.as_of)
+            ),
+        }
+    }
+
     /// The sections whose narrative is still empty.
     pub fn empty_sections(&self) -> Vec<&SectionDoc> {
         self.sections

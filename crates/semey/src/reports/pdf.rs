@@ -195,25 +195,16 @@ pub fn source(doc: &Document) -> String {
         "#align(center)[#v(3cm)#text(size: 22pt, weight: \"bold\", {})]",
         lit(&doc.title)
     );
-    let period = format!(
-        "{} — {}",
-        crate::presentation::format::date(lang, doc.period.start),
-        crate::presentation::format::date(lang, doc.period.end)
+    let _ = writeln!(
+        s,
+        "#align(center)[#text(size: 13pt, {})]",
+        lit(&doc.period_line())
     );
-    let _ = writeln!(s, "#align(center)[#text(size: 13pt, {})]", lit(&period));
-    let state = match doc.version {
-        Some(n) => format!(
-            "{} {n} · {}",
-            t(lang, "report-version"),
-            doc.published_at.as_deref().unwrap_or_default()
-        ),
-        None => format!(
-            "{} · {}",
-            t(lang, "report-draft"),
-            crate::presentation::format::date(lang, doc.as_of)
-        ),
-    };
-    let _ = writeln!(s, "#align(center)[#text(fill: luma(90), {})]", lit(&state));
+    let _ = writeln!(
+        s,
+        "#align(center)[#text(fill: luma(90), {})]",
+        lit(&doc.state_line())
+    );
     let _ = writeln!(
         s,
         "#v(1cm)\n#outline(title: {})",

@@ -3,23 +3,14 @@
 //! a coordinator each see; every bad input named with nothing stored; the iCalendar feed; the
 //! coverage of a resolution counting decisions and actions; overdue actions on start pages.
 
-use crate::support::{import_file, seed, TestApp};
+use crate::support::{import_file, seed_resolution, TestApp};
 use axum::http::{Method, StatusCode};
 use semey_domain::access::Role;
 use serde_json::{json, Value};
 
 /// The resolution's mandates, imported from the seed texts: ids by paragraph number.
 async fn resolution(app: &TestApp) -> Vec<String> {
-    let files = [
-        ("A-RES-75-210.en.txt", seed("A-RES-75-210.en.txt")),
-        ("A-RES-75-210.zh.txt", seed("A-RES-75-210.zh.txt")),
-    ];
-    let sources: Vec<_> = files.iter().map(|(n, b)| import_file(n, b)).collect();
-    semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet)
-        .await
-        .expect("resolution");
-    let (_, list) = app.get("/api/v1/resolutions").await;
-    list["items"][0]["mandates"]
+    seed_resolution(app).await["mandates"]
         .as_array()
         .unwrap()
         .iter()

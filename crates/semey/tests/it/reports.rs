@@ -4,7 +4,7 @@
 //! data and the next version says what changed; the PDF's text (poppler's `pdftotext`) holding
 //! each language's headings and the same figures as the API.
 
-use crate::support::{import_file, seed, TestApp};
+use crate::support::{seed_resolution, TestApp};
 use axum::http::{Method, StatusCode};
 use semey_domain::report::Section;
 use semey_domain::Lang;
@@ -12,16 +12,10 @@ use serde_json::{json, Value};
 
 /// The resolution, imported from the seed texts; its id.
 async fn resolution(app: &TestApp) -> String {
-    let files = [
-        ("A-RES-75-210.en.txt", seed("A-RES-75-210.en.txt")),
-        ("A-RES-75-210.zh.txt", seed("A-RES-75-210.zh.txt")),
-    ];
-    let sources: Vec<_> = files.iter().map(|(n, b)| import_file(n, b)).collect();
-    semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet)
-        .await
-        .expect("resolution");
-    let (_, list) = app.get("/api/v1/resolutions").await;
-    list["items"][0]["id"].as_str().unwrap().to_owned()
+    seed_resolution(app).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Every section's narrative in `langs`.

@@ -536,6 +536,21 @@ impl TestApp {
 }
 
 /// A file to import, run from the command line.
+/// Imports the seed texts of A/RES/75/210 (English and Chinese) and returns the resolution as
+/// the API shows it.
+pub async fn seed_resolution(app: &TestApp) -> serde_json::Value {
+    let files = [
+        ("A-RES-75-210.en.txt", seed("A-RES-75-210.en.txt")),
+        ("A-RES-75-210.zh.txt", seed("A-RES-75-210.zh.txt")),
+    ];
+    let sources: Vec<_> = files.iter().map(|(n, b)| import_file(n, b)).collect();
+    semey::mandates::import::import_resolution(app.store(), &sources, &mut semey::import::Quiet)
+        .await
+        .expect("resolution");
+    let (_, list) = app.get("/api/v1/resolutions").await;
+    list["items"][0].clone()
+}
+
 pub fn import_file<'a>(name: &str, bytes: &'a [u8]) -> semey::import::Source<'a> {
     semey::import::Source::new(name, bytes, semey::accounts::Actor::command_line())
 }
