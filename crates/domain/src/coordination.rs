@@ -7,7 +7,7 @@
 //! when the country moved to one time zone), written `YYYY-MM-DDTHH:MM` as an HTML
 //! `datetime-local` field sends it.
 
-use crate::error::{Checker, FieldError};
+use crate::error::{parse_day, Checker, FieldError};
 use crate::ids::{
     ActionItemId, BodyId, DecisionId, MandateId, MeetingId, OrganisationId, PlaceId, ProgrammeId,
 };
@@ -552,20 +552,7 @@ impl ActionItemInput {
                 ));
                 None
             }
-            Some(d) => match Date::parse(d, &time::format_description::well_known::Iso8601::DATE) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    c.push(
-                        FieldError::new(
-                            "deadline",
-                            "invalid_date",
-                            format!("{d:?} is not a date (YYYY-MM-DD): {e}"),
-                        )
-                        .with_arg("value", d),
-                    );
-                    None
-                }
-            },
+            Some(d) => parse_day("deadline", d).map_err(|e| c.push(e)).ok(),
         };
         let status = match self.status.as_deref().map(str::trim) {
             None | Some("") => Some(ActionStatus::Open),

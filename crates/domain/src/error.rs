@@ -52,6 +52,20 @@ impl FieldError {
     }
 }
 
+/// Reads a day written `YYYY-MM-DD` in `field`; anything else is `invalid_date`, naming the
+/// field and the value.
+pub fn parse_day(field: &str, s: &str) -> Result<time::Date, FieldError> {
+    let s = s.trim();
+    time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).map_err(|e| {
+        FieldError::new(
+            field,
+            "invalid_date",
+            format!("{s:?} is not a date (YYYY-MM-DD): {e}"),
+        )
+        .with_arg("value", s)
+    })
+}
+
 /// All the broken rules found in one value: validation reports every problem at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, thiserror::Error)]
 #[error("{}", .errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]

@@ -6,7 +6,7 @@
 //! footnotes, and the adoption date at the end. One file holds one language; the languages are
 //! aligned paragraph by paragraph ([`align`]).
 
-use crate::error::Checker;
+use crate::error::{parse_day, Checker};
 use crate::ids::{MandateId, ResolutionId};
 use crate::{FieldError, Invalid, Lang, LocalText};
 use time::{Date, Month};
@@ -330,18 +330,7 @@ impl MandateInput {
             .filter(|d| !d.is_empty())
         {
             None => None,
-            Some(d) => c.take(
-                "",
-                Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).map_err(
-                    |_| {
-                        Invalid::one(
-                            "deadline",
-                            "invalid_date",
-                            format!("{d:?} is not a date (YYYY-MM-DD)"),
-                        )
-                    },
-                ),
-            ),
+            Some(d) => parse_day("deadline", d).map_err(|e| c.push(e)).ok(),
         };
         c.finish(|| MandateCorrection {
             action: action.expect("checked"),

@@ -3,7 +3,7 @@
 //! Assembly receives. Its tables and charts are computed from the data for the period by the
 //! `reports` feature; publishing freezes a version.
 
-use crate::error::{Checker, FieldError};
+use crate::error::{parse_day, Checker, FieldError};
 use crate::ids::{ReportId, ResolutionId};
 use crate::{Invalid, Lang, LocalText};
 use serde::{Deserialize, Serialize};
@@ -45,14 +45,7 @@ fn date(field: &str, s: &str) -> Result<Date, FieldError> {
             "a report needs the first and the last day of its period",
         ));
     }
-    Date::parse(s, &time::format_description::well_known::Iso8601::DATE).map_err(|e| {
-        FieldError::new(
-            field,
-            "invalid_date",
-            format!("{s:?} is not a date (YYYY-MM-DD): {e}"),
-        )
-        .with_arg("value", s)
-    })
+    parse_day(field, s)
 }
 
 impl Period {
