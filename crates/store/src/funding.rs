@@ -8,7 +8,7 @@ use crate::error::{Result, StoreError};
 use crate::money::MoneyKind;
 use crate::programmes::ProgrammeFilter;
 pub use crate::rollups::RollupKey;
-use crate::rollups::{rollup_source, MEASURES};
+use crate::rollups::MEASURES;
 use semey_domain::currency::{Currency, Money};
 use semey_domain::funding::{
     CheckedRequirement, CheckedTransaction, Measure, Origin, Requirement, Sums, Transaction,
@@ -676,25 +676,31 @@ impl Store {
         dims: &[Dimension],
         f: &FundingFilter,
     ) -> Result<Vec<SummaryRow>> {
-        // Without programme filters, area, year and origin are answered by the area cube.
-        let cube = f.programmes.is_empty()
-            && f.programme_id.is_none()
-            && f.provider_org_id.is_none()
-            && dims
-                .iter()
-                .all(|d| matches!(d, Dimension::Area | Dimension::Year | Dimension::Origin));
-        let detail = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
-        let table = match (cube, detail) {
-            (true, _) => "funding_cube_area",
-            (false, true) => "detail",
-            (false, false) => "funding_rollup_year",
-        };
-        // By provider or currency, money is summed from the requirements and transactions.
-        let mut from = if table == "detail" {
-            format!(" FROM ({}) r", rollup_source(""))
+        // Without programme filters, area, year and origin are answered by the area cube, and
+        // provider, year, origin and currency by the provider cube; with them, by the roll-ups
+        // (by provider or currency, the finer one).
+        let unfiltered = f.programmes.is_empty() && f.programme_id.is_none();
+        let within = |allowed: &[Dimension]| dims.iter().all(|d| allowed.contains(d));
+        let by_provider = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
+        let cube = unfiltered
+            && !by_provider
+            && within(&[Dimension::Area, Dimension::Year, Dimension::Origin]);
+        let table = if cube {
+            "funding_cube_area"
+        } else if unfiltered
+            && within(&[
+                Dimension::Organisation,
+                Dimension::Year,
+                Dimension::Origin,
+                Dimension::Currency,
+            ]) {
+            "funding_cube_provider"
+        } else if by_provider {
+            "funding_rollup_provider"
         } else {
-            format!(" FROM {table} r")
+            "funding_rollup_year"
         };
+        let mut from = format!(" FROM {table} r");
         let by_area = dims.contains(&Dimension::Area);
         let place_dim = dims.iter().find_map(|d| {
             if let Dimension::Place(l) = d {
@@ -822,8 +828,9 @@ impl Store {
         })?;
         Ok(rows
             .into_iter()
-            // A group with nothing in it (e.g. a grand total over no programmes) is no group.
-            .filter(|(_, v)| v.iter().any(|x| *x != 0) || n > 0)
+            // A group with nothing in it (e.g. a grand total over no programmes, or what a cube
+            // keeps of money since taken out) is no group.
+            .filter(|(_, v)| v.iter().any(|x| *x != 0))
             .map(|(key, v)| {
                 let sums = |o: usize| Sums {
                     required: v[o],

@@ -1,15 +1,16 @@
 //! The summaries kept current in the transaction of every write of money or of a programme's
-//! areas: `funding_rollup_year` (per programme, year and origin) and `funding_cube_area` (per
-//! thematic area, year and origin, programmes split by their area shares). See ARCHITECTURE.md,
+//! areas: `funding_rollup_provider` (per programme, year, origin, provider and currency),
+//! `funding_rollup_year` (per programme, year and origin), `funding_rollup_programme` (per
+//! programme), `funding_cube_area` (per thematic area, year and origin, programmes split by
+//! their area shares) and `funding_cube_provider` (per provider, year, origin and currency). See ARCHITECTURE.md,
 //! "Summaries are never stale".
 
 use crate::db::{bind_args, on_tx, Arg, OnConflict, Sql, Store, Tx};
 use crate::error::Result;
 use semey_domain::funding::{Measure, Origin, SumColumn, Sums};
-use semey_domain::ids::ProgrammeId;
+use semey_domain::currency::Currency;
+use semey_domain::ids::{OrganisationId, ProgrammeId};
 
-/// Rows per multi-row statement.
-const BATCH_ROWS: usize = 500;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The cell of the funding roll-up: a programme's money of one year and origin.
@@ -18,7 +19,17 @@ pub struct RollupKey {
     pub programme_id: ProgrammeId,
     pub year: i32,
     pub origin: Origin,
+    /// The organisation the money came from (none for requirements and money with no provider).
+    pub provider_org_id: Option<OrganisationId>,
+    /// The currency it was reported in.
+    pub currency: Currency,
 }
+
+/// The key columns of the kept-current tables of money.
+const YEAR_KEY: &[&str] = &["programme_id", "year", "origin"];
+const PROVIDER_ROLLUP_KEY: &[&str] = &["programme_id", "year", "origin", "provider_org_id", "currency"];
+const PROVIDER_CUBE_KEY: &[&str] = &["provider_org_id", "year", "origin", "currency"];
+const AREA_KEY: &[&str] = &["area", "year", "origin"];
 
 /// Whether money goes into the area cube or comes out of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +54,7 @@ pub(crate) fn sum_columns() -> (String, String) {
 
 /// Requirements and transactions as roll-up rows (programme, year, origin, provider, currency
 /// and every measure in USD and KZT), under `cond` (a `WHERE …` on `programme_id`, or empty):
-/// what the roll-up is computed from, and what summaries by provider or currency read.
+/// what the roll-ups are computed from.
 pub(crate) fn rollup_source(cond: &str) -> String {
     // The domain's counting rules as SQL: a column sums the transactions whose measure and
     // internal flag the rules put in it.
@@ -123,65 +134,84 @@ pub(crate) const MEASURES: [&str; 8] = {
 };
 
 impl Store {
-    /// Adds freshly inserted transactions' money to the roll-up and the area cube (an import
-    /// that inserted every row of its file knows exactly what it added; anything else calls
-    /// [`Store::refresh_rollups`]). `deltas` are per programme, year and origin.
+    /// Adds freshly inserted transactions' money to the roll-ups and the cubes (an import that
+    /// inserted every row of its file knows exactly what it added; anything else calls
+    /// [`Store::refresh_rollups`]). `deltas` are per programme, year, origin, provider and
+    /// currency.
     pub async fn add_to_rollups(
         &self,
         tx: &mut Tx,
         deltas: &[(RollupKey, Sums, Sums)],
     ) -> Result<()> {
-        let (cols, _) = sum_columns();
-        let col_list: Vec<&str> = cols.split(", ").collect();
-        let updates = |table: &str| {
-            col_list
-                .iter()
-                .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let clause = format!(
-            "ON CONFLICT (programme_id, year, origin) DO UPDATE SET {}",
-            updates("funding_rollup_year")
-        );
-        let columns = format!("programme_id, year, origin, {cols}");
-        let upsert = |rows: usize| {
-            self.multi_insert_sql(
-                "funding_rollup_year",
-                &columns,
-                3 + col_list.len(),
-                rows,
-                OnConflict::Clause(&clause),
-            )
-        };
-        let full = upsert(BATCH_ROWS);
-        let mut args = Vec::with_capacity(BATCH_ROWS * (3 + col_list.len()));
-        for chunk in deltas.chunks(BATCH_ROWS) {
-            args.clear();
-            for (k, usd, kzt) in chunk {
-                args.extend([
-                    Arg::Text(k.programme_id.to_string()),
-                    Arg::Int(k.year.into()),
-                    Arg::Text(k.origin.as_str().to_owned()),
-                ]);
-                for (u, z) in usd.to_array().into_iter().zip(kzt.to_array()) {
-                    args.extend([Arg::Int(u), Arg::Int(z)]);
-                }
+        let money = |usd: &Sums, kzt: &Sums| -> [i64; 16] {
+            let mut v = [0; 16];
+            for (i, (u, z)) in usd.to_array().into_iter().zip(kzt.to_array()).enumerate() {
+                v[2 * i] = u;
+                v[2 * i + 1] = z;
             }
-            let partial;
-            let sql = if chunk.len() == BATCH_ROWS {
-                &full
-            } else {
-                partial = upsert(chunk.len());
-                &partial
-            };
-            on_tx!(tx, c => bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            v
+        };
+        let mut by_year: BTreeMap<(ProgrammeId, i32, Origin), [i64; 16]> = BTreeMap::new();
+        let mut by_provider: BTreeMap<(String, i32, Origin, String), [i64; 16]> = BTreeMap::new();
+        let mut detail = Vec::new();
+        for (k, usd, kzt) in deltas {
+            let v = money(usd, kzt);
+            let provider = k.provider_org_id.map(|o| o.to_string()).unwrap_or_default();
+            for (cell, x) in by_year
+                .entry((k.programme_id, k.year, k.origin))
+                .or_insert([0; 16])
+                .iter_mut()
+                .zip(v)
+            {
+                *cell += x;
+            }
+            for (cell, x) in by_provider
+                .entry((provider.clone(), k.year, k.origin, k.currency.code().to_owned()))
+                .or_insert([0; 16])
+                .iter_mut()
+                .zip(v)
+            {
+                *cell += x;
+            }
+            detail.extend([
+                Arg::Text(k.programme_id.to_string()),
+                Arg::Int(k.year.into()),
+                Arg::Text(k.origin.as_str().to_owned()),
+                Arg::Text(provider),
+                Arg::Text(k.currency.code().to_owned()),
+            ]);
+            detail.extend(v.map(Arg::Int));
         }
+        let mut year_rows = Vec::new();
+        for ((p, year, origin), v) in by_year {
+            year_rows.extend([
+                Arg::Text(p.to_string()),
+                Arg::Int(year.into()),
+                Arg::Text(origin.as_str().to_owned()),
+            ]);
+            year_rows.extend(v.map(Arg::Int));
+        }
+        let mut provider_rows = Vec::new();
+        for ((provider, year, origin, currency), v) in by_provider {
+            provider_rows.extend([
+                Arg::Text(provider),
+                Arg::Int(year.into()),
+                Arg::Text(origin.as_str().to_owned()),
+                Arg::Text(currency),
+            ]);
+            provider_rows.extend(v.map(Arg::Int));
+        }
+        self.add_rows(tx, "funding_rollup_year", YEAR_KEY, &year_rows)
+            .await?;
+        self.add_rows(tx, "funding_rollup_provider", PROVIDER_ROLLUP_KEY, &detail)
+            .await?;
+        self.add_rows(tx, "funding_cube_provider", PROVIDER_CUBE_KEY, &provider_rows)
+            .await?;
 
         let touched: BTreeSet<ProgrammeId> =
             deltas.iter().map(|(k, _, _)| k.programme_id).collect();
         self.refresh_programme_totals(tx, &touched).await?;
-        // The cube grows by each delta split over its programme's areas.
+        // The area cube grows by each delta split over its programme's areas.
         let shares: Vec<(String, String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT programme_id, area, share FROM programme_areas").fetch_all(&mut *c).await)?;
         let mut areas: std::collections::HashMap<String, Vec<(String, f64)>> =
             std::collections::HashMap::new();
@@ -193,46 +223,58 @@ impl Store {
         }
         let mut cube: BTreeMap<(String, i32, &'static str), [f64; 16]> = BTreeMap::new();
         for (k, usd, kzt) in deltas {
+            let v = money(usd, kzt);
             for (area, share) in areas.get(&k.programme_id.to_string()).into_iter().flatten() {
                 let cell = cube
                     .entry((area.clone(), k.year, k.origin.as_str()))
                     .or_insert([0.0; 16]);
-                for (i, (u, z)) in usd.to_array().into_iter().zip(kzt.to_array()).enumerate() {
-                    cell[2 * i] += u as f64 * share;
-                    cell[2 * i + 1] += z as f64 * share;
+                for (c, x) in cell.iter_mut().zip(v) {
+                    *c += x as f64 * share;
                 }
             }
         }
-        let clause = format!(
-            "ON CONFLICT (area, year, origin) DO UPDATE SET {}",
-            updates("funding_cube_area")
-        );
-        let columns = format!("area, year, origin, {cols}");
-        for chunk in cube.into_iter().collect::<Vec<_>>().chunks(BATCH_ROWS) {
-            let sql = self.multi_insert_sql(
-                "funding_cube_area",
-                &columns,
-                3 + col_list.len(),
-                chunk.len(),
-                OnConflict::Clause(&clause),
-            );
-            let mut args = Vec::new();
-            for ((area, year, origin), cell) in chunk {
-                args.extend([
-                    Arg::Text(area.clone()),
-                    Arg::Int((*year).into()),
-                    Arg::Text((*origin).to_owned()),
-                ]);
-                args.extend(cell.iter().map(|v| Arg::Real(Some(*v))));
-            }
-            on_tx!(tx, c => bind_args!(sqlx::query(&sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let mut area_rows = Vec::new();
+        for ((area, year, origin), cell) in cube {
+            area_rows.extend([
+                Arg::Text(area),
+                Arg::Int(year.into()),
+                Arg::Text(origin.to_owned()),
+            ]);
+            area_rows.extend(cell.iter().map(|v| Arg::Real(Some(*v))));
         }
+        self.add_rows(tx, "funding_cube_area", AREA_KEY, &area_rows)
+            .await
+    }
+
+    /// Adds rows of money (`key` columns, then the sum columns) to `table`: a row whose key is
+    /// there already adds its money to the stored one.
+    async fn add_rows(&self, tx: &mut Tx, table: &str, key: &[&str], args: &[Arg]) -> Result<()> {
+        if args.is_empty() {
+            return Ok(());
+        }
+        let (cols, _) = sum_columns();
+        let updates = cols
+            .split(", ")
+            .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let clause = format!("ON CONFLICT ({}) DO UPDATE SET {updates}", key.join(", "));
+        let columns = format!("{}, {cols}", key.join(", "));
+        self.insert_all(
+            tx,
+            table,
+            &columns,
+            key.len() + MEASURES.len() * 2,
+            args,
+            OnConflict::Clause(&clause),
+        )
+        .await?;
         Ok(())
     }
 
     /// Recomputes the roll-up of `programmes` from their requirements and transactions (all
     /// programmes when the set is large: one pass is then cheaper than many small ones), and
-    /// their share of the area cube.
+    /// their share of the cubes.
     pub async fn refresh_rollups(
         &self,
         tx: &mut Tx,
@@ -241,13 +283,22 @@ impl Store {
         let (cols, sums) = sum_columns();
         self.touch_programmes(tx, programmes).await?;
         self.adjust_area_cube(tx, programmes, Sign::Remove).await?;
+        self.adjust_provider_cube(tx, programmes, Sign::Remove)
+            .await?;
         for cond in programme_conditions(programmes) {
             let statements = [
+                format!("DELETE FROM funding_rollup_provider{}", cond.text),
+                format!(
+                    "INSERT INTO funding_rollup_provider (programme_id, year, origin, provider_org_id, currency, {cols}) \
+                     SELECT programme_id, year, origin, provider_org_id, currency, {sums} FROM ({}) u \
+                     GROUP BY programme_id, year, origin, provider_org_id, currency",
+                    rollup_source(&cond.text)
+                ),
                 format!("DELETE FROM funding_rollup_year{}", cond.text),
                 format!(
                     "INSERT INTO funding_rollup_year (programme_id, year, origin, {cols}) \
-                     SELECT programme_id, year, origin, {sums} FROM ({}) u GROUP BY programme_id, year, origin",
-                    rollup_source(&cond.text)
+                     SELECT programme_id, year, origin, {sums} FROM funding_rollup_provider{} GROUP BY programme_id, year, origin",
+                    cond.text
                 ),
             ];
             for s in &statements {
@@ -255,7 +306,57 @@ impl Store {
             }
         }
         self.refresh_programme_totals(tx, programmes).await?;
-        self.adjust_area_cube(tx, programmes, Sign::Add).await
+        self.adjust_area_cube(tx, programmes, Sign::Add).await?;
+        self.adjust_provider_cube(tx, programmes, Sign::Add).await
+    }
+
+    /// Takes the money of `programmes` out of the provider cube (`Sign::Remove`, before their
+    /// roll-ups change) or puts it back in (`Sign::Add`, after). For a large set the cube is
+    /// rebuilt whole on `Add` instead.
+    async fn adjust_provider_cube(
+        &self,
+        tx: &mut Tx,
+        programmes: &BTreeSet<ProgrammeId>,
+        sign: Sign,
+    ) -> Result<()> {
+        let (cols, _) = sum_columns();
+        let factor = match sign {
+            Sign::Add => "",
+            Sign::Remove => "-",
+        };
+        let sums = cols
+            .split(", ")
+            .map(|c| format!("{factor}CAST(SUM({c}) AS BIGINT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let updates = cols
+            .split(", ")
+            .map(|c| format!("{c} = funding_cube_provider.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let key = PROVIDER_CUBE_KEY.join(", ");
+        let select = |cond: &str| {
+            format!(
+                "INSERT INTO funding_cube_provider ({key}, {cols}) \
+                 SELECT {key}, {sums} FROM funding_rollup_provider{cond} \
+                 GROUP BY {key} ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            )
+        };
+        let conditions = programme_conditions(programmes);
+        if conditions.len() == 1 && conditions[0].text.is_empty() {
+            if sign == Sign::Add {
+                on_tx!(tx, c => sqlx::query("DELETE FROM funding_cube_provider").execute(&mut *c).await.map(|r| r.rows_affected()))?;
+                // SQLite needs a WHERE before an upsert's ON CONFLICT after a SELECT.
+                let sql = select(" WHERE 1 = 1");
+                on_tx!(tx, c => sqlx::query(&sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+            return Ok(());
+        }
+        for cond in conditions {
+            let sql = select(&cond.text);
+            on_tx!(tx, c => bind_args!(sqlx::query(&sql), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
     }
 
     /// Each of `programmes`' totals over all years and origins, summed again from its roll-up
@@ -335,3 +436,4 @@ impl Store {
         Ok(())
     }
 }
+

@@ -296,7 +296,8 @@ pub async fn import_transactions(
     Ok(report)
 }
 
-/// What new transactions add to the roll-up, by programme, year and origin (in USD and KZT),
+/// What new transactions add to the roll-ups, by programme, year, origin, provider and currency
+/// (in USD and KZT),
 /// counted by the domain's rules: an import that inserted every row it read adds these
 /// instead of recomputing the roll-up from the tables.
 #[derive(Default)]
@@ -308,6 +309,8 @@ impl RollupDeltas {
             programme_id: w.t.programme_id,
             year: w.t.year(),
             origin: w.origin,
+            provider_org_id: w.t.provider_org_id,
+            currency: w.t.money.currency,
         };
         let sums = self.0.entry(key).or_default();
         sums.0

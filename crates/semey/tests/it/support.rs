@@ -279,7 +279,7 @@ impl TestApp {
     /// Sessions and the audit trail are left out: refusals are recorded there on purpose.
     pub async fn content(&self) -> Vec<String> {
         use sqlx::{Connection, Row};
-        const TABLES: [&str; 30] = [
+        const TABLES: [&str; 32] = [
             "organisations",
             "places",
             "programmes",
@@ -295,6 +295,8 @@ impl TestApp {
             "transactions",
             "funding_rollup_year",
             "funding_cube_area",
+            "funding_rollup_provider",
+            "funding_cube_provider",
             "users",
             "memberships",
             "api_tokens",
