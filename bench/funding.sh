@@ -35,7 +35,7 @@ import_ms=$(elapsed_ms "$t0" "$t1")
 
 summary_line=$("$bin" --database "$db" summary --group-by area,year --repeat 50 2>&1 >/dev/null | grep 'median')
 summary_ms=$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$summary_line")
-summary_p95=$(sed -E 's/.*p95 ([0-9.]+) ms.*/\1/' <<<"$summary_line")
+summary_p95=$(sed -E 's/.*percentile ([0-9.]+) ms.*/\1/' <<<"$summary_line")
 
 # sqlite3: load the same CSV into a table.
 sqlite3 "$work/raw.db" "CREATE TABLE tx_raw (programme TEXT, reference TEXT, type INTEGER, date TEXT, amount TEXT, currency TEXT, provider_org TEXT, description TEXT);"

@@ -191,6 +191,9 @@ pub struct Meeting {
     pub documents: Vec<DocumentLink>,
     /// Published meetings, with their decisions and action items, are public.
     pub published: bool,
+    /// The paragraphs of resolutions the meeting took up.
+    #[serde(default)]
+    pub mandate_ids: Vec<MandateId>,
 }
 
 impl Meeting {
@@ -232,6 +235,8 @@ pub struct MeetingInput {
     pub documents: Vec<DocumentLink>,
     #[serde(default)]
     pub published: bool,
+    #[serde(default)]
+    pub mandate_ids: Vec<MandateId>,
 }
 
 /// The earliest and latest years a meeting may be dated: Kazakhstan's independence, and a
@@ -385,6 +390,7 @@ impl MeetingInput {
             minutes: self.minutes.normalized(),
             documents,
             published: self.published,
+            mandate_ids: once(self.mandate_ids),
         })
     }
 }
@@ -602,6 +608,7 @@ mod tests {
             minutes: LocalText::new(),
             documents: vec![],
             published: false,
+            mandate_ids: vec![],
         }
     }
 

@@ -14,7 +14,7 @@
 //!   reported actual; "not reported" once a period with a target has ended without one.
 
 use crate::error::{Checker, FieldError, Invalid};
-use crate::ids::{IndicatorId, PlaceId, ProgrammeId, ResultId};
+use crate::ids::{IndicatorId, MandateId, PlaceId, ProgrammeId, ResultId};
 use crate::lang::LocalText;
 use rust_decimal::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -129,6 +129,10 @@ pub struct Indicator {
     #[serde(default)]
     pub levels: Vec<String>,
     pub baseline: Option<Baseline>,
+    /// The paragraphs of resolutions it measures progress on, linked directly (an indicator
+    /// also counts for every paragraph its programme serves).
+    #[serde(default)]
+    pub mandate_ids: Vec<MandateId>,
 }
 
 fn yes() -> bool {
@@ -285,6 +289,13 @@ impl ResultInput {
         for (i, mut ind) in self.indicators.into_iter().enumerate() {
             let f = format!("indicators[{i}]");
             ind.title = ind.title.normalized();
+            let mut mandates = Vec::with_capacity(ind.mandate_ids.len());
+            for m in std::mem::take(&mut ind.mandate_ids) {
+                if !mandates.contains(&m) {
+                    mandates.push(m);
+                }
+            }
+            ind.mandate_ids = mandates;
             if ind.title.is_empty() {
                 c.push(FieldError::new(
                     format!("{f}.title"),
@@ -909,6 +920,7 @@ mod tests {
             shared: None,
             people_reached: false,
             levels: vec![],
+            mandate_ids: vec![],
             baseline: Some(Baseline {
                 year: 2023,
                 value: baseline.map(str::to_owned),

@@ -6,8 +6,8 @@ use crate::db::{bind_args, on_pool, on_tx, parse_id, Arg, Page, Sql, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::coordination::{ActionItem, ActionStatus, Body, Decision, Meeting};
 use semey_domain::ids::{
-    ActionItemId, BodyId, DecisionId, MandateId, MeetingId, OrganisationId, ProgrammeId,
-    ResolutionId,
+    ActionItemId, BodyId, DecisionId, IndicatorId, MandateId, MeetingId, OrganisationId,
+    ProgrammeId, ResolutionId,
 };
 use semey_domain::Invalid;
 use time::Date;
@@ -19,6 +19,11 @@ pub struct Followups {
     pub decisions: Vec<(MandateId, Decision)>,
     pub actions: Vec<(MandateId, ActionItem)>,
     pub services: Vec<(MandateId, semey_domain::service::Service)>,
+    /// Published meetings that took the paragraph up.
+    pub meetings: Vec<(MandateId, Meeting)>,
+    /// Indicators linked directly: (mandate, indicator, its status, whether its programme is
+    /// linked to the same paragraph, so that it is counted there already).
+    pub indicators: Vec<(MandateId, IndicatorId, String, bool)>,
 }
 
 /// Who is reading: what of the mechanism they may see.
@@ -157,6 +162,7 @@ impl Store {
                 ));
             }
         }
+        self.check_mandates(tx, &m.mandate_ids).await?;
         let orgs: Vec<String> = m
             .participants
             .iter()
@@ -180,6 +186,8 @@ impl Store {
             doc = excluded.doc, updated_at = excluded.updated_at WHERE meetings.doc <> excluded.doc")
             .bind(m.id.to_string()).bind(m.body_id.to_string()).bind(local(m.starts_at)).bind(m.published)
             .bind(to_json(m)).bind(crate::db::now()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        self.link_mandates(tx, "meeting", &m.id.to_string(), &m.mandate_ids)
+            .await?;
         Ok(())
     }
 
@@ -483,6 +491,18 @@ impl Store {
              JOIN services s ON l.kind = 'service' AND s.id = l.record_id \
              WHERE md.resolution_id = $1 ORDER BY s.id")
             .bind(resolution.to_string()).fetch_all(p).await)?;
+        let meetings: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT l.mandate_id, m.doc FROM mandate_links l JOIN mandates md ON md.id = l.mandate_id \
+             JOIN meetings m ON l.kind = 'meeting' AND m.id = l.record_id \
+             WHERE md.resolution_id = $1 AND m.published = $2 ORDER BY m.starts_at, m.id")
+            .bind(resolution.to_string()).bind(true).fetch_all(p).await)?;
+        let indicators: Vec<(String, String, String, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT l.mandate_id, i.id, i.status, CAST(CASE WHEN EXISTS (SELECT 1 FROM programme_mandates pm \
+               WHERE pm.programme_id = i.programme_id AND pm.mandate_id = l.mandate_id) THEN 1 ELSE 0 END AS BIGINT) \
+             FROM mandate_links l JOIN mandates md ON md.id = l.mandate_id \
+             JOIN indicators i ON l.kind = 'indicator' AND i.id = l.record_id \
+             WHERE md.resolution_id = $1 ORDER BY l.mandate_id, i.id")
+            .bind(resolution.to_string()).fetch_all(p).await)?;
         fn read<T: serde::de::DeserializeOwned>(
             rows: &[(String, String)],
         ) -> Result<Vec<(MandateId, T)>> {
@@ -494,16 +514,32 @@ impl Store {
             decisions: read(&decisions)?,
             actions: read(&actions)?,
             services: read(&services)?,
+            meetings: read(&meetings)?,
+            indicators: indicators
+                .into_iter()
+                .map(|(m, i, status, via)| Ok((parse_id(&m)?, parse_id(&i)?, status, via != 0)))
+                .collect::<Result<_>>()?,
         })
     }
 
     pub(crate) async fn check_mandates(&self, tx: &mut Tx, mandates: &[MandateId]) -> Result<()> {
+        self.check_mandates_at(tx, "", mandates).await
+    }
+
+    /// Every one of `mandates` is stored; the first that is not is named as
+    /// `{prefix}mandate_ids[i]`.
+    pub(crate) async fn check_mandates_at(
+        &self,
+        tx: &mut Tx,
+        prefix: &str,
+        mandates: &[MandateId],
+    ) -> Result<()> {
         let ids: Vec<String> = mandates.iter().map(|m| m.to_string()).collect();
         let stored = self.present(tx, "mandates", "id", &ids).await?;
         for (i, m) in ids.iter().enumerate() {
             if !stored.contains(m) {
                 return Err(unknown(
-                    format!("mandate_ids[{i}]"),
+                    format!("{prefix}mandate_ids[{i}]"),
                     "unknown_mandate",
                     format!("no mandate with id {m}"),
                 ));

@@ -693,7 +693,8 @@ impl Store {
                 Dimension::Year,
                 Dimension::Origin,
                 Dimension::Currency,
-            ]) {
+            ])
+        {
             "funding_cube_provider"
         } else if by_provider {
             "funding_rollup_provider"

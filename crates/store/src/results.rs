@@ -105,6 +105,10 @@ impl Store {
     pub async fn save_result(&self, tx: &mut Tx, r: &ProgrammeResult) -> Result<()> {
         self.check_programme_exists(tx, r.programme_id, "programme_id")
             .await?;
+        for (i, ind) in r.indicators.iter().enumerate() {
+            self.check_mandates_at(tx, &format!("indicators[{i}]."), &ind.mandate_ids)
+                .await?;
+        }
         let content = serde_json::to_string(r).expect("a result serialises");
         let args = [
             Arg::Text(r.id.to_string()),
@@ -151,6 +155,7 @@ impl Store {
                 "DELETE FROM indicator_splits WHERE indicator_id = $1",
                 "DELETE FROM indicator_periods WHERE indicator_id = $1",
                 "DELETE FROM indicators WHERE id = $1",
+                "DELETE FROM mandate_links WHERE kind = 'indicator' AND record_id = $1",
             ] {
                 on_tx!(tx, c => sqlx::query(sql).bind(gone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
             }
@@ -189,6 +194,11 @@ impl Store {
         }
         for ind in &r.indicators {
             let id = ind.id.expect("checked indicators have ids").to_string();
+            // A new indicator has no links to replace.
+            if known.contains(&id) || !ind.mandate_ids.is_empty() {
+                self.link_mandates(tx, "indicator", &id, &ind.mandate_ids)
+                    .await?;
+            }
             if !known.contains(&id) {
                 self.bump_status(tx, &r.programme_id.to_string(), "not_assessed", 1)
                     .await?;
@@ -552,6 +562,7 @@ impl Store {
         let keep: Vec<String> = keep.iter().map(ToString::to_string).collect();
         for (gone,) in held.into_iter().filter(|(r,)| !keep.contains(r)) {
             for sql in [
+                "DELETE FROM mandate_links WHERE kind = 'indicator' AND record_id IN (SELECT id FROM indicators WHERE result_id = $1)",
                 "DELETE FROM indicators WHERE result_id = $1",
                 "DELETE FROM service_results WHERE result_id = $1",
                 "DELETE FROM results WHERE id = $1",

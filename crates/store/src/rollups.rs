@@ -7,8 +7,8 @@
 
 use crate::db::{bind_args, on_tx, Arg, OnConflict, Sql, Store, Tx};
 use crate::error::Result;
-use semey_domain::funding::{Measure, Origin, SumColumn, Sums};
 use semey_domain::currency::Currency;
+use semey_domain::funding::{Measure, Origin, SumColumn, Sums};
 use semey_domain::ids::{OrganisationId, ProgrammeId};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,7 +27,13 @@ pub struct RollupKey {
 
 /// The key columns of the kept-current tables of money.
 const YEAR_KEY: &[&str] = &["programme_id", "year", "origin"];
-const PROVIDER_ROLLUP_KEY: &[&str] = &["programme_id", "year", "origin", "provider_org_id", "currency"];
+const PROVIDER_ROLLUP_KEY: &[&str] = &[
+    "programme_id",
+    "year",
+    "origin",
+    "provider_org_id",
+    "currency",
+];
 const PROVIDER_CUBE_KEY: &[&str] = &["provider_org_id", "year", "origin", "currency"];
 const AREA_KEY: &[&str] = &["area", "year", "origin"];
 
@@ -166,7 +172,12 @@ impl Store {
                 *cell += x;
             }
             for (cell, x) in by_provider
-                .entry((provider.clone(), k.year, k.origin, k.currency.code().to_owned()))
+                .entry((
+                    provider.clone(),
+                    k.year,
+                    k.origin,
+                    k.currency.code().to_owned(),
+                ))
                 .or_insert([0; 16])
                 .iter_mut()
                 .zip(v)
@@ -205,8 +216,13 @@ impl Store {
             .await?;
         self.add_rows(tx, "funding_rollup_provider", PROVIDER_ROLLUP_KEY, &detail)
             .await?;
-        self.add_rows(tx, "funding_cube_provider", PROVIDER_CUBE_KEY, &provider_rows)
-            .await?;
+        self.add_rows(
+            tx,
+            "funding_cube_provider",
+            PROVIDER_CUBE_KEY,
+            &provider_rows,
+        )
+        .await?;
 
         let touched: BTreeSet<ProgrammeId> =
             deltas.iter().map(|(k, _, _)| k.programme_id).collect();
@@ -436,4 +452,3 @@ impl Store {
         Ok(())
     }
 }
-

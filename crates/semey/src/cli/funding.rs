@@ -22,9 +22,6 @@ pub(super) async fn summary(
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         let s = summary.expect("computed at least once");
-        times.sort_by(f64::total_cmp);
-        let median = times[times.len() / 2];
-        let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
         let kzt = currency.eq_ignore_ascii_case("KZT");
         println!(
             "{:<50} {:>16} {:>16} {:>16} {:>16} {:>8}",
@@ -67,9 +64,10 @@ pub(super) async fn summary(
             fmt(t.gap)
         );
         eprintln!(
-            "{} groups; {} run(s): median {median:.2} ms, p95 {p95:.2} ms",
+            "{} groups; {} run(s): {}",
             s.groups.len(),
-            times.len()
+            times.len(),
+            super::timing::timings(&times)
         );
     }
     Ok(())

@@ -41,13 +41,11 @@ pub(super) async fn coverage(
         c.usd.committed as f64 / 100.0,
         c.usd.disbursed as f64 / 100.0
     );
-    times.sort_by(f64::total_cmp);
     println!(
-        "coverage of {} computed {} times: median {:.1} ms, 95th percentile {:.1} ms",
+        "coverage of {} computed {} times: {}",
         c.symbol,
         times.len(),
-        times[times.len() / 2],
-        times[(times.len() * 95 / 100).min(times.len() - 1)]
+        super::timing::timings(&times)
     );
     Ok(())
 }

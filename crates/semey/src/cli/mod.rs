@@ -14,6 +14,7 @@ mod radiation;
 mod reports;
 mod server;
 mod services;
+mod timing;
 
 pub use accounts::UserCommand;
 pub use imports::ImportCommand;

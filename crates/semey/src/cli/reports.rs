@@ -106,15 +106,12 @@ pub(super) async fn report(state: &AppState, a: ReportArgs) -> anyhow::Result<()
         None => std::io::stdout().write_all(&out)?,
     }
     if a.repeat > 1 {
-        times.sort_by(f64::total_cmp);
         eprintln!(
-            "report {} as {} computed {} times: first {:.1} ms, median {:.1} ms, 95th percentile {:.1} ms",
+            "report {} as {} computed {} times: {}",
             report.period,
             a.format,
             times.len(),
-            times[0].max(0.0),
-            times[times.len() / 2],
-            times[(times.len() * 95 / 100).min(times.len() - 1)]
+            super::timing::timings(&times)
         );
     }
     Ok(())

@@ -51,13 +51,11 @@ pub(super) async fn nearest(
             f.service.phones.join(", ")
         );
     }
-    times.sort_by(f64::total_cmp);
-    let median = times[times.len() / 2];
-    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
     eprintln!(
-        "{} found; {} search(es): median {median:.2} ms, p95 {p95:.2} ms",
+        "{} found; {} search(es): {}",
         found.len(),
-        times.len()
+        times.len(),
+        super::timing::timings(&times)
     );
     Ok(())
 }

@@ -157,6 +157,7 @@ mod tests {
             minutes: LocalText::new(),
             documents: vec![],
             published: true,
+            mandate_ids: vec![],
         }
         .check(MeetingId::new())
         .unwrap();

@@ -1641,6 +1641,7 @@ impl Context {
                     shared: kept.and_then(|k| k.shared.clone()),
                     people_reached: kept.is_some_and(|k| k.people_reached),
                     levels: kept.map(|k| k.levels.clone()).unwrap_or_default(),
+                    mandate_ids: kept.map(|k| k.mandate_ids.clone()).unwrap_or_default(),
                     baseline,
                 });
             }

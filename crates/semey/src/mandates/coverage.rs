@@ -3,9 +3,9 @@
 //! and the paragraphs with nothing behind them, which are the gaps.
 
 use crate::AppError;
-use semey_domain::coordination::{ActionItem, Decision};
+use semey_domain::coordination::{ActionItem, Decision, Meeting};
 use semey_domain::funding::Sums;
-use semey_domain::ids::{MandateId, ProgrammeId, ResolutionId, ServiceId};
+use semey_domain::ids::{IndicatorId, MandateId, ProgrammeId, ResolutionId, ServiceId};
 use semey_domain::mandate::{Mandate, Resolution};
 use semey_domain::LocalText;
 use semey_store::Store;
@@ -22,9 +22,14 @@ pub struct ParagraphCoverage {
     pub programme_ids: Vec<ProgrammeId>,
     /// Their money in USD (minor units).
     pub usd: Sums,
-    /// Their indicators by status (`on_track`, `at_risk`, `off_track`, `not_reported`,
-    /// `not_assessed`).
+    /// Their indicators and the indicators linked to it directly, each once, by status
+    /// (`on_track`, `at_risk`, `off_track`, `not_reported`, `not_assessed`).
     pub indicators: BTreeMap<String, usize>,
+    /// The indicators linked to it directly.
+    #[schema(value_type = Vec<String>)]
+    pub indicator_ids: Vec<IndicatorId>,
+    /// The published meetings of the coordination mechanism that took it up.
+    pub meetings: Vec<Meeting>,
     /// The published decisions of the coordination mechanism that serve it.
     pub decisions: Vec<Decision>,
     /// The published action items that serve it.
@@ -35,7 +40,8 @@ pub struct ParagraphCoverage {
     /// Their names, for the page.
     #[serde(skip)]
     pub services: Vec<(ServiceId, LocalText)>,
-    /// Nothing serves it yet: no programme, decision, action item or service.
+    /// Nothing serves it yet: no programme, indicator, meeting, decision, action item or
+    /// service.
     pub gap: bool,
     /// The first programmes (by identifier) with their titles, for the page.
     #[serde(skip)]
@@ -96,6 +102,17 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
     for (m, s) in followups.services {
         services.entry(m).or_default().push((s.id, s.name));
     }
+    let mut meetings: BTreeMap<MandateId, Vec<Meeting>> = BTreeMap::new();
+    for (m, meeting) in followups.meetings {
+        meetings.entry(m).or_default().push(meeting);
+    }
+    let mut direct: BTreeMap<MandateId, Vec<IndicatorId>> = BTreeMap::new();
+    for (m, indicator, status, counted) in followups.indicators {
+        direct.entry(m).or_default().push(indicator);
+        if !counted {
+            *counts.entry(m).or_default().entry(status).or_default() += 1;
+        }
+    }
     let mut by_mandate: BTreeMap<MandateId, Vec<ProgrammeId>> = BTreeMap::new();
     for (m, p) in links {
         by_mandate.entry(m).or_default().push(p);
@@ -108,9 +125,13 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
             let decisions = decisions.remove(&m.id).unwrap_or_default();
             let actions = actions.remove(&m.id).unwrap_or_default();
             let services = services.remove(&m.id).unwrap_or_default();
+            let meetings = meetings.remove(&m.id).unwrap_or_default();
+            let indicator_ids = direct.remove(&m.id).unwrap_or_default();
             ParagraphCoverage {
                 mandate: m.clone(),
                 gap: programme_ids.is_empty()
+                    && indicator_ids.is_empty()
+                    && meetings.is_empty()
                     && decisions.is_empty()
                     && actions.is_empty()
                     && services.is_empty(),
@@ -118,6 +139,8 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
                 services,
                 decisions,
                 actions,
+                meetings,
+                indicator_ids,
                 usd: money.get(&m.id).copied().unwrap_or_default(),
                 programme_ids,
                 indicators: counts.remove(&m.id).unwrap_or_default(),

@@ -83,7 +83,8 @@ struct Paragraph {
     /// (status's words, its code, how many indicators).
     indicators: Vec<(String, String, usize)>,
     gap: bool,
-    /// (address, words) of the decisions and action items of the mechanism that serve it.
+    /// (address, words) of the meetings, decisions and action items of the mechanism and the
+    /// services that serve it.
     followups: Vec<(String, String)>,
     /// How it compares with the previous resolution's paragraphs, in words.
     change: Option<String>,
@@ -156,9 +157,20 @@ fn covered(lang: Lang, p: &ParagraphCoverage) -> Paragraph {
     out.gap = p.gap;
     let today = crate::results::today();
     out.followups = p
-        .decisions
+        .meetings
         .iter()
-        .map(|d| {
+        .map(|m| {
+            (
+                format!("/meetings/{}", m.id),
+                format!(
+                    "{} {}: {}",
+                    t(lang, "coordination-meeting"),
+                    format::date(lang, m.starts_at.date()),
+                    text_in(lang, &m.title).0
+                ),
+            )
+        })
+        .chain(p.decisions.iter().map(|d| {
             (
                 format!("/meetings/{}#decision-{}", d.meeting_id, d.number),
                 format!(
@@ -168,7 +180,7 @@ fn covered(lang: Lang, p: &ParagraphCoverage) -> Paragraph {
                     text_in(lang, &d.text).0
                 ),
             )
-        })
+        }))
         .chain(p.actions.iter().map(|a| {
             let overdue = if a.overdue(today) {
                 format!(" — {}", t(lang, "coordination-overdue"))

@@ -301,6 +301,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .collect();
             at.sort_by(|a, b| a.1.cmp(&b.1));
             o.places = at;
+            o.mandates = mandates().await?;
             o.yes_no = vec![
                 ("true".into(), t(lang, "form-yes")),
                 ("false".into(), t(lang, "form-no")),
@@ -384,6 +385,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
         "result" => {
             use semey_domain::results::{IndicatorMeasure, ResultType};
             o.programmes = programmes().await?;
+            o.mandates = mandates().await?;
             o.result_types = ResultType::ALL
                 .iter()
                 .map(|r| tr("results-type", r.as_str()))

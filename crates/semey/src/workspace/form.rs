@@ -454,13 +454,23 @@ pub fn read<T: DeserializeOwned>(
     for a in arrays {
         root.insert((*a).to_owned(), Value::Array(Vec::new()));
     }
+    // Lists of checked values inside rows (`indicators[0].mandate_ids[]`), set once gathered.
+    let mut nested: Vec<(String, Vec<Value>)> = Vec::new();
     for (name, value) in &pairs {
         let value = value.trim();
         if value.is_empty() {
             continue;
         }
         if let Some(list) = name.strip_suffix("[]") {
-            push_list(&mut root, list, Value::String(value.to_owned()));
+            let v = Value::String(value.to_owned());
+            if list.contains(['[', '.']) {
+                match nested.iter_mut().find(|(n, _)| n == list) {
+                    Some((_, items)) => items.push(v),
+                    None => nested.push((list.to_owned(), vec![v])),
+                }
+            } else {
+                push_list(&mut root, list, v);
+            }
         } else if lists.contains(&name.as_str()) {
             for item in value
                 .split([',', ';'])
@@ -481,6 +491,9 @@ pub fn read<T: DeserializeOwned>(
         } else {
             set_path(&mut root, name, Value::String(value.to_owned()));
         }
+    }
+    for (name, items) in nested {
+        set_path(&mut root, &name, Value::Array(items));
     }
     let (input, errors) = deserialize(Value::Object(root));
     Read {
@@ -917,6 +930,45 @@ mod tests {
         assert!(
             kept.contains(&("rows[0].code".into(), "X".into())),
             "the empty row is dropped and the next renumbered: {kept:?}"
+        );
+    }
+
+    #[test]
+    fn checked_values_inside_rows_make_the_rows_lists() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Item {
+            title: String,
+            #[serde(default)]
+            mandate_ids: Vec<String>,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Doc {
+            indicators: Vec<Item>,
+        }
+        let r = read::<Doc>(
+            &pairs(&[
+                ("indicators[0].title", ""),
+                ("indicators[1].title", "Screened"),
+                ("indicators[1].mandate_ids[]", "m2"),
+                ("indicators[1].mandate_ids[]", "m3"),
+                ("indicators[2].title", "Trained"),
+            ]),
+            &[],
+            &["indicators"],
+        );
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            r.input.unwrap().indicators,
+            [
+                Item {
+                    title: "Screened".into(),
+                    mandate_ids: vec!["m2".into(), "m3".into()]
+                },
+                Item {
+                    title: "Trained".into(),
+                    mandate_ids: vec![]
+                }
+            ]
         );
     }
 

@@ -317,3 +317,66 @@ on_both_backends! {
         assert!(html.contains("Заң көмегі"), "the service by its Kazakh name");
     }
 }
+
+on_both_backends! {
+    /// A meeting and an indicator name the paragraphs they serve directly: the coverage lists
+    /// the published meeting (never a draft) and counts the indicator once, even where its
+    /// programme serves the same paragraph; a paragraph served only by a meeting is no gap; an
+    /// unknown paragraph is named by its place and nothing is stored; the forms keep the links.
+    async fn meetings_and_indicators_serve_paragraphs_directly(app: TestApp) {
+        let mandates = resolution(&app).await;
+        let org = app.organisation("Akimat", 10, "KZ").await;
+        let (_, m) = meeting(&app, &org, true).await;
+        let (_, draft) = meeting(&app, &org, false).await;
+        for id in [&m, &draft] {
+            let (_, mut doc) = app.get(&format!("/api/v1/meetings/{id}")).await;
+            doc["mandate_ids"] = json!([mandates[0]]);
+            let (s, b) = app.put(&format!("/api/v1/meetings/{id}"), doc).await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+        }
+        let programme = app.programme("XX-T-DIRECT", json!({"mandate_ids": [mandates[1]]})).await;
+        let result = |mandate_ids: Vec<&String>| json!({"programme_id": programme, "result_type": "output", "title": {"en": "Screening"},
+            "indicators": [{"title": {"en": "People screened", "kk": "Тексерілген адамдар"}, "measure": "unit", "mandate_ids": mandate_ids}]});
+        let missing = uuid::Uuid::now_v7().to_string();
+        let before = app.content().await;
+        let (s, b) = app.post("/api/v1/results", result(vec![&mandates[1], &missing])).await;
+        assert_eq!(refused(s, &b), [("indicators[0].mandate_ids[1]".to_owned(), "unknown_mandate".to_owned())]);
+        assert_eq!(app.content().await, before, "nothing stored");
+        let (s, r) = app.post("/api/v1/results", result(vec![&mandates[1], &mandates[2]])).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let indicator = r["indicators"][0]["id"].clone();
+
+        let res = app.get("/api/v1/resolutions").await.1["items"][0]["id"].as_str().unwrap().to_owned();
+        let (_, cov) = app.get(&format!("/api/v1/resolutions/{res}/coverage")).await;
+        let p = &cov["paragraphs"];
+        let ids = |v: &Value| v.as_array().unwrap().iter().map(|x| x["id"].clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&p[0]["meetings"]), [json!(m)], "the published meeting only: {cov}");
+        assert_eq!(p[0]["gap"], false, "a meeting fills the gap");
+        assert_eq!(p[1]["indicator_ids"], json!([indicator]));
+        assert_eq!(p[1]["indicators"], json!({"not_assessed": 1}), "counted once through programme and link");
+        assert_eq!(p[2]["indicators"], json!({"not_assessed": 1}), "counted through the link alone");
+        assert_eq!(p[2]["gap"], false);
+        assert_eq!(p[3]["gap"], true);
+        let html = app.call(Method::GET, &format!("/resolutions/{res}?lang=kk")).send().await.text();
+        assert!(html.contains(&format!("/meetings/{m}")) && !html.contains(&format!("/meetings/{draft}")), "{html}");
+
+        // The forms show the links as stored, and saving them unchanged keeps them.
+        let rid = r["id"].as_str().unwrap();
+        let form = app.call(Method::GET, &format!("/workspace/results/{rid}?lang=en")).token(&app.admin_token).send().await.text();
+        assert!(form.contains(&format!(r#"name="indicators[0].mandate_ids[]" value="{}" checked"#, mandates[2])), "{form}");
+        let form = app.call(Method::GET, &format!("/workspace/meetings/{m}?lang=en")).token(&app.admin_token).send().await.text();
+        assert!(form.contains(&format!(r#"name="mandate_ids[]" value="{}" checked"#, mandates[0])), "{form}");
+        // Unticking one paragraph of the indicator in the form leaves the other.
+        let ind = indicator.as_str().unwrap();
+        let page = app.call(Method::POST, &format!("/workspace/results/{rid}?lang=en")).token(&app.admin_token)
+            .form(&[("programme_id", programme.as_str()), ("result_type", "output"), ("title.en", "Screening"),
+                    ("indicators[0].id", ind), ("indicators[0].title.en", "People screened"), ("indicators[0].measure", "unit"),
+                    ("indicators[0].ascending", "true"), ("indicators[0].people_reached", "false"),
+                    ("indicators[0].mandate_ids[]", mandates[2].as_str())])
+            .send().await;
+        assert!(page.status.is_redirection(), "{}", page.text());
+        let (_, cov) = app.get(&format!("/api/v1/resolutions/{res}/coverage")).await;
+        assert_eq!(cov["paragraphs"][1]["indicator_ids"], json!([]));
+        assert_eq!(cov["paragraphs"][2]["indicator_ids"], json!([indicator]));
+    }
+}
