@@ -21,9 +21,8 @@ pub struct Followups {
     pub services: Vec<(MandateId, semey_domain::service::Service)>,
     /// Published meetings that took the paragraph up.
     pub meetings: Vec<(MandateId, Meeting)>,
-    /// Indicators linked directly: (mandate, indicator, its status, whether its programme is
-    /// linked to the same paragraph, so that it is counted there already).
-    pub indicators: Vec<(MandateId, IndicatorId, String, bool)>,
+    /// Indicators linked directly: (mandate, indicator).
+    pub indicators: Vec<(MandateId, IndicatorId)>,
 }
 
 /// Who is reading: what of the mechanism they may see.
@@ -496,12 +495,9 @@ impl Store {
              JOIN meetings m ON l.kind = 'meeting' AND m.id = l.record_id \
              WHERE md.resolution_id = $1 AND m.published = $2 ORDER BY m.starts_at, m.id")
             .bind(resolution.to_string()).bind(true).fetch_all(p).await)?;
-        let indicators: Vec<(String, String, String, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT l.mandate_id, i.id, i.status, CAST(CASE WHEN EXISTS (SELECT 1 FROM programme_mandates pm \
-               WHERE pm.programme_id = i.programme_id AND pm.mandate_id = l.mandate_id) THEN 1 ELSE 0 END AS BIGINT) \
-             FROM mandate_links l JOIN mandates md ON md.id = l.mandate_id \
-             JOIN indicators i ON l.kind = 'indicator' AND i.id = l.record_id \
-             WHERE md.resolution_id = $1 ORDER BY l.mandate_id, i.id")
+        let indicators: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT l.mandate_id, l.record_id FROM mandate_links l JOIN mandates md ON md.id = l.mandate_id \
+             WHERE l.kind = 'indicator' AND md.resolution_id = $1 ORDER BY l.mandate_id, l.record_id")
             .bind(resolution.to_string()).fetch_all(p).await)?;
         fn read<T: serde::de::DeserializeOwned>(
             rows: &[(String, String)],
@@ -517,7 +513,7 @@ impl Store {
             meetings: read(&meetings)?,
             indicators: indicators
                 .into_iter()
-                .map(|(m, i, status, via)| Ok((parse_id(&m)?, parse_id(&i)?, status, via != 0)))
+                .map(|(m, i)| Ok((parse_id(&m)?, parse_id(&i)?)))
                 .collect::<Result<_>>()?,
         })
     }

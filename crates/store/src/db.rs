@@ -42,6 +42,9 @@ pub struct Store {
 pub struct Tx {
     pub(crate) conn: TxConn,
     pub(crate) generation: Arc<AtomicU64>,
+    /// What this transaction changed that the mandates' figures count, summed again just
+    /// before it commits (see `mandate_figures.rs`).
+    pub(crate) stale: crate::mandate_figures::Stale,
 }
 
 pub(crate) enum TxConn {
@@ -360,7 +363,8 @@ impl Store {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        crate::mandate_figures::refresh(&mut self).await?;
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,

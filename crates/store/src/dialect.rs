@@ -20,6 +20,7 @@ impl Store {
         Ok(Tx {
             conn,
             generation: self.generation.clone(),
+            stale: Default::default(),
         })
     }
 
@@ -32,6 +33,7 @@ impl Store {
         Ok(Tx {
             conn,
             generation: self.generation.clone(),
+            stale: Default::default(),
         })
     }
 

@@ -18,6 +18,7 @@ mod fx;
 mod money;
 pub use fx::RateReport;
 pub use money::MoneyKind;
+mod mandate_figures;
 mod mandates;
 mod organisations;
 mod places;

@@ -231,19 +231,19 @@ impl Store {
     }
 
     /// The money (in USD) of the programmes linked to each mandate of a resolution, and of all
-    /// of them with each programme counted once however many paragraphs it serves.
+    /// of them with each programme counted once however many paragraphs it serves (kept
+    /// current by `mandate_figures.rs`).
     pub async fn mandate_money(
         &self,
         resolution: ResolutionId,
     ) -> Result<(Vec<(MandateId, Sums)>, Sums)> {
         let sums = MEASURES
             .iter()
-            .map(|m| format!("CAST(COALESCE(SUM(r.{m}_usd), 0) AS BIGINT)"))
+            .map(|m| format!("f.{m}_usd"))
             .collect::<Vec<_>>()
             .join(", ");
         let per = format!(
-            "SELECT pm.mandate_id, {sums} FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id \
-             JOIN funding_rollup_programme r ON r.programme_id = pm.programme_id WHERE m.resolution_id = $1 GROUP BY pm.mandate_id"
+            "SELECT f.mandate_id, {sums} FROM mandate_figures f JOIN mandates m ON m.id = f.mandate_id WHERE m.resolution_id = $1"
         );
         let rows = on_pool!(self, p => sqlx::query(&per).bind(resolution.to_string()).fetch_all(p).await.map(|rows| rows.iter().map(sums_row).collect::<Vec<_>>()))?;
         let per_mandate = rows
@@ -251,23 +251,27 @@ impl Store {
             .map(|(id, s)| Ok((parse_id(&id?)?, s?)))
             .collect::<Result<Vec<_>>>()?;
         let once = format!(
-            "SELECT '' AS id, {sums} FROM funding_rollup_programme r WHERE r.programme_id IN \
-             (SELECT pm.programme_id FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id WHERE m.resolution_id = $1)"
+            "SELECT f.resolution_id, {sums} FROM resolution_figures f WHERE f.resolution_id = $1"
         );
-        let total = on_pool!(self, p => sqlx::query(&once).bind(resolution.to_string()).fetch_one(p).await.map(|row| sums_row(&row)))?;
-        Ok((per_mandate, total.1?))
+        let total = on_pool!(self, p => sqlx::query(&once).bind(resolution.to_string()).fetch_optional(p).await.map(|row| row.map(|r| sums_row(&r))))?;
+        Ok((
+            per_mandate,
+            match total {
+                Some((_, sums)) => sums?,
+                None => Sums::default(),
+            },
+        ))
     }
 
-    /// The indicators of the programmes linked to each mandate of a resolution, counted by
-    /// their status: (mandate, status, count).
+    /// The indicators serving each mandate of a resolution (through its programmes or linked
+    /// directly, each once), counted by their status: (mandate, status, count).
     pub async fn mandate_indicator_counts(
         &self,
         resolution: ResolutionId,
     ) -> Result<Vec<(MandateId, String, i64)>> {
         let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT pm.mandate_id, i.status, CAST(COUNT(*) AS BIGINT) FROM programme_mandates pm \
-             JOIN mandates m ON m.id = pm.mandate_id JOIN indicators i ON i.programme_id = pm.programme_id \
-             WHERE m.resolution_id = $1 GROUP BY pm.mandate_id, i.status")
+            "SELECT s.mandate_id, s.status, s.n FROM mandate_status s JOIN mandates m ON m.id = s.mandate_id \
+             WHERE m.resolution_id = $1")
             .bind(resolution.to_string()).fetch_all(p).await)?;
         rows.into_iter()
             .map(|(m, s, n)| Ok((parse_id(&m)?, s, n)))
@@ -281,14 +285,18 @@ impl Store {
         resolution: ResolutionId,
         per_mandate: i64,
     ) -> Result<Vec<(MandateId, ProgrammeId, LocalText)>> {
-        let rows: Vec<(String, String, String)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT mandate_id, programme_id, title FROM (\
-               SELECT pm.mandate_id, pm.programme_id, p.title, \
-                 ROW_NUMBER() OVER (PARTITION BY pm.mandate_id ORDER BY p.iati_identifier) AS n \
-               FROM programme_mandates pm JOIN mandates m ON m.id = pm.mandate_id \
-               JOIN programmes p ON p.id = pm.programme_id WHERE m.resolution_id = $1) ranked \
-             WHERE n <= $2 ORDER BY mandate_id, n")
-            .bind(resolution.to_string()).bind(per_mandate).fetch_all(p).await)?;
+        // Paragraph by paragraph: each reads its first links in identifier order and stops.
+        let mandates: Vec<String> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT id FROM mandates WHERE resolution_id = $1 ORDER BY number")
+            .bind(resolution.to_string()).fetch_all(p).await)?;
+        let mut rows: Vec<(String, String, String)> = Vec::new();
+        for m in mandates {
+            let found: Vec<(String, String, String)> = on_pool!(self, p => sqlx::query_as(
+                "SELECT pm.mandate_id, p.id, p.title FROM programme_mandates pm JOIN programmes p ON p.id = pm.programme_id \
+                 WHERE pm.mandate_id = $1 ORDER BY p.iati_identifier LIMIT $2")
+                .bind(&m).bind(per_mandate).fetch_all(p).await)?;
+            rows.extend(found);
+        }
         rows.into_iter()
             .map(|(m, p, t)| Ok((parse_id(&m)?, parse_id(&p)?, json(&t)?)))
             .collect()

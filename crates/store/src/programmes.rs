@@ -245,6 +245,7 @@ impl Store {
             sqlx::Error::Database(d) if d.is_unique_violation() => duplicate_identifier(&p.iati_identifier),
             _ => StoreError::Db(e),
         })?;
+        tx.stale.programme(&p.id.to_string());
         if existed == 0 {
             // A new programme has no lists to replace and no money in the area cube yet.
             return self
@@ -256,6 +257,9 @@ impl Store {
         let this = std::collections::BTreeSet::from([p.id]);
         self.adjust_area_cube(tx, &this, crate::rollups::Sign::Remove)
             .await?;
+        // The paragraphs it served may lose it.
+        let served = crate::mandate_figures::mandates_of_programme(tx, &p.id.to_string()).await?;
+        tx.stale.mandates(served);
         self.replace_programme_lists(tx, p).await?;
         self.adjust_area_cube(tx, &this, crate::rollups::Sign::Add)
             .await?;
@@ -276,6 +280,9 @@ impl Store {
             return Ok(());
         }
         self.check_references(tx, ps, true).await?;
+        for p in ps {
+            tx.stale.programme(&p.id.to_string());
+        }
         let mut seen_ids = std::collections::HashSet::new();
         let mut seen_identifiers = std::collections::HashSet::new();
         for p in ps {

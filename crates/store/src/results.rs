@@ -109,6 +109,12 @@ impl Store {
             self.check_mandates_at(tx, &format!("indicators[{i}]."), &ind.mandate_ids)
                 .await?;
         }
+        // The paragraphs its indicators served directly may lose them.
+        let served: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(
+            "SELECT l.mandate_id FROM mandate_links l JOIN indicators i ON l.kind = 'indicator' AND i.id = l.record_id WHERE i.result_id = $1")
+            .bind(r.id.to_string()).fetch_all(&mut *c).await)?;
+        tx.stale.mandates(served);
+        tx.stale.programme(&r.programme_id.to_string());
         let content = serde_json::to_string(r).expect("a result serialises");
         let args = [
             Arg::Text(r.id.to_string()),
@@ -468,7 +474,8 @@ impl Store {
         self.rebuild_status_rollup(tx).await
     }
 
-    /// Adds `by` indicators of `programme` with `status` to the counts by area and organisation.
+    /// Adds `by` indicators of `programme` with `status` to the counts by area, organisation and
+    /// programme.
     pub(crate) async fn bump_status(
         &self,
         tx: &mut Tx,
@@ -481,9 +488,12 @@ impl Store {
              ON CONFLICT (by_kind, grp, status) DO UPDATE SET n = results_status_rollup.n + excluded.n",
             "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'organisation', COALESCE(reporting_org_id, ''), $2, $3 FROM programmes WHERE id = $1 \
              ON CONFLICT (by_kind, grp, status) DO UPDATE SET n = results_status_rollup.n + excluded.n",
+            "INSERT INTO results_status_rollup (by_kind, grp, status, n) VALUES ('programme', $1, $2, $3) \
+             ON CONFLICT (by_kind, grp, status) DO UPDATE SET n = results_status_rollup.n + excluded.n",
         ] {
             on_tx!(tx, c => sqlx::query(sql).bind(programme).bind(status).bind(by).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
+        tx.stale.programme(programme);
         Ok(())
     }
 
@@ -522,9 +532,12 @@ impl Store {
              FROM indicators i JOIN programme_areas pa ON pa.programme_id = i.programme_id GROUP BY pa.area, i.status",
             "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'organisation', COALESCE(p.reporting_org_id, ''), i.status, COUNT(*) \
              FROM indicators i JOIN programmes p ON p.id = i.programme_id GROUP BY COALESCE(p.reporting_org_id, ''), i.status",
+            "INSERT INTO results_status_rollup (by_kind, grp, status, n) SELECT 'programme', programme_id, status, COUNT(*) \
+             FROM indicators GROUP BY programme_id, status",
         ] {
             on_tx!(tx, c => sqlx::query(sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
+        tx.stale.everything();
         Ok(())
     }
 

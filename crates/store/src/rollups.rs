@@ -383,6 +383,13 @@ impl Store {
         programmes: &BTreeSet<ProgrammeId>,
     ) -> Result<()> {
         let (cols, sums) = sum_columns();
+        if programmes.len() > 2000 {
+            tx.stale.everything();
+        } else {
+            for p in programmes {
+                tx.stale.programme(&p.to_string());
+            }
+        }
         for cond in programme_conditions(programmes) {
             let statements = [
                 format!("DELETE FROM funding_rollup_programme{}", cond.text),

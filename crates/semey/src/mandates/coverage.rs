@@ -107,11 +107,8 @@ pub async fn coverage(store: &Store, resolution: &Resolution) -> Result<Coverage
         meetings.entry(m).or_default().push(meeting);
     }
     let mut direct: BTreeMap<MandateId, Vec<IndicatorId>> = BTreeMap::new();
-    for (m, indicator, status, counted) in followups.indicators {
+    for (m, indicator) in followups.indicators {
         direct.entry(m).or_default().push(indicator);
-        if !counted {
-            *counts.entry(m).or_default().entry(status).or_default() += 1;
-        }
     }
     let mut by_mandate: BTreeMap<MandateId, Vec<ProgrammeId>> = BTreeMap::new();
     for (m, p) in links {

@@ -239,6 +239,21 @@ on_both_backends! {
         assert_eq!(s, StatusCode::ACCEPTED, "{p}");
         let (_, cov) = app.get(&format!("/api/v1/resolutions/{rid}/coverage")).await;
         assert_eq!(cov["paragraphs"][6]["gap"], true, "not linked before approval");
+
+        // The figures follow the data: new money of B, then A no longer serving paragraph 4.
+        let (s, t) = app.post("/api/v1/transactions", json!({"programme_id": bid, "transaction_type": 11, "date": "2025-03-01", "amount": "1000", "currency": "USD"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{t}");
+        let (_, cov) = app.get(&format!("/api/v1/resolutions/{rid}/coverage")).await;
+        assert_eq!(cov["paragraphs"][2]["usd"]["committed"].as_i64().unwrap(), ca + cb + 100_000);
+        assert_eq!(cov["usd"]["committed"].as_i64().unwrap(), ca + cb + 100_000);
+        let (_, mut a) = app.get(&format!("/api/v1/programmes/{aid}")).await;
+        a["mandate_ids"] = json!([m(3)]);
+        let (s, r) = app.put(&format!("/api/v1/programmes/{aid}"), a).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let (_, cov) = app.get(&format!("/api/v1/resolutions/{rid}/coverage")).await;
+        assert_eq!(cov["paragraphs"][3]["gap"], true);
+        assert_eq!(cov["paragraphs"][3]["usd"]["committed"], 0);
+        assert_eq!(cov["usd"]["committed"].as_i64().unwrap(), ca + cb + 100_000);
     }
 }
 
