@@ -170,6 +170,43 @@ impl Dimension {
     }
 }
 
+/// Records whose names label summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Organisation,
+    Place,
+    Programme,
+}
+
+impl Store {
+    /// The names of records of one kind by id (organisations' and places' names, programmes'
+    /// titles); ids not stored are left out.
+    pub async fn names(
+        &self,
+        kind: Named,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, semey_domain::LocalText>> {
+        let (table, column) = match kind {
+            Named::Organisation => ("organisations", "name"),
+            Named::Place => ("places", "name"),
+            Named::Programme => ("programmes", "title"),
+        };
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(&format!("SELECT id, {column} FROM {table} WHERE id IN "));
+            sql.list(chunk.iter().map(|i| Arg::Text(i.clone())));
+            let rows: Vec<(String, String)> = on_pool!(self, p => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_all(p).await)?;
+            for (id, name) in rows {
+                out.insert(
+                    id,
+                    serde_json::from_str(&name).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Filters of a funding summary: which programmes, and which part of their money.
 #[derive(Debug, Clone, Default)]
 pub struct FundingFilter {
@@ -676,17 +713,28 @@ impl Store {
         dims: &[Dimension],
         f: &FundingFilter,
     ) -> Result<Vec<SummaryRow>> {
-        // Without programme filters, area, year and origin are answered by the area cube, and
-        // provider, year, origin and currency by the provider cube; with them, by the roll-ups
-        // (by provider or currency, the finer one).
+        // Without programme filters, area, year and origin are answered by the area cube, place
+        // (at any level), year and origin by the place cube, and provider, year, origin and
+        // currency by the provider cube; with them, by the roll-ups (by provider or currency,
+        // the finer one).
         let unfiltered = f.programmes.is_empty() && f.programme_id.is_none();
         let within = |allowed: &[Dimension]| dims.iter().all(|d| allowed.contains(d));
         let by_provider = dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some();
         let cube = unfiltered
             && !by_provider
             && within(&[Dimension::Area, Dimension::Year, Dimension::Origin]);
+        let by_place = |d: &Dimension| matches!(d, Dimension::Place(_));
+        let place_cube = unfiltered
+            && !by_provider
+            && !cube
+            && dims.iter().any(by_place)
+            && dims
+                .iter()
+                .all(|d| by_place(d) || matches!(d, Dimension::Year | Dimension::Origin));
         let table = if cube {
             "funding_cube_area"
+        } else if place_cube {
+            "funding_cube_place"
         } else if unfiltered
             && within(&[
                 Dimension::Organisation,
@@ -698,6 +746,9 @@ impl Store {
             "funding_cube_provider"
         } else if by_provider {
             "funding_rollup_provider"
+        } else if dims == [Dimension::Programme] && f.year.is_none() && f.origin.is_none() {
+            // Each programme's totals over every year and origin, one row each.
+            "funding_rollup_programme"
         } else {
             "funding_rollup_year"
         };
@@ -713,7 +764,9 @@ impl Store {
         if by_area && !cube {
             from.push_str(" JOIN programme_areas pa ON pa.programme_id = r.programme_id");
         }
-        if place_dim.is_some() {
+        if place_cube {
+            from.push_str(" LEFT JOIN places pl ON pl.id = r.place_id");
+        } else if place_dim.is_some() {
             from.push_str(" LEFT JOIN programme_places pp ON pp.programme_id = r.programme_id LEFT JOIN places pl ON pl.id = pp.place_id");
         }
         // Money of a programme with several areas or places is split by their shares; the
@@ -726,7 +779,7 @@ impl Store {
             (false, false) => None,
         };
         let scaled = |col: &str| {
-            if cube {
+            if cube || place_cube {
                 return format!("CAST(ROUND(SUM(r.{col})) AS BIGINT)");
             }
             let mut factors = vec![format!("r.{col}")];

@@ -36,7 +36,7 @@ pub use coordination::{local as local_time, ActionFilter, Audience, Followups, M
 pub use db::{Backend, Page, Store, Tx};
 pub use error::StoreError;
 pub use funding::{
-    Dimension, FundingFilter, RollupKey, SummaryRow, TextChunk, TransactionFilter,
+    Dimension, FundingFilter, Named, RollupKey, SummaryRow, TextChunk, TransactionFilter,
     TransactionWrite, WriteReport, TRANSACTION_TEXT_COLUMNS,
 };
 pub use organisations::OrganisationFilter;

@@ -247,21 +247,21 @@ impl Store {
         })?;
         tx.stale.programme(&p.id.to_string());
         if existed == 0 {
-            // A new programme has no lists to replace and no money in the area cube yet.
+            // A new programme has no lists to replace and no money in the split cubes yet.
             return self
                 .insert_programme_lists(tx, std::slice::from_ref(p))
                 .await;
         }
-        // The programme's areas may change: its money leaves the area cube under the old areas
-        // and comes back under the new ones.
+        // The programme's areas and places may change: its money leaves the split cubes under
+        // the old shares and comes back under the new ones.
         let this = std::collections::BTreeSet::from([p.id]);
-        self.adjust_area_cube(tx, &this, crate::rollups::Sign::Remove)
+        self.adjust_split_cubes(tx, &this, crate::rollups::Sign::Remove)
             .await?;
         // The paragraphs it served may lose it.
         let served = crate::mandate_figures::mandates_of_programme(tx, &p.id.to_string()).await?;
         tx.stale.mandates(served);
         self.replace_programme_lists(tx, p).await?;
-        self.adjust_area_cube(tx, &this, crate::rollups::Sign::Add)
+        self.adjust_split_cubes(tx, &this, crate::rollups::Sign::Add)
             .await?;
         // Its indicators are counted by the programme's areas and reporting organisation.
         if self.programme_has_indicators(tx, p.id).await? {

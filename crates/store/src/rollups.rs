@@ -35,9 +35,36 @@ const PROVIDER_ROLLUP_KEY: &[&str] = &[
     "currency",
 ];
 const PROVIDER_CUBE_KEY: &[&str] = &["provider_org_id", "year", "origin", "currency"];
-const AREA_KEY: &[&str] = &["area", "year", "origin"];
 
-/// Whether money goes into the area cube or comes out of it.
+/// A cube whose programmes' money is split by their shares of something: thematic areas, or
+/// places (a programme with no place counts whole under '').
+pub(crate) struct SplitCube {
+    table: &'static str,
+    key: &'static str,
+    /// Joins the programme's shares as `s` to roll-up rows `r`.
+    join: &'static str,
+    key_expr: &'static str,
+    share_expr: &'static str,
+}
+
+pub(crate) const SPLIT_CUBES: [SplitCube; 2] = [
+    SplitCube {
+        table: "funding_cube_area",
+        key: "area",
+        join: "JOIN programme_areas s ON s.programme_id = r.programme_id",
+        key_expr: "s.area",
+        share_expr: "s.share",
+    },
+    SplitCube {
+        table: "funding_cube_place",
+        key: "place_id",
+        join: "LEFT JOIN programme_places s ON s.programme_id = r.programme_id",
+        key_expr: "COALESCE(s.place_id, '')",
+        share_expr: "COALESCE(s.share, 10000)",
+    },
+];
+
+/// Whether money goes into the split cubes or comes out of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sign {
     Add,
@@ -227,39 +254,62 @@ impl Store {
         let touched: BTreeSet<ProgrammeId> =
             deltas.iter().map(|(k, _, _)| k.programme_id).collect();
         self.refresh_programme_totals(tx, &touched).await?;
-        // The area cube grows by each delta split over its programme's areas.
-        let shares: Vec<(String, String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT programme_id, area, share FROM programme_areas").fetch_all(&mut *c).await)?;
-        let mut areas: std::collections::HashMap<String, Vec<(String, f64)>> =
-            std::collections::HashMap::new();
-        for (p, area, share) in shares {
-            areas
-                .entry(p)
-                .or_default()
-                .push((area, share as f64 / 10000.0));
-        }
-        let mut cube: BTreeMap<(String, i32, &'static str), [f64; 16]> = BTreeMap::new();
-        for (k, usd, kzt) in deltas {
-            let v = money(usd, kzt);
-            for (area, share) in areas.get(&k.programme_id.to_string()).into_iter().flatten() {
-                let cell = cube
-                    .entry((area.clone(), k.year, k.origin.as_str()))
-                    .or_insert([0.0; 16]);
-                for (c, x) in cell.iter_mut().zip(v) {
-                    *c += x as f64 * share;
+        // The split cubes grow by each delta split over its programme's shares.
+        let programmes: BTreeSet<String> = deltas
+            .iter()
+            .map(|(k, _, _)| k.programme_id.to_string())
+            .collect();
+        for cube in &SPLIT_CUBES {
+            let shares: Vec<(String, String, i64)> = match cube.key {
+                "area" => {
+                    on_tx!(tx, c => sqlx::query_as("SELECT programme_id, area, share FROM programme_areas").fetch_all(&mut *c).await)?
+                }
+                _ => {
+                    on_tx!(tx, c => sqlx::query_as("SELECT programme_id, place_id, share FROM programme_places").fetch_all(&mut *c).await)?
+                }
+            };
+            let mut split: std::collections::HashMap<String, Vec<(String, f64)>> =
+                std::collections::HashMap::new();
+            for (p, key, share) in shares {
+                if programmes.contains(&p) {
+                    split
+                        .entry(p)
+                        .or_default()
+                        .push((key, share as f64 / 10000.0));
                 }
             }
+            let whole = cube.join.starts_with("LEFT");
+            let mut cells: BTreeMap<(String, i32, &'static str), [f64; 16]> = BTreeMap::new();
+            for (k, usd, kzt) in deltas {
+                let v = money(usd, kzt);
+                let none = [(String::new(), 1.0)];
+                let parts: &[(String, f64)] = match split.get(&k.programme_id.to_string()) {
+                    Some(parts) => parts,
+                    None if whole => &none,
+                    None => &[],
+                };
+                for (key, share) in parts {
+                    let cell = cells
+                        .entry((key.clone(), k.year, k.origin.as_str()))
+                        .or_insert([0.0; 16]);
+                    for (c, x) in cell.iter_mut().zip(v) {
+                        *c += x as f64 * share;
+                    }
+                }
+            }
+            let mut rows = Vec::new();
+            for ((key, year, origin), cell) in cells {
+                rows.extend([
+                    Arg::Text(key),
+                    Arg::Int(year.into()),
+                    Arg::Text(origin.to_owned()),
+                ]);
+                rows.extend(cell.iter().map(|v| Arg::Real(Some(*v))));
+            }
+            self.add_rows(tx, cube.table, &[cube.key, "year", "origin"], &rows)
+                .await?;
         }
-        let mut area_rows = Vec::new();
-        for ((area, year, origin), cell) in cube {
-            area_rows.extend([
-                Arg::Text(area),
-                Arg::Int(year.into()),
-                Arg::Text(origin.to_owned()),
-            ]);
-            area_rows.extend(cell.iter().map(|v| Arg::Real(Some(*v))));
-        }
-        self.add_rows(tx, "funding_cube_area", AREA_KEY, &area_rows)
-            .await
+        Ok(())
     }
 
     /// Adds rows of money (`key` columns, then the sum columns) to `table`: a row whose key is
@@ -298,7 +348,8 @@ impl Store {
     ) -> Result<()> {
         let (cols, sums) = sum_columns();
         self.touch_programmes(tx, programmes).await?;
-        self.adjust_area_cube(tx, programmes, Sign::Remove).await?;
+        self.adjust_split_cubes(tx, programmes, Sign::Remove)
+            .await?;
         self.adjust_provider_cube(tx, programmes, Sign::Remove)
             .await?;
         for cond in programme_conditions(programmes) {
@@ -322,7 +373,7 @@ impl Store {
             }
         }
         self.refresh_programme_totals(tx, programmes).await?;
-        self.adjust_area_cube(tx, programmes, Sign::Add).await?;
+        self.adjust_split_cubes(tx, programmes, Sign::Add).await?;
         self.adjust_provider_cube(tx, programmes, Sign::Add).await
     }
 
@@ -406,10 +457,10 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the money of `programmes` out of the area cube (`Sign::Remove`, before their
-    /// roll-ups or areas change) or puts it back in (`Sign::Add`, after), split by their current
-    /// area shares. For a large set the cube is rebuilt whole on `Add` instead.
-    pub(crate) async fn adjust_area_cube(
+    /// Takes the money of `programmes` out of the split cubes (`Sign::Remove`, before their
+    /// roll-ups or shares change) or puts it back in (`Sign::Add`, after), split by their
+    /// current shares. For a large set the cubes are rebuilt whole on `Add` instead.
+    pub(crate) async fn adjust_split_cubes(
         &self,
         tx: &mut Tx,
         programmes: &BTreeSet<ProgrammeId>,
@@ -421,40 +472,51 @@ impl Store {
             Sign::Add => "1.0",
             Sign::Remove => "-1.0",
         };
-        let sums = col_list
-            .iter()
-            .map(|c| format!("SUM(r.{c} * pa.share * {factor} / 10000)"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let updates = col_list
-            .iter()
-            .map(|c| format!("{c} = funding_cube_area.{c} + excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let select = |cond: &str| {
-            format!(
-                "INSERT INTO funding_cube_area (area, year, origin, {cols}) \
-                 SELECT pa.area, r.year, r.origin, {sums} FROM funding_rollup_year r \
-                 JOIN programme_areas pa ON pa.programme_id = r.programme_id WHERE 1 = 1{cond} \
-                 GROUP BY pa.area, r.year, r.origin ON CONFLICT (area, year, origin) DO UPDATE SET {updates}"
-            )
-        };
         let conditions = programme_conditions(programmes);
-        if conditions.len() == 1 && conditions[0].text.is_empty() {
-            if sign == Sign::Add {
-                on_tx!(tx, c => sqlx::query("DELETE FROM funding_cube_area").execute(&mut *c).await.map(|r| r.rows_affected()))?;
-                let sql = select("");
-                on_tx!(tx, c => sqlx::query(&sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let everything = conditions.len() == 1 && conditions[0].text.is_empty();
+        for cube in &SPLIT_CUBES {
+            let SplitCube {
+                table,
+                key,
+                join,
+                key_expr,
+                share_expr,
+            } = cube;
+            let sums = col_list
+                .iter()
+                .map(|c| format!("SUM(r.{c} * {share_expr} * {factor} / 10000)"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let updates = col_list
+                .iter()
+                .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let select = |cond: &str| {
+                format!(
+                    "INSERT INTO {table} ({key}, year, origin, {cols}) \
+                     SELECT {key_expr}, r.year, r.origin, {sums} FROM funding_rollup_year r \
+                     {join} WHERE 1 = 1{cond} \
+                     GROUP BY {key_expr}, r.year, r.origin ON CONFLICT ({key}, year, origin) DO UPDATE SET {updates}"
+                )
+            };
+            if everything {
+                if sign == Sign::Add {
+                    let delete = format!("DELETE FROM {table}");
+                    on_tx!(tx, c => sqlx::query(&delete).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+                    let sql = select("");
+                    on_tx!(tx, c => sqlx::query(&sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+                }
+                continue;
             }
-            return Ok(());
-        }
-        for cond in conditions {
-            let sql = select(
-                &cond
-                    .text
-                    .replace(" WHERE programme_id", " AND r.programme_id"),
-            );
-            on_tx!(tx, c => bind_args!(sqlx::query(&sql), cond.args).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            for cond in &conditions {
+                let sql = select(
+                    &cond
+                        .text
+                        .replace(" WHERE programme_id", " AND r.programme_id"),
+                );
+                on_tx!(tx, c => bind_args!(sqlx::query(&sql), cond.args.clone()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
         }
         Ok(())
     }

@@ -7,7 +7,6 @@ use crate::error::AppError;
 use semey_domain::contribution::InKind;
 use semey_domain::funding::{Sums, Totals};
 use semey_domain::fx::FxRate;
-use semey_domain::ids::{OrganisationId, PlaceId, ProgrammeId};
 use semey_domain::Lang;
 use semey_store::{ContributionFilter, Dimension, FundingFilter, RateReport, Store};
 use serde::Serialize;
@@ -138,15 +137,16 @@ pub async fn summary(
         usd += r.usd;
         kzt += r.kzt;
     }
-    let mut names = Labeller::new(store, lang);
-    let mut groups = Vec::with_capacity(rows.len());
-    for r in rows {
-        groups.push(SummaryGroup {
-            labels: names.labels(&r.key).await?,
+    let labels = labels(store, &rows, lang).await?;
+    let groups: Vec<SummaryGroup> = rows
+        .into_iter()
+        .zip(labels)
+        .map(|(r, labels)| SummaryGroup {
+            labels,
             key: r.key,
             money: MoneyTotals::new(r.usd, r.kzt),
-        });
-    }
+        })
+        .collect();
     let by_origin = origin_rows
         .into_iter()
         .map(|r| SummaryGroup {
@@ -164,68 +164,41 @@ pub async fn summary(
     })
 }
 
-/// Looks up (and remembers) the names of the records a summary key refers to.
-struct Labeller<'a> {
-    store: &'a Store,
+/// The names of the records the summary's keys refer to (organisations, places, programmes),
+/// read in one query per kind, in `lang` (or the best language there is).
+async fn labels(
+    store: &Store,
+    rows: &[semey_store::SummaryRow],
     lang: Lang,
-    cache: HashMap<(&'static str, String), String>,
-}
-
-impl<'a> Labeller<'a> {
-    fn new(store: &'a Store, lang: Lang) -> Self {
-        Self {
-            store,
-            lang,
-            cache: HashMap::new(),
+) -> Result<Vec<BTreeMap<&'static str, String>>, AppError> {
+    use semey_store::Named;
+    let mut names: BTreeMap<&'static str, HashMap<String, semey_domain::LocalText>> =
+        BTreeMap::new();
+    for (dim, kind) in [
+        ("organisation", Named::Organisation),
+        ("place", Named::Place),
+        ("programme", Named::Programme),
+    ] {
+        let ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.key.get(dim).cloned().flatten())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !ids.is_empty() {
+            names.insert(dim, store.names(kind, &ids).await?);
         }
     }
-
-    async fn labels(
-        &mut self,
-        key: &BTreeMap<&'static str, Option<String>>,
-    ) -> Result<BTreeMap<&'static str, String>, AppError> {
-        let mut out = BTreeMap::new();
-        for (dim, value) in key {
-            let Some(v) = value else { continue };
-            if let Some(l) = self.cache.get(&(*dim, v.clone())) {
-                out.insert(*dim, l.clone());
-                continue;
-            }
-            let label = match *dim {
-                "organisation" => match v.parse::<OrganisationId>() {
-                    Ok(id) => self
-                        .store
-                        .organisation(id)
-                        .await
-                        .ok()
-                        .and_then(|o| o.name.best(self.lang).map(str::to_owned)),
-                    Err(_) => None,
-                },
-                "place" => match v.parse::<PlaceId>() {
-                    Ok(id) => self
-                        .store
-                        .place(id)
-                        .await
-                        .ok()
-                        .and_then(|p| p.name.best(self.lang).map(str::to_owned)),
-                    Err(_) => None,
-                },
-                "programme" => match v.parse::<ProgrammeId>() {
-                    Ok(id) => self
-                        .store
-                        .programme(id)
-                        .await
-                        .ok()
-                        .and_then(|p| p.title.best(self.lang).map(str::to_owned)),
-                    Err(_) => None,
-                },
-                _ => None,
-            };
-            if let Some(l) = label {
-                self.cache.insert((*dim, v.clone()), l.clone());
-                out.insert(*dim, l);
-            }
-        }
-        Ok(out)
-    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            r.key
+                .iter()
+                .filter_map(|(dim, value)| {
+                    let name = names.get(dim)?.get(value.as_ref()?)?;
+                    Some((*dim, name.best(lang)?.to_owned()))
+                })
+                .collect()
+        })
+        .collect())
 }

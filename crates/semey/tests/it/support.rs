@@ -279,7 +279,7 @@ impl TestApp {
     /// Sessions and the audit trail are left out: refusals are recorded there on purpose.
     pub async fn content(&self) -> Vec<String> {
         use sqlx::{Connection, Row};
-        const TABLES: [&str; 32] = [
+        const TABLES: [&str; 33] = [
             "organisations",
             "places",
             "programmes",
@@ -297,6 +297,7 @@ impl TestApp {
             "funding_cube_area",
             "funding_rollup_provider",
             "funding_cube_provider",
+            "funding_cube_place",
             "users",
             "memberships",
             "api_tokens",
