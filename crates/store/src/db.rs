@@ -5,6 +5,7 @@ use crate::error::{Result, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -43,8 +44,8 @@ pub struct Tx {
     pub(crate) conn: TxConn,
     pub(crate) generation: Arc<AtomicU64>,
     /// What this transaction changed that the mandates' figures count, summed again just
-    /// before it commits (see `mandate_figures.rs`).
-    pub(crate) stale: crate::mandate_figures::Stale,
+    /// before it commits (`commit.rs`).
+    pub(crate) stale: Stale,
 }
 
 pub(crate) enum TxConn {
@@ -362,18 +363,6 @@ impl Store {
     }
 }
 
-impl Tx {
-    pub async fn commit(mut self) -> Result<()> {
-        crate::mandate_figures::refresh(&mut self).await?;
-        match self.conn {
-            TxConn::Sqlite(t) => t.commit().await?,
-            TxConn::Postgres(t) => t.commit().await?,
-        }
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        Ok(())
-    }
-}
-
 /// The current time, for `updated_at` columns.
 pub(crate) fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
@@ -383,4 +372,49 @@ pub(crate) fn now() -> time::OffsetDateTime {
 pub(crate) fn parse_id<T: FromStr>(s: &str) -> Result<T> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+}
+
+/// Above this many programmes or mandates, the figures of every mandate are summed again (one
+/// pass is then cheaper than many lists).
+pub(crate) const MANY: usize = 500;
+
+/// What a transaction changed that the mandates' figures count (see `mandate_figures.rs`).
+#[derive(Debug, Default)]
+pub(crate) struct Stale {
+    pub(crate) all: bool,
+    pub(crate) programmes: BTreeSet<String>,
+    pub(crate) mandates: BTreeSet<String>,
+}
+
+impl Stale {
+    /// Everything may have changed (a rebuild of the counts by status).
+    pub(crate) fn everything(&mut self) {
+        self.all = true;
+        self.programmes.clear();
+        self.mandates.clear();
+    }
+
+    /// A programme's money, indicators, or paragraphs changed.
+    pub(crate) fn programme(&mut self, id: &str) {
+        if !self.all {
+            self.programmes.insert(id.to_owned());
+            if self.programmes.len() > MANY {
+                self.everything();
+            }
+        }
+    }
+
+    /// These mandates lost or gained a programme or an indicator.
+    pub(crate) fn mandates(&mut self, ids: impl IntoIterator<Item = String>) {
+        if !self.all {
+            self.mandates.extend(ids);
+            if self.mandates.len() > MANY {
+                self.everything();
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.all && self.programmes.is_empty() && self.mandates.is_empty()
+    }
 }

@@ -8,6 +8,7 @@
 //! - Every write that changes money keeps the funding roll-ups in the same database transaction.
 
 mod accounts;
+mod commit;
 mod contributions;
 mod coordination;
 mod db;

@@ -6,55 +6,9 @@
 //! transaction commits, so a bulk import sums them once and not per row. A resolution's
 //! coverage then reads a row per paragraph. See ARCHITECTURE.md, "Summaries are never stale".
 
-use crate::db::{bind_args, on_tx, Arg, Sql, Tx};
+use crate::db::{bind_args, on_tx, Arg, Sql, Tx, MANY};
 use crate::error::Result;
 use crate::rollups::MEASURES;
-use std::collections::BTreeSet;
-
-/// Above this many programmes or mandates, the figures of every mandate are summed again (one
-/// pass is then cheaper than many lists).
-const MANY: usize = 500;
-
-/// What a transaction changed that mandates' figures count.
-#[derive(Debug, Default)]
-pub(crate) struct Stale {
-    all: bool,
-    programmes: BTreeSet<String>,
-    mandates: BTreeSet<String>,
-}
-
-impl Stale {
-    /// Everything may have changed (a rebuild of the counts by status).
-    pub(crate) fn everything(&mut self) {
-        self.all = true;
-        self.programmes.clear();
-        self.mandates.clear();
-    }
-
-    /// A programme's money, indicators, or paragraphs changed.
-    pub(crate) fn programme(&mut self, id: &str) {
-        if !self.all {
-            self.programmes.insert(id.to_owned());
-            if self.programmes.len() > MANY {
-                self.everything();
-            }
-        }
-    }
-
-    /// These mandates lost or gained a programme or an indicator.
-    pub(crate) fn mandates(&mut self, ids: impl IntoIterator<Item = String>) {
-        if !self.all {
-            self.mandates.extend(ids);
-            if self.mandates.len() > MANY {
-                self.everything();
-            }
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        !self.all && self.programmes.is_empty() && self.mandates.is_empty()
-    }
-}
 
 /// The mandates a programme serves now, and those its indicators serve directly: what must be
 /// marked before its links change.
