@@ -3,6 +3,7 @@
 use crate::error::{Checker, FieldError, Invalid};
 use crate::ids::OrganisationId;
 use crate::lang::LocalText;
+use crate::service::check_url;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -260,7 +261,13 @@ impl OrganisationInput {
         }
         let contacts = self.contacts;
         let acronym = blank_to_none(self.acronym);
-        let website = blank_to_none(self.website);
+        // A web address only (http or https): a bare host gets https://, any other scheme
+        // (javascript:, data:) is refused.
+        let website = match blank_to_none(self.website) {
+            Some(w) if !w.contains(':') => c.take("website", check_url(&format!("https://{w}"))),
+            Some(w) => c.take("website", check_url(&w)),
+            None => None,
+        };
         c.finish(|| Organisation {
             id,
             iati_id,

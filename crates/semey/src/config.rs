@@ -52,6 +52,10 @@ pub struct Config {
     /// CJK (`fonts-noto-cjk`), searched for by file name under this folder.
     #[serde(default = "default_font_dir")]
     pub font_dir: String,
+    /// Reverse proxies in front of the server (addresses, or networks as `address/bits`):
+    /// only from these is the client's address read from `Forwarded` or `X-Forwarded-For`.
+    /// Empty: the connecting address is the client's.
+    pub trusted_proxies: Vec<String>,
 }
 
 fn default_font_dir() -> String {
@@ -134,6 +138,7 @@ impl Default for Config {
             results: Default::default(),
             open_data: Default::default(),
             font_dir: default_font_dir(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

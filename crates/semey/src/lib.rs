@@ -78,6 +78,12 @@ impl AppState {
         store.migrate().await?;
         // Every write classifies indicators with the configured thresholds.
         store.set_results_thresholds(config.results).await?;
+        // Radiation statistics stored in the old, coarser form are summed again from the
+        // readings, once.
+        if store.coarse_radiation_statistics().await? {
+            tracing::info!("summing the radiation statistics again at their finer precision");
+            crate::radiation::rebuild(&store, &config.radiation, &mut crate::import::Quiet).await?;
+        }
         Ok(Self {
             heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(config.heavy_requests.max(1))),
             config: std::sync::Arc::new(config),

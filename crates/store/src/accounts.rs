@@ -325,17 +325,22 @@ impl Store {
             .into_user()
     }
 
-    /// Counts a failed sign-in; `lock_until` refuses further attempts until then.
+    /// Counts a failed sign-in in the stored row itself (so parallel failures each count), and
+    /// locks the account until `lock_until` once `max_failures` are reached. Returns the
+    /// failures counted now.
     pub async fn record_failed_sign_in(
         &self,
         tx: &mut Tx,
         id: UserId,
-        failed_attempts: i64,
-        lock_until: Option<OffsetDateTime>,
-    ) -> Result<()> {
-        on_tx!(tx, c => sqlx::query("UPDATE users SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
-            .bind(failed_attempts).bind(lock_until.map(stamp)).bind(id.to_string()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        max_failures: i64,
+        lock_until: OffsetDateTime,
+    ) -> Result<i64> {
+        let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
+            "UPDATE users SET failed_attempts = failed_attempts + 1, \
+             locked_until = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE locked_until END \
+             WHERE id = $3 RETURNING failed_attempts")
+            .bind(max_failures).bind(stamp(lock_until)).bind(id.to_string()).fetch_one(&mut *c).await)?;
+        Ok(n)
     }
 
     pub async fn create_session(

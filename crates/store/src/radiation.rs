@@ -744,6 +744,21 @@ impl Store {
     }
 
     /// A place's statistics by year of the readings, oldest year first.
+    /// True when statistics are stored in the histogram form older than `v2` (coarser
+    /// buckets, no sums): they should be summed again from the readings.
+    pub async fn coarse_radiation_statistics(&self) -> Result<bool> {
+        for table in ["radiation_bins", "radiation_place_stats"] {
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM {table} WHERE histogram NOT LIKE 'v2%' LIMIT 1) old"
+            );
+            let n: i64 = on_pool!(self, p => sqlx::query_scalar(&sql).fetch_one(p).await)?;
+            if n > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     pub async fn place_stats(&self, place_id: &str) -> Result<Vec<(i32, DoseStats)>> {
         let rows = on_pool!(self, p => sqlx::query_as::<_, (i64, i64, f64, i64, i64, String)>(
             "SELECT year, n, max_usv_h, newest, oldest, histogram FROM radiation_place_stats WHERE place_id = $1 ORDER BY year")

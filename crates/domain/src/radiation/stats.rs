@@ -1,25 +1,35 @@
 //! Statistics of dose-rate readings that can be kept up to date as readings arrive: a
-//! histogram on a logarithmic scale (medians and percentiles to within 3 %), the count, the
-//! maximum and the newest time. Two statistics of disjoint readings merge into the statistic of
-//! all of them, so an import adds its readings to what is stored without reading it again.
+//! histogram on a logarithmic scale that keeps, per bucket, the count and the sum of its
+//! readings (medians and percentiles within 1 % of the exact ones, and exact when the readings
+//! of a bucket are equal), the count, the maximum and the newest time. Two statistics of
+//! disjoint readings merge into the statistic of all of them, so an import adds its readings to
+//! what is stored without reading it again.
 
 use super::{RiskBand, RiskModel};
 use std::collections::BTreeMap;
 
-/// Buckets per factor of ten: each spans 5.9 %, so a bucket's middle is within 2.9 % of any
-/// reading in it.
-const PER_DECADE: f64 = 40.0;
+/// Buckets per factor of ten: each spans 0.96 %, so the mean of the readings in a bucket is
+/// within 0.96 % of any of them.
+const PER_DECADE: f64 = 240.0;
 /// The lowest bucket starts at 1 nSv/h (0.001 µSv/h); everything below falls in it.
 const LOWEST_LOG10: f64 = -3.0;
 /// The highest bucket holds everything from 100 mSv/h up (above any plausible reading).
 const LAST_BUCKET: u16 = (8.0 * PER_DECADE) as u16;
+/// What the stored form starts with (histograms stored before it had 40 buckets a decade and
+/// no sums; they are still read, at their old precision, until the statistics are rebuilt).
+const FORM: &str = "v2";
+/// Buckets of the old form per bucket of this one.
+const OLD_SPLIT: u16 = 6;
 
-/// Counts of readings by logarithmic bucket of µSv/h.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Counts and sums of readings by logarithmic bucket of µSv/h.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DoseHistogram {
-    buckets: BTreeMap<u16, u64>,
+    /// Bucket → (readings, their sum in µSv/h).
+    buckets: BTreeMap<u16, (u64, f64)>,
     /// The sum of the buckets' counts.
     n: u64,
+    /// Read from the old form: less precise until rebuilt.
+    coarse: bool,
 }
 
 impl DoseHistogram {
@@ -31,71 +41,122 @@ impl DoseHistogram {
         b.clamp(0.0, f64::from(LAST_BUCKET)) as u16
     }
 
-    /// The geometric middle of a bucket, µSv/h.
-    fn middle(bucket: u16) -> f64 {
-        10f64.powf((f64::from(bucket) + 0.5) / PER_DECADE + LOWEST_LOG10)
-    }
-
     pub fn add(&mut self, usv_h: f64) {
-        *self.buckets.entry(Self::bucket(usv_h)).or_default() += 1;
+        let cell = self.buckets.entry(Self::bucket(usv_h)).or_default();
+        cell.0 += 1;
+        cell.1 += if usv_h.is_finite() {
+            usv_h.max(0.0)
+        } else {
+            0.0
+        };
         self.n += 1;
     }
 
     pub fn merge(&mut self, other: &DoseHistogram) {
-        for (b, n) in &other.buckets {
-            *self.buckets.entry(*b).or_default() += n;
+        for (b, (n, sum)) in &other.buckets {
+            let cell = self.buckets.entry(*b).or_default();
+            cell.0 += n;
+            cell.1 += sum;
         }
         self.n += other.n;
+        self.coarse |= other.coarse;
     }
 
     pub fn count(&self) -> u64 {
         self.n
     }
 
-    /// The `q` quantile (0–1), µSv/h; `None` when empty.
+    /// True when read from the old, coarser form: the statistics should be rebuilt.
+    pub fn coarse(&self) -> bool {
+        self.coarse
+    }
+
+    /// The reading of rank `rank` (1-based, in increasing order), as the mean of its bucket.
+    fn at_rank(&self, rank: u64) -> Option<f64> {
+        let mut seen = 0;
+        let mut last = None;
+        for (n, sum) in self.buckets.values() {
+            if *n == 0 {
+                continue;
+            }
+            seen += n;
+            last = Some(sum / *n as f64);
+            if seen >= rank {
+                return last;
+            }
+        }
+        last
+    }
+
+    /// The `q` quantile (0–1), µSv/h, by the nearest-rank definition (the smallest reading
+    /// with at least q·n readings at or below it); `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         let n = self.count();
         if n == 0 {
             return None;
         }
-        // The nearest-rank definition: the smallest reading with at least q·n readings at or
-        // below it.
-        let rank = ((q.clamp(0.0, 1.0) * n as f64).ceil() as u64).max(1);
-        let mut seen = 0;
-        for (b, c) in &self.buckets {
-            seen += c;
-            if seen >= rank {
-                return Some(Self::middle(*b));
-            }
-        }
-        self.buckets.keys().next_back().map(|b| Self::middle(*b))
+        self.at_rank(((q.clamp(0.0, 1.0) * n as f64).ceil() as u64).max(1))
     }
 
-    /// A compact text form for storage: `bucket:count` pairs separated by spaces.
+    /// The median: the middle reading, or the mean of the two middle ones when the count is
+    /// even; `None` when empty.
+    pub fn median(&self) -> Option<f64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        if n % 2 == 1 {
+            self.at_rank(n / 2 + 1)
+        } else {
+            Some((self.at_rank(n / 2)? + self.at_rank(n / 2 + 1)?) / 2.0)
+        }
+    }
+
+    /// A compact text form for storage: `v2`, then `bucket:count:sum` triples, separated by
+    /// spaces.
     pub fn encode(&self) -> String {
-        let mut s = String::with_capacity(self.buckets.len() * 8);
-        for (b, n) in &self.buckets {
-            if !s.is_empty() {
-                s.push(' ');
-            }
-            s.push_str(&b.to_string());
-            s.push(':');
-            s.push_str(&n.to_string());
+        let mut s = String::with_capacity(3 + self.buckets.len() * 16);
+        s.push_str(FORM);
+        for (b, (n, sum)) in &self.buckets {
+            s.push_str(&format!(" {b}:{n}:{sum}"));
         }
         s
     }
 
-    /// Reads [`encode`](Self::encode)'s form; `None` when it is not that.
+    /// Reads [`encode`](Self::encode)'s form, or the old one (`bucket:count` pairs at 40
+    /// buckets a decade, each read as readings at its middle); `None` when it is neither.
     pub fn decode(s: &str) -> Option<Self> {
         let mut h = Self::default();
-        for pair in s.split_ascii_whitespace() {
-            let (b, n) = pair.split_once(':')?;
-            let b: u16 = b.parse().ok()?;
-            if b > LAST_BUCKET {
+        let mut words = s.split_ascii_whitespace().peekable();
+        let new = words.peek() == Some(&FORM);
+        if new {
+            words.next();
+        }
+        for word in words {
+            let mut parts = word.split(':');
+            let b: u16 = parts.next()?.parse().ok()?;
+            let n = parts.next()?.parse::<u64>().ok()?;
+            let (b, sum) = if new {
+                let sum: f64 = parts.next()?.parse().ok()?;
+                if b > LAST_BUCKET || !sum.is_finite() || sum < 0.0 {
+                    return None;
+                }
+                (b, sum)
+            } else {
+                if b > LAST_BUCKET / OLD_SPLIT {
+                    return None;
+                }
+                h.coarse = true;
+                let middle = 10f64
+                    .powf((f64::from(b) + 0.5) * f64::from(OLD_SPLIT) / PER_DECADE + LOWEST_LOG10);
+                (b * OLD_SPLIT + OLD_SPLIT / 2, middle * n as f64)
+            };
+            if parts.next().is_some() {
                 return None;
             }
-            let n = n.parse::<u64>().ok()?;
-            *h.buckets.entry(b).or_default() += n;
+            let cell = h.buckets.entry(b).or_default();
+            cell.0 += n;
+            cell.1 += sum;
             h.n += n;
         }
         Some(h)
@@ -143,7 +204,7 @@ impl DoseStats {
     }
 
     pub fn median(&self) -> Option<f64> {
-        self.histogram.quantile(0.5)
+        self.histogram.median()
     }
 
     pub fn p95(&self) -> Option<f64> {
@@ -200,18 +261,77 @@ pub fn assess(stats: &DoseStats, model: &RiskModel, now: i64, max_age_secs: i64)
 mod tests {
     use super::*;
 
+    /// The exact median: the middle reading, or the mean of the two middle ones.
+    fn exact_median(v: &[f64]) -> f64 {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    }
+
     #[test]
-    fn quantiles_are_within_three_percent() {
+    fn medians_are_within_one_percent_of_the_exact_ones_for_any_data() {
+        // A small generator (xorshift), seeded: readings spread over four decades, clustered,
+        // equal, odd and even counts.
+        let mut x: u64 = 0x0005_eed7_5210;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for case in 0..400 {
+            let n = 1 + (next() * 300.0) as usize;
+            let v: Vec<f64> = (0..n)
+                .map(|_| match case % 4 {
+                    0 => 10f64.powf(-2.0 + 4.0 * next()),
+                    1 => 0.1 + 0.1 * next(),
+                    2 => [0.12, 0.15, 0.31][(next() * 3.0) as usize % 3],
+                    _ => 0.15,
+                })
+                .collect();
+            let mut h = DoseHistogram::default();
+            for r in &v {
+                h.add(*r);
+            }
+            let exact = exact_median(&v);
+            let got = h.median().unwrap();
+            assert!(
+                (got / exact - 1.0).abs() < 0.01,
+                "case {case}: {got} against {exact}"
+            );
+            // What is stored reads back the same.
+            let back = DoseHistogram::decode(&h.encode()).unwrap();
+            assert!((back.median().unwrap() / got - 1.0).abs() < 1e-12);
+        }
+        // Equal readings give their value exactly (0.15 µSv/h, not a bucket's middle).
+        let mut h = DoseHistogram::default();
+        for _ in 0..11 {
+            h.add(0.15);
+        }
+        assert!((h.median().unwrap() - 0.15).abs() < 1e-12);
         let mut h = DoseHistogram::default();
         for i in 1..=1000 {
             h.add(0.05 + f64::from(i) * 0.001);
         }
-        let median = h.quantile(0.5).unwrap();
-        assert!((median / 0.55 - 1.0).abs() < 0.03, "{median}");
         let p95 = h.quantile(0.95).unwrap();
-        assert!((p95 / 1.0 - 1.0).abs() < 0.03, "{p95}");
+        assert!((p95 / 1.0 - 1.0).abs() < 0.01, "{p95}");
         assert_eq!(h.count(), 1000);
-        assert_eq!(DoseHistogram::default().quantile(0.5), None);
+        assert_eq!(DoseHistogram::default().median(), None);
+    }
+
+    #[test]
+    fn the_old_stored_form_is_still_read() {
+        // 40 buckets a decade from 0.001 µSv/h: bucket 80 holds 0.1–0.106 µSv/h.
+        let h = DoseHistogram::decode("80:3 90:1").unwrap();
+        assert!(h.coarse());
+        assert_eq!(h.count(), 4);
+        let m = h.median().unwrap();
+        assert!(m > 0.1 && m < 0.106, "{m}");
     }
 
     #[test]
@@ -235,10 +355,22 @@ mod tests {
             }
         }
         a.merge(&b);
-        assert_eq!(a, all);
+        assert_eq!(
+            (a.count(), a.max_usv_h, a.newest, a.oldest),
+            (all.count(), all.max_usv_h, all.newest, all.oldest)
+        );
+        // The same buckets with the same counts, and sums equal but for the order of addition.
+        let (x, y) = (&a.histogram.buckets, &all.histogram.buckets);
+        assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>());
+        for (k, (n, sum)) in x {
+            assert_eq!(*n, y[k].0);
+            assert!((sum - y[k].1).abs() < 1e-9, "{sum} vs {}", y[k].1);
+        }
         let stored = DoseHistogram::decode(&all.histogram.encode()).unwrap();
         assert_eq!(stored, all.histogram);
-        assert_eq!(DoseHistogram::decode("3:x"), None);
+        assert_eq!(DoseHistogram::decode("v2 3:x:1"), None);
+        assert_eq!(DoseHistogram::decode("v2 9999:1:1"), None);
+        assert_eq!(DoseHistogram::decode("v2 3:1"), None);
         assert_eq!(DoseHistogram::decode("9999:1"), None);
     }
 

@@ -16,8 +16,12 @@ use semey_store::Store;
 /// the reader's cookie) and adds the security headers to every response.
 pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && cross_site(req.headers()) {
-        let address = address_of(req.extensions());
+    // A browser says where an unsafe request comes from (`Origin`, `Sec-Fetch-Site`); one
+    // signed in by its session cookie that says neither is refused too (API clients send
+    // tokens, which no other site can make a browser send).
+    let unproven = session_secret(req.headers()).is_some() && !says_where_from(req.headers());
+    if unsafe_method && (cross_site(req.headers()) || unproven) {
+        let address = address_of(req.extensions(), req.headers(), &s.config.trusted_proxies);
         if let Ok(mut tx) = s.store.begin().await {
             let origin = req
                 .headers()
@@ -43,7 +47,7 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
             "cross-site request refused: this form must be sent from this site",
         )
             .into_response();
-        security_headers(r.headers_mut(), "", false);
+        security_headers(r.headers_mut(), "", false, s.config.secure_cookies);
         return r;
     }
     let docs = req.uri().path().starts_with("/api/docs");
@@ -53,7 +57,7 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let mut actor = None;
     if req.headers().contains_key(header::AUTHORIZATION) || session_secret(req.headers()).is_some()
     {
-        let address = address_of(req.extensions());
+        let address = address_of(req.extensions(), req.headers(), &s.config.trusted_proxies);
         match principal(&s.store, &s.config, req.headers()).await {
             Ok(p) => {
                 let a = Actor {
@@ -66,7 +70,7 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
             Err(e) => {
                 audit_event(&s.store, None, &address, "invalid_token", req.uri().path()).await;
                 let mut r = e.into_response();
-                security_headers(r.headers_mut(), "", false);
+                security_headers(r.headers_mut(), "", false, s.config.secure_cookies);
                 return r;
             }
         }
@@ -80,7 +84,12 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
             audit_event(&s.store, Some(&a), &a.address, "refused", &path).await;
         }
     }
-    security_headers(response.headers_mut(), &s.config.tile_url, docs);
+    security_headers(
+        response.headers_mut(),
+        &s.config.tile_url,
+        docs,
+        s.config.secure_cookies,
+    );
     response
 }
 
@@ -109,6 +118,11 @@ pub(crate) async fn audit_event(
     }
 }
 
+/// True when the request says which site it comes from.
+fn says_where_from(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ORIGIN) || headers.contains_key("sec-fetch-site")
+}
+
 /// True when the browser says the request comes from another site.
 pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
     let host = headers
@@ -128,7 +142,9 @@ pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
     )
 }
 
-pub(crate) fn security_headers(h: &mut HeaderMap, tile_url: &str, docs: bool) {
+/// The security headers; `https` when the site is served over HTTPS (its cookies are secure):
+/// browsers are then told to use nothing else for a year.
+pub(crate) fn security_headers(h: &mut HeaderMap, tile_url: &str, docs: bool, https: bool) {
     // Tiles come from the configured tile server, if any.
     let tiles = tile_url
         .split_once("://")
@@ -149,6 +165,9 @@ pub(crate) fn security_headers(h: &mut HeaderMap, tile_url: &str, docs: bool) {
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "same-origin");
+    if https {
+        set(h, "strict-transport-security", "max-age=31536000");
+    }
     // The services finder may ask for the phone's position on the platform's own pages (the
     // browser asks the person first); no embedded page may.
     set(

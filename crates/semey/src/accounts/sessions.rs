@@ -62,14 +62,11 @@ pub async fn sign_in(
         let failures = if good {
             user.failed_attempts
         } else {
-            user.failed_attempts + 1
+            store
+                .record_failed_sign_in(&mut tx, user.id, MAX_FAILURES, now + LOCK_OUT)
+                .await?
         };
         let lock = (failures >= MAX_FAILURES).then(|| now + LOCK_OUT);
-        if !good {
-            store
-                .record_failed_sign_in(&mut tx, user.id, failures, lock.or(user.locked_until))
-                .await?;
-        }
         let reason = if locked {
             "locked"
         } else if user.disabled {
@@ -233,7 +230,7 @@ impl FromRequestParts<AppState> for Actor {
         }
         let actor = Actor {
             principal: principal(&s.store, &s.config, &parts.headers).await?,
-            address: address_of(&parts.extensions),
+            address: address_of(&parts.extensions, &parts.headers, &s.config.trusted_proxies),
         };
         parts.extensions.insert(actor.clone());
         Ok(actor)

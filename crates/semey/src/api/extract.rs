@@ -7,14 +7,38 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-/// A JSON body. Not JSON at all: 400 `invalid_json`; JSON of the wrong shape: 422 naming the
-/// field; too large: 413.
+/// A JSON body. Not sent as `application/json`: 400 `json_required`; not JSON at all: 400
+/// `invalid_json`; JSON of the wrong shape: 422 naming the field; too large: 413.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Only a body that says it is JSON is read as JSON: a form of another site can send
+        // `text/plain` without asking the browser first.
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|t| {
+                t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+            });
+        if !json {
+            return Err(AppError::BadRequest {
+                code: "json_required",
+                message: "send the body as JSON, with the header Content-Type: application/json"
+                    .into(),
+                field: None,
+            });
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::PayloadTooLarge

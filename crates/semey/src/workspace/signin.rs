@@ -36,12 +36,34 @@ struct RefusedPage {
     c: Chrome,
 }
 
-/// Only addresses on this site are followed after signing in.
+/// Only addresses on this site are followed after signing in: a path from the site's root. A
+/// control character or a space anywhere sends the reader to the workspace instead (browsers
+/// drop tabs and line breaks, so `/\t/evil.example` would become `//evil.example`, and a line
+/// break cannot go in a header); letters beyond ASCII are percent-encoded.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/workspace".to_owned(),
+    let fallback = || "/workspace".to_owned();
+    let Some(n) = next else {
+        return fallback();
+    };
+    if !n.starts_with('/')
+        || n.starts_with("//")
+        || n.contains('\\')
+        || n.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return fallback();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 async fn signin_page(reader: Reader) -> Response {

@@ -30,9 +30,17 @@ async fn send(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Reply {
-    let mut call = app.call(method, uri);
+    let mut call = app.call(method.clone(), uri);
     for (k, v) in headers {
         call = call.header(k, v);
+    }
+    // As a browser does: an unsafe request says where it comes from (a test that needs a
+    // request saying nothing, or another site, names its headers itself).
+    let says = headers
+        .iter()
+        .any(|(k, _)| *k == "origin" || *k == "sec-fetch-site");
+    if method != Method::GET && !says {
+        call = call.header("sec-fetch-site", "same-origin");
     }
     let answer = call.body_text(body).send().await;
     Reply {
@@ -306,6 +314,48 @@ on_both_backends! {
         assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(home.headers["x-content-type-options"], "nosniff");
         assert_eq!(home.headers["x-frame-options"], "DENY");
+        assert_eq!(home.headers["strict-transport-security"], "max-age=31536000", "cookies are secure: HTTPS only");
+    }
+}
+
+on_both_backends! {
+    /// Requests that could come from a form on another site are refused: an unsafe request
+    /// signed in by its session cookie that says neither its origin nor its site, and a JSON
+    /// body not sent as JSON (a `text/plain` form needs no permission from the browser).
+    /// Nothing is stored.
+    async fn requests_another_site_could_forge_are_refused(app: TestApp) {
+        let cli = Actor::command_line();
+        accounts::create_user(app.store(), &cli, "forms@semey.test", "Forms", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+            .await
+            .unwrap();
+        let cookie = session_of(&sign_in(&app, "forms@semey.test", PASSWORD, None).await);
+        let before = app.count("organisations").await;
+        let form = "name.en=Unsure&org_type=22&country=KZ";
+        let blind = app.call(Method::POST, "/workspace/organisations/new").header("host", "semey.example").cookie(&cookie)
+            .header("content-type", "application/x-www-form-urlencoded").body_text(form).send().await;
+        assert_eq!(blind.status, StatusCode::FORBIDDEN, "{}", blind.text());
+        for proof in [("origin", "https://semey.example"), ("sec-fetch-site", "same-origin")] {
+            let ok = send(&app, Method::POST, "/workspace/organisations/new", &[
+                ("host", "semey.example"), ("cookie", &cookie), ("content-type", "application/x-www-form-urlencoded"), proof,
+            ], form).await;
+            assert_eq!(ok.status, StatusCode::SEE_OTHER, "{proof:?}: {}", ok.body);
+        }
+        assert_eq!(app.count("organisations").await, before + 2);
+
+        let body = json!({"name": {"en": "Plain"}, "org_type": 22, "country": "KZ"}).to_string();
+        for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+            let mut call = app.call(Method::POST, "/api/v1/organisations").token(&app.admin_token);
+            if let Some(t) = content_type {
+                call = call.header("content-type", t);
+            }
+            let r = call.body_text(&body).send().await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{content_type:?}");
+            assert_eq!(r.json()["code"], "json_required", "{content_type:?}");
+        }
+        let r = app.call(Method::POST, "/api/v1/organisations").token(&app.admin_token)
+            .header("content-type", "application/json; charset=utf-8").body_text(&body).send().await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        assert_eq!(app.count("organisations").await, before + 3);
     }
 }
 
@@ -494,5 +544,53 @@ on_both_backends! {
         semey::accounts::set_password(app.store(), &user.actor, user.id, "a third long secret phrase".into(), true).await.unwrap();
         let (s, _) = app.request_as(Some(&user.token), Method::GET, "/api/v1/proposals", None).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+}
+
+on_both_backends! {
+    /// After signing in, only a path of this site is followed: a tab or a line break hidden in
+    /// `next` (which browsers drop, or which cannot go in a header) sends the reader to the
+    /// workspace, never off the site and never to an error; a path with Cyrillic letters is
+    /// kept, percent-encoded.
+    async fn after_sign_in_only_this_site_is_followed(app: TestApp) {
+        let cli = Actor::command_line();
+        accounts::create_user(app.store(), &cli, "next@semey.test", "Next", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+            .await
+            .unwrap();
+        for (next, expected) in [
+            ("%2F%09%2Fevil.example", "/workspace"),
+            ("%2F%0A%2Fevil.example", "/workspace"),
+            ("%2Fplaces%0D%0ASet-Cookie%3A+x%3D1", "/workspace"),
+            ("%2F%2Fevil.example", "/workspace"),
+            ("https%3A%2F%2Fevil.example", "/workspace"),
+            ("%2Fprogrammes%3Fq%3D%D0%A1%D0%B5%D0%BC%D0%B5%D0%B9", "/programmes?q=%D0%A1%D0%B5%D0%BC%D0%B5%D0%B9"),
+        ] {
+            let form = format!("email=next%40semey.test&password={}&next={next}", PASSWORD.replace(' ', "+"));
+            let r = send(&app, Method::POST, "/signin?lang=en", &[("content-type", "application/x-www-form-urlencoded")], &form).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}: {}", r.body);
+            assert_eq!(r.headers[header::LOCATION].to_str().unwrap(), expected, "{next}");
+        }
+    }
+}
+
+on_both_backends! {
+    /// Wrong passwords tried in parallel each count: twenty at once leave twenty failures and
+    /// the account locked.
+    async fn parallel_wrong_passwords_each_count(app: TestApp) {
+        let cli = Actor::command_line();
+        accounts::create_user(app.store(), &cli, "target@semey.test", "Target", PASSWORD.into(), false, Some((Role::Coordinator, None)))
+            .await
+            .unwrap();
+        let guesses = (0..20).map(|i| {
+            let store = app.store().clone();
+            async move { accounts::sign_in(&store, "target@semey.test", &format!("guess number {i}"), "192.0.2.7").await.unwrap() }
+        });
+        let answers = futures_util::future::join_all(guesses).await;
+        assert!(answers.iter().all(|a| a.is_err()), "no guess signs in");
+        let user = app.store().user_by_email("target@semey.test").await.unwrap().unwrap();
+        assert_eq!(user.failed_attempts, 20);
+        assert!(user.locked_until.is_some(), "locked after five");
+        let failed = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
+        assert_eq!(failed.iter().filter(|a| a.action == "sign_in_failed").count(), 20);
     }
 }

@@ -50,6 +50,18 @@ on_both_backends! {
         let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["name", "org_type", "country"]);
         assert_eq!(app.count("organisations").await, 1);
+
+        // A website is a web address: a script or data address is refused, a bare host is
+        // taken as https.
+        for bad in ["javascript:alert(document.cookie)", "data:text/html,<b>x</b>", "JavaScript:void(0)"] {
+            let (s, e) = app.post("/api/v1/organisations", json!({"name": {"en": "Clinic"}, "org_type": 22, "country": "KZ", "website": bad})).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
+            assert_eq!((e["field"].as_str(), e["errors"][0]["code"].as_str()), (Some("website"), Some("invalid_url")));
+        }
+        assert_eq!(app.count("organisations").await, 1);
+        let (s, ok) = app.post("/api/v1/organisations", json!({"name": {"en": "Clinic"}, "org_type": 22, "country": "KZ", "website": "www.clinic.kz"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{ok}");
+        assert_eq!(ok["website"], "https://www.clinic.kz");
     }
 }
 
