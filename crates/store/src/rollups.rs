@@ -85,6 +85,17 @@ pub(crate) fn sum_columns() -> (String, String) {
     (cols.join(", "), sums)
 }
 
+/// The `SET` of an upsert into `table` that adds a row's money to the stored row's.
+fn adding(table: &str) -> String {
+    MEASURES
+        .iter()
+        .flat_map(|m| {
+            ["usd", "kzt"].map(|c| format!("{m}_{c} = {table}.{m}_{c} + excluded.{m}_{c}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Requirements and transactions as roll-up rows (programme, year, origin, provider, currency
 /// and every measure in USD and KZT), under `cond` (a `WHERE …` on `programme_id`, or empty):
 /// what the roll-ups are computed from.
@@ -319,12 +330,11 @@ impl Store {
             return Ok(());
         }
         let (cols, _) = sum_columns();
-        let updates = cols
-            .split(", ")
-            .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let clause = format!("ON CONFLICT ({}) DO UPDATE SET {updates}", key.join(", "));
+        let clause = format!(
+            "ON CONFLICT ({}) DO UPDATE SET {}",
+            key.join(", "),
+            adding(table)
+        );
         let columns = format!("{}, {cols}", key.join(", "));
         self.insert_all(
             tx,
@@ -396,11 +406,7 @@ impl Store {
             .map(|c| format!("{factor}CAST(SUM({c}) AS BIGINT)"))
             .collect::<Vec<_>>()
             .join(", ");
-        let updates = cols
-            .split(", ")
-            .map(|c| format!("{c} = funding_cube_provider.{c} + excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let updates = adding("funding_cube_provider");
         let key = PROVIDER_CUBE_KEY.join(", ");
         let select = |cond: &str| {
             format!(
@@ -487,11 +493,7 @@ impl Store {
                 .map(|c| format!("SUM(r.{c} * {share_expr} * {factor} / 10000)"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let updates = col_list
-                .iter()
-                .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let updates = adding(table);
             let select = |cond: &str| {
                 format!(
                     "INSERT INTO {table} ({key}, year, origin, {cols}) \
