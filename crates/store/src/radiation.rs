@@ -745,14 +745,15 @@ impl Store {
 
     /// A place's statistics by year of the readings, oldest year first.
     /// True when statistics are stored in the histogram form older than `v2` (coarser
-    /// buckets, no sums): they should be summed again from the readings.
+    /// buckets, no sums): they should be summed again from the readings. One row of each table
+    /// tells (this runs at every start, so it reads a row, never scans): every write since the first start of
+    /// this version, and the rebuild at that start, wrote the new form.
     pub async fn coarse_radiation_statistics(&self) -> Result<bool> {
         for table in ["radiation_bins", "radiation_place_stats"] {
-            let sql = format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM {table} WHERE histogram NOT LIKE 'v2%' LIMIT 1) old"
-            );
-            let n: i64 = on_pool!(self, p => sqlx::query_scalar(&sql).fetch_one(p).await)?;
-            if n > 0 {
+            let sql = format!("SELECT histogram FROM {table} LIMIT 1");
+            let first: Option<String> =
+                on_pool!(self, p => sqlx::query_scalar(&sql).fetch_optional(p).await)?;
+            if first.is_some_and(|h| !h.starts_with("v2")) {
                 return Ok(true);
             }
         }
