@@ -7,13 +7,21 @@ use crate::error::Result;
 use std::sync::atomic::Ordering;
 
 impl Tx {
-    pub async fn commit(mut self) -> Result<()> {
+    pub async fn commit(self) -> Result<()> {
+        let generation = self.generation.clone();
+        self.commit_unseen().await?;
+        generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Commits what no cached page shows (security events, sign-in counters, sessions): the
+    /// generation stays, so cached public pages stay valid.
+    pub async fn commit_unseen(mut self) -> Result<()> {
         crate::mandate_figures::refresh(&mut self).await?;
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,
         }
-        self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 }

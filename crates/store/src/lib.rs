@@ -29,6 +29,7 @@ mod radiation;
 mod reports;
 mod results;
 mod rollups;
+mod security;
 mod services;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, Token, User};
@@ -50,6 +51,10 @@ pub use radiation::{
 };
 pub use reports::ReportVersion;
 pub use results::{IndicatorRow, StatusCount};
+pub use security::{
+    SecurityEvent, SecurityEventInput, OTHER_SOURCES, OTHER_TARGETS, SOURCES_PER_HOUR,
+    TARGETS_PER_SOURCE,
+};
 pub use services::{ServiceFilter, ServicePoint};
 
 /// The migration versions of each backend, for the test that keeps them in step.

@@ -371,7 +371,7 @@ signout = Sign out
 
 ## Audit trail
 audit-heading = Audit trail
-audit-intro = Every change to the platform's records and every refused attempt, newest first: who, when, how, from where, and the old and new values. Nothing here can be changed or deleted.
+audit-intro = Every change to the platform's records, newest first: who, when, how, from where, and the old and new values. Nothing here can be changed or deleted.
 audit-record-type = Record type
 audit-record-id = Record
 audit-export = Download as CSV
@@ -382,6 +382,14 @@ audit-change = Change
 audit-show = Show the values
 audit-old = Before
 audit-new = After
+security-heading = Security events
+security-intro = Invalid tokens, posts from other sites, failed and limited sign-ins and refused actions of the last 90 days, counted per source and hour: repeats add to a count instead of a line, so a flood cannot fill the database.
+security-source = Source
+security-target = Target
+security-count = Times
+security-first = First (UTC)
+security-last = Last (UTC)
+security-none = No security events.
 workspace-audit = Audit trail
 refused-heading = Not allowed
 refused-text = Your account cannot do this: the record belongs to another organisation, or your role does not allow it. Ask your coordinator if you think it should.

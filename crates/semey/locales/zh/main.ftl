@@ -369,7 +369,7 @@ signout = 退出
 
 ## 审计记录
 audit-heading = 审计记录
-audit-intro = 平台记录的每一次更改和每一次被拒绝的尝试，最新的在前：由谁、何时、以何种方式、从何处，以及更改前后的值。此处的内容不能更改或删除。
+audit-intro = 平台记录的每一次更改，最新的在前：由谁、何时、以何种方式、从何处，以及更改前后的值。此处的内容不能更改或删除。
 audit-record-type = 记录类型
 audit-record-id = 记录
 audit-export = 下载 CSV
@@ -380,6 +380,14 @@ audit-change = 更改
 audit-show = 显示数值
 audit-old = 更改前
 audit-new = 更改后
+security-heading = 安全事件
+security-intro = 最近 90 天内的无效令牌、来自其他网站的请求、失败和受限的登录以及被拒绝的操作，按来源和小时计数：重复只增加计数而不新增行，因此大量请求无法填满数据库。
+security-source = 来源
+security-target = 目标
+security-count = 次数
+security-first = 首次（UTC）
+security-last = 最近一次（UTC）
+security-none = 没有安全事件。
 workspace-audit = 审计记录
 refused-heading = 不允许此操作
 refused-text = 您的账户不能执行此操作：该记录属于另一个组织，或您的角色不允许。如您认为有误，请联系您的协调员。

@@ -1,16 +1,14 @@
 //! The security layer in front of everything: cross-site unsafe requests refused, invalid
-//! tokens refused on every route, security headers on every response, security events audited.
+//! tokens refused on every route, security headers on every response, security events counted.
 
 use super::actor::{address_of, Actor};
+use super::events::Event;
 use super::sessions::{principal, session_secret};
-use crate::records::audit_action;
-use crate::AppError;
 use crate::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use semey_store::Store;
 
 /// Refuses unsafe requests from another site (a form on someone else's page posting here with
 /// the reader's cookie) and adds the security headers to every response.
@@ -22,26 +20,20 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let unproven = session_secret(req.headers()).is_some() && !says_where_from(req.headers());
     if unsafe_method && (cross_site(req.headers()) || unproven) {
         let address = address_of(req.extensions(), req.headers(), &s.config.trusted_proxies);
-        if let Ok(mut tx) = s.store.begin().await {
-            let origin = req
-                .headers()
-                .get(header::ORIGIN)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned();
-            let _ = audit_action(
-                &s.store,
-                &mut tx,
-                &Actor::anonymous(&address),
-                "cross_site_request_refused",
-                "request",
-                req.uri().path(),
-                None,
-                Some(&serde_json::json!({ "origin": origin }).to_string()),
-            )
-            .await;
-            let _ = tx.commit().await;
+        let origin = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Event {
+            address: &address,
+            action: "cross_site_request_refused",
+            target: req.uri().path(),
+            user_id: None,
+            detail: Some(serde_json::json!({ "origin": origin }).to_string()),
         }
+        .record(&s.store)
+        .await;
         let mut r = (
             StatusCode::FORBIDDEN,
             "cross-site request refused: this form must be sent from this site",
@@ -68,7 +60,15 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
                 actor = Some(a);
             }
             Err(e) => {
-                audit_event(&s.store, None, &address, "invalid_token", req.uri().path()).await;
+                Event {
+                    address: &address,
+                    action: "invalid_token",
+                    target: req.uri().path(),
+                    user_id: None,
+                    detail: None,
+                }
+                .record(&s.store)
+                .await;
                 let mut r = e.into_response();
                 security_headers(r.headers_mut(), "", false, s.config.secure_cookies);
                 return r;
@@ -81,7 +81,15 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
     // administrator's page) is a security event.
     if response.status() == StatusCode::FORBIDDEN {
         if let Some(a) = actor.filter(|a| a.principal.is_signed_in()) {
-            audit_event(&s.store, Some(&a), &a.address, "refused", &path).await;
+            Event {
+                address: &a.address,
+                action: "refused",
+                target: &path,
+                user_id: a.principal.user_id.map(|u| u.to_string()),
+                detail: Some(a.principal.via.describe()),
+            }
+            .record(&s.store)
+            .await;
         }
     }
     security_headers(
@@ -91,31 +99,6 @@ pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Respo
         s.config.secure_cookies,
     );
     response
-}
-
-/// Audits a security event outside any change (a refusal, an invalid token); a failure to
-/// write it is logged, never shown.
-pub(crate) async fn audit_event(
-    store: &Store,
-    actor: Option<&Actor>,
-    address: &str,
-    action: &str,
-    path: &str,
-) {
-    let result = async {
-        let who = Actor {
-            address: address.to_owned(),
-            ..actor.cloned().unwrap_or_else(|| Actor::anonymous(address))
-        };
-        let mut tx = store.begin().await?;
-        audit_action(store, &mut tx, &who, action, "request", path, None, None).await?;
-        tx.commit().await?;
-        Ok::<(), AppError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, "could not audit a security event");
-    }
 }
 
 /// True when the request says which site it comes from.

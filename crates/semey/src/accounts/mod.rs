@@ -3,6 +3,7 @@
 //! Roles are scoped to one organisation (see `semey_domain::access`).
 
 pub mod actor;
+mod events;
 mod guard;
 mod limiter;
 mod passwords;
@@ -11,6 +12,7 @@ mod sessions;
 mod users;
 
 pub use actor::{address_of, Actor};
+pub use events::Event as SecurityEvent;
 pub use guard::guard;
 pub use limiter::SignInLimiter;
 pub use passwords::{

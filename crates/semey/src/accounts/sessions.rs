@@ -2,6 +2,7 @@
 //! the database, and whom a request acts for: a valid API token, a session, or the public.
 
 use super::actor::{address_of, Actor};
+use super::events::Event;
 use super::passwords::{decoy, new_secret, sha256_hex, verify_password};
 use crate::records::audit_action;
 use crate::AppError;
@@ -43,18 +44,18 @@ pub async fn sign_in(
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     let Some(user) = user else {
-        audit_action(
-            store,
-            &mut tx,
-            &Actor::anonymous(address),
-            "sign_in_failed",
-            "user",
-            &sha256_hex(&email.trim().to_lowercase())[..16],
-            None,
-            None,
-        )
+        // Nobody has this address: the event names its digest, never the address itself.
+        let target = format!("user:{}", &sha256_hex(&email.trim().to_lowercase())[..16]);
+        Event {
+            address,
+            action: "sign_in_failed",
+            target: &target,
+            user_id: None,
+            detail: Some(serde_json::json!({"reason": "unknown address"}).to_string()),
+        }
+        .record_in(store, &mut tx)
         .await?;
-        tx.commit().await?;
+        tx.commit_unseen().await?;
         return Ok(Err(SignInRefused::WrongCredentials));
     };
     let locked = user.locked_until.is_some_and(|t| t > now);
@@ -74,25 +75,19 @@ pub async fn sign_in(
         } else {
             "wrong password"
         };
-        let who = Actor {
-            principal: Principal {
-                user_id: Some(user.id),
-                ..Principal::anonymous()
-            },
-            address: address.to_owned(),
-        };
-        audit_action(
-            store,
-            &mut tx,
-            &who,
-            "sign_in_failed",
-            "user",
-            &user.id.to_string(),
-            None,
-            Some(&serde_json::json!({"reason": reason, "failed_attempts": failures}).to_string()),
-        )
+        Event {
+            address,
+            action: "sign_in_failed",
+            target: &format!("user:{}", user.id),
+            user_id: Some(user.id.to_string()),
+            detail: Some(
+                serde_json::json!({"reason": reason, "failed_attempts": failures}).to_string(),
+            ),
+        }
+        .record_in(store, &mut tx)
         .await?;
-        tx.commit().await?;
+        // Counters and events are shown on no cached page.
+        tx.commit_unseen().await?;
         return Ok(Err(if locked || lock.is_some() {
             SignInRefused::LockedOut
         } else {
@@ -123,7 +118,8 @@ pub async fn sign_in(
         None,
     )
     .await?;
-    tx.commit().await?;
+    // Sessions are shown on no cached page.
+    tx.commit_unseen().await?;
     Ok(Ok((secret, user)))
 }
 
@@ -131,7 +127,7 @@ pub async fn sign_in(
 pub async fn sign_out(store: &Store, secret: &str) -> Result<(), AppError> {
     let mut tx = store.begin().await?;
     store.delete_session(&mut tx, &sha256_hex(secret)).await?;
-    tx.commit().await?;
+    tx.commit_unseen().await?;
     Ok(())
 }
 

@@ -680,7 +680,11 @@ fn csv_attachment(rows: &[Vec<String>], filename: &str) -> Result<Response, AppE
     let io = |e: csv::Error| AppError::Io(std::io::Error::other(e.to_string()));
     let mut out = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        out.write_record(row).map_err(io)?;
+        out.write_record(
+            row.iter()
+                .map(|c| crate::presentation::table::spreadsheet_safe(c).into_owned()),
+        )
+        .map_err(io)?;
     }
     let body = out
         .into_inner()

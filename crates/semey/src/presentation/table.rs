@@ -83,6 +83,24 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A cell of a file written as text (a CSV of strings): a number (`-5`, `+1.5`) stays as it
+/// is, any other text is neutralised.
+pub fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
+    if s.trim().parse::<f64>().is_ok() {
+        Cow::Borrowed(s)
+    } else {
+        neutralise(s)
+    }
+}
+
+/// The text a spreadsheet cell held before `neutralise` (a re-imported download).
+pub fn unneutralise(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if neutralise(rest).len() != rest.len() => rest,
+        _ => s,
+    }
+}
+
 fn csv_field(s: &str, out: &mut Vec<u8>) {
     let s = neutralise(s);
     if s.contains([',', '"', '\n', '\r']) {
@@ -533,6 +551,22 @@ const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_cells_are_neutralised_and_read_back() {
+        for (cell, safe) in [
+            ("-5", "-5"),
+            ("+1.5", "+1.5"),
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-x", "'-x"),
+            ("plain", "plain"),
+            ("'quoted", "'quoted"),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe);
+            assert_eq!(unneutralise(&spreadsheet_safe(cell)), cell);
+        }
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_kept() {

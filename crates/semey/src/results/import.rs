@@ -376,7 +376,13 @@ fn read_values(
             total_line: None,
             split_lines: Vec::new(),
         });
-        let (dimension, key) = (row.cell(c_dimension), row.cell(c_key));
+        // A text cell of a downloaded template comes back with the apostrophe that kept a
+        // spreadsheet from reading it as a formula.
+        let unneutralise = crate::presentation::table::unneutralise;
+        let (dimension, key) = (
+            unneutralise(row.cell(c_dimension)),
+            unneutralise(row.cell(c_key)),
+        );
         let first = if dimension.is_empty() {
             read.total_line
         } else {
@@ -398,8 +404,8 @@ fn read_values(
         if dimension.is_empty() {
             read.total_line = Some(line);
             read.figure.value = value.to_owned();
-            read.figure.comment = row.cell(c_comment).to_owned();
-            read.figure.document = Some(row.cell(c_document))
+            read.figure.comment = unneutralise(row.cell(c_comment)).to_owned();
+            read.figure.document = Some(unneutralise(row.cell(c_document)))
                 .filter(|d| !d.is_empty())
                 .map(str::to_owned);
         } else {
@@ -490,7 +496,10 @@ pub async fn template(store: &Store, programme: ProgrammeId) -> Result<String, A
                 }
             }
             for row in rows {
-                out.write_record(&row)
+                let safe = row
+                    .iter()
+                    .map(|c| crate::presentation::table::spreadsheet_safe(c));
+                out.write_record(safe.map(|c| c.into_owned()))
                     .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
             }
         }

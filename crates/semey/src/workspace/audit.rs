@@ -7,11 +7,12 @@ use crate::pages::context::{page, Chrome};
 use crate::routes::Route;
 use crate::{AppError, AppState};
 use askama::Template;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use semey_store::{AuditEntry, AuditFilter, Page};
+use semey_store::{AuditEntry, AuditFilter, Page, SecurityEvent};
 
 pub fn route_list() -> Vec<Route> {
     vec![
@@ -48,6 +49,8 @@ struct AuditPage {
     record_type: String,
     record_id: String,
     entries: Vec<AuditEntry>,
+    /// The latest security events (bounded storage, apart from the trail of changes).
+    events: Vec<SecurityEvent>,
     export: String,
 }
 
@@ -61,6 +64,7 @@ async fn audit_page(
     let uri = &reader.uri;
     let (f, kept) = filter(&query);
     let entries = s.store.list_audit(&f, Page::new(Some(500), None)).await?;
+    let events = s.store.list_security_events(None, 200).await?;
     let export = format!(
         "/workspace/audit.csv?{}",
         kept.iter()
@@ -72,6 +76,7 @@ async fn audit_page(
         record_type: f.record_type.clone().unwrap_or_default(),
         record_id: f.record_id.clone().unwrap_or_default(),
         entries,
+        events,
         export,
         c: Chrome::new(lang, uri, query),
     };
@@ -89,50 +94,70 @@ async fn audit_csv(
         .map(crate::pages::context::query_pairs)
         .unwrap_or_default();
     let (f, _) = filter(&query);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::Io(std::io::Error::other(e));
-    w.write_record([
-        "seq",
-        "at",
-        "user_id",
-        "via",
-        "address",
-        "action",
-        "record_type",
-        "record_id",
-        "old_value",
-        "new_value",
-    ])
-    .map_err(io)?;
-    let mut offset = 0;
-    loop {
-        let batch = s
-            .store
-            .list_audit(&f, Page::new(Some(Page::MAX_LIMIT), Some(offset)))
-            .await?;
-        for e in &batch {
-            w.write_record([
-                e.seq.to_string().as_str(),
-                &e.at,
-                e.user_id.as_deref().unwrap_or(""),
-                &e.via,
-                &e.address,
-                &e.action,
-                &e.record_type,
-                &e.record_id,
-                e.old_value.as_deref().unwrap_or(""),
-                e.new_value.as_deref().unwrap_or(""),
-            ])
-            .map_err(io)?;
+    // Streamed a batch at a time (constant memory whatever the trail's length), newest first
+    // by sequence number: each batch starts below the last one read, so lines appended while
+    // the file is written never shift a batch. One of the few heavy requests served at once.
+    let permit = s.heavy_permit().await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let store = s.store.clone();
+    tokio::spawn(async move {
+        let _held = permit;
+        let csv_error = |e: csv::Error| std::io::Error::other(e.to_string());
+        let mut before = None;
+        let mut head = Some([
+            "seq",
+            "at",
+            "user_id",
+            "via",
+            "address",
+            "action",
+            "record_type",
+            "record_id",
+            "old_value",
+            "new_value",
+        ]);
+        loop {
+            let batch = match store.audit_before(&f, before, Page::MAX_LIMIT).await {
+                Ok(b) => b,
+                Err(e) => {
+                    let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                    return;
+                }
+            };
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut written = head.take().map_or(Ok(()), |h| w.write_record(h));
+            for e in &batch {
+                let seq = e.seq.to_string();
+                let cells = [
+                    seq.as_str(),
+                    &e.at,
+                    e.user_id.as_deref().unwrap_or(""),
+                    &e.via,
+                    &e.address,
+                    &e.action,
+                    &e.record_type,
+                    &e.record_id,
+                    e.old_value.as_deref().unwrap_or(""),
+                    e.new_value.as_deref().unwrap_or(""),
+                ];
+                let safe = cells.map(crate::presentation::table::spreadsheet_safe);
+                written = written.and_then(|()| w.write_record(safe.iter().map(|c| c.as_ref())));
+            }
+            let chunk = written.map_err(csv_error).and_then(|()| {
+                w.into_inner()
+                    .map(Bytes::from)
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            });
+            if tx.send(chunk).await.is_err() {
+                return;
+            }
+            match batch.last() {
+                Some(last) if batch.len() as i64 == Page::MAX_LIMIT => before = Some(last.seq),
+                _ => return,
+            }
         }
-        if (batch.len() as i64) < Page::MAX_LIMIT {
-            break;
-        }
-        offset += Page::MAX_LIMIT;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
+    });
+    let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     Ok((
         [
             (

@@ -105,19 +105,15 @@ async fn signin(
     };
     let (email, password, next) = (get("email"), get("password"), safe_next(Some(&get("next"))));
     if !s.sign_ins.allow(&address) {
-        let mut tx = s.store.begin().await?;
-        crate::records::audit_action(
-            &s.store,
-            &mut tx,
-            &Actor::anonymous(&address),
-            "sign_in_rate_limited",
-            "user",
-            "-",
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        crate::accounts::SecurityEvent {
+            address: &address,
+            action: "sign_in_rate_limited",
+            target: "/signin",
+            user_id: None,
+            detail: None,
+        }
+        .record(&s.store)
+        .await;
         let template = SigninPage {
             c: Chrome::new(lang, uri, query),
             email,

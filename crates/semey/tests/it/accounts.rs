@@ -11,6 +11,17 @@ use serde_json::json;
 
 const PASSWORD: &str = "a long enough secret phrase";
 
+/// The security events of one action, and how many times they happened in all.
+async fn events(app: &TestApp, action: &str) -> (Vec<semey_store::SecurityEvent>, i64) {
+    let rows = app
+        .store()
+        .list_security_events(Some(action), 10_000)
+        .await
+        .unwrap();
+    let total = rows.iter().map(|e| e.count).sum();
+    (rows, total)
+}
+
 /// A user with this role in this organisation, and an API token of theirs.
 async fn member(app: &TestApp, email: &str, role: Role, org: Option<OrganisationId>) -> String {
     let org = org.map(|o| o.to_string());
@@ -124,9 +135,10 @@ on_both_backends! {
         let (s, _) = app.request_as(Some(&coordinator), Method::POST, "/api/v1/programmes", body("XM-COORD-1", &theirs)).await;
         assert_eq!(s, StatusCode::CREATED);
 
-        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(200), None)).await.unwrap();
-        assert!(audit.iter().any(|a| a.action == "refused" && a.record_id == "/api/v1/programmes" && a.via.starts_with("token:")),
-            "a refusal of someone signed in is a security event");
+        let (refused, _) = events(&app, "refused").await;
+        assert!(refused.iter().any(|e| e.target == "/api/v1/programmes" && e.user_id.is_some()
+            && e.detail.as_deref().is_some_and(|d| d.starts_with("token:"))),
+            "a refusal of someone signed in is a security event: {refused:?}");
         // Handing one's programme to another organisation is not an editor's to do.
         let (s, _) = app.request_as(Some(&editor), Method::PUT, &format!("/api/v1/programmes/{id}"), body("XM-MINE-1", &theirs)).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
@@ -210,8 +222,7 @@ on_both_backends! {
         assert!(wrong.body.contains("The e-mail or the password is wrong"));
         let strip = |b: &str| b.replace("aigerim@semey.test", "").replace("nobody@semey.test", "");
         assert_eq!(strip(&wrong.body), strip(&unknown.body), "the same page for an unknown address");
-        let failures = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
-        assert_eq!(failures.iter().filter(|a| a.action == "sign_in_failed").count(), 2);
+        assert_eq!(events(&app, "sign_in_failed").await.1, 2);
 
         // Signing in (address in any case) gives a fresh session cookie with the right flags.
         let first = sign_in(&app, "AIGERIM@semey.test", PASSWORD, None).await;
@@ -280,8 +291,7 @@ on_both_backends! {
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         let (s, _) = app.request_as(Some("semey_made-up"), Method::GET, "/api/v1/organisations", None).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
-        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(200), None)).await.unwrap();
-        assert_eq!(audit.iter().filter(|a| a.action == "invalid_token").count(), 3, "revoked, expired, made up");
+        assert_eq!(events(&app, "invalid_token").await.1, 3, "revoked, expired, made up");
         assert_eq!(app.count("organisations").await, before, "nothing stored");
     }
 }
@@ -298,8 +308,7 @@ on_both_backends! {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         let r2 = send(&app, Method::POST, "/signout", &[("sec-fetch-site", "cross-site")], "").await;
         assert_eq!(r2.status, StatusCode::FORBIDDEN);
-        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
-        assert_eq!(audit.iter().filter(|a| a.action == "cross_site_request_refused").count(), 2);
+        assert_eq!(events(&app, "cross_site_request_refused").await.1, 2);
         assert!(!app.store().list_organisations(&Default::default(), Page::new(Some(100), None)).await.unwrap().0
             .iter().any(|o| o.name.best(semey_domain::Lang::En) == Some("Evil")));
         // The same post from the site itself goes through.
@@ -380,6 +389,14 @@ on_both_backends! {
         assert_eq!(records.len(), 1, "one change to this programme");
         assert_eq!(&records[0][5], "create");
         assert_eq!(&records[0][7], id);
+        // The whole trail, streamed in batches, has every line; the page lists security events.
+        let all = send(&app, Method::GET, "/workspace/audit.csv", &[("authorization", &bearer)], "").await;
+        let lines = csv::Reader::from_reader(all.body.as_bytes()).records().count();
+        let stored = app.store().list_audit(&AuditFilter::default(), Page::new(Some(Page::MAX_LIMIT), None)).await.unwrap();
+        assert!(lines >= stored.len() && lines > 1, "{lines} lines of {}", stored.len());
+        app.request_as(Some("semey_made-up"), Method::GET, "/api/v1/programmes", None).await;
+        let page = send(&app, Method::GET, "/workspace/audit?lang=en", &[("authorization", &bearer)], "").await;
+        assert!(page.body.contains("Security events") && page.body.contains("invalid_token"), "{}", page.body);
 
         let editor = member(&app, "ed@org.test", Role::Editor, Some(owner)).await;
         let refused = send(&app, Method::GET, "/workspace/audit?lang=ru", &[("authorization", &format!("Bearer {editor}"))], "").await;
@@ -398,8 +415,7 @@ on_both_backends! {
         }
         let r = sign_in(&app, "another@semey.test", "whatever", None).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-        let audit = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
-        assert!(audit.iter().any(|a| a.action == "sign_in_rate_limited"));
+        assert_eq!(events(&app, "sign_in_rate_limited").await.1, 1);
     }
 }
 
@@ -590,7 +606,59 @@ on_both_backends! {
         let user = app.store().user_by_email("target@semey.test").await.unwrap().unwrap();
         assert_eq!(user.failed_attempts, 20);
         assert!(user.locked_until.is_some(), "locked after five");
-        let failed = app.store().list_audit(&AuditFilter::default(), Page::new(Some(100), None)).await.unwrap();
-        assert_eq!(failed.iter().filter(|a| a.action == "sign_in_failed").count(), 20);
+        let (rows, total) = events(&app, "sign_in_failed").await;
+        assert_eq!((rows.len(), total), (1, 20), "twenty failures, counted on one row");
+    }
+}
+
+on_both_backends! {
+    /// A flood of made-up tokens, cross-site posts and wrong passwords is counted, not stored
+    /// row by row, and leaves the cached public pages valid: repeats from one source in one
+    /// hour are one row, a source's many targets and an hour's many sources are bounded.
+    async fn security_events_are_bounded_and_do_not_empty_the_page_cache(app: TestApp) {
+        let page = app.call(Method::GET, "/programmes?lang=en").send().await;
+        assert_eq!(page.status, StatusCode::OK);
+        let generation = app.store().generation();
+        for i in 0..120 {
+            let (s, _) = app.request_as(Some(&format!("semey_made-up-{i}")), Method::GET, "/api/v1/programmes", None).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+            let r = send(&app, Method::POST, "/signout", &[("sec-fetch-site", "cross-site")], "").await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN);
+        }
+        for i in 0..5 {
+            sign_in(&app, &format!("nobody{i}@semey.test"), "whatever", None).await;
+        }
+        assert_eq!(app.store().generation(), generation, "no security event empties the page cache");
+        let (tokens, total) = events(&app, "invalid_token").await;
+        assert_eq!((tokens.len(), total), (1, 120), "{tokens:?}");
+        let (cross, total) = events(&app, "cross_site_request_refused").await;
+        assert_eq!((cross.len(), total), (1, 120));
+        assert_eq!(events(&app, "sign_in_failed").await.1, 5);
+
+        // One source trying many targets, and more sources than an hour keeps.
+        let store = app.store();
+        let mut tx = store.begin().await.unwrap();
+        for i in 0..(semey_store::TARGETS_PER_SOURCE + 10) {
+            let target = format!("/api/v1/programmes/{i}");
+            let e = semey_store::SecurityEventInput { address: "198.51.100.1", action: "probe", target: &target, user_id: None, detail: None };
+            store.record_security_event(&mut tx, &e).await.unwrap();
+        }
+        for i in 0..(semey_store::SOURCES_PER_HOUR + 7) {
+            let address = format!("2001:db8::{i:x}");
+            let e = semey_store::SecurityEventInput { address: &address, action: "scan", target: "/", user_id: None, detail: None };
+            store.record_security_event(&mut tx, &e).await.unwrap();
+        }
+        tx.commit_unseen().await.unwrap();
+        let (probes, total) = events(&app, "probe").await;
+        assert_eq!(total, semey_store::TARGETS_PER_SOURCE + 10);
+        assert_eq!(probes.len() as i64, semey_store::TARGETS_PER_SOURCE + 1, "the other targets share one row");
+        let others = probes.iter().find(|e| e.target == semey_store::OTHER_TARGETS).expect("a row for the rest");
+        assert_eq!(others.count, 10);
+        let (scans, total) = events(&app, "scan").await;
+        assert_eq!(total, semey_store::SOURCES_PER_HOUR + 7);
+        let rest = scans.iter().find(|e| e.address == semey_store::OTHER_SOURCES).expect("a row for the other sources");
+        // Other actions' sources already took some of this hour's room.
+        assert!(rest.count >= 7, "{rest:?}");
+        assert!(scans.len() as i64 <= semey_store::SOURCES_PER_HOUR, "{}", scans.len());
     }
 }

@@ -452,7 +452,7 @@ on_both_backends! {
     async fn results_export_as_csv_in_the_readers_language(app: TestApp) {
         let (_, programme, people, _) = chain(&app).await;
         let (s, _) = app.put(&format!("/api/v1/indicators/{people}/periods"),
-            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(json!({"value": "980", "comment": "registers"})))).await;
+            period(&people, "2024-01-01", "2024-12-31", Some("1000"), Some(json!({"value": "980", "comment": "=HYPERLINK(\"https://evil.example\")"})))).await;
         assert_eq!(s, StatusCode::CREATED);
         let answer = app.call(Method::GET, &format!("/programmes/{programme}/results.csv?lang=ru")).send().await;
         assert_eq!(answer.status, StatusCode::OK);
@@ -464,8 +464,18 @@ on_both_backends! {
         let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), 2, "one period of the first indicator, the second has none: {text}");
         let first = &records[0];
-        assert_eq!((&first[4], &first[6], &first[8], &first[9], &first[10]), ("По плану", "2024-01-01", "1000", "980", "registers"));
+        // A comment a spreadsheet would run as a formula is written as text.
+        assert_eq!((&first[4], &first[6], &first[8], &first[9], &first[10]), ("По плану", "2024-01-01", "1000", "980", "'=HYPERLINK(\"https://evil.example\")"));
         assert!(first[5].contains("98"), "the reason in words: {}", &first[5]);
+        // So is the values template's, and the template imported again changes nothing.
+        let template = app.call(Method::GET, &format!("/api/v1/programmes/{programme}/results/template.csv")).send().await.text();
+        assert!(template.contains(",\"'=HYPERLINK"), "{template}");
+        // (Its rows to fill in for the indicator without periods left out.)
+        let filled: String = template.lines().take(3).map(|l| format!("{l}\n")).collect();
+        let again = semey::results::import::import_values(app.store(), &crate::support::import_file("values.csv", filled.as_bytes()), &mut semey::import::Quiet).await.unwrap();
+        assert_eq!((again.inserted, again.updated), (0, 0), "{again:?}");
+        let (_, r) = app.get(&format!("/api/v1/programmes/{programme}/results")).await;
+        assert_eq!(r["results"][0]["indicators"][0]["periods"][0]["actual"]["comment"], "=HYPERLINK(\"https://evil.example\")");
     }
 }
 
