@@ -238,6 +238,9 @@ pub struct Page {
 
 impl Page {
     pub const MAX_LIMIT: i64 = 1000;
+    /// The deepest a list may be paged by offset (an offset makes the database walk past
+    /// every skipped row): further, filters or the open data downloads serve.
+    pub const MAX_OFFSET: i64 = 100_000;
 
     pub fn new(limit: Option<i64>, offset: Option<i64>) -> Self {
         Self {

@@ -713,6 +713,17 @@ impl Store {
         dims: &[Dimension],
         f: &FundingFilter,
     ) -> Result<Vec<SummaryRow>> {
+        self.funding_summary_page(dims, f, None).await
+    }
+
+    /// One page of a summary's groups, in the order of their keys (a grouping by programme has
+    /// as many groups as programmes).
+    pub async fn funding_summary_page(
+        &self,
+        dims: &[Dimension],
+        f: &FundingFilter,
+        page: Option<Page>,
+    ) -> Result<Vec<SummaryRow>> {
         // Without programme filters, area, year and origin are answered by the area cube, place
         // (at any level), year and origin by the place cube, and provider, year, origin and
         // currency by the provider cube; with them, by the roll-ups (by provider or currency,
@@ -863,6 +874,9 @@ impl Store {
                 .push(&positions)
                 .push(" ORDER BY ")
                 .push(&positions);
+            if let Some(page) = page {
+                page.apply(&mut sql);
+            }
         }
         let n = keys.len();
         let rows = on_pool!(self, p => {

@@ -80,9 +80,22 @@ pub(super) fn downloads(
 
 /// The page a list request asks for (`limit`, `offset`), checked.
 pub(super) fn page(limit: &Option<String>, offset: &Option<String>) -> Result<Page, AppError> {
+    let offset = param("offset", offset, |v| {
+        let n: i64 = v
+            .parse()
+            .map_err(|_| format!("{v:?} is not a whole number"))?;
+        if (0..=Page::MAX_OFFSET).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!(
+                "{n} is not between 0 and {}: narrow the list with its filters, or download it whole from /data",
+                Page::MAX_OFFSET
+            ))
+        }
+    })?;
     Ok(Page::new(
         param("limit", limit, from_str("a whole number"))?,
-        param("offset", offset, from_str("a whole number"))?,
+        offset,
     ))
 }
 

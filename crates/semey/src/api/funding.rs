@@ -489,6 +489,11 @@ pub(super) struct SummaryQuery {
     provider: Option<String>,
     /// Language of the labels: `kk`, `ru`, `en` or `zh`.
     lang: Option<String>,
+    /// Groups per answer (1 to 1000, default 1000), in the order of their keys; the answer's
+    /// `next_offset` says where the next page starts.
+    limit: Option<String>,
+    /// The first group of the answer (0 to 100000).
+    offset: Option<String>,
 }
 
 pub fn parse_dimensions(v: &str) -> Result<Vec<Dimension>, String> {
@@ -538,7 +543,13 @@ async fn funding_summary(
         origin: param("origin", &q.origin, parse_origin)?,
         provider_org_id: param("provider", &q.provider, from_str("an organisation id"))?,
     };
+    let page = super::common::page(
+        &q.limit
+            .clone()
+            .or(Some(semey_store::Page::MAX_LIMIT.to_string())),
+        &q.offset,
+    )?;
     Ok(Json(
-        crate::funding::summary(&s.store, &dims, &filter, lang).await?,
+        crate::funding::summary_page(&s.store, &dims, &filter, lang, Some(page)).await?,
     ))
 }

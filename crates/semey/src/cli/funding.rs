@@ -8,6 +8,7 @@ pub(super) async fn summary(
     group_by: String,
     currency: String,
     repeat: usize,
+    limit: i64,
 ) -> anyhow::Result<()> {
     {
         let dims = crate::api::parse_dimensions(&group_by)
@@ -17,7 +18,17 @@ pub(super) async fn summary(
         for _ in 0..repeat.max(1) {
             let started = Instant::now();
             summary = Some(
-                crate::funding::summary(&state.store, &dims, &Default::default(), Lang::En).await?,
+                crate::funding::summary_page(
+                    &state.store,
+                    &dims,
+                    &Default::default(),
+                    Lang::En,
+                    (limit > 0).then(|| semey_store::Page {
+                        limit: limit.min(semey_store::Page::MAX_LIMIT),
+                        offset: 0,
+                    }),
+                )
+                .await?,
             );
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }

@@ -77,6 +77,10 @@ pub enum Command {
         /// (for benchmarks).
         #[arg(long, default_value_t = 1)]
         repeat: usize,
+        /// Groups shown at most (the first, in the order of their keys), as the API answers a
+        /// page; 0 for all.
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
     },
     /// What serves each paragraph of a resolution (its symbol, `A/RES/75/210`).
     Coverage {
@@ -292,7 +296,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             group_by,
             currency,
             repeat,
-        } => funding::summary(&state, group_by, currency, repeat).await?,
+            limit,
+        } => funding::summary(&state, group_by, currency, repeat, limit).await?,
         Command::Coverage { symbol, repeat } => mandates::coverage(&state, symbol, repeat).await?,
         Command::Report {
             period,

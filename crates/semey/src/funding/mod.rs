@@ -79,6 +79,9 @@ pub struct FundingSummary {
     pub by_origin: Vec<SummaryGroup>,
     /// What was given in kind, by its declared value: apart from the money, never in it.
     pub in_kind: InKindSummary,
+    /// Where the next page of groups starts, when the groups were asked for a page at a time
+    /// and there may be more (`total` is always the whole selection's).
+    pub next_offset: Option<i64>,
 }
 
 /// The in-kind contributions of one kind: how many, and their declared value.
@@ -122,21 +125,38 @@ pub async fn in_kind(store: &Store, filter: &FundingFilter) -> Result<InKindSumm
     Ok(out)
 }
 
-/// Builds the funding summary grouped by `dims`.
+/// Builds the funding summary grouped by `dims`, every group.
 pub async fn summary(
     store: &Store,
     dims: &[Dimension],
     filter: &FundingFilter,
     lang: Lang,
 ) -> Result<FundingSummary, AppError> {
-    let rows = store.funding_summary(dims, filter).await?;
+    summary_page(store, dims, filter, lang, None).await
+}
+
+/// Builds the funding summary grouped by `dims`, one page of groups when `page` is given (the
+/// total is then summed apart, over the whole selection).
+pub async fn summary_page(
+    store: &Store,
+    dims: &[Dimension],
+    filter: &FundingFilter,
+    lang: Lang,
+    page: Option<semey_store::Page>,
+) -> Result<FundingSummary, AppError> {
+    let rows = store.funding_summary_page(dims, filter, page).await?;
     let origin_rows = store.funding_summary(&[Dimension::Origin], filter).await?;
     let mut usd = Sums::default();
     let mut kzt = Sums::default();
-    for r in &rows {
+    // The groups add up to the whole when they are all here; otherwise every origin once is.
+    let whole = page.is_none_or(|p| p.offset == 0 && (rows.len() as i64) < p.limit);
+    for r in if whole { &rows } else { &origin_rows } {
         usd += r.usd;
         kzt += r.kzt;
     }
+    let next_offset = page
+        .filter(|p| rows.len() as i64 >= p.limit)
+        .map(|p| p.offset + p.limit);
     let labels = labels(store, &rows, lang).await?;
     let groups: Vec<SummaryGroup> = rows
         .into_iter()
@@ -161,6 +181,7 @@ pub async fn summary(
         total: MoneyTotals::new(usd, kzt),
         by_origin,
         in_kind: in_kind(store, filter).await?,
+        next_offset,
     })
 }
 

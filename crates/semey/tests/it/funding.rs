@@ -102,6 +102,36 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    /// A summary by programme comes a page of groups at a time, with the whole selection's
+    /// total on every page; an offset past the bound or a page size that is not a number is
+    /// refused naming the parameter.
+    async fn summaries_by_programme_come_a_page_at_a_time(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, all) = app.get("/api/v1/funding/summary?group_by=programme").await;
+        let groups = all["groups"].as_array().unwrap().clone();
+        assert!(groups.len() > 4, "{all}");
+        assert!(all["next_offset"].is_null(), "everything fits on the default page");
+        let (s, first) = app.get("/api/v1/funding/summary?group_by=programme&limit=3").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(first["groups"].as_array().unwrap().as_slice(), &groups[..3]);
+        assert_eq!(first["next_offset"], 3);
+        assert_eq!(first["total"], all["total"], "the total is the whole selection's");
+        let (_, second) = app.get("/api/v1/funding/summary?group_by=programme&limit=3&offset=3").await;
+        assert_eq!(second["groups"][0], groups[3]);
+        assert!(second["groups"][0]["labels"]["programme"].is_string(), "named");
+        let (s, e) = app.get("/api/v1/funding/summary?group_by=programme&offset=100001").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(e.to_string().contains("offset"), "{e}");
+        let (s, e) = app.get("/api/v1/funding/summary?group_by=programme&limit=many").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(e.to_string().contains("limit"), "{e}");
+        let (s, e) = app.get("/api/v1/programmes?offset=1000000000000").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e.to_string().contains("offset"), "{e}");
+    }
+}
+
+on_both_backends! {
     /// Every converted amount records the rate, its date and its source; the newest rate on or
     /// before the value date is used, and later rate corrections leave recorded money alone.
     async fn conversions_keep_their_rates(app: TestApp) {

@@ -303,6 +303,30 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    /// The page cache cannot be made to grow or be skipped by parameters no page reads, or by
+    /// a cookie that signs nobody in: they are dropped before the page is rendered, so the
+    /// page is the same as without them (its links too) and is kept once.
+    async fn unknown_parameters_and_cookies_neither_grow_nor_skip_the_page_cache(app: TestApp) {
+        let app = app.with_demo().await;
+        let (_, _, plain) = page(&app, "/programmes?area=health&lang=en", &[]).await;
+        assert!(!plain.contains("utm_source"));
+        let (held, _) = app.state.pages.size();
+        for i in 0..50 {
+            let (s, _, html) = page(&app, &format!("/programmes?lang=en&utm_source=x{i}&area=health&v={i}"), &[]).await;
+            assert_eq!(s, StatusCode::OK);
+            assert_eq!(html, plain, "the same page, without the unknown parameters in its links");
+            let (_, _, html) = page(&app, "/programmes?area=health&lang=en", &[("cookie", &format!("semey_session=made-up-{i}"))]).await;
+            assert_eq!(html, plain, "a session that is nobody's gets the public's page");
+        }
+        assert_eq!(app.state.pages.size().0, held, "no new entry");
+        // Known parameters still choose the page.
+        let (_, _, education) = page(&app, "/programmes?area=education&lang=en&junk=1", &[]).await;
+        assert_ne!(education, plain);
+        assert_eq!(app.state.pages.size().0, held + 1);
+    }
+}
+
+on_both_backends! {
     /// Every page type in every language: no message is missing (Fluent would print its key).
     async fn no_page_shows_a_missing_message(app: TestApp) {
         let app = app.with_demo().await;
