@@ -160,11 +160,20 @@ pub struct Organisation {
     /// ISO 3166-1 alpha-2 code of the country the organisation is based in (`KZ`, `JP`, …).
     pub country: String,
     pub mechanism_role: Option<MechanismRole>,
+    /// Contact people: personal data, for the platform's accounts only (empty for the public).
     pub contacts: Vec<Contact>,
     pub website: Option<String>,
 }
 
 impl Organisation {
+    /// The organisation as the public sees it: its contact people (names, e-mail addresses,
+    /// telephone numbers) are personal data, shown to the platform's accounts only — in the
+    /// API as in the portal, whose public pages never show them.
+    pub fn for_public(mut self) -> Self {
+        self.contacts.clear();
+        self
+    }
+
     /// Kazakhstan's own public bodies: their money is domestic funding.
     pub fn is_domestic_public(&self) -> bool {
         self.country == "KZ" && self.org_type.is_public()

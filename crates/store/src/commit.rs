@@ -17,7 +17,9 @@ impl Tx {
     /// Commits what no cached page shows (security events, sign-in counters, sessions): the
     /// generation stays, so cached public pages stay valid.
     pub async fn commit_unseen(mut self) -> Result<()> {
+        let started = std::time::Instant::now();
         crate::mandate_figures::refresh(&mut self).await?;
+        tracing::trace!(elapsed = ?started.elapsed(), "figures summed before commit");
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,

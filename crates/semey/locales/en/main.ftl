@@ -237,6 +237,7 @@ form-saved = Saved.
 form-view-public = See the public page
 form-save = Save
 form-none = — none —
+form-search-choices = search by name
 form-name = Name
 form-acronym = Acronym
 form-iati-org-id = IATI organisation identifier

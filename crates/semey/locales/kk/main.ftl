@@ -237,6 +237,7 @@ form-saved = Сақталды.
 form-view-public = Жария бетін ашу
 form-save = Сақтау
 form-none = — таңдалмаған —
+form-search-choices = атауы бойынша іздеу
 form-name = Атауы
 form-acronym = Қысқартылған атауы
 form-iati-org-id = Ұйымның IATI сәйкестендіргіші

@@ -241,6 +241,7 @@ form-saved = Сохранено.
 form-view-public = Открыть публичную страницу
 form-save = Сохранить
 form-none = — не выбрано —
+form-search-choices = поиск по названию
 form-name = Название
 form-acronym = Сокращение
 form-iati-org-id = Идентификатор организации IATI

@@ -235,6 +235,7 @@ form-saved = 已保存。
 form-view-public = 查看公开页面
 form-save = 保存
 form-none = — 无 —
+form-search-choices = 按名称搜索
 form-name = 名称
 form-acronym = 简称
 form-iati-org-id = IATI 组织标识符

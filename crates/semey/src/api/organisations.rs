@@ -41,12 +41,14 @@ pub(super) struct OrganisationQuery {
     responses((status = 200, body = List<Organisation>), (status = 400, body = crate::error::ErrorBody)))]
 async fn list_organisations(
     State(s): State<AppState>,
+    actor: crate::accounts::Actor,
     ApiQuery(q): ApiQuery<OrganisationQuery>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<List<Organisation>>, AppError> {
     let filter = q.filter()?;
     let page = page(&q.limit, &q.offset)?;
     let (items, total) = s.store.list_organisations(&filter, page).await?;
+    let items = items.into_iter().map(|o| seen_by(&actor, o)).collect();
     Ok(Json(List {
         items,
         total,
@@ -78,13 +80,24 @@ impl OrganisationQuery {
     responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_organisation(
     State(s): State<AppState>,
+    actor: crate::accounts::Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Organisation>, AppError> {
-    Ok(Json(
-        s.store
-            .organisation(parse_path_id::<OrganisationId>("organisation", &id)?)
-            .await?,
-    ))
+    let org = s
+        .store
+        .organisation(parse_path_id::<OrganisationId>("organisation", &id)?)
+        .await?;
+    Ok(Json(seen_by(&actor, org)))
+}
+
+/// Contact people are for the platform's accounts; the public gets the organisation without
+/// them.
+fn seen_by(actor: &crate::accounts::Actor, org: Organisation) -> Organisation {
+    if actor.principal.is_signed_in() {
+        org
+    } else {
+        org.for_public()
+    }
 }
 
 /// Creates an organisation.

@@ -105,7 +105,9 @@ pub async fn import_transactions(
     let writer = tokio::spawn(async move {
         let mut tx = writer_store.begin().await?;
         let mut written = WriteReport::default();
-        while let Some(batch) = receiver.recv().await {
+        while let Some(mut batch) = receiver.recv().await {
+            // In the table's order (ids cluster by programme): fewer B-tree pages in and out.
+            batch.sort_unstable_by_key(|w| w.t.id);
             let r = writer_store
                 .insert_transaction_rows(&mut tx, &batch, &mut |_| {})
                 .await?;
@@ -284,7 +286,9 @@ pub async fn import_transactions(
     progress.start("updating funding totals", 0);
     if report.unchanged == 0 {
         // Every row is new: the roll-ups grow by exactly what was read.
-        store.add_to_rollups(&mut tx, &deltas.rows()).await?;
+        let rows = deltas.rows();
+        tracing::debug!(elapsed = ?started.elapsed(), "deltas gathered");
+        store.add_to_rollups(&mut tx, &rows).await?;
     } else if report.inserted > 0 {
         store.refresh_rollups(&mut tx, &touched).await?;
     }

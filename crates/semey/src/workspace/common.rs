@@ -103,6 +103,47 @@ fn terms_choices() -> Vec<(String, String, Vec<Choice>)> {
         .collect()
 }
 
+impl Options {
+    /// Adds the organisations, places and programmes the form names that the lists (the first
+    /// `Page::MAX_LIMIT` of each) left out, so that a form shows every stored choice it holds
+    /// and saving it never clears one.
+    async fn complete(&mut self, s: &AppState, lang: Lang, f: &Form) -> Result<(), AppError> {
+        use semey_store::Named;
+        let listed: std::collections::HashSet<String> =
+            [&self.organisations, &self.places, &self.programmes]
+                .into_iter()
+                .flatten()
+                .map(|(id, _)| id.clone())
+                .collect();
+        let missing: Vec<String> = f
+            .values()
+            .filter(|v| {
+                v.parse::<semey_domain::ids::OrganisationId>().is_ok() && !listed.contains(*v)
+            })
+            .map(str::to_owned)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for (kind, list) in [
+            (Named::Organisation, &mut self.organisations),
+            (Named::Place, &mut self.places),
+            (Named::Programme, &mut self.programmes),
+        ] {
+            // Only lists this form shows.
+            if list.is_empty() {
+                continue;
+            }
+            for (id, name) in s.store.names(kind, &missing).await? {
+                list.push((id, name.best(lang).unwrap_or("").to_owned()));
+            }
+        }
+        Ok(())
+    }
+}
+
 pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Options, AppError> {
     use semey_domain::place::PlaceLevel;
     let best = |text: &semey_domain::LocalText| text.best(lang).unwrap_or("").to_owned();
@@ -558,11 +599,13 @@ pub(super) async fn show_with(
     } else {
         StatusCode::OK
     };
+    let mut o = options(s, cx.lang, kind).await?;
+    o.complete(s, cx.lang, &f).await?;
     let template = EditPage {
         heading: t(cx.lang, heading_key),
         action,
         kind,
-        o: options(s, cx.lang, kind).await?,
+        o,
         f,
         saved,
         links,

@@ -224,6 +224,54 @@ impl Form {
     }
 
     /// A choice of one; `blank` adds an empty first option.
+    /// A choice among stored records (`list`: `organisations`, `places` or `programmes`).
+    /// When the list holds as many as a form lists (the first `Page::MAX_LIMIT`), a search
+    /// box beside it replaces the choices with the records whose names match, so any stored
+    /// record can be chosen however many there are.
+    pub fn pick(
+        &self,
+        name: &str,
+        label: &str,
+        options: &[(String, String)],
+        list: &str,
+        blank: bool,
+    ) -> String {
+        let mut out = self.select(name, label, options, blank);
+        if options.len() as i64 >= semey_store::Page::MAX_LIMIT {
+            let id = field_id(name);
+            let search = format!(
+                r##"<input type="search" class="picker-search" id="{id}-search" name="choices_q" aria-label="{}" aria-controls="{id}" hx-get="/workspace/choices/{}" hx-trigger="input changed delay:300ms, search" hx-target="#{id}" hx-swap="innerHTML">"##,
+                esc(&format!(
+                    "{} — {}",
+                    t(self.lang, label),
+                    t(self.lang, "form-search-choices")
+                )),
+                esc(list),
+            );
+            // Inside the field, after the list.
+            out.insert_str(out.len() - "</div>".len(), &search);
+        }
+        out
+    }
+
+    /// [`Form::pick`] in a row of a repeated group.
+    pub fn row_pick(
+        &self,
+        group: &str,
+        i: &usize,
+        field: &str,
+        label: &str,
+        options: &[(String, String)],
+        list: &str,
+    ) -> String {
+        self.pick(&format!("{group}[{i}].{field}"), label, options, list, true)
+    }
+
+    /// Every value the form holds (to find the records it names).
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|(_, v)| v.as_str())
+    }
+
     pub fn select(
         &self,
         name: &str,

@@ -4,6 +4,7 @@
 //! trail for coordinators. Sign-in and sign-out are here too.
 
 mod audit;
+mod choices;
 mod common;
 mod coordination;
 mod form;
@@ -51,6 +52,7 @@ pub fn signed_in_routes() -> Vec<Route> {
     all.extend(admin_routes());
     all.extend(proposal_routes());
     all.extend(audit::route_list());
+    all.extend(choices::route_list());
     all.extend(iati::route_list());
     all
 }

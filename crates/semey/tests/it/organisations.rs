@@ -19,6 +19,16 @@ on_both_backends! {
 
         let (_, got) = app.get(&format!("/api/v1/organisations/{id}")).await;
         assert_eq!(got["name"]["ru"], "Программа развития ООН");
+        assert_eq!(got["contacts"][0]["email"], "registry.kz@undp.org", "accounts see contact people");
+        // Contact people are personal data: the public sees them neither in the API nor on
+        // the organisation's page.
+        let (_, public) = app.request_as(None, axum::http::Method::GET, &format!("/api/v1/organisations/{id}"), None).await;
+        assert_eq!((public["name"]["ru"].as_str(), public["contacts"].as_array().map(Vec::len)), (Some("Программа развития ООН"), Some(0)));
+        let (_, listed) = app.request_as(None, axum::http::Method::GET, "/api/v1/organisations?q=undp", None).await;
+        assert_eq!(listed["items"][0]["contacts"].as_array().map(Vec::len), Some(0));
+        assert!(!listed.to_string().contains("registry.kz@undp.org"));
+        let html = app.call(axum::http::Method::GET, &format!("/stakeholders/{id}?lang=en")).send().await.text();
+        assert!(html.contains("United Nations Development Programme") && !html.contains("registry.kz@undp.org"), "{html}");
         let (_, un) = app.get("/api/v1/organisations?role=un_entity").await;
         assert_eq!(un["total"], 1);
         let (_, local) = app.get("/api/v1/organisations?org_type=11").await;

@@ -350,3 +350,40 @@ on_both_backends! {
         assert_eq!(total(&app, "/api/v1/organisations?q=").await, before);
     }
 }
+
+on_both_backends! {
+    /// Beyond the thousand records a form lists: a search beside the list finds any of them,
+    /// and a record whose programme is not among the listed ones shows it chosen, so saving
+    /// it keeps it.
+    async fn pickers_reach_every_record_beyond_the_listed_thousand(app: TestApp) {
+        let app = app.with_demo().await;
+        let dir = tempfile::tempdir().unwrap();
+        semey::generate::generate(dir.path(), 1010, 0, &mut |_| {}).unwrap();
+        let read = |f: &str| std::fs::read(dir.path().join(f)).unwrap();
+        let (orgs, programmes) = (read("organisations.csv"), read("programmes.csv"));
+        semey::organisations::import::import_organisations(app.store(), &crate::support::import_file("organisations.csv", &orgs), &mut semey::import::Quiet).await.unwrap();
+        semey::programmes::import::import_programmes(app.store(), &crate::support::import_file("programmes.csv", &programmes), &mut semey::import::Quiet).await.unwrap();
+        let (s, form) = get_page(&app, "/workspace/transactions/new?lang=en").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(form.contains(r#"hx-get="/workspace/choices/programmes""#), "a search beside the long list");
+        // A programme the list leaves out.
+        let mut all = Vec::new();
+        for offset in [0, 1000] {
+            let (_, page) = app.get(&format!("/api/v1/programmes?limit=1000&offset={offset}")).await;
+            all.extend(page["items"].as_array().unwrap().iter().map(|p| (p["id"].as_str().unwrap().to_owned(), p["iati_identifier"].as_str().unwrap().to_owned())));
+        }
+        assert!(all.len() > 1010, "{}", all.len());
+        let (pid, identifier) = all.iter().find(|(id, _)| !form.contains(&format!(r#"value="{id}""#))).expect("one left out").clone();
+        let found = app.call(Method::GET, &format!("/workspace/choices/programmes?choices_q={identifier}")).token(&app.admin_token).send().await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.text().contains(&format!(r#"<option value="{pid}">{identifier} — "#)), "{}", found.text());
+        let anonymous = app.call(Method::GET, &format!("/workspace/choices/programmes?choices_q={identifier}")).send().await;
+        assert_ne!(anonymous.status, StatusCode::OK, "for accounts only");
+        // Its transaction's form shows it chosen; saved again unchanged, it keeps it.
+        let (s, t) = app.post("/api/v1/transactions", serde_json::json!({"programme_id": pid, "transaction_type": 11, "date": "2025-01-10", "amount": "1000", "currency": "USD"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{t}");
+        let tid = t["id"].as_str().unwrap();
+        let (_, edit) = get_page(&app, &format!("/workspace/transactions/{tid}?lang=en")).await;
+        assert!(edit.contains(&format!(r#"<option value="{pid}" selected>"#)), "the stored programme is chosen");
+    }
+}
