@@ -65,8 +65,9 @@ sqlite_runs() {
 }
 sqlite3_agg_ms=$(sqlite_runs "$raw_sql")
 
-# Every grouping the portal and the API offer (the summary as the API computes it: groups,
-# their names, the split by origin, in-kind contributions).
+# Every grouping the portal and the API offer (the summary as the API computes it: its first
+# page of at most 1 000 groups, their names, the whole selection's total, the split by origin,
+# in-kind contributions).
 groupings="area year origin organisation currency place place:region place:district place:settlement programme area,year year,origin year,organisation organisation,currency place:district,year"
 grouping_rows=""
 for g in $groupings; do
