@@ -34,10 +34,38 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            time_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             crate::accounts::guard,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Answers 503 to a request that takes longer than `request_timeout_ms`: its handler is dropped
+/// (a write in progress is rolled back with its transaction), the server keeps serving.
+async fn time_limit(
+    State(s): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let limit = s.config.request_timeout_ms;
+    if limit == 0 {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_owned();
+    match tokio::time::timeout(std::time::Duration::from_millis(limit), next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(path, limit_ms = limit, "request took too long");
+            crate::AppError::Busy(
+                "the request took longer than the server allows: try again, or narrow it",
+            )
+            .into_response()
+        }
+    }
 }
 
 /// The address of every page people open, public and in the workspace (`{id}` where a

@@ -56,6 +56,10 @@ pub struct Config {
     /// only from these is the client's address read from `Forwarded` or `X-Forwarded-For`.
     /// Empty: the connecting address is the client's.
     pub trusted_proxies: Vec<String>,
+    /// The longest a request may take to be answered, in milliseconds (0: no limit); a request
+    /// that takes longer is answered 503 with `Retry-After` and whatever it was writing is
+    /// rolled back. A streamed download counts only until its first bytes.
+    pub request_timeout_ms: u64,
 }
 
 fn default_font_dir() -> String {
@@ -139,6 +143,7 @@ impl Default for Config {
             open_data: Default::default(),
             font_dir: default_font_dir(),
             trusted_proxies: Vec::new(),
+            request_timeout_ms: 120_000,
         }
     }
 }

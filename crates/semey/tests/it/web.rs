@@ -454,3 +454,26 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    /// A request that takes longer than the configured limit is answered 503 with
+    /// `Retry-After`, not left hanging; the same request within the limit is answered.
+    async fn slow_requests_are_cut_off_at_the_configured_limit(app: TestApp) {
+        let app = app.with_demo().await;
+        let hurried = semey::AppState {
+            config: std::sync::Arc::new(semey::Config { request_timeout_ms: 200, ..(*app.state.config).clone() }),
+            ..app.state.clone()
+        };
+        let uri = "/api/v1/data/organisations.csv";
+        // Every export permit held elsewhere: the download waits for one, longer than allowed.
+        let held = (app.state.heavy_permit().await.unwrap(), app.state.heavy_permit().await.unwrap());
+        let cut = app.call(Method::GET, uri).on(hurried.clone()).send().await;
+        assert_eq!(cut.status, StatusCode::SERVICE_UNAVAILABLE, "{}", cut.text());
+        assert!(cut.header("retry-after").is_some());
+        // Cut by the time limit, not by the permit's own (longer) wait.
+        assert!(cut.text().contains("took longer"), "{}", cut.text());
+        drop(held);
+        let ok = app.call(Method::GET, uri).on(hurried).send().await;
+        assert_eq!(ok.status, StatusCode::OK, "within the limit it is answered");
+    }
+}
