@@ -25,6 +25,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::ops::metrics))
         .merge(crate::pages::routes(&state))
         .merge(crate::workspace::routes(&state))
         .fallback(crate::pages::not_found)
@@ -41,6 +42,10 @@ pub fn app(state: AppState) -> Router {
             crate::accounts::guard,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ops::observe,
+        ))
         .with_state(state)
 }
 
@@ -83,20 +88,37 @@ pub fn page_paths() -> Vec<&'static str> {
 struct Health {
     status: &'static str,
     database: &'static str,
+    /// `current` when every migration this build knows is applied, `behind` otherwise (run
+    /// `semey migrate`), `unknown` when the database does not answer.
+    migrations: &'static str,
 }
 
-/// Liveness and readiness: 200 when the database answers, 503 otherwise.
+/// Liveness and readiness: 200 when the database answers and its schema is current, 503
+/// otherwise.
 async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
     let database = match s.store.backend() {
         semey_store::Backend::Sqlite => "sqlite",
         semey_store::Backend::Postgres => "postgres",
     };
-    match s.store.ping().await {
-        Ok(()) => (
+    let current = match s.store.ping().await {
+        Ok(()) => s.store.migrations_current().await,
+        Err(e) => Err(e),
+    };
+    match current {
+        Ok(true) => (
             StatusCode::OK,
             Json(Health {
                 status: "ok",
                 database,
+                migrations: "current",
+            }),
+        ),
+        Ok(false) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "unavailable",
+                database,
+                migrations: "behind",
             }),
         ),
         Err(e) => {
@@ -106,6 +128,7 @@ async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
                 Json(Health {
                     status: "unavailable",
                     database,
+                    migrations: "unknown",
                 }),
             )
         }

@@ -93,12 +93,14 @@ impl AppError {
                 message: format!("the input breaks {} rule(s): {i}", i.errors.len()),
                 field: i.errors.first().map(|e| e.field.clone()),
                 errors: i.errors.clone(),
+                request_id: crate::ops::request_id(),
             },
             AppError::Import(errors) => ErrorBody {
                 code: "import_failed".into(),
                 message: self.to_string(),
                 field: errors.first().map(|e| e.field.clone()),
                 errors: errors.clone(),
+                request_id: crate::ops::request_id(),
             },
             AppError::BadRequest {
                 code,
@@ -109,48 +111,56 @@ impl AppError {
                 message: message.clone(),
                 field: field.clone(),
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::NotFound { .. } => ErrorBody {
                 code: "not_found".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::Unauthorized => ErrorBody {
                 code: "unauthorized".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::Busy(_) => ErrorBody {
                 code: "busy".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::Conflict(_) => ErrorBody {
                 code: "conflict".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::Forbidden(_) => ErrorBody {
                 code: "forbidden".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::PayloadTooLarge => ErrorBody {
                 code: "payload_too_large".into(),
                 message: self.to_string(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
             AppError::Store(_) | AppError::Io(_) | AppError::Config(_) => ErrorBody {
                 code: "internal_error".into(),
                 message: "something went wrong on the server; the error has been logged".into(),
                 field: None,
                 errors: Vec::new(),
+                request_id: crate::ops::request_id(),
             },
         }
     }
@@ -168,6 +178,10 @@ pub struct ErrorBody {
     pub field: Option<String>,
     /// Every broken rule, for validation failures.
     pub errors: Vec<FieldError>,
+    /// The request's id (also in the `X-Request-Id` header and the server's log), to quote
+    /// when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl IntoResponse for AppError {

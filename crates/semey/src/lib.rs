@@ -19,6 +19,7 @@ pub mod iati;
 pub mod import;
 pub mod mandates;
 pub mod opendata;
+pub mod ops;
 pub mod organisations;
 pub mod pages;
 pub mod places;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub sign_ins: accounts::SignInLimiter,
     /// Permits for heavy requests (streamed exports), `config.heavy_requests` of them.
     pub heavy: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Requests by route and status, for `/metrics`.
+    pub metrics: ops::Metrics,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
             store,
             pages: Default::default(),
             sign_ins: Default::default(),
+            metrics: Default::default(),
         })
     }
 

@@ -324,6 +324,33 @@ impl Store {
     }
 
     /// Checks that the database answers (for `/healthz`).
+    /// Connections open in the pool, and how many of them are idle.
+    pub fn pool_size(&self) -> (u32, usize) {
+        match &self.pool {
+            Pool::Sqlite(p) => (p.size(), p.num_idle()),
+            Pool::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
+    /// Whether every migration this build knows has been applied to the database.
+    pub async fn migrations_current(&self) -> Result<bool> {
+        let (known, applied): (Vec<i64>, Vec<i64>) = match &self.pool {
+            Pool::Sqlite(p) => (
+                SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(),
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(p)
+                    .await?,
+            ),
+            Pool::Postgres(p) => (
+                POSTGRES_MIGRATIONS.iter().map(|m| m.version).collect(),
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(p)
+                    .await?,
+            ),
+        };
+        Ok(known.iter().all(|v| applied.contains(v)))
+    }
+
     pub async fn ping(&self) -> Result<()> {
         on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())

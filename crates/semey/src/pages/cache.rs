@@ -64,6 +64,9 @@ pub const PARAMETERS: &[&str] = &[
 #[derive(Clone, Default)]
 pub struct PageCache {
     pages: Arc<RwLock<Pages>>,
+    /// Pages served from the cache, and rendered, since the start.
+    hits: Arc<std::sync::atomic::AtomicU64>,
+    misses: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Default)]
@@ -84,6 +87,14 @@ struct Cached {
 }
 
 impl PageCache {
+    /// Pages served from the cache and pages rendered since the start.
+    pub fn hits(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
     /// Pages held, and their bytes.
     pub fn size(&self) -> (usize, usize) {
         self.pages
@@ -196,8 +207,10 @@ pub async fn cached(State(s): State<AppState>, req: Request, next: Next) -> Resp
     );
     let generation = s.store.generation();
     if let Some(hit) = s.pages.get(&key, generation) {
+        s.pages.hits.fetch_add(1, Ordering::Relaxed);
         return hit;
     }
+    s.pages.misses.fetch_add(1, Ordering::Relaxed);
     let response = next.run(req).await;
     let (parts, body) = response.into_parts();
     if !(parts.status.is_success() || parts.status == StatusCode::NOT_FOUND) {

@@ -1,6 +1,6 @@
 //! The API's self-description, health probe and general behaviour.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 
 on_both_backends! {
     /// `/healthz` reports the database; the OpenAPI 3.1 description lists every resource;
@@ -8,7 +8,7 @@ on_both_backends! {
     async fn health_openapi_and_docs(app: TestApp) {
         let (s, h) = app.get("/healthz").await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(h["status"], "ok");
+        assert_eq!((h["status"].as_str(), h["migrations"].as_str()), (Some("ok"), Some("current")), "{h}");
         let (s, spec) = app.get("/api/v1/openapi.json").await;
         assert_eq!(s, StatusCode::OK);
         assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
@@ -20,6 +20,35 @@ on_both_backends! {
         assert!(page.as_str().unwrap_or_default().contains("swagger"), "the docs page is Swagger UI");
         let (s, body) = app.get("/api/v1/nowhere").await;
         assert_eq!((s, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    }
+}
+
+on_both_backends! {
+    /// Every answer carries a request id (the client's when it sent a plain one), error bodies
+    /// quote it, and `/metrics` counts requests by route and status for administrators.
+    async fn request_ids_and_metrics(app: TestApp) {
+        let answer = app.call(Method::GET, "/api/v1/programmes/not-an-id").send().await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        let id = answer.header("x-request-id").expect("an id");
+        let body: serde_json::Value = serde_json::from_str(&answer.text()).unwrap();
+        assert_eq!(body["request_id"].as_str(), Some(id.as_str()), "{body}");
+        let given = app.call(Method::GET, "/api/v1/places?limit=1").header("x-request-id", "trace-42").send().await;
+        assert_eq!(given.header("x-request-id").as_deref(), Some("trace-42"));
+        let odd = app.call(Method::GET, "/api/v1/places?limit=1").header("x-request-id", "two words").send().await;
+        assert_ne!(odd.header("x-request-id").as_deref(), Some("two words"), "an id that is not plain is replaced");
+
+        let (_, p) = app.post("/api/v1/organisations", serde_json::json!({"name": {"en": "Counted"}, "org_type": 22, "country": "KZ"})).await;
+        app.get(&format!("/api/v1/organisations/{}", p["id"].as_str().unwrap())).await;
+        let public = app.call(Method::GET, "/metrics").send().await;
+        assert_eq!(public.status, StatusCode::FORBIDDEN, "not for the public from afar");
+        let metrics = app.call(Method::GET, "/metrics").token(&app.admin_token).send().await;
+        assert_eq!(metrics.status, StatusCode::OK);
+        assert!(metrics.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+        let text = metrics.text();
+        assert!(text.contains(r#"semey_requests_total{route="/api/v1/organisations/{id}",status="200"} 1"#), "{text}");
+        assert!(text.contains(r#"semey_request_seconds_bucket{route="/api/v1/organisations",status="201",le="+Inf"} 1"#), "{text}");
+        assert!(text.contains(r#"route="unmatched",status="404""#), "{text}");
+        assert!(text.contains("semey_db_connections ") && text.contains("semey_page_cache_hits_total "), "{text}");
     }
 }
 
