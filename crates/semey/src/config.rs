@@ -16,6 +16,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Tracing filter (e.g. `info`, `semey=debug`).
     pub log: String,
+    /// `text` (for people) or `json` (one object a line, for log collectors).
+    pub log_format: String,
     /// Background map tiles for the interactive maps (`https://…/{z}/{x}/{y}.png`); empty for
     /// none: the maps then draw the platform's own outlines only, which needs no internet.
     pub tile_url: String,
@@ -130,6 +132,7 @@ impl Default for Config {
             addr: "127.0.0.1:8080".to_owned(),
             max_body_bytes: 2 * 1024 * 1024,
             log: "info,geo=error,usvg=error".to_owned(),
+            log_format: "text".to_owned(),
             tile_url: String::new(),
             tile_attribution: String::new(),
             secure_cookies: true,

@@ -232,13 +232,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(db) = cli.global.database {
         config.database = db;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&config.log)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        // One JSON object a line, with the request's span (its id, method and path).
+        logs.json().with_current_span(true).init();
+    } else {
+        logs.init();
+    }
     // Commands that need no database first.
     let command = match cli.command {
         Command::Generate {

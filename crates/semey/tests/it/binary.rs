@@ -125,6 +125,33 @@ fn cli_import_reports_problems_and_exits_non_zero() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 new"));
 }
 
+/// `log_format = "json"` writes every log line as one JSON object.
+#[test]
+fn logs_are_json_lines_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args([
+            "--database",
+            &format!("sqlite://{}", dir.path().join("j.db").display()),
+            "migrate",
+        ])
+        .env("SEMEY_LOG_FORMAT", "json")
+        .env("SEMEY_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let logs = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(!lines.is_empty(), "the migration's statements are logged");
+    assert!(lines
+        .iter()
+        .all(|l| l["level"].is_string() && l["timestamp"].is_string()));
+}
+
 /// `--config` reads a TOML file; `SEMEY_*` variables override it; a missing file is an error.
 #[test]
 fn configuration_file_and_environment() {
