@@ -301,6 +301,33 @@ impl Store {
         }
     }
 
+    /// A consistent copy of an SQLite database in a new file, taken while others read and
+    /// write (`VACUUM INTO`: one read transaction, so the copy is of one moment).
+    pub async fn backup_sqlite(&self, file: &str) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1").bind(file).execute(p).await?;
+                Ok(())
+            }
+            Pool::Postgres(_) => Err(StoreError::UnsupportedUrl(
+                "an SQLite backup of a PostgreSQL database".to_owned(),
+            )),
+        }
+    }
+
+    /// SQLite's own check of every page and index: `ok`, or what is wrong.
+    pub async fn integrity(&self) -> Result<String> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let lines: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(p)
+                    .await?;
+                Ok(lines.join("; "))
+            }
+            Pool::Postgres(_) => Ok("ok".to_owned()),
+        }
+    }
+
     /// Applies the pending migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {

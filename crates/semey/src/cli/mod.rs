@@ -3,6 +3,7 @@
 //! group; each only translates between arguments and the services.
 
 mod accounts;
+mod backup;
 mod funding;
 mod generate;
 mod iati;
@@ -60,6 +61,12 @@ pub enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// Write a consistent copy of the whole database to FILE while the platform runs (SQLite:
+    /// a database file; PostgreSQL: a `pg_dump` custom-format archive).
+    Backup { file: std::path::PathBuf },
+    /// Replace the database by a copy written by `semey backup` (stop the servers first), then
+    /// bring its schema up to date.
+    Restore { file: std::path::PathBuf },
     /// Load the demo dataset (real places and organisations, illustrative programmes and money).
     Demo,
     /// Import a file. Every import is all-or-nothing and can be re-run safely.
@@ -283,6 +290,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             return Ok(());
         }
+        Command::Backup { file } => return backup::backup(&config.database, &file).await,
+        Command::Restore { file } => return backup::restore(&config.database, &file).await,
         other => other,
     };
     let state = AppState::open(config).await?;
@@ -360,6 +369,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::GenerateMeasurements { .. }
         | Command::GenerateServices { .. }
         | Command::GenerateResults { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. }
         | Command::Pages => {
             unreachable!("answered above without a database")
         }

@@ -478,3 +478,90 @@ fn iati_exports_on_the_command_line() {
         "{xml}"
     );
 }
+
+/// Rows of one table, read through the store.
+fn rows(database: &str, table: semey_store::OpenTable) -> i64 {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = semey_store::Store::connect(database).await.unwrap();
+        let n = store.table_rows(table).await.unwrap();
+        store.close().await;
+        n
+    })
+}
+
+/// A backup taken while imports write is one moment of the database: restored into a new
+/// database it holds the demo whole and some of the writes (none half), and restored over the
+/// original it replaces what was written since.
+fn backup_and_restore_while_writing(database: &str, fresh: &str) {
+    use semey_store::OpenTable::{ExchangeRates, Programmes, Transactions};
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(database, &["demo"], "");
+    assert!(ok, "{err}");
+    let before = rows(database, ExchangeRates);
+    let writer = {
+        let (database, dir) = (database.to_owned(), dir.path().to_owned());
+        std::thread::spawn(move || {
+            for i in 0..12 {
+                let file = dir.join(format!("rates-{i}.csv"));
+                let csv = format!("currency,date,per_usd,source\nKZT,2031-{:02}-01,{},test\nEUR,2031-{:02}-01,0.9,test\n", i + 1, 450 + i, i + 1);
+                std::fs::write(&file, csv).unwrap();
+                let (ok, _, err) = run(
+                    &database,
+                    &["import", "exchange-rates", file.to_str().unwrap()],
+                    "",
+                );
+                assert!(ok, "{err}");
+            }
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let backup = dir.path().join("semey.backup");
+    let (ok, out, err) = run(database, &["backup", backup.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("backed up to"), "{out}");
+    writer.join().unwrap();
+    let after = rows(database, ExchangeRates);
+    assert_eq!(after, before + 24);
+    let (ok, _, err) = run(database, &["backup", backup.to_str().unwrap()], "");
+    assert!(!ok && err.contains("never overwrites"), "{err}");
+
+    let (ok, _, err) = run(fresh, &["restore", backup.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    let restored = rows(fresh, ExchangeRates);
+    assert!(
+        (before..=after).contains(&restored) && (restored - before) % 2 == 0,
+        "{before} ≤ {restored} ≤ {after}, whole files only"
+    );
+    for table in [Programmes, Transactions] {
+        assert_eq!(rows(fresh, table), rows(database, table), "the demo whole");
+    }
+    // Over the original: what was written after the backup is gone.
+    let (ok, _, err) = run(database, &["restore", backup.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    assert_eq!(rows(database, ExchangeRates), restored);
+    let (ok, out, _) = run(database, &["summary", "--group-by", "area"], "");
+    assert!(
+        ok && out.contains("group"),
+        "the restored database serves: {out}"
+    );
+    // Something that is not a backup is refused, and nothing is replaced.
+    let junk = dir.path().join("junk.backup");
+    std::fs::write(&junk, "not a database").unwrap();
+    let (ok, _, _) = run(database, &["restore", junk.to_str().unwrap()], "");
+    assert!(!ok);
+    assert_eq!(rows(database, ExchangeRates), restored);
+}
+
+#[test]
+fn backup_and_restore_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    backup_and_restore_while_writing(
+        &format!("sqlite://{}", dir.path().join("live.db").display()),
+        &format!("sqlite://{}", dir.path().join("restored.db").display()),
+    );
+}
+
+#[test]
+fn backup_and_restore_on_postgres() {
+    backup_and_restore_while_writing(&new_postgres_database(), &new_postgres_database());
+}
