@@ -328,6 +328,24 @@ impl Store {
         }
     }
 
+    /// Applies this backend's migrations up to `version` only: the schema of an earlier
+    /// release, for the tests that upgrade one.
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        let upto = |m: &sqlx::migrate::Migrator| sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                m.iter().filter(|x| x.version <= version).cloned().collect(),
+            ),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        match &self.pool {
+            Pool::Sqlite(p) => upto(&SQLITE_MIGRATIONS).run(p).await?,
+            Pool::Postgres(p) => upto(&POSTGRES_MIGRATIONS).run(p).await?,
+        }
+        Ok(())
+    }
+
     /// Applies the pending migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {

@@ -565,3 +565,73 @@ fn backup_and_restore_on_sqlite() {
 fn backup_and_restore_on_postgres() {
     backup_and_restore_while_writing(&new_postgres_database(), &new_postgres_database());
 }
+
+/// The schema of the previous release (its last migration), which a database in use may have.
+const PREVIOUS_RELEASE: i64 = 22;
+
+/// A database of the previous release's schema, holding the demo, upgrades to the current
+/// schema with every row kept, and then does what the new schema added (security events).
+fn upgrade_from_the_previous_release(database: &str) {
+    use semey_store::OpenTable::*;
+    let tables = [
+        Places,
+        Organisations,
+        Programmes,
+        Transactions,
+        Requirements,
+        Contributions,
+        ExchangeRates,
+        Indicators,
+        IndicatorPeriods,
+        Services,
+        Measurements,
+        Audit,
+    ];
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = semey_store::Store::connect(database).await.unwrap();
+        store.migrate_to(PREVIOUS_RELEASE).await.unwrap();
+        assert!(
+            !store.migrations_current().await.unwrap(),
+            "an older schema"
+        );
+        semey::demo::load_all(&store, &semey::Config::default())
+            .await
+            .unwrap();
+        let mut before = Vec::new();
+        for t in tables {
+            before.push(store.table_rows(t).await.unwrap());
+        }
+        assert!(before.iter().filter(|n| **n > 0).count() >= 8, "{before:?}");
+        store.migrate().await.unwrap();
+        assert!(store.migrations_current().await.unwrap());
+        for (t, n) in tables.into_iter().zip(before) {
+            assert_eq!(store.table_rows(t).await.unwrap(), n, "{t:?}");
+        }
+        let mut tx = store.begin().await.unwrap();
+        let e = semey_store::SecurityEventInput {
+            address: "192.0.2.1",
+            action: "invalid_token",
+            target: "/",
+            user_id: None,
+            detail: None,
+        };
+        store.record_security_event(&mut tx, &e).await.unwrap();
+        tx.commit_unseen().await.unwrap();
+        assert_eq!(store.list_security_events(None, 10).await.unwrap().len(), 1);
+        store.close().await;
+    });
+    // The upgraded database serves as any other.
+    let (ok, out, err) = run(database, &["summary", "--group-by", "area"], "");
+    assert!(ok && out.contains("group"), "{err}");
+}
+
+#[test]
+fn upgrade_from_the_previous_release_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    upgrade_from_the_previous_release(&format!("sqlite://{}", dir.path().join("old.db").display()));
+}
+
+#[test]
+fn upgrade_from_the_previous_release_on_postgres() {
+    upgrade_from_the_previous_release(&new_postgres_database());
+}
