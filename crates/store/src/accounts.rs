@@ -181,6 +181,22 @@ pub enum OpenTable {
 }
 
 impl OpenTable {
+    /// Every table behind the open datasets.
+    pub const ALL: [OpenTable; 12] = [
+        OpenTable::Places,
+        OpenTable::Organisations,
+        OpenTable::Programmes,
+        OpenTable::Transactions,
+        OpenTable::Requirements,
+        OpenTable::Contributions,
+        OpenTable::ExchangeRates,
+        OpenTable::Indicators,
+        OpenTable::IndicatorPeriods,
+        OpenTable::Services,
+        OpenTable::Measurements,
+        OpenTable::Audit,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             OpenTable::Places => "places",

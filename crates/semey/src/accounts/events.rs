@@ -5,34 +5,27 @@
 //! without bound nor empties the cache of public pages.
 
 use crate::AppError;
-use semey_store::{SecurityEventInput, Store, Tx};
+use semey_store::{Store, Tx};
 
 /// One security event.
-pub struct Event<'a> {
-    pub address: &'a str,
-    pub action: &'a str,
-    pub target: &'a str,
-    pub user_id: Option<String>,
-    pub detail: Option<String>,
+pub type Event<'a> = semey_store::SecurityEventInput<'a>;
+
+/// Counting an event.
+pub(crate) trait Count {
+    /// Counts it inside `tx` (which its caller commits with `commit_unseen`).
+    async fn record_in(&self, store: &Store, tx: &mut Tx) -> Result<(), AppError>;
+    /// Counts it in a transaction of its own; a failure is logged, never shown (the request
+    /// is refused either way).
+    async fn record(&self, store: &Store);
 }
 
-impl Event<'_> {
-    /// Counts it inside `tx` (which its caller commits with `commit_unseen`).
-    pub async fn record_in(&self, store: &Store, tx: &mut Tx) -> Result<(), AppError> {
-        let e = SecurityEventInput {
-            address: self.address,
-            action: self.action,
-            target: self.target,
-            user_id: self.user_id.clone(),
-            detail: self.detail.clone(),
-        };
-        store.record_security_event(tx, &e).await?;
+impl Count for Event<'_> {
+    async fn record_in(&self, store: &Store, tx: &mut Tx) -> Result<(), AppError> {
+        store.record_security_event(tx, self).await?;
         Ok(())
     }
 
-    /// Counts it in a transaction of its own; a failure is logged, never shown (the request
-    /// is refused either way).
-    pub async fn record(&self, store: &Store) {
+    async fn record(&self, store: &Store) {
         let result = async {
             let mut tx = store.begin().await?;
             self.record_in(store, &mut tx).await?;

@@ -2,7 +2,7 @@
 //! tokens refused on every route, security headers on every response, security events counted.
 
 use super::actor::{address_of, Actor};
-use super::events::Event;
+use super::events::{Count as _, Event};
 use super::sessions::{principal, session_secret};
 use crate::AppState;
 use axum::extract::{Request, State};

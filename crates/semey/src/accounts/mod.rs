@@ -12,6 +12,7 @@ mod sessions;
 mod users;
 
 pub use actor::{address_of, Actor};
+pub(crate) use events::Count as CountSecurityEvent;
 pub use events::Event as SecurityEvent;
 pub use guard::guard;
 pub use limiter::SignInLimiter;

@@ -2,7 +2,7 @@
 //! the database, and whom a request acts for: a valid API token, a session, or the public.
 
 use super::actor::{address_of, Actor};
-use super::events::Event;
+use super::events::{Count as _, Event};
 use super::passwords::{decoy, new_secret, sha256_hex, verify_password};
 use crate::records::audit_action;
 use crate::AppError;

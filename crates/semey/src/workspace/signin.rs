@@ -1,6 +1,7 @@
 //! Signing in and out. One message for every failed sign-in (wrong address, wrong password,
 //! locked or disabled account), so the page does not tell who has an account.
 
+use crate::accounts::CountSecurityEvent as _;
 use crate::accounts::{self, Actor};
 use crate::pages::context::Reader;
 use crate::pages::context::{language, page, query_pairs, Chrome};
