@@ -572,21 +572,7 @@ const PREVIOUS_RELEASE: i64 = 22;
 /// A database of the previous release's schema, holding the demo, upgrades to the current
 /// schema with every row kept, and then does what the new schema added (security events).
 fn upgrade_from_the_previous_release(database: &str) {
-    use semey_store::OpenTable::*;
-    let tables = [
-        Places,
-        Organisations,
-        Programmes,
-        Transactions,
-        Requirements,
-        Contributions,
-        ExchangeRates,
-        Indicators,
-        IndicatorPeriods,
-        Services,
-        Measurements,
-        Audit,
-    ];
+    let tables = semey_store::OpenTable::ALL;
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let store = semey_store::Store::connect(database).await.unwrap();
         store.migrate_to(PREVIOUS_RELEASE).await.unwrap();
