@@ -69,6 +69,7 @@ pub mod radiation;
 pub mod record;
 pub mod report;
 pub mod results;
+pub mod search;
 pub mod service;
 pub mod terms;
 pub mod workflow;

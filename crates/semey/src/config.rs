@@ -62,6 +62,10 @@ pub struct Config {
     /// that takes longer is answered 503 with `Retry-After` and whatever it was writing is
     /// rolled back. A streamed download counts only until its first bytes.
     pub request_timeout_ms: u64,
+    /// Where this server keeps its search index (a directory of its own: every server keeps
+    /// its own index and follows the database's change feed). Empty: in memory, built from the
+    /// database when the server starts.
+    pub search_dir: String,
 }
 
 fn default_font_dir() -> String {
@@ -147,6 +151,7 @@ impl Default for Config {
             font_dir: default_font_dir(),
             trusted_proxies: Vec::new(),
             request_timeout_ms: 120_000,
+            search_dir: String::new(),
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod records;
 pub mod reports;
 pub mod results;
 pub mod routes;
+pub mod search;
 pub mod services;
 pub mod workspace;
 
@@ -52,6 +53,8 @@ pub struct AppState {
     pub heavy: std::sync::Arc<tokio::sync::Semaphore>,
     /// Requests by route and status, for `/metrics`.
     pub metrics: ops::Metrics,
+    /// This server's search index, following the database's change feed.
+    pub search: search::Search,
 }
 
 impl AppState {
@@ -87,7 +90,11 @@ impl AppState {
             tracing::info!("summing the radiation statistics again at their finer precision");
             crate::radiation::rebuild(&store, &config.radiation, &mut crate::import::Quiet).await?;
         }
+        // In memory until a server opens its own directory (`semey serve`): commands that only
+        // import must not hold the directory a running server uses.
+        let search = search::Search::open(None)?;
         Ok(Self {
+            search,
             heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(config.heavy_requests.max(1))),
             config: std::sync::Arc::new(config),
             store,

@@ -29,6 +29,7 @@ mod radiation;
 mod reports;
 mod results;
 mod rollups;
+mod search;
 mod security;
 mod services;
 
@@ -51,6 +52,7 @@ pub use radiation::{
 };
 pub use reports::ReportVersion;
 pub use results::{IndicatorRow, StatusCount};
+pub use search::{Change as SearchChange, FeedRead, REBUILD as SEARCH_REBUILD};
 pub use security::{
     SecurityEvent, SecurityEventInput, OTHER_SOURCES, OTHER_TARGETS, SOURCES_PER_HOUR,
     TARGETS_PER_SOURCE,

@@ -1158,3 +1158,37 @@ error-unknown_section = This is not a section of the report.
 error-unknown_resolution = There is no such resolution.
 error-unknown_language = { $value } is not one of the languages: kk, ru, en, zh.
 error-fonts_missing = The fonts for PDF reports are not installed on the server.
+
+## Search
+search-heading = Search
+search-site = Search the whole platform
+search-words = Words to search for
+search-placeholder = Search…
+search-button = Search
+search-intro = Search programmes, organisations, places, services, the resolutions' paragraphs, meetings, decisions and indicators at once, in any of the four languages.
+search-found = { $count ->
+    [one] One result
+   *[other] { $count } results
+}
+search-narrow = Narrow the results
+search-pages = Pages of results
+search-previous = ← Previous
+search-next = Next →
+search-facet-kind = Kind
+search-facet-area = Thematic area
+search-facet-place = Place
+search-facet-year = Year
+search-facet-language = Language
+search-facet-organisation = Organisation
+search-kind-programme = Programme
+search-kind-organisation = Organisation
+search-kind-place = Place
+search-kind-service = Service
+search-kind-mandate = Paragraph of a resolution
+search-kind-meeting = Meeting
+search-kind-decision = Decision
+search-kind-indicator = Indicator
+search-error-search_empty = Type something to search for.
+search-error-search_too_long = The search may be at most 300 characters long.
+search-error-search_no_words = The search has no words in it, only signs. Type the words you are looking for.
+search-error-invalid_parameter = One of the search's settings is not valid.

@@ -1163,3 +1163,38 @@ error-unknown_section = Такого раздела в докладе нет.
 error-unknown_resolution = Такой резолюции нет.
 error-unknown_language = { $value } — не один из языков: kk, ru, en, zh.
 error-fonts_missing = На сервере не установлены шрифты для PDF-докладов.
+
+## Search
+search-heading = Поиск
+search-site = Поиск по всей платформе
+search-words = Что искать
+search-placeholder = Поиск…
+search-button = Найти
+search-intro = Ищите сразу программы, организации, населённые пункты, услуги, пункты резолюций, заседания, решения и показатели — на любом из четырёх языков.
+search-found = { $count ->
+    [one] { $count } результат
+    [few] { $count } результата
+   *[other] { $count } результатов
+}
+search-narrow = Уточнить результаты
+search-pages = Страницы результатов
+search-previous = ← Назад
+search-next = Далее →
+search-facet-kind = Вид
+search-facet-area = Направление
+search-facet-place = Место
+search-facet-year = Год
+search-facet-language = Язык
+search-facet-organisation = Организация
+search-kind-programme = Программа
+search-kind-organisation = Организация
+search-kind-place = Место
+search-kind-service = Услуга
+search-kind-mandate = Пункт резолюции
+search-kind-meeting = Заседание
+search-kind-decision = Решение
+search-kind-indicator = Показатель
+search-error-search_empty = Введите, что нужно найти.
+search-error-search_too_long = Запрос может быть не длиннее 300 знаков.
+search-error-search_no_words = В запросе нет слов, только знаки. Введите слова, которые ищете.
+search-error-invalid_parameter = Один из параметров поиска задан неверно.

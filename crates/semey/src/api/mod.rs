@@ -15,6 +15,7 @@ mod programmes;
 pub mod radiation;
 mod reports;
 mod results;
+mod search;
 mod services;
 mod workflow;
 
@@ -52,6 +53,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "data", description = "Open data: the catalogue (DCAT-AP) and every public list as CSV, XLSX, JSON and GeoJSON, with the list's filters"),
         (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
+        (name = "search", description = "One search over programmes, organisations, places, services, mandates, meetings, decisions and indicators in four languages"),
         (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
 )]
@@ -73,6 +75,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(results::routes())
         .merge(iati::routes())
         .merge(data::routes())
+        .merge(search::routes())
 }
 
 /// The API's OpenAPI description.

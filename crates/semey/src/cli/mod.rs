@@ -13,6 +13,7 @@ mod opendata;
 mod progress;
 mod radiation;
 mod reports;
+mod search;
 mod server;
 mod services;
 mod timing;
@@ -125,6 +126,9 @@ pub enum Command {
     /// The services directory.
     #[command(subcommand)]
     Services(ServicesCommand),
+    /// The search index: rebuild it, or ask it a question.
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Write a large synthetic dataset (CSV) for benchmarks.
     Generate {
         #[arg(long, default_value_t = 10_000)]
@@ -208,6 +212,27 @@ pub enum ExportCommand {
         /// The file to write.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the database: every running server is told to rebuild
+    /// its own, and the index in `search_dir` is rebuilt here when no server holds it.
+    Rebuild,
+    /// Ask the search a question and print the hits (as the API answers it).
+    Query {
+        /// The question.
+        text: String,
+        /// The reader's language: kk, ru, en or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Ask this many times and report the median and 95th-percentile time (for
+        /// benchmarks).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
     },
 }
 
@@ -341,6 +366,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             limit,
             repeat,
         }) => services::nearest(&state, lon, lat, category, limit, repeat).await?,
+        Command::Search(SearchCommand::Rebuild) => search::rebuild(&state).await?,
+        Command::Search(SearchCommand::Query {
+            text,
+            lang,
+            limit,
+            repeat,
+        }) => search::query(&state, text, &lang, limit, repeat).await?,
         Command::Radiation(cmd) => radiation::radiation_command(&state, cmd).await?,
         Command::Export(ExportCommand::IatiActivities { organisation, out }) => {
             iati::export(

@@ -23,6 +23,12 @@ pub(super) async fn serve(
                     "No accounts yet. Create the first administrator (the password is read from standard input):\n  semey user add EMAIL --name \"NAME\" --administrator"
                 );
         }
+        let mut state = state.clone();
+        if !state.config.search_dir.is_empty() {
+            state.search =
+                crate::search::Search::open(Some(std::path::Path::new(&state.config.search_dir)))?;
+        }
+        let following = state.search.follow(state.store.clone());
         axum::serve(
             listener,
             crate::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -31,6 +37,7 @@ pub(super) async fn serve(
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+        following.abort();
         state.store.close().await;
     }
     Ok(())

@@ -38,12 +38,15 @@ pub const PARAMETERS: &[&str] = &[
     "area",
     "by",
     "code",
+    "kind",
     "lang",
     "lat",
     "lon",
+    "language",
     "map",
     "measure",
     "need",
+    "offset",
     "organisation",
     "origin",
     "overdue",
@@ -172,7 +175,9 @@ pub async fn cached(State(s): State<AppState>, req: Request, next: Next) -> Resp
         .extensions()
         .get::<crate::accounts::Actor>()
         .is_some_and(|a| a.principal.is_signed_in());
-    if req.method() != Method::GET || signed_in {
+    // Answers to the search box follow the search index, not the store's generation, and are
+    // quick to make; kept, every question asked would push out pages people share.
+    if req.method() != Method::GET || signed_in || req.uri().path() == "/search" {
         return next.run(req).await;
     }
     // The page depends on the path, the parameters pages read and the reader's language

@@ -18,6 +18,7 @@ mod programmes;
 mod radiation;
 mod reports;
 mod results;
+mod search;
 mod services;
 
 pub(crate) use context::not_found;
@@ -63,6 +64,7 @@ pub fn route_list() -> Vec<Route> {
             get(reports::version_pdf),
         ),
         Route::action("/reports/{id}/draft/pdf", get(reports::draft_pdf)),
+        Route::page("/search", get(search::search)),
         Route::page("/services", get(services::finder)),
         Route::page("/services/{id}", get(services::service)),
         Route::page("/map", get(maps::map_page)),

@@ -21,6 +21,7 @@ mod radiation;
 mod records;
 mod reports;
 mod results;
+mod search;
 mod services;
 mod web;
 mod workflow;

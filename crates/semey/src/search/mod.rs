@@ -1,0 +1,113 @@
+//! One search box across everything: programmes, organisations, places, services, mandates,
+//! meetings, decisions and indicators, ranked together in four languages.
+//!
+//! The index is derived data. Each application server keeps its own (in memory, or in
+//! `search_dir` so a restart only catches up) and follows the database's change feed
+//! (`search_changes`, written by triggers inside every writing transaction): `feed.rs` reads
+//! it without skipping numbers whose transactions commit late, `sources.rs` turns each named
+//! record into documents, `index.rs` writes and queries tantivy, `analysis.rs` makes words.
+
+mod analysis;
+mod feed;
+mod index;
+mod model;
+mod sources;
+
+pub use analysis::Analysis;
+pub use model::{
+    Facet, Hit, SearchAnswer, SearchDoc, SearchQuery, Snippet, MAX_LIMIT, MAX_QUERY_CHARS,
+};
+
+use crate::import::Progress;
+use crate::AppError;
+use feed::Follower;
+use semey_store::Store;
+use std::path::Path;
+use std::sync::Arc;
+
+/// How often a server looks at the feed when nobody searches.
+pub const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+struct Inner {
+    index: index::TextIndex,
+    follower: tokio::sync::Mutex<Follower>,
+}
+
+/// This server's search: its index and its place in the change feed.
+#[derive(Clone)]
+pub struct Search(Arc<Inner>);
+
+impl Search {
+    /// Opens the index (in `dir`, or in memory); it catches up with the database before the
+    /// first answer.
+    pub fn open(dir: Option<&Path>) -> Result<Self, AppError> {
+        let (index, position) = index::TextIndex::open(dir)?;
+        Ok(Search(Arc::new(Inner {
+            index,
+            follower: tokio::sync::Mutex::new(Follower::new(position)),
+        })))
+    }
+
+    /// How many documents searches see now.
+    pub fn len(&self) -> u64 {
+        self.0.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies what the feed holds that this index has not seen (rebuilding first when it has
+    /// never been built, fell behind the feed's pruning, or was asked to). Returns at once when
+    /// another task is already doing it.
+    pub async fn catch_up(&self, store: &Store) -> Result<(), AppError> {
+        let Ok(mut follower) = self.0.follower.try_lock() else {
+            return Ok(());
+        };
+        follower
+            .catch_up(store, &self.0.index, &mut crate::import::Quiet)
+            .await
+    }
+
+    /// Like [`Search::catch_up`], but waits for a catch-up already under way.
+    pub async fn catch_up_now(&self, store: &Store) -> Result<(), AppError> {
+        let mut follower = self.0.follower.lock().await;
+        follower
+            .catch_up(store, &self.0.index, &mut crate::import::Quiet)
+            .await
+    }
+
+    /// Rebuilds the whole index from the database, reporting progress.
+    pub async fn rebuild(
+        &self,
+        store: &Store,
+        progress: &mut dyn Progress,
+    ) -> Result<u64, AppError> {
+        let mut follower = self.0.follower.lock().await;
+        follower.rebuild(store, &self.0.index, progress).await?;
+        Ok(self.len())
+    }
+
+    /// Follows the feed for as long as the server runs.
+    pub fn follow(&self, store: Store) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = me.catch_up(&store).await {
+                    tracing::warn!(error = %e, "the search index could not follow the database");
+                }
+                tokio::time::sleep(FOLLOW_EVERY).await;
+            }
+        })
+    }
+
+    /// Answers a question from what the index holds after catching up.
+    pub async fn search(&self, store: &Store, q: SearchQuery) -> Result<SearchAnswer, AppError> {
+        q.check()?;
+        self.catch_up(store).await?;
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || me.0.index.search(&q))
+            .await
+            .map_err(|e| AppError::Io(std::io::Error::other(e)))?
+    }
+}
