@@ -556,3 +556,36 @@ test("a coordinator writes the report in Kazakh, sees what is missing, and publi
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a reader searches from the header in Kazakh and Chinese, narrows by kind and opens a hit", async () => {
+  const { context, page, problems } = await newPage();
+  await page.goto(`${base}/programmes?lang=kk`);
+  // The search box is in every page's header.
+  await page.fill("#site-search-q", "радиация");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/search\?q=/);
+  assert.match(await page.locator("[role=status]").textContent(), /нәтиже/);
+  assert.ok(await page.locator("ol.hits li").count() > 0, "Russian words find hits on the Kazakh page");
+  await accessible(page, "search results (kk)");
+  await shot(page, "search-kk");
+  // Narrow to programmes: every hit is one, and the address says so.
+  await page.locator("aside a", { hasText: "Бағдарлама" }).first().click();
+  await page.waitForURL(/kind=programme/);
+  const kinds = await page.locator("ol.hits li small").allTextContents();
+  assert.ok(kinds.length > 0 && kinds.every((k) => k === "Бағдарлама"), kinds.join(", "));
+  await page.locator("ol.hits h2 a").first().click();
+  await page.waitForURL(/\/programmes\/[0-9a-f-]+/);
+
+  // Chinese: the words are cut by jieba and the found ones marked.
+  await page.goto(`${base}/search?q=${encodeURIComponent("辐射监测")}&lang=zh`);
+  assert.match(await page.locator("[role=status]").textContent(), /条结果/);
+  assert.ok(await page.locator("ol.hits mark").count() > 0, "found words are marked");
+  await accessible(page, "search results (zh)");
+  // Only signs: explained in the reader's language, not an error page.
+  const refused = await page.goto(`${base}/search?q=${encodeURIComponent("+ - *")}&lang=zh`);
+  assert.equal(refused.status(), 400);
+  assert.match(await page.locator("[role=alert]").textContent(), /没有词语/);
+  await accessible(page, "a refused search (zh)");
+  assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+  await context.close();
+});

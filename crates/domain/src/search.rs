@@ -77,19 +77,28 @@ impl FromStr for SearchKind {
     }
 }
 
-/// Kazakh endings stripped from a word: plural, possessive and case endings
-/// of nouns (after the grammar's tables of suffixes, e.g. Krippes, *Kazakh Grammar*, 1993).
-/// Each alternates with the vowel harmony and with the sound before it, so each comes in its
-/// forms. Only ever one plural, one possessive and one case ending are taken, in that order
-/// from the end, and never when fewer than three letters would be left.
+/// Kazakh endings stripped from a word: plural, possessive and case endings of nouns, each in
+/// the forms vowel harmony and the sound before it give. Only ever one case, one possessive and
+/// one plural ending are taken, in that order from the end, the first of a list that fits, and
+/// never when fewer than three letters would be left.
+#[rustfmt::skip]
 const KAZAKH_CASES: &[&str] = &[
+    // cases after a third-person possessive, its vowel kept ("орталықтарында": in their
+    // centres, "бағдарламасына": to its programme)
+    "ында", "інде", "ынан", "інен", "ына", "іне",
     // "of/in" adjectives of place ("семейдегі": in Semey)
-    "дағы", "дегі", "тағы", "тегі", // ablative
-    "нан", "нен", "дан", "ден", "тан", "тен", // genitive
-    "ның", "нің", "дың", "дің", "тың", "тің", // locative
-    "да", "де", "та", "те", // dative
-    "ға", "ге", "қа", "ке", "на", "не", // accusative
-    "ны", "ні", "ды", "ді", "ты", "ті", // instrumental
+    "дағы", "дегі", "тағы", "тегі",
+    // ablative
+    "нан", "нен", "дан", "ден", "тан", "тен",
+    // genitive
+    "ның", "нің", "дың", "дің", "тың", "тің",
+    // locative
+    "да", "де", "та", "те",
+    // dative
+    "ға", "ге", "қа", "ке", "на", "не",
+    // accusative
+    "ны", "ні", "ды", "ді", "ты", "ті",
+    // instrumental
     "мен", "бен", "пен",
 ];
 const KAZAKH_POSSESSIVES: &[&str] = &["ымыз", "іміз", "сы", "сі", "ы", "і"];
@@ -112,16 +121,15 @@ pub fn kazakh_stem(word: &str) -> String {
         return word.to_owned();
     }
     for set in [KAZAKH_CASES, KAZAKH_POSSESSIVES, KAZAKH_PLURALS] {
-        if let Some(n) = set
-            .iter()
-            .map(|s| s.chars().count())
-            .filter(|&n| w.len() >= n + 3)
-            .find(|&n| {
-                let tail: String = w[w.len() - n..].iter().collect();
-                set.contains(&tail.as_str())
-            })
-        {
-            w.truncate(w.len() - n);
+        let found = set.iter().find(|s| {
+            let n = s.chars().count();
+            w.len() >= n + 3 && w[w.len() - n..].iter().copied().eq(s.chars())
+        });
+        if let Some(s) = found {
+            // A case after a third-person possessive keeps the possessive's vowel for the
+            // next step ("бағдарламасына" → "бағдарламасы" → "бағдарлама").
+            let keep = usize::from(set == KAZAKH_CASES && s.starts_with(['ы', 'і']));
+            w.truncate(w.len() - s.chars().count() + keep);
         }
     }
     w.into_iter().collect()
@@ -157,6 +165,8 @@ mod tests {
         assert_eq!(kazakh_stem("бағдарламалардың"), "бағдарлама");
         assert_eq!(kazakh_stem("семейде"), "семей");
         assert_eq!(kazakh_stem("семейдегі"), "семей");
+        assert_eq!(kazakh_stem("орталықтарында"), "орталық");
+        assert_eq!(kazakh_stem("орталықтары"), "орталық");
         assert_eq!(kazakh_stem("аудандарда"), "аудан");
         assert_eq!(kazakh_stem("ауданда"), "аудан");
         assert_eq!(kazakh_stem("бағдарламасына"), "бағдарлама");

@@ -98,11 +98,12 @@ impl Store {
         Ok(())
     }
 
-    /// Drops feed rows written before `before` (an RFC 3339 UTC time): servers further behind
-    /// rebuild.
-    pub async fn prune_search_changes(&self, before: &str) -> Result<u64> {
-        let n = on_pool!(self, p => sqlx::query("DELETE FROM search_changes WHERE at < $1")
-            .bind(before).execute(p).await.map(|r| r.rows_affected()))?;
+    /// Drops feed rows written before `before`, all but the newest (which says where the
+    /// feed stands): servers further behind rebuild.
+    pub async fn prune_search_changes(&self, before: time::OffsetDateTime) -> Result<u64> {
+        let n = on_pool!(self, p => sqlx::query(
+            "DELETE FROM search_changes WHERE at < $1 AND seq < (SELECT MAX(seq) FROM search_changes)")
+            .bind(crate::accounts::stamp(before)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(n)
     }
 

@@ -220,6 +220,17 @@ pub enum SearchCommand {
     /// Rebuild the search index from the database: every running server is told to rebuild
     /// its own, and the index in `search_dir` is rebuilt here when no server holds it.
     Rebuild,
+    /// Ask every question of a judged set (bench/search/judged.tsv) and report precision at 5
+    /// and recall at 10, overall and per language.
+    Judge {
+        file: std::path::PathBuf,
+        /// Leave the Kazakh suffix rules out (to measure what they bring).
+        #[arg(long)]
+        without_kazakh_stemming: bool,
+        /// Leave the five-letter prefixes out (to measure what they bring).
+        #[arg(long)]
+        without_prefixes: bool,
+    },
     /// Ask the search a question and print the hits (as the API answers it).
     Query {
         /// The question.
@@ -367,6 +378,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             repeat,
         }) => services::nearest(&state, lon, lat, category, limit, repeat).await?,
         Command::Search(SearchCommand::Rebuild) => search::rebuild(&state).await?,
+        Command::Search(SearchCommand::Judge {
+            file,
+            without_kazakh_stemming,
+            without_prefixes,
+        }) => {
+            let rules = crate::search::Rules {
+                kazakh_stemming: !without_kazakh_stemming,
+                prefixes: !without_prefixes,
+            };
+            search::judge(&state, &file, rules).await?
+        }
         Command::Search(SearchCommand::Query {
             text,
             lang,

@@ -73,3 +73,53 @@ pub(super) async fn query(
     );
     Ok(())
 }
+
+/// Scores the search on a judged set: each question's precision at 5 and recall at 10, then
+/// the means per language and overall.
+pub(super) async fn judge(
+    state: &AppState,
+    file: &std::path::Path,
+    rules: crate::search::Rules,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let set = crate::search::judged::read(&text)?;
+    let search = Search::open_with(None, rules)?;
+    let scored = search.judge(&state.store, &set).await?;
+    println!(
+        "{:<4} {:>5} {:>5} {:>5} {:>6}  question",
+        "lang", "P@5", "R@10", "RR", "found"
+    );
+    for s in &scored {
+        println!(
+            "{:<4} {:>5.2} {:>5.2} {:>5.2} {:>6}  {}",
+            s.judged.lang.code(),
+            s.precision_at_5,
+            s.recall_at_10,
+            s.reciprocal_rank,
+            s.found,
+            s.judged.question
+        );
+    }
+    for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
+        let m = crate::search::judged::means(&scored, lang);
+        println!(
+            "{:<4} {:>3} questions: precision at 5 {:.3} (at best {:.3}), recall at 10 {:.3}, mean reciprocal rank {:.3}",
+            lang.map(|l| l.code()).unwrap_or("all"),
+            m.questions,
+            m.precision_at_5,
+            m.best_precision_at_5,
+            m.recall_at_10,
+            m.mean_reciprocal_rank
+        );
+    }
+    let empty: Vec<&str> = scored
+        .iter()
+        .filter(|s| s.found == 0)
+        .map(|s| s.judged.question.as_str())
+        .collect();
+    if !empty.is_empty() {
+        anyhow::bail!("questions that found nothing: {}", empty.join("; "));
+    }
+    Ok(())
+}

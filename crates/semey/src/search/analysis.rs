@@ -36,7 +36,15 @@ impl Analysis {
 
     /// The words of `text` as this analyser indexes and looks them up.
     pub fn words(self, text: &str) -> Vec<String> {
-        let mut t = Words(self);
+        self.words_with(text, true)
+    }
+
+    /// The words of `text`, with or without the Kazakh suffix rules (to measure them).
+    pub fn words_with(self, text: &str, kazakh_stemming: bool) -> Vec<String> {
+        let mut t = Words {
+            analysis: self,
+            kazakh_stemming,
+        };
         let mut s = t.token_stream(text);
         let mut out = Vec::new();
         while s.advance() {
@@ -66,7 +74,7 @@ fn is_latin(w: &str) -> bool {
 }
 
 impl Analysis {
-    fn word(self, lower: &str) -> String {
+    fn word(self, lower: &str, kazakh_stemming: bool) -> String {
         match self {
             Analysis::Fold => fold(lower),
             Analysis::Prefix => {
@@ -79,7 +87,9 @@ impl Analysis {
             Analysis::Language(Lang::Ru) if is_cyrillic(lower) => {
                 RUSSIAN.stem(&fold_yo(lower)).into_owned()
             }
-            Analysis::Language(Lang::Kk) if is_cyrillic(lower) => kazakh_stem(lower),
+            Analysis::Language(Lang::Kk) if kazakh_stemming && is_cyrillic(lower) => {
+                kazakh_stem(lower)
+            }
             Analysis::Language(Lang::En) if is_latin(lower) => ENGLISH.stem(lower).into_owned(),
             Analysis::Language(_) => fold_yo(lower),
         }
@@ -92,7 +102,11 @@ fn fold_yo(w: &str) -> String {
 
 /// The tokenizer behind every analyser (tantivy calls it for documents and queries alike).
 #[derive(Clone)]
-pub struct Words(pub Analysis);
+pub struct Words {
+    pub analysis: Analysis,
+    /// Kazakh endings taken off in the Kazakh fields (off only to measure what they bring).
+    pub kazakh_stemming: bool,
+}
 
 pub struct WordStream {
     tokens: Arc<Vec<Token>>,
@@ -120,7 +134,7 @@ impl Tokenizer for Words {
         let mut tokens = Vec::new();
         let push = |from: usize, to: usize, word: &str, tokens: &mut Vec<Token>| {
             let lower = word.to_lowercase();
-            let text = self.0.word(&lower);
+            let text = self.analysis.word(&lower, self.kazakh_stemming);
             if !text.is_empty() {
                 tokens.push(Token {
                     offset_from: from,

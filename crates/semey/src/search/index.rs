@@ -34,6 +34,8 @@ struct Fields {
 }
 
 pub struct TextIndex {
+    kazakh_stemming: bool,
+    prefixes: bool,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
@@ -104,7 +106,14 @@ struct Payload {
 impl TextIndex {
     /// Opens the index in `dir` (created when missing, emptied when of another schema), or in
     /// memory. Returns it and the feed position its last commit recorded.
-    pub fn open(dir: Option<&Path>) -> Result<(Self, Option<i64>), AppError> {
+    pub fn open(
+        dir: Option<&Path>,
+        rules: super::model::Rules,
+    ) -> Result<(Self, Option<i64>), AppError> {
+        let super::model::Rules {
+            kazakh_stemming,
+            prefixes,
+        } = rules;
         let (schema, f) = schema();
         let index = match dir {
             None => Index::create_in_ram(schema.clone()),
@@ -130,7 +139,13 @@ impl TextIndex {
             .into_iter()
             .chain([Analysis::Fold, Analysis::Prefix])
         {
-            index.tokenizers().register(a.name(), Words(a));
+            index.tokenizers().register(
+                a.name(),
+                Words {
+                    analysis: a,
+                    kazakh_stemming,
+                },
+            );
         }
         let position = index
             .load_metas()
@@ -151,6 +166,8 @@ impl TextIndex {
             .map_err(io)?;
         Ok((
             Self {
+                kazakh_stemming,
+                prefixes,
                 reader,
                 writer: Mutex::new(writer),
                 f,
@@ -261,7 +278,7 @@ impl TextIndex {
         let f = &self.f;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, a: Analysis, boost: f32| {
-            let mut words = a.words(&q.text);
+            let mut words = a.words_with(&q.text, self.kazakh_stemming);
             words.sort();
             words.dedup();
             for w in words {
@@ -278,7 +295,9 @@ impl TextIndex {
             add(f.body[lang_index(l)], Analysis::Language(l), 1.0 * own);
         }
         add(f.fold, Analysis::Fold, 0.5);
-        add(f.prefix, Analysis::Prefix, 0.3);
+        if self.prefixes {
+            add(f.prefix, Analysis::Prefix, 0.3);
+        }
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
@@ -340,7 +359,12 @@ impl TextIndex {
                     text: s.fragment().to_owned(),
                     highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
                 });
+            let mut titles = semey_domain::lang::LocalText::new();
+            for l in Lang::ALL {
+                titles.set(l, text_of(f.title[lang_index(l)]));
+            }
             hits.push(Hit {
+                titles,
                 kind: kind.parse().map_err(|_| io(format!("bad key {key}")))?,
                 id: id.to_owned(),
                 href: text_of(f.href),

@@ -10,12 +10,13 @@
 mod analysis;
 mod feed;
 mod index;
+pub mod judged;
 mod model;
 mod sources;
 
 pub use analysis::Analysis;
 pub use model::{
-    Facet, Hit, SearchAnswer, SearchDoc, SearchQuery, Snippet, MAX_LIMIT, MAX_QUERY_CHARS,
+    Facet, Hit, Rules, SearchAnswer, SearchDoc, SearchQuery, Snippet, MAX_LIMIT, MAX_QUERY_CHARS,
 };
 
 use crate::import::Progress;
@@ -27,6 +28,10 @@ use std::sync::Arc;
 
 /// How often a server looks at the feed when nobody searches.
 pub const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long the feed keeps its rows (a server away longer rebuilds its index).
+pub const FEED_KEEP: time::Duration = time::Duration::days(7);
+/// How often a server prunes the feed.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 struct Inner {
     index: index::TextIndex,
@@ -41,7 +46,13 @@ impl Search {
     /// Opens the index (in `dir`, or in memory); it catches up with the database before the
     /// first answer.
     pub fn open(dir: Option<&Path>) -> Result<Self, AppError> {
-        let (index, position) = index::TextIndex::open(dir)?;
+        Self::open_with(dir, Rules::default())
+    }
+
+    /// Opens an index with some of our word rules left out (`semey search judge` measures
+    /// what each brings on the judged set).
+    pub fn open_with(dir: Option<&Path>, rules: Rules) -> Result<Self, AppError> {
+        let (index, position) = index::TextIndex::open(dir, rules)?;
         Ok(Search(Arc::new(Inner {
             index,
             follower: tokio::sync::Mutex::new(Follower::new(position)),
@@ -92,9 +103,17 @@ impl Search {
     pub fn follow(&self, store: Store) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
         tokio::spawn(async move {
+            let mut pruned = std::time::Instant::now() - PRUNE_EVERY;
             loop {
                 if let Err(e) = me.catch_up(&store).await {
                     tracing::warn!(error = %e, "the search index could not follow the database");
+                }
+                if pruned.elapsed() >= PRUNE_EVERY {
+                    pruned = std::time::Instant::now();
+                    let before = time::OffsetDateTime::now_utc() - FEED_KEEP;
+                    if let Err(e) = store.prune_search_changes(before).await {
+                        tracing::warn!(error = %e, "the search feed could not be pruned");
+                    }
                 }
                 tokio::time::sleep(FOLLOW_EVERY).await;
             }
@@ -109,5 +128,19 @@ impl Search {
         tokio::task::spawn_blocking(move || me.0.index.search(&q))
             .await
             .map_err(|e| AppError::Io(std::io::Error::other(e)))?
+    }
+
+    /// Asks every judged question and scores the answers.
+    pub async fn judge(
+        &self,
+        store: &Store,
+        set: &[judged::Judged],
+    ) -> Result<Vec<judged::Scored>, AppError> {
+        let mut out = Vec::with_capacity(set.len());
+        for j in set {
+            let answer = self.search(store, judged::question(j)).await?;
+            out.push(judged::score(j, answer.total, &answer.hits));
+        }
+        Ok(out)
     }
 }

@@ -149,6 +149,10 @@ pub struct Hit {
     pub title_lang: Option<Lang>,
     pub snippet: Option<Snippet>,
     pub score: f32,
+    /// Its title in every language it has (for judging answers whatever the reader's
+    /// language).
+    #[serde(skip)]
+    pub titles: LocalText,
 }
 
 /// One page of answers, with the facets of all of them.
@@ -159,4 +163,23 @@ pub struct SearchAnswer {
     /// Each facet's values with their counts, most first (at most 20).
     pub facets: Vec<(Facet, Vec<(String, u64)>)>,
     pub next_offset: Option<usize>,
+}
+
+/// Which of our word rules a search applies (both, except to measure what each brings on the
+/// judged set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Kazakh endings taken off in the Kazakh fields.
+    pub kazakh_stemming: bool,
+    /// Five-letter prefixes looked up as a last resort.
+    pub prefixes: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            kazakh_stemming: true,
+            prefixes: true,
+        }
+    }
 }

@@ -621,3 +621,120 @@ fn upgrade_from_the_previous_release_on_sqlite() {
 fn upgrade_from_the_previous_release_on_postgres() {
     upgrade_from_the_previous_release(&new_postgres_database());
 }
+
+/// A `semey serve` with its own search index in `search_dir`; its address.
+fn serve_with_index(database: &str, search_dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", database])
+        .env("SEMEY_SEARCH_DIR", search_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start semey");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("semey printed its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Whatever else it prints is read, so that it never writes to a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
+
+/// Asks a server's search until it finds `name` (or gives up after 20 s).
+fn found_on(addr: &str, q: &str, name: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        let (status, body) = http_get(addr, &format!("/api/v1/search?q={q}"));
+        if status == 200 && body.contains(name) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+/// Two servers on one database, each with its own search index: a record another process
+/// imports is found on both; `semey search rebuild` reaches them while they run; a server
+/// restarted on its index directory catches up from where it stood.
+fn two_servers_follow_one_database(database: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(database, &["demo"], "");
+    assert!(ok, "{err}");
+    let (mut a, addr_a) = serve_with_index(database, &dir.path().join("index-a"));
+    let (mut b, addr_b) = serve_with_index(database, &dir.path().join("index-b"));
+    assert!(found_on(&addr_a, "radiation", "Radiation monitoring"));
+    assert!(found_on(&addr_b, "radiation", "Radiation monitoring"));
+    let csv = dir.path().join("orgs.csv");
+    std::fs::write(
+        &csv,
+        "name_en,name_ru,name_kk,name_zh,org_type,country\nTamarisk Seed Bank,Банк семян тамариска,,,22,KZ\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(
+        database,
+        &["import", "organisations", csv.to_str().unwrap()],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        found_on(&addr_a, "tamarisk", "Tamarisk Seed Bank"),
+        "server A"
+    );
+    assert!(
+        found_on(
+            &addr_b,
+            "%D1%82%D0%B0%D0%BC%D0%B0%D1%80%D0%B8%D1%81%D0%BA",
+            "Tamarisk Seed Bank"
+        ),
+        "server B, in Russian"
+    );
+    let (ok, out, err) = run(database, &["search", "rebuild"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("documents"), "{out}");
+    assert!(
+        found_on(&addr_b, "tamarisk", "Tamarisk Seed Bank"),
+        "after the rebuild"
+    );
+    // Restarted on its directory, server A catches up with what was written while it was down.
+    a.kill().unwrap();
+    a.wait().unwrap();
+    std::fs::write(
+        &csv,
+        "name_en,name_ru,name_kk,name_zh,org_type,country\nSaxaul Charcoal Cooperative,,,,22,KZ\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(
+        database,
+        &["import", "organisations", csv.to_str().unwrap()],
+        "",
+    );
+    assert!(ok, "{err}");
+    let (mut a, addr_a) = serve_with_index(database, &dir.path().join("index-a"));
+    assert!(found_on(&addr_a, "saxaul", "Saxaul Charcoal Cooperative"));
+    assert!(found_on(&addr_a, "tamarisk", "Tamarisk Seed Bank"));
+    // The command line answers too.
+    let (ok, out, err) = run(database, &["search", "query", "saxaul charcoal"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("Saxaul Charcoal Cooperative"), "{out}");
+    for child in [&mut a, &mut b] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+#[test]
+fn two_servers_follow_one_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    two_servers_follow_one_database(&format!(
+        "sqlite://{}",
+        dir.path().join("semey.db").display()
+    ));
+}
+
+#[test]
+fn two_servers_follow_one_postgres_database() {
+    two_servers_follow_one_database(&new_postgres_database());
+}

@@ -202,3 +202,63 @@ on_both_backends! {
         assert!(home.text().contains(r#"action="/search""#), "{}", home.text());
     }
 }
+
+on_both_backends! {
+    /// The judged set (bench/search/judged.tsv, 50 questions in four languages over the
+    /// demo): no question finds nothing, and the answers it names come back among the first
+    /// ten; the figures themselves are reported in bench/RESULTS.md.
+    async fn the_judged_questions_find_their_answers(app: TestApp) {
+        let app = app.with_demo().await;
+        let seeds = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+        semey::demo::load_resolutions(app.store(), &seeds).await.unwrap();
+        semey::demo::load_coordination(app.store()).await.unwrap();
+        let text = std::fs::read_to_string(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/search/judged.tsv"),
+        ).unwrap();
+        let set = semey::search::judged::read(&text).unwrap();
+        assert!(set.len() >= 40, "{} questions", set.len());
+        for lang in semey_domain::lang::Lang::ALL {
+            assert!(set.iter().filter(|j| j.lang == lang).count() >= 10, "{lang}");
+        }
+        let scored = app.state.search.judge(app.store(), &set).await.unwrap();
+        let empty: Vec<&str> = scored.iter().filter(|s| s.found == 0).map(|s| s.judged.question.as_str()).collect();
+        assert!(empty.is_empty(), "found nothing: {empty:?}");
+        let all = semey::search::judged::means(&scored, None);
+        assert!(all.recall_at_10 >= 0.95, "{all:?}");
+        assert!(all.mean_reciprocal_rank >= 0.9, "{all:?}");
+        // A bad line of a judged set is named.
+        match semey::search::judged::read("en\tradiation\tprogramme:Radiation\nxx\tq\tplace:Semey\n") {
+            Err(semey::AppError::Import(errors)) => assert_eq!(errors[0].field, "line 2"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+on_both_backends! {
+    /// The feed is pruned of old rows but keeps its newest; a server whose position the
+    /// pruning passed rebuilds instead of missing what it cannot read any more.
+    async fn a_server_behind_the_pruned_feed_rebuilds(app: TestApp) {
+        let app = app.with_demo().await;
+        let behind = semey::AppState { search: semey::search::Search::open(None).unwrap(), ..app.state.clone() };
+        // Built now, then away while a record is written and the feed pruned.
+        let asked = app.call(Method::GET, "/api/v1/search?q=radiation").on(behind.clone()).send().await;
+        assert_eq!(asked.status, StatusCode::OK);
+        for name in ["Tamarisk Growers", "Saxaul Carvers"] {
+            let (s, _) = app.post("/api/v1/organisations", json!({
+                "name": {"en": name}, "org_type": 22, "country": "KZ"})).await;
+            assert_eq!(s, StatusCode::CREATED);
+        }
+        let (_, last) = app.store().search_feed_bounds().await.unwrap().unwrap();
+        let future = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+        assert!(app.store().prune_search_changes(future).await.unwrap() > 0);
+        // The newest row stays: it says where the feed stands.
+        assert_eq!(app.store().search_feed_bounds().await.unwrap(), Some((last, last)));
+        let (s, _) = app.post("/api/v1/organisations", json!({
+            "name": {"en": "Oleaster Dyers"}, "org_type": 22, "country": "KZ"})).await;
+        assert_eq!(s, StatusCode::CREATED);
+        for (q, name) in [("tamarisk", "Tamarisk Growers"), ("saxaul", "Saxaul Carvers"), ("oleaster", "Oleaster Dyers")] {
+            let found = app.call(Method::GET, &format!("/api/v1/search?q={q}")).on(behind.clone()).send().await;
+            assert_eq!(titles(&found.json()), [name], "{}", found.text());
+        }
+    }
+}
