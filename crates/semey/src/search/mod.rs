@@ -36,6 +36,9 @@ const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 struct Inner {
     index: index::TextIndex,
     follower: tokio::sync::Mutex<Follower>,
+    /// Whether the index has been built (or opened from its directory) and caught up once:
+    /// until then a search waits for it rather than answering from an empty index.
+    ready: std::sync::atomic::AtomicBool,
 }
 
 /// This server's search: its index and its place in the change feed.
@@ -56,6 +59,7 @@ impl Search {
         Ok(Search(Arc::new(Inner {
             index,
             follower: tokio::sync::Mutex::new(Follower::new(position)),
+            ready: std::sync::atomic::AtomicBool::new(false),
         })))
     }
 
@@ -72,12 +76,20 @@ impl Search {
     /// never been built, fell behind the feed's pruning, or was asked to). Returns at once when
     /// another task is already doing it.
     pub async fn catch_up(&self, store: &Store) -> Result<(), AppError> {
-        let Ok(mut follower) = self.0.follower.try_lock() else {
-            return Ok(());
+        use std::sync::atomic::Ordering;
+        let mut follower = if self.0.ready.load(Ordering::Acquire) {
+            match self.0.follower.try_lock() {
+                Ok(f) => f,
+                Err(_) => return Ok(()),
+            }
+        } else {
+            self.0.follower.lock().await
         };
         follower
             .catch_up(store, &self.0.index, &mut crate::import::Quiet)
-            .await
+            .await?;
+        self.0.ready.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Like [`Search::catch_up`], but waits for a catch-up already under way.
@@ -85,7 +97,11 @@ impl Search {
         let mut follower = self.0.follower.lock().await;
         follower
             .catch_up(store, &self.0.index, &mut crate::import::Quiet)
-            .await
+            .await?;
+        self.0
+            .ready
+            .store(true, std::sync::atomic::Ordering::Release);
+        Ok(())
     }
 
     /// Rebuilds the whole index from the database, reporting progress.

@@ -22,26 +22,7 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
 }
 
 fn serve_and_probe(database: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
-        .args([
-            "serve",
-            "--demo",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            database,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start semey");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("semey printed its address").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let (mut child, addr) = serve(database, &["--demo"], None);
     let (status, body) = http_get(&addr, "/healthz");
     assert_eq!(status, 200, "{body}");
     let (status, body) = http_get(&addr, "/api/v1/programmes?area=radiation_safety");
@@ -622,11 +603,21 @@ fn upgrade_from_the_previous_release_on_postgres() {
     upgrade_from_the_previous_release(&new_postgres_database());
 }
 
-/// A `semey serve` with its own search index in `search_dir`; its address.
-fn serve_with_index(database: &str, search_dir: &std::path::Path) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
+/// A running `semey serve` (with its own search index in `search_dir` when given); its
+/// address.
+fn serve(
+    database: &str,
+    args: &[&str],
+    search_dir: Option<&std::path::Path>,
+) -> (std::process::Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_semey"));
+    command
         .args(["serve", "--addr", "127.0.0.1:0", "--database", database])
-        .env("SEMEY_SEARCH_DIR", search_dir)
+        .args(args);
+    if let Some(dir) = search_dir {
+        command.env("SEMEY_SEARCH_DIR", dir);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -663,22 +654,22 @@ fn two_servers_follow_one_database(database: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (ok, _, err) = run(database, &["demo"], "");
     assert!(ok, "{err}");
-    let (mut a, addr_a) = serve_with_index(database, &dir.path().join("index-a"));
-    let (mut b, addr_b) = serve_with_index(database, &dir.path().join("index-b"));
+    let (mut a, addr_a) = serve(database, &[], Some(&dir.path().join("index-a")));
+    let (mut b, addr_b) = serve(database, &[], Some(&dir.path().join("index-b")));
     assert!(found_on(&addr_a, "radiation", "Radiation monitoring"));
     assert!(found_on(&addr_b, "radiation", "Radiation monitoring"));
-    let csv = dir.path().join("orgs.csv");
-    std::fs::write(
-        &csv,
-        "name_en,name_ru,name_kk,name_zh,org_type,country\nTamarisk Seed Bank,Банк семян тамариска,,,22,KZ\n",
-    )
-    .unwrap();
-    let (ok, _, err) = run(
-        database,
-        &["import", "organisations", csv.to_str().unwrap()],
-        "",
-    );
-    assert!(ok, "{err}");
+    let import = |row: &str| {
+        let csv = dir.path().join("orgs.csv");
+        let header = "name_en,name_ru,name_kk,name_zh,org_type,country";
+        std::fs::write(&csv, format!("{header}\n{row}\n")).unwrap();
+        let (ok, _, err) = run(
+            database,
+            &["import", "organisations", csv.to_str().unwrap()],
+            "",
+        );
+        assert!(ok, "{err}");
+    };
+    import("Tamarisk Seed Bank,Банк семян тамариска,,,22,KZ");
     assert!(
         found_on(&addr_a, "tamarisk", "Tamarisk Seed Bank"),
         "server A"
@@ -701,18 +692,8 @@ fn two_servers_follow_one_database(database: &str) {
     // Restarted on its directory, server A catches up with what was written while it was down.
     a.kill().unwrap();
     a.wait().unwrap();
-    std::fs::write(
-        &csv,
-        "name_en,name_ru,name_kk,name_zh,org_type,country\nSaxaul Charcoal Cooperative,,,,22,KZ\n",
-    )
-    .unwrap();
-    let (ok, _, err) = run(
-        database,
-        &["import", "organisations", csv.to_str().unwrap()],
-        "",
-    );
-    assert!(ok, "{err}");
-    let (mut a, addr_a) = serve_with_index(database, &dir.path().join("index-a"));
+    import("Saxaul Charcoal Cooperative,,,,22,KZ");
+    let (mut a, addr_a) = serve(database, &[], Some(&dir.path().join("index-a")));
     assert!(found_on(&addr_a, "saxaul", "Saxaul Charcoal Cooperative"));
     assert!(found_on(&addr_a, "tamarisk", "Tamarisk Seed Bank"));
     // The command line answers too.
