@@ -48,8 +48,14 @@ impl SearchKind {
     /// The name the change feed's triggers write for this kind's table.
     pub fn feed_name(self) -> &'static str {
         match self {
+            SearchKind::Programme => "programme",
+            SearchKind::Organisation => "organisation",
+            SearchKind::Place => "place",
+            SearchKind::Service => "service",
+            SearchKind::Mandate => "mandate",
+            SearchKind::Meeting => "meeting",
+            SearchKind::Decision => "decision",
             SearchKind::Result => "result",
-            other => other.as_str(),
         }
     }
 
