@@ -60,8 +60,11 @@ impl Follower {
         let Some(mut position) = position else {
             return self.rebuild(store, index, progress).await;
         };
+        // Each catch-up reads again from the position (a gap below may have filled), a page
+        // at a time to the end of the feed.
+        let mut cursor = position;
         loop {
-            let read = store.search_changes_after(position, BATCH).await?;
+            let read = store.search_changes_after(cursor, BATCH).await?;
             let fresh: Vec<&SearchChange> = read
                 .changes
                 .iter()
@@ -83,6 +86,7 @@ impl Follower {
             }
             self.applied.extend(fresh.iter().map(|c| c.seq));
             let highest = read.changes.last().map(|c| c.seq);
+            cursor = highest.unwrap_or(cursor);
             // Gaps: numbers missing below the highest row read.
             if let Some(highest) = highest {
                 let noticed = read.horizon.map_or(i64::MIN, |(_, next)| next);

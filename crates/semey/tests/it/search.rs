@@ -262,3 +262,46 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    /// More rows than one read of the feed holds arrive behind a transaction that stays open
+    /// (PostgreSQL: a gap below them): every one is applied, and the open one when it commits.
+    async fn many_changes_behind_an_open_transaction_are_all_applied(app: TestApp) {
+        let app = app.with_demo().await;
+        let store = app.store().clone();
+        assert!(ask(&app, "q=radiation").await["total"].as_u64().unwrap() > 0);
+        let (_, template) = app.post("/api/v1/organisations", json!({
+            "name": {"en": "Template Org"}, "org_type": 22, "country": "KZ"})).await;
+        let template: semey_domain::organisation::Organisation = serde_json::from_value(template).unwrap();
+        let named = |name: String| {
+            let mut o = template.clone();
+            o.id = semey_domain::ids::OrganisationId::new();
+            o.name = semey_domain::lang::LocalText::new().with(semey_domain::lang::Lang::En, name);
+            o
+        };
+        let postgres = store.backend() == semey_store::Backend::Postgres;
+        let mut open = None;
+        if postgres {
+            let mut tx = store.begin().await.unwrap();
+            store.save_organisation(&mut tx, &named("Pistachio Growers".into())).await.unwrap();
+            open = Some(tx);
+        }
+        let mut tx = store.begin().await.unwrap();
+        for i in 0..2_100 {
+            store.save_organisation(&mut tx, &named(format!("Quarry{i} Cooperative"))).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        assert_eq!(titles(&ask(&app, "q=quarry2099").await)[0], "Quarry2099 Cooperative");
+        // Every one of them, not only the first read's.
+        let all = ask(&app, "q=cooperative&kind=organisation").await;
+        assert!(all["total"].as_u64().unwrap() >= 2_100, "{}", all["total"]);
+        if let Some(tx) = open {
+            tx.commit().await.unwrap();
+        } else {
+            let mut tx = store.begin().await.unwrap();
+            store.save_organisation(&mut tx, &named("Pistachio Growers".into())).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        assert_eq!(titles(&ask(&app, "q=pistachio").await), ["Pistachio Growers"]);
+    }
+}
