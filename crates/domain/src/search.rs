@@ -48,14 +48,14 @@ impl SearchKind {
     /// The name the change feed's triggers write for this kind's table.
     pub fn feed_name(self) -> &'static str {
         match self {
-            SearchKind::Programme => "programme",
-            SearchKind::Organisation => "organisation",
-            SearchKind::Place => "place",
-            SearchKind::Service => "service",
-            SearchKind::Mandate => "mandate",
-            SearchKind::Meeting => "meeting",
-            SearchKind::Decision => "decision",
             SearchKind::Result => "result",
+            SearchKind::Programme
+            | SearchKind::Organisation
+            | SearchKind::Place
+            | SearchKind::Service
+            | SearchKind::Mandate
+            | SearchKind::Meeting
+            | SearchKind::Decision => self.as_str(),
         }
     }
 

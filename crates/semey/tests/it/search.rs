@@ -32,6 +32,27 @@ async fn ask(app: &TestApp, query: &str) -> Value {
     answer.1
 }
 
+/// An organisation written straight to the store (as a second writer would), named `name`:
+/// a copy of one the API created, with a new id.
+async fn organisation_like(
+    app: &TestApp,
+) -> impl Fn(&str) -> semey_domain::organisation::Organisation {
+    let (_, template) = app
+        .post(
+            "/api/v1/organisations",
+            json!({"name": {"en": "Template Org"}, "org_type": 22, "country": "KZ"}),
+        )
+        .await;
+    let template: semey_domain::organisation::Organisation =
+        serde_json::from_value(template).unwrap();
+    move |name: &str| {
+        let mut o = template.clone();
+        o.id = semey_domain::ids::OrganisationId::new();
+        o.name = semey_domain::lang::LocalText::new().with(semey_domain::lang::Lang::En, name);
+        o
+    }
+}
+
 on_both_backends! {
     /// The demo's records are found in every language by the words people type, ranked with
     /// titles first, with facets that count all hits and snippets that mark the found words.
@@ -137,15 +158,7 @@ on_both_backends! {
         let app = app.with_demo().await;
         let store = app.store().clone();
         assert!(ask(&app, "q=radiation").await["total"].as_u64().unwrap() > 0);
-        let (_, template) = app.post("/api/v1/organisations", json!({
-            "name": {"en": "Template Org"}, "org_type": 22, "country": "KZ"})).await;
-        let template: semey_domain::organisation::Organisation = serde_json::from_value(template).unwrap();
-        let named = |name: &str| {
-            let mut o = template.clone();
-            o.id = semey_domain::ids::OrganisationId::new();
-            o.name = semey_domain::lang::LocalText::new().with(semey_domain::lang::Lang::En, name);
-            o
-        };
+        let named = organisation_like(&app).await;
         let (first, second) = (named("Wexford Beekeepers"), named("Yarrow Weavers"));
         if store.backend() == semey_store::Backend::Postgres {
             let mut early = store.begin().await.unwrap();
@@ -270,25 +283,17 @@ on_both_backends! {
         let app = app.with_demo().await;
         let store = app.store().clone();
         assert!(ask(&app, "q=radiation").await["total"].as_u64().unwrap() > 0);
-        let (_, template) = app.post("/api/v1/organisations", json!({
-            "name": {"en": "Template Org"}, "org_type": 22, "country": "KZ"})).await;
-        let template: semey_domain::organisation::Organisation = serde_json::from_value(template).unwrap();
-        let named = |name: String| {
-            let mut o = template.clone();
-            o.id = semey_domain::ids::OrganisationId::new();
-            o.name = semey_domain::lang::LocalText::new().with(semey_domain::lang::Lang::En, name);
-            o
-        };
+        let named = organisation_like(&app).await;
         let postgres = store.backend() == semey_store::Backend::Postgres;
         let mut open = None;
         if postgres {
             let mut tx = store.begin().await.unwrap();
-            store.save_organisation(&mut tx, &named("Pistachio Growers".into())).await.unwrap();
+            store.save_organisation(&mut tx, &named("Pistachio Growers")).await.unwrap();
             open = Some(tx);
         }
         let mut tx = store.begin().await.unwrap();
         for i in 0..2_100 {
-            store.save_organisation(&mut tx, &named(format!("Quarry{i} Cooperative"))).await.unwrap();
+            store.save_organisation(&mut tx, &named(&format!("Quarry{i} Cooperative"))).await.unwrap();
         }
         tx.commit().await.unwrap();
         assert_eq!(titles(&ask(&app, "q=quarry2099").await)[0], "Quarry2099 Cooperative");
@@ -299,7 +304,7 @@ on_both_backends! {
             tx.commit().await.unwrap();
         } else {
             let mut tx = store.begin().await.unwrap();
-            store.save_organisation(&mut tx, &named("Pistachio Growers".into())).await.unwrap();
+            store.save_organisation(&mut tx, &named("Pistachio Growers")).await.unwrap();
             tx.commit().await.unwrap();
         }
         assert_eq!(titles(&ask(&app, "q=pistachio").await), ["Pistachio Growers"]);
