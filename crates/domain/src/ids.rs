@@ -114,3 +114,8 @@ entity_id!(
     /// Identifies a progress report on the resolution's implementation.
     ReportId
 );
+entity_id!(
+    /// Identifies a document of the library (derived from its file's digest: the same file is
+    /// one document).
+    DocumentId
+);

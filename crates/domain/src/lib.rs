@@ -56,6 +56,7 @@ pub mod account;
 pub mod contribution;
 pub mod coordination;
 pub mod currency;
+pub mod document;
 pub mod error;
 pub mod funding;
 pub mod fx;

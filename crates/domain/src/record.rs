@@ -15,6 +15,7 @@ pub enum RecordKind {
     Requirement,
     Contribution,
     Service,
+    Document,
     Result,
     IndicatorPeriod,
     ExchangeRate,
@@ -40,7 +41,7 @@ pub enum Stewards {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 18] = [
+    pub const ALL: [RecordKind; 19] = [
         RecordKind::Organisation,
         RecordKind::Place,
         RecordKind::Programme,
@@ -48,6 +49,7 @@ impl RecordKind {
         RecordKind::Requirement,
         RecordKind::Contribution,
         RecordKind::Service,
+        RecordKind::Document,
         RecordKind::Result,
         RecordKind::IndicatorPeriod,
         RecordKind::ExchangeRate,
@@ -71,6 +73,7 @@ impl RecordKind {
             RecordKind::Requirement => "requirement",
             RecordKind::Contribution => "contribution",
             RecordKind::Service => "service",
+            RecordKind::Document => "document",
             RecordKind::Result => "result",
             RecordKind::IndicatorPeriod => "indicator_period",
             RecordKind::ExchangeRate => "exchange_rate",
@@ -98,6 +101,7 @@ impl RecordKind {
             | RecordKind::Requirement
             | RecordKind::Contribution
             | RecordKind::Service
+            | RecordKind::Document
             | RecordKind::Result
             | RecordKind::IndicatorPeriod
             | RecordKind::ActionItem => Stewards::Organisations,
@@ -147,6 +151,7 @@ mod tests {
                 RecordKind::Requirement,
                 RecordKind::Contribution,
                 RecordKind::Service,
+                RecordKind::Document,
                 RecordKind::Result,
                 RecordKind::IndicatorPeriod,
                 RecordKind::ActionItem

@@ -16,12 +16,14 @@ pub enum SearchKind {
     Mandate,
     Meeting,
     Decision,
+    /// A document of the library (its metadata and the text read from its file).
+    Document,
     /// A result's indicators (the feed names the result; each indicator is one hit).
     Result,
 }
 
 impl SearchKind {
-    pub const ALL: [SearchKind; 8] = [
+    pub const ALL: [SearchKind; 9] = [
         SearchKind::Programme,
         SearchKind::Organisation,
         SearchKind::Place,
@@ -29,6 +31,7 @@ impl SearchKind {
         SearchKind::Mandate,
         SearchKind::Meeting,
         SearchKind::Decision,
+        SearchKind::Document,
         SearchKind::Result,
     ];
 
@@ -41,6 +44,7 @@ impl SearchKind {
             SearchKind::Mandate => "mandate",
             SearchKind::Meeting => "meeting",
             SearchKind::Decision => "decision",
+            SearchKind::Document => "document",
             SearchKind::Result => "indicator",
         }
     }
@@ -55,7 +59,8 @@ impl SearchKind {
             | SearchKind::Service
             | SearchKind::Mandate
             | SearchKind::Meeting
-            | SearchKind::Decision => self.as_str(),
+            | SearchKind::Decision
+            | SearchKind::Document => self.as_str(),
         }
     }
 

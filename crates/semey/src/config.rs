@@ -66,6 +66,25 @@ pub struct Config {
     /// its own index and follows the database's change feed). Empty: in memory, built from the
     /// database when the server starts.
     pub search_dir: String,
+    /// The largest document a library upload accepts, in bytes (default 50 MB).
+    pub max_document_bytes: usize,
+    /// The program that reads uploaded files' text in a process apart (`semey documents read`,
+    /// see `documents/read.rs`). Empty: this program itself.
+    pub document_reader: String,
+    /// The longest reading one file may take, in seconds; a reader still busy is stopped and
+    /// the document is kept, marked "text not extracted".
+    pub document_read_seconds: u64,
+}
+
+impl Config {
+    /// The program that reads files apart (see `document_reader`).
+    pub fn document_reader(&self) -> std::path::PathBuf {
+        if self.document_reader.is_empty() {
+            std::env::current_exe().unwrap_or_else(|_| "semey".into())
+        } else {
+            self.document_reader.clone().into()
+        }
+    }
 }
 
 fn default_font_dir() -> String {
@@ -152,6 +171,9 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             request_timeout_ms: 120_000,
             search_dir: String::new(),
+            max_document_bytes: 50 * 1024 * 1024,
+            document_reader: String::new(),
+            document_read_seconds: 60,
         }
     }
 }

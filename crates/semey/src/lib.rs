@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod coordination;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod funding;
 pub mod generate;

@@ -13,6 +13,7 @@ mod contributions;
 mod coordination;
 mod db;
 mod dialect;
+mod documents;
 mod error;
 mod funding;
 mod fx;
@@ -37,6 +38,7 @@ pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, 
 pub use contributions::{ContributionFilter, InKindSums};
 pub use coordination::{local as local_time, ActionFilter, Audience, Followups, MeetingFilter};
 pub use db::{Backend, Page, Store, Tx};
+pub use documents::{DocumentFile, DocumentFilter};
 pub use error::StoreError;
 pub use funding::{
     Dimension, FundingFilter, Named, RollupKey, SummaryRow, TextChunk, TransactionFilter,

@@ -41,6 +41,7 @@ fn table(kind: SearchKind) -> &'static str {
         SearchKind::Mandate => "mandates",
         SearchKind::Meeting => "meetings",
         SearchKind::Decision => "decisions",
+        SearchKind::Document => "documents",
         SearchKind::Result => "results",
     }
 }

@@ -5,6 +5,7 @@
 mod common;
 mod coordination;
 pub mod data;
+mod documents;
 mod extract;
 mod funding;
 pub mod iati;
@@ -53,6 +54,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "services", description = "The services directory for the affected population, its finder, and HSDS 3.0 exchange"),
         (name = "data", description = "Open data: the catalogue (DCAT-AP) and every public list as CSV, XLSX, JSON and GeoJSON, with the list's filters"),
         (name = "iati", description = "IATI 2.03 exchange: activity files imported from other publishers"),
+        (name = "documents", description = "The document library: studies, laws, programme documents, minutes, reports, leaflets, maps and dataset descriptions, with their files"),
         (name = "search", description = "One search over programmes, organisations, places, services, mandates, meetings, decisions and indicators in four languages"),
         (name = "radiation", description = "Radiation measurements, hexagon statistics, exports and the risk for a place or a point")
     )
@@ -75,6 +77,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(results::routes())
         .merge(iati::routes())
         .merge(data::routes())
+        .merge(documents::routes())
         .merge(search::routes())
 }
 

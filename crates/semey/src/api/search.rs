@@ -62,7 +62,11 @@ pub struct FacetValue {
 }
 
 impl SearchParams {
-    pub(crate) fn query(&self, default_lang: Lang) -> Result<SearchQuery, AppError> {
+    pub(crate) fn query(
+        &self,
+        default_lang: Lang,
+        audience: semey_store::Audience,
+    ) -> Result<SearchQuery, AppError> {
         let number = |name: &str, v: &Option<String>, default: usize| {
             Ok::<_, AppError>(
                 param(name, v, from_str::<usize>("a whole number"))?.unwrap_or(default),
@@ -88,21 +92,28 @@ impl SearchParams {
             filters,
             offset: number("offset", &self.offset, 0)?,
             limit: number("limit", &self.limit, 20)?,
+            audience,
         })
     }
 }
 
-/// Searches programmes, organisations, places, services, mandates, meetings, decisions and
-/// indicators at once. Russian and English words are matched by their stems, Chinese is cut
+/// Searches documents (their full text), programmes, organisations, places, services,
+/// mandates, meetings, decisions and indicators at once. Russian and English words are matched by their stems, Chinese is cut
 /// into words, Kazakh endings are taken off, and Kazakh letters typed as Russian ones still
-/// match. Only what the public may see is found.
+/// match. Only what the reader may see is found (private documents: their organisation's
+/// people and the coordinators).
 #[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 400, body = crate::error::ErrorBody)))]
 async fn search(
     State(s): State<AppState>,
+    actor: crate::accounts::Actor,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResults>, AppError> {
-    let answer = s.search.search(&s.store, p.query(Lang::En)?).await?;
+    let audience = crate::coordination::audience(&actor);
+    let answer = s
+        .search
+        .search(&s.store, p.query(Lang::En, audience)?)
+        .await?;
     Ok(Json(SearchResults {
         total: answer.total,
         hits: answer.hits,

@@ -60,6 +60,9 @@ pub enum ImportCommand {
     /// Services of the directory from a JSON array (organisations, places and programmes by
     /// name; see docs/import-formats.md).
     Services { file: PathBuf },
+    /// The files of a folder into the document library, with their metadata in
+    /// `DIR/documents.csv` (see docs/import-formats.md).
+    Documents { dir: PathBuf },
     /// The coordination mechanism from JSON: bodies, their meetings with decisions and action
     /// items (organisations, places, programmes and mandates by name; see
     /// docs/import-formats.md).
@@ -288,6 +291,19 @@ pub(super) async fn import(state: &AppState, cmd: ImportCommand) -> anyhow::Resu
                     crate::services::import::import_services(
                         &state.store,
                         &import_source(&file, &bytes),
+                        &mut bar,
+                    )
+                    .await
+                }
+                ImportCommand::Documents { dir } => {
+                    let csv = dir.join(crate::documents::import::METADATA);
+                    let bytes = read(&csv)?;
+                    let reader = state.config.document_reader();
+                    crate::documents::import::import_documents(
+                        &state.store,
+                        &crate::documents::library::Reading::of(&state.config, &reader),
+                        &import_source(&csv, &bytes),
+                        &dir,
                         &mut bar,
                     )
                     .await

@@ -170,6 +170,9 @@ pub enum Command {
     Export(ExportCommand),
     /// List the address of every page (public and workspace; `{id}` where a record's id goes).
     Pages,
+    /// The document library's helpers.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
     /// Radiation: risk for a place or a point, conversion factors, statistics.
     #[command(subcommand)]
     Radiation(RadiationCommand),
@@ -212,6 +215,18 @@ pub enum ExportCommand {
         /// The file to write.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Read the text of one file (its bytes on standard input) and print what was found as
+    /// one JSON line. The server runs this in a process apart for every upload, so that a
+    /// hostile file cannot take the server down.
+    Read {
+        /// The file's format as recognised from its content: pdf, docx, odt, text, html,
+        /// png, jpeg, gif or webp.
+        format: String,
     },
 }
 
@@ -320,6 +335,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("wrote {n} services to {}", out.display());
             return Ok(());
         }
+        Command::Documents(DocumentsCommand::Read { format }) => {
+            use std::io::{Read, Write};
+            let format = semey_domain::document::FileFormat::parse(&format)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes)?;
+            let outcome = crate::documents::read::read(format, &bytes);
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer(&mut out, &outcome)?;
+            out.write_all(b"\n")?;
+            return Ok(());
+        }
         Command::Pages => {
             for path in crate::page_paths() {
                 println!("{path}");
@@ -425,6 +452,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::GenerateResults { .. }
         | Command::Backup { .. }
         | Command::Restore { .. }
+        | Command::Documents(_)
         | Command::Pages => {
             unreachable!("answered above without a database")
         }

@@ -51,6 +51,7 @@ pub(super) async fn query(
         filters: Vec::new(),
         offset: 0,
         limit,
+        audience: semey_store::Audience::All,
     };
     state.search.catch_up_now(&state.store).await?;
     let mut times = Vec::with_capacity(repeat.max(1));

@@ -92,6 +92,7 @@ pub(crate) fn record_href(kind: semey_domain::record::RecordKind, id: &str) -> S
         RecordKind::Requirement => format!("/workspace/requirements/{id}"),
         RecordKind::Contribution => format!("/workspace/contributions/{id}"),
         RecordKind::Service => format!("/services/{id}"),
+        RecordKind::Document => format!("/documents/{id}"),
         RecordKind::Result => format!("/api/v1/results/{id}"),
         RecordKind::IndicatorPeriod => format!(
             "/api/v1/indicators/{}/periods",

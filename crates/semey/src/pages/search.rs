@@ -110,6 +110,7 @@ async fn facet_label(s: &AppState, lang: Lang, facet: Facet, value: &str) -> Str
 /// Answers the search box: hits ranked over every kind, in the reader's language first.
 pub(super) async fn search(
     State(s): State<AppState>,
+    actor: crate::accounts::Actor,
     reader: Reader,
 ) -> Result<Response, AppError> {
     let Reader {
@@ -167,6 +168,7 @@ pub(super) async fn search(
             filters: filters.clone(),
             offset: offset.min(semey_store::Page::MAX_OFFSET as usize),
             limit: PER_PAGE,
+            audience: crate::coordination::audience(&actor),
         };
         match s.search.search(&s.store, asked).await {
             Ok(answer) => {

@@ -16,7 +16,7 @@ pub use record::{
     audit, audit_action, audit_import, authorise_in, may_change, proposes, save_in, to_json,
     Channel, ImportAudit, Record, Saved,
 };
-pub use workflow::{write, write_all, ProposalView, Written};
+pub use workflow::{write, write_all, write_in, ProposalView, Written};
 
 /// Which organisation owns a record of a kind kept whole: `None` (the default) for the
 /// coordinators' kinds.

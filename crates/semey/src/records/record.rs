@@ -67,6 +67,17 @@ pub trait Record: Send + Sync + 'static {
         checked: Self::Checked,
     ) -> impl Future<Output = Result<Saved<Self::Stored>, AppError>> + Send;
 
+    /// The references a checked record makes that only the database can confirm, for kinds
+    /// whose proposals must already name what exists (the default: none; saving checks
+    /// them anyway). Runs on every proposal and every write, inside the transaction.
+    fn references(
+        _store: &Store,
+        _tx: &mut Tx,
+        _checked: &Self::Checked,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
+
     /// What an audit line keeps of a stored record, and what "changed" compares.
     fn audited(stored: &Self::Stored) -> serde_json::Value {
         to_json(stored)
@@ -100,6 +111,7 @@ pub async fn save_in<R: Record>(
 ) -> Result<Saved<R::Stored>, AppError> {
     let (old, _) = authorise_in::<R>(store, tx, &actor.principal, id.clone(), &input).await?;
     let checked = R::check(input, id)?;
+    R::references(store, tx, &checked).await?;
     let saved = R::save(store, tx, old.as_ref(), checked).await?;
     let new = R::audited(&saved.stored);
     let new_id = R::id_of(&saved.stored);

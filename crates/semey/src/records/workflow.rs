@@ -10,6 +10,7 @@ use crate::AppError;
 use semey_domain::account::Account;
 use semey_domain::contribution::Contribution;
 use semey_domain::coordination::{ActionItem, Body, Decision, Meeting};
+use semey_domain::document::Document;
 use semey_domain::funding::{Requirement, Transaction};
 use semey_domain::fx::FxRate;
 use semey_domain::ids::OrganisationId;
@@ -77,7 +78,8 @@ async fn propose_in<R: Record>(
     state: State,
 ) -> Result<Proposal, AppError> {
     let (_, owner) = authorise_in::<R>(store, tx, &actor.principal, id.clone(), &input).await?;
-    R::check(input.clone(), id.clone())?;
+    let checked = R::check(input.clone(), id.clone())?;
+    R::references(store, tx, &checked).await?;
     let p = Proposal {
         id: uuid::Uuid::now_v7(),
         kind: R::KIND,
@@ -113,25 +115,38 @@ pub async fn write<R: Record>(
     input: R::Input,
     channel: Channel,
 ) -> Result<Written<R::Stored>, AppError> {
+    let mut tx = store.begin().await?;
+    let written = write_in::<R>(store, &mut tx, actor, id, input, channel).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// [`write`] inside a transaction the caller commits, with whatever else must stand or fall
+/// with the record (an uploaded file and its document).
+pub async fn write_in<R: Record>(
+    store: &Store,
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Option<R::Id>,
+    input: R::Input,
+    channel: Channel,
+) -> Result<Written<R::Stored>, AppError> {
     if !actor.principal.is_signed_in() {
         return Err(AppError::Unauthorized);
     }
     let new = id.is_none();
-    let mut tx = store.begin().await?;
-    let written = match proposes(R::KIND, &actor.principal, channel) {
+    Ok(match proposes(R::KIND, &actor.principal, channel) {
         Some(state) => {
-            Written::Proposed(propose_in::<R>(store, &mut tx, actor, id, input, state).await?)
+            Written::Proposed(propose_in::<R>(store, tx, actor, id, input, state).await?)
         }
         None => {
-            let saved = save_in::<R>(store, &mut tx, actor, id, input).await?;
+            let saved = save_in::<R>(store, tx, actor, id, input).await?;
             Written::Published {
                 created: new && saved.before.is_none(),
                 record: saved.stored,
             }
         }
-    };
-    tx.commit().await?;
-    Ok(written)
+    })
 }
 
 /// Writes (or proposes) several records of one kind in one database transaction: all of them
@@ -213,6 +228,7 @@ async fn apply(
             apply_as::<Contribution>(store, tx, actor, p, content, publish).await
         }
         RecordKind::Service => apply_as::<Service>(store, tx, actor, p, content, publish).await,
+        RecordKind::Document => apply_as::<Document>(store, tx, actor, p, content, publish).await,
         RecordKind::Result => {
             apply_as::<ProgrammeResult>(store, tx, actor, p, content, publish).await
         }
@@ -247,7 +263,8 @@ async fn apply_as<R: Record>(
     let id = id_of::<R::Id>(p)?;
     let input: R::Input = input_of(content)?;
     let (_, owner) = authorise_in::<R>(store, tx, &actor.principal, id.clone(), &input).await?;
-    R::check(input.clone(), id.clone())?;
+    let checked = R::check(input.clone(), id.clone())?;
+    R::references(store, tx, &checked).await?;
     let published_id = if publish {
         let saved = save_in::<R>(store, tx, actor, id, input).await?;
         Some(R::id_of(&saved.stored).to_string())
@@ -277,6 +294,7 @@ pub async fn published_now(store: &Store, p: &Proposal) -> Result<serde_json::Va
         RecordKind::Requirement => now::<Requirement>(store, p).await,
         RecordKind::Contribution => now::<Contribution>(store, p).await,
         RecordKind::Service => now::<Service>(store, p).await,
+        RecordKind::Document => now::<Document>(store, p).await,
         RecordKind::Result => now::<ProgrammeResult>(store, p).await,
         RecordKind::IndicatorPeriod => now::<Period>(store, p).await,
         RecordKind::Place => now::<Place>(store, p).await,

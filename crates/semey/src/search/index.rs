@@ -6,6 +6,7 @@ use super::analysis::{Analysis, Words};
 use super::model::{Facet as FacetName, Hit, SearchAnswer, SearchDoc, SearchQuery, Snippet};
 use crate::AppError;
 use semey_domain::lang::Lang;
+use semey_store::Audience;
 use std::path::Path;
 use std::sync::Mutex;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -19,7 +20,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 /// Bumped whenever the schema or the analysers change: an index on disk of another version is
 /// rebuilt.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -27,6 +28,8 @@ struct Fields {
     group: Field,
     href: Field,
     facets: Field,
+    /// `public`, or the id of the one organisation whose people may find it.
+    audience: Field,
     title: [Field; 4],
     body: [Field; 4],
     fold: Field,
@@ -63,6 +66,7 @@ fn schema() -> (Schema, Fields) {
     let group = b.add_text_field("group", STRING);
     let href = b.add_text_field("href", STORED);
     let facets = b.add_facet_field("facets", FacetOptions::default().set_stored());
+    let audience = b.add_text_field("audience", STRING);
     let title = Lang::ALL.map(|l| {
         b.add_text_field(
             &format!("title_{}", l.code()),
@@ -84,6 +88,7 @@ fn schema() -> (Schema, Fields) {
             group,
             href,
             facets,
+            audience,
             title,
             body,
             fold,
@@ -91,6 +96,8 @@ fn schema() -> (Schema, Fields) {
         },
     )
 }
+
+const PUBLIC: &str = "public";
 
 fn lang_index(l: Lang) -> usize {
     Lang::ALL.iter().position(|x| *x == l).unwrap_or(0)
@@ -203,6 +210,7 @@ impl TextIndex {
         doc.add_text(f.key, d.key());
         doc.add_text(f.group, group);
         doc.add_text(f.href, &d.href);
+        doc.add_text(f.audience, d.private_to.as_deref().unwrap_or(PUBLIC));
         let mut langs = Vec::new();
         for l in Lang::ALL {
             let i = lang_index(l);
@@ -237,6 +245,9 @@ impl TextIndex {
         }
         for y in &d.years {
             facet(FacetName::Year, &y.to_string());
+        }
+        if !d.languages.is_empty() {
+            langs = d.languages.clone();
         }
         for l in langs {
             facet(FacetName::Language, l.code());
@@ -317,6 +328,23 @@ impl TextIndex {
                     IndexRecordOption::Basic,
                 )),
             ));
+        }
+        let audience = |v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.audience, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        match q.audience {
+            Audience::All => {}
+            Audience::Public => must.push((Occur::Must, audience(PUBLIC))),
+            Audience::Organisation(o) => must.push((
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, audience(PUBLIC)),
+                    (Occur::Should, audience(&o.to_string())),
+                ])),
+            )),
         }
         let query = BooleanQuery::new(must);
         let searcher = self.reader.searcher();

@@ -92,6 +92,7 @@ pub fn question(j: &Judged) -> SearchQuery {
         filters: Vec::new(),
         offset: 0,
         limit: 10,
+        audience: semey_store::Audience::Public,
     }
 }
 

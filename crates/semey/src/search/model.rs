@@ -60,6 +60,11 @@ pub struct SearchDoc {
     pub places: Vec<String>,
     pub years: Vec<i32>,
     pub organisations: Vec<String>,
+    /// The languages it is written in, when it says (else: those its texts are in).
+    pub languages: Vec<Lang>,
+    /// The organisation whose people alone (with the coordinators) may find it; none for
+    /// what is public.
+    pub private_to: Option<String>,
 }
 
 impl SearchDoc {
@@ -78,6 +83,9 @@ pub struct SearchQuery {
     pub filters: Vec<(Facet, String)>,
     pub offset: usize,
     pub limit: usize,
+    /// Who asks: private documents are found only by their organisation's people and the
+    /// coordinators.
+    pub audience: semey_store::Audience,
 }
 
 impl SearchQuery {

@@ -54,6 +54,44 @@ async fn place_names(store: &Store, ids: &[String]) -> Result<Vec<String>, AppEr
     Ok(out)
 }
 
+/// The most of a document's text the index reads (its first half megabyte): a longer text's
+/// rest is not searched, and snippets stay quick to cut.
+const INDEXED_TEXT_BYTES: usize = 512 * 1024;
+
+fn head(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The language a text without a stated one is most likely in, from its letters: Chinese
+/// characters, Kazakh's own letters, Cyrillic, else English.
+fn guess_language(text: &str) -> Lang {
+    let sample = head(text, 20_000);
+    let han = sample
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    let cyrillic = sample
+        .chars()
+        .filter(|c| ('\u{0400}'..='\u{04FF}').contains(c))
+        .count();
+    let latin = sample.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if han > 0 && han * 2 >= cyrillic.max(latin) / 2 {
+        Lang::Zh
+    } else if cyrillic > latin {
+        if semey_domain::search::has_kazakh_letters(sample) {
+            Lang::Kk
+        } else {
+            Lang::Ru
+        }
+    } else {
+        Lang::En
+    }
+}
+
 fn parse<T: std::str::FromStr>(id: &str) -> Result<T, AppError> {
     id.parse().map_err(|_| AppError::bad_parameter("id", id))
 }
@@ -86,6 +124,8 @@ pub async fn documents(
         places: Vec::new(),
         years: Vec::new(),
         organisations: Vec::new(),
+        languages: Vec::new(),
+        private_to: None,
     };
     Ok(match kind {
         SearchKind::Programme => {
@@ -206,6 +246,42 @@ pub async fn documents(
             d.title = title;
             d.body = x.text.clone();
             d.years = vec![m.starts_at.year()];
+            vec![d]
+        }
+        SearchKind::Document => {
+            let Some(x) = gone(store.document(parse(id)?).await)? else {
+                return Ok(Vec::new());
+            };
+            let text = store.document_text(&x.digest).await?.unwrap_or_default();
+            let text = head(&text, INDEXED_TEXT_BYTES);
+            let mut d = doc(kind, format!("/documents/{id}"));
+            d.title = x.title.clone();
+            d.languages = if x.languages.is_empty() {
+                vec![guess_language(text)]
+            } else {
+                x.languages.clone()
+            };
+            let mut body = x.summary.clone();
+            for l in &d.languages {
+                let summary = x.summary.get(*l).unwrap_or_default();
+                body.set(*l, format!("{summary}\n{text}").trim().to_owned());
+            }
+            d.body = body;
+            d.years = x.date.map(|t| t.year()).into_iter().collect();
+            d.places = x.place_ids.iter().map(|p| p.to_string()).collect();
+            d.extra.extend(place_names(store, &d.places).await?);
+            d.extra.push(x.file_name.clone());
+            for p in &x.programme_ids {
+                if let Some(p) = gone(store.programme(*p).await)? {
+                    d.areas
+                        .extend(p.areas.iter().map(|a| a.as_str().to_owned()));
+                }
+            }
+            d.areas.sort();
+            d.areas.dedup();
+            d.organisations = vec![x.organisation_id.to_string()];
+            d.private_to = (x.visibility == semey_domain::document::Visibility::Private)
+                .then(|| x.organisation_id.to_string());
             vec![d]
         }
         SearchKind::Result => {

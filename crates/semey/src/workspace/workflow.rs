@@ -329,8 +329,9 @@ fn proposal_form(
         RecordKind::Transaction => Some(("transaction", "form-edit-transaction", &[])),
         RecordKind::Service => Some(("service", "form-edit-service", SERVICE_LISTS)),
         RecordKind::ActionItem => Some(("action_item", "form-edit-action_item", &[])),
-        // Results and their values are entered through the API and the values import.
-        RecordKind::Result | RecordKind::IndicatorPeriod => None,
+        // Results and their values are entered through the API and the values import;
+        // a document's proposal is its upload (a file and its metadata), made again to change.
+        RecordKind::Result | RecordKind::IndicatorPeriod | RecordKind::Document => None,
         RecordKind::Place
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
@@ -401,6 +402,7 @@ async fn post_proposal_edit(
         | RecordKind::ExchangeRate
         | RecordKind::TubeFactor
         | RecordKind::Mandate
+        | RecordKind::Document
         | RecordKind::Account => return Ok(cx.not_found()),
     };
     match read {

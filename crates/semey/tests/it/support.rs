@@ -201,6 +201,7 @@ impl TestApp {
         };
         let config = Config {
             database: url,
+            document_reader: env!("CARGO_BIN_EXE_semey").to_owned(),
             ..Config::default()
         };
         let state = AppState::open(config).await.expect("open database");
