@@ -144,7 +144,11 @@ pub(crate) fn security_headers(h: &mut HeaderMap, tile_url: &str, docs: bool, ht
             h.insert(k, v);
         }
     };
-    set(h, "content-security-policy", &csp);
+    // A response that set its own policy keeps it (a document's file: sandboxed, nothing
+    // loaded).
+    if !h.contains_key("content-security-policy") {
+        set(h, "content-security-policy", &csp);
+    }
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "same-origin");

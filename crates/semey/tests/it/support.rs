@@ -280,7 +280,7 @@ impl TestApp {
     /// Sessions and the audit trail are left out: refusals are recorded there on purpose.
     pub async fn content(&self) -> Vec<String> {
         use sqlx::{Connection, Row};
-        const TABLES: [&str; 33] = [
+        const TABLES: [&str; 36] = [
             "organisations",
             "places",
             "programmes",
@@ -314,6 +314,9 @@ impl TestApp {
             "decision_programmes",
             "action_items",
             "mandate_links",
+            "document_files",
+            "documents",
+            "document_links",
         ];
         macro_rules! cell {
             ($row:expr, $i:expr) => {{
@@ -336,6 +339,8 @@ impl TestApp {
                     format!("{v:?}")
                 } else if let Ok(v) = r.try_get::<Option<time::OffsetDateTime>, _>($i) {
                     format!("{v:?}")
+                } else if let Ok(v) = r.try_get::<Option<Vec<u8>>, _>($i) {
+                    format!("{:?}", v.map(|b| semey::documents::library::digest(&b)))
                 } else {
                     panic!("a column of a type the fingerprint does not read")
                 }
