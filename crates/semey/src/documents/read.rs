@@ -81,13 +81,15 @@ fn pdf(bytes: &[u8]) -> Outcome {
         return refused("file_broken", "the PDF has no pages");
     }
     let mut text = String::new();
-    for chunk in doc.extract_text_chunks_with_limit(&pages, INFLATE_MAX as usize) {
-        // A page whose text cannot be read leaves the rest readable.
-        if let Ok(t) = chunk {
-            text.push_str(&t);
-            if text.len() > TEXT_MAX_BYTES {
-                break;
-            }
+    // A page whose text cannot be read leaves the rest readable.
+    for t in doc
+        .extract_text_chunks_with_limit(&pages, INFLATE_MAX as usize)
+        .into_iter()
+        .flatten()
+    {
+        text.push_str(&t);
+        if text.len() > TEXT_MAX_BYTES {
+            break;
         }
     }
     Outcome::Text { text: cap(text) }

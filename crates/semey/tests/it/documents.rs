@@ -158,7 +158,8 @@ on_both_backends! {
     async fn files_of_every_kind_are_kept_read_and_found(app: TestApp) {
         let org = app.organisation("Institute of Radiation Safety", 10, "KZ").await;
         let admin = app.admin_token.clone();
-        let files: Vec<(&str, &str, Vec<u8>, &str, &str)> = vec![
+        type File<'a> = (&'a str, &'a str, Vec<u8>, &'a str, &'a str);
+        let files: Vec<File> = vec![
             ("survey.pdf", "application/pdf", pdf("Caesium survey of Dolon village"), "en", "caesium"),
             ("памятка.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 docx("Радиациялық қауіпсіздік туралы жадынама тұрғындарға"), "kk", "жадынама"),
@@ -177,7 +178,7 @@ on_both_backends! {
             assert_eq!(d["file"]["text_state"], if png { "empty" } else { "extracted" }, "{name}: {d}");
             assert_eq!(d["file_name"], *name);
             if !word.is_empty() {
-                assert_eq!(search(&app, None, word).await, [id.clone()], "{word} finds {name}");
+                assert_eq!(search(&app, None, word).await, std::slice::from_ref(&id), "{word} finds {name}");
             }
             ids.push(id);
         }
@@ -218,7 +219,8 @@ on_both_backends! {
         let admin = app.admin_token.clone();
         let before = app.content().await;
         let good = pdf("A valid file");
-        let cases: Vec<(&str, &str, Vec<u8>, Value, &str, &str)> = vec![
+        type Case<'a> = (&'a str, &'a str, Vec<u8>, Value, &'a str, &'a str);
+        let cases: Vec<Case> = vec![
             ("empty.pdf", "application/pdf", Vec::new(), json!({}), "file", "file_empty"),
             ("locked.pdf", "application/pdf", b"%PDF-1.6\n1 0 obj\n<<>>\nendobj\ntrailer\n<< /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n".to_vec(), json!({}), "file", "file_encrypted"),
             ("cut.pdf", "application/pdf", good[..good.len() / 2].to_vec(), json!({}), "file", "file_broken"),
@@ -290,8 +292,8 @@ on_both_backends! {
         assert_eq!(get(Some(coordinator.token.clone())).await, StatusCode::OK);
         assert!(search(&app, None, "thyroid").await.is_empty());
         assert!(search(&app, Some(&outsider.token), "thyroid").await.is_empty());
-        assert_eq!(search(&app, Some(&viewer.token), "thyroid").await, [id.clone()]);
-        assert_eq!(search(&app, Some(&coordinator.token), "thyroid").await, [id.clone()]);
+        assert_eq!(search(&app, Some(&viewer.token), "thyroid").await, std::slice::from_ref(&id));
+        assert_eq!(search(&app, Some(&coordinator.token), "thyroid").await, std::slice::from_ref(&id));
         let listed = |token: String| {
             let app = &app;
             async move { app.call(Method::GET, "/api/v1/documents").token(&token).send().await.json()["total"].clone() }

@@ -67,6 +67,8 @@ struct Fixture {
     requirement: String,
     contribution: String,
     service: String,
+    /// A public document of the owning organisation.
+    document: String,
     result: String,
     indicator: String,
     /// A mandate of the seed resolution.
@@ -130,6 +132,15 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{sv}");
     let service = sv["id"].as_str().unwrap().to_owned();
+    let (media, upload) = document_upload(&owner, "Matrix document");
+    let doc = app
+        .call(Method::POST, "/api/v1/documents")
+        .token(&app.admin_token)
+        .body(&media, upload)
+        .send()
+        .await;
+    assert_eq!(doc.status, StatusCode::CREATED, "{}", doc.text());
+    let document = doc.json()["id"].as_str().unwrap().to_owned();
     let (s, res) = app.post("/api/v1/results", result_body(&programme)).await;
     assert_eq!(s, StatusCode::CREATED, "{res}");
     let result = res["id"].as_str().unwrap().to_owned();
@@ -271,6 +282,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         requirement: r["id"].as_str().unwrap().to_owned(),
         contribution: c["id"].as_str().unwrap().to_owned(),
         service,
+        document,
         result,
         indicator,
         mandate,
@@ -347,8 +359,8 @@ struct Call {
     path: String,
     json: Option<serde_json::Value>,
     form: Option<String>,
-    /// An XML document (IATI files).
-    xml: Option<String>,
+    /// Another body with its media type (IATI files, document uploads).
+    raw: Option<(String, Vec<u8>)>,
     rule: Rule,
 }
 
@@ -361,6 +373,20 @@ fn result_body(programme: &str) -> serde_json::Value {
 fn service_body(org: &str, name: &str) -> serde_json::Value {
     json!({"organisation_id": org, "name": {"en": name}, "category": "legal_aid", "last_verified": "2026-11-01",
            "locations": [{"address": "Semey, Abai street 1", "point": {"lon": 80.25, "lat": 50.42}}]})
+}
+
+/// A document upload (`multipart/form-data`): a text file saying `text`, with metadata.
+fn document_upload(org: &str, text: &str) -> (String, Vec<u8>) {
+    let boundary = "matrix-boundary";
+    let metadata = json!({"title": {"en": text}, "doc_type": "report", "organisation_id": org});
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{metadata}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"matrix.txt\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
 }
 
 fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
@@ -378,14 +404,14 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         path,
         json: Some(body),
         form: None,
-        xml: None,
+        raw: None,
         rule,
     };
     let form = |path: String, body: String, rule| Call {
         path,
         json: None,
         form: Some(body),
-        xml: None,
+        raw: None,
         rule,
     };
     let org_body =
@@ -405,6 +431,16 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "PUT /api/v1/contributions/{id}" => json(format!("/api/v1/contributions/{}", f.contribution), contribution_body(p, &f.owner, "MATRIX-C"), Rule::Owner),
         "POST /api/v1/services" => json("/api/v1/services".into(), service_body(&f.owner, &format!("Matrix service {tag}")), Rule::Owner),
         "PUT /api/v1/services/{id}" => json(format!("/api/v1/services/{}", f.service), service_body(&f.owner, "Matrix service"), Rule::Owner),
+        "POST /api/v1/documents" => Call {
+            path: "/api/v1/documents".into(),
+            json: None,
+            form: None,
+            raw: Some(document_upload(&f.owner, &format!("Matrix document {tag}"))),
+            rule: Rule::Owner,
+        },
+        "PUT /api/v1/documents/{id}" => json(format!("/api/v1/documents/{}", f.document),
+            json!({"digest": semey::documents::library::digest(b"Matrix document"), "file_name": "matrix.txt",
+                   "title": {"en": "Matrix document, corrected"}, "doc_type": "report", "organisation_id": f.owner}), Rule::Owner),
         "POST /api/v1/results" => json("/api/v1/results".into(), result_body(p), Rule::Owner),
         "PUT /api/v1/results/{id}" => json(format!("/api/v1/results/{}", f.result),
             json!({"programme_id": p, "result_type": "output", "title": {"en": "Matrix result"},
@@ -449,9 +485,9 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
             path: "/api/v1/iati/activities".into(),
             json: None,
             form: None,
-            xml: Some(format!(
+            raw: Some(("application/xml".into(), format!(
                 r#"<iati-activities version="2.03"><iati-activity default-currency="USD"><iati-identifier>XM-MATRIX-IATI-{tag}</iati-identifier><reporting-org ref="XM-MATRIX" type="40"><narrative>Matrix agency</narrative></reporting-org><title><narrative>Matrix</narrative></title><activity-status code="2"/><sector vocabulary="1" code="12220"/></iati-activity></iati-activities>"#
-            )),
+            ).into_bytes())),
             rule: Rule::Coordination,
         },
         "POST /api/v1/exchange-rates" => json("/api/v1/exchange-rates".into(), json!([{"currency": "EUR", "date": "2024-06-01", "per_usd": "0.93", "source": format!("matrix {tag}")}]), Rule::Coordination),
@@ -602,8 +638,8 @@ on_both_backends! {
                         "application/x-www-form-urlencoded",
                         form.replace('[', "%5B").replace(']', "%5D").into_bytes(),
                     ),
-                    _ => match &c.xml {
-                        Some(x) => request.body("application/xml", x.clone().into_bytes()),
+                    _ => match &c.raw {
+                        Some((media, body)) => request.body(media, body.clone()),
                         None => request,
                     },
                 };
