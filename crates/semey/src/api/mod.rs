@@ -5,7 +5,7 @@
 mod common;
 mod coordination;
 pub mod data;
-mod documents;
+pub(crate) mod documents;
 mod extract;
 mod funding;
 pub mod iati;

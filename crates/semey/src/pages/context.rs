@@ -53,6 +53,11 @@ impl Chrome {
         t(self.lang, key)
     }
 
+    /// A message with one argument given as text.
+    pub fn t_with(&self, key: &str, name: &str, value: &str) -> String {
+        crate::presentation::i18n::t_args(self.lang, key, &[(name, value.to_owned().into())])
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

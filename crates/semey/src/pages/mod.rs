@@ -7,6 +7,7 @@ pub mod cache;
 pub(crate) mod context;
 pub(crate) mod coordination;
 mod data;
+mod documents;
 mod funding;
 mod home;
 mod iati;
@@ -64,6 +65,8 @@ pub fn route_list() -> Vec<Route> {
             get(reports::version_pdf),
         ),
         Route::action("/reports/{id}/draft/pdf", get(reports::draft_pdf)),
+        Route::page("/documents", get(documents::documents)),
+        Route::page("/documents/{id}", get(documents::document)),
         Route::page("/search", get(search::search)),
         Route::page("/services", get(services::finder)),
         Route::page("/services/{id}", get(services::service)),

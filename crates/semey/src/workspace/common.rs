@@ -81,6 +81,9 @@ pub(super) struct Options {
     pub(super) resolutions: Vec<Choice>,
     pub(super) languages: Vec<Choice>,
     pub(super) sections: Vec<Choice>,
+    /// The document form: kinds of document and who may see one.
+    pub(super) doc_types: Vec<Choice>,
+    pub(super) visibilities: Vec<Choice>,
     /// Aid, finance and flow type and tied status: each field's name, label and choices.
     pub(super) terms: Vec<(String, String, Vec<Choice>)>,
 }
@@ -322,6 +325,33 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
             o.member_roles = MemberRole::ALL
                 .iter()
                 .map(|r| tr("member-role", r.as_str()))
+                .collect();
+        }
+        "document" => {
+            use semey_domain::document::{DocumentType, Visibility};
+            o.organisations = organisations().await?;
+            o.programmes = programmes().await?;
+            let mut at: Vec<Choice> = s
+                .store
+                .places_at_level(PlaceLevel::Settlement, false)
+                .await?
+                .iter()
+                .map(|r| (r.place.id.to_string(), best(&r.place.name)))
+                .collect();
+            at.sort_by(|a, b| a.1.cmp(&b.1));
+            o.places = at;
+            o.mandates = mandates().await?;
+            o.languages = semey_domain::Lang::ALL
+                .iter()
+                .map(|l| tr("language", l.code()))
+                .collect();
+            o.doc_types = DocumentType::ALL
+                .iter()
+                .map(|d| tr("doc-type", d.as_str()))
+                .collect();
+            o.visibilities = Visibility::ALL
+                .iter()
+                .map(|v| tr("visibility", v.as_str()))
                 .collect();
         }
         "meeting" => {

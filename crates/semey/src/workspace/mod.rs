@@ -7,6 +7,7 @@ mod audit;
 mod choices;
 mod common;
 mod coordination;
+mod documents;
 mod form;
 mod funding;
 mod iati;
@@ -39,6 +40,7 @@ pub fn form_routes() -> Vec<Route> {
     all.extend(funding::form_routes());
     all.extend(results::form_routes());
     all.extend(services::form_routes());
+    all.extend(documents::form_routes());
     all.extend(coordination::form_routes());
     all.extend(reports::form_routes());
     all

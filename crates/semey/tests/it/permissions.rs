@@ -389,6 +389,29 @@ fn document_upload(org: &str, text: &str) -> (String, Vec<u8>) {
     )
 }
 
+/// The workspace's upload form (`multipart/form-data`): its fields and a text file.
+fn document_form(org: &str, text: &str) -> (String, Vec<u8>) {
+    let boundary = "matrix-form-boundary";
+    let mut body = String::new();
+    for (name, value) in [
+        ("title.en", text),
+        ("doc_type", "leaflet"),
+        ("organisation_id", org),
+        ("visibility", "public"),
+    ] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.txt\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
+    ));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
 fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
     let tag = format!("{who:?}").to_uppercase();
     let p = &f.programme;
@@ -441,6 +464,13 @@ fn call(route: &str, f: &Fixture, who: Who) -> Option<Call> {
         "PUT /api/v1/documents/{id}" => json(format!("/api/v1/documents/{}", f.document),
             json!({"digest": semey::documents::library::digest(b"Matrix document"), "file_name": "matrix.txt",
                    "title": {"en": "Matrix document, corrected"}, "doc_type": "report", "organisation_id": f.owner}), Rule::Owner),
+        "POST /workspace/documents/new" => Call {
+            path: "/workspace/documents/new".into(),
+            json: None,
+            form: None,
+            raw: Some(document_form(&f.owner, &format!("Matrix form document {tag}"))),
+            rule: Rule::Owner,
+        },
         "POST /api/v1/results" => json("/api/v1/results".into(), result_body(p), Rule::Owner),
         "PUT /api/v1/results/{id}" => json(format!("/api/v1/results/{}", f.result),
             json!({"programme_id": p, "result_type": "output", "title": {"en": "Matrix result"},

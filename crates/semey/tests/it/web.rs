@@ -396,6 +396,17 @@ on_both_backends! {
         let report = rep["id"].as_str().unwrap().to_owned();
         let (status, v) = app.post(&format!("/api/v1/reports/{report}/publish"), serde_json::json!({})).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
+        // A document of the library, about the programme and the settlement.
+        let boundary = "web-boundary";
+        let meta = serde_json::json!({"title": {"en": "Leaflet", "kk": "Жадынама"}, "doc_type": "leaflet",
+            "organisation_id": oid, "languages": ["kk"], "programme_ids": [pid], "place_ids": [sid]});
+        let upload = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{meta}\r\n\
+            --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"leaflet.txt\"\r\nContent-Type: text/plain\r\n\r\n\
+            Радиациялық қауіпсіздік туралы жадынама\r\n--{boundary}--\r\n");
+        let doc = app.call(Method::POST, "/api/v1/documents").token(&app.admin_token)
+            .body(&format!("multipart/form-data; boundary={boundary}"), upload.into_bytes()).send().await;
+        assert_eq!(doc.status, StatusCode::CREATED, "{}", doc.text());
+        let docid = doc.json()["id"].as_str().unwrap().to_owned();
         // Every page of the router (`semey::page_paths`); one whose `{id}` has no record here
         // fails the test, so no page is forgotten.
         let records: std::collections::HashMap<&str, Vec<String>> = [
@@ -408,6 +419,7 @@ on_both_backends! {
             ("/mandates/{id}", vec![format!("/mandates/{mid}")]),
             ("/coordination/bodies/{id}", vec![format!("/coordination/bodies/{body}")]),
             ("/meetings/{id}", vec![format!("/meetings/{meeting}")]),
+            ("/documents/{id}", vec![format!("/documents/{docid}")]),
             ("/reports/{id}", vec![format!("/reports/{report}")]),
             ("/reports/{id}/versions/{number}", vec![format!("/reports/{report}/versions/1")]),
             ("/workspace/reports/{id}", vec![format!("/workspace/reports/{report}")]),
