@@ -88,6 +88,12 @@ impl FileFormat {
         }
     }
 
+    /// Whether reading its text needs a third-party parser of a complex format (PDF, DOCX,
+    /// ODT), which the platform runs in a process apart.
+    pub fn read_apart(self) -> bool {
+        matches!(self, FileFormat::Pdf | FileFormat::Docx | FileFormat::Odt)
+    }
+
     pub fn is_image(self) -> bool {
         matches!(
             self,

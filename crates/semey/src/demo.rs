@@ -51,6 +51,27 @@ const RESULTS: &[u8] = include_bytes!("../demo/results.json");
 const INDICATOR_VALUES: &[u8] = include_bytes!("../demo/indicator-values.csv");
 const COORDINATION: &[u8] = include_bytes!("../demo/coordination.json");
 const REPORT: &[u8] = include_bytes!("../demo/report.json");
+/// The document library's demo: texts written for the demo (each says so in its first line and
+/// its title), with their metadata.
+const DOCUMENTS_CSV: &str = include_str!("../demo/documents/documents.csv");
+const DOCUMENT_FILES: &[(&str, &[u8])] = &[
+    (
+        "radon-leaflet.html",
+        include_bytes!("../demo/documents/radon-leaflet.html"),
+    ),
+    (
+        "household-survey-summary.txt",
+        include_bytes!("../demo/documents/household-survey-summary.txt"),
+    ),
+    (
+        "working-group-minutes.txt",
+        include_bytes!("../demo/documents/working-group-minutes.txt"),
+    ),
+    (
+        "screening-notice-zh.txt",
+        include_bytes!("../demo/documents/screening-notice-zh.txt"),
+    ),
+];
 
 /// Everything the demo holds, in the order it depends on itself: the demo dataset, the
 /// synthetic radiation survey, the resolutions in `config.resolutions_dir`, and the
@@ -65,7 +86,56 @@ pub async fn load_all(
         load_resolutions(store, std::path::Path::new(&config.resolutions_dir)).await?,
         load_coordination(store).await?,
         load_report(store).await?,
+        load_documents(store, config).await?,
     ])
+}
+
+/// The demo's documents: the texts written for it, and the resolution's texts in
+/// `config.resolutions_dir` (as the General Assembly's documents), imported as
+/// `semey import documents` would. Running it again adds nothing.
+pub async fn load_documents(
+    store: &Store,
+    config: &crate::config::Config,
+) -> Result<String, AppError> {
+    let dir = tempfile::tempdir()?;
+    for (name, bytes) in DOCUMENT_FILES {
+        std::fs::write(dir.path().join(name), bytes)?;
+    }
+    let mut csv = DOCUMENTS_CSV.to_owned();
+    let texts = [
+        ("en", "English", "английском", "ағылшынша", "英文本"),
+        ("zh", "Chinese", "китайском", "қытайша", "中文本"),
+    ];
+    for (lang, en, ru, kk, zh) in texts {
+        let name = format!("A-RES-75-210.{lang}.txt");
+        let Ok(bytes) = std::fs::read(std::path::Path::new(&config.resolutions_dir).join(&name))
+        else {
+            continue;
+        };
+        std::fs::write(dir.path().join(&name), bytes)?;
+        csv.push_str(&format!(
+            "{name},\"General Assembly resolution 75/210 on the Semipalatinsk region ({en} text)\",\
+             \"Резолюция 75/210 Генеральной Ассамблеи о Семипалатинском регионе (текст на {ru} языке)\",\
+             \"БҰҰ Бас Ассамблеясының Семей өңірі туралы 75/210 қарары ({kk} мәтіні)\",\
+             大会关于塞米巴拉金斯克地区的第75/210号决议({zh}),\
+             The resolution as the United Nations published it.,,,{lang},law,2020-12-21,\
+             United Nations General Assembly,United Nations official document,,\n"
+        ));
+    }
+    std::fs::write(dir.path().join(crate::documents::import::METADATA), &csv)?;
+    let reader = config.document_reader();
+    let report = crate::documents::import::import_documents(
+        store,
+        &crate::documents::library::Reading::of(config, &reader),
+        &Source::new("demo/documents.csv", csv.as_bytes(), Actor::command_line()),
+        dir.path(),
+        &mut Quiet,
+    )
+    .await?;
+    Ok(format!(
+        "documents: {} new, {} already held",
+        report.inserted, report.unchanged
+    ))
 }
 
 /// An illustrative draft of the progress report on the resolution, with a few sections

@@ -1,4 +1,5 @@
-//! Reading a file's text for search — in a process apart. The parsers of PDF, DOCX and ODT
+//! Reading a file's text for search — for PDF, DOCX and ODT in a process apart (plain text,
+//! HTML and images are read by [`read`] in the server: our own one-pass code). Those parsers
 //! meet hostile files: one that panics, recurses until its stack overflows or loops must not
 //! take the server with it. So the server runs `semey documents read FORMAT` (this same
 //! program) with the bytes on its standard input and a time limit, and reads back one JSON

@@ -126,6 +126,7 @@ mod tests {
                     id,
                     &HashMap::from([
                         (Cow::Borrowed("count"), FluentValue::from(2)),
+                        (Cow::Borrowed("size"), FluentValue::from("50 MB")),
                         (Cow::Borrowed("field"), FluentValue::from("x")),
                         (Cow::Borrowed("page"), FluentValue::from(1)),
                         (Cow::Borrowed("pages"), FluentValue::from(3)),

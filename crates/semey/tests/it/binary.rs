@@ -561,9 +561,17 @@ fn upgrade_from_the_previous_release(database: &str) {
             !store.migrations_current().await.unwrap(),
             "an older schema"
         );
-        semey::demo::load_all(&store, &semey::Config::default())
+        // The demo as the previous release held it (its documents came with migration 0025).
+        let config = semey::Config::default();
+        semey::demo::load(&store).await.unwrap();
+        semey::demo::load_radiation(&store, &config.radiation)
             .await
             .unwrap();
+        semey::demo::load_resolutions(&store, std::path::Path::new(&config.resolutions_dir))
+            .await
+            .unwrap();
+        semey::demo::load_coordination(&store).await.unwrap();
+        semey::demo::load_report(&store).await.unwrap();
         let mut before = Vec::new();
         for t in tables {
             before.push(store.table_rows(t).await.unwrap());
@@ -585,6 +593,9 @@ fn upgrade_from_the_previous_release(database: &str) {
         store.record_security_event(&mut tx, &e).await.unwrap();
         tx.commit_unseen().await.unwrap();
         assert_eq!(store.list_security_events(None, 10).await.unwrap().len(), 1);
+        // And the document library (migration 0025) takes the demo's documents.
+        let loaded = semey::demo::load_documents(&store, &config).await.unwrap();
+        assert!(loaded.starts_with("documents: 4 new"), "{loaded}");
         store.close().await;
     });
     // The upgraded database serves as any other.
