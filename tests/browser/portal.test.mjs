@@ -111,7 +111,9 @@ async function ids() {
   const meetings = await api("/api/v1/meetings?order=soonest");
   const decisions = await api("/api/v1/decisions?limit=1");
   const actions = await api("/api/v1/action-items?limit=1");
+  const documents = await api("/api/v1/documents?type=leaflet&limit=1");
   return {
+    document: documents.items[0].id,
     body: bodies.items[0].id,
     meeting: meetings.items[0].id,
     decision: decisions.items[0].id,
@@ -151,6 +153,7 @@ test("every page type, in two languages, has no serious accessibility problem", 
     "/mandates/{id}": [`/mandates/${id.mandate}`],
     "/coordination/bodies/{id}": [`/coordination/bodies/${id.body}`],
     "/meetings/{id}": [`/meetings/${id.meeting}`],
+    "/documents/{id}": [`/documents/${id.document}`],
     "/reports/{id}": [`/reports/${process.env.SEMEY_TEST_REPORT}`],
     "/reports/{id}/versions/{number}": [`/reports/${process.env.SEMEY_TEST_REPORT}/versions/1`],
     "/workspace/reports/{id}": [`/workspace/reports/${process.env.SEMEY_TEST_REPORT}`],
@@ -587,5 +590,64 @@ test("a reader searches from the header in Kazakh and Chinese, narrows by kind a
   assert.match(await page.locator("[role=alert]").textContent(), /没有词语/);
   await accessible(page, "a refused search (zh)");
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+  await context.close();
+});
+
+test("a coordinator uploads a leaflet in Kazakh: a wrong file is refused, the right one opens on its page and search finds it", async () => {
+  const before = (await api("/api/v1/documents?limit=1")).total;
+  const { context, page, problems } = await newPage();
+  await signIn(page, "kk");
+  await page.goto(`${base}/workspace/documents/new?lang=kk`);
+  await accessible(page, "upload form (kk)");
+  // An archive is refused with the reason in Kazakh, the details kept, nothing stored.
+  await page.setInputFiles("#f-file", {
+    name: "bundle.gz",
+    mimeType: "application/gzip",
+    buffer: Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]),
+  });
+  await page.fill('[name="title.kk"]', "Қалқанша безін тексеру кестесі");
+  await page.selectOption('[name="doc_type"]', "leaflet");
+  await page.check('input[name="languages[]"][value="kk"]');
+  await page.click('form[action="/workspace/documents/new"] button[type=submit]');
+  await page.waitForSelector("#error-summary");
+  assert.match(await page.locator("#error-summary").textContent(), /Мұрағаттар қабылданбайды/);
+  assert.equal(await page.inputValue('[name="title.kk"]'), "Қалқанша безін тексеру кестесі", "the title is kept");
+  await accessible(page, "a refused upload (kk)");
+  await shot(page, "document-refused-kk");
+  assert.equal((await api("/api/v1/documents?limit=1")).total, before, "nothing stored");
+  // The leaflet itself, as HTML: published at once (a coordinator), shown with its text.
+  await page.setInputFiles("#f-file", {
+    name: "жадынама.html",
+    mimeType: "text/html",
+    buffer: Buffer.from("<!DOCTYPE html><html><body><script>alert(1)</script><p>Қалқанша безін тексеру: дәрігерлер көктемде ауылдарға барады.</p></body></html>"),
+  });
+  await Promise.all([
+    page.waitForURL(/\/documents\/[0-9a-f-]+/),
+    page.click('form[action="/workspace/documents/new"] button[type=submit]'),
+  ]);
+  assert.match(await page.locator("h1").textContent(), /Қалқанша безін тексеру кестесі/);
+  const preview = await page.locator("pre.document-text").textContent();
+  assert.match(preview, /көктемде ауылдарға барады/);
+  assert.doesNotMatch(preview, /alert/, "a script is not text");
+  await accessible(page, "document page (kk)");
+  await shot(page, "document-kk");
+  // The download is an attachment of its own type, never shown as a page.
+  const href = await page.locator("#document-download").getAttribute("href");
+  const file = await page.request.get(`${base}${href}`);
+  assert.equal(file.status(), 200);
+  assert.match(file.headers()["content-disposition"], /^attachment;/);
+  assert.match(file.headers()["content-type"], /^text\/html/);
+  assert.match(file.headers()["content-security-policy"], /sandbox/);
+  // A reader in Chinese finds it by a Kazakh word, and opens it.
+  await page.goto(`${base}/search?q=${encodeURIComponent("қалқанша")}&kind=document&lang=zh`);
+  await page.waitForSelector("ol.hits li");
+  assert.match(await page.locator("ol.hits li small").first().textContent(), /文献/);
+  await accessible(page, "a document found (zh)");
+  await page.locator("ol.hits h2 a").first().click();
+  await page.waitForURL(/\/documents\/[0-9a-f-]+/);
+  assert.match(await page.locator("dl.facts").textContent(), /哈萨克语/);
+  await accessible(page, "document page (zh)");
+  assert.equal((await api("/api/v1/documents?limit=1")).total, before + 1);
+  assert.deepEqual(problems, []);
   await context.close();
 });

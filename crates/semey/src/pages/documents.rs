@@ -157,8 +157,10 @@ struct DocumentPage {
 
 fn size(lang: Lang, bytes: i64) -> String {
     let kb = bytes as f64 / 1024.0;
-    if kb < 1024.0 {
-        format!("{} KB", format::measure(lang, kb.max(0.1)))
+    if bytes < 1024 {
+        format!("{} B", format::integer(lang, bytes))
+    } else if kb < 1024.0 {
+        format!("{} KB", format::measure(lang, kb))
     } else {
         format!("{} MB", format::measure(lang, kb / 1024.0))
     }
