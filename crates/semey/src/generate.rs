@@ -427,3 +427,207 @@ pub fn generate_results(
     w.flush()?;
     Ok(values)
 }
+
+/// Writes `n` synthetic documents into the folder `dir` (plain text of about 250 words each,
+/// in Kazakh, Russian, English and Chinese in turn, from a vocabulary of the platform's
+/// subjects) with their `documents.csv`, for `semey import documents` (benchmarks). The
+/// publishers are four of the demo's organisations.
+pub fn generate_documents(dir: &Path, n: usize) -> std::io::Result<usize> {
+    use semey_domain::document::DocumentType;
+    const ORGS: [&str; 4] = [
+        "Semey Medical University",
+        "Kazakhstan Red Crescent Society",
+        "National Nuclear Center of the Republic of Kazakhstan",
+        "Akimat of Abai Region",
+    ];
+    const WORDS: [(&str, &[&str]); 4] = [
+        (
+            "kk",
+            &[
+                "радиация",
+                "денсаулық",
+                "тексеру",
+                "ауыл",
+                "тұрғындар",
+                "су",
+                "топырақ",
+                "мектеп",
+                "балалар",
+                "дәрігер",
+                "өлшеу",
+                "қалқанша",
+                "без",
+                "полигон",
+                "аудан",
+                "әкімдік",
+                "бағдарлама",
+                "көмек",
+                "әлеуметтік",
+                "қорғау",
+                "жұмыс",
+                "егіншілік",
+                "мал",
+                "жол",
+                "аурухана",
+                "психологиялық",
+                "қолдау",
+                "деректер",
+                "есеп",
+                "жоспар",
+            ],
+        ),
+        (
+            "ru",
+            &[
+                "радиация",
+                "здоровье",
+                "обследование",
+                "село",
+                "жители",
+                "вода",
+                "почва",
+                "школа",
+                "дети",
+                "врач",
+                "измерение",
+                "щитовидная",
+                "железа",
+                "полигон",
+                "район",
+                "акимат",
+                "программа",
+                "помощь",
+                "социальная",
+                "защита",
+                "работа",
+                "земледелие",
+                "скот",
+                "дорога",
+                "больница",
+                "психологическая",
+                "поддержка",
+                "данные",
+                "отчёт",
+                "план",
+            ],
+        ),
+        (
+            "en",
+            &[
+                "radiation",
+                "health",
+                "screening",
+                "village",
+                "residents",
+                "water",
+                "soil",
+                "school",
+                "children",
+                "doctor",
+                "measurement",
+                "thyroid",
+                "gland",
+                "test",
+                "site",
+                "district",
+                "programme",
+                "assistance",
+                "social",
+                "protection",
+                "employment",
+                "farming",
+                "livestock",
+                "road",
+                "hospital",
+                "psychosocial",
+                "support",
+                "data",
+                "report",
+                "plan",
+            ],
+        ),
+        (
+            "zh",
+            &[
+                "辐射",
+                "健康",
+                "筛查",
+                "村庄",
+                "居民",
+                "水",
+                "土壤",
+                "学校",
+                "儿童",
+                "医生",
+                "测量",
+                "甲状腺",
+                "试验场",
+                "地区",
+                "政府",
+                "方案",
+                "援助",
+                "社会",
+                "保护",
+                "就业",
+                "农业",
+                "牲畜",
+                "道路",
+                "医院",
+                "心理",
+                "支持",
+                "数据",
+                "报告",
+                "计划",
+                "恢复",
+            ],
+        ),
+    ];
+    std::fs::create_dir_all(dir)?;
+    let mut rng = Rng(0x5e3e_7a00_d0c5_0001);
+    let mut csv = BufWriter::new(File::create(dir.join("documents.csv"))?);
+    writeln!(
+        csv,
+        "file,title_kk,title_ru,title_en,title_zh,languages,type,date,organisation,licence"
+    )?;
+    for i in 0..n {
+        let (lang, words) = WORDS[i % 4];
+        let pick = |rng: &mut Rng| words[rng.below(words.len() as u64) as usize];
+        let title = format!(
+            "{} {} {} {i}",
+            pick(&mut rng),
+            pick(&mut rng),
+            pick(&mut rng)
+        );
+        let sep = if lang == "zh" { "" } else { " " };
+        let mut text = format!("Benchmark document {i}.\n");
+        for s in 0..25 {
+            let sentence: Vec<&str> = (0..10).map(|_| pick(&mut rng)).collect();
+            text.push_str(&sentence.join(sep));
+            text.push_str(if s % 5 == 4 { ".\n" } else { ". " });
+        }
+        let file = format!("doc-{i:06}.txt");
+        std::fs::write(dir.join(&file), text)?;
+        let titles: Vec<String> = ["kk", "ru", "en", "zh"]
+            .iter()
+            .map(|l| {
+                if *l == lang {
+                    title.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        writeln!(
+            csv,
+            "{file},{},{lang},{},{}-{:02}-{:02},{},CC-BY-4.0",
+            titles.join(","),
+            DocumentType::ALL[i % DocumentType::ALL.len()].as_str(),
+            2000 + (i % 26),
+            1 + i % 12,
+            1 + i % 28,
+            ORGS[i % ORGS.len()],
+        )?;
+    }
+    csv.flush()?;
+    Ok(n)
+}

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod backup;
+mod documents;
 mod funding;
 mod generate;
 mod iati;
@@ -228,6 +229,14 @@ pub enum DocumentsCommand {
         /// png, jpeg, gif or webp.
         format: String,
     },
+    /// Write a folder of synthetic documents in four languages with their `documents.csv`,
+    /// for `semey import documents` (benchmarks).
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -335,18 +344,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("wrote {n} services to {}", out.display());
             return Ok(());
         }
-        Command::Documents(DocumentsCommand::Read { format }) => {
-            use std::io::{Read, Write};
-            let format = semey_domain::document::FileFormat::parse(&format)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes)?;
-            let outcome = crate::documents::read::read(format, &bytes);
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer(&mut out, &outcome)?;
-            out.write_all(b"\n")?;
-            return Ok(());
+        Command::Documents(DocumentsCommand::Generate { rows, out }) => {
+            return documents::generate(rows, &out)
         }
+        Command::Documents(DocumentsCommand::Read { format }) => return documents::read(&format),
         Command::Pages => {
             for path in crate::page_paths() {
                 println!("{path}");
