@@ -5,7 +5,7 @@
 use super::common::{page, parse_path_id, List};
 use super::extract::{from_str, param, ApiJson, ApiQuery};
 use crate::accounts::Actor;
-use crate::documents::{self as feature, library::Reading, Uploaded, UploadedFile};
+use crate::documents::{self as feature, Uploaded, UploadedFile};
 use crate::{AppError, AppState};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -37,8 +37,25 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 /// A file and the other fields of a `multipart/form-data` upload.
 pub(crate) struct Posted {
-    pub file: Option<(String, Option<String>, Vec<u8>)>,
+    pub file: Option<PostedFile>,
     pub fields: Vec<(String, String)>,
+}
+
+/// The file of an upload: its name, the media type its sender claimed, its bytes.
+pub(crate) struct PostedFile {
+    pub name: String,
+    pub claimed: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl PostedFile {
+    pub(crate) fn as_upload(&self) -> UploadedFile<'_> {
+        UploadedFile {
+            bytes: &self.bytes,
+            name: &self.name,
+            claimed: self.claimed.as_deref(),
+        }
+    }
 }
 
 /// Reads an upload, refusing a file over `max` bytes as soon as it is (nothing is stored).
@@ -66,7 +83,11 @@ pub(crate) async fn read_upload(mut m: Multipart, max: usize) -> Result<Posted, 
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            posted.file = Some((file_name, claimed, bytes));
+            posted.file = Some(PostedFile {
+                name: file_name,
+                claimed,
+                bytes,
+            });
         } else {
             let text = field.text().await.map_err(broken)?;
             posted.fields.push((name, text));
@@ -229,7 +250,7 @@ async fn upload_document(
         return Err(AppError::Unauthorized);
     }
     let posted = read_upload(multipart, s.config.max_document_bytes).await?;
-    let Some((name, claimed, bytes)) = posted.file else {
+    let Some(file) = posted.file else {
         return Err(AppError::Invalid(Invalid::one(
             "file",
             "file_missing",
@@ -261,16 +282,11 @@ async fn upload_document(
             e.inner().to_string(),
         ))
     })?;
-    let reader = s.config.document_reader();
-    let uploaded = feature::upload(
+    let uploaded = feature::upload_configured(
         &s.store,
-        &Reading::of(&s.config, &reader),
+        &s.config,
         &actor,
-        UploadedFile {
-            bytes: &bytes,
-            name: &name,
-            claimed: claimed.as_deref(),
-        },
+        file.as_upload(),
         input,
         crate::records::Channel::Api,
     )

@@ -159,6 +159,27 @@ pub async fn upload(
     Ok(Uploaded::Written(written))
 }
 
+/// [`upload`] with the server's configuration: its reader, time limit and largest file.
+pub async fn upload_configured(
+    store: &Store,
+    config: &crate::Config,
+    actor: &Actor,
+    file: UploadedFile<'_>,
+    input: DocumentInput,
+    channel: Channel,
+) -> Result<Uploaded, AppError> {
+    let reader = config.document_reader();
+    upload(
+        store,
+        &Reading::of(config, &reader),
+        actor,
+        file,
+        input,
+        channel,
+    )
+    .await
+}
+
 /// May `actor` read this published document? Public ones everyone; private ones their
 /// organisation's people and the coordinators.
 pub fn may_read(actor: &Actor, d: &Document) -> bool {

@@ -9,4 +9,4 @@ pub mod read;
 mod record;
 pub mod sniff;
 
-pub use library::{may_read, readable, upload, Uploaded, UploadedFile};
+pub use library::{may_read, readable, upload, upload_configured, Uploaded, UploadedFile};

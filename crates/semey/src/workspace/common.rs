@@ -167,6 +167,18 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
         list.sort_by(|a, b| a.1.cmp(&b.1));
         Ok::<_, AppError>(list)
     };
+    // Settlements by name, for the forms that name a village.
+    let settlements = || async {
+        let mut at: Vec<Choice> = s
+            .store
+            .places_at_level(PlaceLevel::Settlement, false)
+            .await?
+            .iter()
+            .map(|r| (r.place.id.to_string(), best(&r.place.name)))
+            .collect();
+        at.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok::<_, AppError>(at)
+    };
     let programmes = || async {
         let (list, _) = s
             .store
@@ -331,15 +343,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
             use semey_domain::document::{DocumentType, Visibility};
             o.organisations = organisations().await?;
             o.programmes = programmes().await?;
-            let mut at: Vec<Choice> = s
-                .store
-                .places_at_level(PlaceLevel::Settlement, false)
-                .await?
-                .iter()
-                .map(|r| (r.place.id.to_string(), best(&r.place.name)))
-                .collect();
-            at.sort_by(|a, b| a.1.cmp(&b.1));
-            o.places = at;
+            o.places = settlements().await?;
             o.mandates = mandates().await?;
             o.languages = semey_domain::Lang::ALL
                 .iter()
@@ -363,15 +367,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .map(|b| (b.id.to_string(), best(&b.name)))
                 .collect();
             o.organisations = organisations().await?;
-            let mut at: Vec<Choice> = s
-                .store
-                .places_at_level(PlaceLevel::Settlement, false)
-                .await?
-                .iter()
-                .map(|r| (r.place.id.to_string(), best(&r.place.name)))
-                .collect();
-            at.sort_by(|a, b| a.1.cmp(&b.1));
-            o.places = at;
+            o.places = settlements().await?;
             o.mandates = mandates().await?;
             o.yes_no = vec![
                 ("true".into(), t(lang, "form-yes")),
@@ -443,15 +439,7 @@ pub(super) async fn options(s: &AppState, lang: Lang, kind: &str) -> Result<Opti
                 .collect();
             o.days = DAYS.iter().map(|d| tr("day", d)).collect();
             o.mandates = mandates().await?;
-            let mut at: Vec<Choice> = s
-                .store
-                .places_at_level(PlaceLevel::Settlement, false)
-                .await?
-                .iter()
-                .map(|r| (r.place.id.to_string(), best(&r.place.name)))
-                .collect();
-            at.sort_by(|a, b| a.1.cmp(&b.1));
-            o.places = at;
+            o.places = settlements().await?;
         }
         "result" => {
             use semey_domain::results::{IndicatorMeasure, ResultType};

@@ -4,7 +4,7 @@
 
 use super::common::*;
 use super::form::{self, Form};
-use crate::documents::{library::Reading, Uploaded, UploadedFile};
+use crate::documents::Uploaded;
 use crate::records::{Channel, Written};
 use crate::routes::Route;
 use crate::{AppError, AppState};
@@ -95,10 +95,10 @@ async fn post_document(
             Err(AppError::Invalid(inv)) => (Vec::new(), None, inv.errors),
             Err(other) => return Err(other),
         };
-    let name = file.as_ref().map(|f| f.0.clone()).unwrap_or_default();
+    let name = file.as_ref().map(|f| f.name.clone()).unwrap_or_default();
     let read = input_of(&fields, &name);
     errors.extend(read.errors);
-    let file = file.filter(|f| !f.2.is_empty());
+    let file = file.filter(|f| !f.bytes.is_empty());
     if file.is_none() && errors.is_empty() {
         errors.push(FieldError::new(
             "file",
@@ -106,18 +106,12 @@ async fn post_document(
             "choose a file to upload",
         ));
     }
-    if let (true, Some(input), Some((name, claimed, bytes))) = (errors.is_empty(), read.input, file)
-    {
-        let reader = s.config.document_reader();
-        let uploaded = crate::documents::upload(
+    if let (true, Some(input), Some(file)) = (errors.is_empty(), read.input, file) {
+        let uploaded = crate::documents::upload_configured(
             &s.store,
-            &Reading::of(&s.config, &reader),
+            &s.config,
             &actor,
-            UploadedFile {
-                bytes: &bytes,
-                name: &name,
-                claimed: claimed.as_deref(),
-            },
+            file.as_upload(),
             input,
             Channel::Form,
         )
