@@ -126,6 +126,13 @@ pub async fn upload(
     if !actor.principal.is_signed_in() {
         return Err(AppError::Unauthorized);
     }
+    // Refused before the file is read: nobody who may not write for this organisation makes
+    // the server parse a file (the record path authorises again when it writes).
+    crate::records::may_change(
+        semey_domain::record::RecordKind::Document,
+        &actor.principal,
+        Some(input.organisation_id),
+    )?;
     let e = examine(&file, reading).await?;
     input.digest = e.digest.clone();
     if input.file_name.trim().is_empty() {
