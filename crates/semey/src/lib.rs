@@ -48,8 +48,6 @@ pub struct AppState {
     pub store: Store,
     /// Rendered public pages (see `pages::cache`).
     pub pages: pages::cache::PageCache,
-    /// Sign-in attempts per address.
-    pub sign_ins: accounts::SignInLimiter,
     /// Permits for heavy requests (streamed exports), `config.heavy_requests` of them.
     pub heavy: std::sync::Arc<tokio::sync::Semaphore>,
     /// Requests by route and status, for `/metrics`.
@@ -100,7 +98,6 @@ impl AppState {
             config: std::sync::Arc::new(config),
             store,
             pages: Default::default(),
-            sign_ins: Default::default(),
             metrics: Default::default(),
         })
     }

@@ -95,6 +95,34 @@ impl Store {
         Ok(())
     }
 
+    /// Counts one sign-in attempt from `address` in `tx` (committed with `commit_unseen`) and
+    /// returns the attempts counted in the address's current window of `window`: one atomic
+    /// upsert, so attempts on several servers at once each count. A window that has passed
+    /// starts again at one; the first attempt of a window removes windows long past.
+    pub async fn count_sign_in_attempt(
+        &self,
+        tx: &mut Tx,
+        address: &str,
+        window: time::Duration,
+    ) -> Result<i64> {
+        let now = OffsetDateTime::now_utc();
+        let (at, since) = (stamp(now), stamp(now - window));
+        let address: String = address.chars().take(TARGET_CHARS).collect();
+        let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
+            "INSERT INTO sign_in_attempts (address, window_start, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (address) DO UPDATE SET \
+             count = CASE WHEN sign_in_attempts.window_start <= $3 THEN 1 ELSE sign_in_attempts.count + 1 END, \
+             window_start = CASE WHEN sign_in_attempts.window_start <= $3 THEN excluded.window_start \
+             ELSE sign_in_attempts.window_start END \
+             RETURNING count")
+            .bind(&address).bind(&at).bind(&since).fetch_one(&mut *c).await)?;
+        if n == 1 {
+            on_tx!(tx, c => sqlx::query("DELETE FROM sign_in_attempts WHERE window_start <= $1")
+                .bind(&since).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(n)
+    }
+
     /// The security events of the last hours, newest first: up to `limit` rows, optionally of
     /// one action.
     pub async fn list_security_events(

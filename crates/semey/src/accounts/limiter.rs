@@ -1,32 +1,35 @@
-//! Sign-in attempts per address.
+//! Sign-in attempts per address, counted in the database so that every server behind a proxy
+//! holds one limit: at most `LIMIT` in `WINDOW`, whatever the accounts tried, so one address
+//! cannot try many accounts quickly (each account also locks itself).
 
-/// Sign-in attempts per address: at most `LIMIT` in `WINDOW`, whatever the accounts tried, so
-/// one address cannot try many accounts quickly (each account also locks itself).
-#[derive(Clone, Default)]
-pub struct SignInLimiter {
-    seen: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
-    >,
-}
+use super::events::Count;
+use crate::AppError;
+use semey_store::Store;
 
-impl SignInLimiter {
-    pub const LIMIT: u32 = 20;
-    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+/// Attempts an address may make in one window.
+pub const LIMIT: i64 = 20;
+/// The window.
+pub const WINDOW: time::Duration = time::Duration::minutes(10);
 
-    /// Counts an attempt from `address`; false when it is over the limit.
-    pub fn allow(&self, address: &str) -> bool {
-        let Ok(mut seen) = self.seen.lock() else {
-            return true;
-        };
-        let now = std::time::Instant::now();
-        if seen.len() > 10_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < Self::WINDOW);
+/// Counts an attempt from `address`; false when it is over the limit (and then counts the
+/// refusal as a security event, in the same transaction).
+pub async fn allow(store: &Store, address: &str) -> Result<bool, AppError> {
+    let mut tx = store.begin().await?;
+    let n = store
+        .count_sign_in_attempt(&mut tx, address, WINDOW)
+        .await?;
+    let allowed = n <= LIMIT;
+    if !allowed {
+        super::SecurityEvent {
+            address,
+            action: "sign_in_rate_limited",
+            target: "/signin",
+            user_id: None,
+            detail: None,
         }
-        let entry = seen.entry(address.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Self::WINDOW {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= Self::LIMIT
+        .record_in(store, &mut tx)
+        .await?;
     }
+    tx.commit_unseen().await?;
+    Ok(allowed)
 }

@@ -5,17 +5,15 @@
 pub mod actor;
 mod events;
 mod guard;
-mod limiter;
+pub mod limiter;
 mod passwords;
 mod record;
 mod sessions;
 mod users;
 
 pub use actor::{address_of, Actor};
-pub(crate) use events::Count as CountSecurityEvent;
 pub use events::Event as SecurityEvent;
 pub use guard::guard;
-pub use limiter::SignInLimiter;
 pub use passwords::{
     hash_password, new_secret, sha256_bytes_hex, sha256_hex, verify_password, MIN_PASSWORD,
 };

@@ -1,7 +1,6 @@
 //! Signing in and out. One message for every failed sign-in (wrong address, wrong password,
 //! locked or disabled account), so the page does not tell who has an account.
 
-use crate::accounts::CountSecurityEvent as _;
 use crate::accounts::{self, Actor};
 use crate::pages::context::Reader;
 use crate::pages::context::{language, page, query_pairs, Chrome};
@@ -105,16 +104,7 @@ async fn signin(
             .unwrap_or_default()
     };
     let (email, password, next) = (get("email"), get("password"), safe_next(Some(&get("next"))));
-    if !s.sign_ins.allow(&address) {
-        crate::accounts::SecurityEvent {
-            address: &address,
-            action: "sign_in_rate_limited",
-            target: "/signin",
-            user_id: None,
-            detail: None,
-        }
-        .record(&s.store)
-        .await;
+    if !accounts::limiter::allow(&s.store, &address).await? {
         let template = SigninPage {
             c: Chrome::new(lang, uri, query),
             email,
