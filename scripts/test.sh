@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: xmllint checks exported IATI files against the official
 # schemas; the Noto fonts (Latin, Cyrillic with the Kazakh letters, CJK) are embedded in PDF
-# reports; pdftotext (poppler-utils) reads the PDFs back.
+# reports; pdftotext (poppler-utils) reads the PDFs back; nginx stands in front of two servers.
 need=()
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -n "$(find /usr/share/fonts -name NotoSans-Regular.ttf -print -quit 2>/dev/null)" ] || need+=(fonts-noto-core)
 [ -n "$(find /usr/share/fonts -name 'NotoSansCJK-Regular.ttc' -print -quit 2>/dev/null)" ] || need+=(fonts-noto-cjk)
+# nginx: two servers behind a reverse proxy (crates/semey/tests/it/binary.rs).
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)…" >&2
   if [ "$(id -u)" = 0 ]; then

@@ -25,11 +25,30 @@ macro_rules! string_schema {
 /// A closed list of codes written as snake-case strings (`ThematicArea`, `ResultType` …):
 /// `ALL`, `as_str`, and `parse` whose error names the field.
 macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident = $s:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    ($(#[doc = $doc:literal])* $name:ident, $field:literal { $($variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $s)] $variant,)+
+        }
+
+        // Written out rather than derived: the derive does not see the variants' names through
+        // this macro and would describe `Children` where the JSON says `children`.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let doc = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($s),+]))
+                    .description((!doc.is_empty()).then_some(doc))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
         }
 
         impl $name {

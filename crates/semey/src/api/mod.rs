@@ -83,7 +83,34 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The API's OpenAPI description.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+    let mut doc = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes())
-        .into_openapi()
+        .into_openapi();
+    // Any request can be malformed (a parameter of the wrong type or language, a body that is
+    // not JSON or not sent as JSON): every operation may answer 400 in the error format.
+    let malformed = utoipa::openapi::ResponseBuilder::new()
+        .description("The request is malformed: a parameter or body that cannot be read")
+        .content(
+            "application/json",
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            op.responses
+                .responses
+                .entry("400".to_owned())
+                .or_insert_with(|| malformed.clone().into());
+        }
+    }
+    doc
 }

@@ -482,8 +482,13 @@ pub struct DatasetDetail {
     responses((status = 200, body = DatasetDetail), (status = 404, body = crate::error::ErrorBody)))]
 async fn dataset(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Json<DatasetDetail>, AppError> {
+    // Datasets are numbered; anything else names no dataset.
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound {
+        entity: "dataset",
+        id: id.clone(),
+    })?;
     let d = s.store.dataset(id).await?;
     let imports = s.store.imports_of(id).await?;
     let measurements = imports.iter().map(|i| i.inserted).sum();

@@ -24,7 +24,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// How long a rendered page may be served without rendering it again.
-pub const MAX_AGE: Duration = Duration::from_secs(2);
+pub const MAX_AGE: Duration = Duration::from_secs(1);
 /// Pages kept at most.
 pub const CAPACITY: usize = 4096;
 /// Bytes of pages kept at most.

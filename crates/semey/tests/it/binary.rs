@@ -730,3 +730,278 @@ fn two_servers_follow_one_sqlite_file() {
 fn two_servers_follow_one_postgres_database() {
     two_servers_follow_one_database(&new_postgres_database());
 }
+
+/// One HTTP/1.1 request over a new connection: status, and the headers and body as text.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
+
+/// Sign-in form from a client whose address the proxy passes on (`X-Forwarded-For`).
+fn sign_in_at(addr: &str, client: &str, email: &str, password: &str) -> (u16, String) {
+    let form = format!(
+        "email={}&password={}&next=%2Fworkspace",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    );
+    http(
+        addr,
+        "POST",
+        "/signin?lang=en",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("X-Forwarded-For", client),
+        ],
+        &form,
+    )
+}
+
+/// nginx on a free loopback port in front of `upstreams` (round robin), with its files in
+/// `dir`; the running nginx and its address.
+fn nginx_in_front_of(dir: &std::path::Path, upstreams: &[&str]) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let d = dir.display();
+    let servers: String = upstreams.iter().map(|u| format!("server {u};\n")).collect();
+    let conf = format!(
+        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+         upstream semey {{\n{servers}}}\n\
+         server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://semey;\n\
+         proxy_set_header Host $host;\n      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+         proxy_next_upstream off;\n    }}\n  }}\n}}\n"
+    );
+    let file = dir.join("nginx.conf");
+    std::fs::write(&file, conf).unwrap();
+    // Debian installs it in /usr/sbin, which a user's PATH may not name.
+    let nginx = ["/usr/sbin/nginx", "nginx"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("nginx");
+    let child = Command::new(nginx)
+        .args(["-e", &format!("{d}/error.log"), "-p", &d.to_string(), "-c"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx (scripts/test.sh installs it)");
+    let addr = format!("127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while TcpStream::connect(&addr).is_err() {
+        assert!(std::time::Instant::now() < deadline, "nginx did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (child, addr)
+}
+
+/// Two servers on one database behind nginx: a session begun on one is good on the other; a
+/// write through one shows on the other's public pages within 2 s; the sign-in limit per
+/// client and the lock-out of an account hold across both; a security event is counted once.
+fn two_servers_behind_a_proxy(database: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(database, &["demo"], "");
+    assert!(ok, "{err}");
+    let password = "a long enough passphrase";
+    let (ok, _, err) = run(
+        database,
+        &[
+            "user",
+            "add",
+            "coord@semey.test",
+            "--name",
+            "Coordinator",
+            "--role",
+            "coordinator",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(
+        database,
+        &["user", "token", "coord@semey.test", "--name", "proxy"],
+        "",
+    );
+    assert!(ok, "{err}");
+    let token = out
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    // Behind the proxy: the client's address is read from X-Forwarded-For, set by nginx.
+    let config = dir.path().join("semey.toml");
+    std::fs::write(&config, "trusted_proxies = [\"127.0.0.1\"]\n").unwrap();
+    let config = config.to_str().unwrap();
+    let (mut a, addr_a) = serve(
+        database,
+        &["--config", config],
+        Some(&dir.path().join("index-a")),
+    );
+    let (mut b, addr_b) = serve(
+        database,
+        &["--config", config],
+        Some(&dir.path().join("index-b")),
+    );
+    let (mut proxy, front) = nginx_in_front_of(dir.path(), &[&addr_a, &addr_b]);
+
+    // A session begun on A works on B, and through the proxy.
+    let (status, answer) = sign_in_at(&addr_a, "198.51.100.1", "coord@semey.test", password);
+    assert_eq!(status, 303, "{answer}");
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    for addr in [&addr_b, &front, &front] {
+        let (status, page) = http(
+            addr,
+            "GET",
+            "/workspace?lang=en",
+            &[("Cookie", &cookie)],
+            "",
+        );
+        assert_eq!(status, 200, "{addr}: {page}");
+    }
+
+    // A write through A shows on B's public page (already rendered and cached) within 2 s.
+    let (status, page) = http(&addr_b, "GET", "/stakeholders?lang=en", &[], "");
+    assert!(
+        status == 200 && !page.contains("Kokpekty Beekeepers"),
+        "{page}"
+    );
+    let body = r#"{"name": {"en": "Kokpekty Beekeepers"}, "org_type": 22, "country": "KZ"}"#;
+    let bearer = format!("Bearer {token}");
+    let (status, answer) = http(
+        &addr_a,
+        "POST",
+        "/api/v1/organisations",
+        &[
+            ("Authorization", &bearer),
+            ("Content-Type", "application/json"),
+        ],
+        body,
+    );
+    assert_eq!(status, 201, "{answer}");
+    let written = std::time::Instant::now();
+    loop {
+        let (_, page) = http(&addr_b, "GET", "/stakeholders?lang=en", &[], "");
+        if page.contains("Kokpekty Beekeepers") {
+            break;
+        }
+        assert!(
+            written.elapsed() < std::time::Duration::from_secs(2),
+            "B's page still lacks the organisation 2 s after the write"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    // One client, twenty wrong sign-ins through the proxy (round robin: ten on each server),
+    // then it must wait; another client behind the same proxy may still try.
+    for i in 0..20 {
+        let (status, answer) = sign_in_at(
+            &front,
+            "203.0.113.7",
+            &format!("nobody{i}@semey.test"),
+            "wrong",
+        );
+        assert_eq!(status, 401, "attempt {i}: {answer}");
+    }
+    let (status, _) = sign_in_at(&front, "203.0.113.7", "nobody@semey.test", "wrong");
+    assert_eq!(
+        status, 429,
+        "the 21st attempt of one client, across both servers"
+    );
+    let (status, _) = sign_in_at(&front, "203.0.113.8", "nobody@semey.test", "wrong");
+    assert_eq!(status, 401, "another client is not limited by the first");
+
+    // Wrong passwords for one account through the proxy lock it on both servers.
+    for i in 0..semey::accounts::MAX_FAILURES {
+        let (status, _) = sign_in_at(
+            &front,
+            &format!("192.0.2.{i}"),
+            "coord@semey.test",
+            "not the passphrase",
+        );
+        assert_eq!(status, 401);
+    }
+    for addr in [&addr_a, &addr_b] {
+        let (status, _) = sign_in_at(addr, "192.0.2.200", "coord@semey.test", password);
+        assert_eq!(status, 401, "{addr}: the account is locked everywhere");
+    }
+
+    // A made-up token through the proxy is one security event of its client, counted once.
+    let (status, _) = http(
+        &front,
+        "GET",
+        "/api/v1/programmes",
+        &[
+            ("Authorization", "Bearer semey_made-up"),
+            ("X-Forwarded-For", "203.0.113.99"),
+        ],
+        "",
+    );
+    assert_eq!(status, 401);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let events = rt.block_on(async {
+        let store = semey_store::Store::connect(database).await.unwrap();
+        let e = store.list_security_events(None, 1000).await.unwrap();
+        store.close().await;
+        e
+    });
+    let of = |address: &str, action: &str| -> i64 {
+        events
+            .iter()
+            .filter(|e| e.address == address && e.action == action)
+            .map(|e| e.count)
+            .sum()
+    };
+    assert_eq!(of("203.0.113.99", "invalid_token"), 1, "{events:?}");
+    assert_eq!(of("203.0.113.7", "sign_in_rate_limited"), 1, "{events:?}");
+    assert_eq!(of("203.0.113.7", "sign_in_failed"), 20, "{events:?}");
+    for child in [&mut proxy, &mut a, &mut b] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+#[test]
+fn two_servers_behind_a_proxy_on_postgres() {
+    two_servers_behind_a_proxy(&new_postgres_database());
+}
+
+#[test]
+fn two_servers_behind_a_proxy_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    two_servers_behind_a_proxy(&format!(
+        "sqlite://{}",
+        dir.path().join("semey.db").display()
+    ));
+}
