@@ -34,11 +34,15 @@ status=0
 # The shape: no import cycles between the files of any crate.
 python3 scripts/module-cycles.py || status=$?
 cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+# The API against its own description (schemathesis; a bounded run on both backends, as the
+# public, an editor and a coordinator).
+scripts/api-fuzz.sh 2>&1 | tee -a "$log" || status=$?
 # The portal in a real browser (Debian chromium, playwright-core, axe-core).
 scripts/browser-tests.sh 2>&1 | tee -a "$log" || status=$?
 # One closing line for the whole suite: Rust's "test result:" lines and node's "ℹ pass/fail".
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i + 1) ~ /^passed;?$/) p += $i; if ($(i + 1) ~ /^failed;?$/) f += $i } }
      /^ℹ pass [0-9]+$/ { p += $3 }
      /^ℹ fail [0-9]+$/ { f += $3 }
+     /^api fuzzing: [0-9]+ passed, [0-9]+ failed$/ { p += $3; f += $5 }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

@@ -153,6 +153,7 @@ pub struct AgendaItem {
 
 /// Who took part: an organisation, a person, or a person for an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = MeetingParticipant)]
 pub struct Participant {
     #[serde(default)]
     pub organisation_id: Option<OrganisationId>,

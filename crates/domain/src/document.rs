@@ -174,7 +174,8 @@ pub struct Document {
     pub languages: Vec<Lang>,
     pub doc_type: DocumentType,
     /// When it was issued.
-    #[schema(value_type = Option<String>, example = "2020-12-21")]
+    #[schema(value_type = Option<String>, format = Date, example = "2020-12-21")]
+    #[serde(default, with = "crate::day::option")]
     pub date: Option<Date>,
     /// The organisation that published it (and whose people see it when private).
     pub organisation_id: OrganisationId,

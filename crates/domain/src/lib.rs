@@ -98,4 +98,53 @@ pub use error::{FieldError, Invalid};
 
 // Dates travel as ISO 8601 calendar dates ("2024-12-31") in JSON.
 time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
+
+/// Dates written as ISO 8601 calendar dates ("2024-12-31") and read from them or from the
+/// `[year, day of the year]` pairs that reports, documents and assessments stored before
+/// 2026-12-03 carry (the `time` crate's own form, which the API wrongly answered then).
+pub mod day {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Iso(String),
+        Ordinal(i32, u16),
+    }
+
+    fn from(stored: Stored) -> Result<Date, String> {
+        match stored {
+            Stored::Iso(s) => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                Date::parse(&s, format).map_err(|e| format!("{s:?} is not a date: {e}"))
+            }
+            Stored::Ordinal(y, d) => Date::from_ordinal_date(y, d).map_err(|e| e.to_string()),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        crate::iso_date::serialize(d, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        from(Stored::deserialize(d)?).map_err(D::Error::custom)
+    }
+
+    /// The same for an optional date (`null` when absent).
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            crate::iso_date::option::serialize(d, s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            Option::<Stored>::deserialize(d)?
+                .map(from)
+                .transpose()
+                .map_err(D::Error::custom)
+        }
+    }
+}
 pub use lang::{Lang, LocalText};

@@ -31,8 +31,13 @@ string_enum!(
 
 /// The days a report covers, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReportPeriod)]
 pub struct Period {
+    #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::day")]
     pub start: Date,
+    #[schema(value_type = String, format = Date)]
+    #[serde(with = "crate::day")]
     pub end: Date,
 }
 

@@ -728,6 +728,7 @@ pub struct Assessment {
     pub reason: String,
     /// The period the status is about.
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default, with = "crate::day::option")]
     pub period_end: Option<Date>,
     /// Share of the way from the baseline to the target achieved, and expected by the latest
     /// actual's date (1 = the target).

@@ -11,15 +11,11 @@ use axum::{Json, Router};
 use serde::Serialize;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    let (api, spec) = OpenApiRouter::with_openapi(crate::api::ApiDoc::openapi())
-        .nest("/api/v1", crate::api::routes())
-        .split_for_parts();
+    let (api, spec) = crate::api::router_and_description();
     let limit = state.config.max_body_bytes;
     Router::new()
         .merge(api)

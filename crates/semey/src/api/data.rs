@@ -116,7 +116,8 @@ async fn catalogue(State(s): State<AppState>, headers: HeaderMap) -> Result<Resp
 #[utoipa::path(get, path = "/data/{file}", tag = "data",
     params(("file" = String, Path, description = "`{dataset}.{format}`, e.g. `transactions.csv`"),
         ProgrammeQuery, TransactionQuery),
-    responses((status = 200, description = "The file, streamed", content_type = "text/csv"),
+    responses((status = 200, description = "The file, streamed, in the format its name asks for",
+        content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"), ("application/geo+json"))),
         (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 async fn download(

@@ -244,7 +244,7 @@ pub(super) struct DocumentUpload {
 async fn upload_document(
     State(s): State<AppState>,
     actor: Actor,
-    multipart: Multipart,
+    super::extract::ApiMultipart(multipart): super::extract::ApiMultipart,
 ) -> Result<Response, AppError> {
     if !actor.principal.is_signed_in() {
         return Err(AppError::Unauthorized);
@@ -391,7 +391,7 @@ pub(crate) fn attachment(
 
 /// Downloads a document's file.
 #[utoipa::path(get, path = "/documents/{id}/file", tag = "documents", params(("id" = String, Path, description = "Document id")),
-    responses((status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "The file, as an attachment, in its own media type (PDF, DOCX, ODT, text, HTML, PNG, JPEG, GIF or WebP)", content_type = "*/*"), (status = 404, body = crate::error::ErrorBody)))]
 async fn download_document(
     State(s): State<AppState>,
     actor: Actor,

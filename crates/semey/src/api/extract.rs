@@ -111,3 +111,25 @@ pub fn param<T>(
 pub fn from_str<T: std::str::FromStr>(what: &'static str) -> impl Fn(&str) -> Result<T, String> {
     move |s| s.parse::<T>().map_err(|_| format!("{s:?} is not {what}"))
 }
+
+/// A `multipart/form-data` body; anything else answers 400 `multipart_required` in the API's
+/// error format.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|e| AppError::BadRequest {
+                code: "multipart_required",
+                message: format!(
+                    "send the file as multipart/form-data with a boundary ({})",
+                    e.body_text()
+                ),
+                field: None,
+            })
+    }
+}

@@ -21,7 +21,7 @@ mod services;
 mod workflow;
 
 pub use common::List;
-pub use extract::{ApiJson, ApiQuery};
+pub use extract::{ApiJson, ApiMultipart, ApiQuery};
 pub use funding::parse_dimensions;
 pub use programmes::ProgrammeQuery;
 
@@ -83,34 +83,58 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The API's OpenAPI description.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+    router_and_description().1
+}
+
+/// The API's router and its OpenAPI description, made together so that they agree.
+pub fn router_and_description() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes())
-        .into_openapi();
+        .split_for_parts();
     // Any request can be malformed (a parameter of the wrong type or language, a body that is
-    // not JSON or not sent as JSON): every operation may answer 400 in the error format.
-    let malformed = utoipa::openapi::ResponseBuilder::new()
-        .description("The request is malformed: a parameter or body that cannot be read")
-        .content(
-            "application/json",
-            utoipa::openapi::ContentBuilder::new()
-                .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+    // not JSON or not sent as JSON): every operation may answer 400 in the error format. Every
+    // write needs an account (401 without one) whose role allows it (403 otherwise).
+    let answer = |description: &str| {
+        utoipa::openapi::RefOr::from(
+            utoipa::openapi::ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    utoipa::openapi::ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
                 .build(),
         )
-        .build();
+    };
+    let malformed = answer("The request is malformed: a parameter or body that cannot be read");
+    let unauthorised = answer("Nobody is signed in, or the token is not valid");
+    let forbidden = answer("The account's role or organisation does not allow this");
     for item in doc.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
+        let reads = item.get.iter_mut().map(|op| (op, false));
+        let writes = [
             &mut item.put,
             &mut item.post,
             &mut item.delete,
             &mut item.patch,
-        ];
-        for op in operations.into_iter().flatten() {
-            op.responses
-                .responses
+        ]
+        .into_iter()
+        .flatten()
+        .map(|op| (op, true));
+        for (op, writes) in reads.chain(writes) {
+            let responses = &mut op.responses.responses;
+            responses
                 .entry("400".to_owned())
-                .or_insert_with(|| malformed.clone().into());
+                .or_insert_with(|| malformed.clone());
+            if writes {
+                responses
+                    .entry("401".to_owned())
+                    .or_insert_with(|| unauthorised.clone());
+                responses
+                    .entry("403".to_owned())
+                    .or_insert_with(|| forbidden.clone());
+            }
         }
     }
-    doc
+    (router, doc)
 }

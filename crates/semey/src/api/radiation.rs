@@ -216,7 +216,7 @@ impl ExportQuery {
 /// gets at most `public_export_rows` (the `Semey-Row-Limit` header says how many). A few
 /// exports run at once; more wait a few seconds, then get 503 with `Retry-After`.
 #[utoipa::path(get, path = "/radiation/measurements", tag = "radiation", params(ExportQuery),
-    responses((status = 200, description = "CSV or GeoJSON, streamed", content_type = "text/csv"),
+    responses((status = 200, description = "CSV or GeoJSON, streamed", content(("text/csv"), ("application/geo+json"))),
               (status = 400, body = crate::error::ErrorBody),
               (status = 503, body = crate::error::ErrorBody, description = "Too many exports at once; retry")))]
 async fn measurements(

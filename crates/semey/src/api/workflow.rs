@@ -86,7 +86,7 @@ struct StepBody {
 /// proposal is not in a state for it.
 #[utoipa::path(post, path = "/proposals/{id}/{step}", tag = "workflow", request_body = StepBody,
     params(("id" = String, Path, description = "Proposal id"), ("step" = String, Path, description = "submit, approve, return or publish")),
-    responses((status = 200, body = ProposalView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ProposalView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn step(
     State(s): State<AppState>,
     actor: Actor,

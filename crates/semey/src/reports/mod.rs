@@ -38,6 +38,7 @@ impl Owned for ReportInput {}
 /// A report in one language, with its figures: what the page, the PDF and a frozen version
 /// show. Everything is already in the reader's language (numbers formatted, names chosen).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReportDocument)]
 pub struct Document {
     #[schema(value_type = String, format = Uuid)]
     pub report_id: ReportId,
@@ -50,6 +51,7 @@ pub struct Document {
     pub published_at: Option<String>,
     /// The day the figures were computed.
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "semey_domain::day")]
     pub as_of: Date,
     /// The site the figures' sources are on (`https://semey.example`).
     pub site: String,

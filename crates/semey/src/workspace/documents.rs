@@ -8,7 +8,7 @@ use crate::documents::Uploaded;
 use crate::records::{Channel, Written};
 use crate::routes::Route;
 use crate::{AppError, AppState};
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use semey_domain::document::DocumentInput;
@@ -84,7 +84,7 @@ async fn post_document(
     State(s): State<AppState>,
     actor: crate::accounts::Actor,
     cx: Ctx,
-    multipart: Multipart,
+    crate::api::ApiMultipart(multipart): crate::api::ApiMultipart,
 ) -> Result<Response, AppError> {
     if !actor.principal.is_signed_in() {
         return Err(AppError::Unauthorized);

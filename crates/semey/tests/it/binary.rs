@@ -46,7 +46,7 @@ fn serve_with_demo_on_sqlite() {
 }
 
 /// A new, empty database on the test cluster that `scripts/test.sh` started; its URL.
-fn new_postgres_database() -> String {
+pub(crate) fn new_postgres_database() -> String {
     use sqlx::Connection;
     let admin =
         std::env::var("SEMEY_TEST_POSTGRES").expect("SEMEY_TEST_POSTGRES: run scripts/test.sh");
@@ -169,7 +169,7 @@ fn configuration_file_and_environment() {
 }
 
 /// Runs `semey` with `stdin` as its standard input.
-fn run(database: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+pub(crate) fn run(database: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_semey"))
         .args(args)
         .args(["--database", database])

@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod binary;
 mod coordination;
+mod crash;
 mod documents;
 mod funding;
 mod iati;
