@@ -616,7 +616,7 @@ fn upgrade_from_the_previous_release_on_postgres() {
 
 /// A running `semey serve` (with its own search index in `search_dir` when given); its
 /// address.
-fn serve(
+pub(crate) fn serve(
     database: &str,
     args: &[&str],
     search_dir: Option<&std::path::Path>,
@@ -732,7 +732,7 @@ fn two_servers_follow_one_postgres_database() {
 }
 
 /// One HTTP/1.1 request over a new connection: status, and the headers and body as text.
-fn http(
+pub(crate) fn http(
     addr: &str,
     method: &str,
     path: &str,
