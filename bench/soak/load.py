@@ -144,7 +144,8 @@ while any(t.is_alive() for t in threads):
               flush=True)
         reported = minute
 
-last = max(mi for (mi, _) in samples)
+# The last whole minute (requests still finishing after the end fall into a short one).
+last = max(0, min(max(mi for (mi, _) in samples), int(minutes) - 1))
 first_ms = [m for (mi, m) in samples if mi == 0]
 last_ms = [m for (mi, m) in samples if mi == last]
 # Memory after the first two minutes (caches filled) against the last sample.
