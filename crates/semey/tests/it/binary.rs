@@ -5,20 +5,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 fn http_get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, out)
+    http(addr, "GET", path, &[], "")
 }
 
 fn serve_and_probe(database: &str) {
@@ -756,6 +743,31 @@ pub(crate) fn http(
     (status, out)
 }
 
+/// A new coordinator's account (with `password`) and an API token of theirs.
+pub(crate) fn coordinator_token(database: &str, email: &str, password: &str) -> String {
+    let (ok, _, err) = run(
+        database,
+        &[
+            "user",
+            "add",
+            email,
+            "--name",
+            "Coordinator",
+            "--role",
+            "coordinator",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(database, &["user", "token", email, "--name", "tests"], "");
+    assert!(ok, "{err}");
+    out.split(": ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("a token")
+        .to_owned()
+}
+
 /// Sign-in form from a client whose address the proxy passes on (`X-Forwarded-For`).
 fn sign_in_at(addr: &str, client: &str, email: &str, password: &str) -> (u16, String) {
     let form = format!(
@@ -827,34 +839,7 @@ fn two_servers_behind_a_proxy(database: &str) {
     let (ok, _, err) = run(database, &["demo"], "");
     assert!(ok, "{err}");
     let password = "a long enough passphrase";
-    let (ok, _, err) = run(
-        database,
-        &[
-            "user",
-            "add",
-            "coord@semey.test",
-            "--name",
-            "Coordinator",
-            "--role",
-            "coordinator",
-        ],
-        &format!("{password}\n"),
-    );
-    assert!(ok, "{err}");
-    let (ok, out, err) = run(
-        database,
-        &["user", "token", "coord@semey.test", "--name", "proxy"],
-        "",
-    );
-    assert!(ok, "{err}");
-    let token = out
-        .split(": ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = coordinator_token(database, "coord@semey.test", password);
     // Behind the proxy: the client's address is read from X-Forwarded-For, set by nginx.
     let config = dir.path().join("semey.toml");
     std::fs::write(&config, "trusted_proxies = [\"127.0.0.1\"]\n").unwrap();

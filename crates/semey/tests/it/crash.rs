@@ -6,7 +6,7 @@
 //! `SEMEY_CRASH_KILLS` kills per import kind and backend (3 in the test suite;
 //! `scripts/crash.sh` runs 50), `SEMEY_CRASH_SEED` the seed (moments are repeatable).
 
-use super::binary::{http, new_postgres_database, run, serve};
+use super::binary::{coordinator_token, http, new_postgres_database, run, serve};
 use super::support::{seed, shared};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -590,34 +590,7 @@ fn killed_server_under_writes(backend: &str) {
         new_postgres_database()
     };
     cli(&url, &strings(&["demo"]));
-    let (ok, _, err) = run(
-        &url,
-        &[
-            "user",
-            "add",
-            "writer@semey.test",
-            "--name",
-            "Writer",
-            "--role",
-            "coordinator",
-        ],
-        "a long enough passphrase\n",
-    );
-    assert!(ok, "{err}");
-    let (ok, out, err) = run(
-        &url,
-        &["user", "token", "writer@semey.test", "--name", "crash"],
-        "",
-    );
-    assert!(ok, "{err}");
-    let token = out
-        .split(": ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = coordinator_token(&url, "writer@semey.test", "a long enough passphrase");
     let (base_orgs, _, _) = audited_organisations(&url);
     let mut moments = Moments::new("api writes", backend);
     let mut acknowledged: Vec<String> = Vec::new();
