@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# Funding benchmark: 10 000 programmes and 1 000 000 transactions on SQLite.
+# Funding benchmark: 10 000 programmes and 1 000 000 transactions, on SQLite or PostgreSQL.
 #  - import of the 1 000 000 transactions from CSV (target: under 10 s), whole `semey import` run;
 #  - funding summary by thematic area × year (target: under 50 ms), median of repeated runs;
 #  - the summary by every grouping the portal and the API offer, unfiltered (target: each under
 #    50 ms), median of repeated runs;
-#  - the same CSV load and the same aggregation done directly with the sqlite3 command-line tool,
-#    on the same data, and the ratios.
-# Usage: bench/funding.sh [PROGRAMMES] [TRANSACTIONS]
+#  - filtered summaries through the API of a running server (bench/funding/filters.py);
+#  - the same CSV load and the same aggregation done directly by the database's own command-line
+#    tool (sqlite3's .import, psql's \copy), on the same data, and the ratios.
+# Usage: [BACKEND=sqlite|postgres] bench/funding.sh [PROGRAMMES] [TRANSACTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 programmes=${1:-10000}
 transactions=${2:-1000000}
 
-if ! command -v sqlite3 >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq sqlite3; else sudo apt-get install -y -qq sqlite3; fi
-fi
+command -v sqlite3 >/dev/null || apt_install sqlite3
 cargo build --release --locked -p semey >&2
 bin=$PWD/target/release/semey
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-db="sqlite://$work/bench.db"
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  bench_stop_postgres
+  rm -rf "$work"
+}
+trap cleanup EXIT
+bench_database "$work" bench
 now() { date +%s.%N; }
 elapsed_ms() { python3 -c "print(f'{($2 - $1) * 1000:.1f}')" ; }
 
@@ -39,31 +45,43 @@ summary_line=$("$bin" --database "$db" summary --group-by area,year --repeat 50 
 summary_ms=$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$summary_line")
 summary_p95=$(sed -E 's/.*percentile ([0-9.]+) ms.*/\1/' <<<"$summary_line")
 
-# sqlite3: load the same CSV into a table.
-sqlite3 "$work/raw.db" "CREATE TABLE tx_raw (programme TEXT, reference TEXT, type INTEGER, date TEXT, amount TEXT, currency TEXT, provider_org TEXT, description TEXT);"
+# The database's own tool: load the same CSV into a table without checks.
+raw_columns="programme TEXT, reference TEXT, type INTEGER, date TEXT, amount TEXT, currency TEXT, provider_org TEXT, description TEXT"
 t0=$(now)
-sqlite3 "$work/raw.db" ".mode csv" ".import --skip 1 $work/data/transactions.csv tx_raw"
+if [ "$backend" = sqlite ]; then
+  tool="sqlite3"; tool_load=".import, no checks"
+  sqlite3 "$work/raw.db" "CREATE TABLE tx_raw ($raw_columns);"
+  sqlite3 "$work/raw.db" ".mode csv" ".import --skip 1 $work/data/transactions.csv tx_raw"
+else
+  tool="psql"; tool_load="\\copy, no checks"
+  psql -q "$db" -c "CREATE TABLE tx_raw ($raw_columns)"
+  psql -q "$db" -c "\\copy tx_raw FROM '$work/data/transactions.csv' WITH (FORMAT csv, HEADER true)"
+fi
 t1=$(now)
-sqlite3_load_ms=$(elapsed_ms "$t0" "$t1")
+tool_load_ms=$(elapsed_ms "$t0" "$t1")
 
-# sqlite3: the same aggregation (area × year, every measure in USD and KZT, areas weighted by
-# their shares), computed from the transactions and requirements themselves.
+# The same aggregation (area × year, every measure in USD and KZT, areas weighted by their
+# shares), computed from the transactions and requirements themselves; the third best of five.
 measure() { echo "CAST(ROUND(SUM(CASE WHEN $1 THEN t.amount_$2 * pa.share * 1.0 ELSE 0 END) / 10000) AS BIGINT)"; }
 cols=""
 for m in "t.measure = 'pledged' AND NOT t.internal" "t.measure = 'committed' AND NOT t.internal" "t.measure = 'disbursed' AND NOT t.internal" "t.measure = 'spent'" "t.measure = 'committed' AND t.internal" "t.measure = 'disbursed' AND t.internal" "t.measure = 'outgoing'"; do
   cols="$cols, $(measure "$m" usd), $(measure "$m" kzt)"
 done
 raw_sql="SELECT pa.area, t.year${cols} FROM transactions t JOIN programme_areas pa ON pa.programme_id = t.programme_id GROUP BY pa.area, t.year;"
-sqlite_runs() {
+tool_runs() {
   local sql=$1 best=""
   for _ in 1 2 3 4 5; do
     local r
-    r=$(printf '.timer on\n%s\n' "$sql" | sqlite3 "$work/bench.db" | grep -o 'real [0-9.]*' | awk '{print $2 * 1000}')
+    if [ "$backend" = sqlite ]; then
+      r=$(printf '.timer on\n%s\n' "$sql" | sqlite3 "${db#sqlite://}" | grep -o 'real [0-9.]*' | awk '{print $2 * 1000}')
+    else
+      r=$(printf '\\timing on\n%s\n' "$sql" | psql -q "$db" | grep -o 'Time: [0-9.]*' | awk '{print $2}')
+    fi
     best="$best $r"
   done
   tr ' ' '\n' <<<"$best" | grep . | sort -g | sed -n 3p
 }
-sqlite3_agg_ms=$(sqlite_runs "$raw_sql")
+tool_agg_ms=$(tool_runs "$raw_sql")
 
 # Every grouping the portal and the API offer (the summary as the API computes it: its first
 # page of at most 1 000 groups, their names, the whole selection's total, the split by origin,
@@ -79,27 +97,23 @@ for g in $groupings; do
 done
 
 # Filtered summaries through the API of a running server (bench/funding/filters.py).
-"$bin" --database "$db" serve --addr 127.0.0.1:0 >"$work/serve.log" 2>&1 &
+SEMEY_LOG=warn "$bin" --database "$db" serve --addr 127.0.0.1:0 >"$work/serve.log" 2>&1 &
 server=$!
-addr=""
-for _ in $(seq 600); do
-  addr=$(sed -n 's#.*http://\([0-9.:]*\).*#\1#p' "$work/serve.log" | head -1)
-  [ -n "$addr" ] && break
-  sleep 0.2
-done
+addr=$(server_address "$work/serve.log")
 filtered_status=0
 filtered=$(python3 bench/funding/filters.py "http://$addr") || filtered_status=$?
 kill "$server" 2>/dev/null || true
 
-rows=$(sqlite3 "$work/bench.db" "SELECT COUNT(*) FROM transactions;")
+rows=$(bench_sql "SELECT COUNT(*) FROM transactions")
 status=0
-python3 - "$import_ms" "$summary_ms" "$summary_p95" "$sqlite3_load_ms" "$sqlite3_agg_ms" "$transactions" "$programmes" "$rows" <<'PY' || status=$?
+python3 - "$import_ms" "$summary_ms" "$summary_p95" "$tool_load_ms" "$tool_agg_ms" "$transactions" "$programmes" "$rows" "$backend" "$tool" "$tool_load" <<'PY' || status=$?
 import sys
-imp, summ, p95, load, agg, rows, progs, stored = map(float, sys.argv[1:])
-print(f"programmes: {int(progs)}, transactions in the file: {int(rows)}, transactions stored (with the demo's): {int(stored)}")
-print(f"| measure | Semey | sqlite3 CLI | Semey ÷ sqlite3 | target |")
+imp, summ, p95, load, agg, rows, progs, stored = map(float, sys.argv[1:9])
+backend, tool, tool_load = sys.argv[9:]
+print(f"{backend}: programmes: {int(progs)}, transactions in the file: {int(rows)}, transactions stored (with the demo's): {int(stored)}")
+print(f"| measure | Semey | {tool} | Semey ÷ {tool} | target |")
 print(f"|---|---|---|---|---|")
-print(f"| import {int(rows):,} transactions from CSV | {imp/1000:.2f} s | {load/1000:.2f} s (.import, no checks) | {imp/load:.2g} | < 10 s |")
+print(f"| import {int(rows):,} transactions from CSV | {imp/1000:.2f} s | {load/1000:.2f} s ({tool_load}) | {imp/load:.2g} | < 10 s |")
 print(f"| funding summary area × year (median of 50; p95 {p95:.1f} ms) | {summ:.1f} ms | {agg:.1f} ms (GROUP BY over the transactions) | {summ/agg:.2g} | < 50 ms |")
 ok = imp < 10000 and summ < 50
 print("targets met" if ok else "TARGETS MISSED")

@@ -1,22 +1,20 @@
 #!/usr/bin/env bash
 # Radiation benchmark, on a generated Safecast bulk-export CSV around the test site
-# (default 10 000 000 rows):
-#  - `semey import measurements` into SQLite: rows per second (target ≥ 500 000) and the
-#    process's peak memory (target < 300 MB); the whole command, statistics included;
+# (default 10 000 000 rows), on SQLite or PostgreSQL:
+#  - `semey import measurements`: rows per second (target ≥ 500 000) and the process's peak
+#    memory (target < 300 MB); the whole command, statistics included;
 #  - in the same run, the same file loaded by DuckDB's read_csv into a table and by
 #    PostgreSQL's COPY (through psql's \copy) into a table, and Semey's ratios to both;
 #  - the hexagons of the whole region from the API (target < 20 ms; median of 50 requests);
 #  - a bounding-box export of every reading as CSV and as GeoJSON (target ≥ 1 000 000 rows/s).
-# Installs what it needs (duckdb from PyPI into a throw-away folder; sqlite3 and PostgreSQL from
-# Debian when missing). Usage: bench/radiation.sh [ROWS]
+# Installs what it needs (duckdb from PyPI into a throw-away folder; PostgreSQL from Debian when
+# missing). Usage: [BACKEND=sqlite|postgres] bench/radiation.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 rows=${1:-10000000}
 root=$PWD
 
-apt_install() {
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$@"; else sudo apt-get install -y -qq "$@"; fi
-}
 command -v curl >/dev/null || apt_install curl
 command -v psql >/dev/null || apt_install postgresql postgresql-client
 cargo build --release --locked -p semey >&2
@@ -24,7 +22,7 @@ bin=$root/target/release/semey
 work=$(mktemp -d)
 cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
-  [ -n "${pgdir:-}" ] && "$root/scripts/pg-cluster.sh" stop "$pgdir" >/dev/null 2>&1 || true
+  bench_stop_postgres
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,7 +34,7 @@ python3 -m pip install --quiet --target "$work/py" duckdb==2.0.0 >&2
 sync
 
 # Semey: the whole import command, peak memory from /usr/bin/time.
-db="sqlite://$work/semey.db"
+bench_database "$work" semey
 "$bin" --database "$db" migrate >&2
 t0=$(now)
 /usr/bin/time -f "%M" -o "$work/rss" "$bin" --database "$db" import measurements "$work/survey.csv" >"$work/import.txt"
@@ -58,10 +56,10 @@ t1=$(now)
 duck_s=$(secs "$t0" "$t1")
 
 # PostgreSQL: COPY into a typed table of the export's 13 columns.
-read -r pgdir pgurl < <("$root/scripts/pg-cluster.sh")
-psql -q "$pgurl" -c "CREATE TABLE measurements (captured_time TIMESTAMP, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION, value DOUBLE PRECISION, unit TEXT, location_name TEXT, device_id TEXT, md5sum TEXT, height TEXT, surface TEXT, radiation TEXT, uploaded_time TIMESTAMP, loader_id BIGINT)"
+bench_postgres copy
+psql -q "$pg_db" -c "CREATE TABLE measurements (captured_time TIMESTAMP, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION, value DOUBLE PRECISION, unit TEXT, location_name TEXT, device_id TEXT, md5sum TEXT, height TEXT, surface TEXT, radiation TEXT, uploaded_time TIMESTAMP, loader_id BIGINT)"
 t0=$(now)
-psql -q "$pgurl" -c "\\copy measurements FROM '$work/survey.csv' WITH (FORMAT csv, HEADER true)"
+psql -q "$pg_db" -c "\\copy measurements FROM '$work/survey.csv' WITH (FORMAT csv, HEADER true)"
 t1=$(now)
 pg_s=$(secs "$t0" "$t1")
 
@@ -86,11 +84,11 @@ export_rate() {
 csv_export=$(export_rate csv)
 geojson_export=$(export_rate geojson)
 
-python3 - "$rows" "$stored" "$semey_s" "$peak_mb" "$duck_s" "$pg_s" "$bins_ms" "$hexagons" "$csv_export" "$geojson_export" <<'PY'
+python3 - "$rows" "$stored" "$semey_s" "$peak_mb" "$duck_s" "$pg_s" "$bins_ms" "$hexagons" "$csv_export" "$geojson_export" "$backend" <<'PY'
 import sys
-rows, stored, semey, peak, duck, pg, bins, hexagons, csv_export, geojson_export = sys.argv[1:]
+rows, stored, semey, peak, duck, pg, bins, hexagons, csv_export, geojson_export, backend = sys.argv[1:]
 rows, semey, duck, pg = int(rows), float(semey), float(duck), float(pg)
-print(f"rows in the file: {rows:,} (read by Semey: {int(stored):,})")
+print(f"Semey on {backend}; rows in the file: {rows:,} (read by Semey: {int(stored):,})")
 print(f"| measure | Semey | DuckDB read_csv | PostgreSQL COPY | target |")
 print(f"|---|---|---|---|---|")
 print(f"| load {rows:,} rows | {semey:.2f} s ({rows / semey:,.0f} rows/s), peak {peak} MB | {duck:.2f} s ({rows / duck:,.0f} rows/s) | {pg:.2f} s ({rows / pg:,.0f} rows/s) | ≥ 500 000 rows/s, < 300 MB |")

@@ -10,6 +10,7 @@
 #   bench/soak.sh [MINUTES] [sqlite|postgres]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 minutes=${1:-30}
 backend=${2:-sqlite}
 cargo build --release --locked -p semey >&2
@@ -39,13 +40,7 @@ printf 'a long soak passphrase\n' | "$bin" user add soak@semey.test --name Soak 
 token=$("$bin" user token soak@semey.test --name soak 2>/dev/null | sed -n 's/.*: \(semey_[0-9a-f]*\).*/\1/p')
 SEMEY_SEARCH_DIR="$work/index" "$bin" serve --addr 127.0.0.1:0 >"$work/serve.log" 2>&1 &
 server=$!
-addr=""
-for _ in $(seq 300); do
-  addr=$(sed -n 's#.*http://\([0-9.:]*\).*#\1#p' "$work/serve.log" | head -1)
-  [ -n "$addr" ] && break
-  sleep 0.2
-done
-[ -n "$addr" ] || { cat "$work/serve.log" >&2; exit 1; }
+addr=$(server_address "$work/serve.log")
 # The index is built before searches answer; wait for the server to be ready.
 until python3 -c "import urllib.request; urllib.request.urlopen('http://$addr/api/v1/search?q=x', timeout=120)" 2>/dev/null; do sleep 1; done
 echo "soak on $backend for $minutes minutes against http://$addr ($(nproc) cores)"

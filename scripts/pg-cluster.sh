@@ -2,6 +2,8 @@
 # Starts a throw-away PostgreSQL cluster for tests and benchmarks, prints the admin URL on
 # standard output, and leaves the cluster's folder in $PG_TMP. Stop it with `pg-cluster.sh stop DIR`.
 # initdb refuses to run as root, so as root the cluster runs as the `postgres` user.
+# Tests run it without durability (fsync off) for speed; benchmarks set PG_DURABLE=1 so that
+# PostgreSQL commits to disk as a production server would.
 set -euo pipefail
 
 pg_bin() {
@@ -39,7 +41,9 @@ chmod 755 "$dir"
 if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
-as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  start >/dev/null
+options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200"
+if [ "${PG_DURABLE:-0}" != 1 ]; then
+  options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$options" start >/dev/null
 echo "$dir postgres://postgres@127.0.0.1:$port/postgres"
