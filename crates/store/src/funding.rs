@@ -847,8 +847,7 @@ impl Store {
         sql.push(&select.join(", "))
             .push(&from)
             .push(" WHERE 1 = 1");
-        f.programmes
-            .push_conditions(&mut sql, "r.programme_id", false);
+        f.programmes.push_programme_set(&mut sql, "r.programme_id");
         if let Some(y) = f.year {
             sql.push(" AND r.year = ").arg(Arg::Int(y.into()));
         }

@@ -91,6 +91,21 @@ impl ProgrammeFilter {
             && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
     }
 
+    /// Appends ` AND id_expr IN (…)`: the programmes of this filter as one set, computed once
+    /// per query rather than once per row of `id_expr`'s table (a roll-up holds many rows per
+    /// programme; measured at a million transactions, per-row conditions took 0.4–1.7 s).
+    /// Nothing when the filter selects every programme.
+    pub(crate) fn push_programme_set(&self, sql: &mut Sql, id_expr: &str) {
+        if self.is_empty() {
+            return;
+        }
+        sql.push(&format!(
+            " AND {id_expr} IN (SELECT fset.id FROM programmes fset WHERE 1 = 1"
+        ));
+        self.push_conditions(sql, "fset.id", false);
+        sql.push(")");
+    }
+
     /// Appends ` AND …` conditions restricting `id_expr` (a programme id column) to this filter.
     pub(crate) fn push_conditions(&self, sql: &mut Sql, id_expr: &str, year_on_dates: bool) {
         if let Some(a) = self.area {
