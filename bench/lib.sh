@@ -53,8 +53,8 @@ bench_stop_postgres() {
   [ -z "$bench_pg_dir" ] || scripts/pg-cluster.sh stop "$bench_pg_dir" >/dev/null 2>&1 || true
 }
 
-# server_address LOG: waits until `semey serve --addr 127.0.0.1:0`, logging to LOG, prints the
-# address it listens on, and prints that address (host:port); fails after two minutes.
+# server_address LOG: waits until `semey serve --addr 127.0.0.1:0`, logging to LOG, has written
+# the address it listens on, and prints that address (host:port); fails after two minutes.
 server_address() {
   local addr=""
   for _ in $(seq 600); do
