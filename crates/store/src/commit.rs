@@ -1,6 +1,7 @@
 //! What every write transaction does as it commits: the figures it left stale are summed
-//! again inside it (`mandate_figures.rs`), then it commits and the store's generation moves on
-//! (what cached pages are checked against).
+//! again inside it (`mandate_figures.rs`), the money version moves on if it changed money (the
+//! last statement, `summaries.rs`), then it commits and the store's generation moves on (what
+//! cached pages are checked against).
 
 use crate::db::{Tx, TxConn};
 use crate::error::Result;
@@ -20,6 +21,7 @@ impl Tx {
         let started = std::time::Instant::now();
         crate::mandate_figures::refresh(&mut self).await?;
         tracing::trace!(elapsed = ?started.elapsed(), "figures summed before commit");
+        crate::summaries::record_changes(&mut self).await?;
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,

@@ -37,6 +37,8 @@ pub struct Store {
     /// Counts the write transactions this process committed, so caches of what was read
     /// can tell they are out of date.
     pub(crate) generation: Arc<AtomicU64>,
+    /// The funding roll-ups held in memory for filtered summaries (`summaries.rs`).
+    pub(crate) money_copy: Arc<tokio::sync::Mutex<Option<crate::money_copy::MoneyCopy>>>,
 }
 
 /// An open database transaction on either backend.
@@ -46,6 +48,9 @@ pub struct Tx {
     /// What this transaction changed that the mandates' figures count, summed again just
     /// before it commits (`commit.rs`).
     pub(crate) stale: Stale,
+    /// The programmes whose money this transaction changed, recorded as it commits
+    /// (`summaries.rs`).
+    pub(crate) money: MoneyChanges,
 }
 
 pub(crate) enum TxConn {
@@ -277,6 +282,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Postgres(pool),
                 generation: Arc::default(),
+                money_copy: Arc::default(),
             })
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -295,6 +301,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Sqlite(pool),
                 generation: Arc::default(),
+                money_copy: Arc::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
@@ -491,5 +498,29 @@ impl Stale {
 
     pub(crate) fn is_empty(&self) -> bool {
         !self.all && self.programmes.is_empty() && self.mandates.is_empty()
+    }
+}
+
+/// The programmes whose money a transaction changed (`Tx::money`), recorded as it commits
+/// (`summaries.rs`).
+#[derive(Debug, Default)]
+pub(crate) struct MoneyChanges {
+    pub(crate) all: bool,
+    pub(crate) programmes: BTreeSet<String>,
+}
+
+impl MoneyChanges {
+    pub(crate) fn programme(&mut self, id: &str) {
+        if !self.all {
+            self.programmes.insert(id.to_owned());
+            if self.programmes.len() > MANY {
+                self.everything();
+            }
+        }
+    }
+
+    pub(crate) fn everything(&mut self) {
+        self.all = true;
+        self.programmes.clear();
     }
 }

@@ -21,6 +21,7 @@ impl Store {
             conn,
             generation: self.generation.clone(),
             stale: Default::default(),
+            money: Default::default(),
         })
     }
 
@@ -34,6 +35,7 @@ impl Store {
             conn,
             generation: self.generation.clone(),
             stale: Default::default(),
+            money: Default::default(),
         })
     }
 
@@ -171,6 +173,14 @@ impl Store {
             Pool::Postgres(_) => {
                 format!("string_agg(CAST({expr} AS TEXT), chr({separator}) ORDER BY id)")
             }
+        }
+    }
+
+    /// The values of `expr` in no particular order, joined by `separator`.
+    pub(crate) fn text_agg_unordered(&self, expr: &str, separator: char) -> String {
+        match self.pool {
+            Pool::Sqlite(_) => format!("group_concat({expr}, '{separator}')"),
+            Pool::Postgres(_) => format!("string_agg({expr}, '{separator}')"),
         }
     }
 

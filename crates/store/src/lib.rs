@@ -18,6 +18,7 @@ mod error;
 mod funding;
 mod fx;
 mod money;
+mod money_copy;
 pub use fx::RateReport;
 pub use money::MoneyKind;
 mod mandate_figures;
@@ -33,6 +34,7 @@ mod rollups;
 mod search;
 mod security;
 mod services;
+mod summaries;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, Token, User};
 pub use contributions::{ContributionFilter, InKindSums};

@@ -91,34 +91,52 @@ impl ProgrammeFilter {
             && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
     }
 
-    /// Appends ` AND id_expr IN (…)`: the programmes of this filter as one set, computed once
-    /// per query rather than once per row of `id_expr`'s table (a roll-up holds many rows per
-    /// programme; measured at a million transactions, per-row conditions took 0.4–1.7 s).
-    /// Nothing when the filter selects every programme.
-    pub(crate) fn push_programme_set(&self, sql: &mut Sql, id_expr: &str) {
-        if self.is_empty() {
-            return;
-        }
-        sql.push(&format!(
-            " AND {id_expr} IN (SELECT fset.id FROM programmes fset WHERE 1 = 1"
-        ));
-        self.push_conditions(sql, "fset.id", false);
-        sql.push(")");
-    }
-
     /// Appends ` AND …` conditions restricting `id_expr` (a programme id column) to this filter.
     pub(crate) fn push_conditions(&self, sql: &mut Sql, id_expr: &str, year_on_dates: bool) {
+        self.push_conditions_on(sql, id_expr, None, year_on_dates);
+    }
+
+    /// Appends ` AND …` conditions restricting the programmes row `alias` of the query to this
+    /// filter: its own columns are tested directly, without looking the row up again.
+    pub(crate) fn push_row_conditions(&self, sql: &mut Sql, alias: &str, year_on_dates: bool) {
+        self.push_conditions_on(sql, &format!("{alias}.id"), Some(alias), year_on_dates);
+    }
+
+    /// The conditions on `id_expr`; `own`: the programmes row whose id it is, when the query
+    /// has it.
+    fn push_conditions_on(
+        &self,
+        sql: &mut Sql,
+        id_expr: &str,
+        own: Option<&str>,
+        year_on_dates: bool,
+    ) {
+        // `EXISTS (SELECT 1 FROM programmes a WHERE a.id = id_expr AND …)` for a condition on
+        // the programme's own columns, or `(…)` on the row at hand.
+        let own_row = |sql: &mut Sql, alias: &str| -> String {
+            match own {
+                Some(row) => {
+                    sql.push(" AND (");
+                    row.to_owned()
+                }
+                None => {
+                    sql.push(&format!(
+                        " AND EXISTS (SELECT 1 FROM programmes {alias} WHERE {alias}.id = {id_expr} AND "
+                    ));
+                    alias.to_owned()
+                }
+            }
+        };
         if let Some(a) = self.area {
             sql.push(&format!(" AND EXISTS (SELECT 1 FROM programme_areas fa WHERE fa.programme_id = {id_expr} AND fa.area = "))
                 .arg(Arg::Text(a.as_str().to_owned()))
                 .push(")");
         }
         if let Some(s) = self.status {
-            sql.push(&format!(
-                " AND EXISTS (SELECT 1 FROM programmes fs WHERE fs.id = {id_expr} AND fs.status = "
-            ))
-            .arg(Arg::Int(i64::from(s.code())))
-            .push(")");
+            let fs = own_row(sql, "fs");
+            sql.push(&format!("{fs}.status = "))
+                .arg(Arg::Int(i64::from(s.code())))
+                .push(")");
         }
         if let Some(p) = self.place {
             sql.push(&format!(
@@ -133,9 +151,12 @@ impl ProgrammeFilter {
         if let Some(o) = self.organisation {
             sql.push(&format!(" AND (EXISTS (SELECT 1 FROM programme_participants fo WHERE fo.programme_id = {id_expr} AND fo.organisation_id = "))
                 .arg(Arg::Text(o.to_string()))
-                .push(&format!(") OR EXISTS (SELECT 1 FROM programmes fr WHERE fr.id = {id_expr} AND fr.reporting_org_id = "))
+                .push(&match own {
+                    Some(row) => format!(") OR {row}.reporting_org_id = "),
+                    None => format!(") OR EXISTS (SELECT 1 FROM programmes fr WHERE fr.id = {id_expr} AND fr.reporting_org_id = "),
+                })
                 .arg(Arg::Text(o.to_string()))
-                .push("))");
+                .push(if own.is_some() { ")" } else { "))" });
         }
         if let Some(t) = &self.sdg_target {
             sql.push(&format!(" AND EXISTS (SELECT 1 FROM programme_sdg_targets ft WHERE ft.programme_id = {id_expr} AND ft.target = "))
@@ -153,19 +174,22 @@ impl ProgrammeFilter {
             Some((first, last))
         });
         for (first, last) in year.into_iter().chain(self.period) {
-            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fy WHERE fy.id = {id_expr} AND COALESCE(fy.actual_start, fy.planned_start) <= "))
+            let fy = own_row(sql, "fy");
+            sql.push(&format!("COALESCE({fy}.actual_start, {fy}.planned_start) <= "))
                 .arg(Arg::Date(last))
-                .push(" AND (COALESCE(fy.actual_end, fy.planned_end) IS NULL OR COALESCE(fy.actual_end, fy.planned_end) >= ")
+                .push(&format!(" AND (COALESCE({fy}.actual_end, {fy}.planned_end) IS NULL OR COALESCE({fy}.actual_end, {fy}.planned_end) >= "))
                 .arg(Arg::Date(first))
                 .push("))");
         }
         if let Some(p) = self.parent_id {
-            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fpa WHERE fpa.id = {id_expr} AND fpa.parent_id = "))
+            let fpa = own_row(sql, "fpa");
+            sql.push(&format!("{fpa}.parent_id = "))
                 .arg(Arg::Text(p.to_string()))
                 .push(")");
         }
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            sql.push(&format!(" AND EXISTS (SELECT 1 FROM programmes fq WHERE fq.id = {id_expr} AND fq.search LIKE "))
+            let fq = own_row(sql, "fq");
+            sql.push(&format!("{fq}.search LIKE "))
                 .arg(Arg::Text(format!("%{}%", q.to_lowercase())))
                 .push(")");
         }

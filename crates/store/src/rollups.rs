@@ -470,9 +470,11 @@ impl Store {
         let (cols, sums) = sum_columns();
         if programmes.len() > 2000 {
             tx.stale.everything();
+            tx.money.everything();
         } else {
             for p in programmes {
                 tx.stale.programme(&p.to_string());
+                tx.money.programme(&p.to_string());
             }
         }
         for cond in programme_conditions(programmes) {

@@ -144,8 +144,9 @@ pub async fn summary_page(
     lang: Lang,
     page: Option<semey_store::Page>,
 ) -> Result<FundingSummary, AppError> {
-    let rows = store.funding_summary_page(dims, filter, page).await?;
-    let origin_rows = store.funding_summary(&[Dimension::Origin], filter).await?;
+    let (rows, origin_rows) = store
+        .funding_summary_with_origins(dims, filter, page)
+        .await?;
     let mut usd = Sums::default();
     let mut kzt = Sums::default();
     // The groups add up to the whole when they are all here; otherwise every origin once is.

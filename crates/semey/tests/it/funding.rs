@@ -480,3 +480,72 @@ on_both_backends! {
         assert_eq!(app.count("contributions").await, 0);
     }
 }
+
+on_both_backends! {
+    /// Filtered summaries are summed from a copy of the money each server holds in memory: a
+    /// write through another server on the same database shows in the next filtered summary
+    /// (by year, by provider, by programme), and so does a programme's move to another area.
+    async fn filtered_summaries_see_what_another_server_wrote(app: TestApp) {
+        use axum::http::Method;
+        let app = app.with_demo().await;
+        let other = semey::AppState::open(app.state.config.as_ref().clone()).await.unwrap();
+        let (_, list) = app.get("/api/v1/programmes?q=screening").await;
+        let mut p = list["items"][0].clone();
+        let id = p["id"].as_str().unwrap().to_owned();
+        let donor = app.organisation("Filtered Donor Fund", 21, "JP").await;
+        let on_other = |uri: String| {
+            let call = app.call(Method::GET, &uri).on(other.clone());
+            async move { call.send().await.json() }
+        };
+        let committed = |v: &Value, dim: &str, key: &str| -> i64 {
+            v["groups"].as_array().unwrap().iter()
+                .find(|g| g["key"][dim] == key)
+                .map_or(0, |g| g["usd"]["committed"].as_i64().unwrap())
+        };
+        let by_year = "/api/v1/funding/summary?group_by=year&q=screening".to_owned();
+        let by_provider = "/api/v1/funding/summary?group_by=organisation&q=screening".to_owned();
+        let by_programme = "/api/v1/funding/summary?group_by=programme&limit=1000".to_owned();
+        let identifier = p["iati_identifier"].as_str().unwrap().to_owned();
+        let by_area = format!("/api/v1/funding/summary?group_by=area,place:region&q={identifier}");
+        let (year0, provider0, programme0) = (
+            on_other(by_year.clone()).await,
+            on_other(by_provider.clone()).await,
+            on_other(by_programme.clone()).await,
+        );
+        assert!(committed(&programme0, "programme", &id) > 0, "{programme0}");
+        assert_eq!(committed(&provider0, "organisation", &donor), 0);
+
+        let (s, t) = app.post("/api/v1/transactions", tx(&id, 11, "2025-03-01", "1000", "USD", Some(&donor))).await;
+        assert_eq!(s, StatusCode::CREATED, "{t}");
+        let (year1, provider1, programme1) = (
+            on_other(by_year.clone()).await,
+            on_other(by_provider.clone()).await,
+            on_other(by_programme.clone()).await,
+        );
+        assert_eq!(committed(&year1, "year", "2025") - committed(&year0, "year", "2025"), 100_000, "{year1}");
+        assert_eq!(committed(&provider1, "organisation", &donor), 100_000, "{provider1}");
+        assert_eq!(committed(&programme1, "programme", &id) - committed(&programme0, "programme", &id), 100_000);
+        assert_eq!(year1["total"]["usd"]["committed"].as_i64().unwrap() - year0["total"]["usd"]["committed"].as_i64().unwrap(), 100_000);
+        // Both servers give the same answer.
+        for uri in [&by_year, &by_provider, &by_programme, &by_area] {
+            assert_eq!(on_other(uri.clone()).await, app.get(uri).await.1, "{uri}");
+        }
+
+        // The programme moves to governance alone: the other server splits it by its new area.
+        let area0 = on_other(by_area.clone()).await;
+        p["areas"] = json!(["governance"]);
+        p["sectors"] = json!([{"vocabulary": "dac5", "code": "15110", "percentage": 100}]);
+        let (s, b) = app.put(&format!("/api/v1/programmes/{id}"), p).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let area1 = on_other(by_area.clone()).await;
+        let area_total = |v: &Value, area: &str| -> i64 {
+            v["groups"].as_array().unwrap().iter()
+                .filter(|g| g["key"]["area"] == area)
+                .map(|g| g["usd"]["committed"].as_i64().unwrap()).sum()
+        };
+        assert!(area_total(&area0, "health") > 0, "{area0}");
+        assert_eq!(area_total(&area1, "health"), 0, "{area1}");
+        let whole = area1["total"]["usd"]["committed"].as_i64().unwrap();
+        assert!((area_total(&area1, "governance") - whole).abs() <= 2, "{area1}");
+    }
+}

@@ -463,7 +463,6 @@ impl TestApp {
         self.request(Method::PUT, uri, Some(body.to_string())).await
     }
 
-    /// Loads the demo dataset.
     /// Another platform on a fresh database of the same kind.
     pub async fn sibling(&self) -> TestApp {
         TestApp::new(match self.store().backend() {
@@ -473,6 +472,7 @@ impl TestApp {
         .await
     }
 
+    /// Loads the demo dataset.
     pub async fn with_demo(self) -> Self {
         semey::demo::load(self.store()).await.expect("demo loads");
         self
