@@ -159,9 +159,13 @@ pub(crate) enum Arg {
 
 /// Binds every `Arg` of `$args` to `$q` (a `sqlx::query` or `query_as`), on either backend.
 macro_rules! bind_args {
-    ($q:expr, $args:expr) => {{
+    ($q:expr, $args:expr) => {
+        $crate::db::bind_args!($q, owned $args.iter().cloned())
+    };
+    // Moves the values in (no copies): `$args` is anything that iterates over owned `Arg`s.
+    ($q:expr, owned $args:expr) => {{
         let mut q = $q;
-        for a in $args.iter().cloned() {
+        for a in $args {
             q = match a {
                 $crate::db::Arg::Text(v) => q.bind(v),
                 $crate::db::Arg::OptText(v) => q.bind(v),

@@ -94,6 +94,11 @@ impl Store {
         s
     }
 
+    /// How many rows of `cols` values one multi-row statement of [`Store::insert_all`] holds.
+    pub(crate) fn rows_per_statement(&self, cols: usize) -> usize {
+        (MAX_BOUND_VALUES / cols).clamp(1, 500)
+    }
+
     /// Inserts rows of `cols` values each, given one after another in `args`, in as few
     /// statements as the backends' limits on bound values allow. Returns the rows inserted.
     pub(crate) async fn insert_all(
@@ -106,7 +111,7 @@ impl Store {
         conflict: OnConflict<'_>,
     ) -> Result<u64> {
         debug_assert_eq!(args.len() % cols, 0, "{table}: whole rows");
-        let per_statement = (MAX_BOUND_VALUES / cols).clamp(1, 500);
+        let per_statement = self.rows_per_statement(cols);
         let mut inserted = 0;
         let mut full: Option<String> = None;
         for chunk in args.chunks(per_statement * cols) {

@@ -1,7 +1,7 @@
 //! The funding roll-ups as a server holds them in memory for filtered summaries: numbered
 //! strings and each programme's cells (read and kept current by `summaries.rs`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// One roll-up row of a programme: its year, origin, provider and currency (the last two
 /// empty in the roll-up by year), and its sixteen sums.
@@ -17,7 +17,7 @@ pub(crate) struct Cell {
 /// Strings stored once, numbered.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
-    pub(crate) index: HashMap<String, u32>,
+    pub(crate) index: FxHashMap<String, u32>,
     pub(crate) names: Vec<String>,
 }
 

@@ -434,8 +434,10 @@ impl Store {
         /// A programme's parts: (key number, share in ten-thousandths).
         type Parts = Vec<(u32, i64)>;
         let whole: Parts = vec![(NONE, 10000)];
-        // Programme number → its area parts and its place parts.
-        let mut selection: rustc_hash::FxHashMap<u32, (Parts, Parts)> = Default::default();
+        // By programme number: its area parts and its place parts, when selected (indexed by
+        // the number, no hashing per programme; summed in the order the cells were read in).
+        let mut selection: Vec<Option<(Parts, Parts)>> = Vec::new();
+        selection.resize_with(copy.programmes.names.len(), || None);
         for (text, is_area) in [(&areas, true), (&places, false), (&plain, false)] {
             for row in text.split('\u{1e}').filter(|r| !r.is_empty()) {
                 let mut fields = row.split('\u{1f}');
@@ -453,7 +455,10 @@ impl Store {
                 let Some(p) = copy.programmes.get(id) else {
                     continue;
                 };
-                let parts = selection.entry(p).or_default();
+                let Some(parts) = selection.get_mut(p as usize) else {
+                    continue;
+                };
+                let parts = parts.get_or_insert_with(Default::default);
                 let part = (
                     if key.is_empty() {
                         NONE
@@ -489,7 +494,11 @@ impl Store {
         // A programme's cells summed by key first (few keys: its years, origins…), then split
         // over its parts once per key.
         let mut own: Vec<([u32; 7], [i64; 16])> = Vec::new();
-        for (&p, (area_parts, place_parts)) in &selection {
+        for (p, (area_parts, place_parts)) in selection
+            .iter()
+            .enumerate()
+            .filter_map(|(p, parts)| Some((p as u32, parts.as_ref()?)))
+        {
             let Some(cells) = cells.get(p as usize) else {
                 continue;
             };

@@ -5,6 +5,7 @@ use crate::import::CsvTable;
 use crate::import::{ImportReport, Problems, Progress, Source};
 use crate::AppError;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use semey_domain::contribution::{Contribution, ContributionInput, InKind};
 use semey_domain::currency::Currency;
 use semey_domain::funding::Sums;
@@ -88,7 +89,7 @@ pub async fn import_transactions(
     let fx = store.fx_table().await?;
     let find_programme = |s: &str| programmes.find(s);
     let mut problems = Problems::default();
-    let mut seen: HashMap<uuid::Uuid, u64> = HashMap::new();
+    let mut seen: FxHashMap<uuid::Uuid, u64> = FxHashMap::default();
     let mut batch: Vec<TransactionWrite> = Vec::with_capacity(BATCH);
     let mut touched: BTreeSet<ProgrammeId> = BTreeSet::new();
     // What the file adds to the funding roll-up, per programme, year and origin.
@@ -267,6 +268,7 @@ pub async fn import_transactions(
             progress.set(bytes_seen.min(total_bytes));
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "rows read and checked");
     if !problems.is_empty() {
         drop(sender);
         // The writer's transaction is dropped unfinished: nothing of the file is stored.
@@ -305,7 +307,7 @@ pub async fn import_transactions(
 /// counted by the domain's rules: an import that inserted every row it read adds these
 /// instead of recomputing the roll-up from the tables.
 #[derive(Default)]
-pub(crate) struct RollupDeltas(HashMap<RollupKey, (Sums, Sums)>);
+pub(crate) struct RollupDeltas(FxHashMap<RollupKey, (Sums, Sums)>);
 
 impl RollupDeltas {
     pub(crate) fn add(&mut self, w: &TransactionWrite) {
