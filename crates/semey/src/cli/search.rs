@@ -53,7 +53,7 @@ pub(super) async fn query(
         limit,
         audience: semey_store::Audience::All,
     };
-    state.search.catch_up_now(&state.store).await?;
+    state.search.catch_up(&state.store).await?;
     let mut times = Vec::with_capacity(repeat.max(1));
     let mut answer = None;
     for _ in 0..repeat.max(1) {

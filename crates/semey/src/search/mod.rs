@@ -36,9 +36,12 @@ const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 struct Inner {
     index: index::TextIndex,
     follower: tokio::sync::Mutex<Follower>,
-    /// Whether the index has been built (or opened from its directory) and caught up once:
-    /// until then a search waits for it rather than answering from an empty index.
-    ready: std::sync::atomic::AtomicBool,
+    /// Catch-ups asked for so far, by number.
+    asked: std::sync::atomic::AtomicU64,
+    /// Every catch-up asked for up to this number has been served by one that began after it
+    /// was asked: a search waits for this to pass its own number, so it sees every record
+    /// committed before it began (an upload is found by the next search on this server).
+    served: std::sync::atomic::AtomicU64,
 }
 
 /// This server's search: its index and its place in the change feed.
@@ -59,7 +62,8 @@ impl Search {
         Ok(Search(Arc::new(Inner {
             index,
             follower: tokio::sync::Mutex::new(Follower::new(position)),
-            ready: std::sync::atomic::AtomicBool::new(false),
+            asked: std::sync::atomic::AtomicU64::new(0),
+            served: std::sync::atomic::AtomicU64::new(0),
         })))
     }
 
@@ -73,34 +77,23 @@ impl Search {
     }
 
     /// Applies what the feed holds that this index has not seen (rebuilding first when it has
-    /// never been built, fell behind the feed's pruning, or was asked to). Returns at once when
-    /// another task is already doing it.
+    /// never been built, fell behind the feed's pruning, or was asked to). When it returns, the
+    /// index holds every record committed before it was called. Callers arriving while a
+    /// catch-up runs wait, and the next catch-up serves all of them at once.
     pub async fn catch_up(&self, store: &Store) -> Result<(), AppError> {
         use std::sync::atomic::Ordering;
-        let mut follower = if self.0.ready.load(Ordering::Acquire) {
-            match self.0.follower.try_lock() {
-                Ok(f) => f,
-                Err(_) => return Ok(()),
-            }
-        } else {
-            self.0.follower.lock().await
-        };
-        follower
-            .catch_up(store, &self.0.index, &mut crate::import::Quiet)
-            .await?;
-        self.0.ready.store(true, Ordering::Release);
-        Ok(())
-    }
-
-    /// Like [`Search::catch_up`], but waits for a catch-up already under way.
-    pub async fn catch_up_now(&self, store: &Store) -> Result<(), AppError> {
+        let ticket = self.0.asked.fetch_add(1, Ordering::AcqRel) + 1;
         let mut follower = self.0.follower.lock().await;
+        if self.0.served.load(Ordering::Acquire) >= ticket {
+            // A catch-up that began after this one was asked has finished.
+            return Ok(());
+        }
+        // Everyone who asked up to now is served by a catch-up beginning now.
+        let upto = self.0.asked.load(Ordering::Acquire);
         follower
             .catch_up(store, &self.0.index, &mut crate::import::Quiet)
             .await?;
-        self.0
-            .ready
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.0.served.fetch_max(upto, Ordering::AcqRel);
         Ok(())
     }
 

@@ -313,3 +313,32 @@ on_both_backends! {
         assert_eq!(titles(&ask(&app, "q=pistachio").await), ["Pistachio Growers"]);
     }
 }
+
+on_both_backends! {
+    /// While other catch-ups keep running on the same server (its follower, other readers), a
+    /// search still sees every record committed before it began: an upload is found by the
+    /// very next search, never by a later one only.
+    async fn a_search_sees_what_was_committed_before_it_while_others_catch_up(app: TestApp) {
+        let app = app.with_demo().await;
+        let store = app.store().clone();
+        assert!(ask(&app, "q=radiation").await["total"].as_u64().unwrap() > 0);
+        let named = organisation_like(&app).await;
+        let busy = {
+            let (search, store) = (app.state.search.clone(), store.clone());
+            tokio::spawn(async move {
+                loop {
+                    search.catch_up(&store).await.unwrap();
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        for i in 0..40 {
+            let mut tx = store.begin().await.unwrap();
+            store.save_organisation(&mut tx, &named(&format!("Saxaul{i} Nursery"))).await.unwrap();
+            tx.commit().await.unwrap();
+            let found = titles(&ask(&app, &format!("q=saxaul{i}")).await);
+            assert_eq!(found.first(), Some(&format!("Saxaul{i} Nursery")), "write {i}: {found:?}");
+        }
+        busy.abort();
+    }
+}
