@@ -53,6 +53,10 @@ pub(crate) struct MoneyCopy {
     pub(crate) by_year: Vec<Vec<Cell>>,
     /// Cells by programme number, by provider and currency too (read when first needed).
     pub(crate) by_provider: Option<Vec<Vec<Cell>>>,
+    /// Area shares by programme number: (area numbered in `names`, share in ten-thousandths);
+    /// empty for a programme in no area. Read with the roll-up by year, and again for every
+    /// programme `funding_changes` names (a programme's save marks it, its areas may change).
+    pub(crate) areas: Vec<Vec<(u32, i64)>>,
 }
 
 /// Which roll-up a summary sums.

@@ -292,7 +292,9 @@ impl Store {
                 .await;
         }
         // The programme's areas and places may change: its money leaves the split cubes under
-        // the old shares and comes back under the new ones.
+        // the old shares and comes back under the new ones, and every server's copy of the
+        // roll-ups reads its area shares again (`summaries.rs`).
+        tx.money.programme(&p.id.to_string());
         let this = std::collections::BTreeSet::from([p.id]);
         self.adjust_split_cubes(tx, &this, crate::rollups::Sign::Remove)
             .await?;

@@ -245,19 +245,23 @@ impl Store {
         by_provider.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let started = std::time::Instant::now();
         tracing::debug!(elapsed = ?entered.elapsed(), "roll-up rows made");
+        // A row: its key's values, then its sixteen sums.
+        fn keyed_row<const N: usize>(key: [Arg; N], v: [i64; 16]) -> Vec<Arg> {
+            key.into_iter().chain(v.map(Arg::Int)).collect()
+        }
         self.add_rows(
             tx,
             "funding_rollup_year",
             YEAR_KEY,
             Box::new(by_year.into_iter().map(|((p, year, origin), v)| {
-                [
-                    Arg::Text(p),
-                    Arg::Int(year.into()),
-                    Arg::Text(origin.to_owned()),
-                ]
-                .into_iter()
-                .chain(v.map(Arg::Int))
-                .collect()
+                keyed_row(
+                    [
+                        Arg::Text(p),
+                        Arg::Int(year.into()),
+                        Arg::Text(origin.to_owned()),
+                    ],
+                    v,
+                )
             })),
         )
         .await?;
@@ -269,16 +273,16 @@ impl Store {
             PROVIDER_ROLLUP_KEY,
             Box::new(detail.into_iter().map(
                 |((programme, year, origin, provider, currency), v)| {
-                    [
-                        Arg::Text(programme),
-                        Arg::Int(year.into()),
-                        Arg::Text(origin.to_owned()),
-                        Arg::Text(provider),
-                        Arg::Text(currency),
-                    ]
-                    .into_iter()
-                    .chain(v.map(Arg::Int))
-                    .collect()
+                    keyed_row(
+                        [
+                            Arg::Text(programme),
+                            Arg::Int(year.into()),
+                            Arg::Text(origin.to_owned()),
+                            Arg::Text(provider),
+                            Arg::Text(currency),
+                        ],
+                        v,
+                    )
                 },
             )),
         )
@@ -292,15 +296,15 @@ impl Store {
                 by_provider
                     .into_iter()
                     .map(|((provider, year, origin, currency), v)| {
-                        [
-                            Arg::Text(provider),
-                            Arg::Int(year.into()),
-                            Arg::Text(origin.to_owned()),
-                            Arg::Text(currency),
-                        ]
-                        .into_iter()
-                        .chain(v.map(Arg::Int))
-                        .collect()
+                        keyed_row(
+                            [
+                                Arg::Text(provider),
+                                Arg::Int(year.into()),
+                                Arg::Text(origin.to_owned()),
+                                Arg::Text(currency),
+                            ],
+                            v,
+                        )
                     }),
             ),
         )
@@ -385,24 +389,27 @@ impl Store {
         let columns = format!("{}, {cols}", key.join(", "));
         let width = key.len() + MEASURES.len() * 2;
         let per_statement = self.rows_per_statement(width);
+        let conflict = OnConflict::Clause(&clause);
+        let full = self.multi_insert_sql(table, &columns, width, per_statement, conflict);
         let mut args = Vec::with_capacity(per_statement * width);
         loop {
-            args.clear();
+            let mut n = 0;
             for row in rows.by_ref().take(per_statement) {
                 args.extend(row);
+                n += 1;
             }
-            if args.is_empty() {
+            if n == 0 {
                 return Ok(());
             }
-            self.insert_all(
-                tx,
-                table,
-                &columns,
-                width,
-                &args,
-                OnConflict::Clause(&clause),
-            )
-            .await?;
+            let partial;
+            let sql = if n == per_statement {
+                &full
+            } else {
+                partial = self.multi_insert_sql(table, &columns, width, n, conflict);
+                &partial
+            };
+            // The values move into the statement (a million rows' worth: no copies).
+            on_tx!(tx, c => bind_args!(sqlx::query(sql), owned args.drain(..)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
     }
 

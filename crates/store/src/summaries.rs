@@ -4,10 +4,12 @@
 //! read ~170 000 rows per request at a million transactions (0.2–1 s, measured in
 //! `bench/funding.sh`). Instead each server holds the
 //! roll-ups by programme (by year and origin; by provider and currency once a summary needs
-//! them) and sums the selected programmes' cells. The database says which programmes are
-//! selected and how they split over areas and places, each request afresh.
+//! them, with each programme's area shares) and sums the selected programmes' cells. The
+//! database says which programmes are selected (and how they split over places, when grouped
+//! by place), each request afresh.
 //!
-//! The copy is never stale: every write transaction that changed money moves
+//! The copy is never stale: every write transaction that changed money (or saved a programme,
+//! whose areas may have changed) moves
 //! `funding_version` on as the last statement before it commits (the row lock orders the
 //! versions as the commits) and records the programmes it changed in `funding_changes`. Each
 //! summary reads the version first; when it moved, the programmes changed since are read again
@@ -290,6 +292,42 @@ impl Store {
         Ok(())
     }
 
+    /// Reads the area shares of `programmes` (or all) into `copy`, replacing what it held of
+    /// them.
+    async fn read_areas(&self, copy: &mut MoneyCopy, programmes: Option<&[String]>) -> Result<()> {
+        let chunks: Vec<Option<&[String]>> = match programmes {
+            None => {
+                copy.areas.clear();
+                vec![None]
+            }
+            Some(ids) => ids.chunks(MANY).map(Some).collect(),
+        };
+        for chunk in chunks {
+            let mut sql = Sql::new("SELECT programme_id, area, share FROM programme_areas");
+            if let Some(ids) = chunk {
+                sql.push(" WHERE programme_id IN ");
+                sql.list(ids.iter().map(|p| Arg::Text(p.clone())));
+                for id in ids {
+                    if let Some(p) = copy.programmes.get(id) {
+                        if let Some(parts) = copy.areas.get_mut(p as usize) {
+                            parts.clear();
+                        }
+                    }
+                }
+            }
+            let rows: Vec<(String, String, i64)> = on_pool!(self, p => bind_args!(sqlx::query_as(&sql.text), sql.args).fetch_all(p).await)?;
+            for (programme, area, share) in rows {
+                let p = copy.programmes.number(&programme) as usize;
+                let area = copy.names.number(&area);
+                if copy.areas.len() <= p {
+                    copy.areas.resize_with(p + 1, Vec::new);
+                }
+                copy.areas[p].push((area, share));
+            }
+        }
+        Ok(())
+    }
+
     /// Brings the copy of the roll-ups up to the database's money version (reading `rollup`
     /// whole if the copy does not hold it yet).
     async fn current_copy(&self, copy: &mut Option<MoneyCopy>, rollup: Rollup) -> Result<()> {
@@ -306,6 +344,7 @@ impl Store {
                 ..MoneyCopy::default()
             };
             self.read_rollup(&mut fresh, Rollup::Year, None).await?;
+            self.read_areas(&mut fresh, None).await?;
             *copy = Some(fresh);
         }
         let Some(c) = copy else {
@@ -327,6 +366,7 @@ impl Store {
                     self.read_rollup(c, r, Some(&changed)).await?;
                 }
             }
+            self.read_areas(c, (!whole).then_some(&changed[..])).await?;
             c.version = version;
         }
         if rollup == Rollup::Provider && c.by_provider.is_none() {
@@ -377,21 +417,10 @@ impl Store {
             _ => None,
         });
         let started = std::time::Instant::now();
-        // The selected programmes with their area shares (none: in no area's group), and with
-        // their place shares (no place: all of it under none).
-        let areas = if by_area {
-            self.selected(
-                f,
-                "pa.area",
-                "COALESCE(pa.share, 0)",
-                "programmes sp LEFT JOIN programme_areas pa ON pa.programme_id = sp.id",
-            )
-            .await?
-        } else {
-            String::new()
-        };
-        let places = match place_dim {
-            None => String::new(),
+        // The selected programmes, with their place shares when grouped by place (no place:
+        // all of it under none); their area shares are in the copy.
+        let selected = match place_dim {
+            None => self.selected(f, "''", "10000", "programmes sp").await?,
             Some(level) => {
                 let key = match level {
                     None => "pl.id".to_owned(),
@@ -410,11 +439,6 @@ impl Store {
                 .await?
             }
         };
-        let plain = if by_area || place_dim.is_some() {
-            String::new()
-        } else {
-            self.selected(f, "''", "10000", "programmes sp").await?
-        };
         tracing::debug!(elapsed = ?started.elapsed(), "programmes selected");
         let rollup = if dims.iter().any(|d| d.needs_detail()) || f.provider_org_id.is_some() {
             Rollup::Provider
@@ -427,52 +451,41 @@ impl Store {
             unreachable!("the copy was just read")
         };
         tracing::debug!(elapsed = ?started.elapsed(), "copy current");
-        // Keys are numbered while summing (`NONE`: no value); area and place values get
-        // numbers of their own.
+        // Keys are numbered while summing (`NONE`: no value); place values get numbers of
+        // their own, areas have theirs in the copy.
         const NONE: u32 = u32::MAX;
         let mut labels = Names::default();
         /// A programme's parts: (key number, share in ten-thousandths).
         type Parts = Vec<(u32, i64)>;
         let whole: Parts = vec![(NONE, 10000)];
-        // By programme number: its area parts and its place parts, when selected (indexed by
-        // the number, no hashing per programme; summed in the order the cells were read in).
-        let mut selection: Vec<Option<(Parts, Parts)>> = Vec::new();
+        // By programme number: its place parts, when selected (indexed by the number, no
+        // hashing per programme; summed in the order the cells were read in).
+        let mut selection: Vec<Option<Parts>> = Vec::new();
         selection.resize_with(copy.programmes.names.len(), || None);
-        for (text, is_area) in [(&areas, true), (&places, false), (&plain, false)] {
-            for row in text.split('\u{1e}').filter(|r| !r.is_empty()) {
-                let mut fields = row.split('\u{1f}');
-                let (Some(id), Some(key), Some(share)) =
-                    (fields.next(), fields.next(), fields.next())
-                else {
-                    return Err(crate::error::StoreError::Corrupt(format!(
-                        "a selected programme: {row:?}"
-                    )));
-                };
-                let share: i64 = share
-                    .parse()
-                    .map_err(|_| crate::error::StoreError::Corrupt(format!("a share: {row:?}")))?;
-                // A programme with no money is in no group.
-                let Some(p) = copy.programmes.get(id) else {
-                    continue;
-                };
-                let Some(parts) = selection.get_mut(p as usize) else {
-                    continue;
-                };
-                let parts = parts.get_or_insert_with(Default::default);
-                let part = (
-                    if key.is_empty() {
-                        NONE
-                    } else {
-                        labels.number(key)
-                    },
-                    share,
-                );
-                match (is_area, key.is_empty()) {
-                    (true, true) => {}
-                    (true, false) => parts.0.push(part),
-                    (false, _) => parts.1.push(part),
-                }
-            }
+        for row in selected.split('\u{1e}').filter(|r| !r.is_empty()) {
+            let mut fields = row.split('\u{1f}');
+            let (Some(id), Some(key), Some(share)) = (fields.next(), fields.next(), fields.next())
+            else {
+                return Err(crate::error::StoreError::Corrupt(format!(
+                    "a selected programme: {row:?}"
+                )));
+            };
+            let share: i64 = share
+                .parse()
+                .map_err(|_| crate::error::StoreError::Corrupt(format!("a share: {row:?}")))?;
+            // A programme with no money is in no group.
+            let Some(p) = copy.programmes.get(id) else {
+                continue;
+            };
+            let Some(parts) = selection.get_mut(p as usize) else {
+                continue;
+            };
+            let key = if key.is_empty() {
+                NONE
+            } else {
+                labels.number(key)
+            };
+            parts.get_or_insert_with(Vec::new).push((key, share));
         }
         let origin = f.origin.and_then(|o| copy.names.get(o.as_str()));
         let unspecified = copy.names.get("");
@@ -494,7 +507,9 @@ impl Store {
         // A programme's cells summed by key first (few keys: its years, origins…), then split
         // over its parts once per key.
         let mut own: Vec<([u32; 7], [i64; 16])> = Vec::new();
-        for (p, (area_parts, place_parts)) in selection
+        let mut own_origins: Vec<(u32, [i64; 16])> = Vec::new();
+        let no_areas: Parts = Vec::new();
+        for (p, place_parts) in selection
             .iter()
             .enumerate()
             .filter_map(|(p, parts)| Some((p as u32, parts.as_ref()?)))
@@ -502,13 +517,19 @@ impl Store {
             let Some(cells) = cells.get(p as usize) else {
                 continue;
             };
-            let area_parts = if by_area { area_parts } else { &whole };
-            let place_parts = if place_parts.is_empty() {
+            // A programme in no area is in no area's group.
+            let area_parts = if by_area {
+                copy.areas.get(p as usize).unwrap_or(&no_areas)
+            } else {
+                &whole
+            };
+            let place_parts = if place_parts.is_empty() || place_dim.is_none() {
                 &whole
             } else {
                 place_parts
             };
             own.clear();
+            own_origins.clear();
             for c in cells {
                 let origin_of = u32::from(c.origin);
                 if f.year.is_some_and(|y| y != c.year)
@@ -520,8 +541,15 @@ impl Store {
                     continue;
                 }
                 if origins {
-                    let sums = by_origin.entry(none(origin_of)).or_insert([0; 16]);
-                    for (s, x) in sums.iter_mut().zip(c.v) {
+                    let o = none(origin_of);
+                    let at = match own_origins.iter().position(|(k, _)| *k == o) {
+                        Some(i) => i,
+                        None => {
+                            own_origins.push((o, [0; 16]));
+                            own_origins.len() - 1
+                        }
+                    };
+                    for (s, x) in own_origins[at].1.iter_mut().zip(c.v) {
                         *s += x;
                     }
                 }
@@ -544,6 +572,12 @@ impl Store {
                     }
                 };
                 for (s, x) in own[at].1.iter_mut().zip(c.v) {
+                    *s += x;
+                }
+            }
+            for (o, v) in &own_origins {
+                let sums = by_origin.entry(*o).or_insert([0; 16]);
+                for (s, x) in sums.iter_mut().zip(v) {
                     *s += x;
                 }
             }
@@ -589,7 +623,8 @@ impl Store {
                     .iter()
                     .zip(dims)
                     .map(|(k, d)| match d {
-                        Dimension::Area | Dimension::Place(_) => name(&labels, *k),
+                        Dimension::Area => name(&copy.names, *k),
+                        Dimension::Place(_) => name(&labels, *k),
                         Dimension::Year => Some(k.to_string()),
                         Dimension::Programme => name(&copy.programmes, *k),
                         Dimension::Organisation | Dimension::Currency | Dimension::Origin => {

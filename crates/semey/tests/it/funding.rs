@@ -547,5 +547,12 @@ on_both_backends! {
         assert_eq!(area_total(&area1, "health"), 0, "{area1}");
         let whole = area1["total"]["usd"]["committed"].as_i64().unwrap();
         assert!((area_total(&area1, "governance") - whole).abs() <= 2, "{area1}");
+        // By area and year alone (no place), as the other server's copy keeps the areas.
+        let by_area_year = format!("/api/v1/funding/summary?group_by=area,year&q={identifier}");
+        let area_year = on_other(by_area_year.clone()).await;
+        assert_eq!(area_total(&area_year, "health"), 0, "{area_year}");
+        assert_eq!(area_total(&area_year, "governance"), area_year["total"]["usd"]["committed"].as_i64().unwrap(), "{area_year}");
+        assert!((area_total(&area_year, "governance") - whole).abs() <= 2, "{area_year}");
+        assert_eq!(area_year, app.get(&by_area_year).await.1);
     }
 }
