@@ -541,17 +541,7 @@ impl Store {
                     continue;
                 }
                 if origins {
-                    let o = none(origin_of);
-                    let at = match own_origins.iter().position(|(k, _)| *k == o) {
-                        Some(i) => i,
-                        None => {
-                            own_origins.push((o, [0; 16]));
-                            own_origins.len() - 1
-                        }
-                    };
-                    for (s, x) in own_origins[at].1.iter_mut().zip(c.v) {
-                        *s += x;
-                    }
+                    add_under(&mut own_origins, none(origin_of), &c.v);
                 }
                 let mut key = [NONE; 7];
                 for (slot, d) in key.iter_mut().zip(dims) {
@@ -564,16 +554,7 @@ impl Store {
                         Dimension::Programme => p,
                     };
                 }
-                let at = match own.iter().position(|(k, _)| *k == key) {
-                    Some(i) => i,
-                    None => {
-                        own.push((key, [0; 16]));
-                        own.len() - 1
-                    }
-                };
-                for (s, x) in own[at].1.iter_mut().zip(c.v) {
-                    *s += x;
-                }
+                add_under(&mut own, key, &c.v);
             }
             for (o, v) in &own_origins {
                 let sums = by_origin.entry(*o).or_insert([0; 16]);
@@ -665,6 +646,21 @@ impl Store {
                 .map(|(k, v)| row(BTreeMap::from([(Dimension::Origin.name(), k)]), v))
                 .collect(),
         ))
+    }
+}
+
+/// Adds `v` to the sums kept under `key` in a short list (a programme's few keys: a linear
+/// search is cheaper than hashing).
+fn add_under<K: PartialEq>(list: &mut Vec<(K, [i64; 16])>, key: K, v: &[i64; 16]) {
+    let at = match list.iter().position(|(k, _)| *k == key) {
+        Some(i) => i,
+        None => {
+            list.push((key, [0; 16]));
+            list.len() - 1
+        }
+    };
+    for (s, x) in list[at].1.iter_mut().zip(v) {
+        *s += x;
     }
 }
 
