@@ -94,9 +94,25 @@ impl Store {
         s
     }
 
-    /// How many rows of `cols` values one multi-row statement of [`Store::insert_all`] holds.
-    pub(crate) fn rows_per_statement(&self, cols: usize) -> usize {
-        (MAX_BOUND_VALUES / cols).clamp(1, 500)
+    /// The statements of a multi-row insert of rows of `cols` values into `table`,
+    /// `per_statement` rows to a statement.
+    pub(crate) fn multi_insert<'a>(
+        &'a self,
+        table: &'a str,
+        columns: &'a str,
+        cols: usize,
+        per_statement: usize,
+        conflict: OnConflict<'a>,
+    ) -> MultiInsert<'a> {
+        MultiInsert {
+            store: self,
+            table,
+            columns,
+            cols,
+            per_statement,
+            conflict,
+            full: self.multi_insert_sql(table, columns, cols, per_statement, conflict),
+        }
     }
 
     /// Inserts rows of `cols` values each, given one after another in `args`, in as few
@@ -111,21 +127,11 @@ impl Store {
         conflict: OnConflict<'_>,
     ) -> Result<u64> {
         debug_assert_eq!(args.len() % cols, 0, "{table}: whole rows");
-        let per_statement = self.rows_per_statement(cols);
+        let insert = self.multi_insert(table, columns, cols, rows_per_statement(cols), conflict);
         let mut inserted = 0;
-        let mut full: Option<String> = None;
-        for chunk in args.chunks(per_statement * cols) {
-            let rows = chunk.len() / cols;
-            let partial;
-            let sql = if rows == per_statement {
-                full.get_or_insert_with(|| {
-                    self.multi_insert_sql(table, columns, cols, rows, conflict)
-                })
-            } else {
-                partial = self.multi_insert_sql(table, columns, cols, rows, conflict);
-                &partial
-            };
-            inserted += on_tx!(tx, c => bind_args!(sqlx::query(sql), chunk).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        for chunk in args.chunks(insert.per_statement * cols) {
+            let sql = insert.sql(chunk.len() / cols);
+            inserted += on_tx!(tx, c => bind_args!(sqlx::query(&sql), chunk).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
         Ok(inserted)
     }
@@ -228,5 +234,52 @@ impl Store {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// How many rows of `cols` values one multi-row statement of [`Store::insert_all`] holds.
+pub(crate) fn rows_per_statement(cols: usize) -> usize {
+    (MAX_BOUND_VALUES / cols).clamp(1, 500)
+}
+
+/// A multi-row insert's statements ([`Store::multi_insert`]): the one for a full batch made
+/// once, a shorter one for a last batch.
+pub(crate) struct MultiInsert<'a> {
+    store: &'a Store,
+    table: &'a str,
+    columns: &'a str,
+    cols: usize,
+    pub(crate) per_statement: usize,
+    conflict: OnConflict<'a>,
+    full: String,
+}
+
+impl MultiInsert<'_> {
+    /// The statement for `rows` rows.
+    pub(crate) fn sql(&self, rows: usize) -> std::borrow::Cow<'_, str> {
+        if rows == self.per_statement {
+            std::borrow::Cow::Borrowed(&self.full)
+        } else {
+            std::borrow::Cow::Owned(self.store.multi_insert_sql(
+                self.table,
+                self.columns,
+                self.cols,
+                rows,
+                self.conflict,
+            ))
+        }
+    }
+
+    /// Runs the statement for the rows whose values `args` holds, moving the values into it
+    /// (no copies: a bulk import binds millions), and leaves `args` empty. Returns the rows
+    /// inserted.
+    pub(crate) async fn run_moved(
+        &self,
+        tx: &mut Tx,
+        args: &mut Vec<Arg>,
+    ) -> std::result::Result<u64, sqlx::Error> {
+        debug_assert_eq!(args.len() % self.cols, 0, "{}: whole rows", self.table);
+        let sql = self.sql(args.len() / self.cols);
+        on_tx!(tx, c => bind_args!(sqlx::query(&sql), owned args.drain(..)).execute(&mut *c).await.map(|r| r.rows_affected()))
     }
 }

@@ -499,7 +499,7 @@ impl Store {
         rows: &[TransactionWrite],
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<WriteReport> {
-        let full_sql = self.multi_insert_sql(
+        let insert = self.multi_insert(
             "transactions",
             TX_COLUMNS,
             TX_COLUMN_COUNT,
@@ -514,22 +514,9 @@ impl Store {
             for w in chunk {
                 tx_args(w, &mut args);
             }
-            let partial;
-            let sql = if chunk.len() == BATCH_ROWS {
-                &full_sql
-            } else {
-                partial = self.multi_insert_sql(
-                    "transactions",
-                    TX_COLUMNS,
-                    TX_COLUMN_COUNT,
-                    chunk.len(),
-                    OnConflict::SkipSameId,
-                );
-                &partial
-            };
             // The values move into the statement (a million rows' texts copied cost more
             // than making them).
-            let r = on_tx!(tx, c => bind_args!(sqlx::query(sql), owned args.drain(..)).execute(&mut *c).await.map(|r| r.rows_affected()));
+            let r = insert.run_moved(tx, &mut args).await;
             inserted += r.map_err(|e| reference_error(e, "transaction"))?;
             done += chunk.len();
             progress(done);

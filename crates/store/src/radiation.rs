@@ -402,7 +402,7 @@ impl Store {
         import_id: i64,
         rows: &[NewMeasurement],
     ) -> Result<Vec<i64>> {
-        let full_sql = self.multi_insert_sql(
+        let insert = self.multi_insert(
             "measurements",
             M_COLUMNS,
             M_COLUMN_COUNT,
@@ -411,21 +411,9 @@ impl Store {
         );
         let mut lines = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(BATCH_ROWS) {
-            let partial;
-            let sql = if chunk.len() == BATCH_ROWS {
-                &full_sql
-            } else {
-                partial = self.multi_insert_sql(
-                    "measurements",
-                    M_COLUMNS,
-                    M_COLUMN_COUNT,
-                    chunk.len(),
-                    OnConflict::SkipAnyConflict,
-                );
-                &partial
-            };
+            let sql = insert.sql(chunk.len());
             let n = on_tx!(tx, c => {
-                let mut q = sqlx::query(sql);
+                let mut q = sqlx::query(&sql);
                 for m in chunk {
                     q = q
                         .bind(import_id)

@@ -388,28 +388,22 @@ impl Store {
         );
         let columns = format!("{}, {cols}", key.join(", "));
         let width = key.len() + MEASURES.len() * 2;
-        let per_statement = self.rows_per_statement(width);
-        let conflict = OnConflict::Clause(&clause);
-        let full = self.multi_insert_sql(table, &columns, width, per_statement, conflict);
-        let mut args = Vec::with_capacity(per_statement * width);
+        let insert = self.multi_insert(
+            table,
+            &columns,
+            width,
+            crate::dialect::rows_per_statement(width),
+            OnConflict::Clause(&clause),
+        );
+        let mut args = Vec::with_capacity(insert.per_statement * width);
         loop {
-            let mut n = 0;
-            for row in rows.by_ref().take(per_statement) {
+            for row in rows.by_ref().take(insert.per_statement) {
                 args.extend(row);
-                n += 1;
             }
-            if n == 0 {
+            if args.is_empty() {
                 return Ok(());
             }
-            let partial;
-            let sql = if n == per_statement {
-                &full
-            } else {
-                partial = self.multi_insert_sql(table, &columns, width, n, conflict);
-                &partial
-            };
-            // The values move into the statement (a million rows' worth: no copies).
-            on_tx!(tx, c => bind_args!(sqlx::query(sql), owned args.drain(..)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            insert.run_moved(tx, &mut args).await?;
         }
     }
 
