@@ -51,6 +51,9 @@ pub struct Tx {
     /// The programmes whose money this transaction changed, recorded as it commits
     /// (`summaries.rs`).
     pub(crate) money: MoneyChanges,
+    /// The staging tables this transaction made for bulk loads on PostgreSQL (`dialect.rs`);
+    /// they go away when it ends.
+    pub(crate) staged: Vec<String>,
 }
 
 pub(crate) enum TxConn {

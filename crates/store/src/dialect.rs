@@ -22,6 +22,7 @@ impl Store {
             generation: self.generation.clone(),
             stale: Default::default(),
             money: Default::default(),
+            staged: Vec::new(),
         })
     }
 
@@ -36,6 +37,7 @@ impl Store {
             generation: self.generation.clone(),
             stale: Default::default(),
             money: Default::default(),
+            staged: Vec::new(),
         })
     }
 
@@ -82,15 +84,7 @@ impl Store {
             }
             s.push(')');
         }
-        match conflict {
-            OnConflict::SkipSameId if !sqlite => s.push_str(" ON CONFLICT (id) DO NOTHING"),
-            OnConflict::SkipAnyConflict if !sqlite => s.push_str(" ON CONFLICT DO NOTHING"),
-            OnConflict::SkipSameId | OnConflict::SkipAnyConflict | OnConflict::Refuse => {}
-            OnConflict::Clause(clause) => {
-                s.push(' ');
-                s.push_str(clause);
-            }
-        }
+        s.push_str(&conflict_clause(conflict, sqlite));
         s
     }
 
@@ -112,6 +106,37 @@ impl Store {
             per_statement,
             conflict,
             full: self.multi_insert_sql(table, columns, cols, per_statement, conflict),
+            copy: false,
+        }
+    }
+
+    /// A multi-row insert for a bulk load. SQLite gets [`Store::multi_insert`]'s statements,
+    /// as many rows to each as its limit on bound values allows. PostgreSQL gets its fastest
+    /// way in, `COPY`, ten thousand rows at a time, into a staging table of the same columns;
+    /// one `INSERT … SELECT` then moves them on with `conflict` applied (a `COPY` cannot skip
+    /// or update a present row). Measured on a million transactions: the multi-row statements
+    /// spent most of their time on bound values, not on the rows.
+    pub(crate) fn bulk_insert<'a>(
+        &'a self,
+        table: &'a str,
+        columns: &'a str,
+        cols: usize,
+        conflict: OnConflict<'a>,
+    ) -> MultiInsert<'a> {
+        match self.pool {
+            Pool::Sqlite(_) => {
+                self.multi_insert(table, columns, cols, rows_per_statement(cols), conflict)
+            }
+            Pool::Postgres(_) => MultiInsert {
+                store: self,
+                table,
+                columns,
+                cols,
+                per_statement: COPY_ROWS,
+                conflict,
+                full: String::new(),
+                copy: true,
+            },
         }
     }
 
@@ -237,6 +262,22 @@ impl Store {
     }
 }
 
+/// Rows one `COPY` of a bulk insert carries on PostgreSQL ([`Store::bulk_insert`]).
+const COPY_ROWS: usize = 10_000;
+/// Fewer rows than this go as one multi-row statement, even in a bulk insert.
+const COPY_FROM_ROWS: usize = 64;
+
+/// What a multi-row insert adds after its rows for `conflict` (`sqlite`: for SQLite, where the
+/// skipping inserts are `INSERT OR IGNORE` instead).
+fn conflict_clause(conflict: OnConflict<'_>, sqlite: bool) -> String {
+    match conflict {
+        OnConflict::SkipSameId if !sqlite => " ON CONFLICT (id) DO NOTHING".into(),
+        OnConflict::SkipAnyConflict if !sqlite => " ON CONFLICT DO NOTHING".into(),
+        OnConflict::SkipSameId | OnConflict::SkipAnyConflict | OnConflict::Refuse => String::new(),
+        OnConflict::Clause(clause) => format!(" {clause}"),
+    }
+}
+
 /// How many rows of `cols` values one multi-row statement of [`Store::insert_all`] holds.
 pub(crate) fn rows_per_statement(cols: usize) -> usize {
     (MAX_BOUND_VALUES / cols).clamp(1, 500)
@@ -252,6 +293,8 @@ pub(crate) struct MultiInsert<'a> {
     pub(crate) per_statement: usize,
     conflict: OnConflict<'a>,
     full: String,
+    /// PostgreSQL's bulk path: `COPY` into a staging table, then `INSERT … SELECT`.
+    copy: bool,
 }
 
 impl MultiInsert<'_> {
@@ -279,7 +322,120 @@ impl MultiInsert<'_> {
         args: &mut Vec<Arg>,
     ) -> std::result::Result<u64, sqlx::Error> {
         debug_assert_eq!(args.len() % self.cols, 0, "{}: whole rows", self.table);
+        // A few rows (one record saved) go as one statement: a staging table for them would
+        // cost more than it saves.
+        if self.copy && args.len() / self.cols >= COPY_FROM_ROWS {
+            if let TxConn::Postgres(t) = &mut tx.conn {
+                return self.copy_moved(&mut tx.staged, t, args).await;
+            }
+        }
         let sql = self.sql(args.len() / self.cols);
         on_tx!(tx, c => bind_args!(sqlx::query(&sql), owned args.drain(..)).execute(&mut *c).await.map(|r| r.rows_affected()))
+    }
+
+    /// PostgreSQL's bulk path of [`MultiInsert::run_moved`]: the rows go by `COPY` into a
+    /// temporary table of the target's columns (made at the first batch, dropped with the
+    /// transaction), then on into the target in one statement that applies the conflict rule.
+    async fn copy_moved(
+        &self,
+        staged: &mut Vec<String>,
+        conn: &mut sqlx::PgConnection,
+        args: &mut Vec<Arg>,
+    ) -> std::result::Result<u64, sqlx::Error> {
+        if args.is_empty() {
+            return Ok(0);
+        }
+        let (table, columns) = (self.table, self.columns);
+        let stage = format!("stage_{table}");
+        if !staged.contains(&stage) {
+            let make = format!(
+                "CREATE TEMPORARY TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+            );
+            sqlx::query(&make).execute(&mut *conn).await?;
+            staged.push(stage.clone());
+        }
+        let mut copy = conn
+            .copy_in_raw(&format!("COPY {stage} ({columns}) FROM STDIN"))
+            .await?;
+        // Sent in pieces of about a megabyte: the whole batch is never held twice.
+        const PIECE: usize = 1 << 20;
+        let mut text = Vec::with_capacity(PIECE + 4096);
+        for (i, a) in args.drain(..).enumerate() {
+            copy_text(&mut text, a);
+            text.push(if (i + 1) % self.cols == 0 {
+                b'\n'
+            } else {
+                b'\t'
+            });
+            if text.len() >= PIECE {
+                let piece = std::mem::replace(&mut text, Vec::with_capacity(PIECE + 4096));
+                if let Err(e) = copy.send(piece).await {
+                    copy.abort(e.to_string()).await.ok();
+                    return Err(e);
+                }
+            }
+        }
+        if let Err(e) = copy.send(text).await {
+            copy.abort(e.to_string()).await.ok();
+            return Err(e);
+        }
+        copy.finish().await?;
+        let insert = format!(
+            "INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage}{}",
+            conflict_clause(self.conflict, false)
+        );
+        let inserted = sqlx::query(&insert)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        sqlx::query(&format!("TRUNCATE {stage}"))
+            .execute(&mut *conn)
+            .await?;
+        Ok(inserted)
+    }
+}
+
+/// Appends `a` in `COPY`'s text format: `\N` for nothing, text with its backslashes, tabs
+/// and line ends escaped.
+fn copy_text(out: &mut Vec<u8>, a: Arg) {
+    use std::io::Write;
+    const NULL: &[u8] = b"\\N";
+    match a {
+        Arg::Text(v) | Arg::OptText(Some(v)) => {
+            for b in v.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        Arg::Int(v) | Arg::OptInt(Some(v)) => {
+            let _ = write!(out, "{v}");
+        }
+        Arg::Real(Some(v)) => {
+            if v.is_nan() {
+                out.extend_from_slice(b"NaN");
+            } else if v.is_infinite() {
+                out.extend_from_slice(if v > 0.0 { b"Infinity" } else { b"-Infinity" });
+            } else {
+                let _ = write!(out, "{v}");
+            }
+        }
+        Arg::Date(d) | Arg::OptDate(Some(d)) => {
+            let _ = write!(out, "{d}");
+        }
+        Arg::Bool(v) => out.push(if v { b't' } else { b'f' }),
+        Arg::Time(t) => {
+            let text = t
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            out.extend_from_slice(text.as_bytes());
+        }
+        Arg::OptText(None) | Arg::OptInt(None) | Arg::Real(None) | Arg::OptDate(None) => {
+            out.extend_from_slice(NULL)
+        }
     }
 }

@@ -463,9 +463,6 @@ fn tx_conditions(f: &TransactionFilter) -> Sql {
     sql
 }
 
-/// Rows per multi-row INSERT: within SQLite's and PostgreSQL's limits on bound values.
-const BATCH_ROWS: usize = 500;
-
 impl Store {
     /// Inserts transactions whose id is not stored yet (an id already present means the same
     /// flow was recorded before) and brings the roll-ups of the programmes concerned up to date.
@@ -499,18 +496,17 @@ impl Store {
         rows: &[TransactionWrite],
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<WriteReport> {
-        let insert = self.multi_insert(
+        let insert = self.bulk_insert(
             "transactions",
             TX_COLUMNS,
             TX_COLUMN_COUNT,
-            BATCH_ROWS,
             OnConflict::SkipSameId,
         );
         self.defer_foreign_keys(tx).await?;
         let mut inserted = 0u64;
-        let mut args = Vec::with_capacity(BATCH_ROWS * TX_COLUMN_COUNT);
+        let mut args = Vec::with_capacity(insert.per_statement.min(rows.len()) * TX_COLUMN_COUNT);
         let mut done = 0;
-        for chunk in rows.chunks(BATCH_ROWS) {
+        for chunk in rows.chunks(insert.per_statement) {
             for w in chunk {
                 tx_args(w, &mut args);
             }

@@ -388,14 +388,8 @@ impl Store {
         );
         let columns = format!("{}, {cols}", key.join(", "));
         let width = key.len() + MEASURES.len() * 2;
-        let insert = self.multi_insert(
-            table,
-            &columns,
-            width,
-            crate::dialect::rows_per_statement(width),
-            OnConflict::Clause(&clause),
-        );
-        let mut args = Vec::with_capacity(insert.per_statement * width);
+        let insert = self.bulk_insert(table, &columns, width, OnConflict::Clause(&clause));
+        let mut args = Vec::new();
         loop {
             for row in rows.by_ref().take(insert.per_statement) {
                 args.extend(row);

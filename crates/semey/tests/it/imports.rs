@@ -81,6 +81,91 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    /// Texts come back exactly as the file wrote them, whatever they hold: a large file is
+    /// written as text on PostgreSQL (`COPY`), where tabs, line ends and backslashes are special.
+    async fn imported_texts_keep_tabs_line_breaks_and_backslashes(app: TestApp) {
+        base(&app).await;
+        let mut file = String::from("programme,reference,type,date,amount,currency,provider_org,description\n\
+XX-CSV-1,\\N,11,2024-02-01,100,USD,,\"tab\there\"\n\
+XX-CSV-1,C:\\x\\y,11,2024-02-02,100,USD,,\"two\nlines\r\nand \\N and \\t\"\n\
+XX-CSV-1,,11,2024-02-03,100,USD,,Қазақ 中文 ™\n");
+        // Enough rows for the bulk path.
+        for i in 0..100 {
+            file.push_str(&format!("XX-CSV-2,F-{i},11,2024-03-01,{},USD,,filler\n", i + 1));
+        }
+        let r = semey::funding::import::import_transactions(app.store(), &import_file("transactions", file.as_bytes()), &mut Quiet).await.unwrap();
+        assert_eq!(r.inserted, 103, "{r}");
+        let (_, list) = app.get("/api/v1/transactions?limit=200").await;
+        let mut got: Vec<(String, Option<String>)> = list["items"].as_array().unwrap().iter()
+            .filter(|t| t["description"] != "filler")
+            .map(|t| (t["description"].as_str().unwrap().to_owned(), t["reference"].as_str().map(str::to_owned)))
+            .collect();
+        got.sort();
+        assert_eq!(got, [
+            ("tab\there".to_owned(), Some("\\N".to_owned())),
+            ("two\nlines\r\nand \\N and \\t".to_owned(), Some("C:\\x\\y".to_owned())),
+            ("Қазақ 中文 ™".to_owned(), None),
+        ]);
+    }
+}
+
+/// A transactions file of `n` commitments in US dollars, one a year from 1950 on each of the two
+/// programmes in turn, references `{prefix}-i`, row `i` worth `(i + 1) × factor` cents.
+fn yearly(prefix: &str, rows: std::ops::Range<i64>, factor: i64) -> String {
+    let mut file =
+        String::from("programme,reference,type,date,amount,currency,provider_org,description\n");
+    for i in rows {
+        let cents = (i + 1) * factor;
+        file.push_str(&format!(
+            "XX-CSV-{},{prefix}-{i},11,{}-06-01,{}.{:02},USD,XM-DAC-41122,\n",
+            1 + i % 2,
+            1950 + i / 2,
+            cents / 100,
+            cents % 100
+        ));
+    }
+    file
+}
+
+on_both_backends! {
+    /// Large files keep the totals exact: one adding to totals already stored (every row new),
+    /// then one repeating stored transactions among new ones (only the new ones count).
+    async fn large_files_add_to_the_totals_and_repeat_nothing(app: TestApp) {
+        base(&app).await;
+        let old_rate = "currency,date,per_usd,source\nKZT,1950-01-01,450,test\n";
+        semey::funding::import::import_exchange_rates(app.store(), &import_file("exchange_rates", old_rate.as_bytes()), &mut Quiet).await.unwrap();
+        let store = app.store();
+        let import = |file: String| async move {
+            semey::funding::import::import_transactions(store, &import_file("transactions", file.as_bytes()), &mut Quiet).await.unwrap()
+        };
+        let committed_in = |total: &serde_json::Value| total["usd"]["committed"].as_i64().unwrap();
+        // 140 rows: 140 (programme, year) totals, each new.
+        let r = import(yearly("A", 0..140, 100)).await;
+        assert_eq!((r.inserted, r.unchanged), (140, 0));
+        // The same programmes and years again, other transactions: each total grows.
+        let r = import(yearly("B", 0..140, 7)).await;
+        assert_eq!((r.inserted, r.unchanged), (140, 0));
+        // The B rows once more, with 60 new ones.
+        let r = import(yearly("B", 0..200, 7)).await;
+        assert_eq!((r.inserted, r.unchanged), (60, 140));
+        assert_eq!(app.count("transactions").await, 340);
+
+        let sum_a: i64 = (1..=140).map(|i| i * 100).sum();
+        let sum_b: i64 = (1..=200).map(|i| i * 7).sum();
+        let (_, all) = app.get("/api/v1/funding/summary").await;
+        assert_eq!(committed_in(&all["total"]), sum_a + sum_b);
+        // Year 1960 holds rows 20 and 21 of each file.
+        let (_, by_year) = app.get("/api/v1/funding/summary?group_by=year").await;
+        let y1960 = by_year["groups"].as_array().unwrap().iter().find(|g| g["key"]["year"] == "1960").expect("a group for 1960");
+        assert_eq!(committed_in(y1960), (21 + 22) * 100 + (21 + 22) * 7);
+        // A programme filter reads the roll-up per programme: XX-CSV-1 holds the even rows.
+        let (_, first) = app.get("/api/v1/funding/summary?q=clinics").await;
+        let even = |n: i64, f: i64| (0..n).step_by(2).map(|i| (i + 1) * f).sum::<i64>();
+        assert_eq!(committed_in(&first["total"]), even(140, 100) + even(200, 7), "{first}");
+    }
+}
+
+on_both_backends! {
     /// One bad row refuses the whole file: every problem is listed with its line, nothing stored.
     async fn one_bad_row_refuses_the_whole_file(app: TestApp) {
         base(&app).await;
