@@ -34,6 +34,7 @@ mod rollups;
 mod search;
 mod security;
 mod services;
+mod sqlite_bulk;
 mod summaries;
 
 pub use accounts::{stamp, AuditEntry, AuditFilter, NewUser, OpenTable, Session, Token, User};

@@ -2,7 +2,7 @@
 //! statistics kept per hexagon and per place.
 
 use crate::accounts::stamp;
-use crate::db::{on_pool, on_tx, OnConflict, Store, Tx};
+use crate::db::{on_pool, on_tx, Arg, OnConflict, Store, Tx};
 use crate::error::{Result, StoreError};
 use semey_domain::radiation::{DoseHistogram, DoseStats, DoseUnit};
 use sqlx::Row as _;
@@ -168,9 +168,6 @@ pub struct Aggregates {
     pub places: HashMap<(String, i32), DoseStats>,
 }
 
-/// Rows per insert statement: 12 columns × 2 000 rows stays under SQLite's 32 766 parameters
-/// and PostgreSQL's 65 535.
-const BATCH_ROWS: usize = 2000;
 const M_COLUMNS: &str =
     "import_id, line, device_id, t, lat, lon, precision_m, height_m, unit, nuclide, value, flags";
 const M_COLUMN_COUNT: usize = 12;
@@ -402,35 +399,32 @@ impl Store {
         import_id: i64,
         rows: &[NewMeasurement],
     ) -> Result<Vec<i64>> {
-        let insert = self.multi_insert(
+        let insert = self.bulk_insert(
             "measurements",
             M_COLUMNS,
             M_COLUMN_COUNT,
-            BATCH_ROWS,
             OnConflict::SkipAnyConflict,
         );
         let mut lines = Vec::with_capacity(rows.len());
-        for chunk in rows.chunks(BATCH_ROWS) {
-            let sql = insert.sql(chunk.len());
-            let n = on_tx!(tx, c => {
-                let mut q = sqlx::query(&sql);
-                for m in chunk {
-                    q = q
-                        .bind(import_id)
-                        .bind(m.line)
-                        .bind(m.device_id)
-                        .bind(m.t)
-                        .bind(m.lat)
-                        .bind(m.lon)
-                        .bind(m.precision_m)
-                        .bind(m.height_m)
-                        .bind(m.unit.code())
-                        .bind(m.nuclide.as_str())
-                        .bind(m.value)
-                        .bind(m.flags);
-                }
-                q.execute(&mut *c).await.map(|r| r.rows_affected())
-            })?;
+        let mut args = Vec::with_capacity(insert.per_statement.min(rows.len()) * M_COLUMN_COUNT);
+        for chunk in rows.chunks(insert.per_statement) {
+            for m in chunk {
+                args.extend([
+                    Arg::Int(import_id),
+                    Arg::Int(m.line),
+                    Arg::Int(m.device_id),
+                    Arg::Int(m.t),
+                    Arg::Real(Some(m.lat)),
+                    Arg::Real(Some(m.lon)),
+                    Arg::Real(m.precision_m),
+                    Arg::Real(m.height_m),
+                    Arg::Int(m.unit.code()),
+                    Arg::Text(m.nuclide.clone()),
+                    Arg::Real(Some(m.value)),
+                    Arg::Int(m.flags),
+                ]);
+            }
+            let n = insert.run_moved(tx, &mut args).await?;
             let n = usize::try_from(n).unwrap_or(usize::MAX);
             if n == chunk.len() {
                 lines.extend(chunk.iter().map(|m| m.line));
