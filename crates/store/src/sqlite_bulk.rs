@@ -1,5 +1,5 @@
-//! SQLite's bulk path ([`crate::Store::bulk_insert`]): one prepared single-row `INSERT`, stepped
-//! once per row on the connection's own SQLite handle, with each text bound where it lies.
+//! SQLite's bulk path ([`crate::Store::bulk_insert`]): a prepared multi-row `INSERT`, stepped
+//! once per few rows on the connection's own SQLite handle, with each text bound where it lies.
 //!
 //! Why it exists: through sqlx every value of a batch is wrapped in sqlx's argument type on one
 //! thread, handed to the connection's worker thread and copied again by SQLite
@@ -22,37 +22,44 @@ use std::borrow::Cow;
 use std::ffi::{c_char, c_int, CStr};
 use std::fmt;
 
-/// Inserts the rows of `cols` values each that `args` holds, one after another, with `sql`, a
-/// statement of one row of `cols` placeholders. Returns the rows the statement changed (for an
-/// upsert, inserted or updated; for `INSERT OR IGNORE`, inserted).
+/// Inserts the rows of `cols` values each that `args` holds, one after another: `rows` rows at a
+/// time with `many` (a statement of `rows` rows of `cols` placeholders), the rest with `one` (a
+/// statement of one row). Returns the rows the statements changed (for an upsert, inserted or
+/// updated; for `INSERT OR IGNORE`, inserted).
 pub(crate) async fn insert_rows(
     conn: &mut sqlx::SqliteConnection,
-    sql: &str,
+    (many, rows): (&str, usize),
+    one: &str,
     cols: usize,
     args: &[Arg],
 ) -> Result<u64, sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
+    let whole = args.len() / (rows * cols) * (rows * cols);
+    let (firsts, rest) = args.split_at(whole);
     // SAFETY: `db` is the open connection sqlx lends while `handle` holds its lock; nothing
-    // else uses it until `handle` is dropped, after this call.
-    unsafe { insert_locked(db, sql, cols, args) }
+    // else uses it until `handle` is dropped, after these calls.
+    unsafe { Ok(run(db, many, rows * cols, firsts)? + run(db, one, cols, rest)?) }
 }
 
-/// [`insert_rows`] on a handle the caller holds.
+/// Runs `sql`, a statement of `width` placeholders, once for each `width` values of `args`.
 ///
 /// # Safety
 /// `db` must be an open SQLite connection that no other thread uses during the call.
-unsafe fn insert_locked(
+unsafe fn run(
     db: *mut ffi::sqlite3,
     sql: &str,
-    cols: usize,
+    width: usize,
     args: &[Arg],
 ) -> Result<u64, sqlx::Error> {
+    if args.is_empty() {
+        return Ok(0);
+    }
     // SAFETY: the caller's promise.
     let stmt = unsafe { Statement::prepare(db, sql)? };
     let mut changed = 0u64;
-    for row in args.chunks(cols) {
-        for (i, a) in row.iter().enumerate() {
+    for values in args.chunks(width) {
+        for (i, a) in values.iter().enumerate() {
             // SQLite numbers parameters from 1.
             let at = (i + 1) as c_int;
             // SAFETY: `stmt.0` is a live statement of `db`; texts bound as static are borrowed
@@ -84,7 +91,7 @@ unsafe fn insert_locked(
                 return Err(unsafe { error(db) });
             }
         }
-        // SAFETY: as above; `reset` keeps the statement for the next row.
+        // SAFETY: as above; `reset` keeps the statement for the next rows.
         unsafe {
             if ffi::sqlite3_step(stmt.0) != ffi::SQLITE_DONE {
                 let e = error(db);
