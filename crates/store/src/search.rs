@@ -88,7 +88,7 @@ impl Store {
     /// The feed's first and last sequence numbers (`None` when it is empty).
     pub async fn search_feed_bounds(&self) -> Result<Option<(i64, i64)>> {
         let row: (Option<i64>, Option<i64>) = on_pool!(self, p => sqlx::query_as(
-            "SELECT MIN(seq), MAX(seq) FROM search_changes").fetch_one(p).await)?;
+            "SELECT (SELECT MIN(seq) FROM search_changes), (SELECT MAX(seq) FROM search_changes)").fetch_one(p).await)?;
         Ok(row.0.zip(row.1))
     }
 

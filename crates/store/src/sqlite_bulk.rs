@@ -1,18 +1,26 @@
-//! SQLite's bulk path ([`crate::Store::bulk_insert`]): a prepared multi-row `INSERT`, stepped
-//! once per few rows on the connection's own SQLite handle, with each text bound where it lies.
+//! SQLite's bulk path: a prepared multi-row `INSERT`, stepped once per few rows on the
+//! connection's own SQLite handle with each text bound where it lies
+//! ([`crate::Store::bulk_insert`]), and its reading counterpart, a query whose rows are written
+//! straight into one text per column ([`text_columns`], for the measurement export).
 //!
 //! Why it exists: through sqlx every value of a batch is wrapped in sqlx's argument type on one
 //! thread, handed to the connection's worker thread and copied again by SQLite
 //! (`SQLITE_TRANSIENT`); for a million transactions of 24 values that was as much CPU as SQLite's
 //! own writing. Here the values are bound in place (`SQLITE_STATIC`: they outlive the step that
 //! reads them) and the statement runs on the calling thread, with sqlx's worker locked out.
+//! Reading, sqlx hands over each row on its own (200 000 rows/s); SQLite's `group_concat` instead
+//! renders every real through its `printf` (2.0 s for a million readings that take 0.4 s to
+//! read) and keeps 15 significant digits, not always the stored number. Here each value is read
+//! in its stored type and written once, numbers by `itoa` and `ryu` (the shortest text that
+//! reads back as the same number).
 //!
 //! This is the only module with `unsafe` code: calls into SQLite's C interface on the handle
 //! sqlx lends ([`sqlx::sqlite::LockedSqliteHandle`]). The rules it keeps:
 //! - the handle is used only while the lock on it is held, and never across an `await`;
 //! - every prepared statement is finalized, on error too ([`Statement`]'s `Drop`);
 //! - a text bound as static is a `&str` of `args`, which lives until the loop ends, and each
-//!   row's values are bound again before the next step, so none is read after it is gone.
+//!   row's values are bound again before the next step, so none is read after it is gone;
+//! - a column's text or blob is copied out before the statement is stepped again.
 
 #![allow(unsafe_code)]
 
@@ -59,38 +67,9 @@ unsafe fn run(
     let stmt = unsafe { Statement::prepare(db, sql)? };
     let mut changed = 0u64;
     for values in args.chunks(width) {
-        for (i, a) in values.iter().enumerate() {
-            // SQLite numbers parameters from 1.
-            let at = (i + 1) as c_int;
-            // SAFETY: `stmt.0` is a live statement of `db`; texts bound as static are borrowed
-            // from `args`, which outlives every step below.
-            let rc = unsafe {
-                match a {
-                    Arg::Text(v) | Arg::OptText(Some(v)) => bind_text(stmt.0, at, v, false),
-                    Arg::Int(v) | Arg::OptInt(Some(v)) => ffi::sqlite3_bind_int64(stmt.0, at, *v),
-                    Arg::Bool(v) => ffi::sqlite3_bind_int64(stmt.0, at, i64::from(*v)),
-                    Arg::Real(Some(v)) => ffi::sqlite3_bind_double(stmt.0, at, *v),
-                    // As sqlx writes them: `YYYY-MM-DD`, and RFC 3339 for moments.
-                    Arg::Date(d) | Arg::OptDate(Some(d)) => {
-                        bind_text(stmt.0, at, &d.to_string(), true)
-                    }
-                    Arg::Time(t) => {
-                        let text = t
-                            .format(&time::format_description::well_known::Rfc3339)
-                            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-                        bind_text(stmt.0, at, &text, true)
-                    }
-                    Arg::OptText(None)
-                    | Arg::OptInt(None)
-                    | Arg::Real(None)
-                    | Arg::OptDate(None) => ffi::sqlite3_bind_null(stmt.0, at),
-                }
-            };
-            if rc != ffi::SQLITE_OK {
-                // SAFETY: the caller's promise.
-                return Err(unsafe { error(db) });
-            }
-        }
+        // SAFETY: `stmt` is a live statement of `db`; texts bound as static are borrowed from
+        // `args`, which outlives every step below.
+        unsafe { bind(db, stmt.0, values)? };
         // SAFETY: as above; `reset` keeps the statement for the next rows.
         unsafe {
             if ffi::sqlite3_step(stmt.0) != ffi::SQLITE_DONE {
@@ -103,6 +82,149 @@ unsafe fn run(
         }
     }
     Ok(changed)
+}
+
+/// Binds `values` to the parameters of `stmt`, in order.
+///
+/// # Safety
+/// `stmt` is a live statement of `db`, which no other thread uses during the call; the texts of
+/// `values` are bound in place, so they must outlive the statement's next step and reset.
+unsafe fn bind(
+    db: *mut ffi::sqlite3,
+    stmt: *mut ffi::sqlite3_stmt,
+    values: &[Arg],
+) -> Result<(), sqlx::Error> {
+    for (i, a) in values.iter().enumerate() {
+        // SQLite numbers parameters from 1.
+        let at = (i + 1) as c_int;
+        // SAFETY: the caller's promises.
+        let rc = unsafe {
+            match a {
+                Arg::Text(v) | Arg::OptText(Some(v)) => bind_text(stmt, at, v, false),
+                Arg::Int(v) | Arg::OptInt(Some(v)) => ffi::sqlite3_bind_int64(stmt, at, *v),
+                Arg::Bool(v) => ffi::sqlite3_bind_int64(stmt, at, i64::from(*v)),
+                Arg::Real(Some(v)) => ffi::sqlite3_bind_double(stmt, at, *v),
+                // As sqlx writes them: `YYYY-MM-DD`, and RFC 3339 for moments.
+                Arg::Date(d) | Arg::OptDate(Some(d)) => bind_text(stmt, at, &d.to_string(), true),
+                Arg::Time(t) => {
+                    let text = t
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                    bind_text(stmt, at, &text, true)
+                }
+                Arg::OptText(None) | Arg::OptInt(None) | Arg::Real(None) | Arg::OptDate(None) => {
+                    ffi::sqlite3_bind_null(stmt, at)
+                }
+            }
+        };
+        if rc != ffi::SQLITE_OK {
+            // SAFETY: the caller's promise.
+            return Err(unsafe { error(db) });
+        }
+    }
+    Ok(())
+}
+
+/// The rows of `sql` (a query of `cols` columns, with `args` bound to its parameters), written
+/// into one text per column: each column's values in the rows' order, joined by `separator`.
+/// Integers and reals are written as numbers (reals as the shortest text that reads back as the
+/// same number, whole ones with `.0`, as SQLite writes them), texts as they are, `NULL` as
+/// nothing. `rows_hint` is about how many rows to expect (room is made for them after the
+/// first). Returns the number of rows and the texts.
+///
+/// The query runs on the calling thread; on a multi-threaded runtime the thread's other tasks
+/// move elsewhere meanwhile ([`tokio::task::block_in_place`]).
+pub(crate) async fn text_columns(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &str,
+    cols: usize,
+    args: &[Arg],
+    separator: u8,
+    rows_hint: usize,
+) -> Result<(usize, Vec<String>), sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is the open connection sqlx lends while `handle` holds its lock; nothing
+    // else uses it until `handle` is dropped, after this call.
+    let read = || unsafe { read_columns(db, sql, cols, args, separator, rows_hint) };
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(read),
+        _ => read(),
+    }
+}
+
+/// The work of [`text_columns`].
+///
+/// # Safety
+/// `db` must be an open SQLite connection that no other thread uses during the call.
+unsafe fn read_columns(
+    db: *mut ffi::sqlite3,
+    sql: &str,
+    cols: usize,
+    args: &[Arg],
+    separator: u8,
+    rows_hint: usize,
+) -> Result<(usize, Vec<String>), sqlx::Error> {
+    // SAFETY: the caller's promise.
+    let stmt = unsafe { Statement::prepare(db, sql)? };
+    // SAFETY: `stmt` is live; `args` outlives every step below.
+    unsafe { bind(db, stmt.0, args)? };
+    // Bytes, made `String`s at the end (every piece written is UTF-8 or checked to be).
+    let mut out: Vec<Vec<u8>> = vec![Vec::new(); cols];
+    let mut ints = itoa::Buffer::new();
+    let mut reals = ryu::Buffer::new();
+    let mut rows = 0usize;
+    loop {
+        // SAFETY: `stmt` is a live statement of `db`.
+        match unsafe { ffi::sqlite3_step(stmt.0) } {
+            ffi::SQLITE_ROW => {}
+            ffi::SQLITE_DONE => break,
+            // SAFETY: the caller's promise.
+            _ => return Err(unsafe { error(db) }),
+        }
+        if rows == 1 {
+            // Room for the rest, as wide as the first row's values and a little more.
+            for text in &mut out {
+                text.reserve((text.len() + 1) * rows_hint.saturating_sub(1) * 9 / 8);
+            }
+        }
+        for (i, text) in out.iter_mut().enumerate() {
+            if rows > 0 {
+                text.push(separator);
+            }
+            let at = i as c_int;
+            // SAFETY: `stmt` has a row and `at` is one of its columns (checked by SQLite,
+            // which answers NULL beyond them); a text's bytes are copied before the next step.
+            unsafe {
+                match ffi::sqlite3_column_type(stmt.0, at) {
+                    ffi::SQLITE_INTEGER => text.extend_from_slice(
+                        ints.format(ffi::sqlite3_column_int64(stmt.0, at))
+                            .as_bytes(),
+                    ),
+                    ffi::SQLITE_FLOAT => text.extend_from_slice(
+                        reals
+                            .format(ffi::sqlite3_column_double(stmt.0, at))
+                            .as_bytes(),
+                    ),
+                    ffi::SQLITE_NULL => {}
+                    _ => {
+                        let p = ffi::sqlite3_column_text(stmt.0, at);
+                        let n = ffi::sqlite3_column_bytes(stmt.0, at);
+                        if !p.is_null() && n > 0 {
+                            let bytes = std::slice::from_raw_parts(p, n as usize);
+                            text.extend_from_slice(String::from_utf8_lossy(bytes).as_bytes());
+                        }
+                    }
+                }
+            }
+        }
+        rows += 1;
+    }
+    let texts = out
+        .into_iter()
+        .map(|t| String::from_utf8(t).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+        .collect::<Result<_, _>>()?;
+    Ok((rows, texts))
 }
 
 /// Binds `text` at `at`: in place, or copied by SQLite when it is a temporary (`copy`).

@@ -53,7 +53,14 @@ pub async fn measurements(
                 to_id: Some(upto),
                 ..filter.clone()
             };
-            async move { store.measurement_chunk(&f).await }
+            // A task of its own: on SQLite the read runs on the thread that polls it.
+            let read = tokio::spawn(async move { store.measurement_chunk(&f).await });
+            async move {
+                match read.await {
+                    Ok(chunk) => chunk.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
         }))
         .buffered(2);
         let mut left = row_limit.unwrap_or(u64::MAX);

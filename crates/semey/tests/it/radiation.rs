@@ -288,6 +288,22 @@ on_both_backends! {
         assert!(cpm.contains(",0.1317,"), "44 CPM through 334 CPM per µSv/h: {cpm}");
         let nsv = csv.lines().find(|l| l.contains(",95,nsv/h,")).expect("nSv/h");
         assert!(nsv.contains(",0.0950,"), "{nsv}");
+
+        // Numbers come out as the same numbers: 17 significant digits, a tiny dose, a whole one.
+        let (lat, lon, tiny) = (50.123456789012345_f64, 78.98765432109876_f64, 0.000001_f64);
+        let precise = format!(
+            r#"[{{"value": {tiny}, "unit": "usv", "captured_at": "2024-02-01T00:00:00Z", "device_id": 158, "latitude": {lat:?}, "longitude": {lon:?}}},
+ {{"value": 3.0, "unit": "usv", "captured_at": "2024-02-01T00:01:00Z", "device_id": 158, "latitude": 50.12, "longitude": 78.98}}]"#
+        );
+        let p = write(d, "precise.json", &precise);
+        assert_eq!(import(&app, &p, MeasurementOptions::default()).await.unwrap().inserted, 2);
+        let (_, _, csv) = get_text(&app, "/api/v1/radiation/measurements?bbox=78.9,50.1,79.0,50.2").await;
+        let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), 2, "{csv}");
+        let number = |s: &str| s.parse::<f64>().unwrap_or_else(|_| panic!("not a number: {s}"));
+        assert_eq!((number(rows[0][1]), number(rows[0][2]), number(rows[0][3])), (lat, lon, tiny), "{csv}");
+        assert_eq!(number(rows[0][5]), tiny, "µSv/h as they came: {csv}");
+        assert_eq!(&rows[1][1..4], ["50.12", "78.98", "3"], "{csv}");
     }
 }
 
