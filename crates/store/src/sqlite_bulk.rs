@@ -1,7 +1,7 @@
 //! SQLite's bulk path: a prepared multi-row `INSERT`, stepped once per few rows on the
 //! connection's own SQLite handle with each text bound where it lies
 //! ([`crate::Store::bulk_insert`]), and its reading counterpart, a query whose rows are written
-//! straight into one text per column ([`text_columns`], for the measurement export).
+//! straight into one text ([`text_fields`], for the measurement export).
 //!
 //! Why it exists: through sqlx every value of a batch is wrapped in sqlx's argument type on one
 //! thread, handed to the connection's worker thread and copied again by SQLite
@@ -125,52 +125,52 @@ unsafe fn bind(
     Ok(())
 }
 
-/// The rows of `sql` (a query of `cols` columns, with `args` bound to its parameters), written
-/// into one text per column: each column's values in the rows' order, joined by `separator`.
-/// Integers and reals are written as numbers (reals as the shortest text that reads back as the
-/// same number, whole ones with `.0`, as SQLite writes them), texts as they are, `NULL` as
-/// nothing. `rows_hint` is about how many rows to expect (room is made for them after the
-/// first). Returns the number of rows and the texts.
+/// The rows of `sql` (a query with `args` bound to its parameters) written into one text: every
+/// field of every row, in order, separated by `separator`. Integers and reals are written as
+/// numbers (reals as the shortest text that reads back as the same number, whole ones with
+/// `.0`, as SQLite writes them), texts as they are, `NULL` as nothing. `rows_hint` is about how
+/// many rows to expect (room is made for them after the first). Returns the number of rows and
+/// the text.
 ///
 /// The query runs on the calling thread; on a multi-threaded runtime the thread's other tasks
 /// move elsewhere meanwhile ([`tokio::task::block_in_place`]).
-pub(crate) async fn text_columns(
+pub(crate) async fn text_fields(
     conn: &mut sqlx::SqliteConnection,
     sql: &str,
-    cols: usize,
     args: &[Arg],
     separator: u8,
     rows_hint: usize,
-) -> Result<(usize, Vec<String>), sqlx::Error> {
+) -> Result<(usize, String), sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
     // SAFETY: `db` is the open connection sqlx lends while `handle` holds its lock; nothing
     // else uses it until `handle` is dropped, after this call.
-    let read = || unsafe { read_columns(db, sql, cols, args, separator, rows_hint) };
+    let read = || unsafe { read_fields(db, sql, args, separator, rows_hint) };
     match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
         Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(read),
         _ => read(),
     }
 }
 
-/// The work of [`text_columns`].
+/// The work of [`text_fields`].
 ///
 /// # Safety
 /// `db` must be an open SQLite connection that no other thread uses during the call.
-unsafe fn read_columns(
+unsafe fn read_fields(
     db: *mut ffi::sqlite3,
     sql: &str,
-    cols: usize,
     args: &[Arg],
     separator: u8,
     rows_hint: usize,
-) -> Result<(usize, Vec<String>), sqlx::Error> {
+) -> Result<(usize, String), sqlx::Error> {
     // SAFETY: the caller's promise.
     let stmt = unsafe { Statement::prepare(db, sql)? };
     // SAFETY: `stmt` is live; `args` outlives every step below.
     unsafe { bind(db, stmt.0, args)? };
-    // Bytes, made `String`s at the end (every piece written is UTF-8 or checked to be).
-    let mut out: Vec<Vec<u8>> = vec![Vec::new(); cols];
+    // SAFETY: `stmt` is a live statement.
+    let cols = unsafe { ffi::sqlite3_column_count(stmt.0) };
+    // Bytes, made a `String` at the end (every piece written is UTF-8 or made so).
+    let mut out: Vec<u8> = Vec::new();
     let mut ints = itoa::Buffer::new();
     let mut reals = ryu::Buffer::new();
     let mut rows = 0usize;
@@ -183,25 +183,22 @@ unsafe fn read_columns(
             _ => return Err(unsafe { error(db) }),
         }
         if rows == 1 {
-            // Room for the rest, as wide as the first row's values and a little more.
-            for text in &mut out {
-                text.reserve((text.len() + 1) * rows_hint.saturating_sub(1) * 9 / 8);
-            }
+            // Room for the rest, as long as the first row and a little more.
+            out.reserve(out.len() * rows_hint.saturating_sub(1) * 9 / 8);
         }
-        for (i, text) in out.iter_mut().enumerate() {
-            if rows > 0 {
-                text.push(separator);
+        for at in 0..cols {
+            if rows > 0 || at > 0 {
+                out.push(separator);
             }
-            let at = i as c_int;
-            // SAFETY: `stmt` has a row and `at` is one of its columns (checked by SQLite,
-            // which answers NULL beyond them); a text's bytes are copied before the next step.
+            // SAFETY: `stmt` has a row and `at` is one of its columns; a text's bytes are
+            // copied before the next step.
             unsafe {
                 match ffi::sqlite3_column_type(stmt.0, at) {
-                    ffi::SQLITE_INTEGER => text.extend_from_slice(
+                    ffi::SQLITE_INTEGER => out.extend_from_slice(
                         ints.format(ffi::sqlite3_column_int64(stmt.0, at))
                             .as_bytes(),
                     ),
-                    ffi::SQLITE_FLOAT => text.extend_from_slice(
+                    ffi::SQLITE_FLOAT => out.extend_from_slice(
                         reals
                             .format(ffi::sqlite3_column_double(stmt.0, at))
                             .as_bytes(),
@@ -212,7 +209,7 @@ unsafe fn read_columns(
                         let n = ffi::sqlite3_column_bytes(stmt.0, at);
                         if !p.is_null() && n > 0 {
                             let bytes = std::slice::from_raw_parts(p, n as usize);
-                            text.extend_from_slice(String::from_utf8_lossy(bytes).as_bytes());
+                            out.extend_from_slice(String::from_utf8_lossy(bytes).as_bytes());
                         }
                     }
                 }
@@ -220,11 +217,8 @@ unsafe fn read_columns(
         }
         rows += 1;
     }
-    let texts = out
-        .into_iter()
-        .map(|t| String::from_utf8(t).map_err(|e| sqlx::Error::Decode(Box::new(e))))
-        .collect::<Result<_, _>>()?;
-    Ok((rows, texts))
+    let text = String::from_utf8(out).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok((rows, text))
 }
 
 /// Binds `text` at `at`: in place, or copied by SQLite when it is a temporary (`copy`).
